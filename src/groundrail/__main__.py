@@ -1,0 +1,3 @@
+from groundrail.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""Settings: one pydantic model, filled from defaults < YAML file < GROUNDRAIL_* env < flags."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFAULT_UPSTREAM = "https://api.openai.com/v1"
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Timeouts(Strict):
+    connect: float = Field(10.0, gt=0, description="seconds to open a connection")
+    first_byte: float = Field(60.0, gt=0, description="seconds until the response headers arrive")
+    total: float = Field(600.0, gt=0, description="seconds for the whole exchange")
+
+
+class UpstreamConfig(Strict):
+    name: str
+    base_url: str = Field(description="e.g. https://api.openai.com/v1")
+    api_key: str | None = Field(None, description="else the client's Authorization is forwarded")
+    models: list[str] = Field(default_factory=list, description="glob patterns, e.g. gpt-*")
+    headers: dict[str, str] = Field(default_factory=dict)
+    timeouts: Timeouts = Timeouts()
+    fallback: str | None = Field(None, description="name of the upstream to try when this fails")
+
+    def serves(self, model: str) -> bool:
+        return any(fnmatch.fnmatchcase(model, pattern) for pattern in self.models)
+
+
+class RetryConfig(Strict):
+    max_attempts: int = Field(3, ge=1, le=10, description="tries per upstream, first included")
+    backoff_base: float = Field(0.25, ge=0, description="seconds; doubled per attempt + jitter")
+    backoff_max: float = Field(8.0, ge=0)
+    retry_after_max: float = Field(30.0, ge=0, description="longest Retry-After honoured")
+    non_idempotent: bool = Field(
+        False, description="retry a POST that may already have reached the model (500, drop)"
+    )
+
+
+class Settings(Strict):
+    host: str = "0.0.0.0"
+    port: int = Field(8080, ge=0, le=65535)
+    upstream: str = Field(DEFAULT_UPSTREAM, description="the default upstream's base URL")
+    config: Path | None = None
+    workers: int = Field(1, ge=1, le=64)
+    log_level: LogLevel = "info"
+    max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024)
+    upstreams: list[UpstreamConfig] = Field(default_factory=list)
+    retry: RetryConfig = RetryConfig()
+
+    @model_validator(mode="after")
+    def _upstream_names(self) -> Settings:
+        names = [u.name for u in self.upstreams]
+        if len(set(names)) != len(names):
+            raise ValueError(f"upstream names must be unique, got {names}")
+        for u in self.upstreams:
+            if u.fallback is not None and u.fallback not in names:
+                raise ValueError(f"upstream {u.name!r}: fallback {u.fallback!r} is not defined")
+        return self
+
+    def routes(self) -> list[UpstreamConfig]:
+        """The configured upstreams, with a `default` one built from `upstream` if none is."""
+        if any(u.name == "default" for u in self.upstreams):
+            return self.upstreams
+        return [*self.upstreams, UpstreamConfig(name="default", base_url=self.upstream)]
+
+
+ENV_PREFIX = "GROUNDRAIL_"
+# Top-level fields that may come from the environment (GROUNDRAIL_PORT=9000 …).
+ENV_FIELDS = ("host", "port", "upstream", "config", "workers", "log_level", "max_body_bytes")
+
+
+class ConfigError(Exception):
+    """A settings source is unreadable or invalid; the message says where and how to fix it."""
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    env = os.environ if env is None else env
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    from_env = {f: env[ENV_PREFIX + f.upper()] for f in ENV_FIELDS if ENV_PREFIX + f.upper() in env}
+    path = flags.get("config") or from_env.get("config")
+    merged: dict[str, Any] = _read_yaml(Path(path)) if path else {}
+    merged.update(from_env)
+    merged.update(flags)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        where = f"{path}: " if path else ""
+        raise ConfigError(where + format_validation_error(exc)) from exc
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of settings")
+    return data
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        value = f" (got {short_repr(err['input'])})" if err["type"] != "missing" else ""
+        lines.append(f"{loc}: {err['msg']}{value}")
+    return "; ".join(lines)
+
+
+def short_repr(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

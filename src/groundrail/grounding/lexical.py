@@ -1,0 +1,74 @@
+"""Cheap lexical signals: content words, BM25 window ranking, unsupported words and numbers."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Capitalised words not at a sentence start: a cheap stand-in for named entities.
+_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    said says yes one may might must shall""".split()  # noqa: SIM905 - a word list reads better
+)
+PREFIX = 5  # words match on their first five characters: "announced" ~ "announcement"
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased content words cut to their matching prefix."""
+    return [w.lower()[:PREFIX] for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def entities(text: str) -> set[str]:
+    return {e.lower() for e in _ENTITY.findall(text) if e.lower() not in STOPWORDS}
+
+
+class BM25:
+    """Okapi BM25 over a fixed set of passages (the windows of one request)."""
+
+    def __init__(self, passages: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self._docs = [Counter(content_words(p)) for p in passages]
+        self._lengths = [sum(d.values()) for d in self._docs]
+        self._avg = (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
+        df: Counter[str] = Counter()
+        for d in self._docs:
+            df.update(d.keys())
+        n = len(self._docs)
+        self._idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
+        self._k1, self._b = k1, b
+
+    def scores(self, query: str) -> list[float]:
+        terms = set(content_words(query))
+        out = []
+        for doc, length in zip(self._docs, self._lengths, strict=True):
+            norm = self._k1 * (1 - self._b + self._b * length / (self._avg or 1.0))
+            out.append(
+                sum(
+                    self._idf[t] * doc[t] * (self._k1 + 1) / (doc[t] + norm)
+                    for t in terms
+                    if t in doc
+                )
+            )
+        return out
+
+
+def missing_share(claim: str, context_words: set[str]) -> float:
+    """Share of the claim's content words (prefix-matched) that the context never uses."""
+    words = set(content_words(claim))
+    if not words:
+        return 0.0
+    return len(words - context_words) / len(words)

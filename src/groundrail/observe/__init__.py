@@ -1,0 +1,1 @@
+"""What groundrail tells its operators: metrics, logs, the audit trail."""

@@ -1,0 +1,27 @@
+"""Prometheus metrics, named by the Prometheus conventions."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+REQUESTS = Counter(
+    "groundrail_requests_total",
+    "Requests answered by the gateway.",
+    ["route", "model", "status"],
+)
+UPSTREAM_ERRORS = Counter(
+    "groundrail_upstream_errors_total",
+    "Failed upstream attempts (connection errors, timeouts, refusals).",
+    ["upstream", "reason"],
+)
+UPSTREAM_SECONDS = Histogram(
+    "groundrail_upstream_seconds",
+    "Time from sending the request upstream to its response headers.",
+    ["upstream"],
+)
+STREAM_FAILURES = Counter(
+    "groundrail_stream_failures_total",
+    "Streams that ended abnormally.",
+    ["route", "reason"],
+)
+IN_FLIGHT = Gauge("groundrail_in_flight_requests", "Requests being served right now.")

@@ -1,0 +1,1 @@
+"""The OpenAI wire shapes groundrail reads and writes."""

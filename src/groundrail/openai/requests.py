@@ -1,0 +1,121 @@
+"""Request shapes of the three completion APIs, validated once at the edge.
+
+Only what groundrail reads is declared; every other field is kept as sent (extra="allow"), so
+new OpenAI parameters pass through without a gateway release.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from groundrail.config import short_repr
+from groundrail.openai.errors import bad_request
+
+OPTIONS_FIELD = "groundrail"
+
+
+class ContextDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str | None = None
+    text: str
+
+
+class GroundrailOptions(BaseModel):
+    """The gateway's own per-request options: `extra_body={"groundrail": {...}}` in the SDK."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    context: list[str | ContextDocument] | None = Field(
+        None, description="documents the answer must be grounded in"
+    )
+    policy: str | None = Field(None, description="name of the policy to apply")
+    question: str | None = Field(None, description="the question the answer responds to")
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class Message(_Loose):
+    role: str
+    content: str | list[Any] | None = None
+
+
+class ChatRequest(_Loose):
+    model: str
+    messages: list[Message] = Field(min_length=1)
+    stream: bool = False
+
+
+class CompletionRequest(_Loose):
+    model: str
+    prompt: str | list[Any]
+    stream: bool = False
+
+
+class ResponsesRequest(_Loose):
+    model: str
+    input: str | list[Any] | None = None
+    stream: bool = False
+
+
+SHAPES: dict[str, type[_Loose]] = {
+    "/v1/chat/completions": ChatRequest,
+    "/v1/completions": CompletionRequest,
+    "/v1/responses": ResponsesRequest,
+}
+
+
+class ParsedRequest:
+    """A validated completion request: the body to forward and the gateway's own options."""
+
+    __slots__ = ("body", "model", "options", "stream")
+
+    def __init__(self, body: dict[str, Any], options: GroundrailOptions, shape: _Loose) -> None:
+        self.body = body  # what goes upstream, without the `groundrail` field
+        self.options = options
+        self.model: str = getattr(shape, "model")  # noqa: B009 - every shape declares it
+        self.stream: bool = getattr(shape, "stream")  # noqa: B009
+
+    def upstream_bytes(self) -> bytes:
+        return orjson.dumps(self.body)
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        raise bad_request("The request body is empty; send a JSON object.")
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise bad_request(f"The request body is not valid JSON: {exc}.") from exc
+    if not isinstance(body, dict):
+        raise bad_request(f"The request body must be a JSON object, got {type(body).__name__}.")
+    return body
+
+
+def parse_completion(path: str, raw: bytes) -> ParsedRequest:
+    body = parse_json_object(raw)
+    options_raw = body.pop(OPTIONS_FIELD, None)
+    try:
+        shape = SHAPES[path].model_validate(body)
+    except ValidationError as exc:
+        raise _as_bad_request(exc) from exc
+    try:
+        options = GroundrailOptions.model_validate(options_raw or {})
+    except ValidationError as exc:
+        raise _as_bad_request(exc, prefix=OPTIONS_FIELD) from exc
+    return ParsedRequest(body, options, shape)
+
+
+def _as_bad_request(exc: ValidationError, prefix: str | None = None) -> Exception:
+    err = exc.errors()[0]
+    loc = [prefix] if prefix else []
+    loc += [str(p) for p in err["loc"]]
+    param = ".".join(loc) or None
+    if err["type"] == "missing":
+        message = f"Missing required parameter: '{param}'."
+    else:
+        message = f"Invalid value for '{param}': {err['msg']} (got {short_repr(err['input'])})."
+    return bad_request(message, param)

@@ -1,0 +1,1 @@
+"""The HTTP face of groundrail: the app factory, middlewares and route handlers."""

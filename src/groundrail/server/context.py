@@ -1,0 +1,18 @@
+"""Typed keys for what the app and each request carry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from groundrail.config import Settings
+from groundrail.upstream.client import UpstreamPool
+
+SETTINGS = web.AppKey("settings", Settings)
+POOL = web.AppKey("pool", UpstreamPool)
+# name -> check; /readyz is ready when every check returns None (else the reason)
+READINESS = web.AppKey("readiness", dict[str, Any])
+
+REQUEST_ID = "groundrail.request_id"
+LOG = "groundrail.log"  # dict of fields for the request's one log line

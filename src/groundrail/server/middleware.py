@@ -1,0 +1,88 @@
+"""Request id, OpenAI-shaped errors and the one structured log line per request."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from groundrail.observe import metrics
+from groundrail.openai.errors import GatewayError
+from groundrail.server.context import LOG, REQUEST_ID
+
+log = logging.getLogger("groundrail.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID_HEADER = "x-groundrail-request-id"
+
+
+def request_id(request: web.Request) -> str:
+    incoming = request.headers.get("x-request-id", "")
+    return incoming if _SAFE_ID.match(incoming) else f"req_{uuid.uuid4().hex}"
+
+
+@web.middleware
+async def gateway_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request[REQUEST_ID] = request_id(request)
+    fields: dict[str, Any] = {"model": None, "upstream": None}
+    request[LOG] = fields
+    started = time.perf_counter()
+    status = 500
+    metrics.IN_FLIGHT.inc()
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except GatewayError as exc:
+        status = exc.status
+        return exc.response()
+    except web.HTTPException as exc:
+        status = exc.status
+        return _http_error(exc).response()
+    except Exception:
+        log.exception("unhandled error", extra={"request_id": request[REQUEST_ID]})
+        return GatewayError(
+            500, "groundrail_internal_error", "The gateway failed to handle this request."
+        ).response()
+    finally:
+        metrics.IN_FLIGHT.dec()
+        route = _route(request)
+        metrics.REQUESTS.labels(route, fields["model"] or "", str(status)).inc()
+        log.info(
+            "request",
+            extra={
+                "request_id": request[REQUEST_ID],
+                "method": request.method,
+                "route": route,
+                "status": status,
+                "total_ms": round((time.perf_counter() - started) * 1000, 2),
+                **fields,
+            },
+        )
+
+
+def _route(request: web.Request) -> str:
+    info = request.match_info.route.resource
+    return info.canonical if info is not None else "unmatched"
+
+
+def _http_error(exc: web.HTTPException) -> GatewayError:
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return GatewayError(
+            413, "groundrail_body_too_large", f"The request body is too large: {exc.text}."
+        )
+    if isinstance(exc, web.HTTPNotFound):
+        return GatewayError(404, "not_found", "No such route on the gateway.")
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return GatewayError(405, "method_not_allowed", f"Method {exc.method} is not allowed.")
+    return GatewayError(exc.status, "groundrail_http_error", exc.reason)
+
+
+async def add_request_id(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: every response, streamed or not, names its request id."""
+    if REQUEST_ID in request:
+        response.headers[REQUEST_ID_HEADER] = request[REQUEST_ID]

@@ -1,0 +1,1 @@
+"""Helpers for tests, benchmarks and demos: a scripted OpenAI-compatible upstream, a runner."""

@@ -1,0 +1,286 @@
+"""A scripted OpenAI-compatible upstream: real HTTP on a loopback port, no model behind it.
+
+Tests and benchmarks steer it through attributes: the answer text, delays, a queue of failures
+(status codes with headers, dropped connections), and a stream that dies after N chunks. It
+records every request it saw and every stream whose reader went away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from aiohttp import web
+from multidict import CIMultiDict
+
+from groundrail.testing.server import RunningApp
+
+
+@dataclass(slots=True)
+class Failure:
+    """One scripted failure: an HTTP status (with headers) or, with drop=True, a reset."""
+
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+
+@dataclass(slots=True)
+class Seen:
+    method: str
+    path: str
+    headers: CIMultiDict[str]
+    body: Any
+
+
+class FakeUpstream:
+    def __init__(self, answer: str = "Paris is the capital of France.") -> None:
+        self.answer = answer
+        self.first_byte_delay = 0.0
+        self.chunk_delay = 0.0
+        self.failures: list[Failure] = []
+        self.break_stream_after: int | None = None  # chunks sent before the connection drops
+        self.requests: list[Seen] = []
+        self.streams_cancelled = 0
+        self.chunks_sent = 0
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/v1/completions", self._completions)
+        app.router.add_post("/v1/responses", self._responses)
+        app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/v1/embeddings", self._embeddings)
+        app.router.add_route("*", "/v1/{tail:.*}", self._echo)
+        self._server = RunningApp(app, handler_cancellation=False)
+        self.url = ""
+
+    async def start(self) -> str:
+        self.url = await self._server.start() + "/v1"
+        return self.url
+
+    async def stop(self) -> None:
+        await self._server.stop()
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    async def _enter(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
+        raw = await request.read()
+        try:
+            body = orjson.loads(raw) if raw else {}
+        except orjson.JSONDecodeError:
+            body = raw.decode(errors="replace")
+        self.requests.append(
+            Seen(request.method, request.path_qs, CIMultiDict(request.headers), body)
+        )
+        if self.first_byte_delay:
+            await asyncio.sleep(self.first_byte_delay)
+        if self.failures:
+            failure = self.failures.pop(0)
+            if failure.drop:
+                assert request.transport is not None
+                request.transport.close()
+                return body, web.Response(status=500)
+            error = {"error": {"message": f"scripted {failure.status}", "type": "server_error"}}
+            return body, web.json_response(error, status=failure.status, headers=failure.headers)
+        return (body if isinstance(body, dict) else {}), None
+
+    def _pieces(self) -> list[str]:
+        words = self.answer.split(" ")
+        return [w if i == 0 else " " + w for i, w in enumerate(words)]
+
+    async def _sse(
+        self, request: web.Request, events: list[tuple[str | None, Any]]
+    ) -> web.StreamResponse:
+        out = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await out.prepare(request)
+        try:
+            for n, (name, data) in enumerate(events):
+                if self.break_stream_after is not None and n >= self.break_stream_after:
+                    assert request.transport is not None
+                    request.transport.close()
+                    return out
+                if n and self.chunk_delay:
+                    await asyncio.sleep(self.chunk_delay)
+                head = f"event: {name}\n" if name else ""
+                payload = data if isinstance(data, str) else orjson.dumps(data).decode()
+                await out.write(f"{head}data: {payload}\n\n".encode())
+                self.chunks_sent += 1
+        except (ConnectionResetError, asyncio.CancelledError):
+            self.streams_cancelled += 1
+            raise
+        await out.write_eof()
+        return out
+
+    @staticmethod
+    def _usage(body: dict[str, Any], completion: str) -> dict[str, int]:
+        prompt = len(orjson.dumps(body)) // 4
+        done = max(1, len(completion) // 4)
+        return {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done}
+
+    # --- routes ---------------------------------------------------------------------------
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        body, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        model, created = body.get("model", "fake"), int(time.time())
+        if not body.get("stream"):
+            return web.json_response(
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": created,
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": self.answer},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": self._usage(body, self.answer),
+                }
+            )
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+
+        events: list[tuple[str | None, Any]] = [(None, chunk({"role": "assistant", "content": ""}))]
+        events += [(None, chunk({"content": piece})) for piece in self._pieces()]
+        events.append((None, chunk({}, "stop")))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            usage = {**chunk({}), "choices": [], "usage": self._usage(body, self.answer)}
+            events.append((None, usage))
+        events.append((None, "[DONE]"))
+        return await self._sse(request, events)
+
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        body, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        model, created = body.get("model", "fake"), int(time.time())
+
+        def choice(text: str, finish: str | None) -> dict[str, Any]:
+            return {
+                "id": "cmpl-fake",
+                "object": "text_completion",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "text": text, "finish_reason": finish, "logprobs": None}],
+            }
+
+        if not body.get("stream"):
+            return web.json_response(
+                {**choice(self.answer, "stop"), "usage": self._usage(body, self.answer)}
+            )
+        events: list[tuple[str | None, Any]] = [(None, choice(p, None)) for p in self._pieces()]
+        events += [(None, choice("", "stop")), (None, "[DONE]")]
+        return await self._sse(request, events)
+
+    async def _responses(self, request: web.Request) -> web.StreamResponse:
+        body, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        message = {
+            "type": "message",
+            "id": "msg_fake",
+            "status": "completed",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": self.answer, "annotations": []}],
+        }
+        response = {
+            "id": "resp_fake",
+            "object": "response",
+            "created_at": int(time.time()),
+            "status": "completed",
+            "model": body.get("model", "fake"),
+            "output": [message],
+            "parallel_tool_calls": True,
+            "tool_choice": "auto",
+            "tools": [],
+            "usage": {
+                "input_tokens": 10,
+                "output_tokens": 10,
+                "total_tokens": 20,
+                "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens_details": {"reasoning_tokens": 0},
+            },
+        }
+        if not body.get("stream"):
+            return web.json_response(response)
+        seq = iter(range(1_000_000))
+        pending = {**response, "status": "in_progress", "output": []}
+        events: list[tuple[str | None, Any]] = [
+            ("response.created", {"type": "response.created", "response": pending}),
+        ]
+        for piece in self._pieces():
+            events.append(
+                (
+                    "response.output_text.delta",
+                    {
+                        "type": "response.output_text.delta",
+                        "item_id": "msg_fake",
+                        "output_index": 0,
+                        "content_index": 0,
+                        "delta": piece,
+                    },
+                )
+            )
+        events.append(
+            (
+                "response.output_text.done",
+                {
+                    "type": "response.output_text.done",
+                    "item_id": "msg_fake",
+                    "output_index": 0,
+                    "content_index": 0,
+                    "text": self.answer,
+                },
+            )
+        )
+        events.append(("response.completed", {"type": "response.completed", "response": response}))
+        for _, data in events:
+            data["sequence_number"] = next(seq)
+        return await self._sse(request, events)
+
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        _, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        data = [
+            {"id": name, "object": "model", "created": 0, "owned_by": "fake"}
+            for name in ("gpt-4o-mini", "fake-model")
+        ]
+        return web.json_response({"object": "list", "data": data})
+
+    async def _embeddings(self, request: web.Request) -> web.StreamResponse:
+        body, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        inputs = body.get("input", "")
+        inputs = inputs if isinstance(inputs, list) else [inputs]
+        data = [
+            {"object": "embedding", "index": i, "embedding": [0.1, 0.2, 0.3]}
+            for i in range(len(inputs))
+        ]
+        usage = {"prompt_tokens": 3, "total_tokens": 3}
+        return web.json_response(
+            {"object": "list", "data": data, "model": body.get("model"), "usage": usage}
+        )
+
+    async def _echo(self, request: web.Request) -> web.StreamResponse:
+        body, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        return web.json_response(
+            {"method": request.method, "path": request.path_qs, "body": body},
+            headers={"x-fake": "echo"},
+        )
