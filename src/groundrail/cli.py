@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import multiprocessing
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
 
 from groundrail import __version__
 from groundrail.config import ConfigError, Settings, load_settings
+from groundrail.evaluation.datasets import DATASETS
 from groundrail.observe import logs
+
+if TYPE_CHECKING:
+    from groundrail.grounding.engine import GroundingResult
+    from groundrail.grounding.runtime import GroundingRuntime
 
 log = logging.getLogger("groundrail")
 
@@ -48,6 +58,31 @@ def _parser() -> argparse.ArgumentParser:
         help="GROUNDRAIL_LOG_LEVEL, default info",
     )
     serve.set_defaults(run=_serve)
+
+    check = commands.add_parser("check", help="ground an answer in context files, offline")
+    check.add_argument("--context", nargs="+", required=True, metavar="FILE", help="documents")
+    check.add_argument("--answer", required=True, metavar="FILE", help="the answer to check")
+    check.add_argument("--question", help="the question the answer responds to")
+    check.add_argument("--json", action="store_true", help="print the verdict JSON")
+    check.add_argument("--config", help="YAML settings file (its grounding: section)")
+    check.set_defaults(run=_check)
+
+    evaluate = commands.add_parser("eval", help="held-out quality on a labelled data set")
+    evaluate.add_argument("dataset", choices=[*DATASETS, "all"])
+    evaluate.add_argument("--data", required=True, type=Path, help="folder of the data sets")
+    evaluate.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    evaluate.add_argument("--limit", type=int, help="first N items only (a quick look)")
+    evaluate.add_argument("--config", help="YAML settings file (its grounding: section)")
+    evaluate.set_defaults(run=_eval)
+
+    model = commands.add_parser("model", help="manage grounding models").add_subparsers()
+    export = model.add_parser("export", help="Hugging Face NLI checkpoint -> int8 ONNX folder")
+    export.add_argument("hf_dir", type=Path)
+    export.add_argument("out_dir", type=Path)
+    export.add_argument("--max-length", type=int, default=256)
+    export.add_argument("--window", type=int, default=192, help="context window, in tokens")
+    export.add_argument("--no-quantize", action="store_true", help="keep fp32 weights")
+    export.set_defaults(run=_export)
     return parser
 
 
@@ -91,8 +126,87 @@ def _serve(args: argparse.Namespace) -> None:
         worker.join()
 
 
+def _check(args: argparse.Namespace) -> None:
+    from groundrail.grounding.report import to_dict, to_text
+    from groundrail.grounding.windows import Document
+
+    settings = _settings(args, ("config",))
+    try:
+        docs = [Document(Path(f).name, Path(f).read_text(encoding="utf-8")) for f in args.context]
+        answer = Path(args.answer).read_text(encoding="utf-8")
+    except OSError as exc:
+        sys.exit(f"groundrail: cannot read {exc.filename}: {exc.strerror}")
+
+    async def run() -> GroundingResult:
+        runtime = await _open_grounding(settings)
+        try:
+            return await runtime.engine.check(docs, answer, args.question)
+        finally:
+            await runtime.close()
+
+    result = asyncio.run(run())
+    print(
+        orjson.dumps(to_dict(result), option=orjson.OPT_INDENT_2).decode()
+        if args.json
+        else to_text(result)
+    )
+
+
+def _eval(args: argparse.Namespace) -> None:
+    from groundrail.evaluation import datasets, evaluate
+
+    settings = _settings(args, ("config",))
+    names = datasets.DATASETS if args.dataset == "all" else (args.dataset,)
+
+    async def run() -> None:
+        runtime = await _open_grounding(settings)
+        try:
+            for name in names:
+                items = datasets.load(name, args.data, args.split)[: args.limit]
+                report = await evaluate.evaluate(runtime.engine, name, items)
+                print(evaluate.format_report(name, args.split, runtime.engine.model.id, report))
+        finally:
+            await runtime.close()
+
+    try:
+        asyncio.run(run())
+    except FileNotFoundError as exc:
+        sys.exit(f"groundrail: {exc.filename}: not found; --data must name the data folder")
+
+
+def _export(args: argparse.Namespace) -> None:
+    from groundrail.grounding.export import export
+
+    try:
+        card = export(
+            args.hf_dir,
+            args.out_dir,
+            max_length=args.max_length,
+            window_tokens=args.window,
+            quantize=not args.no_quantize,
+        )
+    except ImportError as exc:
+        sys.exit(f"groundrail: model export needs {exc.name}: pip install 'groundrail[export]'")
+    print(f"wrote {args.out_dir}: {card.name}, labels {card.labels}")
+    print(f"use it with `grounding: {{model: {args.out_dir}}}` in the config file")
+
+
+async def _open_grounding(settings: Settings) -> GroundingRuntime:
+    from groundrail.grounding.card import ModelLoadError
+    from groundrail.grounding.runtime import GroundingRuntime
+
+    try:
+        return await GroundingRuntime.open(settings.grounding)
+    except ModelLoadError as exc:
+        sys.exit(f"groundrail: {exc}")
+
+
 def _worker(settings: Settings, reuse_port: bool) -> None:
+    from groundrail.grounding.card import ModelLoadError
     from groundrail.server.app import run  # imported here: the CLI's other commands skip it
 
     logs.configure(settings.log_level)
-    run(settings, reuse_port=reuse_port)
+    try:
+        run(settings, reuse_port=reuse_port)
+    except ModelLoadError as exc:
+        sys.exit(f"groundrail: {exc}")

@@ -48,6 +48,32 @@ class RetryConfig(Strict):
     )
 
 
+ContextSource = Literal["request_field", "tool_messages", "system_documents", "user_turns"]
+ALL_SOURCES: tuple[ContextSource, ...] = (
+    "request_field",
+    "tool_messages",
+    "system_documents",
+    "user_turns",
+)
+
+
+class GroundingSettings(Strict):
+    model: Path | None = Field(None, description="model folder; default: the packaged model")
+    threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="ONNX intra-op threads"
+    )
+    max_batch: int = Field(64, ge=1, description="pairs per model call, across requests")
+    max_wait_ms: float = Field(2.0, ge=0, description="how long a batch waits for company")
+    top_k: int = Field(2, ge=1, description="context windows per claim, best by BM25")
+    first_window: bool = Field(True, description="also check the best document's first window")
+    min_support: float | None = Field(
+        None, ge=0, le=1, description="claim support below this fails; default: the card's"
+    )
+    sources: list[ContextSource] = Field(
+        default_factory=lambda: list(ALL_SOURCES), description="where context comes from, in order"
+    )
+
+
 class Settings(Strict):
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=0, le=65535)
@@ -58,6 +84,7 @@ class Settings(Strict):
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024)
     upstreams: list[UpstreamConfig] = Field(default_factory=list)
     retry: RetryConfig = RetryConfig()
+    grounding: GroundingSettings = GroundingSettings()
 
     @model_validator(mode="after")
     def _upstream_names(self) -> Settings:

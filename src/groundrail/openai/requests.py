@@ -71,16 +71,23 @@ SHAPES: dict[str, type[_Loose]] = {
 class ParsedRequest:
     """A validated completion request: the body to forward and the gateway's own options."""
 
-    __slots__ = ("body", "model", "options", "stream")
+    __slots__ = ("body", "model", "options", "raw", "stream")
 
-    def __init__(self, body: dict[str, Any], options: GroundrailOptions, shape: _Loose) -> None:
+    def __init__(
+        self,
+        body: dict[str, Any],
+        options: GroundrailOptions,
+        shape: _Loose,
+        raw: bytes | None,
+    ) -> None:
         self.body = body  # what goes upstream, without the `groundrail` field
         self.options = options
+        self.raw = raw  # the client's bytes, while they are still what goes upstream
         self.model: str = getattr(shape, "model")  # noqa: B009 - every shape declares it
         self.stream: bool = getattr(shape, "stream")  # noqa: B009
 
     def upstream_bytes(self) -> bytes:
-        return orjson.dumps(self.body)
+        return self.raw if self.raw is not None else orjson.dumps(self.body)
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -97,19 +104,21 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
 
 def parse_completion(path: str, raw: bytes) -> ParsedRequest:
     body = parse_json_object(raw)
+    had_options = OPTIONS_FIELD in body
     options_raw = body.pop(OPTIONS_FIELD, None)
     try:
         shape = SHAPES[path].model_validate(body)
     except ValidationError as exc:
-        raise _as_bad_request(exc) from exc
+        raise validation_error(exc) from exc
     try:
         options = GroundrailOptions.model_validate(options_raw or {})
     except ValidationError as exc:
-        raise _as_bad_request(exc, prefix=OPTIONS_FIELD) from exc
-    return ParsedRequest(body, options, shape)
+        raise validation_error(exc, prefix=OPTIONS_FIELD) from exc
+    return ParsedRequest(body, options, shape, None if had_options else raw)
 
 
-def _as_bad_request(exc: ValidationError, prefix: str | None = None) -> Exception:
+def validation_error(exc: ValidationError, prefix: str | None = None) -> Exception:
+    """A pydantic error as a 400 that names the field, the value and what was wrong."""
     err = exc.errors()[0]
     loc = [prefix] if prefix else []
     loc += [str(p) for p in err["loc"]]

@@ -7,10 +7,12 @@ from typing import Any
 from aiohttp import web
 
 from groundrail.config import Settings
+from groundrail.grounding.runtime import GroundingRuntime
 from groundrail.upstream.client import UpstreamPool
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", UpstreamPool)
+GROUNDING = web.AppKey("grounding", GroundingRuntime)
 # name -> check; /readyz is ready when every check returns None (else the reason)
 READINESS = web.AppKey("readiness", dict[str, Any])
 

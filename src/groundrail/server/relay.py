@@ -61,28 +61,33 @@ async def bytes_through(
     return out
 
 
-async def upstream_events(upstream: aiohttp.ClientResponse) -> AsyncIterator[sse.Event]:
-    """The upstream's SSE events as they arrive; a broken stream raises UpstreamBroke."""
+async def upstream_events(upstream: aiohttp.ClientResponse) -> AsyncIterator[list[sse.Event]]:
+    """The upstream's SSE events as they arrive, those of one network read together; a broken
+    stream raises UpstreamBroke."""
     parser = sse.SSEParser()
     try:
         async for chunk in upstream.content.iter_any():
-            for event in parser.feed(chunk):
-                yield event
+            events = parser.feed(chunk)
+            if events:
+                yield events
     except UPSTREAM_READ_ERRORS as exc:
         raise UpstreamBroke(repr(exc) or type(exc).__name__) from exc
 
 
 async def sse_through(
-    request: web.Request, upstream: aiohttp.ClientResponse, events: AsyncIterator[sse.Event]
+    request: web.Request,
+    upstream: aiohttp.ClientResponse,
+    batches: AsyncIterator[list[sse.Event]],
 ) -> web.StreamResponse:
-    """Re-emit SSE events one by one, as they come; end with an error event if they break."""
+    """Re-emit SSE events as they come (one write per batch: nothing waits for a later event);
+    end with an error event if they break."""
     headers = response_headers(upstream)
     headers["Cache-Control"] = "no-cache"
     out = web.StreamResponse(status=upstream.status, headers=headers)
     await out.prepare(request)
     try:
-        async for event in events:
-            await _write(out, event.encode())
+        async for batch in batches:
+            await _write(out, b"".join(event.encode() for event in batch))
     except UpstreamBroke as exc:
         _count_failure(request, "upstream_broke", exc)
         error = GatewayError(502, "upstream_stream_error", f"The upstream stream broke off: {exc}.")

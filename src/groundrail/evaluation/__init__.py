@@ -1,0 +1,1 @@
+"""Held-out evaluation of the grounding engine on labelled data sets."""

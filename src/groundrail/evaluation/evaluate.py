@@ -1,0 +1,130 @@
+"""Run the engine over labelled items and score it: the numbers `groundrail eval` prints."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from groundrail.evaluation.datasets import NLI_LABELS, Item
+from groundrail.grounding.engine import GroundingEngine, GroundingResult
+from groundrail.grounding.model import Pair
+from groundrail.grounding.windows import Document
+
+FLAGGED = ("ungrounded", "contradicted")
+
+
+@dataclass(slots=True, frozen=True)
+class Binary:
+    """'Hallucinated' is the positive class."""
+
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+
+    @classmethod
+    def of(cls, gold: Sequence[bool], predicted: Sequence[bool]) -> Binary:
+        pairs = list(zip(gold, predicted, strict=True))
+        return cls(
+            tp=sum(g and p for g, p in pairs),
+            fp=sum(p and not g for g, p in pairs),
+            tn=sum(not g and not p for g, p in pairs),
+            fn=sum(g and not p for g, p in pairs),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.tp + self.fp + self.tn + self.fn
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        specificity = self.tn / (self.tn + self.fp) if self.tn + self.fp else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "n": n,
+            "accuracy": round((self.tp + self.tn) / n, 4) if n else 0.0,
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "balanced_accuracy": round((recall + specificity) / 2, 4),
+            "confusion": {"tp": self.tp, "fp": self.fp, "tn": self.tn, "fn": self.fn},
+        }
+
+
+async def run(
+    engine: GroundingEngine, items: Sequence[Item], concurrency: int = 16
+) -> list[GroundingResult]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: Item) -> GroundingResult:
+        docs = [Document(f"doc-{n}", text) for n, text in enumerate(item.context)]
+        async with gate:
+            return await engine.check(docs, item.answer, item.question)
+
+    return list(await asyncio.gather(*(one(i) for i in items)))
+
+
+def hallucinated(result: GroundingResult) -> bool:
+    return result.verdict in FLAGGED
+
+
+async def three_way(engine: GroundingEngine, items: Sequence[Item]) -> dict[str, Any]:
+    """MNLI: the raw model's 3-way accuracy on (premise, hypothesis), with its confusion."""
+    labels = engine.model.card.labels
+    pairs = [Pair(i.context[0], i.answer) for i in items]
+    probs = np.concatenate(
+        [await engine.batcher.score(pairs[s : s + 256]) for s in range(0, len(pairs), 256)]
+    )
+    predicted = [labels[int(k)] for k in probs.argmax(axis=1)]
+    confusion = {g: dict.fromkeys(NLI_LABELS, 0) for g in NLI_LABELS}
+    for item, label in zip(items, predicted, strict=True):
+        assert item.nli_label is not None
+        if label in confusion[item.nli_label]:
+            confusion[item.nli_label][label] += 1
+    correct = sum(confusion[g][g] for g in NLI_LABELS)
+    return {"accuracy": round(correct / len(items), 4), "confusion": confusion}
+
+
+async def evaluate(engine: GroundingEngine, dataset: str, items: Sequence[Item]) -> dict[str, Any]:
+    results = await run(engine, items)
+    report: dict[str, Any] = Binary.of(
+        [i.hallucinated for i in items], [hallucinated(r) for r in results]
+    ).as_dict()
+    report["not_evaluated"] = sum(r.verdict == "not_evaluated" for r in results)
+    if dataset == "mnli":
+        report["three_way"] = await three_way(engine, items)
+    return report
+
+
+def format_report(dataset: str, split: str, model: str, report: dict[str, Any]) -> str:
+    c = report["confusion"]
+    lines = [
+        f"## {dataset} ({split} split, {report['n']} answers, model {model})",
+        "",
+        "| accuracy | precision | recall | F1 | balanced accuracy | not evaluated |",
+        "|---|---|---|---|---|---|",
+        f"| {report['accuracy']:.3f} | {report['precision']:.3f} | {report['recall']:.3f} "
+        f"| {report['f1']:.3f} | {report['balanced_accuracy']:.3f} | {report['not_evaluated']} |",
+        "",
+        "| gold \\ predicted | hallucinated | grounded |",
+        "|---|---|---|",
+        f"| hallucinated | {c['tp']} | {c['fn']} |",
+        f"| grounded | {c['fp']} | {c['tn']} |",
+    ]
+    if "three_way" in report:
+        three = report["three_way"]
+        labels = list(three["confusion"])
+        lines += [
+            "",
+            f"3-way accuracy {three['accuracy']:.3f}",
+            "",
+            "| gold \\ predicted | " + " | ".join(labels) + " |",
+            "|---|" + "---|" * len(labels),
+        ]
+        lines += [
+            f"| {g} | " + " | ".join(str(three["confusion"][g][p]) for p in labels) + " |"
+            for g in labels
+        ]
+    return "\n".join(lines) + "\n"

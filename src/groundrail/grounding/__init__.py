@@ -1,0 +1,1 @@
+"""Grounding: is each claim of an answer supported by the context its request carried?"""

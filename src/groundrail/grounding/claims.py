@@ -1,0 +1,124 @@
+"""Split an answer into the claims to check, keeping character offsets into the answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pysbd
+
+from groundrail.grounding.lexical import content_words
+
+SkipReason = Literal["question", "pleasantry", "refusal", "code", "no_content"]
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int  # answer[start:end] == text
+
+
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    span: Span
+    reason: SkipReason
+
+
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
+_PLEASANTRY = re.compile(
+    r"^(hi|hello|hey|greetings|thanks|thank you|you're welcome|sure|certainly|of course|"
+    r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
+    r"let me know|feel free|happy to help|glad to help|is there anything else|"
+    r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
+    re.IGNORECASE,
+)
+_REFUSAL = re.compile(
+    r"^(i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i (can ?not|can't|am unable|'m unable|"
+    r"don't have|do not have) |as an ai\b|unfortunately,? i\b)",
+    re.IGNORECASE,
+)
+# Where a long compound sentence may be cut into clauses the model judges more reliably.
+_CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|which)\s)")
+_LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 5
+LONG_SENTENCE_WORDS = 30
+
+_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_claims(answer: str) -> tuple[list[Span], list[Skipped]]:
+    """The answer's checkable claims, and what was skipped with the reason."""
+    claims: list[Span] = []
+    skipped: list[Skipped] = []
+    cursor = 0
+    for code in _CODE.finditer(answer):
+        _sentences(answer, cursor, code.start(), claims, skipped)
+        skipped.append(Skipped(Span(code.group(), code.start(), code.end()), "code"))
+        cursor = code.end()
+    _sentences(answer, cursor, len(answer), claims, skipped)
+    return claims, skipped
+
+
+def _sentences(
+    answer: str, start: int, end: int, claims: list[Span], skipped: list[Skipped]
+) -> None:
+    piece = answer[start:end]
+    if not piece.strip():
+        return
+    for seg in _segmenter.segment(piece):
+        for line_start, line in _lines(piece, seg.start, seg.end):
+            span = _strip(answer, start + line_start, start + line_start + len(line))
+            if span is None:
+                continue
+            reason = _skip_reason(span.text)
+            if reason is not None:
+                skipped.append(Skipped(span, reason))
+            else:
+                claims.extend(_clauses(answer, span))
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """pysbd keeps list items of one block together; each line of a list is its own claim."""
+    out, offset = [], start
+    for line in text[start:end].split("\n"):
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def _strip(answer: str, start: int, end: int) -> Span | None:
+    """Drop surrounding blanks and list bullets, keeping the offsets true."""
+    text = answer[start:end]
+    lead = len(text) - len(text.lstrip(" \t\r\n-*•>#"))
+    text = text[lead:].rstrip()
+    if not text:
+        return None
+    return Span(text, start + lead, start + lead + len(text))
+
+
+def _skip_reason(text: str) -> SkipReason | None:
+    if text.endswith("?"):
+        return "question"
+    if _REFUSAL.match(text):
+        return "refusal"
+    if _PLEASANTRY.match(text.rstrip(".!")):
+        return "pleasantry"
+    if not content_words(text) or _LIST_MARKER.match(text):
+        return "no_content"  # "Yes.", "OK!", a stray "1."
+    return None
+
+
+def _clauses(answer: str, span: Span) -> list[Span]:
+    if len(span.text.split()) < LONG_SENTENCE_WORDS:
+        return [span]
+    out: list[Span] = []
+    start = 0
+    for cut in _CLAUSE.finditer(span.text):
+        head, tail = span.text[start : cut.start()], span.text[cut.end() :]
+        if len(head.split()) >= MIN_CLAUSE_WORDS and len(tail.split()) >= MIN_CLAUSE_WORDS:
+            out.append(Span(head, span.start + start, span.start + cut.start()))
+            start = cut.end()
+    out.append(Span(span.text[start:], span.start + start, span.end))
+    return out

@@ -1,0 +1,232 @@
+"""The grounding engine: context windows x claims -> NLI + lexical signals -> per-claim labels."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from groundrail.grounding import lexical
+from groundrail.grounding.batcher import MicroBatcher
+from groundrail.grounding.card import Calibration
+from groundrail.grounding.claims import Skipped, Span, split_claims
+from groundrail.grounding.model import NLIModel, Pair
+from groundrail.grounding.windows import Document, Window, make_windows
+
+ClaimLabel = Literal["supported", "unsupported", "contradicted"]
+Verdict = Literal["grounded", "ungrounded", "contradicted", "not_evaluated"]
+# Per-claim signals, each oriented "higher = less supported"; the calibration's feature names.
+SIGNALS = ("nli", "contradiction", "missing_words", "missing_numbers", "missing_entities")
+
+
+@dataclass(slots=True, frozen=True)
+class Evidence:
+    doc_id: str
+    start: int  # character offsets of the window in its document
+    end: int
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class ClaimResult:
+    span: Span
+    label: ClaimLabel
+    support: float  # 1 - P(unsupported), after calibration
+    entailment: float
+    contradiction: float
+    evidence: Evidence | None
+    signals: dict[str, float]
+    driver: str  # the signal that weighed most towards "unsupported"
+
+
+@dataclass(slots=True, frozen=True)
+class GroundingResult:
+    verdict: Verdict
+    reason: str
+    support: float | None  # the weakest claim's support
+    claims: list[ClaimResult]
+    skipped: list[Skipped]
+    model: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def unsupported(self) -> list[ClaimResult]:
+        return [c for c in self.claims if c.label != "supported"]
+
+
+@dataclass(slots=True, frozen=True)
+class Plan:
+    """Everything computed before the model runs: claims, windows, pairs, lexical signals."""
+
+    claims: list[Span]
+    skipped: list[Skipped]
+    windows: list[Window]
+    pairs: list[Pair]
+    pair_windows: list[list[int]]  # per claim: indices into `pairs`
+    window_of_pair: list[int]
+    lexical: list[dict[str, float]]
+
+
+@dataclass(slots=True)
+class EngineSettings:
+    top_k: int = 2  # best windows per claim by BM25
+    first_window: bool = True  # also the first window of the best window's document
+    min_support: float | None = None  # None: the model card's calibrated threshold
+
+
+class GroundingEngine:
+    def __init__(
+        self, model: NLIModel, batcher: MicroBatcher, settings: EngineSettings | None = None
+    ) -> None:
+        self.model = model
+        self.batcher = batcher
+        self.settings = settings or EngineSettings()
+
+    async def check(
+        self, docs: Sequence[Document], answer: str, question: str | None = None
+    ) -> GroundingResult:
+        started = time.perf_counter()
+        if not any(d.text.strip() for d in docs):
+            return self._not_evaluated("no context", [], started)
+        plan = await asyncio.to_thread(self.plan, docs, answer, question)
+        planned = time.perf_counter()
+        if not plan.claims:
+            return self._not_evaluated("no claims", plan.skipped, started)
+        probs = await self.batcher.score(plan.pairs)
+        inferred = time.perf_counter()
+        timings = {
+            "plan_ms": _ms(planned - started),
+            "nli_ms": _ms(inferred - planned),
+            "total_ms": _ms(time.perf_counter() - started),
+            "pairs": float(len(plan.pairs)),
+        }
+        return dataclasses.replace(self.decide(plan, probs), timings=timings)
+
+    def plan(self, docs: Sequence[Document], answer: str, question: str | None) -> Plan:
+        card = self.model.card
+        claims, skipped = split_claims(answer)
+        windows = [
+            w
+            for d in docs
+            for w in make_windows(d, self.model.tokenizer, card.window_tokens, card.window_overlap)
+        ]
+        first_of = {w.doc_id: n for n, w in reversed(list(enumerate(windows)))}
+        bm25 = lexical.BM25([w.text for w in windows])
+        context = " ".join(d.text for d in docs)
+        words = set(lexical.content_words(context))
+        numbers = lexical.numbers(context)
+        lowered = context.lower()
+        pairs: list[Pair] = []
+        window_of_pair: list[int] = []
+        per_claim: list[list[int]] = []
+        signals: list[dict[str, float]] = []
+        for claim in claims:
+            scores = bm25.scores(claim.text)
+            ranked = sorted(range(len(windows)), key=lambda i: -scores[i])[: self.settings.top_k]
+            if self.settings.first_window and ranked:
+                first = first_of[windows[ranked[0]].doc_id]
+                if first not in ranked:
+                    ranked.append(first)
+            hypothesis = f"{question} {claim.text}" if question else claim.text
+            per_claim.append(list(range(len(pairs), len(pairs) + len(ranked))))
+            for i in ranked:
+                pairs.append(Pair(windows[i].text, hypothesis))
+                window_of_pair.append(i)
+            signals.append(_lexical_signals(claim.text, words, numbers, lowered))
+        return Plan(claims, skipped, windows, pairs, per_claim, window_of_pair, signals)
+
+    def decide(self, plan: Plan, probs: np.ndarray) -> GroundingResult:
+        model = self.model
+        calibration = model.card.calibration
+        results = []
+        for claim, rows, signals in zip(plan.claims, plan.pair_windows, plan.lexical, strict=True):
+            entail = probs[rows, model.entailment]
+            best = int(np.argmax(entail))
+            contra = (
+                float(probs[rows, model.contradiction].max())
+                if model.contradiction is not None
+                else 0.0
+            )
+            values = {**signals, "nli": 1.0 - float(entail[best]), "contradiction": contra}
+            p_unsupported, driver = _calibrated(values, calibration)
+            threshold = self._threshold(calibration)
+            label: ClaimLabel = "supported"
+            if p_unsupported >= threshold:
+                limit = calibration.contradiction if calibration else 0.5
+                strong = contra >= limit and contra > float(entail[best])
+                label = "contradicted" if strong else "unsupported"
+            window = plan.windows[plan.window_of_pair[rows[best]]]
+            results.append(
+                ClaimResult(
+                    span=claim,
+                    label=label,
+                    support=round(1.0 - p_unsupported, 4),
+                    entailment=round(float(entail[best]), 4),
+                    contradiction=round(contra, 4),
+                    evidence=Evidence(window.doc_id, window.start, window.end, window.text),
+                    signals={k: round(v, 4) for k, v in values.items()},
+                    driver=driver,
+                )
+            )
+        labels = {c.label for c in results}
+        verdict: Verdict = (
+            "contradicted"
+            if "contradicted" in labels
+            else "ungrounded"
+            if "unsupported" in labels
+            else "grounded"
+        )
+        reason = (
+            f"{sum(c.label != 'supported' for c in results)} of {len(results)} claims not supported"
+        )
+        support = min(c.support for c in results)
+        return GroundingResult(verdict, reason, support, results, plan.skipped, model.id)
+
+    def _threshold(self, calibration: Calibration | None) -> float:
+        if self.settings.min_support is not None:
+            return 1.0 - self.settings.min_support
+        return calibration.threshold if calibration else 0.5
+
+    def _not_evaluated(
+        self, reason: str, skipped: list[Skipped], started: float
+    ) -> GroundingResult:
+        timings = {"total_ms": _ms(time.perf_counter() - started)}
+        return GroundingResult("not_evaluated", reason, None, [], skipped, self.model.id, timings)
+
+
+def _lexical_signals(
+    claim: str, words: set[str], numbers: set[str], context_lower: str
+) -> dict[str, float]:
+    claim_numbers = lexical.numbers(claim)
+    entities = lexical.entities(claim)
+    return {
+        "missing_words": lexical.missing_share(claim, words),
+        "missing_numbers": (
+            len(claim_numbers - numbers) / len(claim_numbers) if claim_numbers else 0.0
+        ),
+        "missing_entities": (
+            sum(e not in context_lower for e in entities) / len(entities) if entities else 0.0
+        ),
+    }
+
+
+def _calibrated(values: dict[str, float], calibration: Calibration | None) -> tuple[float, str]:
+    """P(unsupported) and the signal that pushed it up most."""
+    if calibration is None:
+        return values["nli"], "nli"
+    contributions = {
+        name: weight * values[name]
+        for name, weight in zip(calibration.features, calibration.weights, strict=True)
+    }
+    z = calibration.bias + sum(contributions.values())
+    return 1.0 / (1.0 + math.exp(-z)), max(contributions, key=lambda k: contributions[k])
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)

@@ -1,0 +1,96 @@
+"""The NLI runtime: an ONNX cross-encoder and its tokenizer, driven by the model card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from groundrail.grounding.card import (
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    ModelCard,
+    ModelLoadError,
+    read_card,
+)
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
+BUCKET = 16  # pairs per padded sub-batch: similar lengths pad together
+
+
+@dataclass(slots=True, frozen=True)
+class Pair:
+    premise: str  # a context window
+    hypothesis: str  # a claim
+
+
+class NLIModel:
+    """Created once per process; `predict` is blocking and runs on the inference executor."""
+
+    def __init__(self, folder: Path = DEFAULT_MODEL, threads: int = 1) -> None:
+        self.folder = folder
+        self.card: ModelCard = read_card(folder)
+        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self.tokenizer.no_padding()
+        first = self.card.input_order == "premise_hypothesis"
+        self.tokenizer.enable_truncation(
+            self.card.max_length, strategy="only_first" if first else "only_second"
+        )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self._session = ort.InferenceSession(
+                str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise ModelLoadError(
+                f"{folder / MODEL_FILE}: onnxruntime cannot load it ({exc})"
+            ) from exc
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.entailment = self.card.index(self.card.entailment_label)
+        label = self.card.contradiction_label
+        self.contradiction = self.card.index(label) if label in self.card.labels else None
+        self.id = f"{self.card.name}@{self.card.sha256.get(MODEL_FILE, 'unknown')[:12]}"
+        self.calls = 0  # pairs scored since start (tests and the cache assert on it)
+
+    def predict(self, pairs: Sequence[Pair]) -> np.ndarray:
+        """Probabilities, shape (len(pairs), len(card.labels)), in the card's label order."""
+        if not pairs:
+            return np.zeros((0, len(self.card.labels)), dtype=np.float32)
+        self.calls += len(pairs)
+        first = self.card.input_order == "premise_hypothesis"
+        encoded = self.tokenizer.encode_batch(
+            [(p.premise, p.hypothesis) if first else (p.hypothesis, p.premise) for p in pairs]
+        )
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+        out = np.empty((len(pairs), len(self.card.labels)), dtype=np.float32)
+        for start in range(0, len(order), BUCKET):
+            chunk = order[start : start + BUCKET]
+            width = max(len(encoded[i].ids) for i in chunk)
+            feeds = {
+                "input_ids": np.zeros((len(chunk), width), dtype=np.int64),
+                "attention_mask": np.zeros((len(chunk), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(chunk), width), dtype=np.int64),
+            }
+            for row, i in enumerate(chunk):
+                n = len(encoded[i].ids)
+                feeds["input_ids"][row, :n] = encoded[i].ids
+                feeds["attention_mask"][row, :n] = 1
+                feeds["token_type_ids"][row, :n] = encoded[i].type_ids
+            (logits,) = self._session.run(
+                ["logits"], {k: v for k, v in feeds.items() if k in self._inputs}
+            )
+            out[chunk] = _softmax(logits)
+        return out
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs: np.ndarray = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+    return probs

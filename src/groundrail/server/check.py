@@ -1,0 +1,35 @@
+"""POST /v1/groundrail/check: grounding without an upstream call."""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from groundrail.grounding.context import from_options
+from groundrail.grounding.report import to_dict
+from groundrail.openai.errors import bad_request
+from groundrail.openai.requests import ContextDocument, parse_json_object, validation_error
+from groundrail.server.context import GROUNDING
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    context: list[str | ContextDocument] = Field(description="the documents to ground in")
+    answer: str
+    question: str | None = None
+    policy: str | None = None
+
+
+async def check(request: web.Request) -> web.Response:
+    body = parse_json_object(await request.read())
+    try:
+        parsed = CheckRequest.model_validate(body)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+    if not parsed.answer.strip():
+        raise bad_request("Invalid value for 'answer': it is empty.", "answer")
+    result = await request.app[GROUNDING].engine.check(
+        from_options(parsed.context), parsed.answer, parsed.question
+    )
+    return web.Response(body=orjson.dumps(to_dict(result)), content_type="application/json")
