@@ -34,3 +34,19 @@ def test_bad_values_name_file_field_and_value(tmp_path: Path) -> None:
     config.write_text("port: [1,\n")
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_settings({"config": str(config)}, {})
+
+
+def test_env_substitution_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "groundrail.yaml"
+    config.write_text(
+        "upstreams:\n"
+        "  - name: default\n"
+        "    base_url: ${LLM_URL:-http://localhost:8000/v1}\n"
+        "    api_key: ${LLM_KEY}\n"
+    )
+    monkeypatch.setenv("LLM_KEY", "sk-secret")
+    upstream = load_settings({"config": str(config)}, {}).routes()[0]
+    assert (upstream.base_url, upstream.api_key) == ("http://localhost:8000/v1", "sk-secret")
+    monkeypatch.delenv("LLM_KEY")
+    with pytest.raises(ConfigError, match="environment variable LLM_KEY is not set"):
+        load_settings({"config": str(config)}, {})

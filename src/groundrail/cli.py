@@ -206,6 +206,7 @@ def _worker(settings: Settings, reuse_port: bool) -> None:
     from groundrail.server.app import run  # imported here: the CLI's other commands skip it
 
     logs.configure(settings.log_level)
+    log.info("worker starting", extra={"reuse_port": reuse_port})
     try:
         run(settings, reuse_port=reuse_port)
     except ModelLoadError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -140,7 +141,37 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of settings")
-    return data
+    try:
+        return substitute_env(data, os.environ)  # type: ignore[no-any-return]
+    except KeyError as exc:
+        raise ConfigError(
+            f"{path}: environment variable {exc.args[0]} is not set "
+            f"(set it, or give a default: ${{{exc.args[0]}:-value}})"
+        ) from exc
+
+
+_ENV_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+
+
+def substitute_env(value: Any, env: Mapping[str, str]) -> Any:
+    """Replace ${NAME} and ${NAME:-default} in every string of a parsed YAML document;
+    a variable that is unset and has no default raises KeyError(NAME)."""
+    if isinstance(value, str):
+
+        def one(match: re.Match[str]) -> str:
+            name, default = match.group("name"), match.group("default")
+            if name in env:
+                return env[name]
+            if default is None:
+                raise KeyError(name)
+            return default
+
+        return _ENV_REF.sub(one, value)
+    if isinstance(value, dict):
+        return {k: substitute_env(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(v, env) for v in value]
+    return value
 
 
 def format_validation_error(exc: ValidationError) -> str:

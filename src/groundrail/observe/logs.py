@@ -18,6 +18,7 @@ class JSONFormatter(logging.Formatter):
             "ts": round(record.created, 3),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "msg": record.getMessage(),
         }
         line.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
