@@ -29,6 +29,7 @@ async def start_gateway() -> AsyncIterator[GatewayFactory]:
     running: list[RunningApp] = []
 
     async def start(**settings: Any) -> str:
+        settings.setdefault("policies", None)  # the built-in default, not ./policies
         app = RunningApp(create_app(Settings.model_validate(settings)))
         running.append(app)
         return await app.start()

@@ -18,6 +18,7 @@ from groundrail import __version__
 from groundrail.config import ConfigError, Settings, load_settings
 from groundrail.evaluation.datasets import DATASETS
 from groundrail.observe import logs
+from groundrail.openai.errors import GatewayError
 
 if TYPE_CHECKING:
     from groundrail.grounding.engine import GroundingResult
@@ -53,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="processes sharing the port (GROUNDRAIL_WORKERS, default 1)"
     )
     serve.add_argument(
+        "--policies", help="policy directory, watched (GROUNDRAIL_POLICIES, default ./policies)"
+    )
+    serve.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
         help="GROUNDRAIL_LOG_LEVEL, default info",
@@ -75,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--config", help="YAML settings file (its grounding: section)")
     evaluate.set_defaults(run=_eval)
 
+    policy = commands.add_parser("policy", help="validate and try out policies").add_subparsers()
+    validate = policy.add_parser("validate", help="check policy files; exit 1 on any error")
+    validate.add_argument("paths", nargs="+", type=Path, help="files or directories")
+    validate.set_defaults(run=_policy_validate)
+    trial = policy.add_parser("test", help="run a policy over a saved request and response")
+    trial.add_argument("path", type=Path, help="policy file or directory")
+    trial.add_argument("--request", required=True, type=Path, help="request body JSON")
+    trial.add_argument("--response", required=True, type=Path, help="response body JSON")
+    trial.add_argument("--policy", help="policy name (default: selected as the gateway would)")
+    trial.add_argument(
+        "--route", dest="path_", default="/v1/chat/completions", help="the API route"
+    )
+    trial.add_argument("--config", help="YAML settings file (its grounding: section)")
+    trial.set_defaults(run=_policy_test)
+
     model = commands.add_parser("model", help="manage grounding models").add_subparsers()
     export = model.add_parser("export", help="Hugging Face NLI checkpoint -> int8 ONNX folder")
     export.add_argument("hf_dir", type=Path)
@@ -94,7 +113,9 @@ def _settings(args: argparse.Namespace, fields: Sequence[str]) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    settings = _settings(args, ("host", "port", "upstream", "config", "workers", "log_level"))
+    settings = _settings(
+        args, ("host", "port", "upstream", "config", "workers", "log_level", "policies")
+    )
     logs.configure(settings.log_level)
     log.info(
         "serving",
@@ -124,6 +145,9 @@ def _serve(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGINT, stop)
     for worker in workers:
         worker.join()
+    failed = [w.name for w in workers if w.exitcode not in (0, -signal.SIGTERM)]
+    if failed:
+        sys.exit(f"groundrail: worker(s) {', '.join(failed)} failed")
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -174,6 +198,37 @@ def _eval(args: argparse.Namespace) -> None:
         sys.exit(f"groundrail: {exc.filename}: not found; --data must name the data folder")
 
 
+def _policy_validate(args: argparse.Namespace) -> None:
+    from groundrail.policy.loader import PolicyError, load
+
+    try:
+        policies = load(args.paths)
+    except PolicyError as exc:
+        sys.exit(str(exc))
+    for policy in policies.values():
+        print(f"ok  {policy.label:<32} {len(policy.rules)} rules  ({policy.source})")
+
+
+def _policy_test(args: argparse.Namespace) -> None:
+    from groundrail.policy import trial
+    from groundrail.policy.loader import PolicyError
+
+    settings = _settings(args, ("config",))
+    try:
+        prepared = trial.prepare(args.path, args.request, args.response, args.path_, args.policy)
+    except (PolicyError, trial.TrialError, GatewayError) as exc:
+        sys.exit(f"groundrail: {exc}")
+
+    async def run() -> str:
+        runtime = await _open_grounding(settings)
+        try:
+            return await trial.run(runtime.engine, prepared)
+        finally:
+            await runtime.close()
+
+    print(asyncio.run(run()))
+
+
 def _export(args: argparse.Namespace) -> None:
     from groundrail.grounding.export import export
 
@@ -203,11 +258,12 @@ async def _open_grounding(settings: Settings) -> GroundingRuntime:
 
 def _worker(settings: Settings, reuse_port: bool) -> None:
     from groundrail.grounding.card import ModelLoadError
+    from groundrail.policy.loader import PolicyError
     from groundrail.server.app import run  # imported here: the CLI's other commands skip it
 
     logs.configure(settings.log_level)
     log.info("worker starting", extra={"reuse_port": reuse_port})
     try:
         run(settings, reuse_port=reuse_port)
-    except ModelLoadError as exc:
+    except (ModelLoadError, PolicyError) as exc:
         sys.exit(f"groundrail: {exc}")

@@ -75,6 +75,13 @@ class GroundingSettings(Strict):
     )
 
 
+class GatewayKey(Strict):
+    tenant: str = Field(description="the name policies match on (`match.keys`) and budgets bill")
+    upstream_key: str | None = Field(
+        None, description="sent upstream instead of the gateway key; else the upstream's api_key"
+    )
+
+
 class Settings(Strict):
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=0, le=65535)
@@ -83,9 +90,17 @@ class Settings(Strict):
     workers: int = Field(1, ge=1, le=64)
     log_level: LogLevel = "info"
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024)
+    policies: Path | None = Field(
+        Path("policies"), description="directory of policy YAML files, watched for changes"
+    )
+    policy_poll_seconds: float = Field(1.0, gt=0, description="how often the directory is read")
     upstreams: list[UpstreamConfig] = Field(default_factory=list)
     retry: RetryConfig = RetryConfig()
     grounding: GroundingSettings = GroundingSettings()
+    keys: dict[str, GatewayKey] = Field(
+        default_factory=dict,
+        description="gateway-issued API keys; when any is set, every /v1 call needs one",
+    )
 
     @model_validator(mode="after")
     def _upstream_names(self) -> Settings:
@@ -106,7 +121,16 @@ class Settings(Strict):
 
 ENV_PREFIX = "GROUNDRAIL_"
 # Top-level fields that may come from the environment (GROUNDRAIL_PORT=9000 …).
-ENV_FIELDS = ("host", "port", "upstream", "config", "workers", "log_level", "max_body_bytes")
+ENV_FIELDS = (
+    "host",
+    "port",
+    "upstream",
+    "config",
+    "workers",
+    "log_level",
+    "max_body_bytes",
+    "policies",
+)
 
 
 class ConfigError(Exception):

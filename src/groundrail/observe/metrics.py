@@ -25,3 +25,14 @@ STREAM_FAILURES = Counter(
     ["route", "reason"],
 )
 IN_FLIGHT = Gauge("groundrail_in_flight_requests", "Requests being served right now.")
+POLICY_RELOADS = Counter(
+    "groundrail_policy_reloads_total", "Policy reloads by outcome.", ["outcome"]
+)
+POLICIES_LOADED = Gauge(
+    "groundrail_policy_loaded", "The policies in force, by name and hash.", ["policy", "hash"]
+)
+VERDICTS = Counter(
+    "groundrail_verdicts_total",
+    "Verdicts by policy, the action applied and the one intended (they differ in shadow mode).",
+    ["policy", "action", "intended"],
+)

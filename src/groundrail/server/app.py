@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -9,8 +11,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.policy.engine import PolicyEngine
+from groundrail.policy.store import PolicyStore
 from groundrail.server import check, proxy
-from groundrail.server.context import GROUNDING, POOL, READINESS, SETTINGS
+from groundrail.server.auth import gateway_keys
+from groundrail.server.context import (
+    GROUNDING,
+    POLICIES,
+    POLICY_ENGINE,
+    POOL,
+    READINESS,
+    SETTINGS,
+)
 from groundrail.server.middleware import add_request_id, gateway_middleware
 from groundrail.upstream.client import UpstreamPool
 
@@ -18,11 +30,15 @@ COMPLETION_ROUTES = ("/v1/chat/completions", "/v1/completions", "/v1/responses")
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[gateway_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(
+        middlewares=[gateway_middleware, gateway_keys], client_max_size=settings.max_body_bytes
+    )
     app[SETTINGS] = settings
     app[READINESS] = {}
-    app.cleanup_ctx.append(_upstream_pool)
+    # the model and the policies first: if either is broken, start-up fails with nothing open
     app.cleanup_ctx.append(_grounding)
+    app.cleanup_ctx.append(_policies)
+    app.cleanup_ctx.append(_upstream_pool)
     app.on_response_prepare.append(add_request_id)
     for path in COMPLETION_ROUTES:
         app.router.add_post(path, proxy.completion)
@@ -49,6 +65,18 @@ async def _grounding(app: web.Application) -> AsyncIterator[None]:
     await app[GROUNDING].close()
 
 
+async def _policies(app: web.Application) -> AsyncIterator[None]:
+    """Policies load before the first request (a broken set fails start-up), then the
+    directory is watched and a valid new set swapped in."""
+    settings = app[SETTINGS]
+    app[POLICIES] = await asyncio.to_thread(PolicyStore.open, settings.policies)
+    app[POLICY_ENGINE] = PolicyEngine(app[GROUNDING].engine)
+    watcher = asyncio.create_task(app[POLICIES].watch(settings.policy_poll_seconds))
+    yield
+    watcher.cancel()
+    await asyncio.gather(watcher, return_exceptions=True)
+
+
 async def _metrics(request: web.Request) -> web.Response:
     response = web.Response(body=generate_latest())
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
@@ -58,8 +86,17 @@ async def _metrics(request: web.Request) -> web.Response:
 def run(settings: Settings, reuse_port: bool = False) -> None:
     """Serve until SIGINT/SIGTERM. Client disconnects cancel their handler (and so the
     upstream call)."""
+    app = create_app(settings)
+
+    async def reload_on_sighup(app: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(
+            signal.SIGHUP, lambda: asyncio.ensure_future(app[POLICIES].reload())
+        )
+
+    app.on_startup.append(reload_on_sighup)
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         reuse_port=reuse_port,

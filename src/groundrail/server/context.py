@@ -8,13 +8,18 @@ from aiohttp import web
 
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.policy.engine import PolicyEngine
+from groundrail.policy.store import PolicyStore
 from groundrail.upstream.client import UpstreamPool
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", UpstreamPool)
 GROUNDING = web.AppKey("grounding", GroundingRuntime)
+POLICIES = web.AppKey("policies", PolicyStore)
+POLICY_ENGINE = web.AppKey("policy_engine", PolicyEngine)
 # name -> check; /readyz is ready when every check returns None (else the reason)
 READINESS = web.AppKey("readiness", dict[str, Any])
 
 REQUEST_ID = "groundrail.request_id"
+TENANT = "groundrail.tenant"  # set by the gateway-keys middleware
 LOG = "groundrail.log"  # dict of fields for the request's one log line

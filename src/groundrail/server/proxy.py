@@ -7,34 +7,66 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from multidict import CIMultiDict
 
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import parse_completion
-from groundrail.server import relay
-from groundrail.server.context import LOG, POOL, READINESS, REQUEST_ID
+from groundrail.server import guard, relay
+from groundrail.server.auth import UPSTREAM_AUTH
+from groundrail.server.context import LOG, POLICIES, POOL, READINESS, REQUEST_ID, TENANT
 from groundrail.upstream.client import Exchange
 
 
 async def completion(request: web.Request) -> web.StreamResponse:
     parsed = parse_completion(request.path, await request.read())
     request[LOG]["model"] = parsed.model
-    exchange = Exchange()
-    async with request.app[POOL].send(
-        "POST",
-        request.path_qs,
-        request.headers,
-        parsed.upstream_bytes(),
-        exchange,
-        request[REQUEST_ID],
-        model=parsed.model,
-    ) as upstream:
-        _note(request, exchange)
-        if parsed.stream and upstream.status == 200 and _is_sse(upstream.content_type):
-            return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
-        body = await relay.whole_body(upstream)
-        return web.Response(
-            status=upstream.status, body=body, headers=relay.response_headers(upstream)
-        )
+    policy = request.app[POLICIES].select(
+        request.headers.get("x-groundrail-policy"),
+        parsed.options.policy,
+        request.get(TENANT),
+        parsed.model,
+        request.path,
+    )
+    request[LOG]["policy"] = policy.label
+    guard.precheck(request, parsed, policy)
+    pool = request.app[POOL]
+    if parsed.stream:  # passed through as it comes; guarded streaming builds on this path
+        exchange = Exchange()
+        async with pool.send(
+            "POST",
+            request.path_qs,
+            _incoming(request),
+            parsed.upstream_bytes(),
+            exchange,
+            request[REQUEST_ID],
+            model=parsed.model,
+        ) as upstream:
+            _note(request, exchange)
+            if upstream.status == 200 and _is_sse(upstream.content_type):
+                return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
+            body = await relay.whole_body(upstream)
+            return web.Response(
+                status=upstream.status, body=body, headers=relay.response_headers(upstream)
+            )
+
+    guard.request_logprobs(request, parsed, policy)
+
+    async def call(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
+        exchange = Exchange()
+        async with pool.send(
+            "POST",
+            request.path_qs,
+            _incoming(request),
+            body,
+            exchange,
+            request[REQUEST_ID],
+            model=parsed.model,
+        ) as upstream:
+            _note(request, exchange)
+            headers = relay.response_headers(upstream)
+            return upstream.status, headers, await relay.whole_body(upstream)
+
+    return await guard.respond(request, parsed, policy, await call(parsed.upstream_bytes()), call)
 
 
 async def models(request: web.Request) -> web.StreamResponse:
@@ -48,7 +80,7 @@ async def models(request: web.Request) -> web.StreamResponse:
         async with pool.send(
             "GET",
             "/v1/models",
-            request.headers,
+            _incoming(request),
             None,
             exchange,
             request[REQUEST_ID],
@@ -78,7 +110,7 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     async with request.app[POOL].send(
         request.method,
         request.path_qs,
-        request.headers,
+        _incoming(request),
         body,
         exchange,
         request[REQUEST_ID],
@@ -103,6 +135,17 @@ async def readyz(request: web.Request) -> web.Response:
     if problems:
         return web.json_response({"status": "not ready", "checks": problems}, status=503)
     return web.json_response({"status": "ready"})
+
+
+def _incoming(request: web.Request) -> CIMultiDict[str]:
+    """The client's headers, with a gateway key swapped for the tenant's upstream key (or
+    removed, so the upstream's own api_key applies)."""
+    headers = CIMultiDict(request.headers)
+    if UPSTREAM_AUTH in request:
+        headers.popall("Authorization", None)
+        if request[UPSTREAM_AUTH]:
+            headers["Authorization"] = request[UPSTREAM_AUTH]
+    return headers
 
 
 def _note(request: web.Request, exchange: Exchange) -> None:

@@ -39,12 +39,15 @@ class Seen:
 class FakeUpstream:
     def __init__(self, answer: str = "Paris is the capital of France.") -> None:
         self.answer = answer
+        self.answers: list[str] = []  # if set, each request takes the next one instead
+        self.token_logprob = -0.1  # what every token's logprob is, when logprobs are asked for
         self.first_byte_delay = 0.0
         self.chunk_delay = 0.0
         self.failures: list[Failure] = []
         self.break_stream_after: int | None = None  # chunks sent before the connection drops
         self.requests: list[Seen] = []
         self.streams_cancelled = 0
+        self.current = answer
         self.chunks_sent = 0
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
@@ -76,6 +79,7 @@ class FakeUpstream:
         )
         if self.first_byte_delay:
             await asyncio.sleep(self.first_byte_delay)
+        self.current = self.answers.pop(0) if self.answers else self.answer
         if self.failures:
             failure = self.failures.pop(0)
             if failure.drop:
@@ -87,7 +91,7 @@ class FakeUpstream:
         return (body if isinstance(body, dict) else {}), None
 
     def _pieces(self) -> list[str]:
-        words = self.answer.split(" ")
+        words = self.current.split(" ")
         return [w if i == 0 else " " + w for i, w in enumerate(words)]
 
     async def _sse(
@@ -127,6 +131,18 @@ class FakeUpstream:
             return failed
         model, created = body.get("model", "fake"), int(time.time())
         if not body.get("stream"):
+            logprobs: dict[str, Any] | None = None
+            if body.get("logprobs"):
+                content: list[dict[str, Any]] = [
+                    {
+                        "token": piece,
+                        "logprob": self.token_logprob,
+                        "bytes": None,
+                        "top_logprobs": [],
+                    }
+                    for piece in self._pieces()
+                ]
+                logprobs = {"content": content, "refusal": None}
             return web.json_response(
                 {
                     "id": "chatcmpl-fake",
@@ -136,11 +152,12 @@ class FakeUpstream:
                     "choices": [
                         {
                             "index": 0,
-                            "message": {"role": "assistant", "content": self.answer},
+                            "message": {"role": "assistant", "content": self.current},
+                            "logprobs": logprobs,
                             "finish_reason": "stop",
                         }
                     ],
-                    "usage": self._usage(body, self.answer),
+                    "usage": self._usage(body, self.current),
                 }
             )
 
@@ -157,7 +174,7 @@ class FakeUpstream:
         events += [(None, chunk({"content": piece})) for piece in self._pieces()]
         events.append((None, chunk({}, "stop")))
         if (body.get("stream_options") or {}).get("include_usage"):
-            usage = {**chunk({}), "choices": [], "usage": self._usage(body, self.answer)}
+            usage = {**chunk({}), "choices": [], "usage": self._usage(body, self.current)}
             events.append((None, usage))
         events.append((None, "[DONE]"))
         return await self._sse(request, events)
@@ -179,7 +196,7 @@ class FakeUpstream:
 
         if not body.get("stream"):
             return web.json_response(
-                {**choice(self.answer, "stop"), "usage": self._usage(body, self.answer)}
+                {**choice(self.current, "stop"), "usage": self._usage(body, self.current)}
             )
         events: list[tuple[str | None, Any]] = [(None, choice(p, None)) for p in self._pieces()]
         events += [(None, choice("", "stop")), (None, "[DONE]")]
@@ -194,7 +211,7 @@ class FakeUpstream:
             "id": "msg_fake",
             "status": "completed",
             "role": "assistant",
-            "content": [{"type": "output_text", "text": self.answer, "annotations": []}],
+            "content": [{"type": "output_text", "text": self.current, "annotations": []}],
         }
         response = {
             "id": "resp_fake",
@@ -242,7 +259,7 @@ class FakeUpstream:
                     "item_id": "msg_fake",
                     "output_index": 0,
                     "content_index": 0,
-                    "text": self.answer,
+                    "text": self.current,
                 },
             )
         )

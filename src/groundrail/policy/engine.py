@@ -1,0 +1,127 @@
+"""Run a policy's rules over one answer and decide: the verdict of one exchange."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from groundrail.budgets import Budgets
+from groundrail.grounding.engine import GroundingEngine, GroundingResult
+from groundrail.grounding.report import to_dict
+from groundrail.policy.decision import Decision, decide
+from groundrail.policy.loader import LoadedPolicy
+from groundrail.rules.base import CheckContext, Finding, Rule
+from groundrail.rules.registry import build
+
+log = logging.getLogger("groundrail.policy")
+GROUNDED_KINDS = frozenset({"grounding", "citations", "uncertainty"})  # read ctx.grounding
+
+
+@dataclass(slots=True, frozen=True)
+class RuleRun:
+    rule: str
+    kind: str
+    ms: float
+    findings: int
+    error: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    decision: Decision
+    policy: LoadedPolicy
+    findings: list[Finding]
+    grounding: GroundingResult | None
+    runs: list[RuleRun] = field(default_factory=list)
+
+    @property
+    def support(self) -> float | None:
+        return self.grounding.support if self.grounding is not None else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `groundrail` object of a response body, and the audit record's verdict."""
+        return {
+            "verdict": self.decision.action,
+            "intended": self.decision.intended,
+            "mode": self.policy.policy.mode,
+            "policy": self.policy.label,
+            "support": self.support,
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "action": f.suggested_action,
+                    "message": f.message,
+                    "spans": [list(s) for s in f.spans],
+                    "score": f.score,
+                    "signal": f.signal,
+                }
+                for f in self.findings
+            ],
+            "grounding": to_dict(self.grounding) if self.grounding is not None else None,
+            "rules": [
+                {
+                    "rule": r.rule,
+                    "kind": r.kind,
+                    "ms": r.ms,
+                    "findings": r.findings,
+                    "error": r.error,
+                }
+                for r in self.runs
+            ],
+        }
+
+
+class PolicyEngine:
+    def __init__(self, grounding: GroundingEngine, budgets: Budgets | None = None) -> None:
+        self.grounding = grounding
+        self.budgets = budgets or Budgets()
+        self._rules: dict[str, tuple[Rule[Any], ...]] = {}  # by policy hash
+
+    def rules(self, policy: LoadedPolicy) -> tuple[Rule[Any], ...]:
+        if policy.hash not in self._rules:
+            self._rules[policy.hash] = tuple(build(config) for config in policy.rules)
+        return self._rules[policy.hash]
+
+    def precheck(self, policy: LoadedPolicy, ctx: CheckContext) -> list[Finding]:
+        """Rules that can judge the request before any upstream cost (token budgets)."""
+        ctx.budgets = self.budgets
+        return [f for rule in self.rules(policy) for f in rule.precheck(ctx)]
+
+    async def evaluate(
+        self,
+        policy: LoadedPolicy,
+        ctx: CheckContext,
+        answer: str,
+        question: str | None = None,
+        request_id: str | None = None,
+    ) -> Verdict:
+        rules = self.rules(policy)
+        ctx.budgets = self.budgets
+        ctx.grounding_engine = self.grounding
+        if any(r.kind in GROUNDED_KINDS for r in rules):
+            ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
+        await asyncio.gather(*(rule.prepare(answer, ctx) for rule in rules))
+        findings: list[Finding] = []
+        runs = []
+        for rule in rules:
+            started = time.perf_counter()
+            error = None
+            try:
+                found = rule.check(answer, ctx)
+            except Exception as exc:  # a broken rule follows its on_error, never the request
+                log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
+                found, error = [], f"{type(exc).__name__}: {exc}"
+            ms = (time.perf_counter() - started) * 1000
+            if error is None and ms > rule.config.timeout_ms:
+                found, error = [], f"took {ms:.1f} ms, over its {rule.config.timeout_ms} ms"
+            if error is not None and rule.config.on_error != "pass":
+                found = [rule.finding(f"rule failed ({error})", rule.config.on_error)]
+            findings += found
+            runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
+        decision = decide(findings, answer, shadow=policy.policy.mode == "shadow")
+        return Verdict(decision, policy, findings, ctx.grounding, runs)

@@ -1,0 +1,1 @@
+"""One module per rule kind; each a small class whose `check()` returns findings."""

@@ -1,0 +1,190 @@
+"""Personal data in the answer: e-mail, phone, card, IBAN, US SSN and IP address, redacted."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, get_args
+
+from pydantic import Field, field_validator
+
+from groundrail.rules.base import Action, CheckContext, Finding, Rule, RuleConfig
+
+Entity = Literal["email", "phone", "credit_card", "iban", "us_ssn", "ip_address"]
+ENTITIES: tuple[Entity, ...] = get_args(Entity)
+Span = tuple[int, int]
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+# Compact, or in groups of up to four; a too-long match is cut back group by group.
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: ?[A-Z0-9]{1,4}){3,8})\b")
+_SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)"
+    r"(?:[0-9A-Fa-f:]+:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]+)"  # with an embedded IPv4, or not
+)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{1,4}){1,6}(?![\w])"
+)
+_DATE = re.compile(
+    r"\b(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d)\b"
+    r"|^(?:19|20)\d\d\s*-\s*(?:19|20)\d\d$"
+)
+_THOUSANDS = re.compile(r"\d{1,3}(?:([ .])\d{3})(?:\1\d{3})*")
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2} ?\Z")  # before a card-like run: an invalid IBAN
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _iban_ok(text: str) -> bool:
+    iban = text.replace(" ", "")
+    if not 15 <= len(iban) <= 34:
+        return False
+    return int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1
+
+
+def _emails(text: str) -> Iterator[Span]:
+    for m in _EMAIL.finditer(text):
+        yield m.span()
+
+
+def _cards(text: str) -> Iterator[Span]:
+    for m in _CARD.finditer(text):
+        if _IBAN_HEAD.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        candidate = m.group()
+        while True:  # "4111 1111 1111 1111 123": cut trailing groups until the check passes
+            digits = _digits(candidate)
+            if 13 <= len(digits) <= 19 and digits[0] != "0" and _luhn(digits):
+                yield m.start(), m.start() + len(candidate)
+                break
+            cut = max(candidate.rfind(" "), candidate.rfind("-"))
+            if cut < 0 or len(digits) < 13:
+                break
+            candidate = candidate[:cut]
+
+
+def _ibans(text: str) -> Iterator[Span]:
+    for m in _IBAN.finditer(text):
+        candidate = m.group()
+        while len(candidate.replace(" ", "")) >= 15:
+            if _iban_ok(candidate):
+                yield m.start(), m.start() + len(candidate)
+                break
+            if " " not in candidate:
+                break
+            candidate = candidate.rsplit(" ", 1)[0]  # a following word was swallowed
+
+
+def _ssns(text: str) -> Iterator[Span]:
+    for m in _SSN.finditer(text):
+        area, group, serial = m.groups()
+        if area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000":
+            yield m.span()
+
+
+def _ips(text: str) -> Iterator[Span]:
+    for m in _IPV6.finditer(text):  # first: it may end in an IPv4 address
+        candidate = m.group().rstrip(":")
+        if any(c.isdigit() for c in candidate) and _is_ip(candidate):
+            yield m.start(), m.start() + len(candidate)
+    for m in _IPV4.finditer(text):
+        if _is_ip(m.group()):
+            yield m.span()
+
+
+def _is_ip(candidate: str) -> bool:
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _phones(text: str) -> Iterator[Span]:
+    for m in _PHONE.finditer(text):
+        candidate = m.group()
+        n = len(_digits(candidate))
+        international = candidate.startswith("+")
+        if not 9 <= n <= (15 if international else 12) or _DATE.search(candidate):
+            continue
+        separated = any(c in candidate for c in " .-(")
+        if not international and not separated and not candidate.startswith("0"):
+            continue  # a bare run of digits is an ID or an amount, unless it has a trunk 0
+        if not international and (
+            _THOUSANDS.fullmatch(candidate) or _SSN_SHAPE.fullmatch(candidate)
+        ):
+            continue  # 1.234.567.890, 123 456 789 or an (invalid) SSN: not a phone
+        yield m.span()
+
+
+# The order decides overlaps: a valid card number is not also reported as a phone.
+DETECTORS: dict[Entity, Callable[[str], Iterator[Span]]] = {
+    "email": _emails,
+    "iban": _ibans,
+    "credit_card": _cards,
+    "us_ssn": _ssns,
+    "ip_address": _ips,
+    "phone": _phones,
+}
+
+
+def detect(text: str) -> dict[Entity, list[Span]]:
+    """Every entity found in `text`, each character claimed by at most one entity."""
+    taken: list[Span] = []
+    found: dict[Entity, list[Span]] = {}
+    for entity, detector in DETECTORS.items():
+        for start, end in detector(text):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            found.setdefault(entity, []).append((start, end))
+    return found
+
+
+class PiiConfig(RuleConfig):
+    kind: Literal["pii"] = "pii"
+    entities: list[Entity] = Field(default_factory=lambda: list(ENTITIES), min_length=1)
+    action: Action = "rewrite"
+
+    @field_validator("entities", mode="before")
+    @classmethod
+    def _known(cls, value: Any) -> Any:
+        for name in value if isinstance(value, list | tuple) else ():
+            if name not in ENTITIES:
+                raise ValueError(f"unknown entity {name!r}; use any of: {', '.join(ENTITIES)}")
+        return value
+
+
+class PiiRule(Rule[PiiConfig]):
+    kind = "pii"
+    Config = PiiConfig
+
+    def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
+        found = detect(answer)
+        action = self.config.action
+        return [
+            self.finding(
+                f"{len(spans)} {entity} value(s) found",
+                action,
+                spans=tuple(sorted(spans)),
+                replacement=f"[REDACTED:{entity}]" if action == "rewrite" else None,
+            )
+            for entity in self.config.entities
+            if (spans := found.get(entity))
+        ]

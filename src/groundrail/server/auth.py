@@ -1,0 +1,31 @@
+"""Gateway keys: with `keys:` configured, every /v1 call must bear one of them."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from groundrail.openai.errors import GatewayError
+from groundrail.server.context import SETTINGS, TENANT
+
+UPSTREAM_AUTH = "groundrail.upstream_auth"  # the Authorization to send upstream instead
+
+
+@web.middleware
+async def gateway_keys(request: web.Request, handler: Handler) -> web.StreamResponse:
+    keys = request.app[SETTINGS].keys
+    if not keys or not request.path.startswith("/v1/"):
+        return await handler(request)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    key = keys.get(token.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        raise GatewayError(
+            401,
+            "invalid_api_key",
+            "Incorrect API key provided: use a key this gateway issued, as 'Authorization: "
+            "Bearer <key>'.",
+        )
+    request[TENANT] = key.tenant
+    # never forward the gateway's own key: the tenant's upstream key, else the upstream's
+    request[UPSTREAM_AUTH] = f"Bearer {key.upstream_key}" if key.upstream_key else ""
+    return await handler(request)
