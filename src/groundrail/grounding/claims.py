@@ -41,6 +41,7 @@ _REFUSAL = re.compile(
 )
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|which)\s)")
+CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
 _LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 5
 LONG_SENTENCE_WORDS = 30
@@ -122,3 +123,8 @@ def _clauses(answer: str, span: Span) -> list[Span]:
             start = cut.end()
     out.append(Span(span.text[start:], span.start + start, span.end))
     return out
+
+
+def without_citations(text: str) -> str:
+    """The claim as the model should read it: "[2]" or "[doc-7]" markers are not content."""
+    return CITATION.sub("", text).strip()

@@ -15,7 +15,7 @@ import numpy as np
 from groundrail.grounding import lexical
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
-from groundrail.grounding.claims import Skipped, Span, split_claims
+from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
 from groundrail.grounding.model import NLIModel, Pair
 from groundrail.grounding.windows import Document, Window, make_windows
 
@@ -127,18 +127,19 @@ class GroundingEngine:
         per_claim: list[list[int]] = []
         signals: list[dict[str, float]] = []
         for claim in claims:
-            scores = bm25.scores(claim.text)
+            text = without_citations(claim.text)
+            scores = bm25.scores(text)
             ranked = sorted(range(len(windows)), key=lambda i: -scores[i])[: self.settings.top_k]
             if self.settings.first_window and ranked:
                 first = first_of[windows[ranked[0]].doc_id]
                 if first not in ranked:
                     ranked.append(first)
-            hypothesis = f"{question} {claim.text}" if question else claim.text
+            hypothesis = f"{question} {text}" if question else text
             per_claim.append(list(range(len(pairs), len(pairs) + len(ranked))))
             for i in ranked:
                 pairs.append(Pair(windows[i].text, hypothesis))
                 window_of_pair.append(i)
-            signals.append(_lexical_signals(claim.text, words, numbers, lowered))
+            signals.append(_lexical_signals(text, words, numbers, lowered))
         return Plan(claims, skipped, windows, pairs, per_claim, window_of_pair, signals)
 
     def decide(self, plan: Plan, probs: np.ndarray) -> GroundingResult:

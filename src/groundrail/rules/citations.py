@@ -8,11 +8,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from groundrail.grounding.claims import CITATION, without_citations
 from groundrail.grounding.engine import ClaimResult, GroundingResult
 from groundrail.grounding.windows import Document
 from groundrail.rules.base import Action, CheckContext, Finding, Rule, RuleConfig
-
-_CITE = re.compile(r"\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")
 
 
 class CitationsConfig(RuleConfig):
@@ -35,7 +34,11 @@ class CitationsRule(Rule[CitationsConfig]):
             for ref in _references(answer, claim):
                 jobs.append((claim, ref, _document(ref, ctx.documents)))
         results = await asyncio.gather(
-            *(engine.check([doc], claim.span.text) for claim, _, doc in jobs if doc is not None)
+            *(
+                engine.check([doc], without_citations(claim.span.text))
+                for claim, _, doc in jobs
+                if doc is not None
+            )
         )
         found = iter(results)
         ctx.notes[self.name] = [
@@ -74,7 +77,7 @@ def _references(answer: str, claim: ClaimResult) -> list[str]:
     tail = answer[claim.span.end : claim.span.end + 40]
     trailing = re.match(r"\s*((?:\[[^\]]+\]\s*)+)", tail)
     text = claim.span.text + (trailing.group(1) if trailing else "")
-    return list(dict.fromkeys(m.group("ref") for m in _CITE.finditer(text)))
+    return list(dict.fromkeys(m.group("ref") for m in CITATION.finditer(text)))
 
 
 def _document(ref: str, documents: list[Document]) -> Document | None:
