@@ -316,3 +316,24 @@ async def test_hot_reload_under_load(
     async with aiohttp.ClientSession() as http, http.get(url + "/metrics") as response:
         metrics = await response.text()
     assert 'groundrail_policy_reloads_total{outcome="failed"}' in metrics
+
+
+async def test_a_failing_rule_follows_its_on_error(
+    client_for: Client, upstream: FakeUpstream
+) -> None:
+    sdk = await client_for(
+        "name: default\nrules:\n  - {name: json, kind: json_schema, on_error: reject}\n"
+    )
+    broken = {"type": "json_schema", "json_schema": {"name": "b", "schema": {"type": "nope"}}}
+    upstream.answer = "{}"
+    with pytest.raises(openai.UnprocessableEntityError):
+        await sdk.chat.completions.create(**GROUNDED_CALL, response_format=broken)
+    sdk = await client_for(
+        "name: default\nrules:\n  - {name: json, kind: json_schema, on_error: pass}\n"
+    )
+    raw = await sdk.chat.completions.with_raw_response.create(
+        **GROUNDED_CALL, response_format=broken
+    )
+    rules = raw.parse().model_extra["groundrail"]["rules"]  # type: ignore[index]
+    assert raw.headers["x-groundrail-verdict"] == "pass"
+    assert rules[0]["error"].startswith("UnknownType")

@@ -158,3 +158,48 @@ def test_validate_cli(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert f"{tmp_path / 'bad.yaml'}:3: rules[0].pattern" in bad.stderr
+
+
+def test_policy_reference_is_current() -> None:
+    from groundrail.policy.docs import render
+
+    committed = (REPO_POLICIES.parent / "docs" / "policies.md").read_text()
+    assert committed == render(REPO_POLICIES), "run: groundrail policy docs > docs/policies.md"
+
+
+def test_policy_test_cli(tmp_path: Path) -> None:
+    request = write(
+        tmp_path,
+        "request.json",
+        '{"model": "gpt-4o", "messages": [{"role": "user", "content": "q"}],'
+        ' "groundrail": {"context": ["The Louvre opened in 1793."]}}',
+    )
+    response = write(
+        tmp_path,
+        "response.json",
+        '{"choices": [{"index": 0, "message": {"role": "assistant",'
+        ' "content": "The Louvre opened in 1793. Mail x@y.com."}}]}',
+    )
+    policy = write(
+        tmp_path, "p.yaml", "name: default\nrules:\n  - {name: pii, kind: pii, action: rewrite}\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "groundrail",
+            "policy",
+            "test",
+            str(policy),
+            "--request",
+            str(request),
+            "--response",
+            str(response),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "decision rewrite" in done.stdout
+    assert "The Louvre opened in 1793. Mail [REDACTED:email]." in done.stdout

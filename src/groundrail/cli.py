@@ -94,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     trial.add_argument("--config", help="YAML settings file (its grounding: section)")
     trial.set_defaults(run=_policy_test)
 
+    reference = policy.add_parser("docs", help="print the policy reference (docs/policies.md)")
+    reference.add_argument("--examples", type=Path, default=Path("policies"))
+    reference.set_defaults(run=_policy_docs)
+
     model = commands.add_parser("model", help="manage grounding models").add_subparsers()
     export = model.add_parser("export", help="Hugging Face NLI checkpoint -> int8 ONNX folder")
     export.add_argument("hf_dir", type=Path)
@@ -207,6 +211,12 @@ def _policy_validate(args: argparse.Namespace) -> None:
         sys.exit(str(exc))
     for policy in policies.values():
         print(f"ok  {policy.label:<32} {len(policy.rules)} rules  ({policy.source})")
+
+
+def _policy_docs(args: argparse.Namespace) -> None:
+    from groundrail.policy.docs import render
+
+    print(render(args.examples), end="")
 
 
 def _policy_test(args: argparse.Namespace) -> None:

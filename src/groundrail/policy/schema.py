@@ -29,14 +29,20 @@ class ContextConfig(_Strict):
 
 
 class RejectConfig(_Strict):
-    status: Annotated[int, Field(ge=400, le=599)] = 422
-    message: str = "The answer could not be verified against your documents."
+    status: Annotated[int, Field(ge=400, le=599)] = Field(422, description="HTTP status")
+    message: str = Field(
+        "The answer could not be verified against your documents.",
+        description="the error message, or the answer text with reject_as: completion",
+    )
 
 
 class RetryConfig(_Strict):
-    max_attempts: Annotated[int, Field(ge=1, le=5)] = 1
-    instruction: str = (
-        "Answer only from the provided documents. If they do not contain the answer, say so."
+    max_attempts: Annotated[int, Field(ge=1, le=5)] = Field(
+        1, description="extra upstream calls before the fallback"
+    )
+    instruction: str = Field(
+        "Answer only from the provided documents. If they do not contain the answer, say so.",
+        description="added as a system message (instructions, for the Responses API)",
     )
     fallback: Literal["flag", "rewrite", "reject"] = Field(
         "reject", description="what happens when the retries did not help"
@@ -44,25 +50,27 @@ class RetryConfig(_Strict):
 
 
 class Actions(_Strict):
-    reject: RejectConfig = RejectConfig()
-    retry: RetryConfig = RetryConfig()
+    reject: RejectConfig = Field(RejectConfig(), description="what a rejection looks like")
+    retry: RetryConfig = Field(RetryConfig(), description="how a retry is made")
 
 
 class Policy(_Strict):
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-    description: str = ""
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] = Field(
+        description="unique across the directory; `default` is the fallback policy"
+    )
+    description: str = Field("", description="for people reading the file")
     extends: str | None = Field(None, description="a policy whose rules this one inherits")
-    match: Match = Match()
-    mode: Mode = "enforce"
-    streaming: Streaming = "sentence"
+    match: Match = Field(Match(), description="which requests this policy governs")
+    mode: Mode = Field("enforce", description="shadow: evaluate and record, never change")
+    streaming: Streaming = Field("sentence", description="how streamed answers are checked")
     reject_as: Literal["error", "completion"] = Field(
         "error", description="completion: a normal answer whose text is the reject message"
     )
-    context: ContextConfig = ContextConfig()
+    context: ContextConfig = Field(ContextConfig(), description="where grounding context is")
     rules: list[dict[str, Any]] = Field(
         default_factory=list, description="each validated by the model of its `kind`"
     )
-    actions: Actions = Actions()
+    actions: Actions = Field(Actions(), description="how reject and retry behave")
 
     @field_validator("rules")
     @classmethod

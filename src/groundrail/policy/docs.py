@@ -1,0 +1,117 @@
+"""docs/policies.md, generated from the pydantic models: `groundrail policy docs`."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from groundrail.policy.schema import (
+    Actions,
+    ContextConfig,
+    Match,
+    Policy,
+    RejectConfig,
+    RetryConfig,
+)
+from groundrail.rules.base import RuleConfig
+from groundrail.rules.registry import RULES
+from groundrail.rules.token_budget import PerKey
+
+INTRO = """# Policies
+
+Policies are YAML files in the policy directory (`--policies DIR`, `GROUNDRAIL_POLICIES`,
+default `./policies`), one or more policies per file (`---` between them). The directory is
+watched: a valid new set replaces the old one atomically, an invalid one is refused (the old set
+stays, the error is logged and counted in `groundrail_policy_reloads_total{outcome="failed"}`);
+`SIGHUP` reloads at once. `groundrail policy validate PATH…` checks files the way the gateway
+does and prints every problem as `file:line: field: value: what is wrong`;
+`groundrail policy test PATH --request REQ.json --response RESP.json` shows the decision, the
+findings and the rewritten answer without any network.
+
+One request gets one policy: the `x-groundrail-policy` header, else the body's
+`groundrail.policy` field, else the policy whose `match` fits best (keys, then models, then
+paths; a policy that matches on more of them wins), else `default` (a built-in one, grounding
+in flag mode, when no file defines it). `${ENV_VAR}` and `${ENV_VAR:-default}` are replaced in
+every string.
+
+Each rule reports findings; the decision takes the strongest action any finding asks for:
+`reject` > `retry` > `rewrite` > `flag` > `pass`. Rewrites are span edits applied in one pass
+(redactions, removed sentences, notices). A response carries `x-groundrail-verdict`,
+`x-groundrail-policy: name@hash8`, `x-groundrail-support`, and a `groundrail` object in the JSON
+body with the verdict, every finding (rule, spans, message, the signal that drove it), the
+per-claim grounding and the timing of each rule. `mode: shadow` evaluates and records
+everything and changes nothing.
+
+This page is generated from the code (`groundrail policy docs > docs/policies.md`); a test keeps
+it current.
+"""
+
+
+def render(examples: Path | None = None) -> str:
+    parts = [INTRO, "## The policy\n", _table(Policy)]
+    for model in (Match, ContextConfig, Actions, RejectConfig, RetryConfig):
+        parts += [f"### `{_snake(model.__name__)}`\n", _table(model)]
+    parts.append("## Rules\n\nEvery rule has these fields:\n")
+    parts.append(_table(RuleConfig))
+    for kind, rule in sorted(RULES.items()):
+        doc = inspect.getdoc(inspect.getmodule(rule)) or ""
+        summary = re.sub(r"^kind: \w+: ", "", doc.split("\n")[0])
+        parts += [f"### `kind: {kind}`\n", summary[:1].upper() + summary[1:] + "\n"]
+        parts.append(_table(rule.Config, skip=set(RuleConfig.model_fields) | {"kind"}))
+        if kind == "token_budget":
+            parts += ["`per_key`:\n", _table(PerKey)]
+    if examples is not None and examples.is_dir():
+        parts.append("## Examples\n")
+        for file in sorted(examples.glob("*.yaml")):
+            parts += [f"### `{file.name}`\n", f"```yaml\n{file.read_text().rstrip()}\n```\n"]
+    return "\n".join(parts)
+
+
+def _table(model: type[BaseModel], skip: set[str] | None = None) -> str:
+    rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
+    for name, info in model.model_fields.items():
+        if skip and name in skip:
+            continue
+        default = (
+            "required"
+            if info.is_required()
+            else "`" + _default(info.default, info.default_factory) + "`"
+        )
+        kind = _type(info.annotation).replace("|", "\\|")
+        rows.append(f"| `{name}` | {kind} | {default} | {info.description or ''} |")
+    return "\n".join(rows) + "\n"
+
+
+def _default(value: object, factory: object) -> str:
+    if value is PydanticUndefined and callable(factory):
+        value = factory()
+    if isinstance(value, BaseModel):
+        return "{…}"
+    if isinstance(value, str) and len(value) > 40:
+        return value[:37] + "…"
+    return "null" if value is None else str(value).replace("|", "\\|")
+
+
+def _type(annotation: object) -> str:
+    text = (
+        str(annotation)
+        if typing.get_origin(annotation)
+        else getattr(annotation, "__name__", str(annotation))
+    )
+    text = re.sub(
+        r"typing\.|groundrail\.[\w.]+\.|Annotated\[(\w+), .*?\]", lambda m: m.group(1) or "", text
+    )
+    return text.replace("NoneType", "null")
+
+
+def _snake(name: str) -> str:
+    return {
+        "ContextConfig": "context",
+        "RejectConfig": "actions.reject",
+        "RetryConfig": "actions.retry",
+    }.get(name, name.lower())
