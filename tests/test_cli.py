@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -132,3 +133,47 @@ def test_model_export_round_trip(tmp_path: Path) -> None:
     assert model.entailment == 2
     probs = model.predict([Pair("a premise", "a hypothesis")] * 3)
     assert probs.shape == (3, 3)
+
+
+def test_sighup_reloads_policies(tmp_path: Path) -> None:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "p.yaml").write_text("name: default\nrules: []\n")
+    config = tmp_path / "groundrail.yaml"
+    config.write_text("policy_poll_seconds: 3600\n")  # only the signal can reload in time
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "groundrail",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--config",
+            str(config),
+            "--policies",
+            str(policies),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
+        (policies / "p.yaml").write_text("name: default\nrules: []\n---\nname: extra\n")
+        proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                if "groundrail_policy_loaded{hash=" in (text := r.read().decode()) and (
+                    'policy="extra"' in text
+                ):
+                    break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("SIGHUP did not reload the policies")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
