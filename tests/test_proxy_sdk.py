@@ -23,7 +23,7 @@ async def test_chat_completion(client: AsyncOpenAI, upstream: FakeUpstream) -> N
 async def test_chat_stream_arrives_chunk_by_chunk(
     client: AsyncOpenAI, upstream: FakeUpstream
 ) -> None:
-    upstream.answer = "One two three four."
+    upstream.answer = "One sheep. Two sheep. Three sheep. Four sheep."
     stream = await client.chat.completions.create(
         model="gpt-4o-mini",
         messages=[{"role": "user", "content": "count"}],
@@ -35,8 +35,8 @@ async def test_chat_stream_arrives_chunk_by_chunk(
         if chunk.choices and chunk.choices[0].delta.content:
             pieces.append(chunk.choices[0].delta.content)
         usage = chunk.usage or usage
-    assert "".join(pieces) == "One two three four."
-    assert len(pieces) == 4
+    assert "".join(pieces) == "One sheep. Two sheep. Three sheep. Four sheep."
+    assert len(pieces) == 4  # released sentence by sentence, not held to the end
     assert usage is not None and usage.completion_tokens > 0
 
 
@@ -47,7 +47,9 @@ async def test_legacy_completions(client: AsyncOpenAI, upstream: FakeUpstream) -
     stream = await client.completions.create(
         model="gpt-3.5-turbo-instruct", prompt="say", stream=True
     )
-    assert "".join([c.choices[0].text async for c in stream]) == "lorem ipsum"
+    chunks = [c async for c in stream]
+    assert "".join(c.choices[0].text for c in chunks if c.choices) == "lorem ipsum"
+    assert chunks[-1].model_extra["groundrail"]["verdict"] in ("pass", "flag")  # type: ignore[index]
 
 
 async def test_responses_api(client: AsyncOpenAI, upstream: FakeUpstream) -> None:
@@ -61,7 +63,8 @@ async def test_responses_api(client: AsyncOpenAI, upstream: FakeUpstream) -> Non
         if event.type == "response.output_text.delta":
             text += event.delta
     assert text == "Responses work too."
-    assert types[0] == "response.created" and types[-1] == "response.completed"
+    assert types[0] == "response.created"
+    assert types[-2:] == ["response.completed", "groundrail.verdict"]
 
 
 async def test_models_and_embeddings_pass_through(
@@ -132,8 +135,8 @@ async def test_all_retries_failed_is_upstream_unavailable(
 async def test_mid_stream_death_raises_in_the_sdk(
     client: AsyncOpenAI, upstream: FakeUpstream
 ) -> None:
-    upstream.answer = "a b c d e f"
-    upstream.break_stream_after = 3
+    upstream.answer = "One. Two. Three. Four."
+    upstream.break_stream_after = 3  # the role chunk, "One.", " Two." and then nothing
     stream = await client.chat.completions.create(
         model="gpt-4o-mini", messages=[{"role": "user", "content": "q"}], stream=True
     )
@@ -142,7 +145,8 @@ async def test_mid_stream_death_raises_in_the_sdk(
         async for chunk in stream:
             seen.append(chunk)
     assert "upstream stream broke off" in err.value.message
-    assert len(seen) == 3
+    # what was checked went out; the unfinished, unchecked sentence did not
+    assert [c.choices[0].delta.content for c in seen] == ["", "One. "]
 
 
 async def test_mid_stream_death_responses_api(client: AsyncOpenAI, upstream: FakeUpstream) -> None:

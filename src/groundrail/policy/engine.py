@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,11 @@ class PolicyEngine:
         answer: str,
         question: str | None = None,
         request_id: str | None = None,
+        select: Callable[[Rule[Any]], bool] | None = None,
     ) -> Verdict:
-        rules = self.rules(policy)
+        """All the policy's rules over `answer`, or those `select` picks (a stream's sentence
+        gets the fragmentary ones)."""
+        rules = tuple(r for r in self.rules(policy) if select is None or select(r))
         ctx.budgets = self.budgets
         ctx.grounding_engine = self.grounding
         if any(r.kind in GROUNDED_KINDS for r in rules):

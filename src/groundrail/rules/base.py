@@ -61,6 +61,7 @@ class CheckContext:
     budgets: Budgets | None = None  # token counters shared by every request
     grounding_engine: GroundingEngine | None = None  # for rules that ground on their own
     notes: dict[str, Any] = field(default_factory=dict)  # a rule's per-request scratch, by name
+    fragment: bool = False  # the answer is one sentence of a stream, not the whole of it
 
 
 ConfigT = TypeVar("ConfigT", bound=RuleConfig)
@@ -69,6 +70,9 @@ ConfigT = TypeVar("ConfigT", bound=RuleConfig)
 class Rule(ABC, Generic[ConfigT]):
     kind: ClassVar[str]
     Config: ClassVar[type[RuleConfig]]
+    # Can judge one sentence of a stream on its own (PII, regex …), or needs the whole answer
+    # (a JSON schema, citations across the answer …) and runs when the stream ends.
+    fragmentary: ClassVar[bool] = True
 
     def __init__(self, config: ConfigT) -> None:
         self.config = config

@@ -23,6 +23,7 @@ class CitationsConfig(RuleConfig):
 class CitationsRule(Rule[CitationsConfig]):
     kind = "citations"
     Config = CitationsConfig
+    fragmentary = False
 
     async def prepare(self, answer: str, ctx: CheckContext) -> None:
         """Ground each citing claim in the cited document alone."""

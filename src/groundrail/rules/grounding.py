@@ -47,7 +47,14 @@ class GroundingRule(Rule[GroundingConfig]):
             self._claim(c, self.config.on_contradiction, "contradicted by the context")
             for c in contradicted
         ]
-        if not self._tolerated(len(unsupported) + len(contradicted), len(result.claims)):
+        # A stream is checked sentence by sentence: a count tolerates the first N failing
+        # claims of the whole answer; a fraction can only be judged once the answer is whole.
+        totals = ctx.notes.setdefault(self.name, {"failing": 0, "claims": 0})
+        totals["failing"] += len(failing)
+        totals["claims"] += len(result.claims)
+        if ctx.fragment and self._is_fraction():
+            return findings
+        if not self._tolerated(totals["failing"], totals["claims"]):
             findings += [
                 self._claim(c, self.config.on_unsupported, "not supported by the context")
                 for c in unsupported
@@ -59,11 +66,13 @@ class GroundingRule(Rule[GroundingConfig]):
             return claim.label != "supported"
         return claim.support < self.config.min_support
 
+    def _is_fraction(self) -> bool:
+        return isinstance(self.config.max_unsupported, float) and self.config.max_unsupported <= 1
+
     def _tolerated(self, failing: int, total: int) -> bool:
-        limit = self.config.max_unsupported
-        if isinstance(limit, float) and limit <= 1:
-            return failing <= limit * total
-        return failing <= limit
+        if self._is_fraction():
+            return failing <= self.config.max_unsupported * total
+        return failing <= self.config.max_unsupported
 
     def _claim(self, claim: ClaimResult, action: Action, why: str) -> Finding:
         span = claim.span

@@ -48,6 +48,7 @@ class JsonSchemaConfig(RuleConfig):
 class JsonSchemaRule(Rule[JsonSchemaConfig]):
     kind = "json_schema"
     Config = JsonSchemaConfig
+    fragmentary = False
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         wanted = requested_format(ctx.request)

@@ -26,6 +26,7 @@ class TokenBudgetConfig(RuleConfig):
 class TokenBudgetRule(Rule[TokenBudgetConfig]):
     kind = "token_budget"
     Config = TokenBudgetConfig
+    fragmentary = False
 
     def precheck(self, ctx: CheckContext) -> list[Finding]:
         """Reject before any upstream cost when the prompt alone is over a budget."""

@@ -102,6 +102,7 @@ class ToolFailureConfig(RuleConfig):
 class ToolFailureRule(Rule[ToolFailureConfig]):
     kind = "tool_failure"
     Config = ToolFailureConfig
+    fragmentary = False
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         if not answer.strip() or _ADMITS.search(answer):

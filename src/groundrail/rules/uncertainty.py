@@ -25,6 +25,7 @@ class UncertaintyConfig(RuleConfig):
 class UncertaintyRule(Rule[UncertaintyConfig]):
     kind = "uncertainty"
     Config = UncertaintyConfig
+    fragmentary = False
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         if ctx.logprobs is None or ctx.grounding is None:

@@ -11,7 +11,7 @@ from multidict import CIMultiDict
 
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import parse_completion
-from groundrail.server import guard, relay
+from groundrail.server import guard, relay, streaming
 from groundrail.server.auth import UPSTREAM_AUTH
 from groundrail.server.context import LOG, POLICIES, POOL, READINESS, REQUEST_ID, TENANT
 from groundrail.upstream.client import Exchange
@@ -30,7 +30,7 @@ async def completion(request: web.Request) -> web.StreamResponse:
     request[LOG]["policy"] = policy.label
     guard.precheck(request, parsed, policy)
     pool = request.app[POOL]
-    if parsed.stream:  # passed through as it comes; guarded streaming builds on this path
+    if parsed.stream:
         exchange = Exchange()
         async with pool.send(
             "POST",
@@ -43,7 +43,7 @@ async def completion(request: web.Request) -> web.StreamResponse:
         ) as upstream:
             _note(request, exchange)
             if upstream.status == 200 and _is_sse(upstream.content_type):
-                return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
+                return await streaming.guarded(request, parsed, policy, upstream)
             body = await relay.whole_body(upstream)
             return web.Response(
                 status=upstream.status, body=body, headers=relay.response_headers(upstream)

@@ -41,6 +41,7 @@ class FakeUpstream:
         self.answer = answer
         self.answers: list[str] = []  # if set, each request takes the next one instead
         self.token_logprob = -0.1  # what every token's logprob is, when logprobs are asked for
+        self.tool_call: dict[str, Any] | None = None  # streamed as tool-call deltas after the text
         self.first_byte_delay = 0.0
         self.chunk_delay = 0.0
         self.failures: list[Failure] = []
@@ -171,8 +172,11 @@ class FakeUpstream:
             }
 
         events: list[tuple[str | None, Any]] = [(None, chunk({"role": "assistant", "content": ""}))]
-        events += [(None, chunk({"content": piece})) for piece in self._pieces()]
-        events.append((None, chunk({}, "stop")))
+        events += [(None, chunk({"content": piece})) for piece in self._pieces() if piece]
+        if self.tool_call is not None:
+            call = {"index": 0, "id": "call_1", "type": "function", "function": self.tool_call}
+            events.append((None, chunk({"tool_calls": [call]})))
+        events.append((None, chunk({}, "tool_calls" if self.tool_call else "stop")))
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = {**chunk({}), "choices": [], "usage": self._usage(body, self.current)}
             events.append((None, usage))

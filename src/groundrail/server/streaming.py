@@ -1,0 +1,349 @@
+"""Guarded streaming: release each sentence once every rule has seen it (`sentence`), hold the
+whole answer (`buffer`), or pass through and report (`observe`)."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import orjson
+import pysbd
+from aiohttp import web
+
+from groundrail.grounding.context import extract, question_of
+from groundrail.observe import metrics
+from groundrail.openai.errors import GatewayError
+from groundrail.openai.requests import ParsedRequest
+from groundrail.openai.streams import Dialect, TextKey, dialect_for
+from groundrail.policy.decision import Decision, decide, strongest
+from groundrail.policy.engine import Verdict
+from groundrail.policy.loader import LoadedPolicy
+from groundrail.rules.base import CheckContext, Finding, Rule
+from groundrail.server import relay
+from groundrail.server.context import LOG, POLICY_ENGINE, REQUEST_ID
+from groundrail.server.guard import client_key
+from groundrail.upstream import sse
+
+MAX_HOLD_CHARS = 600  # text that never ends a sentence (a list, code) is checked at this size
+MAX_BUFFER_BYTES = 1 << 20  # a held answer larger than this follows the rules' on_error
+_segmenter = pysbd.Segmenter(language="en", clean=False)
+
+
+class Rejected(Exception):
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("rejected")
+        self.verdict = verdict
+
+
+class StreamGuard:
+    """Per-stream state: the text held and released per choice, and every finding so far."""
+
+    def __init__(
+        self, request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy, dialect: Dialect
+    ) -> None:
+        self.request = request
+        self.policy = policy
+        self.dialect = dialect
+        self.engine = request.app[POLICY_ENGINE]
+        path = request.path
+        self.ctx = CheckContext(
+            path=path,
+            request=parsed.body,
+            model=parsed.model,
+            documents=extract(path, parsed.body, parsed.options, policy.policy.context.sources),
+            key=client_key(request),
+            fragment=True,
+        )
+        self.question = question_of(path, parsed.body, parsed.options)
+        self.pending: dict[TextKey, str] = defaultdict(str)
+        self.original: dict[TextKey, str] = defaultdict(str)
+        self.released: dict[TextKey, str] = defaultdict(str)
+        self.findings: list[Finding] = []
+        self.grounding: list[Any] = []
+
+    def add(self, key: TextKey, text: str) -> None:
+        self.pending[key] += text
+        self.original[key] += text
+
+    def complete_sentences(self, key: TextKey) -> list[str]:
+        """Take the sentences of the held text that are complete (all but the last one,
+        which may still grow), or everything once it is past the hold limit."""
+        held = self.pending[key]
+        if len(held) >= MAX_HOLD_CHARS:
+            self.pending[key] = ""
+            return [held]
+        if not any(mark in held for mark in ".!?\n"):
+            return []
+        parts = _segmenter.segment(held)
+        if len(parts) < 2:
+            return []
+        self.pending[key] = parts[-1]
+        return ["".join(parts[:-1])]
+
+    def rest(self, key: TextKey) -> str:
+        held, self.pending[key] = self.pending[key], ""
+        return held
+
+    async def check(self, text: str) -> str:
+        """The fragment's fate: its (possibly rewritten) text, or Rejected."""
+        if not text.strip():
+            return text
+        verdict = await self.engine.evaluate(
+            self.policy,
+            self.ctx,
+            text,
+            self.question,
+            self.request[REQUEST_ID],
+            select=lambda rule: rule.fragmentary,
+        )
+        found = verdict.findings
+        if any(f.suggested_action == "retry" for f in found):  # no retry once text is out
+            fallback = self.policy.policy.actions.retry.fallback
+            found = [
+                dataclasses.replace(f, suggested_action=fallback)
+                if f.suggested_action == "retry"
+                else f
+                for f in found
+            ]
+        self.findings += found
+        if verdict.grounding is not None:
+            self.grounding.append(verdict.grounding)
+        decision = decide(found, text, shadow=False)
+        if decision.action == "reject":
+            raise Rejected(dataclasses.replace(verdict, findings=found, decision=decision))
+        if decision.action == "rewrite" and decision.text is not None:
+            # keep the blank that separated it from the next sentence; "" if it was removed
+            return decision.text + (text[len(text.rstrip()) :] if decision.text else "")
+        return text
+
+    async def final(self, select_all: bool) -> Verdict:
+        """Whole-answer rules over the released text (all rules, for buffer and observe)."""
+        answer = "".join(self.released.values()) or "".join(self.original.values())
+        self.ctx.fragment = False
+        verdict = await self.engine.evaluate(
+            self.policy,
+            self.ctx,
+            answer,
+            self.question,
+            self.request[REQUEST_ID],
+            select=None if select_all else (lambda rule: not rule.fragmentary),
+        )
+        findings = [*self.findings, *verdict.findings]
+        shadow = self.policy.policy.mode == "shadow"
+        decision = decide(findings, answer, shadow)
+        return dataclasses.replace(verdict, findings=findings, decision=decision)
+
+
+async def guarded(
+    request: web.Request,
+    parsed: ParsedRequest,
+    policy: LoadedPolicy,
+    upstream: aiohttp.ClientResponse,
+) -> web.StreamResponse:
+    mode = policy.policy.streaming
+    if policy.policy.mode == "shadow":
+        mode = "observe"  # shadow never changes an answer, nor delays one
+    elif mode == "sentence" and (parsed.body.get("n") or 1) > 1:
+        mode = "buffer"  # several choices: each is held and checked on its own
+    request[LOG]["streaming"] = mode
+    dialect = dialect_for(request.path)
+    guard = StreamGuard(request, parsed, policy, dialect)
+    headers = relay.response_headers(upstream)
+    headers["Cache-Control"] = "no-cache"
+    headers["x-groundrail-policy"] = policy.label
+    headers["x-groundrail-streaming"] = mode
+    out = web.StreamResponse(status=upstream.status, headers=headers)
+    await out.prepare(request)
+    writer = _Writer(out, dialect)
+    try:
+        if mode == "buffer":
+            await _buffer(guard, writer, relay.upstream_events(upstream))
+        else:
+            await _sentences(guard, writer, relay.upstream_events(upstream), mode == "observe")
+    except Rejected as exc:
+        _record(request, exc.verdict, guard)
+        error = GatewayError(
+            policy.policy.actions.reject.status,
+            "groundrail_policy_rejected",
+            policy.policy.actions.reject.message,
+        )
+        await writer.safe(relay.error_event(request.path, error))
+        return out
+    except relay.UpstreamBroke as exc:
+        metrics.STREAM_FAILURES.labels(request.path, "upstream_broke").inc()
+        error = GatewayError(502, "upstream_stream_error", f"The upstream stream broke off: {exc}.")
+        await writer.safe(relay.error_event(request.path, error))
+        return out
+    except relay.ClientGone:
+        metrics.STREAM_FAILURES.labels(request.path, "client_disconnected").inc()
+        return out
+    await out.write_eof()
+    return out
+
+
+async def _sentences(
+    guard: StreamGuard,
+    writer: _Writer,
+    batches: AsyncIterator[list[sse.Event]],
+    observe: bool,
+) -> None:
+    dialect = guard.dialect
+    saw_done = False
+    async for batch in batches:
+        for event in batch:
+            if event.data == "[DONE]":
+                saw_done = True
+                continue
+            data = _json(event)
+            hit = dialect.text(data) if data is not None else None
+            if hit is not None:
+                key, text = hit
+                guard.add(key, text)
+                if observe:
+                    guard.released[key] += guard.rest(key)
+                    await writer.write(event)
+                    continue
+                for sentence in guard.complete_sentences(key):
+                    await _release(guard, writer, key, sentence)
+                _cap(guard)
+                continue
+            for key in list(guard.pending):  # anything else: what came before it goes first
+                if guard.pending[key]:
+                    await _release(guard, writer, key, guard.rest(key))
+            if data is not None:
+                event = sse.Event(
+                    orjson.dumps(dialect.finish(data, guard.released)).decode(),
+                    event.event,
+                    event.id,
+                )
+            await writer.write(event)
+    for key in list(guard.pending):
+        if guard.pending[key]:
+            await _release(guard, writer, key, guard.rest(key))
+    verdict = await guard.final(select_all=observe)
+    _record(guard.request, verdict, guard)
+    await writer.write(dialect.verdict_event(verdict.as_dict()))
+    if saw_done:
+        await writer.write(sse.Event("[DONE]"))
+
+
+async def _release(guard: StreamGuard, writer: _Writer, key: TextKey, text: str) -> None:
+    checked = await guard.check(text)
+    guard.released[key] += checked
+    if checked:
+        await writer.write(guard.dialect.text_event(key, checked))
+
+
+def _cap(guard: StreamGuard) -> None:
+    """A checker that falls behind must not grow memory without bound."""
+    held = sum(len(t) for t in guard.pending.values())
+    if held <= MAX_BUFFER_BYTES:
+        return
+    rules: list[Rule[Any]] = list(guard.engine.rules(guard.policy))
+    action = strongest(
+        [r.finding("stream buffer over its cap", r.config.on_error) for r in rules if r.fragmentary]
+    )
+    if action == "reject":
+        rejected = Decision("reject", "reject", None)
+        raise Rejected(Verdict(rejected, guard.policy, guard.findings, None))
+    for key in list(guard.pending):  # release unchecked rather than hold forever
+        guard.released[key] += guard.rest(key)
+
+
+async def _buffer(
+    guard: StreamGuard, writer: _Writer, batches: AsyncIterator[list[sse.Event]]
+) -> None:
+    """Hold everything; decide on the whole answer of each choice; then stream it out."""
+    dialect = guard.dialect
+    held: list[tuple[sse.Event, TextKey | None]] = []
+    saw_done = False
+    async for batch in batches:
+        for event in batch:
+            if event.data == "[DONE]":
+                saw_done = True
+                continue
+            data = _json(event)
+            hit = dialect.text(data) if data is not None else None
+            if hit is not None:
+                guard.add(*hit)
+            held.append((event, hit[0] if hit is not None else None))
+    verdicts = {}
+    for key, text in guard.original.items():
+        guard.ctx.notes.clear()
+        guard.ctx.fragment = False
+        verdict = await guard.engine.evaluate(
+            guard.policy, guard.ctx, text, guard.question, guard.request[REQUEST_ID]
+        )
+        action = verdict.decision.action
+        if action == "retry":  # retry re-asks the upstream; a held stream answers with a fallback
+            action = guard.policy.policy.actions.retry.fallback
+        if action == "reject":
+            raise Rejected(verdict)
+        rewritten = verdict.decision.text if action == "rewrite" else None
+        guard.released[key] = rewritten if rewritten is not None else text
+        guard.findings += verdict.findings
+        verdicts[key] = verdict
+    sent: set[TextKey] = set()
+    for event, key in held:
+        if key is None:
+            data = _json(event)
+            if data is not None:
+                event = sse.Event(
+                    orjson.dumps(dialect.finish(data, guard.released)).decode(),
+                    event.event,
+                    event.id,
+                )
+            await writer.write(event)
+        elif key not in sent:
+            sent.add(key)
+            data = _json(event)
+            assert data is not None
+            dialect.text(data)  # its template: this choice's ids and fields
+            await writer.write(dialect.text_event(key, guard.released[key]))
+    base = next(iter(verdicts.values())) if verdicts else await guard.final(select_all=True)
+    verdict = dataclasses.replace(
+        base,
+        findings=guard.findings,
+        decision=decide(guard.findings, "".join(guard.released.values()), False),
+    )
+    _record(guard.request, verdict, guard)
+    await writer.write(dialect.verdict_event(verdict.as_dict()))
+    if saw_done:
+        await writer.write(sse.Event("[DONE]"))
+
+
+def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
+    decision = verdict.decision
+    request[LOG].update(verdict=decision.action, intended=decision.intended)
+    if decision.action == "reject":
+        request[LOG]["released"] = "".join(guard.released.values())
+        request[LOG]["reason"] = [f.message for f in verdict.findings][:5]
+    metrics.VERDICTS.labels(guard.policy.name, decision.action, decision.intended).inc()
+
+
+def _json(event: sse.Event) -> dict[str, Any] | None:
+    try:
+        data = orjson.loads(event.data)
+    except orjson.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class _Writer:
+    def __init__(self, out: web.StreamResponse, dialect: Dialect) -> None:
+        self._out = out
+        self._dialect = dialect
+
+    async def write(self, event: sse.Event) -> None:
+        try:
+            await self._out.write(self._dialect.write(event))
+        except ConnectionResetError as exc:
+            raise relay.ClientGone(str(exc)) from exc
+
+    async def safe(self, event: sse.Event) -> None:
+        with contextlib.suppress(relay.ClientGone):
+            await self.write(event)

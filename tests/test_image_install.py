@@ -1,0 +1,173 @@
+"""The container image's install step, without a container engine: build the wheel as the
+Dockerfile's builder stage does, install it into a fresh venv as the final stage does, and serve
+from there. The model and the tiktoken files must come from inside the wheel, and the server must
+not write into its own install (the chart runs it on a read-only root filesystem)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without settings that would change what is under test."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GROUNDRAIL_", "PYTHON", "VIRTUAL_ENV", "TIKTOKEN_"))
+    }
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # as in the image
+    env.update(extra)
+    return env
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A venv with groundrail installed from a freshly built wheel; yields the venv folder."""
+    base = tmp_path_factory.mktemp("image")
+    dist = base / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), "."],
+        cwd=REPO,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    wheels = list(dist.glob("groundrail-*.whl"))
+    assert len(wheels) == 1, wheels
+
+    home = base / "venv"
+    try:
+        # The dependencies already on this machine resolve from its site-packages, offline;
+        # groundrail itself must come from the wheel.
+        venv.create(home, system_site_packages=True, with_pip=True, symlinks=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"cannot create a virtual environment here: {exc}")
+    python = home / "bin" / "python"
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--force-reinstall",
+            str(wheels[0]),
+        ],
+        cwd=base,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    yield home
+
+
+def test_package_comes_from_the_wheel_with_model_and_assets(installed: Path) -> None:
+    probe = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import groundrail, pathlib; print(pathlib.Path(groundrail.__file__).resolve())",
+        ],
+        cwd=installed.parent,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    package = Path(probe.stdout.strip()).parent
+    assert package.is_relative_to(installed.resolve()), package
+    model = package / "models" / "default"
+    assert (model / "model.onnx").stat().st_size > 1_000_000
+    assert (model / "tokenizer.json").is_file()
+    assert (model / "card.json").is_file()
+    assert any((package / "assets" / "tiktoken").iterdir())
+    assert (installed / "bin" / "groundrail").is_file()
+
+
+def test_installed_gateway_serves_and_becomes_ready(installed: Path, tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    before = snapshot(installed)
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            str(installed / "bin" / "groundrail"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--policies",
+            str(REPO / "policies"),
+            "--upstream",
+            "http://127.0.0.1:9/v1",  # never called
+        ],
+        cwd=tmp_path,  # not the repo: nothing may be picked up from the work tree
+        env=clean_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"groundrail serve exited with {proc.returncode}:\n{log.read()}")
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                    status = response.status
+                    break
+            except OSError:
+                time.sleep(0.25)
+        if status != 200:
+            log.seek(0)
+            pytest.fail(f"/readyz never answered 200 within 90 s:\n{log.read()}")
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        for name in ("default", "rag-support-bot", "shadow-rollout", "strict-finance"):
+            assert f'policy="{name}"' in metrics, f"policy {name} not loaded"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+    assert snapshot(installed) == before, "the server wrote into its own installation"
