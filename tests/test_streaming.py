@@ -203,3 +203,25 @@ async def test_legacy_completions_stream(client_for: Client, upstream: FakeUpstr
     )
     text = "".join([c.choices[0].text async for c in stream if c.choices])
     assert text.strip() == GOOD_1
+
+
+@pytest.mark.parametrize("on_error", ["reject", "flag"])
+async def test_buffer_cap_follows_on_error(
+    on_error: str, client_for: Client, upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from groundrail.server import streaming
+
+    monkeypatch.setattr(streaming, "MAX_BUFFER_BYTES", 30)
+    sdk = await client_for(
+        "name: default\nstreaming: buffer\nrules:\n"
+        f"  - {{name: pii, kind: pii, action: rewrite, on_error: {on_error}}}\n"
+    )
+    upstream.answer = f"{GOOD_1} {GOOD_2} Mail jane@example.com."
+    if on_error == "reject":
+        with pytest.raises(openai.APIError):
+            await chat(sdk)
+        return
+    texts, verdict, _ = await chat(sdk)
+    assert "".join(texts) == upstream.answer  # let through unchecked, and said so
+    assert verdict["verdict"] == "flag"
+    assert "buffer cap" in verdict["findings"][0]["message"]

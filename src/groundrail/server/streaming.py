@@ -207,9 +207,8 @@ async def _sentences(
                     guard.released[key] += guard.rest(key)
                     await writer.write(event)
                     continue
-                for sentence in guard.complete_sentences(key):
-                    await _release(guard, writer, key, sentence)
-                _cap(guard)
+                for sentence in guard.complete_sentences(key):  # held text stays under the
+                    await _release(guard, writer, key, sentence)  # hold limit: bounded memory
                 continue
             for key in list(guard.pending):  # anything else: what came before it goes first
                 if guard.pending[key]:
@@ -238,20 +237,22 @@ async def _release(guard: StreamGuard, writer: _Writer, key: TextKey, text: str)
         await writer.write(guard.dialect.text_event(key, checked))
 
 
-def _cap(guard: StreamGuard) -> None:
-    """A checker that falls behind must not grow memory without bound."""
-    held = sum(len(t) for t in guard.pending.values())
-    if held <= MAX_BUFFER_BYTES:
-        return
+def _over_cap(guard: StreamGuard) -> bool:
+    """A held answer over the cap follows the strictest on_error of the policy's rules:
+    reject ends the stream; pass or flag stop holding and let the rest through unchecked."""
+    if sum(len(t) for t in guard.original.values()) <= MAX_BUFFER_BYTES:
+        return False
     rules: list[Rule[Any]] = list(guard.engine.rules(guard.policy))
-    action = strongest(
-        [r.finding("stream buffer over its cap", r.config.on_error) for r in rules if r.fragmentary]
-    )
-    if action == "reject":
-        rejected = Decision("reject", "reject", None)
-        raise Rejected(Verdict(rejected, guard.policy, guard.findings, None))
-    for key in list(guard.pending):  # release unchecked rather than hold forever
-        guard.released[key] += guard.rest(key)
+    over = [
+        r.finding("answer over the stream buffer cap; not checked", r.config.on_error)
+        for r in rules
+    ]
+    guard.findings += [f for f in over if f.suggested_action != "pass"]
+    if strongest(over) == "reject":
+        raise Rejected(
+            Verdict(Decision("reject", "reject", None), guard.policy, guard.findings, None)
+        )
+    return True
 
 
 async def _buffer(
@@ -271,6 +272,8 @@ async def _buffer(
             if hit is not None:
                 guard.add(*hit)
             held.append((event, hit[0] if hit is not None else None))
+            if hit is not None and _over_cap(guard):
+                return await _give_up_holding(guard, writer, held, batches)
     verdicts = {}
     for key, text in guard.original.items():
         guard.ctx.notes.clear()
@@ -312,6 +315,29 @@ async def _buffer(
     )
     _record(guard.request, verdict, guard)
     await writer.write(dialect.verdict_event(verdict.as_dict()))
+    if saw_done:
+        await writer.write(sse.Event("[DONE]"))
+
+
+async def _give_up_holding(
+    guard: StreamGuard,
+    writer: _Writer,
+    held: list[tuple[sse.Event, TextKey | None]],
+    batches: AsyncIterator[list[sse.Event]],
+) -> None:
+    for event, _ in held:
+        await writer.write(event)
+    saw_done = False
+    async for batch in batches:
+        for event in batch:
+            if event.data == "[DONE]":
+                saw_done = True
+            else:
+                await writer.write(event)
+    decision = decide(guard.findings, "", shadow=False)
+    verdict = Verdict(decision, guard.policy, guard.findings, None)
+    _record(guard.request, verdict, guard)
+    await writer.write(guard.dialect.verdict_event(verdict.as_dict()))
     if saw_done:
         await writer.write(sse.Event("[DONE]"))
 
