@@ -3,6 +3,7 @@ whole answer (`buffer`), or pass through and report (`observe`)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections import defaultdict
@@ -62,8 +63,9 @@ class StreamGuard:
         self.pending: dict[TextKey, str] = defaultdict(str)
         self.original: dict[TextKey, str] = defaultdict(str)
         self.released: dict[TextKey, str] = defaultdict(str)
+        self.checked: dict[TextKey, int] = defaultdict(int)  # original text checked so far
         self.findings: list[Finding] = []
-        self.grounding: list[Any] = []
+        self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding]]]] = []
 
     def add(self, key: TextKey, text: str) -> None:
         self.pending[key] += text
@@ -88,10 +90,8 @@ class StreamGuard:
         held, self.pending[key] = self.pending[key], ""
         return held
 
-    async def check(self, text: str) -> str:
-        """The fragment's fate: its (possibly rewritten) text, or Rejected."""
-        if not text.strip():
-            return text
+    async def inspect(self, text: str, offset: int) -> tuple[Verdict, list[Finding]]:
+        """The fragmentary rules over one fragment; spans are moved to answer offsets."""
         verdict = await self.engine.evaluate(
             self.policy,
             self.ctx,
@@ -100,19 +100,31 @@ class StreamGuard:
             self.request[REQUEST_ID],
             select=lambda rule: rule.fragmentary,
         )
-        found = verdict.findings
-        if any(f.suggested_action == "retry" for f in found):  # no retry once text is out
-            fallback = self.policy.policy.actions.retry.fallback
-            found = [
-                dataclasses.replace(f, suggested_action=fallback)
-                if f.suggested_action == "retry"
-                else f
-                for f in found
-            ]
+        fallback = self.policy.policy.actions.retry.fallback
+        found = [
+            dataclasses.replace(
+                f,
+                spans=tuple((a + offset, b + offset) for a, b in f.spans),
+                # once text is out there is nothing to retry: the fallback applies
+                suggested_action=fallback if f.suggested_action == "retry" else f.suggested_action,
+            )
+            for f in verdict.findings
+        ]
         self.findings += found
-        if verdict.grounding is not None:
-            self.grounding.append(verdict.grounding)
-        decision = decide(found, text, shadow=False)
+        return verdict, found
+
+    async def check(self, key: TextKey, text: str) -> str:
+        """The fragment's fate: its (possibly rewritten) text, or Rejected."""
+        offset = self.checked[key]
+        self.checked[key] += len(text)
+        if not text.strip():
+            return text
+        verdict, found = await self.inspect(text, offset)
+        local = [
+            dataclasses.replace(f, spans=tuple((a - offset, b - offset) for a, b in f.spans))
+            for f in found
+        ]
+        decision = decide(local, text, shadow=False)
         if decision.action == "reject":
             raise Rejected(dataclasses.replace(verdict, findings=found, decision=decision))
         if decision.action == "rewrite" and decision.text is not None:
@@ -120,8 +132,16 @@ class StreamGuard:
             return decision.text + (text[len(text.rstrip()) :] if decision.text else "")
         return text
 
+    def observe(self, key: TextKey, text: str) -> None:
+        """Observe mode: check in the background; the text is already out."""
+        offset = self.checked[key]
+        self.checked[key] += len(text)
+        if text.strip():
+            self.tasks.append(asyncio.create_task(self.inspect(text, offset)))
+
     async def final(self, select_all: bool) -> Verdict:
-        """Whole-answer rules over the released text (all rules, for buffer and observe)."""
+        """Whole-answer rules over the released text, after the fragments' checks."""
+        await asyncio.gather(*self.tasks)
         answer = "".join(self.released.values()) or "".join(self.original.values())
         self.ctx.fragment = False
         verdict = await self.engine.evaluate(
@@ -204,15 +224,17 @@ async def _sentences(
                 key, text = hit
                 guard.add(key, text)
                 if observe:
-                    guard.released[key] += guard.rest(key)
                     await writer.write(event)
+                    for sentence in guard.complete_sentences(key):
+                        guard.released[key] += sentence
+                        guard.observe(key, sentence)
                     continue
                 for sentence in guard.complete_sentences(key):  # held text stays under the
                     await _release(guard, writer, key, sentence)  # hold limit: bounded memory
                 continue
             for key in list(guard.pending):  # anything else: what came before it goes first
                 if guard.pending[key]:
-                    await _release(guard, writer, key, guard.rest(key))
+                    await _release(guard, writer, key, guard.rest(key), observe)
             if data is not None:
                 event = sse.Event(
                     orjson.dumps(dialect.finish(data, guard.released)).decode(),
@@ -222,16 +244,22 @@ async def _sentences(
             await writer.write(event)
     for key in list(guard.pending):
         if guard.pending[key]:
-            await _release(guard, writer, key, guard.rest(key))
-    verdict = await guard.final(select_all=observe)
+            await _release(guard, writer, key, guard.rest(key), observe)
+    verdict = await guard.final(select_all=False)
     _record(guard.request, verdict, guard)
     await writer.write(dialect.verdict_event(verdict.as_dict()))
     if saw_done:
         await writer.write(sse.Event("[DONE]"))
 
 
-async def _release(guard: StreamGuard, writer: _Writer, key: TextKey, text: str) -> None:
-    checked = await guard.check(text)
+async def _release(
+    guard: StreamGuard, writer: _Writer, key: TextKey, text: str, observe: bool = False
+) -> None:
+    if observe:  # already sent as it came
+        guard.released[key] += text
+        guard.observe(key, text)
+        return
+    checked = await guard.check(key, text)
     guard.released[key] += checked
     if checked:
         await writer.write(guard.dialect.text_event(key, checked))
