@@ -38,14 +38,17 @@ RUN --mount=type=bind,from=builder,source=/dist,target=/dist \
     && "$VIRTUAL_ENV/bin/pip" install --no-cache-dir /dist/groundrail-*.whl \
     && groupadd --system --gid 10001 groundrail \
     && useradd --system --no-log-init --uid 10001 --gid 10001 --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin groundrail
+        --home-dir /tmp --shell /usr/sbin/nologin groundrail
 
 WORKDIR /app
 # Owned by root and read-only to the server: mount a volume (or, on Kubernetes, a ConfigMap
 # directory) over /app/policies to change them; the directory is polled and hot-reloaded.
 COPY policies/ /app/policies/
 
-ENV GROUNDRAIL_HOST=0.0.0.0 \
+# HOME=/tmp: the one writable place on a read-only root filesystem (ONNX Runtime keeps a small
+# state file under $HOME and warns when it cannot).
+ENV HOME=/tmp \
+    GROUNDRAIL_HOST=0.0.0.0 \
     GROUNDRAIL_PORT=8080 \
     GROUNDRAIL_POLICIES=/app/policies
 
