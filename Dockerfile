@@ -55,7 +55,7 @@ ENV HOME=/tmp \
 USER 10001:10001
 EXPOSE 8080
 
-# Alive, not ready: /readyz would fail while the model loads. No curl in slim, so Python.
+# Alive (the model loads before the server listens: hence the start period). No curl in slim.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('GROUNDRAIL_PORT', '8080'), timeout=4)"]
 

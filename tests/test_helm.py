@@ -198,6 +198,33 @@ def test_config_file_is_valid_settings_and_its_env_refs_are_defined(
 
 
 @pytest.mark.parametrize("values", VALUE_SETS)
+def test_env_references_come_from_earlier_env_vars(helm: str, values: str | None) -> None:
+    """Kubernetes expands $(VAR) in an env value only from variables defined before it."""
+    defined: set[str] = set()
+    for entry in container(render(values))["env"]:
+        for name in re.findall(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", str(entry.get("value", ""))):
+            assert name in defined, f"{entry['name']} refers to $({name}), not defined before it"
+        defined.add(entry["name"])
+
+
+def test_sentinel_with_tls_and_its_own_password(helm: str) -> None:
+    manifests = render(
+        sets=(
+            "redis.sentinel.masterName=main",
+            "redis.sentinel.hosts={s-0:26379,s-1:26379}",
+            "redis.sentinel.tls=true",
+            "redis.sentinel.passwordSecret.name=sentinel",
+        )
+    )
+    assert env_value(manifests, "GROUNDRAIL_REDIS_URL") == (
+        "rediss+sentinel://s-0:26379,s-1:26379/main/0"
+        "?sentinel_password=$(GROUNDRAIL_REDIS_SENTINEL_PASSWORD)"
+    )
+    ref = env_of(manifests)["GROUNDRAIL_REDIS_SENTINEL_PASSWORD"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "sentinel", "key": "password"}
+
+
+@pytest.mark.parametrize("values", VALUE_SETS)
 def test_policies_load(helm: str, values: str | None, tmp_path: Path) -> None:
     data = one(render(values), "ConfigMap", "-policies")["data"]
     for name, text in data.items():
@@ -238,7 +265,8 @@ def test_default_values_have_hpa_and_pdb(helm: str) -> None:
 def test_prod_values(helm: str) -> None:
     manifests = render("prod-values.yaml")
     assert one(manifests, "HorizontalPodAutoscaler")["spec"]["minReplicas"] == 3
-    url = "redis://redis-master.redis.svc.cluster.local:6379/0"
+    # the password stays in its Secret; Kubernetes puts it into the URL
+    url = "redis://:$(GROUNDRAIL_REDIS_PASSWORD)@redis-master.redis.svc.cluster.local:6379/0"
     assert env_value(manifests, "GROUNDRAIL_REDIS_URL") == url
     assert config_file(manifests)["redis_url"] == "${GROUNDRAIL_REDIS_URL}"
     password = env_of(manifests)["GROUNDRAIL_REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"]
@@ -264,7 +292,8 @@ def test_prod_values(helm: str) -> None:
 def test_sentinel_values(helm: str) -> None:
     manifests = render("sentinel-values.yaml")
     assert env_value(manifests, "GROUNDRAIL_REDIS_URL") == (
-        "redis+sentinel://redis-node-0.redis-headless.redis.svc.cluster.local:26379,"
+        "redis+sentinel://:$(GROUNDRAIL_REDIS_PASSWORD)@"
+        "redis-node-0.redis-headless.redis.svc.cluster.local:26379,"
         "redis-node-1.redis-headless.redis.svc.cluster.local:26379,"
         "redis-node-2.redis-headless.redis.svc.cluster.local:26379/mymaster/1"
     )
@@ -315,6 +344,8 @@ def test_config_change_rolls_pods_and_policy_change_does_not(helm: str) -> None:
         (("policies.notes\\.txt=x",), "notes.txt"),
         (("redis.url=redis://a:6379", "redis.existingSecret.name=s"), "only one"),
         (("redis.sentinel.masterName=m",), "sentinel"),
+        (("redis.existingSecret.name=u", "redis.passwordSecret.name=p"), "passwordSecret"),
+        (("redis.url=redis://u:pw@h:6379", "redis.passwordSecret.name=p"), "credentials"),
     ],
 )
 def test_bad_values_are_refused(helm: str, sets: tuple[str, ...], message: str) -> None:
@@ -330,3 +361,13 @@ def test_notes_tell_how_to_point_the_sdk(helm: str) -> None:
     assert "http://gw-groundrail.llm.svc.cluster.local:8080/v1" in notes
     assert "port-forward service/gw-groundrail 8080:8080" in notes
     assert 'base_url="http://localhost:8080/v1"' in notes
+
+
+def test_existing_policies_configmap(helm: str) -> None:
+    manifests = render(sets=("existingPoliciesConfigMap=team-policies",))
+    assert not [m for m in manifests if m["metadata"]["name"].endswith("-policies")]
+    pod = one(manifests, "Deployment")["spec"]["template"]["spec"]
+    policies_dir = env_value(manifests, "GROUNDRAIL_POLICIES")
+    mount = next(m for m in container(manifests)["volumeMounts"] if m["mountPath"] == policies_dir)
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    assert volume["configMap"]["name"] == "team-policies"

@@ -1,11 +1,15 @@
 """The container image's install step, without a container engine: build the wheel as the
-Dockerfile's builder stage does, install it into a fresh venv as the final stage does, and serve
-from there. The model and the tiktoken files must come from inside the wheel, and the server must
-not write into its own install (the chart runs it on a read-only root filesystem)."""
+Dockerfile's builder stage does (from the files it copies, less .dockerignore), install it into a
+fresh venv as the final stage does, and serve from there. The model and the tiktoken files must
+come from inside the wheel, and the server must not write into its own install (the chart runs
+it on a read-only root filesystem)."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +22,64 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_sources() -> list[list[str]]:
+    """Per stage of the Dockerfile, the build-context paths its COPY instructions take."""
+    stages: list[list[str]] = []
+    lines = (REPO / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ").splitlines()
+    for line in lines:
+        instruction = line.split(maxsplit=1)[0].upper() if line.strip() else ""
+        if instruction == "FROM":
+            stages.append([])
+        elif instruction == "COPY" and stages:
+            words = shlex.split(line)[1:]
+            if not any(w.startswith("--from") for w in words):
+                paths = [w for w in words if not w.startswith("--")]
+                stages[-1] += [p.rstrip("/") for p in paths[:-1]]
+    return stages
+
+
+def dockerignored(path: str, patterns: list[str]) -> bool:
+    """Close enough to Docker's matching for the patterns this repository uses."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    for pattern in patterns:
+        if pattern.startswith("**/"):
+            if any(fnmatch.fnmatchcase(part, pattern[3:]) for part in parts):
+                return True
+        elif any(fnmatch.fnmatchcase(prefix, pattern.strip("/")) for prefix in prefixes):
+            return True
+    return False
+
+
+def ignore_patterns() -> list[str]:
+    lines = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    patterns = [line.strip() for line in lines]
+    assert not any(p.startswith("!") for p in patterns), "negations are not handled here"
+    return [p for p in patterns if p and not p.startswith("#")]
+
+
+def build_context(dest: Path, sources: list[str]) -> Path:
+    """What the builder stage has in its WORKDIR: its COPY sources, less .dockerignore."""
+    patterns = ignore_patterns()
+    for source in sources:
+        assert (REPO / source).exists(), f"the Dockerfile copies {source}, which is missing"
+        assert not dockerignored(source, patterns), f".dockerignore excludes {source}"
+        if (REPO / source).is_dir():
+            shutil.copytree(
+                REPO / source,
+                dest / source,
+                ignore=lambda folder, names: [
+                    n
+                    for n in names
+                    if dockerignored((Path(folder) / n).relative_to(REPO).as_posix(), patterns)
+                ],
+            )
+        else:
+            (dest / source).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / source, dest / source)
+    return dest
 
 
 def free_port() -> int:
@@ -50,10 +112,12 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A venv with groundrail installed from a freshly built wheel; yields the venv folder."""
     base = tmp_path_factory.mktemp("image")
+    builder, *_ = copy_sources()
+    context = build_context(base / "context", builder)
     dist = base / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), "."],
-        cwd=REPO,
+        cwd=context,
         env=clean_env(),
         capture_output=True,
         text=True,
@@ -90,6 +154,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     assert install.returncode == 0, install.stdout + install.stderr
     yield home
+
+
+def test_dockerfile_copies_what_the_build_context_keeps() -> None:
+    stages = copy_sources()
+    assert len(stages) == 2, "a builder stage and the final stage"
+    assert {"pyproject.toml", "README.md", "src"} <= set(stages[0])
+    assert "policies" in stages[1]
+    patterns = ignore_patterns()
+    for source in {s for stage in stages for s in stage}:
+        assert (REPO / source).exists(), source
+        assert not dockerignored(source, patterns), f".dockerignore excludes {source}"
+    for noise in (".git", "tests", "runs", "src/groundrail/__pycache__", "x.egg-info"):
+        assert dockerignored(noise, patterns), f"{noise} would be sent to the Docker daemon"
 
 
 def test_package_comes_from_the_wheel_with_model_and_assets(installed: Path) -> None:

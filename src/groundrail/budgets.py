@@ -1,31 +1,31 @@
-"""Token budgets: counters per key and fixed time window, in process."""
+"""Token budgets: counters per key and fixed time window, in the shared store."""
 
 from __future__ import annotations
 
+import hashlib
 import time
+
+from groundrail.cache.store import MemoryStore, Store
 
 
 class Budgets:
-    """Counts tokens per (budget, key, window). Windows are fixed and aligned to the epoch, so
-    every replica agrees on where one starts; old windows are dropped as time moves on."""
+    """Windows are fixed and aligned to the epoch, so every replica agrees where one starts;
+    with Redis the counters are shared (an atomic increment with its expiry in one round trip),
+    otherwise they live in this process."""
 
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, str, int], int] = {}
+    def __init__(self, store: Store | None = None, prefix: str = "groundrail:") -> None:
+        self._store = store or MemoryStore()
+        self._prefix = prefix
 
-    def used(self, budget: str, key: str, window_seconds: int) -> int:
-        return self._counts.get((budget, key, self._window(window_seconds)), 0)
+    async def used(self, budget: str, key: str, window_seconds: int) -> int:
+        return await self._store.get_int(self._key(budget, key, window_seconds))
 
-    def add(self, budget: str, key: str, window_seconds: int, tokens: int) -> int:
-        window = self._window(window_seconds)
-        slot = (budget, key, window)
-        self._counts[slot] = self._counts.get(slot, 0) + tokens
-        self._forget_before(budget, window)
-        return self._counts[slot]
+    async def add(self, budget: str, key: str, window_seconds: int, tokens: int) -> int:
+        return await self._store.incr(
+            self._key(budget, key, window_seconds), tokens, window_seconds
+        )
 
-    def _forget_before(self, budget: str, window: int) -> None:
-        for slot in [s for s in self._counts if s[0] == budget and s[2] < window]:
-            del self._counts[slot]
-
-    @staticmethod
-    def _window(seconds: int) -> int:
-        return int(time.time() // seconds)
+    def _key(self, budget: str, key: str, window_seconds: int) -> str:
+        window = int(time.time() // window_seconds)
+        who = hashlib.sha256(key.encode()).hexdigest()[:24]
+        return f"{self._prefix}budget:{budget}:{window_seconds}:{who}:{window}"

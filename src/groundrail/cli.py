@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         "--policies", help="policy directory, watched (GROUNDRAIL_POLICIES, default ./policies)"
     )
     serve.add_argument(
+        "--redis-url", help="shared verdict cache, budgets, feedback (GROUNDRAIL_REDIS_URL)"
+    )
+    serve.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
         help="GROUNDRAIL_LOG_LEVEL, default info",
@@ -118,7 +121,8 @@ def _settings(args: argparse.Namespace, fields: Sequence[str]) -> Settings:
 
 def _serve(args: argparse.Namespace) -> None:
     settings = _settings(
-        args, ("host", "port", "upstream", "config", "workers", "log_level", "policies")
+        args,
+        ("host", "port", "upstream", "config", "workers", "log_level", "policies", "redis_url"),
     )
     logs.configure(settings.log_level)
     log.info(

@@ -75,6 +75,18 @@ class GroundingSettings(Strict):
     )
 
 
+class CacheSettings(Strict):
+    prefix: str = Field("groundrail:", description="prefix of every Redis key")
+    nli_ttl_seconds: float | None = Field(
+        7 * 24 * 3600.0, gt=0, description="how long an NLI result is kept (null: forever)"
+    )
+    record_ttl_seconds: float = Field(
+        7 * 24 * 3600.0, gt=0, description="how long a request stays open to feedback"
+    )
+    timeout_ms: float = Field(50.0, gt=0, description="a slower Redis counts as down")
+    memory_entries: int = Field(100_000, ge=100, description="in-process cache size")
+
+
 class GatewayKey(Strict):
     tenant: str = Field(description="the name policies match on (`match.keys`) and budgets bill")
     upstream_key: str | None = Field(
@@ -97,6 +109,10 @@ class Settings(Strict):
     upstreams: list[UpstreamConfig] = Field(default_factory=list)
     retry: RetryConfig = RetryConfig()
     grounding: GroundingSettings = GroundingSettings()
+    redis_url: str | None = Field(
+        None, description="redis://, rediss:// or redis+sentinel://…; none: all in process"
+    )
+    cache: CacheSettings = CacheSettings()
     keys: dict[str, GatewayKey] = Field(
         default_factory=dict,
         description="gateway-issued API keys; when any is set, every /v1 call needs one",
@@ -130,6 +146,7 @@ ENV_FIELDS = (
     "log_level",
     "max_body_bytes",
     "policies",
+    "redis_url",
 )
 
 
@@ -191,8 +208,8 @@ def substitute_env(value: Any, env: Mapping[str, str]) -> Any:
             return default
 
         return _ENV_REF.sub(one, value)
-    if isinstance(value, dict):
-        return {k: substitute_env(v, env) for k, v in value.items()}
+    if isinstance(value, dict):  # keys too: gateway keys come from the environment
+        return {substitute_env(k, env): substitute_env(v, env) for k, v in value.items()}
     if isinstance(value, list):
         return [substitute_env(v, env) for v in value]
     return value

@@ -67,18 +67,39 @@ than one source is set.
 {{- $n }}
 {{- end }}
 
+{{/*
+The Redis URL for the GROUNDRAIL_REDIS_URL env var ("" when it comes from a Secret or Redis is
+off). Passwords from Secrets enter it as $(VAR) references, which Kubernetes expands from the
+env vars defined before it: the password never appears in the manifest.
+*/}}
 {{- define "groundrail.redisUrl" -}}
 {{- $r := .Values.redis }}
 {{- if gt (int (include "groundrail.redisSources" .)) 1 }}
 {{- fail "redis: set only one of url, existingSecret.name and sentinel" }}
 {{- end }}
+{{- $auth := "" }}
+{{- if $r.passwordSecret.name }}
+{{- if $r.existingSecret.name }}
+{{- fail "redis.passwordSecret cannot be combined with redis.existingSecret: put the password in that URL" }}
+{{- end }}
+{{- $auth = ":$(GROUNDRAIL_REDIS_PASSWORD)@" }}
+{{- end }}
 {{- if $r.url }}
-{{- $r.url }}
+{{- $parts := splitn "://" 2 $r.url }}
+{{- if and $auth (contains "@" $parts._1) }}
+{{- fail "redis.url already carries credentials: drop redis.passwordSecret, or the credentials from the URL" }}
+{{- end }}
+{{- printf "%s://%s%s" $parts._0 $auth $parts._1 }}
 {{- else if or $r.sentinel.masterName $r.sentinel.hosts }}
 {{- if not (and $r.sentinel.masterName $r.sentinel.hosts) }}
 {{- fail "redis.sentinel needs both masterName and hosts" }}
 {{- end }}
-{{- printf "redis+sentinel://%s/%s/%d" (join "," $r.sentinel.hosts) $r.sentinel.masterName (int $r.sentinel.db) }}
+{{- $scheme := ternary "rediss+sentinel" "redis+sentinel" (default false $r.sentinel.tls) }}
+{{- $url := printf "%s://%s%s/%s/%d" $scheme $auth (join "," $r.sentinel.hosts) $r.sentinel.masterName (int $r.sentinel.db) }}
+{{- if ($r.sentinel.passwordSecret | default dict).name }}
+{{- $url = printf "%s?sentinel_password=$(GROUNDRAIL_REDIS_SENTINEL_PASSWORD)" $url }}
+{{- end }}
+{{- $url }}
 {{- end }}
 {{- end }}
 

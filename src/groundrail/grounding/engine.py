@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 
+from groundrail.cache.pairs import Override, PairCache
 from groundrail.grounding import lexical
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
@@ -43,6 +44,7 @@ class ClaimResult:
     evidence: Evidence | None
     signals: dict[str, float]
     driver: str  # the signal that weighed most towards "unsupported"
+    pairs: tuple[Pair, ...] = ()  # what the model judged: (window, claim) per candidate window
 
 
 @dataclass(slots=True, frozen=True)
@@ -54,6 +56,7 @@ class GroundingResult:
     skipped: list[Skipped]
     model: str
     timings: dict[str, float] = field(default_factory=dict)
+    cache: Literal["hit", "partial", "miss", "off"] = "off"  # NLI results: from the cache?
 
     @property
     def unsupported(self) -> list[ClaimResult]:
@@ -82,11 +85,17 @@ class EngineSettings:
 
 class GroundingEngine:
     def __init__(
-        self, model: NLIModel, batcher: MicroBatcher, settings: EngineSettings | None = None
+        self,
+        model: NLIModel,
+        batcher: MicroBatcher,
+        settings: EngineSettings | None = None,
+        cache: PairCache | None = None,
     ) -> None:
         self.model = model
         self.batcher = batcher
         self.settings = settings or EngineSettings()
+        self.cache = cache
+        self._inflight: dict[str, asyncio.Future[np.ndarray]] = {}
 
     async def check(
         self, docs: Sequence[Document], answer: str, question: str | None = None
@@ -98,7 +107,7 @@ class GroundingEngine:
         planned = time.perf_counter()
         if not plan.claims:
             return self._not_evaluated("no claims", plan.skipped, started)
-        probs = await self.batcher.score(plan.pairs)
+        probs, overrides, cache = await self._score(plan.pairs)
         inferred = time.perf_counter()
         timings = {
             "plan_ms": _ms(planned - started),
@@ -106,7 +115,54 @@ class GroundingEngine:
             "total_ms": _ms(time.perf_counter() - started),
             "pairs": float(len(plan.pairs)),
         }
-        return dataclasses.replace(self.decide(plan, probs), timings=timings)
+        result = self.decide(plan, probs, overrides)
+        return dataclasses.replace(result, timings=timings, cache=cache)
+
+    async def _score(
+        self, pairs: list[Pair]
+    ) -> tuple[np.ndarray, list[Override | None], Literal["hit", "partial", "miss", "off"]]:
+        """Probabilities of every pair: from the cache where it has them, the model for the
+        rest (concurrent identical misses share one model run)."""
+        if self.cache is None:
+            return await self.batcher.score(pairs), [None] * len(pairs), "off"
+        cached, overrides = await self.cache.lookup(pairs)
+        missing = [i for i, row in enumerate(cached) if row is None]
+        if missing:
+            fresh = await self._single_flight([pairs[i] for i in missing])
+            for row, i in zip(fresh, missing, strict=True):
+                cached[i] = row
+        status: Literal["hit", "partial", "miss"] = (
+            "hit" if not missing else "miss" if len(missing) == len(pairs) else "partial"
+        )
+        return np.stack([row for row in cached if row is not None]), overrides, status
+
+    async def _single_flight(self, pairs: list[Pair]) -> list[np.ndarray]:
+        assert self.cache is not None
+        keys = [self.cache.key(p) for p in pairs]
+        mine: dict[str, Pair] = {}
+        for key, pair in zip(keys, pairs, strict=True):
+            if key not in self._inflight and key not in mine:
+                mine[key] = pair
+        futures = {k: self._inflight.get(k) for k in keys}
+        loop = asyncio.get_running_loop()
+        own = {k: loop.create_future() for k in mine}
+        self._inflight.update(own)
+        try:
+            if mine:
+                probs = await self.batcher.score(list(mine.values()))
+                for future, row in zip(own.values(), probs, strict=True):
+                    future.set_result(row)
+                await self.cache.save(list(mine.values()), probs)
+        except BaseException as exc:
+            for future in own.values():
+                if not future.done():
+                    future.set_exception(exc)
+                    future.exception()  # retrieved: the waiters re-raise it
+            raise
+        finally:
+            for key in own:
+                self._inflight.pop(key, None)
+        return [await (futures[k] or own[k]) for k in keys]
 
     def plan(self, docs: Sequence[Document], answer: str, question: str | None) -> Plan:
         card = self.model.card
@@ -142,11 +198,16 @@ class GroundingEngine:
             signals.append(_lexical_signals(text, words, numbers, lowered))
         return Plan(claims, skipped, windows, pairs, per_claim, window_of_pair, signals)
 
-    def decide(self, plan: Plan, probs: np.ndarray) -> GroundingResult:
+    def decide(
+        self, plan: Plan, probs: np.ndarray, overrides: Sequence[Override | None] = ()
+    ) -> GroundingResult:
         model = self.model
         calibration = model.card.calibration
         results = []
         for claim, rows, signals in zip(plan.claims, plan.pair_windows, plan.lexical, strict=True):
+            corrected = next(
+                (overrides[r] for r in rows if r < len(overrides) and overrides[r]), None
+            )
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
             contra = (
@@ -156,6 +217,8 @@ class GroundingEngine:
             )
             values = {**signals, "nli": 1.0 - float(entail[best]), "contradiction": contra}
             p_unsupported, driver = _calibrated(values, calibration)
+            if corrected is not None:  # a user's correction of this claim over this window
+                p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
             threshold = self._threshold(calibration)
             label: ClaimLabel = "supported"
             if p_unsupported >= threshold:
@@ -173,6 +236,7 @@ class GroundingEngine:
                     evidence=Evidence(window.doc_id, window.start, window.end, window.text),
                     signals={k: round(v, 4) for k, v in values.items()},
                     driver=driver,
+                    pairs=tuple(plan.pairs[r] for r in rows),
                 )
             )
         labels = {c.label for c in results}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from groundrail.config import GroundingSettings
+from groundrail.cache.pairs import PairCache
+from groundrail.cache.store import Store
+from groundrail.config import CacheSettings, GroundingSettings
 from groundrail.grounding.batcher import BatchObserver, MicroBatcher
 from groundrail.grounding.engine import EngineSettings, GroundingEngine
 from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
@@ -26,10 +28,21 @@ class GroundingRuntime:
 
     @classmethod
     async def open(
-        cls, settings: GroundingSettings, observe: BatchObserver | None = None
+        cls,
+        settings: GroundingSettings,
+        observe: BatchObserver | None = None,
+        store: Store | None = None,
+        cache: CacheSettings | None = None,
     ) -> GroundingRuntime:
+        """With a store, NLI results are cached in it (keyed by the model's hash)."""
         folder = settings.model or DEFAULT_MODEL
         model = await asyncio.to_thread(NLIModel, folder, settings.threads)
+        cache = cache or CacheSettings()
+        pairs = (
+            PairCache(store, model.id, cache.prefix, cache.nli_ttl_seconds)
+            if store is not None
+            else None
+        )
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundrail-nli")
         batcher = MicroBatcher(
             model.predict,
@@ -46,6 +59,7 @@ class GroundingRuntime:
                 first_window=settings.first_window,
                 min_support=settings.min_support,
             ),
+            cache=pairs,
         )
         return cls(engine, executor)
 

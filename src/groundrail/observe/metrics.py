@@ -36,3 +36,10 @@ VERDICTS = Counter(
     "Verdicts by policy, the action applied and the one intended (they differ in shadow mode).",
     ["policy", "action", "intended"],
 )
+CACHE_LOOKUPS = Counter(
+    "groundrail_cache_lookups_total", "NLI pair lookups by layer and result.", ["layer", "result"]
+)
+CACHE_ERRORS = Counter(
+    "groundrail_cache_errors_total", "Cache backend errors (Redis outages).", ["layer", "error"]
+)
+FEEDBACK = Counter("groundrail_feedback_total", "Feedback received, by label.", ["label"])

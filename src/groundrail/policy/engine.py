@@ -12,6 +12,7 @@ from typing import Any
 from groundrail.budgets import Budgets
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
 from groundrail.grounding.report import to_dict
+from groundrail.grounding.windows import Document
 from groundrail.policy.decision import Decision, decide
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Rule
@@ -37,6 +38,9 @@ class Verdict:
     findings: list[Finding]
     grounding: GroundingResult | None
     runs: list[RuleRun] = field(default_factory=list)
+    answer: str = ""  # what was judged
+    documents: list[Document] = field(default_factory=list)
+    question: str | None = None
 
     @property
     def support(self) -> float | None:
@@ -88,10 +92,10 @@ class PolicyEngine:
             self._rules[policy.hash] = tuple(build(config) for config in policy.rules)
         return self._rules[policy.hash]
 
-    def precheck(self, policy: LoadedPolicy, ctx: CheckContext) -> list[Finding]:
+    async def precheck(self, policy: LoadedPolicy, ctx: CheckContext) -> list[Finding]:
         """Rules that can judge the request before any upstream cost (token budgets)."""
         ctx.budgets = self.budgets
-        return [f for rule in self.rules(policy) for f in rule.precheck(ctx)]
+        return [f for rule in self.rules(policy) for f in await rule.precheck(ctx)]
 
     async def evaluate(
         self,
@@ -128,4 +132,6 @@ class PolicyEngine:
             findings += found
             runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
         decision = decide(findings, answer, shadow=policy.policy.mode == "shadow")
-        return Verdict(decision, policy, findings, ctx.grounding, runs)
+        return Verdict(
+            decision, policy, findings, ctx.grounding, runs, answer, ctx.documents, question
+        )

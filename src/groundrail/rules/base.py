@@ -85,7 +85,7 @@ class Rule(ABC, Generic[ConfigT]):
     async def prepare(self, answer: str, ctx: CheckContext) -> None:
         """Async work before `check` (model calls of its own), kept in ctx.notes[self.name]."""
 
-    def precheck(self, ctx: CheckContext) -> list[Finding]:
+    async def precheck(self, ctx: CheckContext) -> list[Finding]:
         """Findings before the upstream call (a budget the prompt alone exceeds …); most rules
         can only judge an answer and say nothing here."""
         return []

@@ -28,7 +28,7 @@ class TokenBudgetRule(Rule[TokenBudgetConfig]):
     Config = TokenBudgetConfig
     fragmentary = False
 
-    def precheck(self, ctx: CheckContext) -> list[Finding]:
+    async def precheck(self, ctx: CheckContext) -> list[Finding]:
         """Reject before any upstream cost when the prompt alone is over a budget."""
         prompt = tokens.prompt_tokens(ctx.request, ctx.model)
         limit = self.config.max_request_tokens
@@ -36,7 +36,7 @@ class TokenBudgetRule(Rule[TokenBudgetConfig]):
             return [self.finding(f"the prompt alone is {prompt} tokens, over {limit}", "reject")]
         per_key = self.config.per_key
         if per_key is not None and ctx.budgets is not None:
-            used = ctx.budgets.used(self.name, ctx.key or "anonymous", per_key.window_seconds)
+            used = await ctx.budgets.used(self.name, ctx.key or "anonymous", per_key.window_seconds)
             if used + prompt > per_key.tokens:
                 return [
                     self.finding(
@@ -47,7 +47,8 @@ class TokenBudgetRule(Rule[TokenBudgetConfig]):
                 ]
         return []
 
-    def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
+    async def prepare(self, answer: str, ctx: CheckContext) -> None:
+        """Count what this exchange cost and charge it to the key."""
         usage = ctx.usage or {}
         prompt = usage.get("prompt_tokens") or usage.get("input_tokens")
         completion = usage.get("completion_tokens") or usage.get("output_tokens")
@@ -56,9 +57,13 @@ class TokenBudgetRule(Rule[TokenBudgetConfig]):
         if not isinstance(completion, int):
             completion = tokens.count(answer, ctx.model)
         total = prompt + completion
+        ctx.notes[self.name] = total
         per_key = self.config.per_key
         if per_key is not None and ctx.budgets is not None:
-            ctx.budgets.add(self.name, ctx.key or "anonymous", per_key.window_seconds, total)
+            await ctx.budgets.add(self.name, ctx.key or "anonymous", per_key.window_seconds, total)
+
+    def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
+        total = ctx.notes.get(self.name, 0)
         limit = self.config.max_request_tokens
         if limit is not None and total > limit:
             return [

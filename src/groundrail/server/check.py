@@ -10,7 +10,7 @@ from groundrail.grounding.context import from_options
 from groundrail.grounding.report import to_dict
 from groundrail.openai.errors import bad_request
 from groundrail.openai.requests import ContextDocument, parse_json_object, validation_error
-from groundrail.server.context import GROUNDING
+from groundrail.server.context import FEEDBACK, GROUNDING, REQUEST_ID
 
 
 class CheckRequest(BaseModel):
@@ -29,7 +29,20 @@ async def check(request: web.Request) -> web.Response:
         raise validation_error(exc) from exc
     if not parsed.answer.strip():
         raise bad_request("Invalid value for 'answer': it is empty.", "answer")
-    result = await request.app[GROUNDING].engine.check(
-        from_options(parsed.context), parsed.answer, parsed.question
+    documents = from_options(parsed.context)
+    result = await request.app[GROUNDING].engine.check(documents, parsed.answer, parsed.question)
+    request.app[FEEDBACK].remember(
+        request[REQUEST_ID],
+        "(check)",
+        result.model,
+        documents,
+        parsed.answer,
+        parsed.question,
+        result.verdict,
+        [],
+        result,
     )
-    return web.Response(body=orjson.dumps(to_dict(result)), content_type="application/json")
+    response = web.Response(body=orjson.dumps(to_dict(result)), content_type="application/json")
+    if result.cache != "off":
+        response.headers["x-groundrail-cache"] = result.cache
+    return response

@@ -6,14 +6,18 @@ from typing import Any
 
 from aiohttp import web
 
+from groundrail.cache.store import Store
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.store import PolicyStore
 from groundrail.upstream.client import UpstreamPool
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", UpstreamPool)
+STORE = web.AppKey("store", Store)
+FEEDBACK = web.AppKey("feedback", FeedbackLog)
 GROUNDING = web.AppKey("grounding", GroundingRuntime)
 POLICIES = web.AppKey("policies", PolicyStore)
 POLICY_ENGINE = web.AppKey("policy_engine", PolicyEngine)

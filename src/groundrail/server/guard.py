@@ -27,6 +27,7 @@ from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext
 from groundrail.server.context import LOG, POLICY_ENGINE, REQUEST_ID, TENANT
+from groundrail.server.feedback import remember
 
 ADDED_LOGPROBS = "groundrail.added_logprobs"
 # An upstream call: request bytes -> (status, response headers, response body)
@@ -90,13 +91,13 @@ async def _evaluate(
     )
 
 
-def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:
+async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:
     """Refuse before the upstream call when a rule says the request alone breaks the policy
     (in shadow mode it is only recorded)."""
     ctx = CheckContext(
         path=request.path, request=parsed.body, model=parsed.model, key=client_key(request)
     )
-    findings = request.app[POLICY_ENGINE].precheck(policy, ctx)
+    findings = await request.app[POLICY_ENGINE].precheck(policy, ctx)
     refused = [f for f in findings if f.suggested_action == "reject"]
     if not refused:
         return
@@ -149,12 +150,15 @@ def _render(
 ) -> web.Response:
     decision, policy = verdict.decision, verdict.policy.policy
     request[LOG].update(verdict=decision.action, intended=decision.intended)
+    remember(request, verdict)
     metrics.VERDICTS.labels(policy.name, decision.action, decision.intended).inc()
     headers = CIMultiDict(upstream_headers)
     headers["x-groundrail-verdict"] = decision.action
     headers["x-groundrail-policy"] = verdict.policy.label
     if verdict.support is not None:
         headers["x-groundrail-support"] = f"{verdict.support:.2f}"
+    if verdict.grounding is not None and verdict.grounding.cache != "off":
+        headers["x-groundrail-cache"] = verdict.grounding.cache
     extension = verdict.as_dict()
     reject = policy.actions.reject
     if decision.action == "reject" and policy.reject_as == "error":

@@ -28,7 +28,7 @@ async def completion(request: web.Request) -> web.StreamResponse:
         request.path,
     )
     request[LOG]["policy"] = policy.label
-    guard.precheck(request, parsed, policy)
+    await guard.precheck(request, parsed, policy)
     pool = request.app[POOL]
     if parsed.stream:
         exchange = Exchange()

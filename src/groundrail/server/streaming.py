@@ -26,6 +26,7 @@ from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Rule
 from groundrail.server import relay
 from groundrail.server.context import LOG, POLICY_ENGINE, REQUEST_ID
+from groundrail.server.feedback import remember
 from groundrail.server.guard import client_key
 from groundrail.upstream import sse
 
@@ -371,6 +372,7 @@ async def _give_up_holding(
 
 
 def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
+    remember(request, verdict)
     decision = verdict.decision
     request[LOG].update(verdict=decision.action, intended=decision.intended)
     if decision.action == "reject":

@@ -1,0 +1,1 @@
+"""The verdict cache: Redis when configured, in-process otherwise, behind one interface."""
