@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from openai import AsyncOpenAI
 
 from groundrail.config import Settings
@@ -24,19 +29,80 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
 
 
 @pytest.fixture
-async def start_gateway() -> AsyncIterator[GatewayFactory]:
+def apps() -> dict[str, web.Application]:
+    """The running gateways of a test, by base URL (to look inside: the model's call count)."""
+    return {}
+
+
+@pytest.fixture
+async def start_gateway(apps: dict[str, web.Application]) -> AsyncIterator[GatewayFactory]:
     """Start a real gateway on a loopback port; returns its base URL (without /v1)."""
     running: list[RunningApp] = []
 
     async def start(**settings: Any) -> str:
         settings.setdefault("policies", None)  # the built-in default, not ./policies
-        app = RunningApp(create_app(Settings.model_validate(settings)))
-        running.append(app)
-        return await app.start()
+        app = create_app(Settings.model_validate(settings))
+        server = RunningApp(app)
+        running.append(server)
+        url = await server.start()
+        apps[url] = app
+        return url
 
     yield start
-    for app in running:
-        await app.stop()
+    for server in running:
+        await server.stop()
+
+
+class RedisServer:
+    """A redis-server of the test suite's own, on a free loopback port; stop/start keep the
+    port, so a test can kill Redis under a running gateway and bring it back."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        self._proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

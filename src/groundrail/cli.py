@@ -101,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     reference.add_argument("--examples", type=Path, default=Path("policies"))
     reference.set_defaults(run=_policy_docs)
 
+    feedback = commands.add_parser("feedback", help="captured corrections").add_subparsers()
+    export_feedback = feedback.add_parser(
+        "export", help="feedback with context, answer and claims, as JSON lines"
+    )
+    export_feedback.add_argument(
+        "--since", default="0", help="epoch seconds or an ISO date (default: everything)"
+    )
+    export_feedback.add_argument("--redis-url", help="GROUNDRAIL_REDIS_URL")
+    export_feedback.add_argument("--config", help="YAML settings file (redis_url, cache.prefix)")
+    export_feedback.set_defaults(run=_feedback_export)
+
     model = commands.add_parser("model", help="manage grounding models").add_subparsers()
     export = model.add_parser("export", help="Hugging Face NLI checkpoint -> int8 ONNX folder")
     export.add_argument("hf_dir", type=Path)
@@ -241,6 +252,33 @@ def _policy_test(args: argparse.Namespace) -> None:
             await runtime.close()
 
     print(asyncio.run(run()))
+
+
+def _feedback_export(args: argparse.Namespace) -> None:
+    from groundrail.cache.store import RedisStore
+    from groundrail.observe.feedback import FeedbackLog
+    from groundrail.server.feedback import parse_since
+
+    settings = _settings(args, ("redis_url", "config"))
+    if settings.redis_url is None:
+        sys.exit(
+            "groundrail: feedback lives in Redis: give --redis-url (or GROUNDRAIL_REDIS_URL); "
+            "a gateway without Redis serves it at GET /v1/feedback/export?since=…"
+        )
+    try:
+        since = parse_since(args.since)
+    except GatewayError as exc:
+        sys.exit(f"groundrail: {exc}")
+
+    async def run() -> list[dict[str, object]]:
+        store = RedisStore(settings.redis_url or "", timeout=5)
+        try:
+            return await FeedbackLog(store, settings.cache.prefix, 1, None).export(since)
+        finally:
+            await store.close()
+
+    for entry in asyncio.run(run()):
+        sys.stdout.write(orjson.dumps(entry).decode() + "\n")
 
 
 def _export(args: argparse.Namespace) -> None:
