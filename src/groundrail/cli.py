@@ -6,8 +6,11 @@ import argparse
 import asyncio
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,6 +150,9 @@ def _serve(args: argparse.Namespace) -> None:
     if settings.workers == 1:
         _worker(settings, reuse_port=False)
         return
+    # each worker counts into files here; /metrics in any worker sums them all
+    metrics_dir = tempfile.mkdtemp(prefix="groundrail-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     ctx = multiprocessing.get_context("spawn")
     workers = [
         ctx.Process(target=_worker, args=(settings, True), name=f"groundrail-{n}")
@@ -164,6 +170,7 @@ def _serve(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGINT, stop)
     for worker in workers:
         worker.join()
+    shutil.rmtree(metrics_dir, ignore_errors=True)
     failed = [w.name for w in workers if w.exitcode not in (0, -signal.SIGTERM)]
     if failed:
         sys.exit(f"groundrail: worker(s) {', '.join(failed)} failed")

@@ -87,6 +87,18 @@ class CacheSettings(Strict):
     memory_entries: int = Field(100_000, ge=100, description="in-process cache size")
 
 
+class AuditSettings(Strict):
+    sink: Literal["none", "stdout", "file", "redis"] = Field(
+        "stdout", description="where the one JSON line per request goes"
+    )
+    path: Path = Field(Path("groundrail-audit.jsonl"), description="the file sink's file")
+    max_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="rotate the file past this")
+    backups: int = Field(5, ge=0, description="rotated files kept")
+    redis_maxlen: int = Field(1_000_000, ge=1000, description="entries the Redis stream keeps")
+    redact_pii: bool = Field(True, description="redact PII in answers, context and claims")
+    queue_size: int = Field(10_000, ge=1, description="records waiting; beyond, dropped+counted")
+
+
 class GatewayKey(Strict):
     tenant: str = Field(description="the name policies match on (`match.keys`) and budgets bill")
     upstream_key: str | None = Field(
@@ -113,6 +125,13 @@ class Settings(Strict):
         None, description="redis://, rediss:// or redis+sentinel://…; none: all in process"
     )
     cache: CacheSettings = CacheSettings()
+    audit: AuditSettings = AuditSettings()
+    shutdown_seconds: float = Field(
+        30.0, ge=0, description="SIGTERM: how long in-flight requests and streams may finish"
+    )
+    drain_seconds: float = Field(
+        2.0, ge=0, description="SIGTERM: /readyz says not ready this long before stopping"
+    )
     keys: dict[str, GatewayKey] = Field(
         default_factory=dict,
         description="gateway-issued API keys; when any is set, every /v1 call needs one",

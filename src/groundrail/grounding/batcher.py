@@ -10,6 +10,7 @@ from concurrent.futures import Executor
 import numpy as np
 
 from groundrail.grounding.model import Pair
+from groundrail.observe import metrics
 
 Predict = Callable[[Sequence[Pair]], np.ndarray]
 BatchObserver = Callable[[list[int], float], None]  # request sizes of one batch, seconds
@@ -48,6 +49,7 @@ class MicroBatcher:
             self._task = asyncio.create_task(self._drain(), name="groundrail-batcher")
         future: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
         self._queue.append((list(pairs), future))
+        metrics.NLI_QUEUE.inc(len(pairs))
         self._wake.set()
         return await future
 
@@ -67,6 +69,7 @@ class MicroBatcher:
             if self._max_wait and self.queued < self._max_batch:
                 await asyncio.sleep(self._max_wait)
             batch = self._take()
+            metrics.NLI_QUEUE.dec(sum(len(p) for p, _ in batch))
             if not self._queue:
                 self._wake.clear()
             live = [(pairs, f) for pairs, f in batch if not f.cancelled()]
@@ -81,8 +84,11 @@ class MicroBatcher:
                     if not future.done():
                         future.set_exception(exc)
                 continue
+            seconds = time.perf_counter() - started
+            metrics.NLI_BATCH.observe(len(flat))
+            metrics.NLI_SECONDS.observe(seconds)
             if self._observe is not None:
-                self._observe([len(p) for p, _ in live], time.perf_counter() - started)
+                self._observe([len(p) for p, _ in live], seconds)
             offset = 0
             for pairs, future in live:
                 if not future.done():

@@ -19,6 +19,7 @@ from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
 from groundrail.grounding.model import NLIModel, Pair
 from groundrail.grounding.windows import Document, Window, make_windows
+from groundrail.observe import metrics
 
 ClaimLabel = Literal["supported", "unsupported", "contradicted"]
 Verdict = Literal["grounded", "ungrounded", "contradicted", "not_evaluated"]
@@ -116,6 +117,9 @@ class GroundingEngine:
             "pairs": float(len(plan.pairs)),
         }
         result = self.decide(plan, probs, overrides)
+        for claim in result.claims:
+            metrics.CLAIMS.labels(claim.label).inc()
+            metrics.SUPPORT.observe(claim.support)
         return dataclasses.replace(result, timings=timings, cache=cache)
 
     async def _score(

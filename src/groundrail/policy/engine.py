@@ -13,6 +13,7 @@ from groundrail.budgets import Budgets
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
 from groundrail.grounding.report import to_dict
 from groundrail.grounding.windows import Document
+from groundrail.observe import metrics
 from groundrail.policy.decision import Decision, decide
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Rule
@@ -131,6 +132,9 @@ class PolicyEngine:
                 found = [rule.finding(f"rule failed ({error})", rule.config.on_error)]
             findings += found
             runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
+            metrics.RULE_SECONDS.labels(rule.kind).observe(ms / 1000)
+            for f in found:
+                metrics.RULE_FINDINGS.labels(rule.kind, f.suggested_action).inc()
         decision = decide(findings, answer, shadow=policy.policy.mode == "shadow")
         return Verdict(
             decision, policy, findings, ctx.grounding, runs, answer, ctx.documents, question

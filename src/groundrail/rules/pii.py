@@ -188,3 +188,16 @@ class PiiRule(Rule[PiiConfig]):
             for entity in self.config.entities
             if (spans := found.get(entity))
         ]
+
+
+def redact(text: str) -> str:
+    """Every entity found replaced by [REDACTED:<entity>] (for logs and audit records)."""
+    spans = sorted(
+        (start, end, entity) for entity, found in detect(text).items() for start, end in found
+    )
+    out, cursor = [], 0
+    for start, end, entity in spans:
+        if start >= cursor:
+            out += [text[cursor:start], f"[REDACTED:{entity}]"]
+            cursor = end
+    return "".join(out) + text[cursor:]

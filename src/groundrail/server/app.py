@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from aiohttp.web_runner import GracefulExit
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+    multiprocess,
+)
 
 from groundrail.budgets import Budgets
 from groundrail.cache.store import open_store, wait_ready
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.observe.audit import AuditLog
 from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.store import PolicyStore
 from groundrail.server import check, feedback, proxy
 from groundrail.server.auth import gateway_keys
 from groundrail.server.context import (
+    AUDIT,
     FEEDBACK,
     GROUNDING,
     POLICIES,
@@ -71,7 +82,9 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     app[STORE] = open_store(settings.redis_url, settings.cache.timeout_ms / 1000)
     await wait_ready(app[STORE])
+    app[AUDIT] = AuditLog(settings.audit, app[STORE], settings.cache.prefix)
     yield
+    await app[AUDIT].close()  # after the last request: every record flushed
     await app[STORE].close()
 
 
@@ -107,29 +120,56 @@ async def _policies(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _metrics(request: web.Request) -> web.Response:
-    response = web.Response(body=generate_latest())
+    registry = REGISTRY
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # --workers: every worker's counts, summed
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    response = web.Response(body=generate_latest(registry))
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
     return response
 
 
 def run(settings: Settings, reuse_port: bool = False) -> None:
     """Serve until SIGINT/SIGTERM. Client disconnects cancel their handler (and so the
-    upstream call)."""
+    upstream call). SIGTERM drains: /readyz turns not-ready for `drain_seconds` (load balancers
+    stop sending), then the listener closes and in-flight requests and streams get up to
+    `shutdown_seconds` to finish; the audit log is flushed and pools closed last. SIGHUP
+    reloads the policies."""
     app = create_app(settings)
+    draining = {"since": 0.0}
+    app[READINESS]["shutdown"] = lambda: "draining for shutdown" if draining["since"] else None
 
-    async def reload_on_sighup(app: web.Application) -> None:
+    async def on_startup(app: web.Application) -> None:
         loop = asyncio.get_running_loop()
+
+        def drain() -> None:
+            if draining["since"]:
+                return
+            draining["since"] = loop.time()
+            logging.getLogger("groundrail").info(
+                "draining", extra={"drain_seconds": settings.drain_seconds}
+            )
+            loop.call_later(settings.drain_seconds, _graceful_exit)
+
+        loop.add_signal_handler(signal.SIGTERM, drain)
+        loop.add_signal_handler(signal.SIGINT, drain)
         loop.add_signal_handler(
             signal.SIGHUP, lambda: asyncio.ensure_future(app[POLICIES].reload())
         )
 
-    app.on_startup.append(reload_on_sighup)
+    app.on_startup.append(on_startup)
     web.run_app(
         app,
         host=settings.host,
         port=settings.port,
         reuse_port=reuse_port,
         handler_cancellation=True,
+        handle_signals=False,
+        shutdown_timeout=settings.shutdown_seconds,
         access_log=None,
         print=None,
     )
+
+
+def _graceful_exit() -> None:
+    raise GracefulExit()

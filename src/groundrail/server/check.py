@@ -10,7 +10,7 @@ from groundrail.grounding.context import from_options
 from groundrail.grounding.report import to_dict
 from groundrail.openai.errors import bad_request
 from groundrail.openai.requests import ContextDocument, parse_json_object, validation_error
-from groundrail.server.context import FEEDBACK, GROUNDING, REQUEST_ID
+from groundrail.server.context import AUDIT_RECORD, FEEDBACK, GROUNDING, REQUEST_ID
 
 
 class CheckRequest(BaseModel):
@@ -42,7 +42,14 @@ async def check(request: web.Request) -> web.Response:
         [],
         result,
     )
-    response = web.Response(body=orjson.dumps(to_dict(result)), content_type="application/json")
+    verdict = to_dict(result)
+    request[AUDIT_RECORD] = {
+        "groundrail": {"verdict": result.verdict, "grounding": verdict},
+        "answer": parsed.answer,
+        "question": parsed.question,
+        "context": [{"id": d.id, "text": d.text} for d in documents],
+    }
+    response = web.Response(body=orjson.dumps(verdict), content_type="application/json")
     if result.cache != "off":
         response.headers["x-groundrail-cache"] = result.cache
     return response

@@ -9,6 +9,7 @@ from aiohttp import web
 from groundrail.cache.store import Store
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.observe.audit import AuditLog
 from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.store import PolicyStore
@@ -18,6 +19,7 @@ SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", UpstreamPool)
 STORE = web.AppKey("store", Store)
 FEEDBACK = web.AppKey("feedback", FeedbackLog)
+AUDIT = web.AppKey("audit", AuditLog)
 GROUNDING = web.AppKey("grounding", GroundingRuntime)
 POLICIES = web.AppKey("policies", PolicyStore)
 POLICY_ENGINE = web.AppKey("policy_engine", PolicyEngine)
@@ -27,3 +29,4 @@ READINESS = web.AppKey("readiness", dict[str, Any])
 REQUEST_ID = "groundrail.request_id"
 TENANT = "groundrail.tenant"  # set by the gateway-keys middleware
 LOG = "groundrail.log"  # dict of fields for the request's one log line
+AUDIT_RECORD = "groundrail.audit"  # what the audit record adds to the log line

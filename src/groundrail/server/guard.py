@@ -26,7 +26,7 @@ from groundrail.policy.decision import decide
 from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext
-from groundrail.server.context import LOG, POLICY_ENGINE, REQUEST_ID, TENANT
+from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID, TENANT
 from groundrail.server.feedback import remember
 
 ADDED_LOGPROBS = "groundrail.added_logprobs"
@@ -160,6 +160,7 @@ def _render(
     if verdict.grounding is not None and verdict.grounding.cache != "off":
         headers["x-groundrail-cache"] = verdict.grounding.cache
     extension = verdict.as_dict()
+    audit(request, verdict, extension, decision.text if decision.action == "rewrite" else None)
     reject = policy.actions.reject
     if decision.action == "reject" and policy.reject_as == "error":
         error = GatewayError(reject.status, "groundrail_policy_rejected", reject.message)
@@ -173,6 +174,20 @@ def _render(
     return web.Response(
         status=200, body=orjson.dumps({**data, "groundrail": extension}), headers=headers
     )
+
+
+def audit(
+    request: web.Request, verdict: Verdict, extension: dict[str, Any], rewritten: str | None
+) -> None:
+    """What the audit record adds to the request's log line: the verdict in full, the answer
+    (and the original, when it was rewritten), the context it was judged against."""
+    request[AUDIT_RECORD] = {
+        "groundrail": extension,
+        "answer": rewritten if rewritten is not None else verdict.answer,
+        "original_answer": verdict.answer if rewritten is not None else None,
+        "question": verdict.question,
+        "context": [{"id": d.id, "text": d.text} for d in verdict.documents],
+    }
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from aiohttp.typedefs import Handler
 
 from groundrail.observe import metrics
 from groundrail.openai.errors import GatewayError
-from groundrail.server.context import LOG, REQUEST_ID
+from groundrail.server.context import AUDIT, AUDIT_RECORD, LOG, REQUEST_ID, TENANT
 
 log = logging.getLogger("groundrail.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -51,18 +51,36 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     finally:
         metrics.IN_FLIGHT.dec()
         route = _route(request)
-        metrics.REQUESTS.labels(route, fields["model"] or "", str(status)).inc()
-        log.info(
-            "request",
-            extra={
-                "request_id": request[REQUEST_ID],
-                "method": request.method,
-                "route": route,
-                "status": status,
-                "total_ms": round((time.perf_counter() - started) * 1000, 2),
-                **fields,
-            },
-        )
+        total = time.perf_counter() - started
+        metrics.REQUESTS.labels(
+            route,
+            fields["model"] or "",
+            fields.get("policy", ""),
+            fields.get("verdict", ""),
+            str(status),
+        ).inc()
+        if "upstream_s" in fields:
+            metrics.OVERHEAD_SECONDS.labels(route).observe(
+                max(0.0, total - fields.pop("upstream_s"))
+            )
+        line = {
+            "request_id": request[REQUEST_ID],
+            "method": request.method,
+            "route": route,
+            "status": status,
+            "total_ms": round(total * 1000, 2),
+            **fields,
+        }
+        log.info("request", extra=line)
+        if route.startswith("/v1/") and AUDIT in request.app:
+            request.app[AUDIT].write(
+                {
+                    "ts": time.time(),
+                    "tenant": request.get(TENANT),
+                    **line,
+                    **request.get(AUDIT_RECORD, {}),
+                }
+            )
 
 
 def _route(request: web.Request) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import orjson
@@ -53,6 +54,7 @@ async def completion(request: web.Request) -> web.StreamResponse:
 
     async def call(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
         exchange = Exchange()
+        started = time.perf_counter()
         async with pool.send(
             "POST",
             request.path_qs,
@@ -64,7 +66,10 @@ async def completion(request: web.Request) -> web.StreamResponse:
         ) as upstream:
             _note(request, exchange)
             headers = relay.response_headers(upstream)
-            return upstream.status, headers, await relay.whole_body(upstream)
+            body = await relay.whole_body(upstream)
+        fields = request[LOG]
+        fields["upstream_s"] = fields.get("upstream_s", 0.0) + time.perf_counter() - started
+        return upstream.status, headers, body
 
     return await guard.respond(request, parsed, policy, await call(parsed.upstream_bytes()), call)
 

@@ -25,9 +25,9 @@ from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Rule
 from groundrail.server import relay
-from groundrail.server.context import LOG, POLICY_ENGINE, REQUEST_ID
+from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID
 from groundrail.server.feedback import remember
-from groundrail.server.guard import client_key
+from groundrail.server.guard import audit, client_key
 from groundrail.upstream import sse
 
 MAX_HOLD_CHARS = 600  # text that never ends a sentence (a list, code) is checked at this size
@@ -180,6 +180,7 @@ async def guarded(
     out = web.StreamResponse(status=upstream.status, headers=headers)
     await out.prepare(request)
     writer = _Writer(out, dialect)
+    metrics.STREAMS.inc()
     try:
         if mode == "buffer":
             await _buffer(guard, writer, relay.upstream_events(upstream))
@@ -202,6 +203,8 @@ async def guarded(
     except relay.ClientGone:
         metrics.STREAM_FAILURES.labels(request.path, "client_disconnected").inc()
         return out
+    finally:
+        metrics.STREAMS.dec()
     await out.write_eof()
     return out
 
@@ -373,6 +376,10 @@ async def _give_up_holding(
 
 def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
     remember(request, verdict)
+    released = "".join(guard.released.values())
+    original = "".join(guard.original.values())
+    audit(request, verdict, verdict.as_dict(), released if released != original else None)
+    request[AUDIT_RECORD]["answer"] = released
     decision = verdict.decision
     request[LOG].update(verdict=decision.action, intended=decision.intended)
     if decision.action == "reject":

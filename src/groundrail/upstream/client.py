@@ -173,6 +173,9 @@ class UpstreamPool:
                     status = response.status
                     if status not in REFUSED and not (status >= 500 and may_repeat):
                         exchange.first_byte_s = time.perf_counter() - exchange.started
+                        metrics.UPSTREAM_SECONDS.labels(upstream.name).observe(
+                            exchange.first_byte_s
+                        )
                         return response
                     last_error, failure = response, None
                     retry = True
