@@ -110,14 +110,23 @@ class AuditLog:
                 for d in out["context"]
             ]
         verdict = out.get("groundrail")
-        grounding = verdict.get("grounding") if isinstance(verdict, dict) else None
-        if isinstance(verdict, dict) and isinstance(grounding, dict):
-            grounding = {
+        if not isinstance(verdict, dict):
+            return out
+        verdict = {
+            **verdict,
+            "findings": [
+                {**f, "message": redact(f.get("message", ""))}
+                for f in verdict.get("findings") or []
+            ],
+        }
+        grounding = verdict.get("grounding")
+        if isinstance(grounding, dict):
+            verdict["grounding"] = {
                 **grounding,
                 "claims": [
                     {**c, "text": redact(c["text"]), "evidence": None}
                     for c in grounding.get("claims") or []
                 ],
             }
-            out["groundrail"] = {**verdict, "grounding": grounding}
+        out["groundrail"] = verdict
         return out
