@@ -214,3 +214,32 @@ async def test_sigterm_drains_and_finishes_the_stream_in_flight(
             await proc.wait()
     records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
     assert any(r["route"] == "/v1/chat/completions" and r["status"] == 200 for r in records)
+
+
+async def test_traces_have_a_span_per_part(
+    client_gateway_traces: list[str],
+) -> None:
+    assert "groundrail.request" in client_gateway_traces
+    assert {"groundrail.upstream", "groundrail.grounding", "groundrail.cache"} <= set(
+        client_gateway_traces
+    )
+    assert "groundrail.rule.grounding" in client_gateway_traces
+
+
+@pytest.fixture
+async def client_gateway_traces(
+    start_gateway: GatewayFactory, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> list[str]:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from groundrail.observe import tracing
+
+    exporter = InMemorySpanExporter()
+    assert tracing.configure(exporter)
+    try:
+        url = await start_gateway(upstream=upstream.url)
+        async with http.post(url + "/v1/chat/completions", json=BODY) as response:
+            assert response.status == 200
+    finally:
+        tracing._tracer = None  # back to no-op spans for the other tests
+    return [s.name for s in exporter.get_finished_spans()]

@@ -19,7 +19,7 @@ from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
 from groundrail.grounding.model import NLIModel, Pair
 from groundrail.grounding.windows import Document, Window, make_windows
-from groundrail.observe import metrics
+from groundrail.observe import metrics, tracing
 
 ClaimLabel = Literal["supported", "unsupported", "contradicted"]
 Verdict = Literal["grounded", "ungrounded", "contradicted", "not_evaluated"]
@@ -104,11 +104,15 @@ class GroundingEngine:
         started = time.perf_counter()
         if not any(d.text.strip() for d in docs):
             return self._not_evaluated("no context", [], started)
-        plan = await asyncio.to_thread(self.plan, docs, answer, question)
-        planned = time.perf_counter()
-        if not plan.claims:
-            return self._not_evaluated("no claims", plan.skipped, started)
-        probs, overrides, cache = await self._score(plan.pairs)
+        with tracing.span("groundrail.grounding") as current:
+            plan = await asyncio.to_thread(self.plan, docs, answer, question)
+            planned = time.perf_counter()
+            if not plan.claims:
+                return self._not_evaluated("no claims", plan.skipped, started)
+            probs, overrides, cache = await self._score(plan.pairs)
+            if current is not None:
+                current.set_attribute("groundrail.pairs", len(plan.pairs))
+                current.set_attribute("groundrail.cache", cache)
         inferred = time.perf_counter()
         timings = {
             "plan_ms": _ms(planned - started),
@@ -129,7 +133,8 @@ class GroundingEngine:
         rest (concurrent identical misses share one model run)."""
         if self.cache is None:
             return await self.batcher.score(pairs), [None] * len(pairs), "off"
-        cached, overrides = await self.cache.lookup(pairs)
+        with tracing.span("groundrail.cache", **{"groundrail.pairs": len(pairs)}):
+            cached, overrides = await self.cache.lookup(pairs)
         missing = [i for i, row in enumerate(cached) if row is None]
         if missing:
             fresh = await self._single_flight([pairs[i] for i in missing])

@@ -13,7 +13,7 @@ from groundrail.budgets import Budgets
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
 from groundrail.grounding.report import to_dict
 from groundrail.grounding.windows import Document
-from groundrail.observe import metrics
+from groundrail.observe import metrics, tracing
 from groundrail.policy.decision import Decision, decide
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Rule
@@ -121,7 +121,8 @@ class PolicyEngine:
             started = time.perf_counter()
             error = None
             try:
-                found = rule.check(answer, ctx)
+                with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
+                    found = rule.check(answer, ctx)
             except Exception as exc:  # a broken rule follows its on_error, never the request
                 log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
                 found, error = [], f"{type(exc).__name__}: {exc}"

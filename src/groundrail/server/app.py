@@ -22,6 +22,7 @@ from groundrail.budgets import Budgets
 from groundrail.cache.store import open_store, wait_ready
 from groundrail.config import Settings
 from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.observe import tracing
 from groundrail.observe.audit import AuditLog
 from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
@@ -135,6 +136,7 @@ def run(settings: Settings, reuse_port: bool = False) -> None:
     stop sending), then the listener closes and in-flight requests and streams get up to
     `shutdown_seconds` to finish; the audit log is flushed and pools closed last. SIGHUP
     reloads the policies."""
+    tracing.configure()  # only with OTEL_EXPORTER_OTLP_ENDPOINT set
     app = create_app(settings)
     draining = {"since": 0.0}
     app[READINESS]["shutdown"] = lambda: "draining for shutdown" if draining["since"] else None

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from groundrail.observe import metrics
+from groundrail.observe import metrics, tracing
 from groundrail.openai.errors import GatewayError
 from groundrail.server.context import AUDIT, AUDIT_RECORD, LOG, REQUEST_ID, TENANT
 
@@ -34,7 +34,11 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     status = 500
     metrics.IN_FLIGHT.inc()
     try:
-        response = await handler(request)
+        with tracing.span(
+            "groundrail.request",
+            **{"http.route": request.path, "groundrail.request_id": request[REQUEST_ID]},
+        ):
+            response = await handler(request)
         status = response.status
         return response
     except GatewayError as exc:

@@ -15,7 +15,7 @@ import aiohttp
 from multidict import CIMultiDict
 
 from groundrail.config import RetryConfig, Settings, UpstreamConfig
-from groundrail.observe import metrics
+from groundrail.observe import metrics, tracing
 from groundrail.openai.errors import GatewayError
 
 log = logging.getLogger("groundrail.upstream")
@@ -117,9 +117,10 @@ class UpstreamPool:
         The caller reads the body inside the block; leaving the block early (an error, a client
         that went away) closes the connection, so the upstream sees the cancel.
         """
-        response = await self._open(
-            method, path, headers, body, exchange, request_id, upstream or self.route(model)
-        )
+        with tracing.span("groundrail.upstream", **{"http.method": method, "url.path": path}):
+            response = await self._open(
+                method, path, headers, body, exchange, request_id, upstream or self.route(model)
+            )
         try:
             yield response
         except BaseException:
