@@ -164,7 +164,16 @@ def test_policy_reference_is_current() -> None:
     from groundrail.policy.docs import render
 
     committed = (REPO_POLICIES.parent / "docs" / "policies.md").read_text()
-    assert committed == render(REPO_POLICIES), "run: groundrail policy docs > docs/policies.md"
+    assert committed == render(REPO_POLICIES), "run: groundrail docs policies > docs/policies.md"
+
+
+def test_configuration_reference_is_current() -> None:
+    from groundrail.policy.docs import configuration
+
+    committed = (REPO_POLICIES.parent / "docs" / "configuration.md").read_text()
+    assert committed == configuration(), (
+        "run: groundrail docs configuration > docs/configuration.md"
+    )
 
 
 def test_policy_test_cli(tmp_path: Path) -> None:
@@ -203,3 +212,10 @@ def test_policy_test_cli(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "decision rewrite" in done.stdout
     assert "The Louvre opened in 1793. Mail [REDACTED:email]." in done.stdout
+
+
+def test_metrics_reference_is_current() -> None:
+    from groundrail.policy.docs import metrics_reference
+
+    committed = (REPO_POLICIES.parent / "docs" / "metrics.md").read_text()
+    assert committed == metrics_reference(), "run: groundrail docs metrics > docs/metrics.md"

@@ -100,9 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     trial.add_argument("--config", help="YAML settings file (its grounding: section)")
     trial.set_defaults(run=_policy_test)
 
-    reference = policy.add_parser("docs", help="print the policy reference (docs/policies.md)")
-    reference.add_argument("--examples", type=Path, default=Path("policies"))
-    reference.set_defaults(run=_policy_docs)
+    docs = commands.add_parser("docs", help="print a generated reference page")
+    docs.add_argument("page", choices=["configuration", "policies", "metrics"])
+    docs.add_argument("--examples", type=Path, default=Path("policies"))
+    docs.set_defaults(run=_docs)
 
     feedback = commands.add_parser("feedback", help="captured corrections").add_subparsers()
     export_feedback = feedback.add_parser(
@@ -235,10 +236,15 @@ def _policy_validate(args: argparse.Namespace) -> None:
         print(f"ok  {policy.label:<32} {len(policy.rules)} rules  ({policy.source})")
 
 
-def _policy_docs(args: argparse.Namespace) -> None:
-    from groundrail.policy.docs import render
+def _docs(args: argparse.Namespace) -> None:
+    from groundrail.policy import docs
 
-    print(render(args.examples), end="")
+    if args.page == "configuration":
+        print(docs.configuration(), end="")
+    elif args.page == "metrics":
+        print(docs.metrics_reference(), end="")
+    else:
+        print(docs.render(args.examples), end="")
 
 
 def _policy_test(args: argparse.Namespace) -> None:

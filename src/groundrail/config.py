@@ -60,8 +60,8 @@ ALL_SOURCES: tuple[ContextSource, ...] = (
 
 class GroundingSettings(Strict):
     model: Path | None = Field(None, description="model folder; default: the packaged model")
-    threads: int = Field(
-        default_factory=lambda: os.cpu_count() or 1, ge=1, description="ONNX intra-op threads"
+    threads: int | None = Field(
+        None, ge=1, description="ONNX Runtime intra-op threads; default: every core"
     )
     max_batch: int = Field(64, ge=1, description="pairs per model call, across requests")
     max_wait_ms: float = Field(2.0, ge=0, description="how long a batch waits for company")
@@ -107,25 +107,29 @@ class GatewayKey(Strict):
 
 
 class Settings(Strict):
-    host: str = "0.0.0.0"
-    port: int = Field(8080, ge=0, le=65535)
+    host: str = Field("0.0.0.0", description="address to listen on")
+    port: int = Field(8080, ge=0, le=65535, description="port to listen on")
     upstream: str = Field(DEFAULT_UPSTREAM, description="the default upstream's base URL")
-    config: Path | None = None
-    workers: int = Field(1, ge=1, le=64)
-    log_level: LogLevel = "info"
-    max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024)
+    config: Path | None = Field(None, description="the YAML file these settings came from")
+    workers: int = Field(1, ge=1, le=64, description="processes sharing the port (SO_REUSEPORT)")
+    log_level: LogLevel = Field("info", description="JSON logs on stderr at this level")
+    max_body_bytes: int = Field(
+        8 * 1024 * 1024, ge=1024, description="larger request bodies get 413"
+    )
     policies: Path | None = Field(
         Path("policies"), description="directory of policy YAML files, watched for changes"
     )
     policy_poll_seconds: float = Field(1.0, gt=0, description="how often the directory is read")
-    upstreams: list[UpstreamConfig] = Field(default_factory=list)
-    retry: RetryConfig = RetryConfig()
-    grounding: GroundingSettings = GroundingSettings()
+    upstreams: list[UpstreamConfig] = Field(
+        default_factory=list, description="routed by model; see below"
+    )
+    retry: RetryConfig = Field(RetryConfig(), description="retries and backoff")
+    grounding: GroundingSettings = Field(GroundingSettings(), description="the NLI engine")
     redis_url: str | None = Field(
         None, description="redis://, rediss:// or redis+sentinel://…; none: all in process"
     )
-    cache: CacheSettings = CacheSettings()
-    audit: AuditSettings = AuditSettings()
+    cache: CacheSettings = Field(CacheSettings(), description="verdict cache and records")
+    audit: AuditSettings = Field(AuditSettings(), description="the audit log")
     shutdown_seconds: float = Field(
         30.0, ge=0, description="SIGTERM: how long in-flight requests and streams may finish"
     )

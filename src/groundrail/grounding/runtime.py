@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from groundrail.cache.pairs import PairCache
@@ -36,7 +37,8 @@ class GroundingRuntime:
     ) -> GroundingRuntime:
         """With a store, NLI results are cached in it (keyed by the model's hash)."""
         folder = settings.model or DEFAULT_MODEL
-        model = await asyncio.to_thread(NLIModel, folder, settings.threads)
+        threads = settings.threads or os.cpu_count() or 1
+        model = await asyncio.to_thread(NLIModel, folder, threads)
         cache = cache or CacheSettings()
         pairs = (
             PairCache(store, model.id, cache.prefix, cache.nli_ttl_seconds)

@@ -47,24 +47,24 @@ body with the verdict, every finding (rule, spans, message, the signal that drov
 per-claim grounding and the timing of each rule. `mode: shadow` evaluates and records
 everything and changes nothing.
 
-This page is generated from the code (`groundrail policy docs > docs/policies.md`); a test keeps
+This page is generated from the code (`groundrail docs policies > docs/policies.md`); a test keeps
 it current.
 """
 
 
 def render(examples: Path | None = None) -> str:
-    parts = [INTRO, "## The policy\n", _table(Policy)]
+    parts = [INTRO, "## The policy\n", table(Policy)]
     for model in (Match, ContextConfig, Actions, RejectConfig, RetryConfig):
-        parts += [f"### `{_snake(model.__name__)}`\n", _table(model)]
+        parts += [f"### `{_snake(model.__name__)}`\n", table(model)]
     parts.append("## Rules\n\nEvery rule has these fields:\n")
-    parts.append(_table(RuleConfig))
+    parts.append(table(RuleConfig))
     for kind, rule in sorted(RULES.items()):
         doc = inspect.getdoc(inspect.getmodule(rule)) or ""
         summary = re.sub(r"^kind: \w+: ", "", doc.split("\n")[0])
         parts += [f"### `kind: {kind}`\n", summary[:1].upper() + summary[1:] + "\n"]
-        parts.append(_table(rule.Config, skip=set(RuleConfig.model_fields) | {"kind"}))
+        parts.append(table(rule.Config, skip=set(RuleConfig.model_fields) | {"kind"}))
         if kind == "token_budget":
-            parts += ["`per_key`:\n", _table(PerKey)]
+            parts += ["`per_key`:\n", table(PerKey)]
     if examples is not None and examples.is_dir():
         parts.append("## Examples\n")
         for file in sorted(examples.glob("*.yaml")):
@@ -72,7 +72,8 @@ def render(examples: Path | None = None) -> str:
     return "\n".join(parts)
 
 
-def _table(model: type[BaseModel], skip: set[str] | None = None) -> str:
+def table(model: type[BaseModel], skip: set[str] | None = None) -> str:
+    """A markdown table of a pydantic model's fields: type, default, description."""
     rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         if skip and name in skip:
@@ -115,3 +116,74 @@ def _snake(name: str) -> str:
         "RejectConfig": "actions.reject",
         "RetryConfig": "actions.retry",
     }.get(name, name.lower())
+
+
+def configuration() -> str:
+    """docs/configuration.md: every setting, from the Settings model."""
+    from groundrail.config import (
+        AuditSettings,
+        CacheSettings,
+        GatewayKey,
+        GroundingSettings,
+        RetryConfig,
+        Settings,
+        Timeouts,
+        UpstreamConfig,
+    )
+
+    parts = [CONFIG_INTRO, "## Top level\n", table(Settings)]
+    for name, model in (
+        ("upstreams[]", UpstreamConfig),
+        ("upstreams[].timeouts", Timeouts),
+        ("retry", RetryConfig),
+        ("grounding", GroundingSettings),
+        ("cache", CacheSettings),
+        ("audit", AuditSettings),
+        ("keys.<key>", GatewayKey),
+    ):
+        parts += [f"## `{name}`\n", table(model)]
+    return "\n".join(parts)
+
+
+CONFIG_INTRO = """# Configuration
+
+Every setting has a default: `groundrail serve` runs with no file, no Redis and no environment.
+Precedence: command-line flag > `GROUNDRAIL_<NAME>` environment variable (top-level settings:
+`GROUNDRAIL_HOST`, `_PORT`, `_UPSTREAM`, `_CONFIG`, `_WORKERS`, `_LOG_LEVEL`,
+`_MAX_BODY_BYTES`, `_POLICIES`, `_REDIS_URL`) > the YAML file given by `--config` > default.
+`${VAR}` and `${VAR:-default}` are replaced in every string of the file, keys included (gateway
+keys can come from secrets). An invalid file stops start-up with the field, the value and the
+reason.
+
+This page is generated from the code (`groundrail docs configuration`); a test keeps it current.
+"""
+
+
+def metrics_reference() -> str:
+    """docs/metrics.md: every metric groundrail exports, from the metrics module."""
+    from prometheus_client import Counter, Gauge, Histogram
+
+    from groundrail.observe import metrics
+
+    rows = ["| metric | type | labels | meaning |", "|---|---|---|---|"]
+    for value in vars(metrics).values():
+        if isinstance(value, Counter | Gauge | Histogram):
+            kind = type(value).__name__.lower()
+            name = value._name + ("_total" if kind == "counter" else "")
+            if kind == "histogram":
+                name += "_bucket/_sum/_count"
+            labels = ", ".join(value._labelnames) or "—"
+            rows.append(f"| `{name}` | {kind} | {labels} | {value._documentation} |")
+    return METRICS_INTRO + "\n".join(rows) + "\n"
+
+
+METRICS_INTRO = """# Metrics
+
+`GET /metrics` serves these in the Prometheus text format. With `--workers N` every worker
+counts into a shared directory (prometheus-client's multiprocess mode) and any worker's
+`/metrics` shows the sum. Every request also leaves one JSON log line (stderr) and one audit
+record (see `audit` in [configuration.md](configuration.md)).
+
+This page is generated from the code (`groundrail docs metrics`); a test keeps it current.
+
+"""
