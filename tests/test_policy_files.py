@@ -161,14 +161,14 @@ def test_validate_cli(tmp_path: Path) -> None:
 
 
 def test_policy_reference_is_current() -> None:
-    from groundrail.policy.docs import render
+    from groundrail.reference import render
 
     committed = (REPO_POLICIES.parent / "docs" / "policies.md").read_text()
     assert committed == render(REPO_POLICIES), "run: groundrail docs policies > docs/policies.md"
 
 
 def test_configuration_reference_is_current() -> None:
-    from groundrail.policy.docs import configuration
+    from groundrail.reference import configuration
 
     committed = (REPO_POLICIES.parent / "docs" / "configuration.md").read_text()
     assert committed == configuration(), (
@@ -215,7 +215,7 @@ def test_policy_test_cli(tmp_path: Path) -> None:
 
 
 def test_metrics_reference_is_current() -> None:
-    from groundrail.policy.docs import metrics_reference
+    from groundrail.reference import metrics_reference
 
     committed = (REPO_POLICIES.parent / "docs" / "metrics.md").read_text()
     assert committed == metrics_reference(), "run: groundrail docs metrics > docs/metrics.md"

@@ -237,7 +237,7 @@ def _policy_validate(args: argparse.Namespace) -> None:
 
 
 def _docs(args: argparse.Namespace) -> None:
-    from groundrail.policy import docs
+    from groundrail import reference as docs
 
     if args.page == "configuration":
         print(docs.configuration(), end="")

@@ -1,4 +1,4 @@
-"""docs/policies.md, generated from the pydantic models: `groundrail policy docs`."""
+"""Reference pages generated from the code: policies, configuration, metrics (`groundrail docs`)."""
 
 from __future__ import annotations
 
