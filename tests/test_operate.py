@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import GatewayFactory
 from groundrail.observe.audit import AuditLog
@@ -34,34 +35,63 @@ async def read_records(path: Path, count: int) -> list[dict]:
     raise AssertionError(f"{path} never had {count} records")
 
 
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
 async def test_metrics_move(
     gateway: str, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:
+    """Counters are process-wide, so the test compares before and after."""
+    async with http.get(gateway + "/metrics") as response:
+        before = samples(await response.text())
     upstream.answer = "The Louvre opened in 1793. It was built by Martians."
     async with http.post(gateway + "/v1/chat/completions", json=BODY) as response:
         request_id = response.headers["x-groundrail-request-id"]
+        policy = response.headers["x-groundrail-policy"]
+        verdict = response.headers["x-groundrail-verdict"]
     async with http.post(
         gateway + "/v1/feedback", json={"request_id": request_id, "label": "hallucinated"}
     ) as response:
         assert response.status == 201
     async with http.get(gateway + "/metrics") as response:
-        text = await response.text()
-    for needle in (
-        'groundrail_requests_total{model="gpt-4o-mini",policy="default@',
-        'route="/v1/chat/completions",status="200",verdict="flag"}',
-        'groundrail_upstream_seconds_count{upstream="default"} 1.0',
-        'groundrail_overhead_seconds_count{route="/v1/chat/completions"} 1.0',
-        'groundrail_claims_checked_total{label="supported"}',
-        "groundrail_support_score_count",
-        "groundrail_nli_batch_pairs_count",
-        'groundrail_rule_findings_total{action="flag",kind="grounding"} 1.0',
-        'groundrail_rule_seconds_count{kind="grounding"}',
-        'groundrail_policy_loaded{hash="',
-        'groundrail_feedback_total{label="hallucinated"} 1.0',
-        "groundrail_in_flight_requests",
-        "groundrail_cache_lookups_total",
-    ):
-        assert needle in text, needle
+        after = samples(await response.text())
+
+    def moved(name: str, **labels: str) -> float:
+        key = (name, frozenset(labels.items()))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert (
+        moved(
+            "groundrail_requests_total",
+            route="/v1/chat/completions",
+            model="gpt-4o-mini",
+            policy=policy,
+            verdict=verdict,
+            status="200",
+        )
+        == 1
+    )
+    assert moved("groundrail_upstream_seconds_count", upstream="default") == 1
+    assert moved("groundrail_overhead_seconds_count", route="/v1/chat/completions") == 1
+    assert moved("groundrail_support_score_count") >= 2  # two claims
+    assert moved("groundrail_nli_batch_pairs_count") >= 1
+    assert moved("groundrail_rule_seconds_count", kind="grounding") == 1
+    assert moved("groundrail_feedback_total", label="hallucinated") == 1
+    assert moved("groundrail_cache_lookups_total", layer="memory", result="miss") >= 2
+    assert (
+        after[
+            (
+                "groundrail_policy_loaded",
+                frozenset({("policy", "default"), ("hash", policy.split("@")[1])}),
+            )
+        ]
+        == 1
+    )
 
 
 async def test_audit_records_are_complete_and_redacted(
@@ -71,7 +101,8 @@ async def test_audit_records_are_complete_and_redacted(
     http: aiohttp.ClientSession,
 ) -> None:
     (tmp_path / "p.yaml").write_text(
-        "name: default\nrules:\n  - {name: grounded, kind: grounding, on_unsupported: rewrite}\n"
+        "name: default\nrules:\n  - {name: grounded, kind: grounding, on_unsupported: rewrite,"
+        " on_contradiction: rewrite}\n"
     )
     audit = tmp_path / "audit.jsonl"
     url = await start_gateway(

@@ -77,7 +77,8 @@ async def test_rewrite_removes_unsupported_and_redacts_pii(
 ) -> None:
     sdk = await client_for(
         "name: default\nrules:\n"
-        "  - {name: grounded, kind: grounding, on_unsupported: rewrite}\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: rewrite,"
+        " on_contradiction: rewrite}\n"
         "  - {name: pii, kind: pii, action: rewrite}\n"
     )
     upstream.answer = f"{GOOD} {BAD} Write to curator@louvre.fr for details."
@@ -127,7 +128,7 @@ async def test_reject_as_completion(client_for: Client, upstream: FakeUpstream) 
 async def test_retry_with_grounding_instruction(client_for: Client, upstream: FakeUpstream) -> None:
     sdk = await client_for(
         "name: default\nrules:\n"
-        "  - {name: grounded, kind: grounding, on_unsupported: retry}\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: retry, on_contradiction: retry}\n"
         "actions:\n  retry: {max_attempts: 1, instruction: Use the documents only.}\n"
     )
     upstream.answers = [BAD, GOOD]
@@ -144,7 +145,7 @@ async def test_retry_that_does_not_help_falls_back(
 ) -> None:
     sdk = await client_for(
         "name: default\nrules:\n"
-        "  - {name: grounded, kind: grounding, on_unsupported: retry}\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: retry, on_contradiction: retry}\n"
         "actions:\n  retry: {max_attempts: 2, fallback: reject}\n"
     )
     upstream.answers = [BAD, BAD, BAD]
@@ -241,7 +242,7 @@ async def test_uncertainty_asks_for_logprobs_and_strips_them(
 ) -> None:
     sdk = await client_for(
         "name: default\nrules:\n"
-        "  - {name: grounded, kind: grounding, on_unsupported: flag}\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: flag, on_contradiction: flag}\n"
         "  - {name: unsure, kind: uncertainty, request_logprobs: true, min_logprob: -1.0,"
         " action: reject}\n"
     )

@@ -51,6 +51,7 @@ def policy(mode: str, on_unsupported: str = "rewrite", rewrite: str = "remove_se
     return (
         f"name: default\nstreaming: {mode}\nrules:\n"
         f"  - {{name: grounded, kind: grounding, on_unsupported: {on_unsupported},"
+        f" on_contradiction: {on_unsupported},"
         f" rewrite: {rewrite}}}\n"
         "  - {name: pii, kind: pii, action: rewrite}\n"
     )

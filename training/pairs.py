@@ -14,6 +14,7 @@ import pysbd
 from tokenizers import Tokenizer
 
 from groundrail.evaluation.datasets import NLI_LABELS, Item, Split, load
+from groundrail.grounding.engine import with_question
 from groundrail.grounding.lexical import BM25
 from groundrail.grounding.windows import Document, make_windows
 
@@ -26,10 +27,6 @@ class Pair:
     premise: str
     hypothesis: str
     label: str  # one of NLI_LABELS, or SUPPORTED / UNSUPPORTED
-
-
-def hypothesis(claim: str, question: str | None) -> str:
-    return f"{question} {claim}" if question else claim
 
 
 def best_window(doc: str, claim: str, tok: Tokenizer, size: int, overlap: int) -> str:
@@ -62,7 +59,7 @@ def build(
     for item in (i for i in halueval if i.group in kept):
         label = UNSUPPORTED if item.hallucinated else SUPPORTED
         pairs.append(
-            Pair("halueval", item.context[0], hypothesis(item.answer, item.question), label)
+            Pair("halueval", item.context[0], with_question(item.answer, item.question), label)
         )
     for item in load("begin", root, split):
         label = UNSUPPORTED if item.hallucinated else SUPPORTED

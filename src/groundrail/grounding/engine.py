@@ -199,7 +199,7 @@ class GroundingEngine:
                 first = first_of[windows[ranked[0]].doc_id]
                 if first not in ranked:
                     ranked.append(first)
-            hypothesis = f"{question} {text}" if question else text
+            hypothesis = with_question(text, question)
             per_claim.append(list(range(len(pairs), len(pairs) + len(ranked))))
             for i in ranked:
                 pairs.append(Pair(windows[i].text, hypothesis))
@@ -272,6 +272,20 @@ class GroundingEngine:
     ) -> GroundingResult:
         timings = {"total_ms": _ms(time.perf_counter() - started)}
         return GroundingResult("not_evaluated", reason, None, [], skipped, self.model.id, timings)
+
+
+FRAGMENT_WORDS = 6
+
+
+def with_question(claim: str, question: str | None) -> str:
+    """The hypothesis the model judges: a fragment answer ("1793", "Arthur's Magazine": short,
+    no closing punctuation) means nothing without its question, so the question goes first; a
+    sentence stands alone (prefixing every answer taught the model a shortcut: see
+    training/README.md)."""
+    fragment = len(claim.split()) <= FRAGMENT_WORDS and not claim.rstrip().endswith((".", "!", "?"))
+    if question and fragment:
+        return f"{question} {claim}"
+    return claim
 
 
 def _lexical_signals(

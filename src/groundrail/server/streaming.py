@@ -216,44 +216,29 @@ async def _sentences(
     observe: bool,
 ) -> None:
     dialect = guard.dialect
-    saw_done = False
-    async for batch in batches:
-        for event in batch:
-            if event.data == "[DONE]":
-                saw_done = True
+    upstream = _Upstream(batches, dialect)
+    async for event, data, hit in upstream:
+        if hit is not None:
+            key, text = hit
+            guard.add(key, text)
+            if observe:
+                await writer.write(event)
+                for sentence in guard.complete_sentences(key):
+                    guard.released[key] += sentence
+                    guard.observe(key, sentence)
                 continue
-            data = _json(event)
-            hit = dialect.text(data) if data is not None else None
-            if hit is not None:
-                key, text = hit
-                guard.add(key, text)
-                if observe:
-                    await writer.write(event)
-                    for sentence in guard.complete_sentences(key):
-                        guard.released[key] += sentence
-                        guard.observe(key, sentence)
-                    continue
-                for sentence in guard.complete_sentences(key):  # held text stays under the
-                    await _release(guard, writer, key, sentence)  # hold limit: bounded memory
-                continue
-            for key in list(guard.pending):  # anything else: what came before it goes first
-                if guard.pending[key]:
-                    await _release(guard, writer, key, guard.rest(key), observe)
-            if data is not None:
-                event = sse.Event(
-                    orjson.dumps(dialect.finish(data, guard.released)).decode(),
-                    event.event,
-                    event.id,
-                )
-            await writer.write(event)
+            for sentence in guard.complete_sentences(key):  # held text stays under the
+                await _release(guard, writer, key, sentence)  # hold limit: bounded memory
+            continue
+        for key in list(guard.pending):  # anything else: what came before it goes first
+            if guard.pending[key]:
+                await _release(guard, writer, key, guard.rest(key), observe)
+        await writer.write(_as_released(event, data, guard))
     for key in list(guard.pending):
         if guard.pending[key]:
             await _release(guard, writer, key, guard.rest(key), observe)
     verdict = await guard.final(select_all=False)
-    _record(guard.request, verdict, guard)
-    await writer.write(dialect.verdict_event(verdict.as_dict()))
-    if saw_done:
-        await writer.write(sse.Event("[DONE]"))
+    await _end(guard, writer, verdict, upstream.saw_done)
 
 
 async def _release(
@@ -293,19 +278,13 @@ async def _buffer(
     """Hold everything; decide on the whole answer of each choice; then stream it out."""
     dialect = guard.dialect
     held: list[tuple[sse.Event, TextKey | None]] = []
-    saw_done = False
-    async for batch in batches:
-        for event in batch:
-            if event.data == "[DONE]":
-                saw_done = True
-                continue
-            data = _json(event)
-            hit = dialect.text(data) if data is not None else None
-            if hit is not None:
-                guard.add(*hit)
-            held.append((event, hit[0] if hit is not None else None))
-            if hit is not None and _over_cap(guard):
-                return await _give_up_holding(guard, writer, held, batches)
+    upstream = _Upstream(batches, dialect)
+    async for event, _, hit in upstream:
+        if hit is not None:
+            guard.add(*hit)
+        held.append((event, hit[0] if hit is not None else None))
+        if hit is not None and _over_cap(guard):
+            return await _give_up_holding(guard, writer, held, upstream)
     verdicts = {}
     for key, text in guard.original.items():
         guard.ctx.notes.clear()
@@ -325,14 +304,7 @@ async def _buffer(
     sent: set[TextKey] = set()
     for event, key in held:
         if key is None:
-            data = _json(event)
-            if data is not None:
-                event = sse.Event(
-                    orjson.dumps(dialect.finish(data, guard.released)).decode(),
-                    event.event,
-                    event.id,
-                )
-            await writer.write(event)
+            await writer.write(_as_released(event, _json(event), guard))
         elif key not in sent:
             sent.add(key)
             data = _json(event)
@@ -345,29 +317,61 @@ async def _buffer(
         findings=guard.findings,
         decision=decide(guard.findings, "".join(guard.released.values()), False),
     )
-    _record(guard.request, verdict, guard)
-    await writer.write(dialect.verdict_event(verdict.as_dict()))
-    if saw_done:
-        await writer.write(sse.Event("[DONE]"))
+    await _end(guard, writer, verdict, upstream.saw_done)
 
 
 async def _give_up_holding(
     guard: StreamGuard,
     writer: _Writer,
     held: list[tuple[sse.Event, TextKey | None]],
-    batches: AsyncIterator[list[sse.Event]],
+    upstream: _Upstream,
 ) -> None:
     for event, _ in held:
         await writer.write(event)
-    saw_done = False
-    async for batch in batches:
-        for event in batch:
-            if event.data == "[DONE]":
-                saw_done = True
-            else:
-                await writer.write(event)
+    async for event, _, _ in upstream:
+        await writer.write(event)
     decision = decide(guard.findings, "", shadow=False)
     verdict = Verdict(decision, guard.policy, guard.findings, None)
+    await _end(guard, writer, verdict, upstream.saw_done)
+
+
+Classified = tuple[sse.Event, dict[str, Any] | None, tuple[TextKey, str] | None]
+
+
+class _Upstream:
+    """The upstream's events with their JSON and their text, if any; remembers `[DONE]`
+    (which the gateway re-sends itself, after the verdict)."""
+
+    def __init__(self, batches: AsyncIterator[list[sse.Event]], dialect: Dialect) -> None:
+        self._batches = batches
+        self._dialect = dialect
+        self.saw_done = False
+        self._events = self._read()  # one iterator: a second loop resumes where one stopped
+
+    def __aiter__(self) -> AsyncIterator[Classified]:
+        return self._events
+
+    async def _read(self) -> AsyncIterator[Classified]:
+        async for batch in self._batches:
+            for event in batch:
+                if event.data == "[DONE]":
+                    self.saw_done = True
+                    continue
+                data = _json(event)
+                yield event, data, self._dialect.text(data) if data is not None else None
+
+
+def _as_released(event: sse.Event, data: dict[str, Any] | None, guard: StreamGuard) -> sse.Event:
+    """A non-text event, with any copy of the answer it repeats replaced by what was released."""
+    if data is None:
+        return event
+    finished = guard.dialect.finish(data, guard.released)
+    if finished is data:
+        return event
+    return sse.Event(orjson.dumps(finished).decode(), event.event, event.id)
+
+
+async def _end(guard: StreamGuard, writer: _Writer, verdict: Verdict, saw_done: bool) -> None:
     _record(guard.request, verdict, guard)
     await writer.write(guard.dialect.verdict_event(verdict.as_dict()))
     if saw_done:
