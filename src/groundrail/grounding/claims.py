@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,7 +47,13 @@ _LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 5
 LONG_SENTENCE_WORDS = 30
 
-_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+_local = threading.local()  # pysbd keeps state while it segments: one segmenter per thread
+
+
+def segmenter() -> pysbd.Segmenter:
+    if not hasattr(_local, "segmenter"):
+        _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return _local.segmenter
 
 
 def split_claims(answer: str) -> tuple[list[Span], list[Skipped]]:
@@ -68,7 +75,7 @@ def _sentences(
     piece = answer[start:end]
     if not piece.strip():
         return
-    for seg in _segmenter.segment(piece):
+    for seg in segmenter().segment(piece):
         for line_start, line in _lines(piece, seg.start, seg.end):
             span = _strip(answer, start + line_start, start + line_start + len(line))
             if span is None:

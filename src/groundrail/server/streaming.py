@@ -12,9 +12,9 @@ from typing import Any
 
 import aiohttp
 import orjson
-import pysbd
 from aiohttp import web
 
+from groundrail.grounding.claims import segmenter
 from groundrail.grounding.context import extract, question_of
 from groundrail.observe import metrics
 from groundrail.openai.errors import GatewayError
@@ -32,7 +32,6 @@ from groundrail.upstream import sse
 
 MAX_HOLD_CHARS = 600  # text that never ends a sentence (a list, code) is checked at this size
 MAX_BUFFER_BYTES = 1 << 20  # a held answer larger than this follows the rules' on_error
-_segmenter = pysbd.Segmenter(language="en", clean=False)
 
 
 class Rejected(Exception):
@@ -81,11 +80,12 @@ class StreamGuard:
             return [held]
         if not any(mark in held for mark in ".!?\n"):
             return []
-        parts = _segmenter.segment(held)
-        if len(parts) < 2:
+        spans = segmenter().segment(held)
+        if len(spans) < 2:
             return []
-        self.pending[key] = parts[-1]
-        return ["".join(parts[:-1])]
+        cut = spans[-1].start
+        self.pending[key] = held[cut:]
+        return [held[:cut]]
 
     def rest(self, key: TextKey) -> str:
         held, self.pending[key] = self.pending[key], ""
