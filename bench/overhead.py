@@ -178,8 +178,20 @@ def start_upstream(children: Children, timeout: float) -> str:
 def start_gateway(children: Children, upstream: str) -> tuple[str, subprocess.Popen[bytes]]:
     """Start `python -m groundrail serve` on a free loopback port; return its base URL."""
     port = _free_port()
+    # The proxy path alone: a policy with no rules (grounding has its own benchmark) and no
+    # audit sink (it would write a line per request to this process's pipe).
+    folder = Path(tempfile.mkdtemp(prefix="groundrail-bench-"))
+    (folder / "default.yaml").write_text("name: default\nrules: []\n")
+    (folder / "config.yaml").write_text(f"policies: {folder}\naudit: {{sink: none}}\n")
     argv = [sys.executable, "-m", "groundrail", "serve", "--host", HOST, "--port", str(port)]
-    argv += ["--upstream", upstream, "--log-level", "warning"]
+    argv += [
+        "--upstream",
+        upstream,
+        "--log-level",
+        "warning",
+        "--config",
+        str(folder / "config.yaml"),
+    ]
     return f"http://{HOST}:{port}", children.spawn("gateway", argv)
 
 
