@@ -181,8 +181,9 @@ def start_gateway(children: Children, upstream: str) -> tuple[str, subprocess.Po
     # The proxy path alone: a policy with no rules (grounding has its own benchmark) and no
     # audit sink (it would write a line per request to this process's pipe).
     folder = Path(tempfile.mkdtemp(prefix="groundrail-bench-"))
-    (folder / "default.yaml").write_text("name: default\nrules: []\n")
-    (folder / "config.yaml").write_text(f"policies: {folder}\naudit: {{sink: none}}\n")
+    (folder / "policies").mkdir()
+    (folder / "policies" / "default.yaml").write_text("name: default\nrules: []\n")
+    (folder / "config.yaml").write_text(f"policies: {folder}/policies\naudit: {{sink: none}}\n")
     argv = [sys.executable, "-m", "groundrail", "serve", "--host", HOST, "--port", str(port)]
     argv += [
         "--upstream",

@@ -166,8 +166,11 @@ async def guarded(
     upstream: aiohttp.ClientResponse,
 ) -> web.StreamResponse:
     mode = policy.policy.streaming
+    rules = request.app[POLICY_ENGINE].rules(policy)
     if policy.policy.mode == "shadow":
         mode = "observe"  # shadow never changes an answer, nor delays one
+    elif mode == "sentence" and not any(rule.fragmentary for rule in rules):
+        mode = "observe"  # nothing could hold a sentence back: do not hold it
     elif mode == "sentence" and (parsed.body.get("n") or 1) > 1:
         mode = "buffer"  # several choices: each is held and checked on its own
     request[LOG]["streaming"] = mode
