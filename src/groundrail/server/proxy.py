@@ -44,6 +44,10 @@ async def completion(request: web.Request) -> web.StreamResponse:
         ) as upstream:
             _note(request, exchange)
             if upstream.status == 200 and _is_sse(upstream.content_type):
+                if not policy.rules:  # nothing to check: a plain relay
+                    return await relay.sse_through(
+                        request, upstream, relay.upstream_events(upstream)
+                    )
                 return await streaming.guarded(request, parsed, policy, upstream)
             body = await relay.whole_body(upstream)
             return web.Response(
