@@ -17,6 +17,8 @@ import resource
 import statistics
 import time
 
+from tokenizers import Tokenizer
+
 from groundrail.config import GroundingSettings
 from groundrail.grounding.model import Pair
 from groundrail.grounding.runtime import GroundingRuntime
@@ -40,7 +42,8 @@ def sentence(rng: random.Random) -> str:
 
 def context_of(tokens: int, rng: random.Random, runtime: GroundingRuntime) -> str:
     text = ""
-    tokenizer = runtime.engine.model.tokenizer
+    tokenizer = Tokenizer.from_str(runtime.engine.model.tokenizer.to_str())
+    tokenizer.no_truncation()  # the model's copy cuts at its max length
     while len(tokenizer.encode(text, add_special_tokens=False).ids) < tokens:
         text += " ".join(sentence(rng) for _ in range(10)) + " "
     return text.strip()
