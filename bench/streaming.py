@@ -77,7 +77,10 @@ async def main(runs: int, rate: float) -> None:
             folder = Path(tmp) / mode
             folder.mkdir()
             (folder / "p.yaml").write_text(POLICY.format(mode=mode))
-            app = RunningApp(create_app(Settings(upstream=upstream.url, policies=folder)))
+            settings = Settings.model_validate(
+                {"upstream": upstream.url, "policies": folder, "audit": {"sink": "none"}}
+            )
+            app = RunningApp(create_app(settings))
             gateways[mode] = (app, await app.start())
         async with aiohttp.ClientSession() as http:
             rows = []
