@@ -86,6 +86,9 @@ async def test_unsupported_middle_sentence_is_removed(
     assert "".join(texts) == f"{GOOD_1} {GOOD_2}"
     assert verdict["verdict"] == "rewrite"
     assert [f["rule"] for f in verdict["findings"]] == ["grounded"]
+    claims = verdict["grounding"]["claims"]  # every sentence's, at offsets into the answer
+    assert [c["text"] for c in claims] == [GOOD_1, BAD, GOOD_2]
+    assert upstream.answer[claims[1]["start"] : claims[1]["end"]] == BAD
 
 
 async def test_unsupported_sentence_replaced_by_notice(

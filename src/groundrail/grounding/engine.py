@@ -59,10 +59,6 @@ class GroundingResult:
     timings: dict[str, float] = field(default_factory=dict)
     cache: Literal["hit", "partial", "miss", "off"] = "off"  # NLI results: from the cache?
 
-    @property
-    def unsupported(self) -> list[ClaimResult]:
-        return [c for c in self.claims if c.label != "supported"]
-
 
 @dataclass(slots=True, frozen=True)
 class Plan:

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from groundrail.grounding.claims import segmenter
 from groundrail.grounding.context import extract, question_of
+from groundrail.grounding.engine import ClaimResult
 from groundrail.observe import metrics
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
@@ -65,6 +66,7 @@ class StreamGuard:
         self.released: dict[TextKey, str] = defaultdict(str)
         self.checked: dict[TextKey, int] = defaultdict(int)  # original text checked so far
         self.findings: list[Finding] = []
+        self.claims: list[ClaimResult] = []  # every fragment's claims, at answer offsets
         self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding]]]] = []
 
     def add(self, key: TextKey, text: str) -> None:
@@ -112,6 +114,16 @@ class StreamGuard:
             for f in verdict.findings
         ]
         self.findings += found
+        if verdict.grounding is not None:
+            self.claims += [
+                dataclasses.replace(
+                    c,
+                    span=dataclasses.replace(
+                        c.span, start=c.span.start + offset, end=c.span.end + offset
+                    ),
+                )
+                for c in verdict.grounding.claims
+            ]
         return verdict, found
 
     async def check(self, key: TextKey, text: str) -> str:
@@ -156,7 +168,13 @@ class StreamGuard:
         findings = [*self.findings, *verdict.findings]
         shadow = self.policy.policy.mode == "shadow"
         decision = decide(findings, answer, shadow)
-        return dataclasses.replace(verdict, findings=findings, decision=decision)
+        grounding = verdict.grounding
+        if grounding is not None and self.claims:  # every sentence's claims, not the last one's
+            support = min(c.support for c in self.claims)
+            grounding = dataclasses.replace(grounding, claims=self.claims, support=support)
+        return dataclasses.replace(
+            verdict, findings=findings, decision=decision, grounding=grounding
+        )
 
 
 async def guarded(
