@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 import orjson
 from aiohttp import web
 from multidict import CIMultiDict
 
+from groundrail.config import UpstreamConfig
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import parse_completion
 from groundrail.server import guard, relay, streaming
@@ -30,19 +34,10 @@ async def completion(request: web.Request) -> web.StreamResponse:
     )
     request[LOG]["policy"] = policy.label
     await guard.precheck(request, parsed, policy)
-    pool = request.app[POOL]
     if parsed.stream:
-        exchange = Exchange()
-        async with pool.send(
-            "POST",
-            request.path_qs,
-            _incoming(request),
-            parsed.upstream_bytes(),
-            exchange,
-            request[REQUEST_ID],
-            model=parsed.model,
+        async with _send(
+            request, "POST", request.path_qs, parsed.upstream_bytes(), parsed.model
         ) as upstream:
-            _note(request, exchange)
             if upstream.status == 200 and _is_sse(upstream.content_type):
                 if not policy.rules:  # nothing to check: a plain relay
                     return await relay.sse_through(
@@ -57,18 +52,8 @@ async def completion(request: web.Request) -> web.StreamResponse:
     guard.request_logprobs(request, parsed, policy)
 
     async def call(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
-        exchange = Exchange()
         started = time.perf_counter()
-        async with pool.send(
-            "POST",
-            request.path_qs,
-            _incoming(request),
-            body,
-            exchange,
-            request[REQUEST_ID],
-            model=parsed.model,
-        ) as upstream:
-            _note(request, exchange)
+        async with _send(request, "POST", request.path_qs, body, parsed.model) as upstream:
             headers = relay.response_headers(upstream)
             body = await relay.whole_body(upstream)
         fields = request[LOG]
@@ -84,17 +69,8 @@ async def models(request: web.Request) -> web.StreamResponse:
     if len(pool.upstreams) == 1:
         return await passthrough(request)
 
-    async def one(upstream: Any) -> tuple[int, bytes]:
-        exchange = Exchange()
-        async with pool.send(
-            "GET",
-            "/v1/models",
-            _incoming(request),
-            None,
-            exchange,
-            request[REQUEST_ID],
-            upstream=upstream,
-        ) as response:
+    async def one(upstream: UpstreamConfig) -> tuple[int, bytes]:
+        async with _send(request, "GET", "/v1/models", None, upstream=upstream) as response:
             return response.status, await relay.whole_body(response)
 
     results = await asyncio.gather(*(one(u) for u in pool.upstreams), return_exceptions=True)
@@ -115,17 +91,7 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     body = await request.read() if request.can_read_body else None
     model = _model_of(request, body)
     request[LOG]["model"] = model
-    exchange = Exchange()
-    async with request.app[POOL].send(
-        request.method,
-        request.path_qs,
-        _incoming(request),
-        body,
-        exchange,
-        request[REQUEST_ID],
-        model=model,
-    ) as upstream:
-        _note(request, exchange)
+    async with _send(request, request.method, request.path_qs, body, model) as upstream:
         if _is_sse(upstream.content_type):
             return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
         return await relay.bytes_through(request, upstream)
@@ -144,6 +110,24 @@ async def readyz(request: web.Request) -> web.Response:
     if problems:
         return web.json_response({"status": "not ready", "checks": problems}, status=503)
     return web.json_response({"status": "ready"})
+
+
+@asynccontextmanager
+async def _send(
+    request: web.Request,
+    method: str,
+    path: str,
+    body: bytes | None,
+    model: str | None = None,
+    upstream: UpstreamConfig | None = None,
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    """Send upstream with the client's headers; the exchange goes in the request's log line."""
+    exchange = Exchange()
+    async with request.app[POOL].send(
+        method, path, _incoming(request), body, exchange, request[REQUEST_ID], model, upstream
+    ) as response:
+        _note(request, exchange)
+        yield response
 
 
 def _incoming(request: web.Request) -> CIMultiDict[str]:

@@ -67,7 +67,7 @@ class StreamGuard:
         self.checked: dict[TextKey, int] = defaultdict(int)  # original text checked so far
         self.findings: list[Finding] = []
         self.claims: list[ClaimResult] = []  # every fragment's claims, at answer offsets
-        self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding]]]] = []
+        self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding], list[Finding]]]] = []
 
     def add(self, key: TextKey, text: str) -> None:
         self.pending[key] += text
@@ -93,8 +93,9 @@ class StreamGuard:
         held, self.pending[key] = self.pending[key], ""
         return held
 
-    async def inspect(self, text: str, offset: int) -> tuple[Verdict, list[Finding]]:
-        """The fragmentary rules over one fragment; spans are moved to answer offsets."""
+    async def inspect(self, text: str, offset: int) -> tuple[Verdict, list[Finding], list[Finding]]:
+        """The fragmentary rules over one fragment: its findings with spans in the fragment
+        and the same at answer offsets (those are kept, and the claims too)."""
         verdict = await self.engine.evaluate(
             self.policy,
             self.ctx,
@@ -104,16 +105,17 @@ class StreamGuard:
             select=lambda rule: rule.fragmentary,
         )
         fallback = self.policy.policy.actions.retry.fallback
-        found = [
-            dataclasses.replace(
-                f,
-                spans=tuple((a + offset, b + offset) for a, b in f.spans),
-                # once text is out there is nothing to retry: the fallback applies
-                suggested_action=fallback if f.suggested_action == "retry" else f.suggested_action,
-            )
+        local = [  # once text is out there is nothing to retry: the fallback applies
+            dataclasses.replace(f, suggested_action=fallback)
+            if f.suggested_action == "retry"
+            else f
             for f in verdict.findings
         ]
-        self.findings += found
+        placed = [
+            dataclasses.replace(f, spans=tuple((a + offset, b + offset) for a, b in f.spans))
+            for f in local
+        ]
+        self.findings += placed
         if verdict.grounding is not None:
             self.claims += [
                 dataclasses.replace(
@@ -124,22 +126,23 @@ class StreamGuard:
                 )
                 for c in verdict.grounding.claims
             ]
-        return verdict, found
+        return verdict, local, placed
+
+    def advance(self, key: TextKey, text: str) -> int:
+        """Where `text` starts in the choice's answer; the next fragment starts after it."""
+        offset = self.checked[key]
+        self.checked[key] += len(text)
+        return offset
 
     async def check(self, key: TextKey, text: str) -> str:
         """The fragment's fate: its (possibly rewritten) text, or Rejected."""
-        offset = self.checked[key]
-        self.checked[key] += len(text)
+        offset = self.advance(key, text)
         if not text.strip():
             return text
-        verdict, found = await self.inspect(text, offset)
-        local = [
-            dataclasses.replace(f, spans=tuple((a - offset, b - offset) for a, b in f.spans))
-            for f in found
-        ]
+        verdict, local, placed = await self.inspect(text, offset)
         decision = decide(local, text, shadow=False)
         if decision.action == "reject":
-            raise Rejected(dataclasses.replace(verdict, findings=found, decision=decision))
+            raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
         if decision.action == "rewrite" and decision.text is not None:
             # keep the blank that separated it from the next sentence; "" if it was removed
             return decision.text + (text[len(text.rstrip()) :] if decision.text else "")
@@ -147,8 +150,7 @@ class StreamGuard:
 
     def observe(self, key: TextKey, text: str) -> None:
         """Observe mode: check in the background; the text is already out."""
-        offset = self.checked[key]
-        self.checked[key] += len(text)
+        offset = self.advance(key, text)
         if text.strip():
             self.tasks.append(asyncio.create_task(self.inspect(text, offset)))
 
