@@ -123,7 +123,7 @@ async def test_upstream_errors_pass_through(client: AsyncOpenAI, upstream: FakeU
 async def test_all_retries_failed_is_upstream_unavailable(
     client: AsyncOpenAI, upstream: FakeUpstream
 ) -> None:
-    upstream.failures = [Failure(status=503)] * 3
+    upstream.failures = [Failure(status=503, headers={"Retry-After": "0"})] * 3  # a refusal
     with pytest.raises(openai.InternalServerError) as err:
         await client.chat.completions.create(
             model="gpt-4o-mini", messages=[{"role": "user", "content": "q"}]

@@ -43,9 +43,12 @@ class RetryConfig(Strict):
     max_attempts: int = Field(3, ge=1, le=10, description="tries per upstream, first included")
     backoff_base: float = Field(0.25, ge=0, description="seconds; doubled per attempt + jitter")
     backoff_max: float = Field(8.0, ge=0)
-    retry_after_max: float = Field(30.0, ge=0, description="longest Retry-After honoured")
+    retry_after_max: float = Field(
+        30.0, ge=0, description="longest Retry-After waited; asked for longer, the answer is final"
+    )
     non_idempotent: bool = Field(
-        False, description="retry a POST that may already have reached the model (500, drop)"
+        False,
+        description="also retry a POST that may have reached the model (5xx, drop, timeout)",
     )
 
 
@@ -114,7 +117,14 @@ class Settings(Strict):
     workers: int = Field(1, ge=1, le=64, description="processes sharing the port (SO_REUSEPORT)")
     log_level: LogLevel = Field("info", description="JSON logs on stderr at this level")
     max_body_bytes: int = Field(
-        8 * 1024 * 1024, ge=1024, description="larger request bodies get 413"
+        8 * 1024 * 1024,
+        ge=1024,
+        description="completion and gateway-API request bodies larger than this get 413",
+    )
+    max_passthrough_body_bytes: int = Field(
+        512 * 1024 * 1024,
+        ge=1024,
+        description="other /v1 routes (files, audio …), streamed: larger bodies get 413",
     )
     policies: Path | None = Field(
         Path("policies"), description="directory of policy YAML files, watched for changes"
@@ -168,6 +178,7 @@ ENV_FIELDS = (
     "workers",
     "log_level",
     "max_body_bytes",
+    "max_passthrough_body_bytes",
     "policies",
     "redis_url",
 )

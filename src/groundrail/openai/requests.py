@@ -1,7 +1,8 @@
 """Request shapes of the three completion APIs, validated once at the edge.
 
 Only what groundrail reads is declared; every other field is kept as sent (extra="allow"), so
-new OpenAI parameters pass through without a gateway release.
+new OpenAI parameters pass through without a gateway release. Every optional field accepts
+null as "not set", as the OpenAI API does.
 """
 
 from __future__ import annotations
@@ -46,19 +47,19 @@ class Message(_Loose):
 class ChatRequest(_Loose):
     model: str
     messages: list[Message] = Field(min_length=1)
-    stream: bool = False
+    stream: bool | None = None
 
 
 class CompletionRequest(_Loose):
     model: str
     prompt: str | list[Any]
-    stream: bool = False
+    stream: bool | None = None
 
 
 class ResponsesRequest(_Loose):
     model: str
     input: str | list[Any] | None = None
-    stream: bool = False
+    stream: bool | None = None
 
 
 SHAPES: dict[str, type[_Loose]] = {
@@ -84,7 +85,7 @@ class ParsedRequest:
         self.options = options
         self.raw = raw  # the client's bytes, while they are still what goes upstream
         self.model: str = getattr(shape, "model")  # noqa: B009 - every shape declares it
-        self.stream: bool = getattr(shape, "stream")  # noqa: B009
+        self.stream: bool = bool(getattr(shape, "stream"))  # noqa: B009 - null: not set
 
     def upstream_bytes(self) -> bytes:
         return self.raw if self.raw is not None else orjson.dumps(self.body)

@@ -9,6 +9,7 @@ import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from aiohttp.web_runner import GracefulExit
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -44,6 +45,14 @@ from groundrail.server.middleware import add_request_id, gateway_middleware
 from groundrail.upstream.client import UpstreamPool
 
 COMPLETION_ROUTES = ("/v1/chat/completions", "/v1/completions", "/v1/responses")
+# The gateway's own API; everything under GATEWAY_PREFIXES is answered here, never forwarded.
+GATEWAY_ROUTES: dict[str, tuple[str, Handler]] = {
+    "/v1/groundrail/check": ("POST", check.check),
+    "/v1/feedback": ("POST", feedback.submit),
+    "/v1/feedback/stats": ("GET", feedback.stats),
+    "/v1/feedback/export": ("GET", feedback.export),
+}
+GATEWAY_PREFIXES = ("/v1/groundrail", "/v1/feedback")
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -61,10 +70,10 @@ def create_app(settings: Settings) -> web.Application:
     for path in COMPLETION_ROUTES:
         app.router.add_post(path, proxy.completion)
     app.router.add_get("/v1/models", proxy.models)
-    app.router.add_post("/v1/groundrail/check", check.check)
-    app.router.add_post("/v1/feedback", feedback.submit)
-    app.router.add_get("/v1/feedback/stats", feedback.stats)
-    app.router.add_get("/v1/feedback/export", feedback.export)
+    for path, (method, handler) in GATEWAY_ROUTES.items():
+        app.router.add_route(method, path, handler)
+    for prefix in GATEWAY_PREFIXES:  # the gateway's own: a wrong method or path never leaks
+        app.router.add_route("*", prefix + "{tail:(/.*)?}", _gateway_only)
     app.router.add_route("*", "/v1/{tail:.*}", proxy.passthrough)
     app.router.add_get("/healthz", proxy.healthz)
     app.router.add_get("/readyz", proxy.readyz)
@@ -118,6 +127,14 @@ async def _policies(app: web.Application) -> AsyncIterator[None]:
     yield
     watcher.cancel()
     await asyncio.gather(watcher, return_exceptions=True)
+
+
+async def _gateway_only(request: web.Request) -> web.StreamResponse:
+    """A gateway path with a method it does not take (405), or no such gateway path (404)."""
+    route = GATEWAY_ROUTES.get(request.path)
+    if route is None:
+        raise web.HTTPNotFound()
+    raise web.HTTPMethodNotAllowed(request.method, {route[0]})
 
 
 async def _metrics(request: web.Request) -> web.Response:

@@ -30,3 +30,4 @@ REQUEST_ID = "groundrail.request_id"
 TENANT = "groundrail.tenant"  # set by the gateway-keys middleware
 LOG = "groundrail.log"  # dict of fields for the request's one log line
 AUDIT_RECORD = "groundrail.audit"  # what the audit record adds to the log line
+CLIENT_GONE = "groundrail.client_gone"  # the client hung up mid-response (logged as 499)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -13,11 +14,12 @@ from aiohttp.typedefs import Handler
 
 from groundrail.observe import metrics, tracing
 from groundrail.openai.errors import GatewayError
-from groundrail.server.context import AUDIT, AUDIT_RECORD, LOG, REQUEST_ID, TENANT
+from groundrail.server.context import AUDIT, AUDIT_RECORD, CLIENT_GONE, LOG, REQUEST_ID, TENANT
 
 log = logging.getLogger("groundrail.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 REQUEST_ID_HEADER = "x-groundrail-request-id"
+CLIENT_CLOSED = 499  # nginx's status for a client that closed the connection before the end
 
 
 def request_id(request: web.Request) -> str:
@@ -46,13 +48,20 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
         return exc.response()
     except web.HTTPException as exc:
         status = exc.status
-        return _http_error(exc).response()
+        allow = exc.headers.get("Allow")
+        return _http_error(exc).response({"Allow": allow} if allow else None)
+    except asyncio.CancelledError:
+        if request.transport is None:  # the client hung up: aiohttp cancelled the handler
+            status = CLIENT_CLOSED
+        raise
     except Exception:
         log.exception("unhandled error", extra={"request_id": request[REQUEST_ID]})
         return GatewayError(
             500, "groundrail_internal_error", "The gateway failed to handle this request."
         ).response()
     finally:
+        if request.get(CLIENT_GONE):  # it hung up mid-response: not the gateway's failure
+            status = CLIENT_CLOSED
         metrics.IN_FLIGHT.dec()
         route = _route(request)
         total = time.perf_counter() - started
@@ -95,7 +104,9 @@ def _route(request: web.Request) -> str:
 def _http_error(exc: web.HTTPException) -> GatewayError:
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
         return GatewayError(
-            413, "groundrail_body_too_large", f"The request body is too large: {exc.text}."
+            413,
+            "groundrail_body_too_large",
+            f"The request body is too large: {exc.text} (setting max_body_bytes).",
         )
     if isinstance(exc, web.HTTPNotFound):
         return GatewayError(404, "not_found", "No such route on the gateway.")

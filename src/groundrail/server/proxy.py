@@ -18,8 +18,16 @@ from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import parse_completion
 from groundrail.server import guard, relay, streaming
 from groundrail.server.auth import UPSTREAM_AUTH
-from groundrail.server.context import LOG, POLICIES, POOL, READINESS, REQUEST_ID, TENANT
-from groundrail.upstream.client import Exchange
+from groundrail.server.context import (
+    LOG,
+    POLICIES,
+    POOL,
+    READINESS,
+    REQUEST_ID,
+    SETTINGS,
+    TENANT,
+)
+from groundrail.upstream.client import Body, Exchange, StreamedBody
 
 
 async def completion(request: web.Request) -> web.StreamResponse:
@@ -88,13 +96,45 @@ async def models(request: web.Request) -> web.StreamResponse:
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:
-    body = await request.read() if request.can_read_body else None
-    model = _model_of(request, body)
+    body = await _passthrough_body(request)
+    model = _model_of(request, body) if isinstance(body, bytes) else None
     request[LOG]["model"] = model
     async with _send(request, request.method, request.path_qs, body, model) as upstream:
         if _is_sse(upstream.content_type):
             return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
         return await relay.bytes_through(request, upstream)
+
+
+async def _passthrough_body(request: web.Request) -> Body:
+    """A small JSON body is read, to route by its `model` (embeddings, moderations …); any
+    other body (an upload: files, audio) streams upstream as it arrives, never held whole."""
+    if not request.body_exists:
+        return None
+    settings = request.app[SETTINGS]
+    limit, length = settings.max_passthrough_body_bytes, request.content_length
+    if length is not None and length > limit:
+        raise _too_large(length, limit)
+    if request.content_type == "application/json" and (length or 0) <= settings.max_body_bytes:
+        return await request.read()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in request.content.iter_any():
+            size += len(chunk)
+            if size > limit:  # a chunked upload past the limit: stop sending it
+                raise _too_large(size, limit)
+            yield chunk
+
+    return StreamedBody(chunks(), length)
+
+
+def _too_large(size: int, limit: int) -> GatewayError:
+    return GatewayError(
+        413,
+        "groundrail_body_too_large",
+        f"The request body ({size} bytes or more) is over this route's limit of {limit} bytes "
+        "(setting max_passthrough_body_bytes).",
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -117,7 +157,7 @@ async def _send(
     request: web.Request,
     method: str,
     path: str,
-    body: bytes | None,
+    body: Body,
     model: str | None = None,
     upstream: UpstreamConfig | None = None,
 ) -> AsyncIterator[aiohttp.ClientResponse]:

@@ -12,7 +12,7 @@ from multidict import CIMultiDict
 
 from groundrail.observe import metrics
 from groundrail.openai.errors import GatewayError
-from groundrail.server.context import REQUEST_ID
+from groundrail.server.context import CLIENT_GONE, REQUEST_ID
 from groundrail.upstream import sse
 from groundrail.upstream.client import HOP_BY_HOP
 
@@ -55,7 +55,7 @@ async def bytes_through(
         _count_failure(request, "upstream_broke", exc)
         return out  # headers are gone already: closing short is the only signal left
     except ConnectionResetError as exc:
-        _count_failure(request, "client_disconnected", exc)
+        client_gone(request, exc)
         return out
     await out.write_eof()
     return out
@@ -96,7 +96,7 @@ async def sse_through(
         except ClientGone:
             return out
     except ClientGone as exc:
-        _count_failure(request, "client_disconnected", exc)
+        client_gone(request, exc)
         return out
     await out.write_eof()
     return out
@@ -117,6 +117,12 @@ def error_event(path: str, error: GatewayError) -> sse.Event:
         payload = {"type": "error", **body["error"], **body}
         return sse.Event(orjson.dumps(payload).decode(), event="error")
     return sse.Event(orjson.dumps(body).decode())
+
+
+def client_gone(request: web.Request, exc: BaseException) -> None:
+    """The client hung up mid-response: recorded as client-closed (499), not a server error."""
+    request[CLIENT_GONE] = True
+    _count_failure(request, "client_disconnected", exc)
 
 
 def _count_failure(request: web.Request, reason: str, exc: BaseException) -> None:

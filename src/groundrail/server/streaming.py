@@ -223,8 +223,8 @@ async def guarded(
         error = GatewayError(502, "upstream_stream_error", f"The upstream stream broke off: {exc}.")
         await writer.safe(relay.error_event(request.path, error))
         return out
-    except relay.ClientGone:
-        metrics.STREAM_FAILURES.labels(request.path, "client_disconnected").inc()
+    except relay.ClientGone as exc:
+        relay.client_gone(request, exc)
         return out
     finally:
         metrics.STREAMS.dec()

@@ -34,6 +34,7 @@ class Seen:
     path: str
     headers: CIMultiDict[str]
     body: Any
+    size: int  # bytes of the body as it arrived
 
 
 class FakeUpstream:
@@ -42,6 +43,7 @@ class FakeUpstream:
         self.answers: list[str] = []  # if set, each request takes the next one instead
         self.token_logprob = -0.1  # what every token's logprob is, when logprobs are asked for
         self.tool_call: dict[str, Any] | None = None  # streamed as tool-call deltas after the text
+        self.role_on_every_chunk = False  # as Ollama: no role-only chunk, a role on each chunk
         self.first_byte_delay = 0.0
         self.chunk_delay = 0.0
         self.failures: list[Failure] = []
@@ -76,7 +78,7 @@ class FakeUpstream:
         except orjson.JSONDecodeError:
             body = raw.decode(errors="replace")
         self.requests.append(
-            Seen(request.method, request.path_qs, CIMultiDict(request.headers), body)
+            Seen(request.method, request.path_qs, CIMultiDict(request.headers), body, len(raw))
         )
         if self.first_byte_delay:
             await asyncio.sleep(self.first_byte_delay)
@@ -171,8 +173,15 @@ class FakeUpstream:
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
             }
 
-        events: list[tuple[str | None, Any]] = [(None, chunk({"role": "assistant", "content": ""}))]
-        events += [(None, chunk({"content": piece})) for piece in self._pieces() if piece]
+        if self.role_on_every_chunk:
+            events: list[tuple[str | None, Any]] = [
+                (None, chunk({"role": "assistant", "content": piece}))
+                for piece in self._pieces()
+                if piece
+            ]
+        else:
+            events = [(None, chunk({"role": "assistant", "content": ""}))]
+            events += [(None, chunk({"content": piece})) for piece in self._pieces() if piece]
         if self.tool_call is not None:
             call = {"index": 0, "id": "call_1", "type": "function", "function": self.tool_call}
             events.append((None, chunk({"tool_calls": [call]})))
@@ -239,35 +248,48 @@ class FakeUpstream:
             return web.json_response(response)
         seq = iter(range(1_000_000))
         pending = {**response, "status": "in_progress", "output": []}
+        at = {"item_id": "msg_fake", "output_index": 0, "content_index": 0}
+        empty_part = {"type": "output_text", "text": "", "annotations": []}
+        # the whole sequence the OpenAI API sends, which the SDKs' stream helpers expect
         events: list[tuple[str | None, Any]] = [
             ("response.created", {"type": "response.created", "response": pending}),
+            ("response.in_progress", {"type": "response.in_progress", "response": pending}),
+            (
+                "response.output_item.added",
+                {
+                    "type": "response.output_item.added",
+                    "output_index": 0,
+                    "item": {**message, "status": "in_progress", "content": []},
+                },
+            ),
+            (
+                "response.content_part.added",
+                {"type": "response.content_part.added", **at, "part": empty_part},
+            ),
         ]
         for piece in self._pieces():
             events.append(
                 (
                     "response.output_text.delta",
-                    {
-                        "type": "response.output_text.delta",
-                        "item_id": "msg_fake",
-                        "output_index": 0,
-                        "content_index": 0,
-                        "delta": piece,
-                    },
+                    {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []},
                 )
             )
-        events.append(
+        part = message["content"][0]
+        events += [
             (
                 "response.output_text.done",
-                {
-                    "type": "response.output_text.done",
-                    "item_id": "msg_fake",
-                    "output_index": 0,
-                    "content_index": 0,
-                    "text": self.current,
-                },
-            )
-        )
-        events.append(("response.completed", {"type": "response.completed", "response": response}))
+                {"type": "response.output_text.done", **at, "text": self.current, "logprobs": []},
+            ),
+            (
+                "response.content_part.done",
+                {"type": "response.content_part.done", **at, "part": part},
+            ),
+            (
+                "response.output_item.done",
+                {"type": "response.output_item.done", "output_index": 0, "item": message},
+            ),
+            ("response.completed", {"type": "response.completed", "response": response}),
+        ]
         for _, data in events:
             data["sequence_number"] = next(seq)
         return await self._sse(request, events)

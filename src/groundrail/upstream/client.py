@@ -14,14 +14,12 @@ from email.utils import parsedate_to_datetime
 import aiohttp
 from multidict import CIMultiDict
 
-from groundrail.config import RetryConfig, Settings, UpstreamConfig
+from groundrail.config import Settings, UpstreamConfig
 from groundrail.observe import metrics, tracing
 from groundrail.openai.errors import GatewayError
 
 log = logging.getLogger("groundrail.upstream")
 
-# Statuses that say the upstream refused the call before any model ran it.
-REFUSED = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 HOP_BY_HOP = frozenset(
     {
@@ -50,6 +48,44 @@ class Exchange:
     upstreams_tried: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     first_byte_s: float | None = None
+
+
+class StreamedBody:
+    """A request body sent upstream as it arrives from the client (an upload), never held
+    whole: it can be sent once, so a failure after its first byte is never retried."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], length: int | None) -> None:
+        self._chunks = chunks
+        self.length = length  # the client's Content-Length, sent on; else chunked
+        self.started = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._chunks:
+            self.started = True
+            yield chunk
+
+
+Body = bytes | StreamedBody | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One attempt: a response to hand on (`done`), or a failure (an error response or an
+    exception). `unaccepted`: it provably failed before the upstream accepted the request
+    (connection refused, 429, 503 with Retry-After), so sending it again cannot run the model
+    twice."""
+
+    response: aiohttp.ClientResponse | None = None
+    failure: GatewayError | None = None
+    done: bool = False
+    unaccepted: bool = False
+    retry_after: float | None = None  # seconds the upstream asked to wait
+
+    @property
+    def reason(self) -> str:
+        if self.response is not None:
+            return str(self.response.status)
+        return self.failure.code if self.failure is not None else "unknown"
 
 
 def forward_headers(
@@ -106,7 +142,7 @@ class UpstreamPool:
         method: str,
         path: str,
         headers: Mapping[str, str],
-        body: bytes | None,
+        body: Body,
         exchange: Exchange,
         request_id: str,
         model: str | None = None,
@@ -134,74 +170,98 @@ class UpstreamPool:
         method: str,
         path: str,
         headers: Mapping[str, str],
-        body: bytes | None,
+        body: Body,
         exchange: Exchange,
         request_id: str,
         first: UpstreamConfig,
     ) -> aiohttp.ClientResponse:
+        """Send, and send again only what provably never reached the model (see `Outcome`);
+        a wait is never longer than the configured maximum, nor shorter than the upstream
+        asked: asked for longer, its answer is handed back."""
         may_repeat = method in IDEMPOTENT or self._retry.non_idempotent
-        failure: GatewayError | None = None
-        last_error: aiohttp.ClientResponse | None = None
+        outcome: Outcome | None = None
         for upstream in self.chain(first):
             exchange.upstreams_tried.append(upstream.name)
             for attempt in range(self._retry.max_attempts):
-                if last_error is not None:
-                    last_error.release()
-                    last_error = None
+                if outcome is not None and outcome.response is not None:
+                    outcome.response.release()
                 exchange.attempts += 1
                 exchange.upstream = upstream.name
-                try:
-                    response = await self._attempt(
-                        upstream, method, path, headers, body, request_id
-                    )
-                except aiohttp.ClientConnectorError as exc:  # never reached the upstream
-                    failure = _unavailable(upstream, exc)
-                    retry = True
-                    delay = self._backoff(attempt)
-                except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-                    failure = _unavailable(upstream, exc)
-                    retry = may_repeat
-                    delay = self._backoff(attempt)
-                except TimeoutError:
-                    failure = GatewayError(
-                        504,
-                        "upstream_timeout",
-                        f"Upstream {upstream.name!r} did not answer within its timeouts.",
-                    )
-                    retry = may_repeat
-                    delay = self._backoff(attempt)
-                else:
-                    status = response.status
-                    if status not in REFUSED and not (status >= 500 and may_repeat):
-                        exchange.first_byte_s = time.perf_counter() - exchange.started
-                        metrics.UPSTREAM_SECONDS.labels(upstream.name).observe(
-                            exchange.first_byte_s
-                        )
-                        return response
-                    last_error, failure = response, None
-                    retry = True
-                    delay = _retry_after(response.headers, self._retry) or self._backoff(attempt)
-                metrics.UPSTREAM_ERRORS.labels(upstream.name, _reason(failure, last_error)).inc()
+                outcome = await self._try(upstream, method, path, headers, body, request_id)
+                if outcome.done:
+                    assert outcome.response is not None
+                    exchange.first_byte_s = time.perf_counter() - exchange.started
+                    metrics.UPSTREAM_SECONDS.labels(upstream.name).observe(exchange.first_byte_s)
+                    return outcome.response
+                repeat = outcome.unaccepted or may_repeat
+                if isinstance(body, StreamedBody) and body.started:
+                    repeat = False  # the client's bytes are gone: they cannot be sent again
+                delay = self._delay(attempt, outcome)
+                reason = outcome.reason
+                metrics.UPSTREAM_ERRORS.labels(upstream.name, reason).inc()
                 log.warning(
                     "upstream attempt failed",
                     extra={
                         "request_id": request_id,
                         "upstream": upstream.name,
                         "attempt": attempt + 1,
-                        "reason": _reason(failure, last_error),
+                        "reason": reason,
                     },
                 )
-                if not retry:
-                    break
-                if attempt + 1 < self._retry.max_attempts:
-                    await asyncio.sleep(delay)
-            if failure is not None and failure.status == 504 and not may_repeat:
-                break  # it may have reached the model: a fallback could run it twice
-        if last_error is not None:
+                if not repeat:  # it may have reached the model: neither again nor elsewhere
+                    return self._give_up(outcome, exchange)
+                if delay is None or attempt + 1 == self._retry.max_attempts:
+                    break  # asked to wait longer than allowed, or out of tries: next upstream
+                await asyncio.sleep(delay)
+        assert outcome is not None
+        return self._give_up(outcome, exchange)
+
+    async def _try(
+        self,
+        upstream: UpstreamConfig,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: Body,
+        request_id: str,
+    ) -> Outcome:
+        try:
+            response = await self._attempt(upstream, method, path, headers, body, request_id)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            return Outcome(failure=_unavailable(upstream, exc), unaccepted=True)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+            return Outcome(failure=_unavailable(upstream, exc))
+        except TimeoutError:
+            failure = GatewayError(
+                504,
+                "upstream_timeout",
+                f"Upstream {upstream.name!r} did not answer within its timeouts.",
+            )
+            return Outcome(failure=failure)
+        status = response.status
+        if status < 500 and status != 429:
+            return Outcome(response=response, done=True)
+        asked = _retry_after(response.headers)
+        refused = status == 429 or (status == 503 and asked is not None)
+        return Outcome(response=response, unaccepted=refused, retry_after=asked)
+
+    def _delay(self, attempt: int, outcome: Outcome) -> float | None:
+        """Seconds to wait before the next try: what the upstream asked, else the backoff;
+        None when it asked for longer than `retry_after_max`."""
+        if outcome.retry_after is None:
+            return self._backoff(attempt)
+        if outcome.retry_after > self._retry.retry_after_max:
+            return None
+        return outcome.retry_after
+
+    @staticmethod
+    def _give_up(outcome: Outcome, exchange: Exchange) -> aiohttp.ClientResponse:
+        """The upstream's own error response, passed through; else the gateway's error."""
+        if outcome.response is not None:
             exchange.first_byte_s = time.perf_counter() - exchange.started
-            return last_error  # the upstream's own error, passed through
-        assert failure is not None
-        raise failure
+            return outcome.response
+        assert outcome.failure is not None
+        raise outcome.failure
 
     async def _attempt(
         self,
@@ -209,15 +269,18 @@ class UpstreamPool:
         method: str,
         path: str,
         headers: Mapping[str, str],
-        body: bytes | None,
+        body: Body,
         request_id: str,
     ) -> aiohttp.ClientResponse:
         t = upstream.timeouts
+        sent = forward_headers(headers, upstream, request_id)
+        if isinstance(body, StreamedBody) and body.length is not None:
+            sent["Content-Length"] = str(body.length)
         async with asyncio.timeout(t.first_byte):
             return await self._session.request(
                 method,
                 upstream.base_url.rstrip("/") + path.removeprefix("/v1"),
-                headers=forward_headers(headers, upstream, request_id),
+                headers=sent,
                 data=body,
                 timeout=aiohttp.ClientTimeout(total=t.total, connect=t.connect),
                 allow_redirects=False,
@@ -234,13 +297,7 @@ def _unavailable(upstream: UpstreamConfig, exc: Exception) -> GatewayError:
     )
 
 
-def _reason(failure: GatewayError | None, response: aiohttp.ClientResponse | None) -> str:
-    if response is not None:
-        return str(response.status)
-    return failure.code if failure is not None else "unknown"
-
-
-def _retry_after(headers: Mapping[str, str], retry: RetryConfig) -> float | None:
+def _retry_after(headers: Mapping[str, str]) -> float | None:
     """Seconds the upstream asked us to wait (retry-after-ms, Retry-After seconds or date)."""
     seconds: float | None = None
     if "retry-after-ms" in headers:
@@ -257,6 +314,6 @@ def _retry_after(headers: Mapping[str, str], retry: RetryConfig) -> float | None
                 seconds = parsedate_to_datetime(value).timestamp() - time.time()
             except (TypeError, ValueError):
                 seconds = None
-    if seconds is None or seconds < 0:
+    if seconds is None:
         return None
-    return min(seconds, retry.retry_after_max)
+    return max(seconds, 0.0)
