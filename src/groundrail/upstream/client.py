@@ -229,8 +229,6 @@ class UpstreamPool:
             response = await self._attempt(upstream, method, path, headers, body, request_id)
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             return Outcome(failure=_unavailable(upstream, exc), unaccepted=True)
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-            return Outcome(failure=_unavailable(upstream, exc))
         except TimeoutError:
             failure = GatewayError(
                 504,
@@ -238,6 +236,10 @@ class UpstreamPool:
                 f"Upstream {upstream.name!r} did not answer within its timeouts.",
             )
             return Outcome(failure=failure)
+        except aiohttp.ClientConnectionError as exc:
+            if isinstance(exc.__cause__, GatewayError):  # the client's body broke a limit
+                raise exc.__cause__ from exc
+            return Outcome(failure=_unavailable(upstream, exc))
         status = response.status
         if status < 500 and status != 429:
             return Outcome(response=response, done=True)
