@@ -20,6 +20,8 @@ class Dialect:
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
+        # per choice, the first text event not yet re-sent: a rebuilt event keeps its fields
+        self._first: dict[TextKey, dict[str, Any]] = {}
 
     def text(self, data: dict[str, Any]) -> tuple[TextKey, str] | None:
         """(key, text) when the event carries answer text and nothing else."""
@@ -32,21 +34,28 @@ class Dialect:
         content = delta.get("content")
         if not isinstance(content, str) or not content:
             return None
+        return self._seen(choice.get("index", 0), data), content
+
+    def _seen(self, key: TextKey, data: dict[str, Any]) -> TextKey:
         self.template = data
-        return choice.get("index", 0), content
+        self._first.setdefault(key, data)
+        return key
 
     def text_event(self, key: TextKey, text: str) -> Event:
-        data = {k: v for k, v in self.template.items() if k != "choices"}
-        data["choices"] = [
-            {"index": key, "delta": {"content": text}, "finish_reason": None, "logprobs": None}
-        ]
-        return _event(data)
+        """The text as one event, built on the first upstream event it came from: every field
+        the gateway does not change (a `role` on a content chunk, ids …) stays as sent."""
+        data = self._first.pop(key, self.template)
+        choice = _only_choice(data) or {}
+        rebuilt = {**choice, "index": key, "delta": {**choice.get("delta", {}), "content": text}}
+        return _event({**data, "choices": [_without_logprobs(rebuilt)]})
 
     def finish(self, data: dict[str, Any], released: dict[TextKey, str]) -> dict[str, Any]:
         """Events that repeat the whole text (Responses' `.done` events) get the released one."""
         return data
 
-    def verdict_event(self, verdict: dict[str, Any]) -> Event:
+    def verdict_event(self, verdict: dict[str, Any]) -> Event | None:
+        """The verdict, in a form every SDK's stream helper accepts: here a chunk without
+        choices (as the usage chunk is)."""
         data = {k: v for k, v in self.template.items() if k != "choices"}
         return _event({**data, "choices": [], "groundrail": verdict})
 
@@ -64,13 +73,12 @@ class CompletionsDialect(Dialect):
         text = choice.get("text")
         if not isinstance(text, str) or not text:
             return None
-        self.template = data
-        return choice.get("index", 0), text
+        return self._seen(choice.get("index", 0), data), text
 
     def text_event(self, key: TextKey, text: str) -> Event:
-        data = {k: v for k, v in self.template.items() if k != "choices"}
-        data["choices"] = [{"index": key, "text": text, "finish_reason": None, "logprobs": None}]
-        return _event(data)
+        data = self._first.pop(key, self.template)
+        rebuilt = {**(_only_choice(data) or {}), "index": key, "text": text}
+        return _event({**data, "choices": [_without_logprobs(rebuilt)]})
 
 
 class ResponsesDialect(Dialect):
@@ -81,6 +89,8 @@ class ResponsesDialect(Dialect):
     def __init__(self) -> None:
         super().__init__()
         self._sequence = 0
+        self._terminal: dict[str, Any] | None = None  # held until the verdict is known
+        self._ended = False
 
     def text(self, data: dict[str, Any]) -> tuple[TextKey, str] | None:
         if data.get("type") != "response.output_text.delta" or not data.get("delta"):
@@ -123,21 +133,34 @@ class ResponsesDialect(Dialect):
             return out
         return data
 
-    def verdict_event(self, verdict: dict[str, Any]) -> Event:
-        data = {"type": "groundrail.verdict", "groundrail": verdict}
-        return Event(orjson.dumps(data).decode(), event="groundrail.verdict")
+    def verdict_event(self, verdict: dict[str, Any]) -> Event | None:
+        """The SDKs refuse event types they do not know: the verdict rides in the terminal
+        event (`response.completed` …) as `response.groundrail`, which was held for it. A
+        stream that never had one carries no verdict (the audit record has it)."""
+        self._ended = True
+        held = self._terminal
+        if held is None or not isinstance(held.get("response"), dict):
+            return None
+        data = {**held, "response": {**held["response"], "groundrail": verdict}}
+        return Event(orjson.dumps(data).decode(), event=str(held["type"]))
 
     def write(self, event: Event) -> bytes:
-        """Sequence numbers stay strictly increasing, whatever we added or merged."""
+        """Sequence numbers stay strictly increasing, whatever we added, merged or held."""
         try:
             data = orjson.loads(event.data)
         except orjson.JSONDecodeError:
             return event.encode()
+        if isinstance(data, dict) and data.get("type") in TERMINAL and not self._ended:
+            self._terminal = data  # goes out with the verdict, after the last check
+            return b""
         if isinstance(data, dict) and "type" in data:
             data["sequence_number"] = self._sequence
             self._sequence += 1
             event = Event(orjson.dumps(data).decode(), event.event, event.id)
         return event.encode()
+
+
+TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
 
 def dialect_for(path: str) -> Dialect:
@@ -164,6 +187,12 @@ def _replace_item(item: dict[str, Any], output_index: Any, released: dict[TextKe
         key = (item.get("id"), output_index, n)
         if isinstance(part, dict) and part.get("type") == "output_text" and key in released:
             part["text"] = released[key]
+
+
+def _without_logprobs(choice: dict[str, Any]) -> dict[str, Any]:
+    """A choice whose text the gateway merged or changed: the upstream's logprobs of one of
+    its pieces no longer describe it."""
+    return {**choice, "logprobs": None} if "logprobs" in choice else choice
 
 
 def _event(data: dict[str, Any]) -> Event:

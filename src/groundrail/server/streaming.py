@@ -396,7 +396,9 @@ def _as_released(event: sse.Event, data: dict[str, Any] | None, guard: StreamGua
 
 async def _end(guard: StreamGuard, writer: _Writer, verdict: Verdict, saw_done: bool) -> None:
     _record(guard.request, verdict, guard)
-    await writer.write(guard.dialect.verdict_event(verdict.as_dict()))
+    event = guard.dialect.verdict_event(verdict.as_dict())
+    if event is not None:
+        await writer.write(event)
     if saw_done:
         await writer.write(sse.Event("[DONE]"))
 
