@@ -82,21 +82,48 @@ class Verdict:
         }
 
 
+@dataclass(slots=True, frozen=True)
+class RuleSet:
+    """A policy's rules, built once, and what the request path asks of them every time."""
+
+    rules: tuple[Rule[Any], ...]
+    prechecking: tuple[Rule[Any], ...]  # those that can judge the request alone
+    wants_logprobs: bool  # one needs the upstream's logprobs
+
+    @classmethod
+    def build(cls, policy: LoadedPolicy) -> RuleSet:
+        rules = tuple(build(config) for config in policy.rules)
+        return cls(
+            rules,
+            tuple(r for r in rules if type(r).precheck is not Rule.precheck),
+            any(getattr(r.config, "request_logprobs", False) for r in rules),
+        )
+
+
 class PolicyEngine:
     def __init__(self, grounding: GroundingEngine, budgets: Budgets | None = None) -> None:
         self.grounding = grounding
         self.budgets = budgets or Budgets()
-        self._rules: dict[str, tuple[Rule[Any], ...]] = {}  # by policy hash
+        self._sets: dict[str, RuleSet] = {}  # by policy hash
+
+    def _set(self, policy: LoadedPolicy) -> RuleSet:
+        if policy.hash not in self._sets:
+            self._sets[policy.hash] = RuleSet.build(policy)
+        return self._sets[policy.hash]
 
     def rules(self, policy: LoadedPolicy) -> tuple[Rule[Any], ...]:
-        if policy.hash not in self._rules:
-            self._rules[policy.hash] = tuple(build(config) for config in policy.rules)
-        return self._rules[policy.hash]
+        return self._set(policy).rules
+
+    def prechecking(self, policy: LoadedPolicy) -> tuple[Rule[Any], ...]:
+        return self._set(policy).prechecking
+
+    def wants_logprobs(self, policy: LoadedPolicy) -> bool:
+        return self._set(policy).wants_logprobs
 
     async def precheck(self, policy: LoadedPolicy, ctx: CheckContext) -> list[Finding]:
         """Rules that can judge the request before any upstream cost (token budgets)."""
         ctx.budgets = self.budgets
-        return [f for rule in self.rules(policy) for f in await rule.precheck(ctx)]
+        return [f for rule in self.prechecking(policy) for f in await rule.precheck(ctx)]
 
     async def evaluate(
         self,
@@ -114,7 +141,9 @@ class PolicyEngine:
         ctx.grounding_engine = self.grounding
         if any(r.kind in GROUNDED_KINDS for r in rules):
             ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
-        await asyncio.gather(*(rule.prepare(answer, ctx) for rule in rules))
+        preparing = [r for r in rules if type(r).prepare is not Rule.prepare]  # most have none
+        if preparing:
+            await asyncio.gather(*(rule.prepare(answer, ctx) for rule in preparing))
         findings: list[Finding] = []
         runs = []
         for rule in rules:

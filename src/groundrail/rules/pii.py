@@ -37,6 +37,7 @@ _DATE = re.compile(
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ .])\d{3})(?:\1\d{3})*")
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2} ?\Z")  # before a card-like run: an invalid IBAN
+_ANY_ENTITY = re.compile(r"[\d@:]")  # every entity has a digit, an @ or (IPv6) colons
 
 
 def _digits(text: str) -> str:
@@ -146,6 +147,8 @@ DETECTORS: dict[Entity, Callable[[str], Iterator[Span]]] = {
 
 def detect(text: str) -> dict[Entity, list[Span]]:
     """Every entity found in `text`, each character claimed by at most one entity."""
+    if not _ANY_ENTITY.search(text):  # most answers: no detector could match
+        return {}
     taken: list[Span] = []
     found: dict[Entity, list[Span]] = {}
     for entity, detector in DETECTORS.items():

@@ -179,6 +179,7 @@ def run(settings: Settings, reuse_port: bool = False) -> None:
     app.on_startup.append(on_startup)
     web.run_app(
         app,
+        loop=_event_loop(),
         host=settings.host,
         port=settings.port,
         reuse_port=reuse_port,
@@ -188,6 +189,16 @@ def run(settings: Settings, reuse_port: bool = False) -> None:
         access_log=None,
         print=None,
     )
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed (every platform but Windows): the proxy path's sockets,
+    timers and callbacks cost about half as much as on asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 def _graceful_exit() -> None:

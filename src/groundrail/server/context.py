@@ -31,3 +31,4 @@ TENANT = "groundrail.tenant"  # set by the gateway-keys middleware
 LOG = "groundrail.log"  # dict of fields for the request's one log line
 AUDIT_RECORD = "groundrail.audit"  # what the audit record adds to the log line
 CLIENT_GONE = "groundrail.client_gone"  # the client hung up mid-response (logged as 499)
+CLIENT_KEY = "groundrail.client_key"  # who the request is charged to, worked out once

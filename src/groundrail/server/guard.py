@@ -26,7 +26,14 @@ from groundrail.policy.decision import decide
 from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext
-from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID, TENANT
+from groundrail.server.context import (
+    AUDIT_RECORD,
+    CLIENT_KEY,
+    LOG,
+    POLICY_ENGINE,
+    REQUEST_ID,
+    TENANT,
+)
 from groundrail.server.feedback import remember
 
 ADDED_LOGPROBS = "groundrail.added_logprobs"
@@ -98,6 +105,8 @@ async def _evaluate(
 async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:
     """Refuse before the upstream call when a rule says the request alone breaks the policy
     (in shadow mode it is only recorded)."""
+    if not request.app[POLICY_ENGINE].prechecking(policy):
+        return
     ctx = CheckContext(
         path=request.path, request=parsed.body, model=parsed.model, key=client_key(request)
     )
@@ -119,8 +128,7 @@ def request_logprobs(request: web.Request, parsed: ParsedRequest, policy: Loaded
     and remember to strip them from the reply."""
     if request.path.endswith("/responses") or parsed.body.get("logprobs"):
         return
-    rules = request.app[POLICY_ENGINE].rules(policy)
-    if any(getattr(r.config, "request_logprobs", False) for r in rules):
+    if request.app[POLICY_ENGINE].wants_logprobs(policy):
         parsed.body["logprobs"] = True if request.path.endswith("/chat/completions") else 1
         parsed.raw = None
         request[ADDED_LOGPROBS] = True
@@ -128,11 +136,12 @@ def request_logprobs(request: web.Request, parsed: ParsedRequest, policy: Loaded
 
 def client_key(request: web.Request) -> str:
     """Who a request is charged to: its tenant, else a digest of its API key (never the key
-    itself)."""
-    if TENANT in request:
-        return str(request[TENANT])
-    auth = request.headers.get("Authorization", "")
-    return "key-" + hashlib.sha256(auth.encode()).hexdigest()[:16] if auth else "anonymous"
+    itself); worked out once per request."""
+    if CLIENT_KEY not in request:
+        auth = request.headers.get("Authorization", "")
+        digest = "key-" + hashlib.sha256(auth.encode()).hexdigest()[:16] if auth else "anonymous"
+        request[CLIENT_KEY] = str(request[TENANT]) if TENANT in request else digest
+    return str(request[CLIENT_KEY])
 
 
 def _fall_back(verdict: Verdict, answer: str, action: Any) -> Verdict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -170,9 +170,11 @@ async def _send(
         yield response
 
 
-def _incoming(request: web.Request) -> CIMultiDict[str]:
+def _incoming(request: web.Request) -> Mapping[str, str]:
     """The client's headers, with a gateway key swapped for the tenant's upstream key (or
-    removed, so the upstream's own api_key applies)."""
+    removed, so the upstream's own api_key applies); without gateway keys, as they came."""
+    if UPSTREAM_AUTH not in request:
+        return request.headers
     headers = CIMultiDict(request.headers)
     if UPSTREAM_AUTH in request:
         headers.popall("Authorization", None)

@@ -94,7 +94,7 @@ def forward_headers(
     headers = CIMultiDict(
         (k, v)
         for k, v in incoming.items()
-        if k.lower() not in HOP_BY_HOP and not k.lower().startswith("x-groundrail-")
+        if (lower := k.lower()) not in HOP_BY_HOP and not lower.startswith("x-groundrail-")
     )
     if upstream.api_key:
         headers["Authorization"] = f"Bearer {upstream.api_key}"
