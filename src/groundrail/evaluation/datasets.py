@@ -68,8 +68,8 @@ class Item:
     question: str | None = None
     nli_label: str | None = None  # MNLI only: the 3-way gold label
     original_answer: str | None = None  # SummEdits only: the consistent seed summary
-    # Claim-level sets: the passages annotators marked as the claim's evidence (WiCE's
-    # supporting sentences, ExpertQA's cited passages), for measuring retrieval recall.
+    # WiCE: the sentences annotators marked as the claim's evidence, among all the sentences
+    # of its cited page; the measure of retrieval recall.
     evidence: tuple[str, ...] = ()
 
 
@@ -233,7 +233,6 @@ def _expertqa_claims(root: Path) -> Iterator[Item]:
                 text,
                 not supported,
                 question,
-                evidence=passages,
             )
 
 
