@@ -126,18 +126,21 @@ async def fit(folder: Path, data: Path) -> Calibration:
     )
 
 
-async def test(folder: Path, data: Path) -> dict[str, object]:
+async def test(folder: Path, data: Path) -> tuple[dict[str, object], list[str]]:
+    """Every data set's test split: the card's metrics, and the same as Markdown tables."""
     runtime = await GroundingRuntime.open(GroundingSettings(model=folder))
+    pages = []
     try:
         out: dict[str, object] = {}
         for name in datasets.DATASETS:
             items = datasets.sample(
                 datasets.load(name, data, "test"), datasets.EVAL_SAMPLE.get(name)
             )
-            report = await evaluate.evaluate(runtime.engine, name, items)
-            print(name, json.dumps(report))
-            out[name] = report
-        return out
+            result = await evaluate.evaluate(runtime.engine, name, items)
+            print(name, json.dumps(result), flush=True)
+            out[name] = result
+            pages.append(evaluate.format_report(name, "test", runtime.engine.model.id, result))
+        return out, pages
     finally:
         await runtime.close()
 
@@ -160,6 +163,7 @@ def main() -> None:
     ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=192)
+    ap.add_argument("--report", type=Path, help="also write the test tables as Markdown here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         hf = Path(tmp) / "hf"
@@ -198,9 +202,12 @@ def main() -> None:
         )
     card.calibration = asyncio.run(fit(args.out, args.data))
     write_card(args.out, card)
+    metrics, pages = asyncio.run(test(args.out, args.data))
+    if args.report:
+        args.report.write_text("\n".join(pages))
     card.metrics = {
         "split": "test",
-        "datasets": asyncio.run(test(args.out, args.data)),
+        "datasets": metrics,
         "quantization": {
             "mnli_three_way_accuracy_fp32": fp32_accuracy,
             "mnli_three_way_accuracy_int8": asyncio.run(mnli_three_way(args.out, args.data)),

@@ -169,6 +169,15 @@ def format_report(dataset: str, split: str, model: str, report: dict[str, Any]) 
         f"| hallucinated | {c['tp']} | {c['fn']} |",
         f"| grounded | {c['fp']} | {c['tn']} |",
     ]
+    buckets = report.get("flagged_correct_by_claims") or {}
+    if len(buckets) > 1:
+        lines += [
+            "",
+            "| claims in a correct answer | " + " | ".join(buckets) + " |",
+            "|---|" + "---:|" * len(buckets),
+            "| answers | " + " | ".join(str(b["n"]) for b in buckets.values()) + " |",
+            "| flagged | " + " | ".join(f"{b['flagged']:.2f}" for b in buckets.values()) + " |",
+        ]
     if "three_way" in report:
         three = report["three_way"]
         labels = list(three["confusion"])

@@ -41,6 +41,7 @@ _TRAILER = re.compile(r"^[ \t]*(?:question|query|q|task|instruction|answer)\s*:"
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
+DEFAULT_SOURCES: tuple[ContextSource, ...] = ("tool_messages", "system_documents", "user_turns")
 
 
 def extract(
@@ -57,12 +58,10 @@ def extract(
     messages, then documents pasted into user turns (see `split_documents`). An explicit list
     takes exactly the sources it names, in its order.
     """
-    if sources is None:
-        if options.context:
-            return [d for d in from_options(options.context) if d.text.strip()]
-        sources = ("tool_messages", "system_documents", "user_turns")
+    if sources is None and options.context:
+        return [d for d in from_options(options.context) if d.text.strip()]
     found: list[Document] = []
-    for source in sources:
+    for source in sources or DEFAULT_SOURCES:
         if source == "request_field":
             found += from_options(options.context or [])
         elif source == "tool_messages":

@@ -302,7 +302,7 @@ def claim_threshold(threshold: float, exponent: float, claims: int) -> float:
     """1 - (1 - threshold) / claims**exponent: the per-claim bar rises with the number of
     claims so that the answer-level false-alarm rate stays flat (fitted in
     training/build_model.py on multi-claim answers)."""
-    return 1.0 - (1.0 - threshold) / max(1, claims) ** exponent
+    return 1.0 - (1.0 - threshold) / float(max(1, claims) ** exponent)
 
 
 def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | None:
