@@ -42,7 +42,7 @@ DATASETS = (
 )
 # Items per data set that `groundrail eval` scores by default on the test split (a seeded
 # sample where the split is larger; None = all of it).
-EVAL_SAMPLE = {"halueval_summ": 400, "fever": 1000}
+EVAL_SAMPLE = {"halueval": 1200, "halueval_summ": 300, "fever": 1000}
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -153,16 +154,16 @@ def _until_trailer(text: str) -> tuple[str, str]:
 
 
 def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
-    """JSON objects and arrays anywhere in the text become linearised documents."""
-    decoder = json.JSONDecoder()
+    """JSON objects and arrays (or Python literals of them, as records exported from a
+    dataframe often are) anywhere in the text become linearised documents."""
     out, cursor, n = [], 0, 0
     for match in re.finditer(r"[\[{]", text):
         if match.start() < cursor:
             continue
-        try:
-            value, end = decoder.raw_decode(text, match.start())
-        except ValueError:
+        decoded = _decode(text, match.start())
+        if decoded is None:
             continue
+        value, end = decoded
         if isinstance(value, dict | list) and len(value) >= 2:
             out.append(text[cursor : match.start()])
             docs.append(Document(f"{prefix}-json-{n}", linearise(value)))
@@ -170,6 +171,41 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
             cursor = end
     out.append(text[cursor:])
     return "\n".join(out) if n else text
+
+
+_DECODER = json.JSONDecoder()
+_CLOSER = {"{": "}", "[": "]"}
+
+
+def _decode(text: str, start: int) -> tuple[Any, int] | None:
+    """The JSON value (or Python literal) that starts at `start`, and where it ends."""
+    try:
+        return _DECODER.raw_decode(text, start)
+    except ValueError:
+        pass
+    end = text.rfind(_CLOSER[text[start]])
+    for _ in range(4):  # the value may end before the text's last closing bracket
+        if end <= start:
+            return None
+        try:
+            return ast.literal_eval(text[start : end + 1]), end + 1
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            end = text.rfind(_CLOSER[text[start]], start, end)
+    return None
+
+
+_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$)")
+
+
+def _literal(value: Any) -> Any:
+    """A string that holds a Python literal, as raw Yelp-style records have them ("u'free'",
+    "{'garage': False, 'street': True}", "True", "2"): its value; anything else unchanged."""
+    if not isinstance(value, str) or not _LITERAL.match(value.strip()):
+        return value
+    try:
+        return ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
 
 
 def _announced(text: str, prefix: str, docs: list[Document]) -> str:
@@ -208,6 +244,9 @@ def linearise(value: Any) -> str:
 
 
 def _lines(value: Any, path: str) -> list[str]:
+    value = _literal(value)
+    if isinstance(value, dict):
+        value = {k: _literal(v) for k, v in value.items()}
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
             return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
@@ -263,8 +302,8 @@ def _scalar(label: str, value: Any) -> str:
     if (times := _TIME_RANGE.match(text)) is not None:
         h1, m1, h2, m2 = (int(x) for x in times.groups())
         return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
-    if "price range" in label and isinstance(value, int) and value in _PRICE_WORDS:
-        return f"{value} ({_PRICE_WORDS[value]})"
+    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
+        return f"{text} ({_PRICE_WORDS[int(text)]})"
     return text
 
 
