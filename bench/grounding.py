@@ -1,21 +1,31 @@
 """Grounding latency, model throughput and memory on this machine. A benchmark, not a test.
 
-    python bench/grounding.py [--repeats 20] [--threads N]
+    python bench/grounding.py [--repeats 20] [--threads N] [--against REV]
 
-Prints three tables: one check's latency (p50/p99) for answers of 1, 5 and 20 claims over
-contexts of about 500, 2,000 and 8,000 model tokens; raw NLI pairs/s at batch sizes 1, 8, 32;
-the process's peak RSS with the model loaded and after the runs.
+Prints three tables: one cold check's latency (p50/p99; every repeat a new answer, no cache)
+for answers of 1, 5 and 20 claims over contexts of about 500, 2,000 and 8,000 model tokens;
+raw NLI pairs/s at batch sizes 1, 8, 32; the process's peak RSS with the model loaded and
+after the runs. With `--against REV` the same runs first measure the build at git revision
+REV (its code and its packaged model, unpacked to a temporary folder) and then this tree's,
+one after the other in this command, and the latency table gets their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
+import json
 import os
 import random
 import resource
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from pathlib import Path
 
 from tokenizers import Tokenizer
 
@@ -58,31 +68,46 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(repeats: int, threads: int) -> None:
+async def main(repeats: int, threads: int, as_json: bool) -> None:
     baseline = rss_mb()
     runtime = await GroundingRuntime.open(GroundingSettings(threads=threads, max_wait_ms=0))
     loaded = rss_mb()
     rng = random.Random(1)
     engine = runtime.engine
-    print(f"model {engine.model.id}, {threads} ONNX threads, {os.cpu_count()} cores\n")
-    print("| claims | context tokens | pairs | p50 ms | p99 ms |")
-    print("|---:|---:|---:|---:|---:|")
+    rows = []
     for tokens in (500, 2000, 8000):
         context = context_of(tokens, rng, runtime)
         docs = [Document("doc", context)]
         for claims in (1, 5, 20):
-            answer = " ".join(sentence(rng) for _ in range(claims))
-            await engine.check(docs, answer)  # warm
-            times, pairs = [], 0.0
-            for _ in range(repeats):
+            answers = [" ".join(sentence(rng) for _ in range(claims)) for _ in range(repeats + 1)]
+            await engine.check(docs, answers[0])  # warm
+            times, pairs = [], []
+            for answer in answers[1:]:
                 started = time.perf_counter()
                 result = await engine.check(docs, answer)
                 times.append((time.perf_counter() - started) * 1000)
-                pairs = result.timings["pairs"]
-            print(
-                f"| {claims} | {tokens} | {pairs:.0f} | {statistics.median(times):.1f} "
-                f"| {pct(times, 0.99):.1f} |"
+                pairs.append(result.timings["pairs"])
+            rows.append(
+                {
+                    "claims": claims,
+                    "tokens": tokens,
+                    "pairs": statistics.mean(pairs),
+                    "p50": statistics.median(times),
+                    "p99": pct(times, 0.99),
+                }
             )
+    if as_json:
+        print(json.dumps({"model": engine.model.id, "rows": rows}))
+        await runtime.close()
+        return
+    print(f"model {engine.model.id}, {threads} ONNX threads, {os.cpu_count()} cores\n")
+    print("| claims | context tokens | pairs | p50 ms | p99 ms |")
+    print("|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['claims']} | {r['tokens']} | {r['pairs']:.1f} | {r['p50']:.1f} "
+            f"| {r['p99']:.1f} |"
+        )
     print("\n| batch size | pairs/s | tokens per pair |")
     print("|---:|---:|---:|")
     window = context_of(110, rng, runtime)
@@ -103,9 +128,45 @@ async def main(repeats: int, threads: int) -> None:
     await runtime.close()
 
 
+def compare(rev: str, repeats: int, threads: int) -> None:
+    """The latency table of build REV and of this tree, measured one after the other."""
+    root = Path(__file__).resolve().parent.parent
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", rev, "src"], check=True, capture_output=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        for src in (Path(tmp) / "src", root / "src"):
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            command = [sys.executable, __file__, "--json", "--repeats", str(repeats)]
+            command += ["--threads", str(threads)]
+            out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    before, after = results
+    print(f"before: {rev} ({before['model']}); after: this tree ({after['model']})")
+    print(f"{threads} ONNX threads, {os.cpu_count()} cores, {repeats} cold checks per row\n")
+    print(
+        "| claims | context tokens | pairs before | pairs after | p50 ms before | p50 ms after "
+        "| after / before |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for b, a in zip(before["rows"], after["rows"], strict=True):
+        print(
+            f"| {a['claims']} | {a['tokens']} | {b['pairs']:.1f} | {a['pairs']:.1f} "
+            f"| {b['p50']:.1f} | {a['p50']:.1f} | {a['p50'] / b['p50']:.2f} |"
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--against", metavar="REV", help="also measure git revision REV")
+    parser.add_argument("--json", action="store_true", help="one JSON line (for --against)")
     args = parser.parse_args()
-    asyncio.run(main(args.repeats, args.threads))
+    if args.against:
+        compare(args.against, args.repeats, args.threads)
+    else:
+        asyncio.run(main(args.repeats, args.threads, args.json))

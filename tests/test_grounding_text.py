@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from tokenizers import Tokenizer
 
-from groundrail.config import ALL_SOURCES
+from groundrail.grounding import lexical
 from groundrail.grounding.claims import split_claims
-from groundrail.grounding.context import extract, linearise, question_of
+from groundrail.grounding.context import extract, linearise, question_of, split_documents
+from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.model import DEFAULT_MODEL
-from groundrail.grounding.windows import Document, make_windows
+from groundrail.grounding.windows import Document, make_units, make_windows
 from groundrail.openai.requests import GroundrailOptions
 
 NO_OPTIONS = GroundrailOptions()
@@ -61,22 +63,78 @@ def test_context_from_each_chat_source() -> None:
             {"role": "user", "content": "Where is my order?"},
         ],
     }
-    options = GroundrailOptions(context=["Explicit doc.", {"id": "faq", "text": "FAQ text."}])
-    docs = extract("/v1/chat/completions", body, options, ALL_SOURCES)
+    docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
+    # the instruction ("Be brief.") and the user's own turns are not evidence
     assert [(d.id, d.text) for d in docs] == [
-        ("ctx-0", "Explicit doc."),
-        ("faq", "FAQ text."),
         ("tool-0", "order: 42. status: shipped."),
         ("kb-7", "Refunds take 5 days."),
         ("system-0-doc-1", "Shipping is free."),
         ("system-0-block-0", "Opening hours: 9-5."),
-        ("system-0", "Be brief."),
-        ("user-0", "Earlier I bought a lamp."),
-        ("user-1", "Where is my order?"),
     ]
     assert question_of("/v1/chat/completions", body, NO_OPTIONS) == "Where is my order?"
-    only_tools = extract("/v1/chat/completions", body, options, ["tool_messages"])
+    only_tools = extract("/v1/chat/completions", body, NO_OPTIONS, ["tool_messages"])
     assert [d.id for d in only_tools] == ["tool-0"]
+
+
+def test_the_request_field_is_the_whole_context_unless_sources_add_more() -> None:
+    body = {
+        "model": "m",
+        "messages": [
+            {"role": "system", "content": "<document>Shipping is free.</document>"},
+            {"role": "user", "content": "Where is my order?"},
+        ],
+    }
+    options = GroundrailOptions(context=["Explicit doc.", {"id": "faq", "text": "FAQ text."}])
+    assert [(d.id, d.text) for d in extract("/v1/chat/completions", body, options, None)] == [
+        ("ctx-0", "Explicit doc."),
+        ("faq", "FAQ text."),
+    ]
+    both = extract("/v1/chat/completions", body, options, ["request_field", "system_documents"])
+    assert [d.id for d in both] == ["ctx-0", "faq", "system-0-doc-0"]
+
+
+def test_questions_and_instructions_are_never_evidence() -> None:
+    for text in (
+        "Why did Marie Curie win the Nobel Prize in Literature in 1905?",
+        "Tell me something about the Louvre.",
+        "Be concise. Answer in French. Never mention competitors.",
+    ):
+        docs, rest = split_documents(text, "u")
+        assert docs == [] and rest == text
+    plain = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    assert extract("/v1/chat/completions", plain, NO_OPTIONS, None) == []
+
+
+def test_documents_pasted_into_a_user_turn() -> None:
+    passages = (
+        "Briefly answer the following question: why is the sky blue? Bear in mind that your "
+        "response should be strictly based on the following two passages:\n"
+        "passage 1: Rayleigh scattering makes the sky blue.\n"
+        "passage 2: Blue light scatters more than red light.\nQuestion: why?"
+    )
+    docs, rest = split_documents(passages, "u")
+    assert [(d.id, d.text) for d in docs] == [
+        ("u-passage-1", "Rayleigh scattering makes the sky blue."),
+        ("u-passage-2", "Blue light scatters more than red light."),
+    ]
+    assert "Rayleigh" not in rest and rest.startswith("Briefly answer")
+    news = (
+        "Summarize the following news within 50 words:\n"
+        "The Louvre opened in 1793. It holds the Mona Lisa."
+    )
+    docs, rest = split_documents(news, "u")
+    assert [d.text for d in docs] == ["The Louvre opened in 1793. It holds the Mona Lisa."]
+    assert rest == "Summarize the following news within 50 words:"
+    asked = "Context: The Louvre opened in 1793.\n\nWhen did the Louvre open?"
+    docs, rest = split_documents(asked, "u")
+    assert [d.text for d in docs] == ["The Louvre opened in 1793."]
+    assert rest.endswith("When did the Louvre open?")
+    record = 'Write an overview of this business. Structured data: {"name": "Cafe", "city": "Oslo"}'
+    docs, rest = split_documents(record, "u")
+    assert [d.text for d in docs] == ["name: Cafe. city: Oslo."]
+    long_paste = "Please check my essay.\n\n" + "The essay talks about rivers and lakes. " * 12
+    docs, _ = split_documents(long_paste, "u")
+    assert len(docs) == 1 and docs[0].text.startswith("The essay talks")
 
 
 def test_context_from_responses_and_completions() -> None:
@@ -88,36 +146,88 @@ def test_context_from_responses_and_completions() -> None:
             {"type": "function_call_output", "call_id": "c", "output": "rating: 4.5"},
         ],
     }
-    docs = extract("/v1/responses", body, NO_OPTIONS, ALL_SOURCES)
-    assert [(d.id, d.text) for d in docs] == [
-        ("tool-0", "rating: 4.5"),
-        ("system-0", "Use the record."),
-        ("user-0", "Tell me about it"),
-    ]
+    docs = extract("/v1/responses", body, NO_OPTIONS, None)
+    assert [(d.id, d.text) for d in docs] == [("tool-0", "rating: 4.5")]
+    assert question_of("/v1/responses", body, NO_OPTIONS) == "Tell me about it"
     prompt = {"model": "m", "prompt": "Context: the sky is blue.\nQ: colour?"}
-    assert [d.text for d in extract("/v1/completions", prompt, NO_OPTIONS, ALL_SOURCES)] == [
-        "Context: the sky is blue.\nQ: colour?"
+    assert [d.text for d in extract("/v1/completions", prompt, NO_OPTIONS, None)] == [
+        "the sky is blue."
     ]
 
 
-def test_no_context_is_empty() -> None:
-    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
-    assert extract("/v1/chat/completions", body, NO_OPTIONS, ["request_field"]) == []
-
-
-def test_structured_records_read_as_sentences() -> None:
+def test_structured_records_read_as_lines_per_field_group() -> None:
     record = {
         "name": "Joe's Diner",
-        "city": "Austin",
         "open": True,
         "tags": ["bbq", "family"],
-        "reviews": [{"stars": 5, "text": "Great brisket"}],
+        "hours": {d: "7:0-15:0" for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")},
+        "attributes": {"OutdoorSeating": True, "WiFi": "free", "RestaurantsPriceRange2": 1},
+        "reviews": [{"stars": 5, "text": "Great brisket"}, {"stars": 2.0, "text": "Slow"}],
         "phone": None,
     }
-    assert linearise(record) == (
-        "name: Joe's Diner. city: Austin. open: yes. tags: bbq, family. "
-        "reviews 1 stars: 5. reviews 1 text: Great brisket."
+    assert linearise(record).split("\n") == [
+        "name: Joe's Diner. open: yes.",
+        "tags: bbq, family.",
+        "hours: monday 7:00 to 15:00 (7 a.m. to 3 p.m.); tuesday 7:00 to 15:00 (7 a.m. to 3 p.m.)"
+        "; wednesday 7:00 to 15:00 (7 a.m. to 3 p.m.); thursday 7:00 to 15:00 (7 a.m. to 3 p.m.)"
+        "; friday 7:00 to 15:00 (7 a.m. to 3 p.m.)"
+        "; weekdays (monday to friday) 7:00 to 15:00 (7 a.m. to 3 p.m.).",
+        "attributes: outdoor seating yes; wifi free; restaurants price range 1 (inexpensive).",
+        "reviews 1: stars 5; text Great brisket.",
+        "reviews 2: stars 2; text Slow.",
+    ]
+
+
+def test_json_strings_in_the_request_field_are_linearised() -> None:
+    options = GroundrailOptions(context=['{"name": "Cafe", "stars": 4.0}'])
+    assert [d.text for d in extract("/v1/chat/completions", {}, options, None)] == [
+        "name: Cafe. stars: 4."
+    ]
+
+
+def test_framing_is_not_a_claim() -> None:
+    answer = (
+        "Sure! Here is what the passage says: The Louvre opened as a museum in 1793.\n"
+        "Here's what the record shows:\n- Based on the reviews, the patio is lovely."
     )
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [
+        "The Louvre opened as a museum in 1793.",
+        "the patio is lovely.",
+    ]
+    assert all(answer[c.start : c.end] == c.text for c in claims)
+    assert {s.span.text: s.reason for s in skipped} == {
+        "Sure!": "framing",
+        "Here is what the passage says:": "framing",
+        "Here's what the record shows:": "framing",
+        "Based on the reviews,": "framing",
+    }
+
+
+def test_numbers_and_names_match_as_values() -> None:
+    assert lexical.numbers("7:00 to 15:00, 4.0 stars, 1,200 staff") == {"7", "0", "15", "4", "1200"}
+    words = set(lexical.content_words("open on Saturday and Sunday at Blue Heron"))
+    assert lexical.missing_entities("Open on Saturdays at the Blue Heron.", words) == 0.0
+    assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 0.5
+
+
+def test_the_claim_bar_rises_with_the_number_of_claims() -> None:
+    assert claim_threshold(0.6, 0.0, 7) == pytest.approx(0.6)
+    assert claim_threshold(0.6, 0.5, 1) == pytest.approx(0.6)
+    assert claim_threshold(0.6, 0.5, 4) == pytest.approx(0.8)
+
+
+def test_premises_are_assembled_from_the_sentences_that_match_a_claim() -> None:
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    filler = " ".join(f"Paragraph {n} is about the weather in spring." for n in range(40))
+    doc = Document("d", f"The cafe opened in 1998. {filler} Reviewers loved the oat latte.")
+    units = make_units([doc], tokenizer, 128)
+    assert units[0].text == "The cafe opened in 1998." and units[-1].text.endswith("latte.")
+    scores = lexical.BM25([u.text for u in units]).scores("The oat latte is loved; opened 1998.")
+    premise = _assemble(units, scores, 128)
+    assert premise is not None
+    assert "The cafe opened in 1998." in premise.text and "oat latte" in premise.text
+    assert premise.text.index("1998") < premise.text.index("latte")  # document order
 
 
 def test_windows_cover_the_whole_document_within_the_token_bound() -> None:

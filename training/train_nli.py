@@ -16,6 +16,7 @@ import math
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import torch
@@ -76,15 +77,15 @@ def main() -> None:
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--save-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--halueval-items", type=int, default=5000)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     args.out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
     tok.no_padding()
-    pairs = build(args.data, "train", tok, args.window, args.overlap, args.halueval_items)
-    print(f"{len(pairs)} training pairs", flush=True)
+    pairs = build(args.data, "train", tok, args.window, args.overlap)
+    mix = Counter(p.dataset for p in pairs)
+    print(f"{len(pairs)} training pairs: {dict(mix.most_common())}", flush=True)
     schedule = [b for e in range(math.ceil(args.epochs)) for b in batches(pairs, args.batch, e)]
     total = int(len(schedule) * args.epochs / math.ceil(args.epochs))
     model = AutoModelForSequenceClassification.from_pretrained(

@@ -78,10 +78,30 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     evaluate = commands.add_parser("eval", help="held-out quality on a labelled data set")
-    evaluate.add_argument("dataset", choices=[*DATASETS, "all"])
-    evaluate.add_argument("--data", required=True, type=Path, help="folder of the data sets")
-    evaluate.add_argument("--split", default="test", choices=["train", "dev", "test"])
-    evaluate.add_argument("--limit", type=int, help="first N items only (a quick look)")
+    evaluate.add_argument(
+        "dataset",
+        choices=[*DATASETS, "all"],
+        help="a data set (docs/grounding.md lists each, its files and labels) or all",
+    )
+    evaluate.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="folder holding the data sets in their published layouts "
+        "(halueval/qa_data.jsonl, wice/claim_test.jsonl …; docs/grounding.md)",
+    )
+    evaluate.add_argument(
+        "--split",
+        default="test",
+        choices=["train", "dev", "test"],
+        help="the fixed seeded split to score (default test: never trained or tuned on)",
+    )
+    evaluate.add_argument(
+        "--limit",
+        type=int,
+        help="a seeded sample of about N items (default: the whole split, or the documented "
+        "sample for the largest sets)",
+    )
     evaluate.add_argument("--config", help="YAML settings file (its grounding: section)")
     evaluate.set_defaults(run=_eval)
 
@@ -213,7 +233,10 @@ def _eval(args: argparse.Namespace) -> None:
         runtime = await _open_grounding(settings)
         try:
             for name in names:
-                items = datasets.load(name, args.data, args.split)[: args.limit]
+                items = datasets.sample(
+                    datasets.load(name, args.data, args.split),
+                    args.limit or datasets.EVAL_SAMPLE.get(name),
+                )
                 report = await evaluate.evaluate(runtime.engine, name, items)
                 print(evaluate.format_report(name, args.split, runtime.engine.model.id, report))
         finally:

@@ -68,13 +68,11 @@ class GroundingSettings(Strict):
     )
     max_batch: int = Field(64, ge=1, description="pairs per model call, across requests")
     max_wait_ms: float = Field(2.0, ge=0, description="how long a batch waits for company")
-    top_k: int = Field(2, ge=1, description="context windows per claim, best by BM25")
-    first_window: bool = Field(True, description="also check the best document's first window")
+    top_k: int = Field(
+        1, ge=0, description="contiguous windows per claim (best by BM25) beside the assembled one"
+    )
     min_support: float | None = Field(
         None, ge=0, le=1, description="claim support below this fails; default: the card's"
-    )
-    sources: list[ContextSource] = Field(
-        default_factory=lambda: list(ALL_SOURCES), description="where context comes from, in order"
     )
 
 

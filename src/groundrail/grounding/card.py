@@ -26,6 +26,12 @@ class Calibration(BaseModel):
     bias: float
     threshold: float = Field(ge=0, le=1, description="P(unsupported) above which a claim fails")
     contradiction: float = Field(0.5, ge=0, le=1, description="P(contradiction) for 'contradicted'")
+    claims_exponent: float = Field(
+        0.0,
+        ge=0,
+        description="an answer of n claims fails a claim at 1 - (1 - threshold) / n**exponent, "
+        "so one false alarm among many claims does not flag more answers as n grows",
+    )
     fitted_on: str = ""
 
 

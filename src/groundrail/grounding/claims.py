@@ -11,7 +11,7 @@ import pysbd
 
 from groundrail.grounding.lexical import content_words
 
-SkipReason = Literal["question", "pleasantry", "refusal", "code", "no_content"]
+SkipReason = Literal["question", "pleasantry", "refusal", "code", "no_content", "framing"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,6 +40,26 @@ _REFUSAL = re.compile(
     r"don't have|do not have) |as an ai\b|unfortunately,? i\b)",
     re.IGNORECASE,
 )
+# Words that frame an answer rather than state anything: "Sure!", "Here is what the passage
+# says:", "Based on the provided documents,", "The record shows that". A sentence that is only
+# framing is skipped; framing before a statement is cut off and the statement is the claim.
+_SOURCE_NOUN = (
+    r"(?:documents?|context|passages?|records?|data|information|text|articles?|sources?|"
+    r"reviews?|structured data|json|search results|excerpts?|knowledge base|details|page|"
+    r"report|summary|news|notes?|facts?)"
+)
+_FRAMING = re.compile(
+    r"^(?:(?:sure|certainly|okay|ok|of course|absolutely|great|yes)[!,.]?\s+)?"
+    r"(?:here(?:'s|\s+is|\s+are)\b[^:\n]{0,80}:\s*"
+    r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
+    r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
+    rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
+    rf"|(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}\s+(?:says?|shows?|states?|"
+    r"indicates?|mentions?|suggests?|notes?|reports?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
+    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
+    re.IGNORECASE,
+)
+FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
@@ -80,6 +100,11 @@ def _sentences(
             span = _strip(answer, start + line_start, start + line_start + len(line))
             if span is None:
                 continue
+            span, framing = _unframed(span)
+            if framing is not None:
+                skipped.append(Skipped(framing, "framing"))
+            if span is None:
+                continue
             reason = _skip_reason(span.text)
             if reason is not None:
                 skipped.append(Skipped(span, reason))
@@ -104,6 +129,23 @@ def _strip(answer: str, start: int, end: int) -> Span | None:
     if not text:
         return None
     return Span(text, start + lead, start + lead + len(text))
+
+
+def _unframed(span: Span) -> tuple[Span | None, Span | None]:
+    """(the statement, the framing cut from its start): either may be None."""
+    text = span.text
+    if text.endswith(":") and len(text.split()) <= FRAMING_MAX_WORDS:
+        return None, span
+    match = _FRAMING.match(text)
+    if match is None or not match.group():
+        return span, None
+    rest = text[match.end() :]
+    if not content_words(rest):
+        return None, span
+    lead = text[: match.end()].rstrip()
+    return Span(rest, span.start + match.end(), span.end), Span(
+        lead, span.start, span.start + len(lead)
+    )
 
 
 def _skip_reason(text: str) -> SkipReason | None:

@@ -18,7 +18,7 @@ from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
 from groundrail.grounding.model import NLIModel, Pair
-from groundrail.grounding.windows import Document, Window, make_windows
+from groundrail.grounding.windows import Document, Unit, Window, make_units, make_windows
 from groundrail.observe import metrics, tracing
 
 ClaimLabel = Literal["supported", "unsupported", "contradicted"]
@@ -66,17 +66,15 @@ class Plan:
 
     claims: list[Span]
     skipped: list[Skipped]
-    windows: list[Window]
+    premises: list[Window]  # one per pair: where its premise comes from
     pairs: list[Pair]
     pair_windows: list[list[int]]  # per claim: indices into `pairs`
-    window_of_pair: list[int]
     lexical: list[dict[str, float]]
 
 
 @dataclass(slots=True)
 class EngineSettings:
-    top_k: int = 2  # best windows per claim by BM25
-    first_window: bool = True  # also the first window of the best window's document
+    top_k: int = 1  # contiguous windows per claim by BM25, beside the assembled premise
     min_support: float | None = None  # None: the model card's calibrated threshold
 
 
@@ -170,38 +168,51 @@ class GroundingEngine:
         return [await (futures[k] or own[k]) for k in keys]
 
     def plan(self, docs: Sequence[Document], answer: str, question: str | None) -> Plan:
+        """Claims and their candidate premises (see docs/grounding.md, "Evidence").
+
+        A context that fits one window is the premise of every claim. Otherwise each claim
+        gets (1) a premise assembled from the document sentences (or record fields) that match
+        it best by BM25, in document order, up to the window's token budget, and (2) the
+        `top_k` contiguous windows that match it best.
+        """
         card = self.model.card
+        tokenizer = self.model.tokenizer
         claims, skipped = split_claims(answer)
-        windows = [
-            w
-            for d in docs
-            for w in make_windows(d, self.model.tokenizer, card.window_tokens, card.window_overlap)
-        ]
-        first_of = {w.doc_id: n for n, w in reversed(list(enumerate(windows)))}
-        bm25 = lexical.BM25([w.text for w in windows])
+        budget = card.window_tokens
+        windows = [w for d in docs for w in make_windows(d, tokenizer, budget, card.window_overlap)]
+        units = make_units(list(docs), tokenizer, budget)
+        whole = sum(u.tokens for u in units) <= budget and len(units) > 0
+        if whole:
+            first = units[0]
+            windows = [Window(first.doc_id, 0, first.start, units[-1].end, _join(units))]
+        window_bm25 = lexical.BM25([w.text for w in windows])
+        unit_bm25 = lexical.BM25([u.text for u in units])
         context = " ".join(d.text for d in docs)
         words = set(lexical.content_words(context))
         numbers = lexical.numbers(context)
-        lowered = context.lower()
         pairs: list[Pair] = []
-        window_of_pair: list[int] = []
+        premises: list[Window] = []
         per_claim: list[list[int]] = []
         signals: list[dict[str, float]] = []
         for claim in claims:
             text = without_citations(claim.text)
-            scores = bm25.scores(text)
-            ranked = sorted(range(len(windows)), key=lambda i: -scores[i])[: self.settings.top_k]
-            if self.settings.first_window and ranked:
-                first = first_of[windows[ranked[0]].doc_id]
-                if first not in ranked:
-                    ranked.append(first)
             hypothesis = with_question(text, question)
-            per_claim.append(list(range(len(pairs), len(pairs) + len(ranked))))
-            for i in ranked:
-                pairs.append(Pair(windows[i].text, hypothesis))
-                window_of_pair.append(i)
-            signals.append(_lexical_signals(text, words, numbers, lowered))
-        return Plan(claims, skipped, windows, pairs, per_claim, window_of_pair, signals)
+            if whole:
+                chosen = [windows[0]]
+            else:
+                assembled = _assemble(units, unit_bm25.scores(text), budget)
+                scores = window_bm25.scores(text)
+                ranked = sorted(range(len(windows)), key=lambda i: -scores[i])
+                chosen = [assembled] if assembled is not None else []
+                for i in ranked[: self.settings.top_k]:
+                    if all(windows[i].text != c.text for c in chosen):
+                        chosen.append(windows[i])
+            per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
+            for premise in chosen:
+                pairs.append(Pair(premise.text, hypothesis))
+                premises.append(premise)
+            signals.append(_lexical_signals(text, words, numbers))
+        return Plan(claims, skipped, premises, pairs, per_claim, signals)
 
     def decide(
         self, plan: Plan, probs: np.ndarray, overrides: Sequence[Override | None] = ()
@@ -224,13 +235,13 @@ class GroundingEngine:
             p_unsupported, driver = _calibrated(values, calibration)
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
-            threshold = self._threshold(calibration)
+            threshold = self._threshold(calibration, len(plan.claims))
             label: ClaimLabel = "supported"
             if p_unsupported >= threshold:
                 limit = calibration.contradiction if calibration else 0.5
                 strong = contra >= limit and contra > float(entail[best])
                 label = "contradicted" if strong else "unsupported"
-            window = plan.windows[plan.window_of_pair[rows[best]]]
+            window = plan.premises[rows[best]]
             results.append(
                 ClaimResult(
                     span=claim,
@@ -258,10 +269,13 @@ class GroundingEngine:
         support = min(c.support for c in results)
         return GroundingResult(verdict, reason, support, results, plan.skipped, model.id)
 
-    def _threshold(self, calibration: Calibration | None) -> float:
+    def _threshold(self, calibration: Calibration | None, claims: int) -> float:
+        """P(unsupported) at which a claim of an answer of `claims` claims fails."""
         if self.settings.min_support is not None:
             return 1.0 - self.settings.min_support
-        return calibration.threshold if calibration else 0.5
+        if calibration is None:
+            return 0.5
+        return claim_threshold(calibration.threshold, calibration.claims_exponent, claims)
 
     def _not_evaluated(
         self, reason: str, skipped: list[Skipped], started: float
@@ -284,19 +298,48 @@ def with_question(claim: str, question: str | None) -> str:
     return claim
 
 
-def _lexical_signals(
-    claim: str, words: set[str], numbers: set[str], context_lower: str
-) -> dict[str, float]:
+def claim_threshold(threshold: float, exponent: float, claims: int) -> float:
+    """1 - (1 - threshold) / claims**exponent: the per-claim bar rises with the number of
+    claims so that the answer-level false-alarm rate stays flat (fitted in
+    training/build_model.py on multi-claim answers)."""
+    return 1.0 - (1.0 - threshold) / float(max(1, claims) ** exponent)
+
+
+def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | None:
+    """The best-matching units that fit `budget` tokens, with the best one's neighbours
+    where room is left, in document order; None when no unit shares a word with the claim."""
+    ranked = sorted(range(len(units)), key=lambda i: -scores[i])
+    if not ranked or scores[ranked[0]] <= 0:
+        return None
+    top = ranked[0]
+    neighbours = [i for i in (top - 1, top + 1) if 0 <= i < len(units)]
+    order = [top, *(i for i in ranked[1:] if scores[i] > 0), *neighbours]
+    chosen: set[int] = set()
+    used = 0
+    for i in order:
+        if i in chosen or used + units[i].tokens > budget:
+            continue
+        if units[i].doc_id != units[top].doc_id and i in neighbours:
+            continue
+        chosen.add(i)
+        used += units[i].tokens
+    picked = [units[i] for i in sorted(chosen)]
+    best = units[top]
+    return Window(best.doc_id, -1, best.start, best.end, _join(picked))
+
+
+def _join(units: list[Unit]) -> str:
+    return " ".join(u.text for u in units)
+
+
+def _lexical_signals(claim: str, words: set[str], numbers: set[str]) -> dict[str, float]:
     claim_numbers = lexical.numbers(claim)
-    entities = lexical.entities(claim)
     return {
         "missing_words": lexical.missing_share(claim, words),
         "missing_numbers": (
             len(claim_numbers - numbers) / len(claim_numbers) if claim_numbers else 0.0
         ),
-        "missing_entities": (
-            sum(e not in context_lower for e in entities) / len(entities) if entities else 0.0
-        ),
+        "missing_entities": lexical.missing_entities(claim, words),
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
-_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -30,7 +30,25 @@ def content_words(text: str) -> list[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+    """Numbers as values: "1,200" -> "1200", "4.0" -> "4", "07" -> "7"."""
+    return {_number(n) for n in _NUMBER.findall(text)}
+
+
+def _number(raw: str) -> str:
+    digits = raw.replace(",", "")
+    whole, dot, fraction = digits.partition(".")
+    if dot and not fraction.strip("0"):
+        digits = whole
+    return digits.lstrip("0") or "0"
+
+
+def missing_entities(claim: str, context_words: set[str]) -> float:
+    """Share of the claim's names ("Saturdays", "Blue Heron") of which a word (prefix-matched
+    like `content_words`) never occurs in the context."""
+    names = entities(claim)
+    if not names:
+        return 0.0
+    return sum(not set(content_words(n)) <= context_words for n in names) / len(names)
 
 
 def entities(text: str) -> set[str]:

@@ -58,7 +58,6 @@ class GroundingRuntime:
             batcher,
             EngineSettings(
                 top_k=settings.top_k,
-                first_window=settings.first_window,
                 min_support=settings.min_support,
             ),
             cache=pairs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tokenizers import Tokenizer
@@ -48,3 +49,50 @@ def make_windows(doc: Document, tokenizer: Tokenizer, size: int, overlap: int) -
         # Snap the next start back to the beginning of a word (sub-word pieces share offsets).
         while first > 0 and offsets[first][0] == offsets[first - 1][1]:
             first -= 1
+
+
+# Where prose breaks into sentences (and structured lines into fields): after . ! ? or a line
+# break, before what starts a sentence. Cheaper than pysbd on long documents, and a unit only
+# needs to be a reasonable piece of evidence, not a perfect sentence.
+_UNIT_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\s*\n\s*")
+
+
+@dataclass(slots=True, frozen=True)
+class Unit:
+    """A sentence (or a field of a structured record) of one document: the pieces premises
+    are assembled from."""
+
+    doc_id: str
+    position: int  # running number across the request's documents, in order
+    start: int
+    end: int
+    text: str
+    tokens: int
+
+
+def make_units(docs: list[Document], tokenizer: Tokenizer, max_tokens: int) -> list[Unit]:
+    """Every document's sentences with their token counts; a sentence longer than
+    `max_tokens` is cut into windows of that size."""
+    spans: list[tuple[str, int, int, str]] = []
+    for doc in docs:
+        cursor = 0
+        for brk in [*_UNIT_BREAK.finditer(doc.text), None]:
+            end = brk.start() if brk else len(doc.text)
+            piece = doc.text[cursor:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                spans.append((doc.id, cursor + lead, cursor + len(piece.rstrip()), piece.strip()))
+            cursor = brk.end() if brk else cursor
+    counts = [
+        len(e.ids) for e in tokenizer.encode_batch([s[3] for s in spans], add_special_tokens=False)
+    ]
+    units: list[Unit] = []
+    for (doc_id, start, end, text), count in zip(spans, counts, strict=True):
+        if count <= max_tokens:
+            units.append(Unit(doc_id, len(units), start, end, text, count))
+            continue
+        for w in make_windows(Document(doc_id, text), tokenizer, max_tokens, max_tokens // 4):
+            units.append(
+                Unit(doc_id, len(units), start + w.start, start + w.end, w.text, max_tokens)
+            )
+    return units

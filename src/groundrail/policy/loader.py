@@ -51,7 +51,8 @@ class LoadedPolicy:
 
 
 def builtin_default() -> dict[str, Any]:
-    """With no policy files: grounding in flag mode, nothing else."""
+    """With no policy files: grounding in flag mode, nothing else; a plain chat (no documents
+    to ground in) passes."""
     return {
         "name": DEFAULT_POLICY,
         "description": "built-in: flag answers whose claims the context does not support",
@@ -61,6 +62,7 @@ def builtin_default() -> dict[str, Any]:
                 "kind": "grounding",
                 "on_unsupported": "flag",
                 "on_contradiction": "flag",
+                "on_no_context": "pass",
             }
         ],
     }

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from groundrail.config import ALL_SOURCES, ContextSource
+from groundrail.config import ContextSource
 
 Mode = Literal["enforce", "shadow"]
 Streaming = Literal["buffer", "sentence", "observe"]
@@ -23,8 +23,11 @@ class Match(_Strict):
 
 
 class ContextConfig(_Strict):
-    sources: list[ContextSource] = Field(
-        default_factory=lambda: list(ALL_SOURCES), description="where context comes from"
+    sources: list[ContextSource] | None = Field(
+        None,
+        description="where evidence comes from, in order; default: the request's "
+        "groundrail.context when it has one, else tool results, system documents and "
+        "documents pasted into user turns (never the question or the instructions)",
     )
 
 

@@ -1,0 +1,67 @@
+"""Hand-written production-like answers, judged claim by claim. A reading aid, not a test.
+
+    python bench/grounding_cases.py [--model FOLDER] [--cases bench/grounding_cases.yaml]
+
+For each case of the YAML file (context, question, answer, expected verdict) prints the
+gateway's verdict and every claim's label, support and driver, then a confusion matrix over
+the cases ("flagged" is the positive class). The cases were written by hand and never trained
+or tuned on; they complement the held-out data sets in docs/grounding.md, they do not replace
+them (there are only a few).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from groundrail.config import GroundingSettings
+from groundrail.evaluation.evaluate import FLAGGED, Binary
+from groundrail.grounding.context import from_options
+from groundrail.grounding.runtime import GroundingRuntime
+
+HERE = Path(__file__).resolve().parent
+
+
+async def main(model: Path | None, cases: list[dict[str, Any]]) -> None:
+    runtime = await GroundingRuntime.open(GroundingSettings(model=model))
+    gold, predicted = [], []
+    try:
+        print(f"model {runtime.engine.model.id}\n")
+        for case in cases:
+            docs = from_options(case["context"])
+            result = await runtime.engine.check(docs, case["answer"], case.get("question"))
+            flagged = result.verdict in FLAGGED
+            gold.append(case["expect"] == "flagged")
+            predicted.append(flagged)
+            mark = "ok " if flagged == gold[-1] else "XX "
+            print(
+                f"{mark}{case['name']} [{case['kind']}]: expect {case['expect']}, "
+                f"got {result.verdict}"
+            )
+            for claim in result.claims:
+                print(
+                    f"      {claim.label:<12} {claim.support:.2f} {claim.driver:<16} "
+                    f"{claim.span.text[:80]!r}"
+                )
+    finally:
+        await runtime.close()
+    report = Binary.of(gold, predicted).as_dict()
+    c = report["confusion"]
+    print(
+        f"\n{report['n']} cases: balanced accuracy {report['balanced_accuracy']:.2f}, "
+        f"precision {report['precision']:.2f}, recall {report['recall']:.2f}, "
+        f"correct answers flagged {report['flagged_correct']:.2f}"
+    )
+    print(f"confusion: tp {c['tp']} fn {c['fn']} fp {c['fp']} tn {c['tn']}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model folder (default: the packaged one)")
+    parser.add_argument("--cases", type=Path, default=HERE / "grounding_cases.yaml")
+    args = parser.parse_args()
+    asyncio.run(main(args.model, yaml.safe_load(args.cases.read_text())))

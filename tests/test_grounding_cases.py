@@ -1,0 +1,179 @@
+"""Answers a person would judge one way, through the gateway with the openai SDK: records,
+false premises, plain chats and framing (grounding v2's acceptance cases)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openai import AsyncOpenAI
+
+from conftest import GatewayFactory
+from groundrail.testing.upstream import FakeUpstream
+
+POLICY = (
+    "name: default\nrules:\n"
+    "  - {name: grounded, kind: grounding, on_unsupported: flag, on_contradiction: flag,"
+    " on_no_context: pass}\n"
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+RECORD = {
+    "name": "Blue Heron Cafe",
+    "address": "12 Elm St",
+    "city": "Portland",
+    "state": "OR",
+    "categories": "Cafes, Coffee & Tea, Breakfast & Brunch",
+    "hours": {**dict.fromkeys(DAYS, "7:0-15:0"), "Saturday": "8:0-14:0"},
+    "attributes": {
+        "OutdoorSeating": True,
+        "WiFi": "free",
+        "BusinessParking": {"street": True, "lot": False, "garage": False},
+        "RestaurantsPriceRange2": 1,
+    },
+    "business_stars": 4.0,
+    "reviews": [
+        {
+            "stars": 5,
+            "text": "Best oat latte in the neighbourhood and the cinnamon rolls are huge. "
+            "Staff were friendly.",
+        },
+        {"stars": 2, "text": "Service was slow on a Saturday morning and my eggs came out cold."},
+        {
+            "stars": 4,
+            "text": "Cozy place, good coffee, a bit cramped inside but the patio is lovely.",
+        },
+    ],
+}
+DESCRIPTION = (
+    "Blue Heron Cafe is an inexpensive cafe in Portland, OR, serving coffee, breakfast and "
+    "brunch. It is open from 7:00 to 15:00 on weekdays and from 8:00 to 14:00 on Saturdays. "
+    "It offers free WiFi, outdoor seating and street parking. Reviewers praise the oat latte, "
+    "the large cinnamon rolls, the friendly staff and the lovely patio. One reviewer found the "
+    "service slow and the eggs cold. The cafe has an average rating of 4 stars."
+)
+
+
+@pytest.fixture
+async def sdk(
+    start_gateway: GatewayFactory, upstream: FakeUpstream, tmp_path: Path
+) -> AsyncIterator[AsyncOpenAI]:
+    (tmp_path / "policies.yaml").write_text(POLICY)
+    url = await start_gateway(upstream=upstream.url, policies=tmp_path)
+    client = AsyncOpenAI(base_url=url + "/v1", api_key="sk-test", max_retries=0)
+    yield client
+    await client.close()
+
+
+async def verdict(
+    sdk: AsyncOpenAI,
+    upstream: FakeUpstream,
+    answer: str,
+    messages: list[dict[str, Any]],
+    **extra: Any,
+) -> tuple[str, dict[str, Any]]:
+    upstream.answer = answer
+    raw = await sdk.chat.completions.with_raw_response.create(
+        model="gpt-4o-mini",
+        messages=messages,
+        extra_body=extra or None,  # type: ignore[arg-type]
+    )
+    extension = raw.parse().model_extra["groundrail"]  # type: ignore[index]
+    return raw.headers["x-groundrail-verdict"], extension
+
+
+def labels(extension: dict[str, Any]) -> dict[str, str]:
+    return {c["text"]: c["label"] for c in extension["grounding"]["claims"]}
+
+
+async def test_a_faithful_description_of_a_record_passes(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        DESCRIPTION,
+        [{"role": "user", "content": "Write a short overview of this business."}],
+        groundrail={"context": [json.dumps(RECORD)]},
+    )
+    assert action == "pass", labels(extension)
+    assert extension["grounding"]["verdict"] == "grounded"
+
+
+async def test_invented_details_about_a_record_are_flagged(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    invented = (
+        "Guests can use a large private parking lot. The bakery counter sells vegan pastries."
+    )
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        f"{DESCRIPTION} {invented}",
+        [{"role": "user", "content": "Write a short overview of this business."}],
+        groundrail={"context": [json.dumps(RECORD)]},
+    )
+    assert action == "flag"
+    flagged = {text for text, label in labels(extension).items() if label != "supported"}
+    assert any("parking lot" in text for text in flagged), flagged
+    assert any("vegan pastries" in text for text in flagged), flagged
+
+
+async def test_a_false_premise_in_the_question_grounds_nothing(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        "Marie Curie won the Nobel Prize in Literature in 1905 for her essays.",
+        [
+            {
+                "role": "system",
+                "content": "<document id='bio'>Marie Curie won the Nobel Prize in Physics in "
+                "1903 and the Nobel Prize in Chemistry in 1911.</document>",
+            },
+            {
+                "role": "user",
+                "content": "Why did Marie Curie win the Nobel Prize in Literature in 1905?",
+            },
+        ],
+    )
+    assert action == "flag"
+    [claim] = extension["grounding"]["claims"]
+    assert claim["label"] != "supported" and claim["evidence"]["doc_id"] == "bio"
+
+
+async def test_a_plain_chat_is_not_evaluated_and_passes(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        "The Louvre is a famous art museum in Paris. It is home to the Mona Lisa.",
+        [{"role": "user", "content": "Tell me something about the Louvre."}],
+    )
+    assert action == "pass"
+    assert extension["grounding"]["verdict"] == "not_evaluated"
+    assert extension["findings"] == []
+
+
+async def test_framing_around_a_supported_statement_passes(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        "Sure! Here is what the passage says: The Louvre opened as a museum in 1793.",
+        [{"role": "user", "content": "When did the Louvre open?"}],
+        groundrail={
+            "context": [
+                "The Louvre in Paris opened as a museum in 1793. It is the world's most-visited "
+                "art museum, home to the Mona Lisa."
+            ]
+        },
+    )
+    assert action == "pass", labels(extension)
+    assert list(labels(extension)) == ["The Louvre opened as a museum in 1793."]
+    assert {s["reason"] for s in extension["grounding"]["skipped"]} == {"framing"}
