@@ -121,6 +121,7 @@ def _snake(name: str) -> str:
 def configuration() -> str:
     """docs/configuration.md: every setting, from the Settings model."""
     from groundrail.config import (
+        ENV_FIELDS,
         AuditSettings,
         CacheSettings,
         GatewayKey,
@@ -130,8 +131,24 @@ def configuration() -> str:
         Timeouts,
         UpstreamConfig,
     )
+    from groundrail.server.app import COMPLETION_ROUTES, GATEWAY_ROUTES
 
-    parts = [CONFIG_INTRO, "## Top level\n", table(Settings)]
+    env = ", ".join(f"`_{f.upper()}`" for f in ENV_FIELDS).replace("`_", "`GROUNDRAIL_", 1)
+    gateway_api = ", ".join(f"`{path}`" for path in GATEWAY_ROUTES)
+    limits = BODY_LIMITS.format(
+        completion=", ".join(f"`{path}`" for path in COMPLETION_ROUTES),
+        gateway=gateway_api,
+        completion_max=Settings.model_fields["max_body_bytes"].default,
+        passthrough_max=Settings.model_fields["max_passthrough_body_bytes"].default,
+    )
+    retry = RetryConfig()
+    retries = RETRIES.format(
+        attempts=retry.max_attempts,
+        base=retry.backoff_base,
+        cap=retry.backoff_max,
+        after=retry.retry_after_max,
+    )
+    parts = [CONFIG_INTRO.format(env=env), limits, retries, "## Top level\n", table(Settings)]
     for name, model in (
         ("upstreams[]", UpstreamConfig),
         ("upstreams[].timeouts", Timeouts),
@@ -149,13 +166,51 @@ CONFIG_INTRO = """# Configuration
 
 Every setting has a default: `groundrail serve` runs with no file, no Redis and no environment.
 Precedence: command-line flag > `GROUNDRAIL_<NAME>` environment variable (top-level settings:
-`GROUNDRAIL_HOST`, `_PORT`, `_UPSTREAM`, `_CONFIG`, `_WORKERS`, `_LOG_LEVEL`,
-`_MAX_BODY_BYTES`, `_POLICIES`, `_REDIS_URL`) > the YAML file given by `--config` > default.
-`${VAR}` and `${VAR:-default}` are replaced in every string of the file, keys included (gateway
+{env}) > the YAML file given by `--config` > default.
+`${{VAR}}` and `${{VAR:-default}}` are replaced in every string of the file, keys included (gateway
 keys can come from secrets). An invalid file stops start-up with the field, the value and the
 reason.
 
 This page is generated from the code (`groundrail docs configuration`); a test keeps it current.
+"""
+
+BODY_LIMITS = """## Request body limits, per route
+
+- `max_body_bytes` ({completion_max} bytes): the completion APIs ({completion}) and the
+  gateway's own ({gateway}). Their bodies are read whole: the policy needs the request.
+- `max_passthrough_body_bytes` ({passthrough_max} bytes): every other `/v1/*` route (files,
+  uploads, audio, batches, embeddings …). Their bodies stream upstream as they arrive, never
+  held whole; only a JSON body within `max_body_bytes` is read, to route by its `model`.
+
+A body over its limit gets 413 (`groundrail_body_too_large`) whose message names the setting.
+A declared `Content-Length` over the limit is refused before anything is sent upstream; a
+chunked upload is cut off when it passes the limit.
+"""
+
+RETRIES = """## Retries
+
+A completion is a POST: sent twice, it can run the model twice (and bill twice). So by default
+a request is sent again, to the same upstream or to its `fallback`, only when it provably failed
+before the upstream accepted it:
+
+| what happened | a POST | a GET, PUT, DELETE …, or any with `non_idempotent: true` |
+|---|---|---|
+| connection refused, connect timeout | retried | retried |
+| 429 | retried | retried |
+| 503 with `Retry-After` / `retry-after-ms` | retried | retried |
+| 503 without it, 500, 502, 504 | handed back to the client | retried |
+| connection dropped, no headers within `timeouts.first_byte` | 502 / 504 to the client | retried |
+| an upload already streaming (its body cannot be sent twice) | never retried | never retried |
+
+Each upstream gets at most `retry.max_attempts` tries (default {attempts}), then its `fallback`
+(if any) gets as many. Between tries the gateway waits what the upstream asked for
+(`retry-after-ms`, `Retry-After` in seconds or as a date); if it asked nothing, a jittered
+backoff of `retry.backoff_base` times 2^attempt ({base} s, doubling) capped at `retry.backoff_max`
+({cap} s). It never waits longer than `retry.retry_after_max` ({after} s): an upstream that asks
+for longer is not retried, and its own answer (status, headers such as `Retry-After`, body) goes
+back to the client; a configured fallback is tried instead. The answer to the last try is what
+the client gets: the upstream's own error response, else the gateway's `upstream_unavailable`
+(502) or `upstream_timeout` (504).
 """
 
 
