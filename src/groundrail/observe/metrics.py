@@ -6,7 +6,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter(
     "groundrail_requests_total",
-    "Requests answered by the gateway.",
+    "Requests answered by the gateway (status 499: the client hung up before the end).",
     ["route", "model", "policy", "verdict", "status"],
 )
 OVERHEAD_SECONDS = Histogram(

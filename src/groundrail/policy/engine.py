@@ -47,6 +47,21 @@ class Verdict:
     def support(self) -> float | None:
         return self.grounding.support if self.grounding is not None else None
 
+    def finding_dicts(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "rule": f.rule,
+                "kind": f.kind,
+                "severity": f.severity,
+                "action": f.suggested_action,
+                "message": f.message,
+                "spans": [list(s) for s in f.spans],
+                "score": f.score,
+                "signal": f.signal,
+            }
+            for f in self.findings
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         """The `groundrail` object of a response body, and the audit record's verdict."""
         return {
@@ -55,19 +70,7 @@ class Verdict:
             "mode": self.policy.policy.mode,
             "policy": self.policy.label,
             "support": self.support,
-            "findings": [
-                {
-                    "rule": f.rule,
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "action": f.suggested_action,
-                    "message": f.message,
-                    "spans": [list(s) for s in f.spans],
-                    "score": f.score,
-                    "signal": f.signal,
-                }
-                for f in self.findings
-            ],
+            "findings": self.finding_dicts(),
             "grounding": to_dict(self.grounding) if self.grounding is not None else None,
             "rules": [
                 {

@@ -26,7 +26,7 @@ def remember(request: web.Request, verdict: Verdict) -> None:
         verdict.answer,
         verdict.question,
         verdict.decision.action,
-        verdict.as_dict()["findings"],
+        verdict.finding_dicts(),
         verdict.grounding,
     )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from aiohttp import web
@@ -24,7 +24,7 @@ CLIENT_CLOSED = 499  # nginx's status for a client that closed the connection be
 
 def request_id(request: web.Request) -> str:
     incoming = request.headers.get("x-request-id", "")
-    return incoming if _SAFE_ID.match(incoming) else f"req_{uuid.uuid4().hex}"
+    return incoming if _SAFE_ID.match(incoming) else f"req_{os.urandom(16).hex()}"
 
 
 @web.middleware

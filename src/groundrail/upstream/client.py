@@ -113,6 +113,7 @@ class UpstreamPool:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0, limit_per_host=256, ttl_dns_cache=300),
             auto_decompress=True,
+            cookie_jar=aiohttp.DummyCookieJar(),  # one client's cookies are never another's
         )
 
     async def close(self) -> None:
