@@ -39,11 +39,17 @@ def configure(exporter: Any = None) -> bool:
     return True
 
 
+_OFF: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+
+
+def span(name: str, **attributes: Any) -> contextlib.AbstractContextManager[Any]:
+    """A span around a block; without a configured tracer, nothing at all."""
+    return _OFF if _tracer is None else _span(name, attributes)
+
+
 @contextlib.contextmanager
-def span(name: str, **attributes: Any) -> Iterator[Any]:
-    if _tracer is None:
-        yield None
-        return
+def _span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
+    assert _tracer is not None
     with _tracer.start_as_current_span(name) as current:
         for key, value in attributes.items():
             if value is not None:

@@ -12,6 +12,7 @@ from groundrail.openai.errors import GatewayError
 from groundrail.policy.loader import DEFAULT_POLICY, LoadedPolicy, PolicyError, load, policy_files
 
 log = logging.getLogger("groundrail.policy")
+MATCH_CACHE = 10_000  # distinct (tenant, model, path) selections remembered per snapshot
 
 
 class PolicyStore:
@@ -21,6 +22,8 @@ class PolicyStore:
     def __init__(self, directory: Path | None, policies: dict[str, LoadedPolicy]) -> None:
         self.directory = directory
         self.policies = policies
+        # (tenant, model, path) -> the policy `match` picks, for the snapshot in force
+        self._matched: dict[tuple[str | None, str | None, str], LoadedPolicy] = {}
         self._signature = self._scan()
         self._publish()
 
@@ -52,6 +55,9 @@ class PolicyStore:
                         "groundrail.policy",
                     )
                 return policies[name]
+        key = (tenant, model, path)
+        if key in self._matched:
+            return self._matched[key]
         best: tuple[tuple[int, int, int], LoadedPolicy] | None = None
         for policy in policies.values():
             m = policy.policy.match
@@ -64,7 +70,11 @@ class PolicyStore:
                 continue
             if best is None or hits > best[0]:
                 best = (hits, policy)
-        return best[1] if best is not None else policies[DEFAULT_POLICY]
+        chosen = best[1] if best is not None else policies[DEFAULT_POLICY]
+        if len(self._matched) >= MATCH_CACHE:
+            self._matched.clear()
+        self._matched[key] = chosen
+        return chosen
 
     async def reload(self) -> bool:
         """Load the directory again; keep the old set if the new one is invalid."""
@@ -78,6 +88,7 @@ class PolicyStore:
             )
             return False
         self.policies = fresh  # one reference swap: a request sees the old or the new set
+        self._matched = {}
         metrics.POLICY_RELOADS.labels("ok").inc()
         self._publish()
         log.info("policies reloaded", extra={"policies": sorted(p.label for p in fresh.values())})
