@@ -176,10 +176,9 @@ def _incoming(request: web.Request) -> Mapping[str, str]:
     if UPSTREAM_AUTH not in request:
         return request.headers
     headers = CIMultiDict(request.headers)
-    if UPSTREAM_AUTH in request:
-        headers.popall("Authorization", None)
-        if request[UPSTREAM_AUTH]:
-            headers["Authorization"] = request[UPSTREAM_AUTH]
+    headers.popall("Authorization", None)
+    if request[UPSTREAM_AUTH]:
+        headers["Authorization"] = request[UPSTREAM_AUTH]
     return headers
 
 
