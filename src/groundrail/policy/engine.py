@@ -115,20 +115,10 @@ class PolicyEngine:
         if any(r.kind in GROUNDED_KINDS for r in rules):
             ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
         await asyncio.gather(*(rule.prepare(answer, ctx) for rule in rules))
+        results = await asyncio.gather(*(_run(rule, answer, ctx, request_id) for rule in rules))
         findings: list[Finding] = []
         runs = []
-        for rule in rules:
-            started = time.perf_counter()
-            error = None
-            try:
-                with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
-                    found = rule.check(answer, ctx)
-            except Exception as exc:  # a broken rule follows its on_error, never the request
-                log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
-                found, error = [], f"{type(exc).__name__}: {exc}"
-            ms = (time.perf_counter() - started) * 1000
-            if error is None and ms > rule.config.timeout_ms:
-                found, error = [], f"took {ms:.1f} ms, over its {rule.config.timeout_ms} ms"
+        for rule, (found, ms, error) in zip(rules, results, strict=True):
             if error is not None and rule.config.on_error != "pass":
                 found = [rule.finding(f"rule failed ({error})", rule.config.on_error)]
             findings += found
@@ -140,3 +130,24 @@ class PolicyEngine:
         return Verdict(
             decision, policy, findings, ctx.grounding, runs, answer, ctx.documents, question
         )
+
+
+async def _run(
+    rule: Rule[Any], answer: str, ctx: CheckContext, request_id: str | None
+) -> tuple[list[Finding], float, str | None]:
+    """One rule's check in a worker thread, so no rule blocks the event loop, waited for no
+    longer than its `timeout_ms`: (findings, ms, error). A rule past its deadline has failed;
+    its thread is abandoned (the regex rule stops itself at the same deadline)."""
+    started = time.perf_counter()
+    timeout = rule.config.timeout_ms / 1000
+    try:
+        with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
+            found = await asyncio.wait_for(asyncio.to_thread(rule.check, answer, ctx), timeout)
+    except TimeoutError:
+        error = f"took over its {rule.config.timeout_ms} ms"
+        log.warning("rule timed out", extra={"rule": rule.name, "request_id": request_id})
+        return [], (time.perf_counter() - started) * 1000, error
+    except Exception as exc:  # a broken rule follows its on_error, never the request
+        log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
+        return [], (time.perf_counter() - started) * 1000, f"{type(exc).__name__}: {exc}"
+    return found, (time.perf_counter() - started) * 1000, None

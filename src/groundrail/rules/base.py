@@ -32,6 +32,19 @@ class RuleConfig(BaseModel):
     on_error: OnError = Field("flag", description="what a failed or timed-out rule means")
 
 
+class TextRuleConfig(RuleConfig):
+    """Rules that match text (PII, regex, banned terms) judge it wherever a client sees it: the
+    answer, its reasoning and the arguments of its tool calls, as these fields say."""
+
+    reasoning: bool = Field(
+        True, description="also check reasoning text (`reasoning_content`, reasoning summaries)"
+    )
+    tool_arguments: Literal["skip", "flag", "rewrite", "reject"] = Field(
+        "flag",
+        description="the action a finding in a tool call's arguments gets; skip: not checked",
+    )
+
+
 @dataclass(slots=True, frozen=True)
 class Finding:
     rule: str  # the rule's name in the policy
