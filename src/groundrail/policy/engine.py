@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from groundrail.budgets import Budgets
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
@@ -15,8 +18,10 @@ from groundrail.grounding.report import to_dict
 from groundrail.grounding.windows import Document
 from groundrail.observe import metrics, tracing
 from groundrail.policy.decision import Decision, decide
+from groundrail.policy.formats import prose
 from groundrail.policy.loader import LoadedPolicy
-from groundrail.rules.base import CheckContext, Finding, Rule
+from groundrail.rules.base import Action, CheckContext, Finding, Rule
+from groundrail.rules.json_schema import schema_error
 from groundrail.rules.registry import build
 
 log = logging.getLogger("groundrail.policy")
@@ -42,6 +47,7 @@ class Verdict:
     answer: str = ""  # what was judged
     documents: list[Document] = field(default_factory=list)
     question: str | None = None
+    choices: dict[int, Action] = field(default_factory=dict)  # each choice's action, when known
 
     @property
     def support(self) -> float | None:
@@ -65,10 +71,16 @@ class Verdict:
                     "spans": [list(s) for s in f.spans],
                     "score": f.score,
                     "signal": f.signal,
+                    "where": f.where,
                 }
                 for f in self.findings
             ],
             "grounding": to_dict(self.grounding) if self.grounding is not None else None,
+            **(
+                {"choices": [{"index": i, "verdict": a} for i, a in sorted(self.choices.items())]}
+                if len(self.choices) > 1
+                else {}
+            ),
             "rules": [
                 {
                     "rule": r.rule,
@@ -106,14 +118,20 @@ class PolicyEngine:
         question: str | None = None,
         request_id: str | None = None,
         select: Callable[[Rule[Any]], bool] | None = None,
+        structured: bool = False,
     ) -> Verdict:
-        """All the policy's rules over `answer`, or those `select` picks (a stream's sentence
-        gets the fragmentary ones)."""
-        rules = tuple(r for r in self.rules(policy) if select is None or select(r))
+        """The policy's rules that read `ctx.part` over `answer`, or those of them `select`
+        picks (a stream's sentence gets the fragmentary ones). A `structured` answer (JSON) is
+        rewritten inside its values only, or not at all: a rewrite that would cut it becomes
+        the policy's `structured_output` action, and a rewritten answer must still parse and
+        match the requested schema."""
+        rules = tuple(
+            r for r in self.rules(policy) if r.reads(ctx.part) and (select is None or select(r))
+        )
         ctx.budgets = self.budgets
         ctx.grounding_engine = self.grounding
-        if any(r.kind in GROUNDED_KINDS for r in rules):
-            ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
+        if any(r.kind in GROUNDED_KINDS for r in rules):  # code is not a claim
+            ctx.grounding = await self.grounding.check(ctx.documents, prose(answer), question)
         await asyncio.gather(*(rule.prepare(answer, ctx) for rule in rules))
         results = await asyncio.gather(*(_run(rule, answer, ctx, request_id) for rule in rules))
         findings: list[Finding] = []
@@ -124,12 +142,40 @@ class PolicyEngine:
             findings += found
             runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
             metrics.RULE_SECONDS.labels(rule.kind).observe(ms / 1000)
+            if structured and not rule.redacts:
+                found = [_uncut(f, policy.policy.structured_output) for f in found]
             for f in found:
                 metrics.RULE_FINDINGS.labels(rule.kind, f.suggested_action).inc()
-        decision = decide(findings, answer, shadow=policy.policy.mode == "shadow")
+        shadow = policy.policy.mode == "shadow"
+        decision = decide(findings, answer, shadow, structured)
+        if structured and decision.text is not None:
+            problem = invalid_json(ctx, decision.text)
+            if problem is not None:
+                findings.append(
+                    Finding("structured_output", "json_schema", problem, "reject", "high")
+                )
+                decision = decide(findings, answer, shadow, structured)
         return Verdict(
             decision, policy, findings, ctx.grounding, runs, answer, ctx.documents, question
         )
+
+
+def _uncut(finding: Finding, action: Action) -> Finding:
+    if finding.suggested_action != "rewrite":
+        return finding
+    message = f"{finding.message} (not rewritten: the answer is structured output)"
+    return dataclasses.replace(finding, suggested_action=action, message=message, replacement=None)
+
+
+def invalid_json(ctx: CheckContext, text: str) -> str | None:
+    """Why a rewritten JSON answer is no longer valid: it does not parse, or (the answer, not
+    tool arguments) no longer matches the schema the request asked for."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return f"the rewritten answer is not valid JSON: {exc}"
+    problem = schema_error(ctx.request, value) if ctx.part == "content" else None
+    return f"the rewritten answer {problem}" if problem is not None else None
 
 
 async def _run(

@@ -34,6 +34,7 @@ class BannedTermsConfig(TextRuleConfig):
 class BannedTermsRule(Rule[BannedTermsConfig]):
     kind = "banned_terms"
     Config = BannedTermsConfig
+    redacts = True
 
     def __init__(self, config: BannedTermsConfig) -> None:
         super().__init__(config)
@@ -48,7 +49,7 @@ class BannedTermsRule(Rule[BannedTermsConfig]):
         for m in self._pattern.finditer(folded):
             span = span_back(origin, len(answer), m.start(), m.end())
             spans[self._terms[" ".join(m.group().split())]].append(span)
-        action = self.config.action
+        action = self.config.action_in(ctx.part)
         return [
             self.finding(
                 f"banned term {term!r} found {len(found)} time(s)",

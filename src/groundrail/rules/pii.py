@@ -205,10 +205,11 @@ class PiiConfig(TextRuleConfig):
 class PiiRule(Rule[PiiConfig]):
     kind = "pii"
     Config = PiiConfig
+    redacts = True
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         found = detect(answer)
-        action = self.config.action
+        action = self.config.action_in(ctx.part)
         return [
             self.finding(
                 f"{len(spans)} {entity} value(s) found",

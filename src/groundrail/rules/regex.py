@@ -69,6 +69,7 @@ def _unbounded_at(pattern: str, i: int) -> bool:
 class RegexRule(Rule[RegexConfig]):
     kind = "regex"
     Config = RegexConfig
+    redacts = True
 
     def __init__(self, config: RegexConfig) -> None:
         super().__init__(config)
@@ -88,7 +89,7 @@ class RegexRule(Rule[RegexConfig]):
         )
         if not spans:
             return []
-        action = self.config.action
+        action = self.config.action_in(ctx.part)
         return [
             self.finding(
                 f"pattern {self.config.pattern!r} matched {len(spans)} time(s)",
