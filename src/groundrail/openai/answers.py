@@ -26,8 +26,12 @@ class Text:
 
     @property
     def where(self) -> str:
-        """`choices[1].message.reasoning_content`: the path as people write it."""
-        return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in self.path)[1:]
+        return where(self.path)
+
+
+def where(path: Path) -> str:
+    """`choices[1].message.reasoning_content`: a path as people write it."""
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path)[1:]
 
 
 def texts(path: str, body: dict[str, Any]) -> list[Text]:

@@ -18,7 +18,6 @@ from groundrail.grounding.report import to_dict
 from groundrail.grounding.windows import Document
 from groundrail.observe import metrics, tracing
 from groundrail.policy.decision import Decision, decide
-from groundrail.policy.formats import prose
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import Action, CheckContext, Finding, Rule
 from groundrail.rules.json_schema import schema_error
@@ -130,8 +129,8 @@ class PolicyEngine:
         )
         ctx.budgets = self.budgets
         ctx.grounding_engine = self.grounding
-        if any(r.kind in GROUNDED_KINDS for r in rules):  # code is not a claim
-            ctx.grounding = await self.grounding.check(ctx.documents, prose(answer), question)
+        if any(r.kind in GROUNDED_KINDS for r in rules):
+            ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
         await asyncio.gather(*(rule.prepare(answer, ctx) for rule in rules))
         results = await asyncio.gather(*(_run(rule, answer, ctx, request_id) for rule in rules))
         findings: list[Finding] = []

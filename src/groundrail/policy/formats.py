@@ -1,5 +1,5 @@
-"""What a rewrite may touch: JSON stays JSON (edits go inside its values), code stays whole
-(markdown code blocks are neither judged as prose nor cut)."""
+"""What a rewrite may touch: JSON stays JSON (edits go inside its values), and where markdown
+code blocks are (a stream never cuts one; grounding skips them as claims)."""
 
 from __future__ import annotations
 
@@ -68,25 +68,24 @@ def _escaped(text: str) -> str:
 def code_blocks(text: str) -> list[tuple[int, int]]:
     """Spans of the fenced markdown code blocks of `text`, fences included; a block still open
     at the end runs to the end."""
-    blocks: list[tuple[int, int]] = []
+    return [(start, end) for start, end, _ in _blocks(text)]
+
+
+def in_code(text: str) -> bool:
+    """`text` ends inside a code block whose closing fence has not come yet."""
+    blocks = _blocks(text)
+    return bool(blocks) and not blocks[-1][2]
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    blocks: list[tuple[int, int, bool]] = []
     opened: re.Match[str] | None = None
     for m in _FENCE.finditer(text):
         if opened is None:
             opened = m
         elif m.group(1)[0] == opened.group(1)[0] and len(m.group(1)) >= len(opened.group(1)):
-            blocks.append((opened.start(), m.end()))
+            blocks.append((opened.start(), m.end(), True))
             opened = None
     if opened is not None:
-        blocks.append((opened.start(), len(text)))
+        blocks.append((opened.start(), len(text), False))
     return blocks
-
-
-def prose(text: str) -> str:
-    """`text` with its code blocks blanked out (same length, newlines kept): what grounding
-    reads as claims."""
-    out, cursor = [], 0
-    for start, end in code_blocks(text):
-        out += [text[cursor:start], re.sub(r"[^\n]", " ", text[start:end])]
-        cursor = end
-    out.append(text[cursor:])
-    return "".join(out)
