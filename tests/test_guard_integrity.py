@@ -172,13 +172,19 @@ def _llama_cpp(text: str) -> list[Any]:
 def _azure(text: str) -> list[Any]:
     filters = {"hate": {"filtered": False, "severity": "safe"}}
     return [
-        {"id": "", "object": "", "created": 0, "model": "", "choices": [],
-         "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filters}]},
+        {
+            "id": "",
+            "object": "",
+            "created": 0,
+            "model": "",
+            "choices": [],
+            "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filters}],
+        },
         chat_chunk({"role": "assistant", "content": ""}, content_filter_results={}),
         *(chat_chunk({"content": p}, content_filter_results=filters) for p in pieces(text)),
         chat_chunk({}, "stop", content_filter_results={}),
         DONE,
-    ]  # fmt: skip
+    ]
 
 
 def _openrouter(text: str) -> list[Any]:
@@ -255,8 +261,13 @@ async def test_observe_mode_reports_every_chunk_shape(
 
 def _completion_chunk(text: str, finish: str | None = None, **extra: Any) -> dict[str, Any]:
     choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None, **extra}
-    return {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "m",
-            "choices": [choice]}  # fmt: skip
+    return {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1,
+        "model": "m",
+        "choices": [choice],
+    }
 
 
 @pytest.mark.parametrize("mode", ["sentence", "buffer"])
@@ -284,11 +295,22 @@ def _responses(events: list[tuple[str, dict[str, Any]]]) -> list[Any]:
 def _responses_output(text: str, summary: str, arguments: str) -> list[dict[str, Any]]:
     return [
         {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": summary}]},
-        {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
-         "content": [{"type": "output_text", "text": text, "annotations": []}]},
-        {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "send",
-         "arguments": arguments, "status": "completed"},
-    ]  # fmt: skip
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": text, "annotations": []}],
+        },
+        {
+            "type": "function_call",
+            "id": "fc_1",
+            "call_id": "call_1",
+            "name": "send",
+            "arguments": arguments,
+            "status": "completed",
+        },
+    ]
 
 
 SUMMARY = f"The user wants the billing contact; it is {EMAIL}, phone (415) 555-0134."
@@ -305,30 +327,42 @@ async def test_responses_stream_checks_text_reasoning_summary_and_arguments(
         [
             ("response.created", {"response": {**response, "status": "in_progress", "output": []}}),
             *(
-                ("response.reasoning_summary_text.delta",
-                 {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": p})
+                (
+                    "response.reasoning_summary_text.delta",
+                    {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": p},
+                )
                 for p in pieces(SUMMARY)
             ),
-            ("response.reasoning_summary_text.done",
-             {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "text": SUMMARY}),
+            (
+                "response.reasoning_summary_text.done",
+                {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "text": SUMMARY},
+            ),
             *(
-                ("response.output_text.delta",
-                 {"item_id": "msg_1", "output_index": 1, "content_index": 0, "delta": p})
+                (
+                    "response.output_text.delta",
+                    {"item_id": "msg_1", "output_index": 1, "content_index": 0, "delta": p},
+                )
                 for p in pieces(ANSWER)
             ),
-            ("response.output_text.done",
-             {"item_id": "msg_1", "output_index": 1, "content_index": 0, "text": ANSWER}),
+            (
+                "response.output_text.done",
+                {"item_id": "msg_1", "output_index": 1, "content_index": 0, "text": ANSWER},
+            ),
             ("response.output_item.done", {"output_index": 1, "item": output[1]}),
             *(
-                ("response.function_call_arguments.delta",
-                 {"item_id": "fc_1", "output_index": 2, "delta": p})
+                (
+                    "response.function_call_arguments.delta",
+                    {"item_id": "fc_1", "output_index": 2, "delta": p},
+                )
                 for p in pieces(ARGUMENTS)
             ),
-            ("response.function_call_arguments.done",
-             {"item_id": "fc_1", "output_index": 2, "arguments": ARGUMENTS}),
+            (
+                "response.function_call_arguments.done",
+                {"item_id": "fc_1", "output_index": 2, "arguments": ARGUMENTS},
+            ),
             ("response.completed", {"response": response}),
         ]
-    )  # fmt: skip
+    )
     url = await gateway_for(
         PII.format(mode=mode).replace(
             "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
@@ -389,13 +423,20 @@ async def test_streamed_reasoning_content_is_checked(
         .rstrip()
     )  # a whole rewritten text is tidied (buffer mode)
     order = [  # all reasoning goes out before any answer text
-        "r" if (d := orjson.loads(e.data)["choices"][0]["delta"]).get("reasoning_content") else "c"
-        for e in events
-        if e.comment is None and e.data != "[DONE]" and orjson.loads(e.data).get("choices")
-        and (orjson.loads(e.data)["choices"][0]["delta"].get("reasoning_content")
-             or orjson.loads(e.data)["choices"][0]["delta"].get("content"))
-    ]  # fmt: skip
+        "reasoning" if delta.get("reasoning_content") else "content"
+        for delta in _deltas(events)
+        if delta.get("reasoning_content") or delta.get("content")
+    ]
     assert order == sorted(order, reverse=True)
+
+
+def _deltas(events: list[Any]) -> list[dict[str, Any]]:
+    return [
+        choice.get("delta") or {}
+        for event in events
+        if event.comment is None and event.data != "[DONE]"
+        for choice in orjson.loads(event.data).get("choices") or []
+    ]
 
 
 @pytest.mark.parametrize("field", ["reasoning_content", "reasoning"])
@@ -404,9 +445,12 @@ async def test_reasoning_beside_a_redacted_answer_is_redacted_too(
 ) -> None:
     message = {"role": "assistant", "content": ANSWER, field: REASONING}
     upstream.body = {
-        "id": "c", "object": "chat.completion", "created": 1, "model": "m",
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-    }  # fmt: skip
+    }
     url = await gateway_for()
     status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
     assert status == 200
@@ -422,9 +466,12 @@ async def test_reasoning_can_be_left_out_by_a_rule(
 ) -> None:
     message = {"role": "assistant", "content": "Fine.", "reasoning_content": REASONING}
     upstream.body = {
-        "id": "c", "object": "chat.completion", "created": 1, "model": "m",
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-    }  # fmt: skip
+    }
     url = await gateway_for(
         "name: default\nrules:\n  - {name: pii, kind: pii, action: rewrite, reasoning: false}\n"
     )
@@ -437,11 +484,519 @@ async def test_responses_reasoning_summary_is_redacted(
     gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:
     upstream.body = {
-        "id": "resp_1", "object": "response", "status": "completed",
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
         "output": _responses_output("All set.", SUMMARY, '{"to": "team"}'),
-    }  # fmt: skip
+    }
     url = await gateway_for()
     _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
     summary = body["output"][0]["summary"][0]["text"]
     assert EMAIL not in summary and "[REDACTED:phone]" in summary
     assert body["groundrail"]["verdict"] == "rewrite"
+
+
+# --- 3: every choice is checked ----------------------------------------------------------------
+
+
+def _chat_body(*contents: str, logprobs: bool = False) -> dict[str, Any]:
+    def tokens(text: str) -> dict[str, Any]:
+        words = text.split(" ")
+        content = [
+            {"token": w if i == 0 else " " + w, "logprob": -0.1, "bytes": None, "top_logprobs": []}
+            for i, w in enumerate(words)
+        ]
+        return {"content": content, "refusal": None}
+
+    choices = [
+        {
+            "index": i,
+            "message": {"role": "assistant", "content": text},
+            "logprobs": tokens(text) if logprobs else None,
+            "finish_reason": "stop",
+        }
+        for i, text in enumerate(contents)
+    ]
+    return {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": choices}
+
+
+async def test_every_choice_gets_its_own_check_and_decision(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = _chat_body("Nothing personal here.", ANSWER, "Also clean.")
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 3})
+    contents = [c["message"]["content"] for c in body["choices"]]
+    assert contents[0] == "Nothing personal here." and contents[2] == "Also clean."
+    assert EMAIL not in contents[1] and "[REDACTED:credit_card]" in contents[1]
+    extension = body["groundrail"]
+    assert extension["verdict"] == "rewrite"
+    assert extension["choices"] == [
+        {"index": 0, "verdict": "pass"},
+        {"index": 1, "verdict": "rewrite"},
+        {"index": 2, "verdict": "pass"},
+    ]
+    assert {f["where"] for f in extension["findings"]} == {"choices[1].message.content"}
+
+
+async def test_a_rejected_choice_answers_the_reject_message_and_the_others_stand(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = _chat_body("We offer guaranteed returns.", "Returns vary with markets.")
+    url = await gateway_for(
+        "name: default\nreject_as: completion\nrules:\n"
+        "  - {name: b, kind: banned_terms, terms: [guaranteed returns], action: reject}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 2})
+    contents = [c["message"]["content"] for c in body["choices"]]
+    assert contents == [
+        "The answer could not be verified against your documents.",
+        "Returns vary with markets.",
+    ]
+    assert body["groundrail"]["verdict"] == "reject"
+
+
+async def test_streamed_choices_interleaved_are_each_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    clean = "A clean answer, nothing to hide here at all."
+    steps: list[Any] = []
+    for a, b in zip(pieces(clean), pieces(ANSWER), strict=False):
+        steps += [chat_chunk({"content": a}, index=0), chat_chunk({"content": b}, index=1)]
+    steps += [chat_chunk({"content": p}, index=1) for p in pieces(ANSWER)[len(pieces(clean)) :]]
+    two = chat_chunk({"content": "Last."}, index=0)
+    two["choices"].append({"index": 1, "delta": {"content": " Bye."}, "finish_reason": None})
+    upstream.script = [*steps, two, chat_chunk({}, "stop", 0), chat_chunk({}, "stop", 1), DONE]
+    url = await gateway_for()
+    raw, events = await stream(http, url, {**CHAT, "n": 2})
+    assert EMAIL.encode() not in raw
+    assert chat_text(events, index=0) == clean + "Last."
+    assert "[REDACTED:email]" in chat_text(events, index=1)
+    assert chat_text(events, index=1).endswith(" Bye.")
+    verdict = verdict_of(events)
+    assert verdict["choices"] == [
+        {"index": 0, "verdict": "pass"},
+        {"index": 1, "verdict": "rewrite"},
+    ]
+
+
+# --- 4: logprobs must not undo a rewrite -------------------------------------------------------
+
+
+async def test_a_rewritten_choice_drops_its_logprobs_an_unchanged_one_keeps_them(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    rewritten = "Write to amy.chen@example.com about it."
+    upstream.body = _chat_body(rewritten, "Nothing to hide.", logprobs=True)
+    url = await gateway_for()
+    call = {**CHAT, "stream": False, "n": 2, "logprobs": True}
+    async with http.post(url + "/v1/chat/completions", json=call) as response:
+        raw = await response.read()
+    assert b"amy.chen" not in raw and b"example.com" not in raw
+    body = orjson.loads(raw)
+    assert body["choices"][0]["logprobs"] is None
+    kept = body["choices"][1]["logprobs"]["content"]
+    assert "".join(t["token"] for t in kept) == "Nothing to hide."
+
+
+async def test_streamed_logprobs_stop_at_the_first_rewrite(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    text = "Hello there. Write to amy.chen@example.com today. Bye now."
+    words = text.split(" ")
+    tokens = [w if i == 0 else " " + w for i, w in enumerate(words)]
+    upstream.script = [
+        *(
+            chat_chunk(
+                {"content": t},
+                logprobs={
+                    "content": [{"token": t, "logprob": -0.5, "bytes": None, "top_logprobs": []}]
+                },
+            )
+            for t in tokens
+        ),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    raw, events = await stream(http, url, {**CHAT, "logprobs": True})
+    assert b"amy.chen" not in raw
+    sent = []
+    for event in events:
+        if event.comment is None and event.data != "[DONE]":
+            for choice in orjson.loads(event.data).get("choices") or []:
+                if choice.get("delta", {}).get("content"):
+                    logprobs = choice.get("logprobs") or {"content": []}
+                    sent.append((choice["delta"]["content"], logprobs["content"]))
+    assert [s for s, _ in sent] == [
+        "Hello there. ",
+        "Write to [REDACTED:email] today. ",
+        "Bye now.",
+    ]
+    assert "".join(t["token"] for t in sent[0][1]) == "Hello there. "[:-1]
+    assert sent[1][1] == [] and sent[2][1] == []  # rewritten: no more tokens for this choice
+
+
+# --- 5: a rewrite keeps the answer's format ----------------------------------------------------
+
+RECORD = '{"customer": "C-1029", "card": 4111111111111111, "status": "active"}'
+CONTEXT = "The Louvre in Paris opened in 1793. It is the world's most-visited museum."
+GROUNDED = (
+    "name: default\nstructured_output: {on}\nrules:\n"
+    "  - {{name: g, kind: grounding, on_unsupported: rewrite, on_contradiction: rewrite}}\n"
+)
+
+
+async def test_json_object_redaction_keeps_valid_json(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = RECORD
+    url = await gateway_for()
+    call = {**CHAT, "stream": False, "response_format": {"type": "json_object"}}
+    _, body = await post(http, url + "/v1/chat/completions", call)
+    content = orjson.loads(body["choices"][0]["message"]["content"])
+    assert content == {"customer": "C-1029", "card": "[REDACTED:credit_card]", "status": "active"}
+
+
+async def test_streamed_json_is_held_whole_and_redacted_inside_its_values(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    record = '{"note": "mail ' + EMAIL + ' now", "tags": ["a\\"b", "' + CARD + '"]}'
+    upstream.script = [
+        *(chat_chunk({"content": p}) for p in pieces(record)),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    _, events = await stream(http, url, {**CHAT, "response_format": {"type": "json_object"}})
+    assert orjson.loads(chat_text(events)) == {
+        "note": "mail [REDACTED:email] now",
+        "tags": ['a"b', "[REDACTED:credit_card]"],
+    }
+
+
+@pytest.mark.parametrize(("on", "status"), [("flag", 200), ("reject", 422)])
+async def test_sentence_removal_never_cuts_structured_output(
+    on: str, status: int, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    answer = '{"summary": "The Louvre was built by Martians on the Moon in 2020."}'
+    upstream.answer = answer
+    url = await gateway_for(GROUNDED.format(on=on))
+    schema = {"type": "object", "properties": {"summary": {"type": "string"}}}
+    call = {
+        **CHAT,
+        "stream": False,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": schema}},
+        "groundrail": {"context": [CONTEXT]},
+    }
+    got, body = await post(http, url + "/v1/chat/completions", call)
+    assert got == status
+    assert body["groundrail"]["verdict"] == on
+    if on == "flag":
+        assert body["choices"][0]["message"]["content"] == answer
+    assert all("structured output" in f["message"] for f in body["groundrail"]["findings"])
+
+
+async def test_a_rewritten_answer_is_validated_again(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = RECORD
+    url = await gateway_for()
+    schema = {"type": "object", "properties": {"card": {"type": "integer"}}}
+    call = {
+        **CHAT,
+        "stream": False,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": schema}},
+    }
+    status, body = await post(http, url + "/v1/chat/completions", call)
+    assert status == 422  # a redacted card is no integer: the answer cannot go out as it was
+    [problem] = [f for f in body["groundrail"]["findings"] if f["rule"] == "structured_output"]
+    assert "does not match the schema at $.card" in problem["message"]
+    assert b"4111" not in orjson.dumps(body)
+
+
+CODE_ANSWER = (
+    "The Louvre opened in 1793. Run this:\n\n"
+    "```python\n"
+    "# The Louvre was built by Martians on the Moon in 2020. Really.\n"
+    "print('It moved to Mars. Then back.')\n"
+    "```\n\n"
+    "It is the most visited museum in the world."
+)
+
+
+@pytest.mark.parametrize("stream_it", [True, False])
+async def test_code_blocks_are_never_cut_nor_judged_as_prose(
+    stream_it: bool, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = CODE_ANSWER
+    url = await gateway_for(GROUNDED.format(on="flag"))
+    call = {**CHAT, "stream": stream_it, "groundrail": {"context": [CONTEXT]}}
+    if stream_it:
+        _, events = await stream(http, url, call)
+        deltas = [
+            c["delta"]["content"]
+            for e in events
+            if e.comment is None and e.data != "[DONE]"
+            for c in orjson.loads(e.data).get("choices") or []
+            if c["delta"].get("content")
+        ]
+        assert any(
+            d.lstrip().startswith("```python") and d.rstrip().endswith("```") for d in deltas
+        )
+        text, verdict = "".join(deltas), verdict_of(events)
+    else:
+        _, body = await post(http, url + "/v1/chat/completions", call)
+        text, verdict = body["choices"][0]["message"]["content"], body["groundrail"]
+    assert "```python\n# The Louvre was built by Martians" in text and text.count("```") == 2
+    claims = [c["text"] for c in verdict["grounding"]["claims"]]
+    assert not any("Martians" in c or "Mars" in c for c in claims)
+
+
+# --- 6: holding text must not split what a rule needs whole ------------------------------------
+
+
+def _filler(length: int, word: str = "lorem ") -> str:
+    return (word * (length // len(word) + 1))[:length]
+
+
+@pytest.mark.parametrize(
+    ("before", "deltas", "hidden"),
+    [
+        # the issue's example: 598 characters with no sentence end, then a card in two deltas
+        (_filler(598), ["card 4111 1111", " 1111 1111, thanks"], "4111 1111 1111 1111"),
+        # an address crossing the hold limit, in a script written without blanks
+        (_filler(560, "数据处理完成请联系"), ["请写信给billing@exa", "mple.com谢谢" * 3], EMAIL),
+        (_filler(580), ["call +44 20 79", "46 0958 now"], "+44 20 7946 0958"),
+        # a whole card where the limit would cut (200 characters before the end of 600)
+        (_filler(394) + f" {CARD} " + _filler(185), [" and more"], CARD),
+        (_filler(590, "ab "), ["a"], ""),  # only the limit: nothing to find, nothing lost
+    ],
+)
+async def test_the_hold_limit_never_splits_a_match(
+    before: str,
+    deltas: list[str],
+    hidden: str,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    chunks = [*pieces(before, 50), *deltas]
+    upstream.script = [*(chat_chunk({"content": c}) for c in chunks), chat_chunk({}, "stop"), DONE]
+    url = await gateway_for()
+    raw, events = await stream(http, url)
+    text = chat_text(events)
+    if hidden:
+        assert hidden.encode() not in raw and "[REDACTED:" in text
+    else:
+        assert text == "".join(chunks)
+    assert text.startswith(before[:300])
+
+
+async def test_a_banned_phrase_across_the_hold_limit_is_still_found(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    chunks = [*pieces(_filler(570), 50), "this fund has guaranteed", " returns for everyone"]
+    upstream.script = [*(chat_chunk({"content": c}) for c in chunks), chat_chunk({}, "stop"), DONE]
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: b, kind: banned_terms, terms: [guaranteed returns], action: rewrite}\n"
+    )
+    _, events = await stream(http, url)
+    text = chat_text(events)
+    assert "guaranteed" not in text and "[REMOVED]" in text
+
+
+# --- 7: silence kills streams ------------------------------------------------------------------
+
+
+async def _lines(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> list[bytes]:
+    async with http.post(url + "/v1/chat/completions", json=body) as response:
+        return [line async for line in response.content if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("policy", "pause"),
+    [
+        (PII.format(mode="sentence"), 0.5),  # the issue's example: 0.5 s apart for 4 s
+        (PII.format(mode="observe"), 0.05),
+        (PII.format(mode="buffer"), 0.05),
+        ("name: default\nrules: []\n", 0.05),  # no rules: a plain relay
+    ],
+)
+async def test_upstream_comments_are_relayed(
+    policy: str,
+    pause: float,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    upstream.script = [
+        *[step for _ in range(8) for step in (b": PROCESSING\n\n", pause)],
+        *_vllm("Hello there."),
+    ]
+    url = await gateway_for(policy)
+    lines = await _lines(http, url, CHAT)
+    assert lines[:8] == [b": PROCESSING\n"] * 8  # before any text: the client heard from us
+
+
+async def test_held_text_gets_keep_alive_comments(
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from groundrail.server import streaming
+
+    monkeypatch.setattr(streaming, "KEEPALIVE_SECONDS", 0.2)
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": ""}),
+        chat_chunk({"content": "Hello, the answer is"}),  # held: no sentence end yet
+        1.0,
+        chat_chunk({"content": " coming."}),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for(PII.format(mode="sentence"))
+    lines = await _lines(http, url, CHAT)
+    text_at = next(i for i, line in enumerate(lines) if b"Hello" in line)
+    assert lines[1:text_at].count(b": keep-alive\n") >= 2
+
+
+# --- 8: text rules read text as a person does -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The runs took 12.45 13.02 12.88 seconds.",
+        "Timeouts: 250 300 1000 ms.",
+        "Plans: 10.99 12.99 14.99 dollars.",
+    ],
+)
+async def test_number_lists_are_not_phone_numbers(
+    answer: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = answer
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert body["choices"][0]["message"]["content"] == answer
+    assert body["groundrail"]["verdict"] == "pass"
+
+
+async def test_invisible_characters_and_look_alikes_hide_no_banned_term(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = "This fund is r\u0456sk\u200b-fr\u0435e."
+    url = await gateway_for(
+        "name: default\nrules:\n  - {name: b, kind: banned_terms, terms: [risk-free]}\n"
+    )
+    status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert status == 422 and body["groundrail"]["verdict"] == "reject"
+
+
+# --- 9: tool-call arguments are text the application acts on ----------------------------------
+
+
+def _tool_body(arguments: str) -> dict[str, Any]:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "send", "arguments": arguments},
+    }
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return {
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "verdict", "expected"),
+    [
+        ("", "flag", orjson.loads(ARGUMENTS)),  # flag: the safe default
+        (
+            ", tool_arguments: rewrite",
+            "rewrite",
+            {"to": "[REDACTED:email]", "card": "[REDACTED:credit_card]", "note": "urgent"},
+        ),
+        (", tool_arguments: skip", "pass", orjson.loads(ARGUMENTS)),
+    ],
+)
+async def test_tool_call_arguments_are_checked_as_the_policy_says(
+    setting: str,
+    verdict: str,
+    expected: dict[str, Any],
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    upstream.body = _tool_body(ARGUMENTS)
+    url = await gateway_for(
+        f"name: default\nrules:\n  - {{name: pii, kind: pii, action: rewrite{setting}}}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    arguments = body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+    assert orjson.loads(arguments) == expected
+    assert body["groundrail"]["verdict"] == verdict
+    if verdict != "pass":
+        wheres = {f["where"] for f in body["groundrail"]["findings"]}
+        assert wheres == {"choices[0].message.tool_calls[0].function.arguments"}
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer", "observe"])
+async def test_streamed_tool_call_arguments_are_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    head = {
+        "index": 0,
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "send", "arguments": ""},
+    }
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None, "tool_calls": [head]}),
+        *(
+            chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]})
+            for p in pieces(ARGUMENTS)
+        ),
+        chat_chunk({}, "tool_calls"),
+        DONE,
+    ]
+    url = await gateway_for(
+        PII.format(mode=mode).replace(
+            "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
+        )
+    )
+    raw, events = await stream(http, url)
+    sent = "".join(
+        call["function"].get("arguments") or ""
+        for e in events
+        if e.comment is None and e.data != "[DONE]"
+        for c in orjson.loads(e.data).get("choices") or []
+        for call in c["delta"].get("tool_calls") or []
+    )
+    if mode == "observe":
+        assert sent == ARGUMENTS and verdict_of(events)["intended"] == "rewrite"
+    else:
+        assert EMAIL.encode() not in raw
+        assert orjson.loads(sent)["to"] == "[REDACTED:email]"
+
+
+async def test_responses_function_call_arguments_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": _responses_output("Sending it now.", "They want it sent.", ARGUMENTS),
+    }
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert body["output"][2]["arguments"] == ARGUMENTS  # flagged, not changed
+    assert body["groundrail"]["verdict"] == "flag"
+    assert {f["where"] for f in body["groundrail"]["findings"]} == {"output[2].arguments"}

@@ -138,11 +138,11 @@ class PolicyEngine:
         for rule, (found, ms, error) in zip(rules, results, strict=True):
             if error is not None and rule.config.on_error != "pass":
                 found = [rule.finding(f"rule failed ({error})", rule.config.on_error)]
+            if structured and not rule.redacts:
+                found = [_uncut(f, policy.policy.structured_output) for f in found]
             findings += found
             runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
             metrics.RULE_SECONDS.labels(rule.kind).observe(ms / 1000)
-            if structured and not rule.redacts:
-                found = [_uncut(f, policy.policy.structured_output) for f in found]
             for f in found:
                 metrics.RULE_FINDINGS.labels(rule.kind, f.suggested_action).inc()
         shadow = policy.policy.mode == "shadow"

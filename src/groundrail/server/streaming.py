@@ -80,10 +80,8 @@ class StreamGuard:
         self.released: dict[Path, str] = defaultdict(str)
         self.checked: dict[Path, int] = defaultdict(int)  # original text checked so far
         self.changed: set[Path] = set()  # texts a rewrite changed
-        # the logprobs of held chunks, (start, end) in the original text; and per text the
-        # offset from which everything released went out unchanged (their logprobs may follow)
+        # the logprobs of held chunks, with their (start, end) in the original text
         self.logprobs: dict[Path, list[tuple[int, int, Any]]] = defaultdict(list)
-        self.clean_since: dict[Path, int] = defaultdict(int)
         self.heads: dict[Path, dict[str, Any]] = {}  # tool calls' headers not sent yet
         self.findings: list[Finding] = []
         self.claims: list[ClaimResult] = []  # every fragment's claims, at answer offsets
@@ -224,16 +222,14 @@ class StreamGuard:
         return checked, self.logprobs_until(path, offset + len(text), checked == text)
 
     def logprobs_until(self, path: Path, end: int, unchanged: bool) -> Any:
-        """The held chunks' logprobs that end by `end`, when every text they cover went out
-        unchanged; a rewrite drops them (their tokens would spell what it removed)."""
+        """The held chunks' logprobs that end by `end`, while the text has gone out unchanged;
+        from its first rewrite on it has none (their tokens would spell what was removed)."""
         units = self.logprobs[path]
         due = [u for u in units if u[1] <= end]
         self.logprobs[path] = units[len(due) :]
         if not unchanged:
             self.changed.add(path)
-            self.clean_since[path] = end
-            return None
-        return merge_logprobs([lp for start, _, lp in due if start >= self.clean_since[path]])
+        return None if path in self.changed else merge_logprobs([u[2] for u in due])
 
     def observe(self, path: Path, text: str) -> None:
         """Observe mode: check in the background; the text is already out."""
