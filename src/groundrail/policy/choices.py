@@ -14,7 +14,7 @@ from groundrail.policy.decision import RANK, Decision, decide
 from groundrail.policy.engine import PolicyEngine, Verdict
 from groundrail.policy.formats import json_text
 from groundrail.policy.loader import LoadedPolicy
-from groundrail.rules.base import Action, CheckContext, Rule
+from groundrail.rules.base import Action, CheckContext
 from groundrail.rules.json_schema import requested_format
 
 
@@ -48,7 +48,6 @@ async def judge(
     found: Sequence[Text],
     question: str | None,
     request_id: str | None,
-    select: Callable[[Rule[Any]], bool] | None = None,
 ) -> list[Judged]:
     """Each text through the rules that read its part, concurrently (grounding batches them)."""
 
@@ -56,7 +55,7 @@ async def judge(
         ctx = context(text)
         shape = structured(text, ctx.request)
         verdict = await engine.evaluate(
-            policy, ctx, text.text, question, request_id, select, structured=shape
+            policy, ctx, text.text, question, request_id, structured=shape
         )
         return Judged(text, shape, verdict)
 

@@ -520,8 +520,6 @@ def _as_released(event: sse.Event, split: Split | None, guard: StreamGuard) -> s
     if split is None or split.rest is None:
         return event
     finished = guard.dialect.finish(split.rest, guard.released, guard.changed)
-    if finished is _json(event) and not split.pieces:
-        return event
     return sse.Event(orjson.dumps(finished).decode(), event.event, event.id)
 
 
