@@ -45,7 +45,7 @@ class Dialect:
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
-        self._roles: set[Any] = set()  # choices whose role went out
+        self._roles: set[int] = set()  # choices whose role went out
 
     def split(self, data: dict[str, Any]) -> Split:
         choices = data.get("choices")
@@ -58,7 +58,7 @@ class Dialect:
         for n, choice in enumerate(choices):
             if not isinstance(choice, dict):
                 continue
-            index = choice.get("index", n)
+            index = choice["index"] if isinstance(choice.get("index"), int) else n
             rest = self._split_choice(index, choice, pieces)
             if rest is not None:
                 kept.append(rest)
@@ -68,7 +68,7 @@ class Dialect:
         return Split(pieces, {**data, "choices": kept}, trailing)
 
     def _split_choice(
-        self, index: Any, choice: dict[str, Any], pieces: list[Piece]
+        self, index: int, choice: dict[str, Any], pieces: list[Piece]
     ) -> dict[str, Any] | None:
         delta = choice.get("delta")
         delta = delta if isinstance(delta, dict) else {}
@@ -101,7 +101,7 @@ class Dialect:
             self._roles.add(index)
         return {**choice, "delta": rest, "logprobs": None}
 
-    def _tool_call(self, index: Any, call: Any, pieces: list[Piece]) -> dict[str, Any] | None:
+    def _tool_call(self, index: int, call: Any, pieces: list[Piece]) -> dict[str, Any] | None:
         """The call's header (id, type, name) to send now, when it comes without arguments;
         arguments become a piece (that carries the header it came with)."""
         if not isinstance(call, dict):
@@ -154,7 +154,7 @@ class CompletionsDialect(Dialect):
     """Legacy completions: `choices[i].text`."""
 
     def _split_choice(
-        self, index: Any, choice: dict[str, Any], pieces: list[Piece]
+        self, index: int, choice: dict[str, Any], pieces: list[Piece]
     ) -> dict[str, Any] | None:
         text = choice.get("text")
         if isinstance(text, str) and text:
