@@ -259,6 +259,22 @@ async def test_observe_mode_reports_every_chunk_shape(
     ]
 
 
+async def test_a_streamed_refusal_is_text_too(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    refusal = f"I cannot share {EMAIL}. Sorry."
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None, "refusal": ""}),
+        *(chat_chunk({"content": None, "refusal": p}) for p in pieces(refusal)),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    raw, events = await stream(http, url)
+    assert EMAIL.encode() not in raw
+    assert chat_text(events, "refusal") == "I cannot share [REDACTED:email]. Sorry."
+
+
 def _completion_chunk(text: str, finish: str | None = None, **extra: Any) -> dict[str, Any]:
     choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None, **extra}
     return {
@@ -478,6 +494,17 @@ async def test_reasoning_can_be_left_out_by_a_rule(
     _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
     assert body["choices"][0]["message"]["reasoning_content"] == REASONING
     assert body["groundrail"]["verdict"] == "pass"
+
+
+async def test_responses_refusal_is_redacted(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    refusal = {"type": "refusal", "refusal": f"No, {EMAIL} is private."}
+    message = {"type": "message", "id": "m", "role": "assistant", "content": [refusal]}
+    upstream.body = {"id": "r", "object": "response", "status": "completed", "output": [message]}
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert body["output"][0]["content"][0]["refusal"] == "No, [REDACTED:email] is private."
 
 
 async def test_responses_reasoning_summary_is_redacted(

@@ -35,9 +35,9 @@ def where(path: Path) -> str:
 
 
 def texts(path: str, body: dict[str, Any]) -> list[Text]:
-    """Every piece of text of a completion, in order: per choice its answer, its reasoning and
-    its tool calls' arguments (chat, completions); the Responses API's output text, reasoning
-    summaries and text, and function-call arguments."""
+    """Every piece of text of a completion, in order: per choice its answer (and refusal), its
+    reasoning and its tool calls' arguments (chat, completions); the Responses API's output
+    text and refusals, reasoning summaries and text, and function-call arguments."""
     found: list[Text] = []
 
     def add(choice: int, part: Part, at: Path, value: Any) -> None:
@@ -52,6 +52,8 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
                 for k, part in enumerate(_dicts(item.get("content"))):
                     if part.get("type") == "output_text":
                         add(0, "content", (*at, "content", k, "text"), part.get("text"))
+                    elif part.get("type") == "refusal":
+                        add(0, "content", (*at, "content", k, "refusal"), part.get("refusal"))
             elif kind == "reasoning":
                 for field in ("summary", "content"):
                     for k, part in enumerate(_dicts(item.get(field))):
@@ -74,6 +76,7 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
                 add(index, "content", (*at, "content", k, "text"), part.get("text"))
         else:
             add(index, "content", (*at, "content"), content)
+        add(index, "content", (*at, "refusal"), message.get("refusal"))
         for field in REASONING_FIELDS:
             add(index, "reasoning", (*at, field), message.get(field))
         for k, call in enumerate(_dicts(message.get("tool_calls"))):
@@ -109,7 +112,7 @@ def with_texts(body: dict[str, Any], changes: list[tuple[Text, str]]) -> dict[st
             node["logprobs"] = []
     if "output_text" in out and isinstance(out.get("output"), list):
         out["output_text"] = "".join(
-            t.text for t in texts("/responses", out) if t.part == "content"
+            t.text for t in texts("/responses", out) if t.part == "content" and t.path[-1] == "text"
         )
     return out
 
@@ -147,20 +150,15 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def answer_text(path: str, body: dict[str, Any]) -> str | None:
-    """The first choice's text (chat, completions) or the output text (responses)."""
-    if path.endswith("/responses"):
-        parts = _output_text_parts(body)
-        return "".join(p["text"] for p in parts) if parts else None
-    choices = body.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        return None
-    first = choices[0]
-    if path.endswith("/chat/completions"):
-        message = first.get("message")
-        content = message.get("content") if isinstance(message, dict) else None
-        return content if isinstance(content, str) else None
-    text = first.get("text")
-    return text if isinstance(text, str) else None
+    """The first choice's answer (the Responses API: all its output text), or None."""
+    parts = [
+        t.text
+        for t in texts(path, body)
+        if t.part == "content"
+        and t.path[-1] != "refusal"
+        and (t.path[0] == "output" or t.path[1] == 0)
+    ]
+    return "".join(parts) if parts else None
 
 
 def with_instruction(path: str, body: dict[str, Any], instruction: str) -> dict[str, Any]:
@@ -174,16 +172,6 @@ def with_instruction(path: str, body: dict[str, Any], instruction: str) -> dict[
     elif isinstance(out.get("prompt"), str):
         out["prompt"] = f"{instruction}\n\n{out['prompt']}"
     return out
-
-
-def _output_text_parts(body: dict[str, Any]) -> list[dict[str, Any]]:
-    parts = []
-    for item in body.get("output") or []:
-        if isinstance(item, dict) and item.get("type") == "message":
-            for part in item.get("content") or []:
-                if isinstance(part, dict) and part.get("type") == "output_text":
-                    parts.append(part)
-    return parts
 
 
 def answer_logprobs(

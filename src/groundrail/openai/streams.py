@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from groundrail.openai.answers import REASONING_FIELDS, Path, texts
+from groundrail.openai.answers import REASONING_FIELDS, Path, texts, with_texts
 from groundrail.rules.base import Part
 from groundrail.upstream.sse import Event
 
@@ -79,6 +79,10 @@ class Dialect:
                 if value:
                     content = Piece(index, "content", (*at, key), value, choice.get("logprobs"))
                     pieces.append(content)
+                rest[key] = ""
+            elif key == "refusal" and isinstance(value, str):
+                if value:
+                    pieces.append(Piece(index, "content", (*at, key), value))
                 rest[key] = ""
             elif key in REASONING_FIELDS and isinstance(value, str):
                 if value:
@@ -177,17 +181,20 @@ class CompletionsDialect(Dialect):
 # Responses API delta events: their text's part, and the path of the text in `response.output`.
 _RESPONSES_DELTAS: dict[str, tuple[Part, str, str | None, str]] = {
     "response.output_text.delta": ("content", "content", "content_index", "text"),
+    "response.refusal.delta": ("content", "content", "content_index", "refusal"),
     "response.reasoning_summary_text.delta": ("reasoning", "summary", "summary_index", "text"),
     "response.reasoning_text.delta": ("reasoning", "content", "content_index", "text"),
     "response.function_call_arguments.delta": ("arguments", "arguments", None, ""),
 }
-_RESPONSES_DONE = {
+# Events that repeat a whole text: where it is, and its key (None: in the event's `part`).
+_RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
     "response.output_text.done": ("content", "content_index", "text"),
+    "response.refusal.done": ("content", "content_index", "refusal"),
     "response.reasoning_summary_text.done": ("summary", "summary_index", "text"),
     "response.reasoning_text.done": ("content", "content_index", "text"),
     "response.function_call_arguments.done": ("arguments", None, "arguments"),
-    "response.content_part.done": ("content", "content_index", "part"),
-    "response.reasoning_summary_part.done": ("summary", "summary_index", "part"),
+    "response.content_part.done": ("content", "content_index", None),
+    "response.reasoning_summary_part.done": ("summary", "summary_index", None),
 }
 
 
@@ -231,15 +238,18 @@ class ResponsesDialect(Dialect):
     ) -> dict[str, Any]:
         kind = data.get("type")
         if kind in _RESPONSES_DONE:
-            field, index_key, leaf = _RESPONSES_DONE[kind]
+            field, index_key, key = _RESPONSES_DONE[kind]
+            out = copy.deepcopy(data)
+            holder = out if key is not None else out.get("part")
+            if not isinstance(holder, dict):
+                return data
+            key = key or ("refusal" if holder.get("type") == "refusal" else "text")
             at: Path = ("output", data.get("output_index", 0), field)
             if index_key is not None:
-                at = (*at, data.get(index_key, 0), "text")
+                at = (*at, data.get(index_key, 0), key)
             if at not in released:
                 return data
-            out = copy.deepcopy(data)
-            holder = out["part"] if leaf == "part" and isinstance(out.get("part"), dict) else out
-            holder["text" if leaf == "part" else leaf] = released[at]
+            holder[key] = released[at]
             if at in changed and holder.get("logprobs"):
                 holder["logprobs"] = []
             return out
@@ -278,25 +288,9 @@ class ResponsesDialect(Dialect):
 def _replaced(
     response: dict[str, Any], released: dict[Path, str], changed: set[Path]
 ) -> dict[str, Any]:
-    """A copy of a Responses body whose texts are the released ones (no logprobs where a
-    rewrite changed them)."""
-    out = copy.deepcopy(response)
-    for text in texts("/responses", out):
-        if text.path not in released:
-            continue
-        node: Any = out
-        for key in text.path[:-1]:
-            node = node[key]
-        node[text.path[-1]] = released[text.path]
-        if text.path in changed and isinstance(node, dict) and node.get("logprobs"):
-            node["logprobs"] = []
-    if "output_text" in out:
-        out["output_text"] = "".join(
-            released.get(t.path, t.text)
-            for t in texts("/responses", response)
-            if t.part == "content"
-        )
-    return out
+    """A copy of a Responses body whose texts are the released ones."""
+    found = texts("/responses", response)
+    return with_texts(response, [(t, released[t.path]) for t in found if t.path in changed])
 
 
 def merge_logprobs(parts: list[Any]) -> Any:
