@@ -56,8 +56,8 @@ WHERE = """## What is checked where
 Every text a client receives is checked, whatever the server's chunk shape:
 
 - **The answer** (chat `message.content` or its text parts, completions `text`, Responses
-  `output_text`; refusals too): every rule. A rewrite is span edits, made inside JSON values when the answer
-  is JSON.
+  `output_text`; refusals too): every rule. A rewrite is span edits, made inside JSON values
+  when the answer is JSON.
 - **Reasoning** (chat `reasoning_content` or `reasoning`, Responses reasoning summaries and
   reasoning text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
   `reasoning: false`. Grounding, citations and uncertainty do not judge reasoning: it states no

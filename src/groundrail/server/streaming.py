@@ -144,10 +144,13 @@ class StreamGuard:
             select=lambda rule: rule.redacts and rule.fragmentary,
         )
         spans = [span for f in verdict.findings for span in f.spans]
-        while moved := [a for a, b in spans if a < cut < b]:
-            cut = min(moved)
-        while 0 < cut < len(held) and _joins(held[cut - 1], held[cut]):
-            cut -= 1
+        while 0 < cut < len(held):
+            if inside := [a for a, b in spans if a < cut < b]:
+                cut = min(inside)
+            elif _joins(held[cut - 1], held[cut]):
+                cut -= 1
+            else:
+                break
         return cut if cut > 0 else len(held)
 
     def rest(self, path: Path) -> str:
