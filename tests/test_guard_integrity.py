@@ -68,6 +68,21 @@ async def test_a_backtracking_regex_neither_blocks_the_loop_nor_outlives_its_dea
     assert body["choices"][0]["message"]["content"] == upstream.answer
 
 
+async def test_the_issues_backtracking_pattern_finishes_within_its_deadline(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: words, kind: regex, pattern: '^(\\w+\\s?)+$', timeout_ms: 200}\n"
+    )
+    upstream.answer = "aaaaaaaaaaaaaaaaaaaaaaaaaa!"
+    call = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    status, body = await post(http, url + "/v1/chat/completions", call)
+    assert status == 200
+    [run] = body["groundrail"]["rules"]
+    assert run["error"] is None and body["groundrail"]["verdict"] == "pass"
+
+
 # --- helpers: exact upstream bytes, and what a client receives ---------------------------------
 
 EMAIL = "billing@example.com"
@@ -129,7 +144,9 @@ def chat_text(events: list[Any], field: str = "content", index: int = 0) -> str:
             continue
         for choice in orjson.loads(event.data).get("choices") or []:
             if choice.get("index") == index:
-                out.append((choice.get("delta") or {}).get(field) or "")
+                value = (choice.get("delta") or {}).get(field) or ""
+                parts = value if isinstance(value, list) else [{"text": value}]
+                out += [part.get("text") or "" for part in parts]
     return "".join(out)
 
 
@@ -212,7 +229,19 @@ def _batched(text: str) -> list[Any]:
     return [body, chat_chunk({}, "stop"), DONE]
 
 
+def _mistral(text: str) -> list[Any]:
+    """Content as a list of parts, thinking parts first (Magistral)."""
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": "Mind the card."}]}
+    return [
+        chat_chunk({"role": "assistant", "content": [thinking]}),
+        *(chat_chunk({"content": [{"type": "text", "text": p}]}) for p in pieces(text)),
+        chat_chunk({"content": ""}, "stop"),
+        DONE,
+    ]
+
+
 SHAPES = {
+    "mistral": _mistral,
     "vllm": _vllm,
     "ollama": _ollama,
     "llama.cpp": _llama_cpp,
@@ -475,6 +504,22 @@ async def test_reasoning_beside_a_redacted_answer_is_redacted_too(
     assert "[REDACTED:phone]" in out[field]
     wheres = {f["where"] for f in body["groundrail"]["findings"]}
     assert wheres == {"choices[0].message.content", f"choices[0].message.{field}"}
+
+
+async def test_thinking_parts_of_list_content_are_reasoning(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": REASONING}]}
+    content = [thinking, {"type": "text", "text": ANSWER}]
+    upstream.body = _chat_body("")
+    upstream.body["choices"][0]["message"]["content"] = content
+    url = await gateway_for()
+    raw = orjson.dumps(
+        (await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False}))[1]
+    )
+    assert EMAIL.encode() not in raw and b"555-0134" not in raw
+    out = orjson.loads(raw)["choices"][0]["message"]["content"]
+    assert "[REDACTED:phone]" in out[0]["thinking"][0]["text"]
 
 
 async def test_reasoning_can_be_left_out_by_a_rule(

@@ -71,9 +71,12 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
             continue
         at = ("choices", n, "message")
         content = message.get("content")
-        if isinstance(content, list):  # content parts
+        if isinstance(content, list):  # content parts; Mistral's thinking parts hold reasoning
             for k, part in enumerate(_dicts(content)):
                 add(index, "content", (*at, "content", k, "text"), part.get("text"))
+                for j, thought in enumerate(_dicts(part.get("thinking"))):
+                    where = (*at, "content", k, "thinking", j, "text")
+                    add(index, "reasoning", where, thought.get("text"))
         else:
             add(index, "content", (*at, "content"), content)
         add(index, "content", (*at, "refusal"), message.get("refusal"))

@@ -75,7 +75,10 @@ class Dialect:
         at: Path = ("choices", index, "message")
         rest: dict[str, Any] = {}  # the delta without its text (text fields left empty)
         for key, value in delta.items():
-            if key == "content" and isinstance(value, str):
+            if key == "content" and isinstance(value, list):  # content parts (Mistral)
+                pieces += _content_parts(index, at, value)
+                rest[key] = ""
+            elif key == "content" and isinstance(value, str):
                 if value:
                     content = Piece(index, "content", (*at, key), value, choice.get("logprobs"))
                     pieces.append(content)
@@ -152,6 +155,22 @@ class Dialect:
 
     def write(self, event: Event) -> bytes:
         return event.encode()
+
+
+def _content_parts(index: int, at: Path, parts: list[Any]) -> list[Piece]:
+    """Text parts are the answer; thinking parts are reasoning (sent on as
+    `reasoning_content`, the one streamed field for it that SDKs show)."""
+    found: list[Piece] = []
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        if isinstance(part.get("text"), str) and part["text"]:
+            found.append(Piece(index, "content", (*at, "content"), part["text"]))
+        for thought in part.get("thinking") or []:
+            if isinstance(thought, dict) and isinstance(thought.get("text"), str):
+                path: Path = (*at, "reasoning_content")
+                found.append(Piece(index, "reasoning", path, thought["text"]))
+    return [piece for piece in found if piece.text]
 
 
 class CompletionsDialect(Dialect):
