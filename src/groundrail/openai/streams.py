@@ -41,8 +41,6 @@ class Dialect:
     """Chat completions: `choices[i].delta.{content, reasoning_content, reasoning, tool_calls}`,
     ended by `data: [DONE]`."""
 
-    ends_with_done = True
-
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
         self._roles: set[int] = set()  # choices whose role went out
@@ -131,7 +129,7 @@ class Dialect:
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
     ) -> Event:
         index = path[1]
-        data = {k: v for k, v in self.template.items() if k not in ("choices", "usage")}
+        data = self._envelope()
         if path[3] == "tool_calls":
             call = head or {"index": path[4], "function": {}}
             function = {**call.get("function", {}), "arguments": text}
@@ -150,8 +148,11 @@ class Dialect:
         return data
 
     def verdict_event(self, verdict: dict[str, Any]) -> Event:
-        data = {k: v for k, v in self.template.items() if k not in ("choices", "usage")}
-        return _event({**data, "choices": [], "groundrail": verdict})
+        return _event({**self._envelope(), "choices": [], "groundrail": verdict})
+
+    def _envelope(self) -> dict[str, Any]:
+        """The upstream chunk's id, model and the like, for an event of our own."""
+        return {k: v for k, v in self.template.items() if k not in ("choices", "usage")}
 
     def write(self, event: Event) -> bytes:
         return event.encode()
@@ -190,7 +191,7 @@ class CompletionsDialect(Dialect):
     def text_event(
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
     ) -> Event:
-        data = {k: v for k, v in self.template.items() if k not in ("choices", "usage")}
+        data = self._envelope()
         data["choices"] = [
             {"index": path[1], "text": text, "finish_reason": None, "logprobs": logprobs}
         ]
@@ -220,8 +221,6 @@ _RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
 class ResponsesDialect(Dialect):
     """The Responses API: typed events (`response.output_text.delta`, reasoning summary and
     function-call argument deltas); no `[DONE]`."""
-
-    ends_with_done = False
 
     def __init__(self) -> None:
         super().__init__()
