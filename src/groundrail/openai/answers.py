@@ -1,4 +1,5 @@
-"""Where the answer text lives in each API's response body, to read it and to replace it."""
+"""Every text of a response body a client sees (answer, refusal, reasoning, tool-call arguments):
+where it lives, to read it and to replace it."""
 
 from __future__ import annotations
 
