@@ -220,6 +220,28 @@ def _openrouter(text: str) -> list[Any]:
     ]
 
 
+def _openrouter_reasoning(text: str) -> list[Any]:
+    """Reasoning twice over, as OpenRouter sends it: `reasoning` and `reasoning_details`."""
+    sealed = {"type": "reasoning.encrypted", "data": "gAAAA"}
+    return [
+        *(
+            chat_chunk(
+                {
+                    "role": "assistant",
+                    "content": "",
+                    "reasoning": p,
+                    "reasoning_details": [{"type": "reasoning.text", "text": p}],
+                }
+            )
+            for p in pieces(REASONING)
+        ),
+        chat_chunk({"content": "", "reasoning_details": [sealed]}),
+        *(chat_chunk({"role": "assistant", "content": p, "reasoning": None}) for p in pieces(text)),
+        chat_chunk({"content": ""}, "stop"),
+        DONE,
+    ]
+
+
 def _batched(text: str) -> list[Any]:
     """Several chunks in one network write, and two choices' worth of fields in one delta."""
     body = b"".join(
@@ -247,6 +269,7 @@ SHAPES = {
     "llama.cpp": _llama_cpp,
     "azure": _azure,
     "openrouter": _openrouter,
+    "openrouter-reasoning": _openrouter_reasoning,
     "batched": _batched,
 }
 
@@ -263,12 +286,12 @@ async def test_every_chat_chunk_shape_is_checked(
     upstream.script = SHAPES[shape](ANSWER)
     url = await gateway_for(PII.format(mode=mode))
     raw, events = await stream(http, url)
-    assert EMAIL.encode() not in raw and b"4111" not in raw
+    assert EMAIL.encode() not in raw and b"4111" not in raw and b"555-0134" not in raw
     text = chat_text(events)
     assert text == ANSWER.replace(EMAIL, "[REDACTED:email]").replace(CARD, "[REDACTED:credit_card]")
     verdict = verdict_of(events)
     assert verdict["verdict"] == "rewrite"
-    assert {f["where"] for f in verdict["findings"]} == {"choices[0].message.content"}
+    assert "choices[0].message.content" in {f["where"] for f in verdict["findings"]}
     assert raw.rstrip().endswith(b"data: [DONE]")
 
 
@@ -282,7 +305,8 @@ async def test_observe_mode_reports_every_chunk_shape(
     assert chat_text(events) == ANSWER  # observe changes nothing
     verdict = verdict_of(events)
     assert verdict["intended"] == "rewrite"
-    assert sorted(f["message"] for f in verdict["findings"]) == [
+    content = [f for f in verdict["findings"] if f["where"] == "choices[0].message.content"]
+    assert sorted(f["message"] for f in content) == [
         "1 credit_card value(s) found",
         "1 email value(s) found",
     ]
@@ -484,7 +508,21 @@ def _deltas(events: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("field", ["reasoning_content", "reasoning"])
+async def test_openrouter_reasoning_details_are_redacted_like_reasoning(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    details = [{"type": "reasoning.text", "text": REASONING}, {"type": "reasoning.encrypted"}]
+    upstream.body = _chat_body("Done.")
+    message = upstream.body["choices"][0]["message"]
+    message.update(reasoning=REASONING, reasoning_details=details)
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    out = body["choices"][0]["message"]
+    assert EMAIL not in out["reasoning"] and EMAIL not in out["reasoning_details"][0]["text"]
+    assert out["reasoning_details"][1] == {"type": "reasoning.encrypted"}
+
+
+@pytest.mark.parametrize("field", ["reasoning_content", "reasoning", "thinking"])
 async def test_reasoning_beside_a_redacted_answer_is_redacted_too(
     field: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:

@@ -58,8 +58,9 @@ Every text a client receives is checked, whatever the server's chunk shape:
 - **The answer** (chat `message.content` or its text parts, completions `text`, Responses
   `output_text`; refusals too): every rule. A rewrite is span edits, made inside JSON values
   when the answer is JSON.
-- **Reasoning** (chat `reasoning_content` or `reasoning`, Responses reasoning summaries and
-  reasoning text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
+- **Reasoning** (chat `reasoning_content`, `reasoning`, `thinking`, OpenRouter's
+  `reasoning_details`, Mistral's thinking parts; Responses reasoning summaries and reasoning
+  text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
   `reasoning: false`. Grounding, citations and uncertainty do not judge reasoning: it states no
   claim to the user, and its thinking aloud would read as unsupported claims.
 - **Tool-call arguments** (chat `tool_calls[].function.arguments` and `function_call`,

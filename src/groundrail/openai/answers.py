@@ -12,8 +12,9 @@ from groundrail.rules.base import Part
 Path = tuple[str | int, ...]  # keys from the body's root to a string in it
 
 # Where servers put a chat message's reasoning: DeepSeek, vLLM and llama.cpp `reasoning_content`,
-# OpenRouter, Ollama and newer vLLM `reasoning`.
-REASONING_FIELDS = ("reasoning_content", "reasoning")
+# OpenRouter, Ollama and newer vLLM `reasoning`, some Ollama versions `thinking` (OpenRouter also
+# repeats it in `reasoning_details`).
+REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
 
 
 @dataclass(slots=True, frozen=True)
@@ -83,6 +84,9 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
         add(index, "content", (*at, "refusal"), message.get("refusal"))
         for field in REASONING_FIELDS:
             add(index, "reasoning", (*at, field), message.get(field))
+        for k, detail in enumerate(_dicts(message.get("reasoning_details"))):  # OpenRouter
+            for field in ("text", "summary"):
+                add(index, "reasoning", (*at, "reasoning_details", k, field), detail.get(field))
         for k, call in enumerate(_dicts(message.get("tool_calls"))):
             function = call.get("function")
             if isinstance(function, dict):

@@ -93,6 +93,15 @@ class Dialect:
                 heads = [h for call in value if (h := self._tool_call(index, call, pieces))]
                 if heads:
                     rest[key] = heads
+            elif key == "reasoning_details" and isinstance(value, list):  # OpenRouter
+                sealed = []  # encrypted entries carry no readable text: they go on as they are
+                for detail in value:
+                    text = _detail_text(detail)
+                    if text is None:
+                        sealed.append(detail)
+                    elif text:
+                        pieces.append(Piece(index, "reasoning", (*at, key), text))
+                rest[key] = sealed
             else:
                 rest[key] = value
         # Worth sending: a finish reason, the role the first time, anything else not empty
@@ -134,6 +143,8 @@ class Dialect:
             call = head or {"index": path[4], "function": {}}
             function = {**call.get("function", {}), "arguments": text}
             delta: dict[str, Any] = {"tool_calls": [{**call, "function": function}]}
+        elif path[3] == "reasoning_details":
+            delta = {"reasoning_details": [{"type": "reasoning.text", "text": text}]}
         else:
             delta = {str(path[3]): text}
         data["choices"] = [
@@ -156,6 +167,14 @@ class Dialect:
 
     def write(self, event: Event) -> bytes:
         return event.encode()
+
+
+def _detail_text(detail: Any) -> str | None:
+    """The readable text of an OpenRouter `reasoning_details` entry (None: it has none)."""
+    if not isinstance(detail, dict):
+        return None
+    text = detail.get("text", detail.get("summary"))
+    return text if isinstance(text, str) else None
 
 
 def _content_parts(index: int, at: Path, parts: list[Any]) -> list[Piece]:
