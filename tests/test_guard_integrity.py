@@ -649,6 +649,20 @@ async def test_every_choice_gets_its_own_check_and_decision(
     assert {f["where"] for f in extension["findings"]} == {"choices[1].message.content"}
 
 
+async def test_a_token_budget_is_charged_once_whatever_the_choices(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {**_chat_body("One.", "Two.", "Three."), "usage": {"total_tokens": 30}}
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: budget, kind: token_budget, per_key: {tokens: 1000}}\n"
+        "  - {name: pii, kind: pii}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 3})
+    kinds = [run["kind"] for run in body["groundrail"]["rules"]]
+    assert kinds.count("token_budget") == 1 and kinds.count("pii") == 3
+
+
 async def test_a_rejected_choice_answers_the_reject_message_and_the_others_stand(
     gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:

@@ -49,13 +49,22 @@ async def judge(
     question: str | None,
     request_id: str | None,
 ) -> list[Judged]:
-    """Each text through the rules that read its part, concurrently (grounding batches them)."""
+    """Each text through the rules that read its part, concurrently (grounding batches them);
+    rules that judge the whole exchange (a token budget) only on the first answer."""
+
+    first = next((t for t in found if t.part == "content"), None)
 
     async def one(text: Text) -> Judged:
         ctx = context(text)
         shape = structured(text, ctx.request)
         verdict = await engine.evaluate(
-            policy, ctx, text.text, question, request_id, structured=shape
+            policy,
+            ctx,
+            text.text,
+            question,
+            request_id,
+            select=None if text is first else (lambda rule: not rule.per_exchange),
+            structured=shape,
         )
         return Judged(text, shape, verdict)
 

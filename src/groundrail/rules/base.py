@@ -105,6 +105,9 @@ class Rule(ABC, Generic[ConfigT]):
     # Its rewrites replace what it matched (a redaction), never whole sentences, so they can be
     # made inside a JSON value or a code block.
     redacts: ClassVar[bool] = False
+    # Judges the exchange, not one answer (a token budget): runs on the first answer only when
+    # a response has several.
+    per_exchange: ClassVar[bool] = False
 
     def __init__(self, config: ConfigT) -> None:
         self.config = config
