@@ -31,7 +31,7 @@ stays, the error is logged and counted in `groundrail_policy_reloads_total{outco
 `SIGHUP` reloads at once. `groundrail policy validate PATH…` checks files the way the gateway
 does and prints every problem as `file:line: field: value: what is wrong`;
 `groundrail policy test PATH --request REQ.json --response RESP.json` shows the decision, the
-findings and the rewritten answer without any network.
+findings and every rewritten text (answers, reasoning, tool-call arguments) without any network.
 
 One request gets one policy: the `x-groundrail-policy` header, else the body's
 `groundrail.policy` field, else the policy whose `match` fits best (keys, then models, then

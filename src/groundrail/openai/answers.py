@@ -157,18 +157,6 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def answer_text(path: str, body: dict[str, Any]) -> str | None:
-    """The first choice's answer (the Responses API: all its output text), or None."""
-    parts = [
-        t.text
-        for t in texts(path, body)
-        if t.part == "content"
-        and t.path[-1] != "refusal"
-        and (t.path[0] == "output" or t.path[1] == 0)
-    ]
-    return "".join(parts) if parts else None
-
-
 def with_instruction(path: str, body: dict[str, Any], instruction: str) -> dict[str, Any]:
     """A copy of the request body that carries one more system instruction (for retries)."""
     out = copy.deepcopy(body)
