@@ -158,6 +158,16 @@ def test_validate_cli(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert f"{tmp_path / 'bad.yaml'}:3: rules[0].pattern" in bad.stderr
+    slow_rule = "  - {name: r, kind: regex, pattern: '^(\\w+\\s?)+$'}\n"
+    write(tmp_path, "bad.yaml", "name: slow\nrules:\n" + slow_rule)
+    slow = subprocess.run(
+        [sys.executable, "-m", "groundrail", "policy", "validate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert slow.returncode == 0, slow.stderr  # a warning, not an error
+    assert "rule r: pattern '^(\\w+\\s?)+$' may backtrack catastrophically" in slow.stderr
 
 
 def test_policy_reference_is_current() -> None:

@@ -350,3 +350,100 @@ def test_registry_builds_each_kind_from_its_config() -> None:
     assert rule.name == "b"
     for kind, cls in RULES.items():
         assert cls.kind == kind
+
+
+# --- text as read, deadlines, number lists ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "runs took 12.45 13.02 12.88 seconds",
+        "250 300 1000 ms",
+        "10.99 12.99 14.99 dollars",
+        "p50 p95 p99: 120 480 1250 ms",
+        "batch sizes 16 32 64 128 256",
+        "throughput 1 024 2 048 4 096 per second",
+        "invoice INV-2023-004512",
+        "depths 1200 1450 1800 metres",
+        "prices $250 300 1000",
+    ],
+)
+def test_pii_phone_ignores_lists_of_numbers(answer: str) -> None:
+    assert "phone" not in pii(answer)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["(415) 555-0134", "+44 20 7946 0958", "01 42 68 53 00", "1-800-555-0100", "0049 89 12345678"],
+)
+def test_pii_phone_finds_phones_written_as_people_write_them(phone: str) -> None:
+    answer = f"Call {phone} today."
+    assert texts(answer, pii(answer)["phone"]) == [phone]
+
+
+@pytest.mark.parametrize("data", ["pii_texts.jsonl", "pii_heldout.jsonl"])
+def test_pii_precision_and_recall_on_the_labelled_texts(data: str) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("bench_pii", root / "bench" / "pii.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    tp, fp, fn, _ = bench.score(root / "tests" / "data" / data)
+    found, missed, wrong = sum(tp.values()), sum(fn.values()), sum(fp.values())
+    assert found / (found + wrong) >= 0.9 and found / (found + missed) >= 0.9
+
+
+def test_pii_sees_through_invisible_characters_and_full_width_digits() -> None:
+    answer = "Mail jane\u200b.doe@exa\u2060mple.com or call \uff14\uff11\uff15 555 0134."
+    found = pii(answer)
+    assert texts(answer, found["email"]) == ["jane\u200b.doe@exa\u2060mple.com"]
+    assert texts(answer, found["phone"]) == ["\uff14\uff11\uff15 555 0134"]
+
+
+def test_banned_terms_see_through_invisible_characters_and_look_alike_letters() -> None:
+    for disguised in (
+        "risk\u200b-free",  # zero-width space
+        "r\u0456sk-fr\u0435e",  # Cyrillic i and ie
+        "\uff52\uff49\uff53\uff4b-free",  # full-width letters
+        "ri\u00adsk-free",  # soft hyphen
+        "R\u0399SK-FR\u0395\u0395",  # Greek capital iota and epsilons
+    ):
+        answer = f"This fund is {disguised} for everyone."
+        [finding] = banned(answer, "risk-free")
+        assert texts(answer, finding) == [disguised], disguised
+
+
+def test_regex_matches_the_text_as_read_and_maps_spans_back() -> None:
+    rule = RegexRule(RegexConfig(name="r", pattern=r"(?i)internal use only", action="rewrite"))
+    answer = "This is internal\u200b use only, sorry."
+    [finding] = rule.check(answer, ctx())
+    assert texts(answer, finding) == ["internal\u200b use only"]
+
+
+def test_regex_stops_at_its_timeout() -> None:
+    rule = RegexRule(RegexConfig(name="r", pattern=r"(a|aa)+$", timeout_ms=50))
+    with pytest.raises(TimeoutError):
+        rule.check("a" * 60 + "!", ctx())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risky"),
+    [
+        (r"^(\w+\s?)+$", True),
+        (r"(x+x+)+y", True),
+        (r"([a-z]+)*@", True),
+        (r"(\d{2,})+", True),
+        (r"(?i)internal use only", False),
+        (r"\d+(\.\d+)?", False),
+        (r"[(+]+\)", False),
+        (r"(ab)+c", False),
+    ],
+)
+def test_backtracking_risk_finds_nested_quantifiers(pattern: str, risky: bool) -> None:
+    from groundrail.rules.regex import backtracking_risk
+
+    assert (backtracking_risk(pattern) is not None) is risky

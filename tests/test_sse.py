@@ -9,6 +9,7 @@ STREAM = (
     b"id: 7\rdata: [DONE]\r\r"
 )
 EXPECTED = [
+    Event("", comment=" keep-alive"),
     Event('{"a":1}', "response.created"),
     Event("line one\nline two"),
     Event("[DONE]", id="7"),
@@ -27,3 +28,10 @@ def test_events_survive_any_chunking() -> None:
 def test_encode_round_trips() -> None:
     parser = SSEParser()
     assert parser.feed(b"".join(e.encode() for e in EXPECTED)) == EXPECTED
+
+
+def test_comments_come_back_as_events_and_encode_as_they_came() -> None:
+    parser = SSEParser()
+    events = parser.feed(b": PROCESSING\n\ndata: {}\n:keep\n\n")
+    assert events == [Event("", comment=" PROCESSING"), Event("", comment="keep"), Event("{}")]
+    assert events[0].encode() == b": PROCESSING\n\n"

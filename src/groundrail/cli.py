@@ -250,6 +250,7 @@ def _eval(args: argparse.Namespace) -> None:
 
 def _policy_validate(args: argparse.Namespace) -> None:
     from groundrail.policy.loader import PolicyError, load
+    from groundrail.rules.regex import RegexConfig, backtracking_risk
 
     try:
         policies = load(args.paths)
@@ -257,6 +258,17 @@ def _policy_validate(args: argparse.Namespace) -> None:
         sys.exit(str(exc))
     for policy in policies.values():
         print(f"ok  {policy.label:<32} {len(policy.rules)} rules  ({policy.source})")
+        for rule in policy.rules:
+            if not isinstance(rule, RegexConfig):
+                continue
+            risk = backtracking_risk(rule.pattern)
+            if risk is not None:
+                print(
+                    f"warning: {policy.source}: policy {policy.name}, rule {rule.name}: "
+                    f"pattern '{rule.pattern}' may backtrack catastrophically: {risk}; it "
+                    f"stops at its timeout_ms ({rule.timeout_ms:g}) and then follows on_error",
+                    file=sys.stderr,
+                )
 
 
 def _docs(args: argparse.Namespace) -> None:

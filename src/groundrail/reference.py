@@ -31,7 +31,7 @@ stays, the error is logged and counted in `groundrail_policy_reloads_total{outco
 `SIGHUP` reloads at once. `groundrail policy validate PATH…` checks files the way the gateway
 does and prints every problem as `file:line: field: value: what is wrong`;
 `groundrail policy test PATH --request REQ.json --response RESP.json` shows the decision, the
-findings and the rewritten answer without any network.
+findings and every rewritten text (answers, reasoning, tool-call arguments) without any network.
 
 One request gets one policy: the `x-groundrail-policy` header, else the body's
 `groundrail.policy` field, else the policy whose `match` fits best (keys, then models, then
@@ -51,11 +51,57 @@ This page is generated from the code (`groundrail docs policies > docs/policies.
 it current.
 """
 
+WHERE = """## What is checked where
+
+Every text a client receives is checked, whatever the server's chunk shape:
+
+- **The answer** (chat `message.content` or its text parts, completions `text`, Responses
+  `output_text`; refusals too): every rule. A rewrite is span edits, made inside JSON values
+  when the answer is JSON.
+- **Reasoning** (chat `reasoning_content`, `reasoning`, `thinking`, OpenRouter's
+  `reasoning_details`, Mistral's thinking parts; Responses reasoning summaries and reasoning
+  text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
+  `reasoning: false`. Grounding, citations and uncertainty do not judge reasoning: it states no
+  claim to the user, and its thinking aloud would read as unsupported claims.
+- **Tool-call arguments** (chat `tool_calls[].function.arguments` and `function_call`,
+  Responses `function_call` items): the text rules, unless a rule says `tool_arguments: skip`.
+  A finding there asks for the rule's `tool_arguments` action, `flag` by default: an
+  application acts on arguments, so the gateway reports rather than edits them. With `rewrite`
+  the values are redacted inside their JSON strings and the arguments stay valid JSON.
+
+- **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
+  verdict is the strongest choice's and `groundrail.choices` lists each choice's. A rejected
+  choice answers the reject message with `reject_as: completion` (the others stand); with
+  `reject_as: error` the whole response is the error.
+- **Where.** Each finding names the text it is about in `where`
+  (`choices[1].message.reasoning_content`, `output[2].arguments`); its spans are offsets into
+  that text.
+- **Logprobs.** A choice whose answer was rewritten goes out with `logprobs: null` (their tokens
+  would spell what was removed); an unchanged choice keeps them.
+- **Structured output.** The answer is JSON when the request asks for `json_object` or
+  `json_schema`, or when it is a JSON object or array. Redactions replace text inside string
+  values (a number that holds a card number becomes a string), never keys or punctuation. A
+  rewrite that would cut JSON (removing a sentence, a notice) is not made: it becomes the
+  policy's `structured_output` action (`flag` or `reject`). A rewritten answer must still parse
+  and match the requested schema, or it is rejected.
+- **Code.** Markdown code blocks are not claims: grounding neither judges nor removes them, and a
+  stream is never cut inside one. Redactions apply inside code.
+- **Text as read.** Text rules match after invisible characters (zero-width spaces and joiners,
+  soft hyphens, direction marks) are dropped and compatibility forms (full-width letters and
+  digits, ligatures) made plain; banned terms also ignore case, accents and letters of other
+  scripts that look Latin (a Cyrillic a, a Greek omicron …). Spans point into the original text.
+- **Deadlines.** A rule runs in a worker thread, never on the event loop, and is waited for no
+  longer than its `timeout_ms`; past it the rule has failed (`on_error`). Regex rules run with
+  the `regex` module, which releases the GIL and stops the match itself at the deadline;
+  `groundrail policy validate` warns about patterns with nested quantifiers.
+"""
+
 
 def render(examples: Path | None = None) -> str:
     parts = [INTRO, "## The policy\n", table(Policy)]
     for model in (Match, ContextConfig, Actions, RejectConfig, RetryConfig):
         parts += [f"### `{_snake(model.__name__)}`\n", table(model)]
+    parts.append(WHERE)
     parts.append("## Rules\n\nEvery rule has these fields:\n")
     parts.append(table(RuleConfig))
     for kind, rule in sorted(RULES.items()):

@@ -1,43 +1,160 @@
-"""Where the answer text lives in each API's response body, to read it and to replace it."""
+"""Every text of a response body a client sees (answer, refusal, reasoning, tool-call arguments):
+where it lives, to read it and to replace it."""
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
+from groundrail.rules.base import Part
 
-def answer_text(path: str, body: dict[str, Any]) -> str | None:
-    """The first choice's text (chat, completions) or the output text (responses)."""
+Path = tuple[str | int, ...]  # keys from the body's root to a string in it
+
+# Where servers put a chat message's reasoning: DeepSeek, vLLM and llama.cpp `reasoning_content`,
+# OpenRouter, Ollama and newer vLLM `reasoning`, some Ollama versions `thinking` (OpenRouter also
+# repeats it in `reasoning_details`).
+REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
+
+
+@dataclass(slots=True, frozen=True)
+class Text:
+    """One string of a response body a client will see, and what it is."""
+
+    choice: int  # the choice it belongs to (0 for the Responses API)
+    part: Part
+    path: Path
+    text: str
+
+    @property
+    def where(self) -> str:
+        return where(self.path)
+
+
+def where(path: Path) -> str:
+    """`choices[1].message.reasoning_content`: a path as people write it."""
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path)[1:]
+
+
+def texts(path: str, body: dict[str, Any]) -> list[Text]:
+    """Every piece of text of a completion, in order: per choice its answer (and refusal), its
+    reasoning and its tool calls' arguments (chat, completions); the Responses API's output
+    text and refusals, reasoning summaries and text, and function-call arguments."""
+    found: list[Text] = []
+
+    def add(choice: int, part: Part, at: Path, value: Any) -> None:
+        if isinstance(value, str) and value:
+            found.append(Text(choice, part, at, value))
+
     if path.endswith("/responses"):
-        parts = _output_text_parts(body)
-        return "".join(p["text"] for p in parts) if parts else None
-    choices = body.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        return None
-    first = choices[0]
-    if path.endswith("/chat/completions"):
-        message = first.get("message")
-        content = message.get("content") if isinstance(message, dict) else None
-        return content if isinstance(content, str) else None
-    text = first.get("text")
-    return text if isinstance(text, str) else None
+        for n, item in enumerate(_dicts(body.get("output"))):
+            at: Path = ("output", n)
+            kind = item.get("type")
+            if kind == "message":
+                for k, part in enumerate(_dicts(item.get("content"))):
+                    if part.get("type") == "output_text":
+                        add(0, "content", (*at, "content", k, "text"), part.get("text"))
+                    elif part.get("type") == "refusal":
+                        add(0, "content", (*at, "content", k, "refusal"), part.get("refusal"))
+            elif kind == "reasoning":
+                for field in ("summary", "content"):
+                    for k, part in enumerate(_dicts(item.get(field))):
+                        add(0, "reasoning", (*at, field, k, "text"), part.get("text"))
+            elif kind == "function_call":
+                add(0, "arguments", (*at, "arguments"), item.get("arguments"))
+        return found
+    for n, choice in enumerate(_dicts(body.get("choices"))):
+        index = choice.get("index", n) if isinstance(choice.get("index"), int) else n
+        if not path.endswith("/chat/completions"):
+            add(index, "content", ("choices", n, "text"), choice.get("text"))
+            continue
+        message = choice.get("message")
+        if not isinstance(message, dict):
+            continue
+        at = ("choices", n, "message")
+        content = message.get("content")
+        if isinstance(content, list):  # content parts; Mistral's thinking parts hold reasoning
+            for k, part in enumerate(_dicts(content)):
+                add(index, "content", (*at, "content", k, "text"), part.get("text"))
+                for j, thought in enumerate(_dicts(part.get("thinking"))):
+                    where = (*at, "content", k, "thinking", j, "text")
+                    add(index, "reasoning", where, thought.get("text"))
+        else:
+            add(index, "content", (*at, "content"), content)
+        add(index, "content", (*at, "refusal"), message.get("refusal"))
+        for field in REASONING_FIELDS:
+            add(index, "reasoning", (*at, field), message.get(field))
+        for k, detail in enumerate(_dicts(message.get("reasoning_details"))):  # OpenRouter
+            for field in ("text", "summary"):
+                add(index, "reasoning", (*at, "reasoning_details", k, field), detail.get(field))
+        for k, call in enumerate(_dicts(message.get("tool_calls"))):
+            function = call.get("function")
+            if isinstance(function, dict):
+                add(
+                    index,
+                    "arguments",
+                    (*at, "tool_calls", k, "function", "arguments"),
+                    function.get("arguments"),
+                )
+        legacy = message.get("function_call")
+        if isinstance(legacy, dict):
+            add(index, "arguments", (*at, "function_call", "arguments"), legacy.get("arguments"))
+    return found
 
 
-def with_text(path: str, body: dict[str, Any], text: str) -> dict[str, Any]:
-    """A copy of `body` whose answer is `text`."""
+def with_texts(body: dict[str, Any], changes: list[tuple[Text, str]]) -> dict[str, Any]:
+    """A copy of `body` with each text replaced. A choice whose answer changed loses its
+    logprobs (their tokens would spell the original); the Responses API's `output_text`
+    convenience field follows the output text."""
+    out = copy.deepcopy(body)
+    for text, value in changes:
+        node: Any = out
+        for key in text.path[:-1]:
+            node = node[key]
+        node[text.path[-1]] = value
+        if text.part != "content":
+            continue
+        if text.path[0] == "choices":
+            out["choices"][text.path[1]]["logprobs"] = None
+        elif isinstance(node, dict) and node.get("logprobs"):
+            node["logprobs"] = []
+    if "output_text" in out and isinstance(out.get("output"), list):
+        out["output_text"] = "".join(
+            t.text for t in texts("/responses", out) if t.part == "content" and t.path[-1] == "text"
+        )
+    return out
+
+
+def refusing(path: str, body: dict[str, Any], choices: set[int], message: str) -> dict[str, Any]:
+    """A copy of `body` in which each of `choices` answers `message` and nothing else (no
+    reasoning, no tool calls, no logprobs); for the Responses API, the whole output."""
     out = copy.deepcopy(body)
     if path.endswith("/responses"):
-        parts = _output_text_parts(out)
-        for n, part in enumerate(parts):
-            part["text"] = text if n == 0 else ""
-            part["annotations"] = []
+        item = {
+            "type": "message",
+            "id": "msg_groundrail",
+            "status": "completed",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": message, "annotations": []}],
+        }
+        out["output"] = [item]
         if "output_text" in out:
-            out["output_text"] = text
-    elif path.endswith("/chat/completions"):
-        out["choices"][0]["message"]["content"] = text
-    else:
-        out["choices"][0]["text"] = text
+            out["output_text"] = message
+        return out
+    for n, choice in enumerate(_dicts(out.get("choices"))):
+        if choice.get("index", n) not in choices:
+            continue
+        choice["logprobs"] = None
+        choice["finish_reason"] = "stop"
+        if path.endswith("/chat/completions"):
+            choice["message"] = {"role": "assistant", "content": message}
+        else:
+            choice["text"] = message
     return out
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def with_instruction(path: str, body: dict[str, Any], instruction: str) -> dict[str, Any]:
@@ -53,23 +170,16 @@ def with_instruction(path: str, body: dict[str, Any], instruction: str) -> dict[
     return out
 
 
-def _output_text_parts(body: dict[str, Any]) -> list[dict[str, Any]]:
-    parts = []
-    for item in body.get("output") or []:
-        if isinstance(item, dict) and item.get("type") == "message":
-            for part in item.get("content") or []:
-                if isinstance(part, dict) and part.get("type") == "output_text":
-                    parts.append(part)
-    return parts
-
-
-def answer_logprobs(path: str, body: dict[str, Any]) -> list[tuple[int, int, float]] | None:
-    """(start, end, logprob) of each token of the first choice's text, when the upstream sent
-    logprobs: chat `logprobs.content`, completions `logprobs.tokens`/`token_logprobs`."""
-    choices = body.get("choices")
-    if path.endswith("/responses") or not isinstance(choices, list) or not choices:
+def answer_logprobs(
+    path: str, body: dict[str, Any], text: Text
+) -> list[tuple[int, int, float]] | None:
+    """(start, end, logprob) of each token of the answer `text` of a choice, when the upstream
+    sent logprobs: chat `logprobs.content`, completions `logprobs.tokens`/`token_logprobs`."""
+    choices, position = body.get("choices"), text.path[1]
+    if text.path[0] != "choices" or not isinstance(choices, list) or not isinstance(position, int):
         return None
-    logprobs = choices[0].get("logprobs") if isinstance(choices[0], dict) else None
+    choice = choices[position]
+    logprobs = choice.get("logprobs") if isinstance(choice, dict) else None
     if not isinstance(logprobs, dict):
         return None
     if path.endswith("/chat/completions"):

@@ -1,136 +1,310 @@
-"""Stream dialects: where the text of each API's SSE events is, and how to write our own."""
+"""Stream dialects: where the text of each API's SSE events is, and how to write our own.
+
+An upstream event is split into the texts it carries (answer, reasoning, tool-call arguments:
+whatever else the chunk holds, and whatever shape the server gives it) and the rest of it (a
+role, a tool call's id and name, a finish reason, usage), which goes out without the text.
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from groundrail.openai.answers import REASONING_FIELDS, Path, texts, with_texts
+from groundrail.rules.base import Part
 from groundrail.upstream.sse import Event
 
-TextKey = Hashable  # a choice index, or a Responses (item, output, content) position
+
+@dataclass(slots=True, frozen=True)
+class Piece:
+    """Text of one upstream event: which choice, what it is, where it goes, its logprobs."""
+
+    choice: int
+    part: Part
+    path: Path  # the text's path in the whole (non-streamed) response: keys the stream state
+    text: str
+    logprobs: Any = None
+    head: dict[str, Any] | None = None  # a tool call's id, type and name, sent with its text
+
+
+@dataclass(slots=True, frozen=True)
+class Split:
+    pieces: list[Piece]
+    rest: dict[str, Any] | None  # the event without its text; None: nothing else in it
+    trailing: bool = False  # the rest comes after the text (a finish reason), not before it
 
 
 class Dialect:
-    """Chat completions: `choices[i].delta.content`, ended by `data: [DONE]`."""
-
-    ends_with_done = True
+    """Chat completions: `choices[i].delta.{content, reasoning_content, reasoning, tool_calls}`,
+    ended by `data: [DONE]`."""
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
-        # per choice, the first text event not yet re-sent: a rebuilt event keeps its fields
-        self._first: dict[TextKey, dict[str, Any]] = {}
+        self._roles: set[int] = set()  # choices whose role went out
 
-    def text(self, data: dict[str, Any]) -> tuple[TextKey, str] | None:
-        """(key, text) when the event carries answer text and nothing else."""
-        choice = _only_choice(data)
-        if choice is None or choice.get("finish_reason") is not None:
-            return None
-        delta = choice.get("delta")
-        if not isinstance(delta, dict) or set(delta) - {"content", "role"}:
-            return None
-        content = delta.get("content")
-        if not isinstance(content, str) or not content:
-            return None
-        return self._seen(choice.get("index", 0), data), content
-
-    def _seen(self, key: TextKey, data: dict[str, Any]) -> TextKey:
+    def split(self, data: dict[str, Any]) -> Split:
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices:
+            return Split([], data, trailing=True)  # usage, Azure's prompt filter results …
         self.template = data
-        self._first.setdefault(key, data)
-        return key
+        pieces: list[Piece] = []
+        kept: list[Any] = []
+        trailing = data.get("usage") is not None
+        for n, choice in enumerate(choices):
+            if not isinstance(choice, dict):
+                continue
+            index = choice["index"] if isinstance(choice.get("index"), int) else n
+            rest = self._split_choice(index, choice, pieces)
+            if rest is not None:
+                kept.append(rest)
+                trailing = trailing or rest.get("finish_reason") is not None
+        if not kept and not data.get("usage"):
+            return Split(pieces, None)
+        return Split(pieces, {**data, "choices": kept}, trailing)
 
-    def text_event(self, key: TextKey, text: str) -> Event:
-        """The text as one event, built on the first upstream event it came from: every field
-        the gateway does not change (a `role` on a content chunk, ids …) stays as sent."""
-        data = self._first.pop(key, self.template)
-        choice = _only_choice(data) or {}
-        rebuilt = {**choice, "index": key, "delta": {**choice.get("delta", {}), "content": text}}
-        return _event({**data, "choices": [_without_logprobs(rebuilt)]})
+    def _split_choice(
+        self, index: int, choice: dict[str, Any], pieces: list[Piece]
+    ) -> dict[str, Any] | None:
+        delta = choice.get("delta")
+        delta = delta if isinstance(delta, dict) else {}
+        at: Path = ("choices", index, "message")
+        rest: dict[str, Any] = {}  # the delta without its text (text fields left empty)
+        for key, value in delta.items():
+            if key == "content" and isinstance(value, list):  # content parts (Mistral)
+                pieces += _content_parts(index, at, value)
+                rest[key] = ""
+            elif key == "content" and isinstance(value, str):
+                if value:
+                    content = Piece(index, "content", (*at, key), value, choice.get("logprobs"))
+                    pieces.append(content)
+                rest[key] = ""
+            elif key == "refusal" and isinstance(value, str):
+                if value:
+                    pieces.append(Piece(index, "content", (*at, key), value))
+                rest[key] = ""
+            elif key in REASONING_FIELDS and isinstance(value, str):
+                if value:
+                    pieces.append(Piece(index, "reasoning", (*at, key), value))
+                rest[key] = ""
+            elif key == "tool_calls" and isinstance(value, list):
+                heads = [h for call in value if (h := self._tool_call(index, call, pieces))]
+                if heads:
+                    rest[key] = heads
+            elif key == "reasoning_details" and isinstance(value, list):  # OpenRouter
+                sealed = []  # encrypted entries carry no readable text: they go on as they are
+                for detail in value:
+                    text = _detail_text(detail)
+                    if text is None:
+                        sealed.append(detail)
+                    elif text:
+                        pieces.append(Piece(index, "reasoning", (*at, key), text))
+                rest[key] = sealed
+            else:
+                rest[key] = value
+        # Worth sending: a finish reason, the role the first time, anything else not empty
+        # (servers add null and empty fields freely; Ollama repeats the role every chunk).
+        news = {k for k, v in rest.items() if v not in (None, "", [], {})}
+        if index in self._roles:
+            news.discard("role")
+        if not news and choice.get("finish_reason") is None:
+            return None
+        if "role" in news:
+            self._roles.add(index)
+        return {**choice, "delta": rest, "logprobs": None}
 
-    def finish(self, data: dict[str, Any], released: dict[TextKey, str]) -> dict[str, Any]:
+    def _tool_call(self, index: int, call: Any, pieces: list[Piece]) -> dict[str, Any] | None:
+        """The call's header (id, type, name) to send now, when it comes without arguments;
+        arguments become a piece (that carries the header it came with)."""
+        if not isinstance(call, dict):
+            return None
+        function = call.get("function") if isinstance(call.get("function"), dict) else {}
+        assert isinstance(function, dict)
+        arguments = function.get("arguments")
+        named = {k: v for k, v in function.items() if k != "arguments" and v is not None}
+        head = None
+        if named or set(call) - {"index", "function"}:
+            head = {**call, "function": {**named, "arguments": ""}}
+        if not isinstance(arguments, str) or not arguments:
+            return head
+        at: Path = ("choices", index, "message", "tool_calls", call.get("index", 0))
+        path: Path = (*at, "function", "arguments")
+        pieces.append(Piece(index, "arguments", path, arguments, head=head))
+        return None
+
+    def text_event(
+        self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
+    ) -> Event:
+        index = path[1]
+        data = self._envelope()
+        if path[3] == "tool_calls":
+            call = head or {"index": path[4], "function": {}}
+            function = {**call.get("function", {}), "arguments": text}
+            delta: dict[str, Any] = {"tool_calls": [{**call, "function": function}]}
+        elif path[3] == "reasoning_details":
+            delta = {"reasoning_details": [{"type": "reasoning.text", "text": text}]}
+        else:
+            delta = {str(path[3]): text}
+        data["choices"] = [
+            {"index": index, "delta": delta, "finish_reason": None, "logprobs": logprobs}
+        ]
+        return _event(data)
+
+    def finish(
+        self, data: dict[str, Any], released: dict[Path, str], changed: set[Path]
+    ) -> dict[str, Any]:
         """Events that repeat the whole text (Responses' `.done` events) get the released one."""
         return data
 
     def verdict_event(self, verdict: dict[str, Any]) -> Event | None:
         """The verdict, in a form every SDK's stream helper accepts: here a chunk without
         choices (as the usage chunk is)."""
-        data = {k: v for k, v in self.template.items() if k != "choices"}
-        return _event({**data, "choices": [], "groundrail": verdict})
+        return _event({**self._envelope(), "choices": [], "groundrail": verdict})
+
+    def _envelope(self) -> dict[str, Any]:
+        """The upstream chunk's id, model and the like, for an event of our own."""
+        return {k: v for k, v in self.template.items() if k not in ("choices", "usage")}
 
     def write(self, event: Event) -> bytes:
         return event.encode()
 
 
+def _detail_text(detail: Any) -> str | None:
+    """The readable text of an OpenRouter `reasoning_details` entry (None: it has none)."""
+    if not isinstance(detail, dict):
+        return None
+    text = detail.get("text", detail.get("summary"))
+    return text if isinstance(text, str) else None
+
+
+def _content_parts(index: int, at: Path, parts: list[Any]) -> list[Piece]:
+    """Text parts are the answer; thinking parts are reasoning (sent on as
+    `reasoning_content`, the one streamed field for it that SDKs show)."""
+    found: list[Piece] = []
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        if isinstance(part.get("text"), str) and part["text"]:
+            found.append(Piece(index, "content", (*at, "content"), part["text"]))
+        for thought in part.get("thinking") or []:
+            if isinstance(thought, dict) and isinstance(thought.get("text"), str):
+                path: Path = (*at, "reasoning_content")
+                found.append(Piece(index, "reasoning", path, thought["text"]))
+    return [piece for piece in found if piece.text]
+
+
 class CompletionsDialect(Dialect):
     """Legacy completions: `choices[i].text`."""
 
-    def text(self, data: dict[str, Any]) -> tuple[TextKey, str] | None:
-        choice = _only_choice(data)
-        if choice is None or choice.get("finish_reason") is not None:
-            return None
+    def _split_choice(
+        self, index: int, choice: dict[str, Any], pieces: list[Piece]
+    ) -> dict[str, Any] | None:
         text = choice.get("text")
-        if not isinstance(text, str) or not text:
+        if isinstance(text, str) and text:
+            path: Path = ("choices", index, "text")
+            pieces.append(Piece(index, "content", path, text, choice.get("logprobs")))
+        if choice.get("finish_reason") is None:
             return None
-        return self._seen(choice.get("index", 0), data), text
+        return {**choice, "text": "", "logprobs": None}
 
-    def text_event(self, key: TextKey, text: str) -> Event:
-        data = self._first.pop(key, self.template)
-        rebuilt = {**(_only_choice(data) or {}), "index": key, "text": text}
-        return _event({**data, "choices": [_without_logprobs(rebuilt)]})
+    def text_event(
+        self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
+    ) -> Event:
+        data = self._envelope()
+        data["choices"] = [
+            {"index": path[1], "text": text, "finish_reason": None, "logprobs": logprobs}
+        ]
+        return _event(data)
+
+
+# Responses API delta events: their text's part, and the path of the text in `response.output`.
+_RESPONSES_DELTAS: dict[str, tuple[Part, str, str | None, str]] = {
+    "response.output_text.delta": ("content", "content", "content_index", "text"),
+    "response.refusal.delta": ("content", "content", "content_index", "refusal"),
+    "response.reasoning_summary_text.delta": ("reasoning", "summary", "summary_index", "text"),
+    "response.reasoning_text.delta": ("reasoning", "content", "content_index", "text"),
+    "response.function_call_arguments.delta": ("arguments", "arguments", None, ""),
+}
+# Events that repeat a whole text: where it is, and its key (None: in the event's `part`).
+_RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
+    "response.output_text.done": ("content", "content_index", "text"),
+    "response.refusal.done": ("content", "content_index", "refusal"),
+    "response.reasoning_summary_text.done": ("summary", "summary_index", "text"),
+    "response.reasoning_text.done": ("content", "content_index", "text"),
+    "response.function_call_arguments.done": ("arguments", None, "arguments"),
+    "response.content_part.done": ("content", "content_index", None),
+    "response.reasoning_summary_part.done": ("summary", "summary_index", None),
+}
 
 
 class ResponsesDialect(Dialect):
-    """The Responses API: typed events, `response.output_text.delta`; no `[DONE]`."""
-
-    ends_with_done = False
+    """The Responses API: typed events (`response.output_text.delta`, reasoning summary and
+    function-call argument deltas); no `[DONE]`."""
 
     def __init__(self) -> None:
         super().__init__()
         self._sequence = 0
+        self._templates: dict[Path, dict[str, Any]] = {}
         self._terminal: dict[str, Any] | None = None  # held until the verdict is known
         self._ended = False
 
-    def text(self, data: dict[str, Any]) -> tuple[TextKey, str] | None:
-        if data.get("type") != "response.output_text.delta" or not data.get("delta"):
-            return None
-        self.template = data
-        return _position(data), str(data["delta"])
-
-    def text_event(self, key: TextKey, text: str) -> Event:
-        assert isinstance(key, tuple)
-        item, output, content = key
-        data = {
-            **self.template,
-            "item_id": item,
-            "output_index": output,
-            "content_index": content,
-            "delta": text,
-        }
-        return Event(orjson.dumps(data).decode(), event="response.output_text.delta")
-
-    def finish(self, data: dict[str, Any], released: dict[TextKey, str]) -> dict[str, Any]:
+    def split(self, data: dict[str, Any]) -> Split:
         kind = data.get("type")
-        if kind == "response.output_text.done":
-            key = _position(data)
-            return {**data, "text": released.get(key, data.get("text", ""))}
-        if kind == "response.content_part.done" and isinstance(data.get("part"), dict):
-            key = _position(data)
-            if key in released:
-                return {**data, "part": {**data["part"], "text": released[key]}}
-        if kind == "response.output_item.done" and isinstance(data.get("item"), dict):
+        spec = _RESPONSES_DELTAS.get(kind) if isinstance(kind, str) else None
+        delta = data.get("delta")
+        if spec is None or not isinstance(delta, str):
+            return Split([], data)
+        part, field, index_key, leaf = spec
+        at: Path = ("output", data.get("output_index", 0), field)
+        if index_key is not None:
+            at = (*at, data.get(index_key, 0), leaf)
+        self._templates[at] = data
+        if not delta:
+            return Split([], None)
+        return Split([Piece(0, part, at, delta, data.get("logprobs"))], None)
+
+    def text_event(
+        self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
+    ) -> Event:
+        template = self._templates[path]
+        data = {**template, "delta": text}
+        if "logprobs" in template:
+            data["logprobs"] = logprobs or []
+        return Event(orjson.dumps(data).decode(), event=str(template.get("type")))
+
+    def finish(
+        self, data: dict[str, Any], released: dict[Path, str], changed: set[Path]
+    ) -> dict[str, Any]:
+        kind = data.get("type")
+        if kind in _RESPONSES_DONE:
+            field, index_key, key = _RESPONSES_DONE[kind]
             out = copy.deepcopy(data)
-            _replace_item(out["item"], out.get("output_index"), released)
+            holder = out if key is not None else out.get("part")
+            if not isinstance(holder, dict):
+                return data
+            key = key or ("refusal" if holder.get("type") == "refusal" else "text")
+            at: Path = ("output", data.get("output_index", 0), field)
+            if index_key is not None:
+                at = (*at, data.get(index_key, 0), key)
+            if at not in released:
+                return data
+            holder[key] = released[at]
+            if at in changed and holder.get("logprobs"):
+                holder["logprobs"] = []
             return out
+        if kind == "response.output_item.done" and isinstance(data.get("item"), dict):
+            position = data.get("output_index", 0)
+            output: list[dict[str, Any]] = [
+                {} for _ in range(position if isinstance(position, int) else 0)
+            ]
+            body = _replaced({"output": [*output, data["item"]]}, released, changed)
+            return {**data, "item": body["output"][-1]}
         if kind in ("response.completed", "response.incomplete") and isinstance(
             data.get("response"), dict
         ):
-            out = copy.deepcopy(data)
-            for n, item in enumerate(out["response"].get("output") or []):
-                if isinstance(item, dict):
-                    _replace_item(item, n, released)
-            return out
+            return {**data, "response": _replaced(data["response"], released, changed)}
         return data
 
     def verdict_event(self, verdict: dict[str, Any]) -> Event | None:
@@ -146,6 +320,8 @@ class ResponsesDialect(Dialect):
 
     def write(self, event: Event) -> bytes:
         """Sequence numbers stay strictly increasing, whatever we added, merged or held."""
+        if event.comment is not None:
+            return event.encode()
         try:
             data = orjson.loads(event.data)
         except orjson.JSONDecodeError:
@@ -160,6 +336,29 @@ class ResponsesDialect(Dialect):
         return event.encode()
 
 
+def _replaced(
+    response: dict[str, Any], released: dict[Path, str], changed: set[Path]
+) -> dict[str, Any]:
+    """A copy of a Responses body whose texts are the released ones."""
+    found = texts("/responses", response)
+    return with_texts(response, [(t, released[t.path]) for t in found if t.path in changed])
+
+
+def merge_logprobs(parts: list[Any]) -> Any:
+    """The logprobs of several chunks as one chunk's: their token lists joined (chat
+    `content`, completions `tokens`, `token_logprobs`, `top_logprobs`, `text_offset`)."""
+    merged: dict[str, Any] = {}
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        for key, value in part.items():
+            if isinstance(value, list):
+                merged[key] = [*merged.get(key, []), *value]
+            else:
+                merged.setdefault(key, value)
+    return merged or None
+
+
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
 
@@ -169,30 +368,6 @@ def dialect_for(path: str) -> Dialect:
     if path.endswith("/chat/completions"):
         return Dialect()
     return CompletionsDialect()
-
-
-def _only_choice(data: dict[str, Any]) -> dict[str, Any] | None:
-    choices = data.get("choices")
-    if isinstance(choices, list) and len(choices) == 1 and isinstance(choices[0], dict):
-        return choices[0]
-    return None
-
-
-def _position(data: dict[str, Any]) -> tuple[Any, Any, Any]:
-    return data.get("item_id"), data.get("output_index"), data.get("content_index")
-
-
-def _replace_item(item: dict[str, Any], output_index: Any, released: dict[TextKey, str]) -> None:
-    for n, part in enumerate(item.get("content") or []):
-        key = (item.get("id"), output_index, n)
-        if isinstance(part, dict) and part.get("type") == "output_text" and key in released:
-            part["text"] = released[key]
-
-
-def _without_logprobs(choice: dict[str, Any]) -> dict[str, Any]:
-    """A choice whose text the gateway merged or changed: the upstream's logprobs of one of
-    its pieces no longer describe it."""
-    return {**choice, "logprobs": None} if "logprobs" in choice else choice
 
 
 def _event(data: dict[str, Any]) -> Event:

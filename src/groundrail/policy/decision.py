@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from groundrail.policy.formats import Edit, json_edits
 from groundrail.rules.base import Action, Finding
 
 RANK: dict[Action, int] = {"pass": 0, "flag": 1, "rewrite": 2, "retry": 3, "reject": 4}
@@ -22,11 +23,16 @@ def strongest(findings: Sequence[Finding]) -> Action:
     return max((f.suggested_action for f in findings), key=RANK.__getitem__, default="pass")
 
 
-def decide(findings: Sequence[Finding], answer: str, shadow: bool) -> Decision:
+def decide(
+    findings: Sequence[Finding], answer: str, shadow: bool, structured: bool = False
+) -> Decision:
+    """The strongest action; for rewrite, the answer with every rewrite's edits applied (inside
+    JSON values when the answer is `structured`, so it stays valid JSON)."""
     intended = strongest(findings)
     text = None
     if intended == "rewrite":
-        text = apply_edits(answer, [f for f in findings if f.suggested_action == "rewrite"])
+        rewrites = [f for f in findings if f.suggested_action == "rewrite"]
+        text = json_edits(answer, edits(rewrites)) if structured else apply_edits(answer, rewrites)
     if shadow:
         return Decision("pass", intended, None)
     return Decision(intended, intended, text)
@@ -35,7 +41,19 @@ def decide(findings: Sequence[Finding], answer: str, shadow: bool) -> Decision:
 def apply_edits(answer: str, findings: Sequence[Finding]) -> str:
     """Apply every finding's span edits in one pass; where edits overlap, the one that starts
     first (the longer on a tie) wins, so a redaction inside a removed sentence goes with it."""
-    edits = sorted(
+    out, cursor = [], 0
+    for start, end, replacement in edits(findings):
+        if start < cursor:
+            continue
+        out += [answer[cursor:start], replacement]
+        cursor = end
+    out.append(answer[cursor:])
+    return _tidy("".join(out))
+
+
+def edits(findings: Sequence[Finding]) -> list[Edit]:
+    """The span edits of `findings`, by start (the longer first on a tie)."""
+    return sorted(
         (
             (start, end, f.replacement or "")
             for f in findings
@@ -44,14 +62,6 @@ def apply_edits(answer: str, findings: Sequence[Finding]) -> str:
         ),
         key=lambda e: (e[0], -(e[1] - e[0])),
     )
-    out, cursor = [], 0
-    for start, end, replacement in edits:
-        if start < cursor:
-            continue
-        out += [answer[cursor:start], replacement]
-        cursor = end
-    out.append(answer[cursor:])
-    return _tidy("".join(out))
 
 
 def _tidy(text: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from groundrail.budgets import Budgets
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
@@ -16,7 +19,8 @@ from groundrail.grounding.windows import Document
 from groundrail.observe import metrics, tracing
 from groundrail.policy.decision import Decision, decide
 from groundrail.policy.loader import LoadedPolicy
-from groundrail.rules.base import CheckContext, Finding, Rule
+from groundrail.rules.base import Action, CheckContext, Finding, Rule
+from groundrail.rules.json_schema import schema_error
 from groundrail.rules.registry import build
 
 log = logging.getLogger("groundrail.policy")
@@ -42,6 +46,7 @@ class Verdict:
     answer: str = ""  # what was judged
     documents: list[Document] = field(default_factory=list)
     question: str | None = None
+    choices: dict[int, Action] = field(default_factory=dict)  # each choice's action, when known
 
     @property
     def support(self) -> float | None:
@@ -58,6 +63,7 @@ class Verdict:
                 "spans": [list(s) for s in f.spans],
                 "score": f.score,
                 "signal": f.signal,
+                "where": f.where,
             }
             for f in self.findings
         ]
@@ -72,6 +78,11 @@ class Verdict:
             "support": self.support,
             "findings": self.finding_dicts(),
             "grounding": to_dict(self.grounding) if self.grounding is not None else None,
+            **(
+                {"choices": [{"index": i, "verdict": a} for i, a in sorted(self.choices.items())]}
+                if len(self.choices) > 1
+                else {}
+            ),
             "rules": [
                 {
                     "rule": r.rule,
@@ -136,10 +147,16 @@ class PolicyEngine:
         question: str | None = None,
         request_id: str | None = None,
         select: Callable[[Rule[Any]], bool] | None = None,
+        structured: bool = False,
     ) -> Verdict:
-        """All the policy's rules over `answer`, or those `select` picks (a stream's sentence
-        gets the fragmentary ones)."""
-        rules = tuple(r for r in self.rules(policy) if select is None or select(r))
+        """The policy's rules that read `ctx.part` over `answer`, or those of them `select`
+        picks (a stream's sentence gets the fragmentary ones). A `structured` answer (JSON) is
+        rewritten inside its values only, or not at all: a rewrite that would cut it becomes
+        the policy's `structured_output` action, and a rewritten answer must still parse and
+        match the requested schema."""
+        rules = tuple(
+            r for r in self.rules(policy) if r.reads(ctx.part) and (select is None or select(r))
+        )
         ctx.budgets = self.budgets
         ctx.grounding_engine = self.grounding
         if any(r.kind in GROUNDED_KINDS for r in rules):
@@ -147,28 +164,67 @@ class PolicyEngine:
         preparing = [r for r in rules if type(r).prepare is not Rule.prepare]  # most have none
         if preparing:
             await asyncio.gather(*(rule.prepare(answer, ctx) for rule in preparing))
+        results = await asyncio.gather(*(_run(rule, answer, ctx, request_id) for rule in rules))
         findings: list[Finding] = []
         runs = []
-        for rule in rules:
-            started = time.perf_counter()
-            error = None
-            try:
-                with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
-                    found = rule.check(answer, ctx)
-            except Exception as exc:  # a broken rule follows its on_error, never the request
-                log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
-                found, error = [], f"{type(exc).__name__}: {exc}"
-            ms = (time.perf_counter() - started) * 1000
-            if error is None and ms > rule.config.timeout_ms:
-                found, error = [], f"took {ms:.1f} ms, over its {rule.config.timeout_ms} ms"
+        for rule, (found, ms, error) in zip(rules, results, strict=True):
             if error is not None and rule.config.on_error != "pass":
                 found = [rule.finding(f"rule failed ({error})", rule.config.on_error)]
+            if structured and not rule.redacts:
+                found = [_uncut(f, policy.policy.structured_output) for f in found]
             findings += found
             runs.append(RuleRun(rule.name, rule.kind, round(ms, 3), len(found), error))
             metrics.RULE_SECONDS.labels(rule.kind).observe(ms / 1000)
             for f in found:
                 metrics.RULE_FINDINGS.labels(rule.kind, f.suggested_action).inc()
-        decision = decide(findings, answer, shadow=policy.policy.mode == "shadow")
+        shadow = policy.policy.mode == "shadow"
+        decision = decide(findings, answer, shadow, structured)
+        if structured and decision.text is not None:
+            problem = invalid_json(ctx, decision.text)
+            if problem is not None:
+                findings.append(
+                    Finding("structured_output", "json_schema", problem, "reject", "high")
+                )
+                decision = decide(findings, answer, shadow, structured)
         return Verdict(
             decision, policy, findings, ctx.grounding, runs, answer, ctx.documents, question
         )
+
+
+def _uncut(finding: Finding, action: Action) -> Finding:
+    if finding.suggested_action != "rewrite":
+        return finding
+    message = f"{finding.message} (not rewritten: the answer is structured output)"
+    return dataclasses.replace(finding, suggested_action=action, message=message, replacement=None)
+
+
+def invalid_json(ctx: CheckContext, text: str) -> str | None:
+    """Why a rewritten JSON answer is no longer valid: it does not parse, or (the answer, not
+    tool arguments) no longer matches the schema the request asked for."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return f"the rewritten answer is not valid JSON: {exc}"
+    problem = schema_error(ctx.request, value) if ctx.part == "content" else None
+    return f"the rewritten answer {problem}" if problem is not None else None
+
+
+async def _run(
+    rule: Rule[Any], answer: str, ctx: CheckContext, request_id: str | None
+) -> tuple[list[Finding], float, str | None]:
+    """One rule's check in a worker thread, so no rule blocks the event loop, waited for no
+    longer than its `timeout_ms`: (findings, ms, error). A rule past its deadline has failed;
+    its thread is abandoned (the regex rule stops itself at the same deadline)."""
+    started = time.perf_counter()
+    timeout = rule.config.timeout_ms / 1000
+    try:
+        with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
+            found = await asyncio.wait_for(asyncio.to_thread(rule.check, answer, ctx), timeout)
+    except TimeoutError:
+        error = f"took over its {rule.config.timeout_ms} ms"
+        log.warning("rule timed out", extra={"rule": rule.name, "request_id": request_id})
+        return [], (time.perf_counter() - started) * 1000, error
+    except Exception as exc:  # a broken rule follows its on_error, never the request
+        log.exception("rule failed", extra={"rule": rule.name, "request_id": request_id})
+        return [], (time.perf_counter() - started) * 1000, f"{type(exc).__name__}: {exc}"
+    return found, (time.perf_counter() - started) * 1000, None

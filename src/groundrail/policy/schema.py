@@ -69,6 +69,10 @@ class Policy(_Strict):
     reject_as: Literal["error", "completion"] = Field(
         "error", description="completion: a normal answer whose text is the reject message"
     )
+    structured_output: Literal["flag", "reject"] = Field(
+        "flag",
+        description="what a rewrite that would cut JSON (removing a sentence from it) becomes",
+    )
     context: ContextConfig = Field(ContextConfig(), description="where grounding context is")
     rules: list[dict[str, Any]] = Field(
         default_factory=list, description="each validated by the model of its `kind`"

@@ -9,9 +9,10 @@ import orjson
 
 from groundrail.grounding.context import extract, question_of
 from groundrail.grounding.engine import GroundingEngine
-from groundrail.openai.answers import answer_text
+from groundrail.openai.answers import Text, texts
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest, parse_completion
+from groundrail.policy.choices import combine, judge
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.loader import LoadedPolicy, load
 from groundrail.policy.store import PolicyStore
@@ -26,7 +27,7 @@ class TrialError(Exception):
 class Trial:
     policy: LoadedPolicy
     parsed: ParsedRequest
-    answer: str
+    found: list[Text]  # every text of the response: answers, reasoning, tool-call arguments
     route: str
 
 
@@ -44,32 +45,37 @@ def prepare(
         raise TrialError(f"{response_file}: not JSON: {exc}") from exc
     except GatewayError as exc:
         raise TrialError(f"{request_file}: {exc}") from exc
-    answer = answer_text(route, response) if isinstance(response, dict) else None
-    if answer is None:
-        raise TrialError(f"{response_file}: no answer text for {route} in this response")
+    found = texts(route, response) if isinstance(response, dict) else []
+    if not found:
+        raise TrialError(f"{response_file}: no text for {route} in this response")
     policy = store.select(None, name or parsed.options.policy, None, parsed.model, route)
-    return Trial(policy, parsed, answer, route)
+    return Trial(policy, parsed, found, route)
 
 
 async def run(grounding: GroundingEngine, trial: Trial) -> str:
+    """The policy over every text of the response, as the gateway judges it: each choice on its
+    own, reasoning and tool-call arguments by the rules that read them."""
     policy, parsed, route = trial.policy, trial.parsed, trial.route
-    ctx = CheckContext(
-        path=route,
-        request=parsed.body,
-        model=parsed.model,
-        documents=extract(route, parsed.body, parsed.options, policy.policy.context.sources),
-    )
-    verdict = await PolicyEngine(grounding).evaluate(
-        policy, ctx, trial.answer, question_of(route, parsed.body, parsed.options)
-    )
-    decision = verdict.decision
+    documents = extract(route, parsed.body, parsed.options, policy.policy.context.sources)
+
+    def context(text: Text) -> CheckContext:
+        return CheckContext(
+            path=route, request=parsed.body, model=parsed.model, documents=documents, part=text.part
+        )
+
+    question = question_of(route, parsed.body, parsed.options)
+    judged = await judge(PolicyEngine(grounding), policy, context, trial.found, question, None)
+    outcome = combine(judged)
+    verdict, decision = outcome.verdict, outcome.verdict.decision
     lines = [f"policy   {policy.label} ({policy.policy.mode})", f"decision {decision.action}"]
     if decision.intended != decision.action:
         lines[-1] += f" (intended: {decision.intended})"
     for r in verdict.runs:
         error = f", error: {r.error}" if r.error else ""
         lines.append(f"  rule {r.rule} ({r.kind}): {r.findings} findings, {r.ms:.1f} ms{error}")
-    lines += [f"  - [{f.suggested_action}] {f.rule}: {f.message}" for f in verdict.findings]
-    if decision.text is not None:
-        lines += ["", "rewritten answer:", decision.text]
+    lines += [
+        f"  - [{f.suggested_action}] {f.rule} ({f.where}): {f.message}" for f in verdict.findings
+    ]
+    for text, rewritten in outcome.rewritten:
+        lines += ["", f"rewritten {text.where}:", rewritten]
     return "\n".join(lines)

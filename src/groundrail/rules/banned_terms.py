@@ -1,36 +1,23 @@
-"""Banned words and phrases, matched whole-word, ignoring case and accents."""
+"""Banned words and phrases, matched whole-word as a person reads them: ignoring case, accents,
+invisible characters and look-alike letters."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from groundrail.rules.base import Action, CheckContext, Finding, Rule, RuleConfig
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """`text` case-folded with accents stripped (NFKD), and for each character of the result
-    the index of the character of `text` it came from."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
-            for folded in unicodedata.normalize("NFKD", part.casefold()):
-                if not unicodedata.combining(folded):
-                    out.append(folded)
-                    origin.append(i)
-    return "".join(out), origin
+from groundrail.rules.base import Action, CheckContext, Finding, Rule, TextRuleConfig
+from groundrail.rules.text import fold, span_back
 
 
 def _key(term: str) -> str:
     return " ".join(fold(term)[0].split())
 
 
-class BannedTermsConfig(RuleConfig):
+class BannedTermsConfig(TextRuleConfig):
     kind: Literal["banned_terms"] = "banned_terms"
     terms: list[str] = Field(min_length=1)
     action: Action = "reject"
@@ -47,6 +34,7 @@ class BannedTermsConfig(RuleConfig):
 class BannedTermsRule(Rule[BannedTermsConfig]):
     kind = "banned_terms"
     Config = BannedTermsConfig
+    redacts = True
 
     def __init__(self, config: BannedTermsConfig) -> None:
         super().__init__(config)
@@ -59,11 +47,9 @@ class BannedTermsRule(Rule[BannedTermsConfig]):
         folded, origin = fold(answer)
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for m in self._pattern.finditer(folded):
-            start, end = origin[m.start()], origin[m.end() - 1] + 1
-            # Take in combining marks that folding dropped after the last character ("e\u0301").
-            following = origin[m.end()] if m.end() < len(origin) else len(answer)
-            spans[self._terms[" ".join(m.group().split())]].append((start, max(end, following)))
-        action = self.config.action
+            span = span_back(origin, len(answer), m.start(), m.end())
+            spans[self._terms[" ".join(m.group().split())]].append(span)
+        action = self.config.action_in(ctx.part)
         return [
             self.finding(
                 f"banned term {term!r} found {len(found)} time(s)",

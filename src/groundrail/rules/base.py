@@ -20,6 +20,8 @@ from groundrail.grounding.windows import Document
 Action = Literal["pass", "flag", "rewrite", "reject", "retry"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 OnError = Literal["pass", "flag", "reject"]
+# Where a client sees text: the answer, the model's reasoning, a tool call's arguments.
+Part = Literal["content", "reasoning", "arguments"]
 
 
 class RuleConfig(BaseModel):
@@ -30,6 +32,31 @@ class RuleConfig(BaseModel):
     severity: Severity = "medium"
     timeout_ms: float = Field(200.0, gt=0, description="a rule slower than this has failed")
     on_error: OnError = Field("flag", description="what a failed or timed-out rule means")
+
+
+class TextRuleConfig(RuleConfig):
+    """Rules that match text (PII, regex, banned terms) judge it wherever a client sees it: the
+    answer, its reasoning and the arguments of its tool calls, as these fields say."""
+
+    action: Action = "flag"
+    reasoning: bool = Field(
+        True, description="also check reasoning text (`reasoning_content`, reasoning summaries)"
+    )
+    tool_arguments: Literal["skip", "flag", "rewrite", "reject"] = Field(
+        "flag",
+        description="the action a finding in a tool call's arguments gets; skip: not checked",
+    )
+
+    def reads(self, part: Part) -> bool:
+        if part == "reasoning":
+            return self.reasoning
+        return part == "content" or self.tool_arguments != "skip"
+
+    def action_in(self, part: Part) -> Action:
+        """The action a finding in `part` asks for: tool arguments have their own."""
+        if part == "arguments" and self.tool_arguments != "skip":
+            return self.tool_arguments
+        return self.action
 
 
 @dataclass(slots=True, frozen=True)
@@ -43,6 +70,7 @@ class Finding:
     replacement: str | None = None  # rewrite: each span becomes this ("" removes it)
     score: float | None = None
     signal: str | None = None  # what drove it (grounding: nli, missing_numbers …)
+    where: str | None = None  # the field it is about (choices[1].message.reasoning_content)
 
 
 @dataclass(slots=True)
@@ -62,6 +90,7 @@ class CheckContext:
     grounding_engine: GroundingEngine | None = None  # for rules that ground on their own
     notes: dict[str, Any] = field(default_factory=dict)  # a rule's per-request scratch, by name
     fragment: bool = False  # the answer is one sentence of a stream, not the whole of it
+    part: Part = "content"  # what the text is: the answer, reasoning or tool-call arguments
 
 
 ConfigT = TypeVar("ConfigT", bound=RuleConfig)
@@ -73,10 +102,22 @@ class Rule(ABC, Generic[ConfigT]):
     # Can judge one sentence of a stream on its own (PII, regex …), or needs the whole answer
     # (a JSON schema, citations across the answer …) and runs when the stream ends.
     fragmentary: ClassVar[bool] = True
+    # Its rewrites replace what it matched (a redaction), never whole sentences, so they can be
+    # made inside a JSON value or a code block.
+    redacts: ClassVar[bool] = False
+    # Judges the exchange, not one answer (a token budget): runs on the first answer only when
+    # a response has several.
+    per_exchange: ClassVar[bool] = False
 
     def __init__(self, config: ConfigT) -> None:
         self.config = config
         self.name = config.name
+
+    def reads(self, part: Part) -> bool:
+        """Whether the rule judges text of `part`; every rule reads the answer, text rules read
+        reasoning and tool arguments as their config says."""
+        config: RuleConfig = self.config
+        return config.reads(part) if isinstance(config, TextRuleConfig) else part == "content"
 
     @abstractmethod
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:

@@ -59,11 +59,20 @@ class JsonSchemaRule(Rule[JsonSchemaConfig]):
             value = orjson.loads(fence.group(1) if fence else answer)
         except orjson.JSONDecodeError as exc:
             return [self.finding(f"the answer is not valid JSON: {exc}", self.config.action)]
-        kind, schema = wanted
-        if kind != "json_schema" or schema is None:
+        problem = schema_error(ctx.request, value)
+        if problem is None:
             return []
-        error = best_match(validator_for(schema)(schema).iter_errors(value))
-        if error is None:
-            return []
-        message = f"the answer does not match the schema at {json_path(error.absolute_path)}"
-        return [self.finding(f"{message}: {error.message}", self.config.action)]
+        return [self.finding(f"the answer {problem}", self.config.action)]
+
+
+def schema_error(request: dict[str, Any], value: Any) -> str | None:
+    """How `value` fails the JSON schema the request asked for ("does not match the schema at
+    $.card: …"), or None (it matches, or no schema was asked for)."""
+    wanted = requested_format(request)
+    schema = wanted[1] if wanted is not None and wanted[0] == "json_schema" else None
+    if schema is None:
+        return None
+    error = best_match(validator_for(schema)(schema).iter_errors(value))
+    if error is None:
+        return None
+    return f"does not match the schema at {json_path(error.absolute_path)}: {error.message}"

@@ -9,26 +9,29 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator
 
-from groundrail.rules.base import Action, CheckContext, Finding, Rule, RuleConfig
+from groundrail.rules.base import Action, CheckContext, Finding, Rule, TextRuleConfig
+from groundrail.rules.text import span_back, visible
 
 Entity = Literal["email", "phone", "credit_card", "iban", "us_ssn", "ip_address"]
 ENTITIES: tuple[Entity, ...] = get_args(Entity)
 Span = tuple[int, int]
 
+# ASCII word characters only: a value right after a Chinese or Japanese word is still found.
 _EMAIL = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", re.ASCII
 )
-_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])", re.ASCII)
 # Compact, or in groups of up to four; a too-long match is cut back group by group.
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: ?[A-Z0-9]{1,4}){3,8})\b")
-_SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: ?[A-Z0-9]{1,4}){3,8})\b", re.ASCII)
+_SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])", re.ASCII)
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)", re.ASCII)
 _IPV6 = re.compile(
     r"(?<![\w:.])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)"
     r"(?:[0-9A-Fa-f:]+:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]+)"  # with an embedded IPv4, or not
 )
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{1,4}){1,6}(?![\w])"
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{1,4}){1,6}(?![\w])",
+    re.ASCII,
 )
 _DATE = re.compile(
     r"\b(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d)\b"
@@ -36,6 +39,17 @@ _DATE = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ .])\d{3})(?:\1\d{3})*")
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_GROUP = re.compile(r"\d+")
+_INTERNATIONAL_00 = re.compile(r"00[1-9]\d{0,2}[ .-]")  # 0049 89 …: the dialling prefix
+# A number followed by a unit or preceded by a currency sign is a measurement, not a phone.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|°|(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|years?|"
+    r"mg|g|kg|t|tons?|mm|cm|m|km|metres?|meters?|miles?|mi|ft|feet|[kmgt]i?b|bytes?|"
+    r"dollars?|euros?|pounds?|yen|usd|eur|gbp|chf|units?|requests?|tokens?|points?|"
+    r"degrees?|percent|times|rpm|fps|px|items?|people|users?)\b)",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(r"[$€£¥]\s*\Z")
 _IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2} ?\Z")  # before a card-like run: an invalid IBAN
 _ANY_ENTITY = re.compile(r"[\d@:]")  # every entity has a digit, an @ or (IPv6) colons
 
@@ -120,18 +134,34 @@ def _is_ip(candidate: str) -> bool:
 def _phones(text: str) -> Iterator[Span]:
     for m in _PHONE.finditer(text):
         candidate = m.group()
-        n = len(_digits(candidate))
-        international = candidate.startswith("+")
-        if not 9 <= n <= (15 if international else 12) or _DATE.search(candidate):
-            continue
-        separated = any(c in candidate for c in " .-(")
-        if not international and not separated and not candidate.startswith("0"):
-            continue  # a bare run of digits is an ID or an amount, unless it has a trunk 0
-        if not international and (
-            _THOUSANDS.fullmatch(candidate) or _SSN_SHAPE.fullmatch(candidate)
+        if _phone_shaped(candidate) and not (
+            _UNIT_AFTER.match(text, m.end()) or _CURRENCY_BEFORE.search(text, 0, m.start())
         ):
-            continue  # 1.234.567.890, 123 456 789 or an (invalid) SSN: not a phone
-        yield m.span()
+            yield m.span()
+
+
+def _phone_shaped(candidate: str) -> bool:
+    """An international number (+CC), or a national one written as people write phones: with a
+    trunk 0 (01 42 68 53 00, 020 7946 0321, 0612345678) or in the North American 3-3-4 shape
+    with a valid area code ((415) 555-0134, 1-800-555-0100). Lists of amounts,
+    timings and IDs (12.45 13.02, 16 32 64 128, 2023-004512) have neither shape."""
+    n = len(_digits(candidate))
+    international = candidate.startswith("+") or bool(_INTERNATIONAL_00.match(candidate))
+    if not 9 <= n <= (15 if international else 12) or _DATE.search(candidate):
+        return False
+    if international:
+        return True
+    if "." in candidate and any(c in candidate for c in " -("):
+        return False  # decimals in a list (12.45 13.02), not one dotted number (415.555.0198)
+    if _THOUSANDS.fullmatch(candidate) or _SSN_SHAPE.fullmatch(candidate):
+        return False  # 1.234.567.890, 123 456 789 or an (invalid) SSN
+    groups = _GROUP.findall(candidate)
+    if groups[0].startswith("0"):
+        return len(groups) > 1 or len(groups[0]) >= 10  # 0612345678 bare; else separated
+    sizes = [len(g) for g in groups]
+    if sizes == [1, 3, 3, 4] and groups[0] == "1":
+        groups, sizes = groups[1:], sizes[1:]
+    return sizes == [3, 3, 4] and groups[0][0] in "23456789"
 
 
 # The order decides overlaps: a valid card number is not also reported as a phone.
@@ -146,21 +176,24 @@ DETECTORS: dict[Entity, Callable[[str], Iterator[Span]]] = {
 
 
 def detect(text: str) -> dict[Entity, list[Span]]:
-    """Every entity found in `text`, each character claimed by at most one entity."""
-    if not _ANY_ENTITY.search(text):  # most answers: no detector could match
+    """Every entity found in `text` as a person reads it (invisible characters dropped,
+    full-width digits made plain), each character claimed by at most one entity; spans are
+    offsets into `text`."""
+    seen, origin = visible(text)
+    if not _ANY_ENTITY.search(seen):  # most answers: no detector could match
         return {}
     taken: list[Span] = []
     found: dict[Entity, list[Span]] = {}
     for entity, detector in DETECTORS.items():
-        for start, end in detector(text):
+        for start, end in detector(seen):
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             taken.append((start, end))
-            found.setdefault(entity, []).append((start, end))
+            found.setdefault(entity, []).append(span_back(origin, len(text), start, end))
     return found
 
 
-class PiiConfig(RuleConfig):
+class PiiConfig(TextRuleConfig):
     kind: Literal["pii"] = "pii"
     entities: list[Entity] = Field(default_factory=lambda: list(ENTITIES), min_length=1)
     action: Action = "rewrite"
@@ -177,10 +210,11 @@ class PiiConfig(RuleConfig):
 class PiiRule(Rule[PiiConfig]):
     kind = "pii"
     Config = PiiConfig
+    redacts = True
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         found = detect(answer)
-        action = self.config.action
+        action = self.config.action_in(ctx.part)
         return [
             self.finding(
                 f"{len(spans)} {entity} value(s) found",

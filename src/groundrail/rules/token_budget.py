@@ -27,6 +27,7 @@ class TokenBudgetRule(Rule[TokenBudgetConfig]):
     kind = "token_budget"
     Config = TokenBudgetConfig
     fragmentary = False
+    per_exchange = True
 
     async def precheck(self, ctx: CheckContext) -> list[Finding]:
         """Reject before any upstream cost when the prompt alone is over a budget."""

@@ -70,6 +70,7 @@ class UrlsConfig(RuleConfig):
 class UrlsRule(Rule[UrlsConfig]):
     kind = "urls"
     Config = UrlsConfig
+    redacts = True
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         findings: list[Finding] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 from collections.abc import Awaitable, Callable
@@ -15,15 +14,17 @@ from multidict import CIMultiDict
 from groundrail.grounding.context import extract, question_of
 from groundrail.observe import metrics
 from groundrail.openai.answers import (
+    Text,
     answer_logprobs,
-    answer_text,
+    refusing,
+    texts,
     with_instruction,
-    with_text,
+    with_texts,
     without_logprobs,
 )
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
-from groundrail.policy.decision import decide
+from groundrail.policy.choices import Judged, Outcome, combine, fall_back, judge
 from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext
@@ -56,51 +57,54 @@ async def respond(
         return web.Response(status=status, body=raw, headers=headers)
     strip_logprobs = request.get(ADDED_LOGPROBS, False)
     data = _json_object(raw) if status == 200 else None
-    answer = answer_text(request.path, data) if data is not None else None
-    if data is None or answer is None:  # an error, or no text answer (a tool call): as is
+    found = texts(request.path, data) if data is not None else []
+    if data is None or not found:  # an error, or no text at all: as is
         return web.Response(status=status, body=raw, headers=headers)
-    verdict = await _evaluate(request, parsed, policy, parsed.body, answer, data)
+    judged = await _judge(request, parsed, policy, parsed.body, data, found)
     retry = policy.policy.actions.retry
     for _ in range(retry.max_attempts):
-        if verdict.decision.action != "retry":
+        if combine(judged).verdict.decision.action != "retry":
             break
         body = with_instruction(request.path, parsed.body, retry.instruction)
         status, headers, raw = await call(orjson.dumps(body))
         data = _json_object(raw) if status == 200 else None
-        answer = answer_text(request.path, data) if data is not None else None
-        if data is None or answer is None:
+        found = texts(request.path, data) if data is not None else []
+        if data is None or not found:
             return web.Response(status=status, body=raw, headers=headers)
-        verdict = await _evaluate(request, parsed, policy, body, answer, data)
-    if verdict.decision.action == "retry":  # the retries did not help
-        verdict = _fall_back(verdict, answer, retry.fallback)
+        judged = await _judge(request, parsed, policy, body, data, found)
+    judged = [fall_back(j, retry.fallback) for j in judged]  # the retries did not help
     if strip_logprobs:
         data = without_logprobs(data)
-    return _render(request, verdict, data, headers)
+    return _render(request, combine(judged), data, headers)
 
 
-async def _evaluate(
+async def _judge(
     request: web.Request,
     parsed: ParsedRequest,
     policy: LoadedPolicy,
     body: dict[str, Any],
-    answer: str,
     response: dict[str, Any],
-) -> Verdict:
+    found: list[Text],
+) -> list[Judged]:
     path = request.path
     usage = response.get("usage")
-    ctx = CheckContext(
-        path=path,
-        request=body,
-        model=parsed.model,
-        documents=extract(path, body, parsed.options, policy.policy.context.sources),
-        key=client_key(request),
-        usage=usage if isinstance(usage, dict) else None,
-        logprobs=answer_logprobs(path, response),
-    )
+    documents = extract(path, body, parsed.options, policy.policy.context.sources)
+
+    def context(text: Text) -> CheckContext:
+        return CheckContext(
+            path=path,
+            request=body,
+            model=parsed.model,
+            documents=documents,
+            key=client_key(request),
+            usage=usage if isinstance(usage, dict) else None,
+            logprobs=answer_logprobs(path, response, text) if text.part == "content" else None,
+            part=text.part,
+        )
+
     question = question_of(path, body, parsed.options)
-    return await request.app[POLICY_ENGINE].evaluate(
-        policy, ctx, answer, question, request[REQUEST_ID]
-    )
+    engine = request.app[POLICY_ENGINE]
+    return await judge(engine, policy, context, found, question, request[REQUEST_ID])
 
 
 async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:
@@ -152,23 +156,13 @@ def _key_digest(auth: str) -> str:
     return "key-" + hashlib.sha256(auth.encode()).hexdigest()[:16] if auth else "anonymous"
 
 
-def _fall_back(verdict: Verdict, answer: str, action: Any) -> Verdict:
-    findings = [
-        dataclasses.replace(f, suggested_action=action) if f.suggested_action == "retry" else f
-        for f in verdict.findings
-    ]
-    shadow = verdict.policy.policy.mode == "shadow"
-    return dataclasses.replace(
-        verdict, findings=findings, decision=decide(findings, answer, shadow)
-    )
-
-
 def _render(
     request: web.Request,
-    verdict: Verdict,
+    outcome: Outcome,
     data: dict[str, Any],
     upstream_headers: CIMultiDict[str],
 ) -> web.Response:
+    verdict = outcome.verdict
     decision, policy = verdict.decision, verdict.policy.policy
     request[LOG].update(verdict=decision.action, intended=decision.intended)
     remember(request, verdict)
@@ -188,10 +182,10 @@ def _render(
         body = {**error.body(), "groundrail": extension}
         headers["Content-Type"] = "application/json"
         return web.Response(status=reject.status, body=orjson.dumps(body), headers=headers)
-    if decision.action == "reject":
-        data = with_text(request.path, data, reject.message)
-    elif decision.action == "rewrite" and decision.text is not None:
-        data = with_text(request.path, data, decision.text)
+    refused = {i for i, action in outcome.choices.items() if action == "reject"}
+    if refused:
+        data = refusing(request.path, data, refused, reject.message)
+    data = with_texts(data, [(t, new) for t, new in outcome.rewritten if t.choice not in refused])
     return web.Response(
         status=200, body=orjson.dumps({**data, "groundrail": extension}), headers=headers
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,13 +20,17 @@ from groundrail.grounding.claims import segmenter
 from groundrail.grounding.context import extract, question_of
 from groundrail.grounding.engine import ClaimResult
 from groundrail.observe import metrics
+from groundrail.openai.answers import Path, Text, where
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
-from groundrail.openai.streams import Dialect, TextKey, dialect_for
+from groundrail.openai.streams import Dialect, Piece, Split, dialect_for, merge_logprobs
+from groundrail.policy.choices import combine, fall_back, judge
 from groundrail.policy.decision import Decision, decide, strongest
-from groundrail.policy.engine import Verdict
+from groundrail.policy.engine import GROUNDED_KINDS, Verdict
+from groundrail.policy.formats import code_blocks, in_code
 from groundrail.policy.loader import LoadedPolicy
-from groundrail.rules.base import CheckContext, Finding, Rule
+from groundrail.rules.base import CheckContext, Finding, Part, Rule
+from groundrail.rules.json_schema import requested_format
 from groundrail.server import relay
 from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID
 from groundrail.server.feedback import remember
@@ -32,7 +38,11 @@ from groundrail.server.guard import audit, client_key
 from groundrail.upstream import sse
 
 MAX_HOLD_CHARS = 600  # text that never ends a sentence (a list, code) is checked at this size
+HOLD_MARGIN = 200  # at the hold limit this much stays held: no shorter match is ever split
 MAX_BUFFER_BYTES = 1 << 20  # a held answer larger than this follows the rules' on_error
+KEEPALIVE_SECONDS = 5.0  # a stream silent this long gets an SSE comment (`: keep-alive`)
+SENTENCE_MARKS = ".!?\n\u3002\uff01\uff1f"  # and the ideographic full stop, fullwidth ! and ?
+KEEPALIVE = sse.Event("", comment=" keep-alive")
 
 
 class Rejected(Exception):
@@ -42,12 +52,14 @@ class Rejected(Exception):
 
 
 class StreamGuard:
-    """Per-stream state: the text held and released per choice, and every finding so far."""
+    """Per-stream state, per text (a choice's answer, reasoning, a tool call's arguments: keyed
+    by its path in the whole response): held, released and checked text, and every finding."""
 
     def __init__(
         self, request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy, dialect: Dialect
     ) -> None:
         self.request = request
+        self.parsed = parsed
         self.policy = policy
         self.dialect = dialect
         self.engine = request.app[POLICY_ENGINE]
@@ -60,55 +72,115 @@ class StreamGuard:
             key=client_key(request),
             fragment=True,
         )
+        self.contexts: dict[Part, CheckContext] = {"content": self.ctx}
         self.question = question_of(path, parsed.body, parsed.options)
-        self.pending: dict[TextKey, str] = defaultdict(str)
-        self.original: dict[TextKey, str] = defaultdict(str)
-        self.released: dict[TextKey, str] = defaultdict(str)
-        self.checked: dict[TextKey, int] = defaultdict(int)  # original text checked so far
+        self.parts: dict[Path, tuple[int, Part]] = {}  # every text: its choice and part
+        self.pending: dict[Path, str] = defaultdict(str)
+        self.original: dict[Path, str] = defaultdict(str)
+        self.released: dict[Path, str] = defaultdict(str)
+        self.checked: dict[Path, int] = defaultdict(int)  # original text checked so far
+        self.changed: set[Path] = set()  # texts a rewrite changed
+        # the logprobs of held chunks, with their (start, end) in the original text
+        self.logprobs: dict[Path, list[tuple[int, int, Any]]] = defaultdict(list)
+        self.heads: dict[Path, dict[str, Any]] = {}  # tool calls' headers not sent yet
         self.findings: list[Finding] = []
         self.claims: list[ClaimResult] = []  # every fragment's claims, at answer offsets
         self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding], list[Finding]]]] = []
 
-    def add(self, key: TextKey, text: str) -> None:
-        self.pending[key] += text
-        self.original[key] += text
+    def context(self, part: Part) -> CheckContext:
+        if part not in self.contexts:
+            self.contexts[part] = dataclasses.replace(self.ctx, part=part, notes={})
+        return self.contexts[part]
 
-    def complete_sentences(self, key: TextKey) -> list[str]:
-        """Take the sentences of the held text that are complete (all but the last one,
-        which may still grow), or everything once it is past the hold limit."""
-        held = self.pending[key]
-        if len(held) >= MAX_HOLD_CHARS:
-            self.pending[key] = ""
-            return [held]
-        if not any(mark in held for mark in ".!?\n"):
-            return []
-        spans = segmenter().segment(held)
-        if len(spans) < 2:
-            return []
-        cut = spans[-1].start
-        self.pending[key] = held[cut:]
-        return [held[:cut]]
+    def for_text(self, text: Text) -> CheckContext:
+        """A whole text's own context (buffer mode: each text, each choice, judged apart)."""
+        return dataclasses.replace(self.ctx, part=text.part, notes={}, fragment=False)
 
-    def rest(self, key: TextKey) -> str:
-        held, self.pending[key] = self.pending[key], ""
-        return held
+    def add(self, piece: Piece) -> None:
+        path = piece.path
+        self.parts[path] = (piece.choice, piece.part)
+        if piece.head is not None:
+            self.heads.setdefault(path, piece.head)
+        start = len(self.original[path])
+        self.pending[path] += piece.text
+        self.original[path] += piece.text
+        if piece.logprobs:
+            self.logprobs[path].append((start, start + len(piece.text), piece.logprobs))
 
-    async def inspect(self, text: str, offset: int) -> tuple[Verdict, list[Finding], list[Finding]]:
-        """The fragmentary rules over one fragment: its findings with spans in the fragment
-        and the same at answer offsets (those are kept, and the claims too)."""
+    def content(self, texts: dict[Path, str]) -> str:
+        return "".join(t for p, t in texts.items() if self.parts[p][1] == "content")
+
+    async def take(self, path: Path) -> str | None:
+        """The next fragment of held text that can be checked on its own: up to the last
+        complete sentence outside code blocks, or, past the hold limit, up to a boundary no
+        rule's match crosses. Tool-call arguments are held whole."""
+        held = self.pending[path]
+        if self.parts[path][1] == "arguments":
+            return None
+        cut = sentence_cut(held)
+        if not cut and len(held) >= MAX_HOLD_CHARS:
+            cut = await self.limit_cut(path, held)
+        if not cut:
+            return None
+        self.pending[path] = held[cut:]
+        return held[:cut]
+
+    async def limit_cut(self, path: Path, held: str) -> int:
+        """Where to cut text past the hold limit: HOLD_MARGIN before its end, moved back to a
+        line end inside code, to a blank, out of every match of the redacting rules (a card
+        number or a banned phrase is never split) and off a combining character; in scripts
+        without blanks the cut needs none. When nothing qualifies, all of it goes."""
+        cut = len(held) - HOLD_MARGIN
+        for start, end in code_blocks(held):
+            if start < cut < end:
+                cut = max(held.rfind("\n", start, cut) + 1, start)
+        blank = max(held.rfind(" ", cut - 100, cut), held.rfind("\n", cut - 100, cut))
+        if blank > 0:
+            cut = blank + 1
         verdict = await self.engine.evaluate(
             self.policy,
-            self.ctx,
+            self.context(self.parts[path][1]),
+            held,
+            select=lambda rule: rule.redacts and rule.fragmentary,
+        )
+        spans = [span for f in verdict.findings for span in f.spans]
+        while 0 < cut < len(held):
+            if inside := [a for a, b in spans if a < cut < b]:
+                cut = min(inside)
+            elif _joins(held[cut - 1], held[cut]):
+                cut -= 1
+            else:
+                break
+        return cut if cut > 0 else len(held)
+
+    def rest(self, path: Path) -> str:
+        held, self.pending[path] = self.pending[path], ""
+        return held
+
+    async def inspect(
+        self, path: Path, text: str, offset: int
+    ) -> tuple[Verdict, list[Finding], list[Finding]]:
+        """The fragmentary rules that read this text's part over one fragment of it: its
+        findings with spans in the fragment and the same at offsets into the text (those are
+        kept, with the claims). Code carried over from an earlier fragment is not a claim."""
+        part = self.parts[path][1]
+        code = in_code(self.original[path][:offset])
+        verdict = await self.engine.evaluate(
+            self.policy,
+            self.context(part),
             text,
             self.question,
             self.request[REQUEST_ID],
-            select=lambda rule: rule.fragmentary,
+            select=lambda r: r.fragmentary and not (code and r.kind in GROUNDED_KINDS),
+            structured=part == "arguments",
         )
         fallback = self.policy.policy.actions.retry.fallback
         local = [  # once text is out there is nothing to retry: the fallback applies
-            dataclasses.replace(f, suggested_action=fallback)
-            if f.suggested_action == "retry"
-            else f
+            dataclasses.replace(
+                f,
+                suggested_action=fallback if f.suggested_action == "retry" else f.suggested_action,
+                where=where(path),
+            )
             for f in verdict.findings
         ]
         placed = [
@@ -116,7 +188,7 @@ class StreamGuard:
             for f in local
         ]
         self.findings += placed
-        if verdict.grounding is not None:
+        if verdict.grounding is not None and part == "content":
             self.claims += [
                 dataclasses.replace(
                     c,
@@ -128,36 +200,50 @@ class StreamGuard:
             ]
         return verdict, local, placed
 
-    def advance(self, key: TextKey, text: str) -> int:
-        """Where `text` starts in the choice's answer; the next fragment starts after it."""
-        offset = self.checked[key]
-        self.checked[key] += len(text)
+    def advance(self, path: Path, text: str) -> int:
+        """Where `text` starts in its whole text; the next fragment starts after it."""
+        offset = self.checked[path]
+        self.checked[path] += len(text)
         return offset
 
-    async def check(self, key: TextKey, text: str) -> str:
-        """The fragment's fate: its (possibly rewritten) text, or Rejected."""
-        offset = self.advance(key, text)
-        if not text.strip():
-            return text
-        verdict, local, placed = await self.inspect(text, offset)
-        decision = decide(local, text, shadow=False)
-        if decision.action == "reject":
-            raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
-        if decision.action == "rewrite" and decision.text is not None:
-            # keep the blank that separated it from the next sentence; "" if it was removed
-            return decision.text + (text[len(text.rstrip()) :] if decision.text else "")
-        return text
-
-    def observe(self, key: TextKey, text: str) -> None:
-        """Observe mode: check in the background; the text is already out."""
-        offset = self.advance(key, text)
+    async def check(self, path: Path, text: str) -> tuple[str, Any]:
+        """The fragment's fate: its (possibly rewritten) text and the logprobs that may go
+        with it, or Rejected."""
+        offset = self.advance(path, text)
+        checked = text
         if text.strip():
-            self.tasks.append(asyncio.create_task(self.inspect(text, offset)))
+            verdict, local, placed = await self.inspect(path, text, offset)
+            structured = self.parts[path][1] == "arguments"
+            decision = decide(local, text, False, structured)
+            if decision.action == "reject":
+                raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
+            if decision.action == "rewrite" and decision.text is not None and not structured:
+                # keep the blank that separated it from the next sentence; "" if it was removed
+                checked = decision.text + (text[len(text.rstrip()) :] if decision.text else "")
+            elif decision.action == "rewrite" and decision.text is not None:
+                checked = decision.text
+        return checked, self.logprobs_until(path, offset + len(text), checked == text)
+
+    def logprobs_until(self, path: Path, end: int, unchanged: bool) -> Any:
+        """The held chunks' logprobs that end by `end`, while the text has gone out unchanged;
+        from its first rewrite on it has none (their tokens would spell what was removed)."""
+        units = self.logprobs[path]
+        due = [u for u in units if u[1] <= end]
+        self.logprobs[path] = units[len(due) :]
+        if not unchanged:
+            self.changed.add(path)
+        return None if path in self.changed else merge_logprobs([u[2] for u in due])
+
+    def observe(self, path: Path, text: str) -> None:
+        """Observe mode: check in the background; the text is already out."""
+        offset = self.advance(path, text)
+        if text.strip():
+            self.tasks.append(asyncio.create_task(self.inspect(path, text, offset)))
 
     async def final(self, select_all: bool) -> Verdict:
-        """Whole-answer rules over the released text, after the fragments' checks."""
+        """Whole-answer rules over the released answer, after the fragments' checks."""
         await asyncio.gather(*self.tasks)
-        answer = "".join(self.released.values()) or "".join(self.original.values())
+        answer = self.content(self.released) or self.content(self.original)
         self.ctx.fragment = False
         verdict = await self.engine.evaluate(
             self.policy,
@@ -179,6 +265,30 @@ class StreamGuard:
         )
 
 
+def sentence_cut(held: str) -> int:
+    """The start of the last sentence of `held` that may still grow (0: none complete); a cut
+    never falls inside a code block, and a closed block may end a fragment."""
+    if not any(mark in held for mark in SENTENCE_MARKS):
+        return 0
+    blocks = code_blocks(held)
+    cuts = [span.start for span in segmenter().segment(held)[1:]]
+    cuts += [end for _, end in blocks if end < len(held)]
+    return max((c for c in cuts if not any(s < c < e for s, e in blocks)), default=0)
+
+
+def _joins(before: str, char: str) -> bool:
+    """`char` belongs to the character before it (a combining mark, a joiner, a variation or
+    skin-tone selector), or `before` joins it to what follows (a ZWJ)."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char in "\u200c\u200d"
+        or before == "\u200d"
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+    )
+
+
 async def guarded(
     request: web.Request,
     parsed: ParsedRequest,
@@ -193,6 +303,8 @@ async def guarded(
         mode = "observe"  # nothing could hold a sentence back: do not hold it
     elif mode == "sentence" and (parsed.body.get("n") or 1) > 1:
         mode = "buffer"  # several choices: each is held and checked on its own
+    elif mode == "sentence" and requested_format(parsed.body) is not None:
+        mode = "buffer"  # JSON is rewritten inside its values: it must be whole
     request[LOG]["streaming"] = mode
     dialect = dialect_for(request.path)
     guard = StreamGuard(request, parsed, policy, dialect)
@@ -205,10 +317,11 @@ async def guarded(
     writer = _Writer(out, dialect)
     metrics.STREAMS.inc()
     try:
-        if mode == "buffer":
-            await _buffer(guard, writer, relay.upstream_events(upstream))
-        else:
-            await _sentences(guard, writer, relay.upstream_events(upstream), mode == "observe")
+        async with writer.kept_alive():
+            if mode == "buffer":
+                await _buffer(guard, writer, relay.upstream_events(upstream))
+            else:
+                await _sentences(guard, writer, relay.upstream_events(upstream), mode == "observe")
     except Rejected as exc:
         _record(request, exc.verdict, guard)
         error = GatewayError(
@@ -238,43 +351,56 @@ async def _sentences(
     batches: AsyncIterator[list[sse.Event]],
     observe: bool,
 ) -> None:
-    dialect = guard.dialect
-    upstream = _Upstream(batches, dialect)
-    async for event, data, hit in upstream:
-        if hit is not None:
-            key, text = hit
-            guard.add(key, text)
-            if observe:
-                await writer.write(event)
-                for sentence in guard.complete_sentences(key):
-                    guard.released[key] += sentence
-                    guard.observe(key, sentence)
-                continue
-            for sentence in guard.complete_sentences(key):  # held text stays under the
-                await _release(guard, writer, key, sentence)  # hold limit: bounded memory
+    upstream = _Upstream(batches, guard.dialect)
+    async for event, split in upstream:
+        if event.comment is not None:  # an upstream keep-alive: nothing to check
+            await writer.write(event)
             continue
-        for key in list(guard.pending):  # anything else: what came before it goes first
-            if guard.pending[key]:
-                await _release(guard, writer, key, guard.rest(key), observe)
-        await writer.write(_as_released(event, data, guard))
-    for key in list(guard.pending):
-        if guard.pending[key]:
-            await _release(guard, writer, key, guard.rest(key), observe)
+        if observe:
+            await writer.write(event)
+        if split is None or (split.rest is not None and not split.trailing):
+            await _flush(guard, writer, observe)  # what came before it goes first
+            if not observe:
+                await writer.write(_as_released(event, split, guard))
+        for piece in split.pieces if split is not None else ():
+            await _flush(guard, writer, observe, piece)  # another text of its choice came first
+            guard.add(piece)
+            while (fragment := await guard.take(piece.path)) is not None:
+                await _release(guard, writer, piece.path, fragment, observe)
+        if split is not None and split.rest is not None and split.trailing:
+            await _flush(guard, writer, observe)
+            if not observe:
+                await writer.write(_as_released(event, split, guard))
+    await _flush(guard, writer, observe)
     verdict = await guard.final(select_all=False)
     await _end(guard, writer, verdict, upstream.saw_done)
 
 
+async def _flush(
+    guard: StreamGuard, writer: _Writer, observe: bool, coming: Piece | None = None
+) -> None:
+    """Check and release held text: all of it, or (`coming` text of a choice) that of the
+    choice's other texts."""
+    for path in list(guard.pending):
+        if not guard.pending[path]:
+            continue
+        if coming is not None and (path == coming.path or guard.parts[path][0] != coming.choice):
+            continue
+        await _release(guard, writer, path, guard.rest(path), observe)
+
+
 async def _release(
-    guard: StreamGuard, writer: _Writer, key: TextKey, text: str, observe: bool = False
+    guard: StreamGuard, writer: _Writer, path: Path, text: str, observe: bool = False
 ) -> None:
     if observe:  # already sent as it came
-        guard.released[key] += text
-        guard.observe(key, text)
+        guard.released[path] += text
+        guard.observe(path, text)
         return
-    checked = await guard.check(key, text)
-    guard.released[key] += checked
+    checked, logprobs = await guard.check(path, text)
+    guard.released[path] += checked
     if checked:
-        await writer.write(guard.dialect.text_event(key, checked))
+        head = guard.heads.pop(path, None)
+        await writer.write(guard.dialect.text_event(path, checked, logprobs, head))
 
 
 def _over_cap(guard: StreamGuard) -> bool:
@@ -298,72 +424,79 @@ def _over_cap(guard: StreamGuard) -> bool:
 async def _buffer(
     guard: StreamGuard, writer: _Writer, batches: AsyncIterator[list[sse.Event]]
 ) -> None:
-    """Hold everything; decide on the whole answer of each choice; then stream it out."""
+    """Hold everything; decide on each text of each choice; then stream it out."""
     dialect = guard.dialect
-    held: list[tuple[sse.Event, TextKey | None]] = []
+    held: list[tuple[sse.Event, Split | None]] = []
     upstream = _Upstream(batches, dialect)
-    async for event, _, hit in upstream:
-        if hit is not None:
-            guard.add(*hit)
-        held.append((event, hit[0] if hit is not None else None))
-        if hit is not None and _over_cap(guard):
+    async for event, split in upstream:
+        if event.comment is not None:
+            await writer.write(event)
+            continue
+        for piece in split.pieces if split is not None else ():
+            guard.add(piece)
+        held.append((event, split))
+        if split is not None and split.pieces and _over_cap(guard):
             return await _give_up_holding(guard, writer, held, upstream)
-    verdicts = {}
-    for key, text in guard.original.items():
-        guard.ctx.notes.clear()
-        guard.ctx.fragment = False
-        verdict = await guard.engine.evaluate(
-            guard.policy, guard.ctx, text, guard.question, guard.request[REQUEST_ID]
+    found = [Text(*guard.parts[path], path, text) for path, text in guard.original.items()]
+    if found:
+        retry = guard.policy.policy.actions.retry.fallback  # a held stream cannot re-ask
+        judged = await judge(
+            guard.engine,
+            guard.policy,
+            guard.for_text,
+            found,
+            guard.question,
+            guard.request[REQUEST_ID],
         )
-        action = verdict.decision.action
-        if action == "retry":  # retry re-asks the upstream; a held stream answers with a fallback
-            action = guard.policy.policy.actions.retry.fallback
-        if action == "reject":
+        outcome = combine([fall_back(j, retry) for j in judged])
+        verdict = outcome.verdict
+        if verdict.decision.action == "reject":
             raise Rejected(verdict)
-        rewritten = verdict.decision.text if action == "rewrite" else None
-        guard.released[key] = rewritten if rewritten is not None else text
-        guard.findings += verdict.findings
-        verdicts[key] = verdict
-    sent: set[TextKey] = set()
-    for event, key in held:
-        if key is None:
-            await writer.write(_as_released(event, _json(event), guard))
-        elif key not in sent:
-            sent.add(key)
-            data = _json(event)
-            assert data is not None
-            dialect.text(data)  # its template: this choice's ids and fields
-            await writer.write(dialect.text_event(key, guard.released[key]))
-    base = next(iter(verdicts.values())) if verdicts else await guard.final(select_all=True)
-    verdict = dataclasses.replace(
-        base,
-        findings=guard.findings,
-        decision=decide(guard.findings, "".join(guard.released.values()), False),
-    )
+        for text, new in outcome.rewritten:
+            guard.released[text.path] = new
+            guard.changed.add(text.path)
+    else:
+        verdict = await guard.final(select_all=True)
+    for path, whole in guard.original.items():
+        guard.released.setdefault(path, whole)
+    sent: set[Path] = set()
+    for event, split in held:
+        if split is None or (split.rest is not None and not split.trailing):
+            await writer.write(_as_released(event, split, guard))
+        for piece in split.pieces if split is not None else ():
+            if piece.path in sent or not guard.released[piece.path]:
+                continue
+            sent.add(piece.path)
+            units = guard.logprobs[piece.path]
+            logprobs = (
+                None if piece.path in guard.changed else merge_logprobs([u[2] for u in units])
+            )
+            out = guard.released[piece.path]
+            head = guard.heads.pop(piece.path, None)
+            await writer.write(dialect.text_event(piece.path, out, logprobs, head))
+        if split is not None and split.rest is not None and split.trailing:
+            await writer.write(_as_released(event, split, guard))
     await _end(guard, writer, verdict, upstream.saw_done)
 
 
 async def _give_up_holding(
     guard: StreamGuard,
     writer: _Writer,
-    held: list[tuple[sse.Event, TextKey | None]],
+    held: list[tuple[sse.Event, Split | None]],
     upstream: _Upstream,
 ) -> None:
     for event, _ in held:
         await writer.write(event)
-    async for event, _, _ in upstream:
+    async for event, _ in upstream:
         await writer.write(event)
     decision = decide(guard.findings, "", shadow=False)
     verdict = Verdict(decision, guard.policy, guard.findings, None)
     await _end(guard, writer, verdict, upstream.saw_done)
 
 
-Classified = tuple[sse.Event, dict[str, Any] | None, tuple[TextKey, str] | None]
-
-
 class _Upstream:
-    """The upstream's events with their JSON and their text, if any; remembers `[DONE]`
-    (which the gateway re-sends itself, after the verdict)."""
+    """The upstream's events, each split into its texts and the rest (None: not JSON, or a
+    comment); remembers `[DONE]` (which the gateway re-sends itself, after the verdict)."""
 
     def __init__(self, batches: AsyncIterator[list[sse.Event]], dialect: Dialect) -> None:
         self._batches = batches
@@ -371,26 +504,25 @@ class _Upstream:
         self.saw_done = False
         self._events = self._read()  # one iterator: a second loop resumes where one stopped
 
-    def __aiter__(self) -> AsyncIterator[Classified]:
+    def __aiter__(self) -> AsyncIterator[tuple[sse.Event, Split | None]]:
         return self._events
 
-    async def _read(self) -> AsyncIterator[Classified]:
+    async def _read(self) -> AsyncIterator[tuple[sse.Event, Split | None]]:
         async for batch in self._batches:
             for event in batch:
-                if event.data == "[DONE]":
+                if event.data == "[DONE]" and event.comment is None:
                     self.saw_done = True
                     continue
-                data = _json(event)
-                yield event, data, self._dialect.text(data) if data is not None else None
+                data = _json(event) if event.comment is None else None
+                yield event, self._dialect.split(data) if data is not None else None
 
 
-def _as_released(event: sse.Event, data: dict[str, Any] | None, guard: StreamGuard) -> sse.Event:
-    """A non-text event, with any copy of the answer it repeats replaced by what was released."""
-    if data is None:
+def _as_released(event: sse.Event, split: Split | None, guard: StreamGuard) -> sse.Event:
+    """The rest of an event (without its text), with any copy of a text it repeats replaced by
+    what was released."""
+    if split is None or split.rest is None:
         return event
-    finished = guard.dialect.finish(data, guard.released)
-    if finished is data:
-        return event
+    finished = guard.dialect.finish(split.rest, guard.released, guard.changed)
     return sse.Event(orjson.dumps(finished).decode(), event.event, event.id)
 
 
@@ -405,14 +537,14 @@ async def _end(guard: StreamGuard, writer: _Writer, verdict: Verdict, saw_done: 
 
 def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
     remember(request, verdict)
-    released = "".join(guard.released.values())
-    original = "".join(guard.original.values())
+    released = guard.content(guard.released)
+    original = guard.content(guard.original)
     audit(request, verdict, verdict.as_dict(), released if released != original else None)
     request[AUDIT_RECORD]["answer"] = released
     decision = verdict.decision
     request[LOG].update(verdict=decision.action, intended=decision.intended)
     if decision.action == "reject":
-        request[LOG]["released"] = "".join(guard.released.values())
+        request[LOG]["released"] = released
         request[LOG]["reason"] = [f.message for f in verdict.findings][:5]
     metrics.VERDICTS.labels(guard.policy.name, decision.action, decision.intended).inc()
 
@@ -426,16 +558,43 @@ def _json(event: sse.Event) -> dict[str, Any] | None:
 
 
 class _Writer:
+    """Writes events to the client; while the stream is silent (upstream thinking, text held
+    for a check) it sends an SSE comment every KEEPALIVE_SECONDS, so that clients and load
+    balancers with idle timeouts stay connected."""
+
     def __init__(self, out: web.StreamResponse, dialect: Dialect) -> None:
         self._out = out
         self._dialect = dialect
+        self._last = time.monotonic()
+        self._lock = asyncio.Lock()
 
     async def write(self, event: sse.Event) -> None:
-        try:
-            await self._out.write(self._dialect.write(event))
-        except ConnectionResetError as exc:
-            raise relay.ClientGone(str(exc)) from exc
+        async with self._lock:
+            try:
+                await self._out.write(self._dialect.write(event))
+            except ConnectionResetError as exc:
+                raise relay.ClientGone(str(exc)) from exc
+            self._last = time.monotonic()
 
     async def safe(self, event: sse.Event) -> None:
         with contextlib.suppress(relay.ClientGone):
             await self.write(event)
+
+    @contextlib.asynccontextmanager
+    async def kept_alive(self) -> AsyncIterator[None]:
+        task = asyncio.create_task(self._keep_alive())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.0, self._last + KEEPALIVE_SECONDS - time.monotonic()))
+            if time.monotonic() - self._last >= KEEPALIVE_SECONDS:
+                try:
+                    await self.write(KEEPALIVE)
+                except relay.ClientGone:
+                    return

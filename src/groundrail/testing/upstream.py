@@ -44,6 +44,10 @@ class FakeUpstream:
         self.token_logprob = -0.1  # what every token's logprob is, when logprobs are asked for
         self.tool_call: dict[str, Any] | None = None  # streamed as tool-call deltas after the text
         self.role_on_every_chunk = False  # as Ollama: no role-only chunk, a role on each chunk
+        # Exact replies, whatever the route: a JSON body for plain calls, and for streamed ones
+        # the bytes of the stream (a float is a pause in seconds; a dict is a `data:` event).
+        self.body: dict[str, Any] | None = None
+        self.script: list[bytes | float | dict[str, Any]] | None = None
         self.first_byte_delay = 0.0
         self.chunk_delay = 0.0
         self.failures: list[Failure] = []
@@ -93,6 +97,25 @@ class FakeUpstream:
             return body, web.json_response(error, status=failure.status, headers=failure.headers)
         return (body if isinstance(body, dict) else {}), None
 
+    async def _scripted(
+        self, request: web.Request, body: dict[str, Any]
+    ) -> web.StreamResponse | None:
+        if body.get("stream") and self.script is not None:
+            out = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+            await out.prepare(request)
+            for step in self.script:
+                if isinstance(step, float):
+                    await asyncio.sleep(step)
+                elif isinstance(step, dict):
+                    await out.write(b"data: " + orjson.dumps(step) + b"\n\n")
+                else:
+                    await out.write(step)
+            await out.write_eof()
+            return out
+        if not body.get("stream") and self.body is not None:
+            return web.json_response(self.body)
+        return None
+
     def _pieces(self) -> list[str]:
         words = self.current.split(" ")
         return [w if i == 0 else " " + w for i, w in enumerate(words)]
@@ -132,6 +155,9 @@ class FakeUpstream:
         body, failed = await self._enter(request)
         if failed is not None:
             return failed
+        scripted = await self._scripted(request, body)
+        if scripted is not None:
+            return scripted
         model, created = body.get("model", "fake"), int(time.time())
         if not body.get("stream"):
             logprobs: dict[str, Any] | None = None
@@ -196,6 +222,9 @@ class FakeUpstream:
         body, failed = await self._enter(request)
         if failed is not None:
             return failed
+        scripted = await self._scripted(request, body)
+        if scripted is not None:
+            return scripted
         model, created = body.get("model", "fake"), int(time.time())
 
         def choice(text: str, finish: str | None) -> dict[str, Any]:
@@ -219,6 +248,9 @@ class FakeUpstream:
         body, failed = await self._enter(request)
         if failed is not None:
             return failed
+        scripted = await self._scripted(request, body)
+        if scripted is not None:
+            return scripted
         message = {
             "type": "message",
             "id": "msg_fake",

@@ -10,8 +10,11 @@ class Event:
     data: str
     event: str | None = None
     id: str | None = None
+    comment: str | None = None  # a comment line (`: keep-alive`): no event, keeps the line open
 
     def encode(self) -> bytes:
+        if self.comment is not None:
+            return f":{self.comment}\n\n".encode()
         head = ""
         if self.event is not None:
             head += f"event: {self.event}\n"
@@ -22,7 +25,8 @@ class Event:
 
 
 class SSEParser:
-    """Feed bytes as they arrive; get back every event completed so far (WHATWG rules)."""
+    """Feed bytes as they arrive; get back every event completed so far (WHATWG rules), and
+    each comment line as an event of its own (`comment` set), so that it can be relayed."""
 
     def __init__(self) -> None:
         self._buffer = b""
@@ -56,7 +60,7 @@ class SSEParser:
             self._data, self._event = [], None
             return event
         if line.startswith(":"):
-            return None  # comment / keep-alive
+            return Event("", comment=line[1:])  # a keep-alive: relayed, never parsed
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if name == "data":

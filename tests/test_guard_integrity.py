@@ -1,0 +1,1126 @@
+"""Every character a client receives has passed the rules: the answer shapes real servers send
+(vLLM, Ollama, llama.cpp, Azure, OpenRouter, DeepSeek-style reasoning), every choice, logprobs,
+structured output, held text, silence and slow rules; a scripted loopback upstream sends the
+exact bytes, the real gateway answers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+
+from conftest import GatewayFactory
+from groundrail.testing.upstream import FakeUpstream
+
+PII = "name: default\nstreaming: {mode}\nrules:\n  - {{name: pii, kind: pii, action: rewrite}}\n"
+Gateway = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def gateway_for(
+    start_gateway: GatewayFactory, upstream: FakeUpstream, tmp_path: Path
+) -> Gateway:
+    """A gateway over one policy file written for the test; returns its base URL."""
+
+    async def make(policy: str = PII.format(mode="sentence")) -> str:
+        folder = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        (folder / "p.yaml").write_text(policy)
+        return await start_gateway(upstream=upstream.url, policies=folder)
+
+    return make
+
+
+async def post(
+    http: aiohttp.ClientSession, url: str, body: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    async with http.post(url, json=body) as response:
+        return response.status, await response.json()
+
+
+# --- 8: a policy must not stall or fool the gateway -------------------------------------------
+
+
+async def test_a_backtracking_regex_neither_blocks_the_loop_nor_outlives_its_deadline(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: slow, kind: regex, pattern: '(a|aa)+$', timeout_ms: 1500, on_error: flag}\n"
+    )
+    upstream.answer = "a" * 60 + "!"
+    call = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    answer = asyncio.create_task(post(http, url + "/v1/chat/completions", call))
+    await asyncio.sleep(0.3)  # the rule is running now
+    async with http.get(url + "/healthz") as health:
+        assert health.status == 200
+    assert not answer.done()  # the loop answered while the rule ran
+    status, body = await answer
+    assert status == 200
+    [run] = body["groundrail"]["rules"]
+    assert run["error"] == "took over its 1500.0 ms"
+    assert body["groundrail"]["verdict"] == "flag"
+    assert body["choices"][0]["message"]["content"] == upstream.answer
+
+
+async def test_the_issues_backtracking_pattern_finishes_within_its_deadline(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: words, kind: regex, pattern: '^(\\w+\\s?)+$', timeout_ms: 200}\n"
+    )
+    upstream.answer = "aaaaaaaaaaaaaaaaaaaaaaaaaa!"
+    call = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    status, body = await post(http, url + "/v1/chat/completions", call)
+    assert status == 200
+    [run] = body["groundrail"]["rules"]
+    assert run["error"] is None and body["groundrail"]["verdict"] == "pass"
+
+
+# --- helpers: exact upstream bytes, and what a client receives ---------------------------------
+
+EMAIL = "billing@example.com"
+CARD = "4111 1111 1111 1111"
+ANSWER = f"Hello there. Please write to {EMAIL} today, or pay with card {CARD}. Thanks."
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+
+
+def pieces(text: str, size: int = 7) -> list[str]:
+    """`text` in small deltas: every address and card number is split across several."""
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def chat_chunk(
+    delta: dict[str, Any], finish: str | None = None, index: int = 0, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": index, "delta": delta, "finish_reason": finish, **extra}],
+    }
+
+
+def sse(name: str, data: dict[str, Any]) -> bytes:
+    return f"event: {name}\ndata: ".encode() + orjson.dumps(data) + b"\n\n"
+
+
+DONE = b"data: [DONE]\n\n"
+
+
+async def stream(
+    http: aiohttp.ClientSession, url: str, body: dict[str, Any] = CHAT, path: str = "chat"
+) -> tuple[bytes, list[Any]]:
+    """The raw bytes the client got, and its events (comments included)."""
+    from groundrail.upstream.sse import SSEParser
+
+    route = {"chat": "/v1/chat/completions", "completions": "/v1/completions"}.get(path, path)
+    async with http.post(url + route, json=body) as response:
+        assert response.status == 200, await response.text()
+        raw = await response.read()
+    return raw, SSEParser().feed(raw)
+
+
+def verdict_of(events: list[Any]) -> dict[str, Any]:
+    for event in reversed(events):
+        if event.comment is None and event.data != "[DONE]":
+            data = orjson.loads(event.data)
+            if "groundrail" in data:
+                return dict(data["groundrail"])
+    raise AssertionError("no verdict event")
+
+
+def chat_text(events: list[Any], field: str = "content", index: int = 0) -> str:
+    out = []
+    for event in events:
+        if event.comment is not None or event.data == "[DONE]":
+            continue
+        for choice in orjson.loads(event.data).get("choices") or []:
+            if choice.get("index") == index:
+                value = (choice.get("delta") or {}).get(field) or ""
+                parts = value if isinstance(value, list) else [{"text": value}]
+                out += [part.get("text") or "" for part in parts]
+    return "".join(out)
+
+
+# --- 1: text is text, whatever else the chunk holds --------------------------------------------
+
+
+def _vllm(text: str) -> list[Any]:
+    return [
+        chat_chunk({"role": "assistant", "content": ""}),
+        *(
+            chat_chunk(
+                {"content": p, "reasoning_content": None, "tool_calls": None},
+                logprobs=None,
+                stop_reason=None,
+            )
+            for p in pieces(text)
+        ),
+        chat_chunk({}, "stop", stop_reason=None),
+        DONE,
+    ]
+
+
+def _ollama(text: str) -> list[Any]:
+    return [
+        *(chat_chunk({"role": "assistant", "content": p}) for p in pieces(text)),
+        chat_chunk({"role": "assistant", "content": ""}, "stop"),
+        DONE,
+    ]
+
+
+def _llama_cpp(text: str) -> list[Any]:
+    *most, last = pieces(text)
+    return [
+        *(chat_chunk({"content": p}) for p in most),
+        {**chat_chunk({"content": last}, "stop"), "timings": {"predicted_n": 30}},
+        DONE,
+    ]
+
+
+def _azure(text: str) -> list[Any]:
+    filters = {"hate": {"filtered": False, "severity": "safe"}}
+    return [
+        {
+            "id": "",
+            "object": "",
+            "created": 0,
+            "model": "",
+            "choices": [],
+            "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filters}],
+        },
+        chat_chunk({"role": "assistant", "content": ""}, content_filter_results={}),
+        *(chat_chunk({"content": p}, content_filter_results=filters) for p in pieces(text)),
+        chat_chunk({}, "stop", content_filter_results={}),
+        DONE,
+    ]
+
+
+def _openrouter(text: str) -> list[Any]:
+    return [
+        b": OPENROUTER PROCESSING\n\n",
+        *(
+            chat_chunk(
+                {"role": "assistant", "content": p, "reasoning": None, "reasoning_details": []},
+                native_finish_reason=None,
+                logprobs=None,
+            )
+            for p in pieces(text)
+        ),
+        chat_chunk({"role": "assistant", "content": ""}, "stop", native_finish_reason="stop"),
+        DONE,
+    ]
+
+
+def _openrouter_reasoning(text: str) -> list[Any]:
+    """Reasoning twice over, as OpenRouter sends it: `reasoning` and `reasoning_details`."""
+    sealed = {"type": "reasoning.encrypted", "data": "gAAAA"}
+    return [
+        *(
+            chat_chunk(
+                {
+                    "role": "assistant",
+                    "content": "",
+                    "reasoning": p,
+                    "reasoning_details": [{"type": "reasoning.text", "text": p}],
+                }
+            )
+            for p in pieces(REASONING)
+        ),
+        chat_chunk({"content": "", "reasoning_details": [sealed]}),
+        *(chat_chunk({"role": "assistant", "content": p, "reasoning": None}) for p in pieces(text)),
+        chat_chunk({"content": ""}, "stop"),
+        DONE,
+    ]
+
+
+def _batched(text: str) -> list[Any]:
+    """Several chunks in one network write, and two choices' worth of fields in one delta."""
+    body = b"".join(
+        b"data: " + orjson.dumps(chat_chunk({"content": p, "refusal": None})) + b"\n\n"
+        for p in pieces(text)
+    )
+    return [body, chat_chunk({}, "stop"), DONE]
+
+
+def _mistral(text: str) -> list[Any]:
+    """Content as a list of parts, thinking parts first (Magistral)."""
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": "Mind the card."}]}
+    return [
+        chat_chunk({"role": "assistant", "content": [thinking]}),
+        *(chat_chunk({"content": [{"type": "text", "text": p}]}) for p in pieces(text)),
+        chat_chunk({"content": ""}, "stop"),
+        DONE,
+    ]
+
+
+SHAPES = {
+    "mistral": _mistral,
+    "vllm": _vllm,
+    "ollama": _ollama,
+    "llama.cpp": _llama_cpp,
+    "azure": _azure,
+    "openrouter": _openrouter,
+    "openrouter-reasoning": _openrouter_reasoning,
+    "batched": _batched,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_every_chat_chunk_shape_is_checked(
+    shape: str,
+    mode: str,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    upstream.script = SHAPES[shape](ANSWER)
+    url = await gateway_for(PII.format(mode=mode))
+    raw, events = await stream(http, url)
+    assert EMAIL.encode() not in raw and b"4111" not in raw and b"555-0134" not in raw
+    text = chat_text(events)
+    assert text == ANSWER.replace(EMAIL, "[REDACTED:email]").replace(CARD, "[REDACTED:credit_card]")
+    verdict = verdict_of(events)
+    assert verdict["verdict"] == "rewrite"
+    assert "choices[0].message.content" in {f["where"] for f in verdict["findings"]}
+    assert raw.rstrip().endswith(b"data: [DONE]")
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+async def test_observe_mode_reports_every_chunk_shape(
+    shape: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.script = SHAPES[shape](ANSWER)
+    url = await gateway_for(PII.format(mode="observe"))
+    _, events = await stream(http, url)
+    assert chat_text(events) == ANSWER  # observe changes nothing
+    verdict = verdict_of(events)
+    assert verdict["intended"] == "rewrite"
+    content = [f for f in verdict["findings"] if f["where"] == "choices[0].message.content"]
+    assert sorted(f["message"] for f in content) == [
+        "1 credit_card value(s) found",
+        "1 email value(s) found",
+    ]
+
+
+async def test_a_streamed_refusal_is_text_too(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    refusal = f"I cannot share {EMAIL}. Sorry."
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None, "refusal": ""}),
+        *(chat_chunk({"content": None, "refusal": p}) for p in pieces(refusal)),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    raw, events = await stream(http, url)
+    assert EMAIL.encode() not in raw
+    assert chat_text(events, "refusal") == "I cannot share [REDACTED:email]. Sorry."
+
+
+def _completion_chunk(text: str, finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None, **extra}
+    return {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1,
+        "model": "m",
+        "choices": [choice],
+    }
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_completions_text_in_the_finishing_chunk_is_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    *most, last = pieces(ANSWER)
+    upstream.script = [
+        *(_completion_chunk(p, stop_reason=None) for p in most),
+        _completion_chunk(last, "stop"),  # vLLM and llama.cpp put the last text here
+        DONE,
+    ]
+    url = await gateway_for(PII.format(mode=mode))
+    raw, events = await stream(
+        http, url, {"model": "m", "prompt": "hi", "stream": True}, "completions"
+    )
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    assert verdict_of(events)["verdict"] == "rewrite"
+
+
+def _responses(events: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    return [sse(name, {"type": name, **data}) for name, data in events]
+
+
+def _responses_output(text: str, summary: str, arguments: str) -> list[dict[str, Any]]:
+    return [
+        {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": summary}]},
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": text, "annotations": []}],
+        },
+        {
+            "type": "function_call",
+            "id": "fc_1",
+            "call_id": "call_1",
+            "name": "send",
+            "arguments": arguments,
+            "status": "completed",
+        },
+    ]
+
+
+SUMMARY = f"The user wants the billing contact; it is {EMAIL}, phone (415) 555-0134."
+ARGUMENTS = orjson.dumps({"to": EMAIL, "card": CARD, "note": "urgent"}).decode()
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_responses_stream_checks_text_reasoning_summary_and_arguments(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    output = _responses_output(ANSWER, SUMMARY, ARGUMENTS)
+    response = {"id": "resp_1", "object": "response", "status": "completed", "output": output}
+    upstream.script = _responses(
+        [
+            ("response.created", {"response": {**response, "status": "in_progress", "output": []}}),
+            *(
+                (
+                    "response.reasoning_summary_text.delta",
+                    {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": p},
+                )
+                for p in pieces(SUMMARY)
+            ),
+            (
+                "response.reasoning_summary_text.done",
+                {"item_id": "rs_1", "output_index": 0, "summary_index": 0, "text": SUMMARY},
+            ),
+            *(
+                (
+                    "response.output_text.delta",
+                    {"item_id": "msg_1", "output_index": 1, "content_index": 0, "delta": p},
+                )
+                for p in pieces(ANSWER)
+            ),
+            (
+                "response.output_text.done",
+                {"item_id": "msg_1", "output_index": 1, "content_index": 0, "text": ANSWER},
+            ),
+            ("response.output_item.done", {"output_index": 1, "item": output[1]}),
+            *(
+                (
+                    "response.function_call_arguments.delta",
+                    {"item_id": "fc_1", "output_index": 2, "delta": p},
+                )
+                for p in pieces(ARGUMENTS)
+            ),
+            (
+                "response.function_call_arguments.done",
+                {"item_id": "fc_1", "output_index": 2, "arguments": ARGUMENTS},
+            ),
+            ("response.completed", {"response": response}),
+        ]
+    )
+    url = await gateway_for(
+        PII.format(mode=mode).replace(
+            "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
+        )
+    )
+    body = {"model": "m", "input": "hi", "stream": True}
+    raw, events = await stream(http, url, body, "/v1/responses")
+    assert EMAIL.encode() not in raw and b"4111" not in raw and b"555-0134" not in raw
+    deltas: dict[str, str] = {}
+    for event in events:
+        data = orjson.loads(event.data)
+        if data["type"].endswith(".delta"):
+            deltas[data["type"]] = deltas.get(data["type"], "") + data["delta"]
+        if data["type"] == "response.completed":
+            completed = data["response"]
+    arguments = orjson.loads(deltas["response.function_call_arguments.delta"])
+    assert arguments == {
+        "to": "[REDACTED:email]",
+        "card": "[REDACTED:credit_card]",
+        "note": "urgent",
+    }
+    assert "[REDACTED:email]" in deltas["response.reasoning_summary_text.delta"]
+    assert completed["output"][1]["content"][0]["text"] == deltas["response.output_text.delta"]
+    assert orjson.loads(completed["output"][2]["arguments"]) == arguments
+    wheres = {f["where"] for f in verdict_of(events)["findings"]}
+    assert wheres == {
+        "output[0].summary[0].text",
+        "output[1].content[0].text",
+        "output[2].arguments",
+    }
+
+
+# --- 2: reasoning is text the client sees ------------------------------------------------------
+
+
+REASONING = f"They asked how to pay. The address is {EMAIL} and the phone is (415) 555-0134. "
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_streamed_reasoning_content_is_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.script = [  # DeepSeek: reasoning first, content null; then the answer
+        chat_chunk({"role": "assistant", "content": None, "reasoning_content": ""}),
+        *(chat_chunk({"content": None, "reasoning_content": p}) for p in pieces(REASONING)),
+        *(chat_chunk({"content": p, "reasoning_content": None}) for p in pieces(ANSWER)),
+        chat_chunk({"content": ""}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for(PII.format(mode=mode))
+    raw, events = await stream(http, url)
+    assert EMAIL.encode() not in raw and b"555-0134" not in raw
+    reasoning = chat_text(events, "reasoning_content")
+    assert (
+        reasoning.rstrip()
+        == REASONING.replace(EMAIL, "[REDACTED:email]")
+        .replace("(415) 555-0134", "[REDACTED:phone]")
+        .rstrip()
+    )  # a whole rewritten text is tidied (buffer mode)
+    order = [  # all reasoning goes out before any answer text
+        "reasoning" if delta.get("reasoning_content") else "content"
+        for delta in _deltas(events)
+        if delta.get("reasoning_content") or delta.get("content")
+    ]
+    assert order == sorted(order, reverse=True)
+
+
+def _deltas(events: list[Any]) -> list[dict[str, Any]]:
+    return [
+        choice.get("delta") or {}
+        for event in events
+        if event.comment is None and event.data != "[DONE]"
+        for choice in orjson.loads(event.data).get("choices") or []
+    ]
+
+
+async def test_openrouter_reasoning_details_are_redacted_like_reasoning(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    details = [{"type": "reasoning.text", "text": REASONING}, {"type": "reasoning.encrypted"}]
+    upstream.body = _chat_body("Done.")
+    message = upstream.body["choices"][0]["message"]
+    message.update(reasoning=REASONING, reasoning_details=details)
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    out = body["choices"][0]["message"]
+    assert EMAIL not in out["reasoning"] and EMAIL not in out["reasoning_details"][0]["text"]
+    assert out["reasoning_details"][1] == {"type": "reasoning.encrypted"}
+
+
+@pytest.mark.parametrize("field", ["reasoning_content", "reasoning", "thinking"])
+async def test_reasoning_beside_a_redacted_answer_is_redacted_too(
+    field: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    message = {"role": "assistant", "content": ANSWER, field: REASONING}
+    upstream.body = {
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
+    url = await gateway_for()
+    status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert status == 200
+    out = body["choices"][0]["message"]
+    assert EMAIL not in out["content"] and EMAIL not in out[field]
+    assert "[REDACTED:phone]" in out[field]
+    wheres = {f["where"] for f in body["groundrail"]["findings"]}
+    assert wheres == {"choices[0].message.content", f"choices[0].message.{field}"}
+
+
+async def test_thinking_parts_of_list_content_are_reasoning(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": REASONING}]}
+    content = [thinking, {"type": "text", "text": ANSWER}]
+    upstream.body = _chat_body("")
+    upstream.body["choices"][0]["message"]["content"] = content
+    url = await gateway_for()
+    raw = orjson.dumps(
+        (await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False}))[1]
+    )
+    assert EMAIL.encode() not in raw and b"555-0134" not in raw
+    out = orjson.loads(raw)["choices"][0]["message"]["content"]
+    assert "[REDACTED:phone]" in out[0]["thinking"][0]["text"]
+
+
+async def test_reasoning_can_be_left_out_by_a_rule(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    message = {"role": "assistant", "content": "Fine.", "reasoning_content": REASONING}
+    upstream.body = {
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
+    url = await gateway_for(
+        "name: default\nrules:\n  - {name: pii, kind: pii, action: rewrite, reasoning: false}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert body["choices"][0]["message"]["reasoning_content"] == REASONING
+    assert body["groundrail"]["verdict"] == "pass"
+
+
+async def test_responses_refusal_is_redacted(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    refusal = {"type": "refusal", "refusal": f"No, {EMAIL} is private."}
+    message = {"type": "message", "id": "m", "role": "assistant", "content": [refusal]}
+    upstream.body = {"id": "r", "object": "response", "status": "completed", "output": [message]}
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert body["output"][0]["content"][0]["refusal"] == "No, [REDACTED:email] is private."
+
+
+async def test_responses_reasoning_summary_is_redacted(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": _responses_output("All set.", SUMMARY, '{"to": "team"}'),
+    }
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    summary = body["output"][0]["summary"][0]["text"]
+    assert EMAIL not in summary and "[REDACTED:phone]" in summary
+    assert body["groundrail"]["verdict"] == "rewrite"
+
+
+# --- 3: every choice is checked ----------------------------------------------------------------
+
+
+def _chat_body(*contents: str, logprobs: bool = False) -> dict[str, Any]:
+    def tokens(text: str) -> dict[str, Any]:
+        words = text.split(" ")
+        content = [
+            {"token": w if i == 0 else " " + w, "logprob": -0.1, "bytes": None, "top_logprobs": []}
+            for i, w in enumerate(words)
+        ]
+        return {"content": content, "refusal": None}
+
+    choices = [
+        {
+            "index": i,
+            "message": {"role": "assistant", "content": text},
+            "logprobs": tokens(text) if logprobs else None,
+            "finish_reason": "stop",
+        }
+        for i, text in enumerate(contents)
+    ]
+    return {"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": choices}
+
+
+async def test_every_choice_gets_its_own_check_and_decision(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = _chat_body("Nothing personal here.", ANSWER, "Also clean.")
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 3})
+    contents = [c["message"]["content"] for c in body["choices"]]
+    assert contents[0] == "Nothing personal here." and contents[2] == "Also clean."
+    assert EMAIL not in contents[1] and "[REDACTED:credit_card]" in contents[1]
+    extension = body["groundrail"]
+    assert extension["verdict"] == "rewrite"
+    assert extension["choices"] == [
+        {"index": 0, "verdict": "pass"},
+        {"index": 1, "verdict": "rewrite"},
+        {"index": 2, "verdict": "pass"},
+    ]
+    assert {f["where"] for f in extension["findings"]} == {"choices[1].message.content"}
+
+
+async def test_a_token_budget_is_charged_once_whatever_the_choices(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {**_chat_body("One.", "Two.", "Three."), "usage": {"total_tokens": 30}}
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: budget, kind: token_budget, per_key: {tokens: 1000}}\n"
+        "  - {name: pii, kind: pii}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 3})
+    kinds = [run["kind"] for run in body["groundrail"]["rules"]]
+    assert kinds.count("token_budget") == 1 and kinds.count("pii") == 3
+
+
+async def test_a_rejected_choice_answers_the_reject_message_and_the_others_stand(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = _chat_body("We offer guaranteed returns.", "Returns vary with markets.")
+    url = await gateway_for(
+        "name: default\nreject_as: completion\nrules:\n"
+        "  - {name: b, kind: banned_terms, terms: [guaranteed returns], action: reject}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False, "n": 2})
+    contents = [c["message"]["content"] for c in body["choices"]]
+    assert contents == [
+        "The answer could not be verified against your documents.",
+        "Returns vary with markets.",
+    ]
+    assert body["groundrail"]["verdict"] == "reject"
+
+
+async def test_streamed_choices_interleaved_are_each_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    clean = "A clean answer, nothing to hide here at all."
+    steps: list[Any] = []
+    for a, b in zip(pieces(clean), pieces(ANSWER), strict=False):
+        steps += [chat_chunk({"content": a}, index=0), chat_chunk({"content": b}, index=1)]
+    steps += [chat_chunk({"content": p}, index=1) for p in pieces(ANSWER)[len(pieces(clean)) :]]
+    two = chat_chunk({"content": "Last."}, index=0)
+    two["choices"].append({"index": 1, "delta": {"content": " Bye."}, "finish_reason": None})
+    upstream.script = [*steps, two, chat_chunk({}, "stop", 0), chat_chunk({}, "stop", 1), DONE]
+    url = await gateway_for()
+    raw, events = await stream(http, url, {**CHAT, "n": 2})
+    assert EMAIL.encode() not in raw
+    assert chat_text(events, index=0) == clean + "Last."
+    assert "[REDACTED:email]" in chat_text(events, index=1)
+    assert chat_text(events, index=1).endswith(" Bye.")
+    verdict = verdict_of(events)
+    assert verdict["choices"] == [
+        {"index": 0, "verdict": "pass"},
+        {"index": 1, "verdict": "rewrite"},
+    ]
+
+
+# --- 4: logprobs must not undo a rewrite -------------------------------------------------------
+
+
+async def test_a_rewritten_choice_drops_its_logprobs_an_unchanged_one_keeps_them(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    rewritten = "Write to amy.chen@example.com about it."
+    upstream.body = _chat_body(rewritten, "Nothing to hide.", logprobs=True)
+    url = await gateway_for()
+    call = {**CHAT, "stream": False, "n": 2, "logprobs": True}
+    async with http.post(url + "/v1/chat/completions", json=call) as response:
+        raw = await response.read()
+    assert b"amy.chen" not in raw and b"example.com" not in raw
+    body = orjson.loads(raw)
+    assert body["choices"][0]["logprobs"] is None
+    kept = body["choices"][1]["logprobs"]["content"]
+    assert "".join(t["token"] for t in kept) == "Nothing to hide."
+
+
+async def test_streamed_logprobs_stop_at_the_first_rewrite(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    text = "Hello there. Write to amy.chen@example.com today. Bye now."
+    words = text.split(" ")
+    tokens = [w if i == 0 else " " + w for i, w in enumerate(words)]
+    upstream.script = [
+        *(
+            chat_chunk(
+                {"content": t},
+                logprobs={
+                    "content": [{"token": t, "logprob": -0.5, "bytes": None, "top_logprobs": []}]
+                },
+            )
+            for t in tokens
+        ),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    raw, events = await stream(http, url, {**CHAT, "logprobs": True})
+    assert b"amy.chen" not in raw
+    sent = []
+    for event in events:
+        if event.comment is None and event.data != "[DONE]":
+            for choice in orjson.loads(event.data).get("choices") or []:
+                if choice.get("delta", {}).get("content"):
+                    logprobs = choice.get("logprobs") or {"content": []}
+                    sent.append((choice["delta"]["content"], logprobs["content"]))
+    assert [s for s, _ in sent] == [
+        "Hello there. ",
+        "Write to [REDACTED:email] today. ",
+        "Bye now.",
+    ]
+    assert "".join(t["token"] for t in sent[0][1]) == "Hello there. "[:-1]
+    assert sent[1][1] == [] and sent[2][1] == []  # rewritten: no more tokens for this choice
+
+
+# --- 5: a rewrite keeps the answer's format ----------------------------------------------------
+
+RECORD = '{"customer": "C-1029", "card": 4111111111111111, "status": "active"}'
+CONTEXT = "The Louvre in Paris opened in 1793. It is the world's most-visited museum."
+GROUNDED = (
+    "name: default\nstructured_output: {on}\nrules:\n"
+    "  - {{name: g, kind: grounding, on_unsupported: rewrite, on_contradiction: rewrite}}\n"
+)
+
+
+async def test_json_object_redaction_keeps_valid_json(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = RECORD
+    url = await gateway_for()
+    call = {**CHAT, "stream": False, "response_format": {"type": "json_object"}}
+    _, body = await post(http, url + "/v1/chat/completions", call)
+    content = orjson.loads(body["choices"][0]["message"]["content"])
+    assert content == {"customer": "C-1029", "card": "[REDACTED:credit_card]", "status": "active"}
+
+
+async def test_streamed_json_is_held_whole_and_redacted_inside_its_values(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    record = '{"note": "mail ' + EMAIL + ' now", "tags": ["a\\"b", "' + CARD + '"]}'
+    upstream.script = [
+        *(chat_chunk({"content": p}) for p in pieces(record)),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for()
+    _, events = await stream(http, url, {**CHAT, "response_format": {"type": "json_object"}})
+    assert orjson.loads(chat_text(events)) == {
+        "note": "mail [REDACTED:email] now",
+        "tags": ['a"b', "[REDACTED:credit_card]"],
+    }
+
+
+@pytest.mark.parametrize(("on", "status"), [("flag", 200), ("reject", 422)])
+async def test_sentence_removal_never_cuts_structured_output(
+    on: str, status: int, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    answer = '{"summary": "The Louvre was built by Martians on the Moon in 2020."}'
+    upstream.answer = answer
+    url = await gateway_for(GROUNDED.format(on=on))
+    schema = {"type": "object", "properties": {"summary": {"type": "string"}}}
+    call = {
+        **CHAT,
+        "stream": False,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": schema}},
+        "groundrail": {"context": [CONTEXT]},
+    }
+    got, body = await post(http, url + "/v1/chat/completions", call)
+    assert got == status
+    assert body["groundrail"]["verdict"] == on
+    if on == "flag":
+        assert body["choices"][0]["message"]["content"] == answer
+    assert all("structured output" in f["message"] for f in body["groundrail"]["findings"])
+
+
+async def test_a_rewritten_answer_is_validated_again(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = RECORD
+    url = await gateway_for()
+    schema = {"type": "object", "properties": {"card": {"type": "integer"}}}
+    call = {
+        **CHAT,
+        "stream": False,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": schema}},
+    }
+    status, body = await post(http, url + "/v1/chat/completions", call)
+    assert status == 422  # a redacted card is no integer: the answer cannot go out as it was
+    [problem] = [f for f in body["groundrail"]["findings"] if f["rule"] == "structured_output"]
+    assert "does not match the schema at $.card" in problem["message"]
+    assert b"4111" not in orjson.dumps(body)
+
+
+CODE_ANSWER = (
+    "The Louvre opened in 1793. Run this:\n\n"
+    "```python\n"
+    "# The Louvre was built by Martians on the Moon in 2020. Really.\n"
+    "print('It moved to Mars. Then back.')\n"
+    "```\n\n"
+    "It is the most visited museum in the world."
+)
+
+
+@pytest.mark.parametrize("stream_it", [True, False])
+async def test_code_blocks_are_never_cut_nor_judged_as_prose(
+    stream_it: bool, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = CODE_ANSWER
+    url = await gateway_for(GROUNDED.format(on="flag"))
+    call = {**CHAT, "stream": stream_it, "groundrail": {"context": [CONTEXT]}}
+    if stream_it:
+        _, events = await stream(http, url, call)
+        deltas = [
+            c["delta"]["content"]
+            for e in events
+            if e.comment is None and e.data != "[DONE]"
+            for c in orjson.loads(e.data).get("choices") or []
+            if c["delta"].get("content")
+        ]
+        assert any(
+            d.lstrip().startswith("```python") and d.rstrip().endswith("```") for d in deltas
+        )
+        text, verdict = "".join(deltas), verdict_of(events)
+    else:
+        _, body = await post(http, url + "/v1/chat/completions", call)
+        text, verdict = body["choices"][0]["message"]["content"], body["groundrail"]
+    assert "```python\n# The Louvre was built by Martians" in text and text.count("```") == 2
+    claims = [c["text"] for c in verdict["grounding"]["claims"]]
+    assert not any("Martians" in c or "Mars" in c for c in claims)
+
+
+# --- 6: holding text must not split what a rule needs whole ------------------------------------
+
+
+def _filler(length: int, word: str = "lorem ") -> str:
+    return (word * (length // len(word) + 1))[:length]
+
+
+@pytest.mark.parametrize(
+    ("before", "deltas", "hidden"),
+    [
+        # the issue's example: 598 characters with no sentence end, then a card in two deltas
+        (_filler(598), ["card 4111 1111", " 1111 1111, thanks"], "4111 1111 1111 1111"),
+        # an address crossing the hold limit, in a script written without blanks
+        (_filler(560, "数据处理完成请联系"), ["请写信给billing@exa", "mple.com谢谢" * 3], EMAIL),
+        (_filler(580), ["call +44 20 79", "46 0958 now"], "+44 20 7946 0958"),
+        # a whole card where the limit would cut (200 characters before the end of 600)
+        (_filler(394) + f" {CARD} " + _filler(185), [" and more"], CARD),
+        (_filler(590, "ab "), ["a"], ""),  # only the limit: nothing to find, nothing lost
+    ],
+)
+async def test_the_hold_limit_never_splits_a_match(
+    before: str,
+    deltas: list[str],
+    hidden: str,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    chunks = [*pieces(before, 50), *deltas]
+    upstream.script = [*(chat_chunk({"content": c}) for c in chunks), chat_chunk({}, "stop"), DONE]
+    url = await gateway_for()
+    raw, events = await stream(http, url)
+    text = chat_text(events)
+    if hidden:
+        assert hidden.encode() not in raw and "[REDACTED:" in text
+    else:
+        assert text == "".join(chunks)
+    assert text.startswith(before[:300])
+
+
+async def test_a_banned_phrase_across_the_hold_limit_is_still_found(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    chunks = [*pieces(_filler(570), 50), "this fund has guaranteed", " returns for everyone"]
+    upstream.script = [*(chat_chunk({"content": c}) for c in chunks), chat_chunk({}, "stop"), DONE]
+    url = await gateway_for(
+        "name: default\nrules:\n"
+        "  - {name: b, kind: banned_terms, terms: [guaranteed returns], action: rewrite}\n"
+    )
+    _, events = await stream(http, url)
+    text = chat_text(events)
+    assert "guaranteed" not in text and "[REMOVED]" in text
+
+
+# --- 7: silence kills streams ------------------------------------------------------------------
+
+
+async def _lines(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> list[bytes]:
+    async with http.post(url + "/v1/chat/completions", json=body) as response:
+        return [line async for line in response.content if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("policy", "pause"),
+    [
+        (PII.format(mode="sentence"), 0.5),  # the issue's example: 0.5 s apart for 4 s
+        (PII.format(mode="observe"), 0.05),
+        (PII.format(mode="buffer"), 0.05),
+        ("name: default\nrules: []\n", 0.05),  # no rules: a plain relay
+    ],
+)
+async def test_upstream_comments_are_relayed(
+    policy: str,
+    pause: float,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    upstream.script = [
+        *[step for _ in range(8) for step in (b": PROCESSING\n\n", pause)],
+        *_vllm("Hello there."),
+    ]
+    url = await gateway_for(policy)
+    lines = await _lines(http, url, CHAT)
+    assert lines[:8] == [b": PROCESSING\n"] * 8  # before any text: the client heard from us
+
+
+async def test_held_text_gets_keep_alive_comments(
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from groundrail.server import streaming
+
+    monkeypatch.setattr(streaming, "KEEPALIVE_SECONDS", 0.2)
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": ""}),
+        chat_chunk({"content": "Hello, the answer is"}),  # held: no sentence end yet
+        1.0,
+        chat_chunk({"content": " coming."}),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for(PII.format(mode="sentence"))
+    lines = await _lines(http, url, CHAT)
+    text_at = next(i for i, line in enumerate(lines) if b"Hello" in line)
+    assert lines[1:text_at].count(b": keep-alive\n") >= 2
+
+
+# --- 8: text rules read text as a person does -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The runs took 12.45 13.02 12.88 seconds.",
+        "Timeouts: 250 300 1000 ms.",
+        "Plans: 10.99 12.99 14.99 dollars.",
+    ],
+)
+async def test_number_lists_are_not_phone_numbers(
+    answer: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = answer
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert body["choices"][0]["message"]["content"] == answer
+    assert body["groundrail"]["verdict"] == "pass"
+
+
+async def test_invisible_characters_and_look_alikes_hide_no_banned_term(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.answer = "This fund is r\u0456sk\u200b-fr\u0435e."
+    url = await gateway_for(
+        "name: default\nrules:\n  - {name: b, kind: banned_terms, terms: [risk-free]}\n"
+    )
+    status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert status == 422 and body["groundrail"]["verdict"] == "reject"
+
+
+# --- 9: tool-call arguments are text the application acts on ----------------------------------
+
+
+def _tool_body(arguments: str) -> dict[str, Any]:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "send", "arguments": arguments},
+    }
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return {
+        "id": "c",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "verdict", "expected"),
+    [
+        ("", "flag", orjson.loads(ARGUMENTS)),  # flag: the safe default
+        (
+            ", tool_arguments: rewrite",
+            "rewrite",
+            {"to": "[REDACTED:email]", "card": "[REDACTED:credit_card]", "note": "urgent"},
+        ),
+        (", tool_arguments: skip", "pass", orjson.loads(ARGUMENTS)),
+    ],
+)
+async def test_tool_call_arguments_are_checked_as_the_policy_says(
+    setting: str,
+    verdict: str,
+    expected: dict[str, Any],
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    upstream.body = _tool_body(ARGUMENTS)
+    url = await gateway_for(
+        f"name: default\nrules:\n  - {{name: pii, kind: pii, action: rewrite{setting}}}\n"
+    )
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    arguments = body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+    assert orjson.loads(arguments) == expected
+    assert body["groundrail"]["verdict"] == verdict
+    if verdict != "pass":
+        wheres = {f["where"] for f in body["groundrail"]["findings"]}
+        assert wheres == {"choices[0].message.tool_calls[0].function.arguments"}
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer", "observe"])
+async def test_streamed_tool_call_arguments_are_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    head = {
+        "index": 0,
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "send", "arguments": ""},
+    }
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None, "tool_calls": [head]}),
+        *(
+            chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]})
+            for p in pieces(ARGUMENTS)
+        ),
+        chat_chunk({}, "tool_calls"),
+        DONE,
+    ]
+    url = await gateway_for(
+        PII.format(mode=mode).replace(
+            "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
+        )
+    )
+    raw, events = await stream(http, url)
+    sent = "".join(
+        call["function"].get("arguments") or ""
+        for e in events
+        if e.comment is None and e.data != "[DONE]"
+        for c in orjson.loads(e.data).get("choices") or []
+        for call in c["delta"].get("tool_calls") or []
+    )
+    if mode == "observe":
+        assert sent == ARGUMENTS and verdict_of(events)["intended"] == "rewrite"
+    else:
+        assert EMAIL.encode() not in raw
+        assert orjson.loads(sent)["to"] == "[REDACTED:email]"
+
+
+async def test_responses_function_call_arguments_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": _responses_output("Sending it now.", "They want it sent.", ARGUMENTS),
+    }
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert body["output"][2]["arguments"] == ARGUMENTS  # flagged, not changed
+    assert body["groundrail"]["verdict"] == "flag"
+    assert {f["where"] for f in body["groundrail"]["findings"]} == {"output[2].arguments"}
