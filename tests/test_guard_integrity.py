@@ -134,6 +134,9 @@ def verdict_of(events: list[Any]) -> dict[str, Any]:
             data = orjson.loads(event.data)
             if "groundrail" in data:
                 return dict(data["groundrail"])
+            response = data.get("response")  # the Responses API: in its terminal event
+            if isinstance(response, dict) and "groundrail" in response:
+                return dict(response["groundrail"])
     raise AssertionError("no verdict event")
 
 
