@@ -182,6 +182,27 @@ async def test_a_chunked_upload_streams_through(
     assert upstream.requests[0].size == 10 * MB
 
 
+async def test_a_slow_upload_is_not_cut_by_the_first_byte_timeout(
+    start_gateway: GatewayFactory, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    timeouts = {"connect": 1, "first_byte": 0.3, "total": 30}
+    gateway = await start_gateway(
+        upstreams=[{"name": "default", "base_url": upstream.url, "timeouts": timeouts}]
+    )
+
+    async def slowly() -> AsyncIterator[bytes]:
+        for _ in range(8):  # longer than first_byte in all: it counts from the last byte
+            await asyncio.sleep(0.1)
+            yield b"x" * 1024
+
+    async with http.post(gateway + "/v1/files", data=slowly()) as response:
+        assert response.status == 200
+    assert upstream.requests[0].size == 8 * 1024
+    upstream.first_byte_delay = 1.0  # once it is all sent, the upstream has first_byte
+    async with http.post(gateway + "/v1/files", data=slowly()) as response:
+        assert response.status == 504
+
+
 async def test_the_pass_through_limit_is_its_own_and_named(
     start_gateway: GatewayFactory, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:

@@ -22,7 +22,9 @@ class Strict(BaseModel):
 
 class Timeouts(Strict):
     connect: float = Field(10.0, gt=0, description="seconds to open a connection")
-    first_byte: float = Field(60.0, gt=0, description="seconds until the response headers arrive")
+    first_byte: float = Field(
+        60.0, gt=0, description="seconds until the response headers arrive (after an upload)"
+    )
     total: float = Field(600.0, gt=0, description="seconds for the whole exchange")
 
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -58,11 +58,14 @@ class StreamedBody:
         self._chunks = chunks
         self.length = length  # the client's Content-Length, sent on; else chunked
         self.started = False
+        self.on_sent: Callable[[], None] | None = None  # called once the last byte went out
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._chunks:
             self.started = True
             yield chunk
+        if self.on_sent is not None:
+            self.on_sent()
 
 
 Body = bytes | StreamedBody | None
@@ -277,9 +280,14 @@ class UpstreamPool:
     ) -> aiohttp.ClientResponse:
         t = upstream.timeouts
         sent = forward_headers(headers, upstream, request_id)
-        if isinstance(body, StreamedBody) and body.length is not None:
-            sent["Content-Length"] = str(body.length)
-        async with asyncio.timeout(t.first_byte):
+        async with asyncio.timeout(
+            None if isinstance(body, StreamedBody) else t.first_byte
+        ) as deadline:
+            if isinstance(body, StreamedBody):  # an upload: `first_byte` counts once it is sent
+                if body.length is not None:
+                    sent["Content-Length"] = str(body.length)
+                loop = asyncio.get_running_loop()
+                body.on_sent = lambda: deadline.reschedule(loop.time() + t.first_byte)
             return await self._session.request(
                 method,
                 upstream.base_url.rstrip("/") + path.removeprefix("/v1"),
