@@ -84,11 +84,22 @@ async def run_node(node: str, base_url: str, api: str, body: dict[str, Any]) -> 
     return json.loads(out)  # type: ignore[no-any-return]
 
 
+@pytest.mark.parametrize("ollama", [False, True], ids=["openai", "ollama"])
 @pytest.mark.parametrize("mode", MODES)
-async def test_python_chat_stream_helper(mode: str, gateway_in: Gateway) -> None:
-    # (with a role on every chunk, as Ollama sends, this helper concatenates the roles:
-    # "assistantassistant…", straight from the upstream too; the Node test covers that shape)
-    sdk = AsyncOpenAI(base_url=await gateway_in(mode), api_key="sk-test", max_retries=0)
+async def test_python_chat_stream_helper(
+    mode: str, ollama: bool, gateway_in: Gateway, upstream: FakeUpstream
+) -> None:
+    upstream.role_on_every_chunk = ollama
+    message = await python_chat(await gateway_in(mode))
+    if mode == "observe" and ollama:  # the upstream's chunks as they came: this helper joins
+        assert message.role == (await python_chat(upstream.url)).role  # every chunk's role
+    else:
+        assert message.role == "assistant"
+    expect_text(mode, message.content or "")
+
+
+async def python_chat(base_url: str) -> Any:
+    sdk = AsyncOpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
     async with sdk.chat.completions.stream(
         model="gpt-4o-mini",
         messages=[{"role": "user", "content": QUESTION}],
@@ -96,9 +107,7 @@ async def test_python_chat_stream_helper(mode: str, gateway_in: Gateway) -> None
     ) as stream:
         final = await stream.get_final_completion()
     await sdk.close()
-    message = final.choices[0].message
-    assert message.role == "assistant"
-    expect_text(mode, message.content or "")
+    return final.choices[0].message
 
 
 @pytest.mark.parametrize("mode", MODES)
