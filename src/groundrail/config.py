@@ -102,6 +102,10 @@ class GatewayKey(Strict):
     upstream_key: str | None = Field(
         None, description="sent upstream instead of the gateway key; else the upstream's api_key"
     )
+    admin: bool = Field(
+        False,
+        description="reads every tenant's requests on the review page (/ui/), not only its own",
+    )
 
 
 class Settings(Strict):

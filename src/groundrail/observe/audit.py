@@ -19,7 +19,7 @@ import orjson
 from groundrail.cache.store import Store
 from groundrail.config import AuditSettings
 from groundrail.observe import metrics
-from groundrail.rules.pii import redact
+from groundrail.rules.pii import redact, redactions
 
 log = logging.getLogger("groundrail.audit")
 REDACTED_FIELDS = ("answer", "original_answer", "question", "released")
@@ -42,6 +42,18 @@ class AuditLog:
             self._queue.put_nowait(record)
         except asyncio.QueueFull:
             metrics.AUDIT_DROPPED.inc()
+
+    @property
+    def readable(self) -> bool:
+        """Whether records can be read back (the review page): only from the store's stream."""
+        return self._settings.sink == "redis" and self._store is not None
+
+    async def read_back(self, before: str | None, count: int) -> list[tuple[str, dict[str, Any]]]:
+        """Newest first: up to `count` records older than the stream id `before`, by id."""
+        if not self.readable or self._store is None:
+            return []
+        entries = await self._store.read_back(self._stream, before, count)
+        return [(entry_id, orjson.loads(raw)) for entry_id, raw in entries]
 
     async def close(self) -> None:
         """Flush what is queued, then stop (graceful shutdown)."""
@@ -112,10 +124,17 @@ class AuditLog:
         verdict = out.get("groundrail")
         if not isinstance(verdict, dict):
             return out
+        # spans point into the judged answer: moved to where they fall in its redacted text
+        judged = record.get("original_answer") or record.get("answer")
+        edits = redactions(judged) if isinstance(judged, str) else []
         verdict = {
             **verdict,
             "findings": [
-                {**f, "message": redact(f.get("message", ""))}
+                {
+                    **f,
+                    "message": redact(f.get("message", "")),
+                    "spans": [list(_moved(s, e, edits)) for s, e in f.get("spans") or []],
+                }
                 for f in verdict.get("findings") or []
             ],
         }
@@ -124,9 +143,42 @@ class AuditLog:
             verdict["grounding"] = {
                 **grounding,
                 "claims": [
-                    {**c, "text": redact(c["text"]), "evidence": None}
+                    {
+                        **c,
+                        **_redacted_span(c, edits),
+                        "evidence": _redacted_evidence(c.get("evidence")),
+                    }
                     for c in grounding.get("claims") or []
                 ],
+                "skipped": [_redacted_span(s, edits) for s in grounding.get("skipped") or []],
             }
         out["groundrail"] = verdict
         return out
+
+
+def _redacted_span(item: dict[str, Any], edits: list[tuple[int, int, str]]) -> dict[str, Any]:
+    start, end = _moved(item["start"], item["end"], edits)
+    return {**item, "text": redact(item["text"]), "start": start, "end": end}
+
+
+def _redacted_evidence(evidence: Any) -> Any:
+    if not isinstance(evidence, dict) or not isinstance(evidence.get("text"), str):
+        return evidence
+    return {**evidence, "text": redact(evidence["text"])}
+
+
+def _moved(start: int, end: int, edits: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Offsets into a text -> offsets into the text with `edits` applied; an end inside a
+    replaced stretch moves to the end of its placeholder, a start to its start."""
+    return _offset(start, edits, False), _offset(end, edits, True)
+
+
+def _offset(offset: int, edits: list[tuple[int, int, str]], is_end: bool) -> int:
+    shift = 0
+    for start, end, placeholder in edits:
+        if offset <= start:
+            break
+        if offset < end:
+            return start + shift + (len(placeholder) if is_end else 0)
+        shift += len(placeholder) - (end - start)
+    return offset + shift

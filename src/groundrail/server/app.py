@@ -27,7 +27,7 @@ from groundrail.observe.audit import AuditLog
 from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.store import PolicyStore
-from groundrail.server import check, feedback, proxy
+from groundrail.server import check, feedback, proxy, ui
 from groundrail.server.auth import gateway_keys
 from groundrail.server.context import (
     AUDIT,
@@ -69,6 +69,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", proxy.healthz)
     app.router.add_get("/readyz", proxy.readyz)
     app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/ui", _to_ui)
+    app.add_subapp("/ui/", ui.create())
     return app
 
 
@@ -118,6 +120,10 @@ async def _policies(app: web.Application) -> AsyncIterator[None]:
     yield
     watcher.cancel()
     await asyncio.gather(watcher, return_exceptions=True)
+
+
+async def _to_ui(request: web.Request) -> web.Response:
+    return web.Response(status=302, headers={"Location": "/ui/"})
 
 
 async def _metrics(request: web.Request) -> web.Response:
