@@ -6,6 +6,7 @@ text, and the key the page asks for. Each view's screenshot goes to docs/review/
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import shutil
 import threading
@@ -155,10 +156,12 @@ def rows(driver: WebDriver) -> list[WebElement]:
 
 
 def shot(driver: WebDriver, name: str) -> None:
+    """The whole page, not just the window (chromium's DevTools capture)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(700, min(int(height) + 40, 2400)))
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    image = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+    )
+    (SHOTS / f"{name}.png").write_bytes(base64.b64decode(image["data"]))
 
 
 def listed(driver: WebDriver, served: Served, count: int) -> list[WebElement]:

@@ -87,7 +87,9 @@ class CacheSettings(Strict):
 
 class AuditSettings(Strict):
     sink: Literal["none", "stdout", "file", "redis"] = Field(
-        "stdout", description="where the one JSON line per request goes"
+        "stdout",
+        description="where the one JSON line per request goes; the review page (/ui/) reads "
+        "`redis`: a Redis stream, or an in-process one without redis_url",
     )
     path: Path = Field(Path("groundrail-audit.jsonl"), description="the file sink's file")
     max_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="rotate the file past this")

@@ -162,7 +162,8 @@ function evidencePanel(claim) {
       { class: "meta" },
       el("dt", {}, "support"),
       el("dd", {}, fixed(claim.score)),
-      el("dt", {}, "signal that drove it"),
+      el("dt", {}, claim.label === "supported" ? "strongest signal against" :
+        "signal that drove it"),
       el("dd", { class: "driver" }, claim.driver || "–"),
       el("dt", {}, "entailment / contradiction"),
       el("dd", {}, fixed(claim.entailment) + " / " + fixed(claim.contradiction)),
