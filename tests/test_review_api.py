@@ -4,6 +4,7 @@ back one request at a time; its access rule; its charts; its security headers.""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -276,3 +277,32 @@ async def test_the_list_reads_a_redis_stream(
     assert [r["request_id"] for r in first["data"] + second["data"]] == ids[::-1]
     async with http.get(f"{url}/ui/api/requests/{first['data'][1]['id']}") as response:
         assert (await response.json())["record"]["answer"] == FLAGGED
+
+
+async def test_spans_follow_the_redacted_answer(
+    start_gateway: GatewayFactory,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """PII in the answer is redacted in the audit record; claim and finding spans move with it,
+    so the page highlights the right words."""
+    (tmp_path / "p.yaml").write_text(
+        "name: default\nrules:\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: rewrite}\n"
+        "  - {name: no-pii, kind: pii}\n"
+    )
+    url = await start_gateway(upstream=upstream.url, policies=tmp_path, audit={"sink": "redis"})
+    answer = "Mail ana@louvre.fr or call +33 1 40 20 50 50 for tours. " + FLAGGED
+    await ask(http, url, upstream, answer)
+    row = (await listed(http, url, 1))["data"][0]
+    async with http.get(f"{url}/ui/api/requests/{row['id']}") as response:
+        record = (await response.json())["record"]
+    judged = record["original_answer"]
+    assert judged.startswith("Mail [REDACTED:email] or call [REDACTED:phone] for tours. ")
+    grounding = record["groundrail"]["grounding"]
+    for claim in grounding["claims"] + grounding["skipped"]:
+        assert judged[claim["start"] : claim["end"]] == claim["text"]
+    pii = next(f for f in record["groundrail"]["findings"] if f["rule"] == "no-pii")
+    assert [judged[s:e] for s, e in pii["spans"]] == ["[REDACTED:email]"]
+    assert "Martian" not in record["answer"]  # the rewrite, beside the original

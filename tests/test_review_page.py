@@ -313,3 +313,28 @@ def test_the_page_asks_for_a_key_when_the_gateway_has_keys(browser: WebDriver) -
         assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows(browser)] == ["acme"]
     finally:
         served.close()
+
+
+def test_a_rewritten_answer_beside_its_original(tmp_path: Path, browser: WebDriver) -> None:
+    (tmp_path / "p.yaml").write_text(
+        "name: default\nrules:\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: rewrite}\n"
+        "  - {name: no-pii, kind: pii}\n"
+    )
+    served = Served(policies=tmp_path)
+    try:
+        _, verdict = served.ask("Mail ana@louvre.fr for tours. " + FLAGGED)
+        assert verdict == "rewrite"
+        listed(browser, served, 1)[0].find_element(By.TAG_NAME, "a").click()
+        wait(browser, "#request-body .rewritten")
+        original, rewritten = browser.find_elements(By.CSS_SELECTOR, "#request-body .column")
+        assert original.find_element(By.TAG_NAME, "h3").text == "Original answer"
+        assert "Martian" in original.text and "Martian" not in rewritten.text
+        assert "[REDACTED:email]" in original.text and "ana@louvre.fr" not in original.text
+        marked = original.find_elements(By.CSS_SELECTOR, ".claim.unsupported")
+        assert any("Martian architects." in m.text for m in marked)
+        findings = browser.find_element(By.CSS_SELECTOR, "#request-body .findings").text
+        assert "no-pii (pii, rewrite)" in findings and "on “[REDACTED:email]”" in findings
+        shot(browser, "rewrite")
+    finally:
+        served.close()
