@@ -1,9 +1,10 @@
 """The audit log: one JSON line per request, written off the request path.
 
-Sinks: `stdout`, a size-rotated `file`, or a Redis stream. Records queue in a bounded queue
-that one owned task drains; when the queue is full a record is dropped and counted
-(`groundrail_audit_dropped_total`), never waited for. PII in answers, context and claims is
-redacted unless configured otherwise.
+Sinks: `stdout`, a size-rotated `file`, or a Redis stream (in process without Redis), which
+the review page reads back. Records queue in a bounded queue that one owned task drains; when
+the queue is full a record is dropped and counted (`groundrail_audit_dropped_total`), never
+waited for. PII in answers, context, claims and evidence is redacted unless configured
+otherwise; spans move with it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class AuditLog:
 
     async def read_back(self, before: str | None, count: int) -> list[tuple[str, dict[str, Any]]]:
         """Newest first: up to `count` records older than the stream id `before`, by id."""
-        if not self.readable or self._store is None:
+        if self._settings.sink != "redis" or self._store is None:
             return []
         entries = await self._store.read_back(self._stream, before, count)
         return [(entry_id, orjson.loads(raw)) for entry_id, raw in entries]
