@@ -306,3 +306,19 @@ async def test_spans_follow_the_redacted_answer(
     pii = next(f for f in record["groundrail"]["findings"] if f["rule"] == "no-pii")
     assert [judged[s:e] for s, e in pii["spans"]] == ["[REDACTED:email]"]
     assert "Martian" not in record["answer"]  # the rewrite, beside the original
+
+
+async def test_a_check_call_is_listed_with_its_grounding_verdict(
+    start_gateway: GatewayFactory, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    url = await start_gateway(upstream=upstream.url, audit={"sink": "redis"})
+    check = {"context": [CONTEXT], "answer": FLAGGED}
+    async with http.post(url + "/v1/groundrail/check", json=check) as response:
+        assert response.status == 200
+    row = (await listed(http, url, 1))["data"][0]
+    assert (row["route"], row["policy"], row["verdict"]) == (
+        "/v1/groundrail/check",
+        "(check)",
+        "ungrounded",
+    )
+    assert (await listed(http, url, 1, "policy=(check)&verdict=ungrounded"))["data"] == [row]

@@ -243,8 +243,8 @@ function groundingView(text, grounding, requestId) {
   const skipped = (grounding && grounding.skipped) || [];
   const side = el("div", { class: "side" }, el("p", {}, "Choose a claim to see its evidence."));
   const choose = (index) => {
-    for (const b of document.querySelectorAll(".claim.chosen")) b.classList.remove("chosen");
-    const button = document.querySelector('[data-claim="' + index + '"]');
+    for (const b of answer.querySelectorAll(".claim.chosen")) b.classList.remove("chosen");
+    const button = answer.querySelector('[data-claim="' + index + '"]');
     if (button) button.classList.add("chosen");
     side.replaceChildren(evidencePanel(claims[index]));
     if (requestId) side.append(correctionForm(requestId, claims, index));
