@@ -335,6 +335,8 @@ def test_a_rewritten_answer_beside_its_original(tmp_path: Path, browser: WebDriv
         assert any("Martian architects." in m.text for m in marked)
         findings = browser.find_element(By.CSS_SELECTOR, "#request-body .findings").text
         assert "no-pii (pii, rewrite)" in findings and "on “[REDACTED:email]”" in findings
+        marked = browser.find_elements(By.CSS_SELECTOR, "#request-body mark.finding")
+        assert [m.text for m in marked] == ["⚑[REDACTED:email]no-pii"]
         shot(browser, "rewrite")
     finally:
         served.close()

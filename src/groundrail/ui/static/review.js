@@ -133,17 +133,25 @@ function highlighted(text, claims, skipped, onChoose) {
   for (const item of locate(text, items)) {
     box.append(document.createTextNode(text.slice(cursor, item.start)));
     const title = item.label === "skipped" ? "skipped: " + item.reason : item.label;
+    // an inline span (a button would not wrap with the text), made a button for keyboards too
     const mark = el(
-      item.label === "skipped" ? "span" : "button",
+      "span",
       { class: "claim " + item.label, title },
       el("span", { class: "mark" }, MARKS[item.label]),
       text.slice(item.start, item.end),
       el("span", { class: "tag" }, item.label),
     );
     if (item.label !== "skipped") {
-      mark.type = "button";
+      mark.setAttribute("role", "button");
+      mark.tabIndex = 0;
       mark.setAttribute("data-claim", String(item.index));
       mark.addEventListener("click", () => onChoose(item.index));
+      mark.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          onChoose(item.index);
+        }
+      });
     }
     box.append(mark);
     cursor = item.end;
@@ -218,6 +226,26 @@ function correctionForm(requestId, claims, index) {
     note,
     status,
   );
+}
+
+// The judged answer with each finding's spans marked and named (overlaps: the first wins).
+function findingsView(findings, text) {
+  const spans = findings
+    .flatMap((f) => (f.spans || []).map(([start, end]) => ({ start, end, rule: f.rule })))
+    .sort((a, b) => a.start - b.start);
+  const box = el("div", { class: "answer" });
+  let cursor = 0;
+  for (const span of spans) {
+    if (span.start < cursor || span.end > text.length) continue;
+    box.append(
+      document.createTextNode(text.slice(cursor, span.start)),
+      el("mark", { class: "finding", title: span.rule }, el("span", { class: "mark" }, "⚑"),
+        text.slice(span.start, span.end), el("span", { class: "tag" }, span.rule)),
+    );
+    cursor = span.end;
+  }
+  box.append(document.createTextNode(text.slice(cursor)));
+  return box;
 }
 
 function findingsList(findings, text) {
@@ -296,7 +324,10 @@ async function showRequest(id) {
   const others = (verdict.findings || []).filter((f) => f.kind !== "grounding");
   const body = document.getElementById("request-body");
   body.replaceChildren(columns, view.side);
-  if (others.length) body.append(el("h3", {}, "Other rules' findings"), findingsList(others, judged));
+  if (others.length) {
+    body.append(el("h3", {}, "Other rules' findings"), findingsView(others, judged),
+      findingsList(others, judged));
+  }
   const context = el("details", {}, el("summary", {}, "Context (" + (record.context || []).length +
     " documents)"));
   for (const doc of record.context || []) {
