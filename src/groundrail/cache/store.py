@@ -8,10 +8,12 @@ is slow or down, reconnecting with backoff. Nothing here ever fails a request.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
+from itertools import islice
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
@@ -89,15 +91,13 @@ class MemoryStore:
     async def read_back(
         self, stream: str, before: str | None, count: int
     ) -> list[tuple[str, bytes]]:
-        """Newest first: up to `count` entries older than the id `before` (None: the newest)."""
-        out: list[tuple[str, bytes]] = []
-        limit = _id_key(before) if before is not None else None
-        for entry in reversed(self._streams.get(stream, ())):
-            if len(out) == count:
-                break
-            if limit is None or _id_key(entry[0]) < limit:
-                out.append(entry)
-        return out
+        """Newest first: up to `count` entries older than the id `before` (None: the newest);
+        ids only grow, so where `before` falls is a binary search."""
+        entries = self._streams.get(stream, deque())
+        end = len(entries)
+        if before is not None:
+            end = bisect.bisect_left(entries, _id_key(before), key=lambda e: _id_key(e[0]))
+        return list(islice(entries, max(0, end - count), end))[::-1]
 
     async def close(self) -> None:
         self._data.clear()
