@@ -50,11 +50,12 @@ class AuditLog:
         return self._settings.sink == "redis" and self._store is not None
 
     async def read_back(self, before: str | None, count: int) -> list[tuple[str, dict[str, Any]]]:
-        """Newest first: up to `count` records older than the stream id `before`, by id."""
+        """Newest first: up to `count` records older than the stream id `before`, by id
+        (decoded in a thread: a reviewer's scan never holds up the requests being served)."""
         if self._settings.sink != "redis" or self._store is None:
             return []
         entries = await self._store.read_back(self._stream, before, count)
-        return [(entry_id, orjson.loads(raw)) for entry_id, raw in entries]
+        return await asyncio.to_thread(lambda: [(i, orjson.loads(raw)) for i, raw in entries])
 
     async def close(self) -> None:
         """Flush what is queued, then stop (graceful shutdown)."""
