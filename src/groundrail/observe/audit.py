@@ -20,7 +20,7 @@ import orjson
 from groundrail.cache.store import Store
 from groundrail.config import AuditSettings
 from groundrail.observe import metrics
-from groundrail.rules.pii import redact, redactions
+from groundrail.rules.pii import redactions, replaced
 
 log = logging.getLogger("groundrail.audit")
 REDACTED_FIELDS = ("answer", "original_answer", "question", "released")
@@ -71,7 +71,7 @@ class AuditLog:
             while not self._queue.empty() and len(batch) < 512:
                 batch.append(self._queue.get_nowait())
             try:
-                lines = [orjson.dumps(self._prepare(r), default=str) + b"\n" for r in batch]
+                lines = await asyncio.to_thread(self._encode, batch)  # off the event loop
                 await self._emit(lines)
             except Exception:  # a broken sink is logged and counted, never fatal
                 log.exception("audit sink failed")
@@ -111,16 +111,20 @@ class AuditLog:
         else:
             path.unlink()
 
+    def _encode(self, batch: list[dict[str, Any]]) -> list[bytes]:
+        return [orjson.dumps(self._prepare(r), default=str) + b"\n" for r in batch]
+
     def _prepare(self, record: dict[str, Any]) -> dict[str, Any]:
         if not self._settings.redact_pii:
             return record
+        redacted = _Redactor()
         out = dict(record)
         for key in REDACTED_FIELDS:
             if isinstance(out.get(key), str):
-                out[key] = redact(out[key])
+                out[key] = redacted(out[key])
         if isinstance(out.get("context"), list):
             out["context"] = [
-                {**d, "text": redact(d["text"])} if isinstance(d, dict) and "text" in d else d
+                {**d, "text": redacted(d["text"])} if isinstance(d, dict) and "text" in d else d
                 for d in out["context"]
             ]
         verdict = out.get("groundrail")
@@ -128,13 +132,26 @@ class AuditLog:
             return out
         # spans point into the judged answer: moved to where they fall in its redacted text
         judged = record.get("original_answer") or record.get("answer")
-        edits = redactions(judged) if isinstance(judged, str) else []
+        judged = judged if isinstance(judged, str) else ""
+        edits = redacted.edits(judged)
+
+        def span(item: dict[str, Any]) -> dict[str, Any]:
+            start, end = _moved(item["start"], item["end"], edits)
+            text = item["text"]
+            same = judged[item["start"] : item["end"]] == text
+            return {
+                **item,
+                "text": redacted(judged)[start:end] if same else redacted(text),
+                "start": start,
+                "end": end,
+            }
+
         verdict = {
             **verdict,
             "findings": [
                 {
                     **f,
-                    "message": redact(f.get("message", "")),
+                    "message": redacted(f.get("message", "")),
                     "spans": [list(_moved(s, e, edits)) for s, e in f.get("spans") or []],
                 }
                 for f in verdict.get("findings") or []
@@ -145,28 +162,38 @@ class AuditLog:
             verdict["grounding"] = {
                 **grounding,
                 "claims": [
-                    {
-                        **c,
-                        **_redacted_span(c, edits),
-                        "evidence": _redacted_evidence(c.get("evidence")),
-                    }
+                    {**span(c), "evidence": redacted.evidence(c.get("evidence"))}
                     for c in grounding.get("claims") or []
                 ],
-                "skipped": [_redacted_span(s, edits) for s in grounding.get("skipped") or []],
+                "skipped": [span(s) for s in grounding.get("skipped") or []],
             }
         out["groundrail"] = verdict
         return out
 
 
-def _redacted_span(item: dict[str, Any], edits: list[tuple[int, int, str]]) -> dict[str, Any]:
-    start, end = _moved(item["start"], item["end"], edits)
-    return {**item, "text": redact(item["text"]), "start": start, "end": end}
+class _Redactor:
+    """PII redaction for one record: each distinct text is scanned once (an evidence window is
+    often the whole document, or the same for every claim; a claim is a slice of the answer)."""
 
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[list[tuple[int, int, str]], str]] = {}
 
-def _redacted_evidence(evidence: Any) -> Any:
-    if not isinstance(evidence, dict) or not isinstance(evidence.get("text"), str):
-        return evidence
-    return {**evidence, "text": redact(evidence["text"])}
+    def __call__(self, text: str) -> str:
+        return self._scan(text)[1]
+
+    def edits(self, text: str) -> list[tuple[int, int, str]]:
+        return self._scan(text)[0]
+
+    def evidence(self, evidence: Any) -> Any:
+        if not isinstance(evidence, dict) or not isinstance(evidence.get("text"), str):
+            return evidence
+        return {**evidence, "text": self(evidence["text"])}
+
+    def _scan(self, text: str) -> tuple[list[tuple[int, int, str]], str]:
+        if text not in self._seen:
+            edits = redactions(text)
+            self._seen[text] = (edits, replaced(text, edits))
+        return self._seen[text]
 
 
 def _moved(start: int, end: int, edits: list[tuple[int, int, str]]) -> tuple[int, int]:

@@ -226,8 +226,13 @@ class PiiRule(Rule[PiiConfig]):
 
 def redact(text: str) -> str:
     """Every entity found replaced by [REDACTED:<entity>] (for logs and audit records)."""
+    return replaced(text, redactions(text))
+
+
+def replaced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with the `redactions` found in it applied."""
     out, cursor = [], 0
-    for start, end, placeholder in redactions(text):
+    for start, end, placeholder in edits:
         out += [text[cursor:start], placeholder]
         cursor = end
     return "".join(out) + text[cursor:]
