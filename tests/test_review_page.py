@@ -124,9 +124,13 @@ def browser() -> Iterator[WebDriver]:
         "--lang=en-US",
     ):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     yield driver
+    # the page works under its own Content-Security-Policy: nothing it does is refused
+    refused = [e["message"] for e in driver.get_log("browser") if "Security Policy" in e["message"]]
     driver.quit()
+    assert not refused
 
 
 @pytest.fixture
