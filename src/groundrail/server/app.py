@@ -69,8 +69,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", proxy.healthz)
     app.router.add_get("/readyz", proxy.readyz)
     app.router.add_get("/metrics", _metrics)
-    app.router.add_get("/ui", _to_ui)
-    app.add_subapp("/ui/", ui.create())
+    ui.mount(app)
     return app
 
 
@@ -120,10 +119,6 @@ async def _policies(app: web.Application) -> AsyncIterator[None]:
     yield
     watcher.cancel()
     await asyncio.gather(watcher, return_exceptions=True)
-
-
-async def _to_ui(request: web.Request) -> web.Response:
-    return web.Response(status=302, headers={"Location": "/ui/"})
 
 
 async def _metrics(request: web.Request) -> web.Response:

@@ -41,6 +41,16 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 DAY = 24 * 3600.0
 
 
+def mount(app: web.Application) -> None:
+    """/ui/ on the gateway (and /ui, sent there)."""
+    app.router.add_get("/ui", _to_page)
+    app.add_subapp("/ui/", create())
+
+
+async def _to_page(request: web.Request) -> web.Response:
+    return web.Response(status=302, headers={"Location": "/ui/"})
+
+
 def create() -> web.Application:
     """The /ui sub-application; the files are read once, here, at start-up."""
     files = {
