@@ -15,6 +15,7 @@ from aiohttp.test_utils import make_mocked_request
 from conftest import GatewayFactory, RedisServer
 from groundrail.server import ui
 from groundrail.testing.upstream import FakeUpstream
+from groundrail.ui import charts
 
 CONTEXT = "The Louvre in Paris opened in 1793. Its curator is Ana Rossi."
 FLAGGED = "The Louvre opened in 1793. It was built by Martians."
@@ -325,3 +326,11 @@ async def test_a_check_call_is_listed_with_its_grounding_verdict(
         "ungrounded",
     )
     assert (await listed(http, url, 1, "policy=(check)&verdict=ungrounded"))["data"] == [row]
+
+
+def test_chart_labels_are_escaped() -> None:
+    svg = "{http://www.w3.org/2000/svg}"
+    tree = ElementTree.fromstring(charts.support_chart({'<script>alert("x")</script>': [1] * 10}))
+    assert not list(tree.iter(svg + "script"))
+    labels = [t.text for t in tree.iter(svg + "text")]
+    assert '<script>alert("x")</sc' in labels  # shown as text (cut to fit)
