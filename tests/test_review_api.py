@@ -276,6 +276,7 @@ async def test_the_list_reads_a_redis_stream(
         cache={"timeout_ms": 5000},  # a busy test machine is not a Redis outage
     )
     ids = [await ask(http, url, upstream, a) for a in (GROUNDED, FLAGGED, GROUNDED)]
+    await listed(http, url, 3)  # all three written
     first = await listed(http, url, 2, "limit=2")
     second = await listed(http, url, 1, f"limit=2&before={first['next']}")
     assert [r["request_id"] for r in first["data"] + second["data"]] == ids[::-1]
