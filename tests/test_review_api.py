@@ -170,8 +170,15 @@ async def test_security_headers_on_every_page_response(
     url, _ = reviewed
     async with http.get(url + "/ui", allow_redirects=False) as response:
         assert (response.status, response.headers["Location"]) == (302, "/ui/")
-    for path in ("/ui/", "/ui/static/review.js", "/ui/api/requests", "/ui/static/nothing.js"):
-        async with http.get(url + path) as response:
+    for method, path in (
+        ("GET", "/ui/"),
+        ("GET", "/ui/static/review.js"),
+        ("GET", "/ui/api/requests"),
+        ("GET", "/ui/static/nothing.js"),
+        ("GET", "/ui/api/nothing"),
+        ("POST", "/ui/api/requests"),
+    ):
+        async with http.request(method, url + path) as response:
             csp = response.headers["Content-Security-Policy"]
             assert "default-src 'none'" in csp and "script-src 'self'" in csp
             assert "unsafe-inline" not in csp

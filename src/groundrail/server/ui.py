@@ -42,9 +42,16 @@ DAY = 24 * 3600.0
 
 
 def mount(app: web.Application) -> None:
-    """/ui/ on the gateway (and /ui, sent there)."""
+    """/ui/ on the gateway (and /ui, sent there); every answer under /ui, an error for a path
+    or a method it does not have included, carries the security headers."""
     app.router.add_get("/ui", _to_page)
     app.add_subapp("/ui/", create())
+    app.on_response_prepare.append(_secure)
+
+
+async def _secure(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path == "/ui" or request.path.startswith("/ui/"):
+        response.headers.update(HEADERS)
 
 
 async def _to_page(request: web.Request) -> web.Response:
@@ -82,11 +89,9 @@ def create() -> web.Application:
 async def _access(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         _authorise(request)
-        response = await handler(request)
+        return await handler(request)
     except GatewayError as exc:
-        response = exc.response()
-    response.headers.update(HEADERS)
-    return response
+        return exc.response()
 
 
 def _authorise(request: web.Request) -> None:
