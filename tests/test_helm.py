@@ -313,6 +313,7 @@ def test_sentinel_values(helm: str) -> None:
             "upstream_key": "${GROUNDRAIL_GATEWAY_UPSTREAM_KEY_0}",
         },
         "${GROUNDRAIL_GATEWAY_KEY_1}": {"tenant": "team-search"},
+        "${GROUNDRAIL_GATEWAY_KEY_2}": {"tenant": "ops", "admin": True},
     }
     deployment = one(manifests, "Deployment")
     assert deployment["spec"]["replicas"] == 2

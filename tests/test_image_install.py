@@ -190,6 +190,11 @@ def test_package_comes_from_the_wheel_with_model_and_assets(installed: Path) -> 
     assert (model / "tokenizer.json").is_file()
     assert (model / "card.json").is_file()
     assert any((package / "assets" / "tiktoken").iterdir())
+    assert {p.name for p in (package / "ui" / "static").iterdir()} >= {
+        "index.html",
+        "review.js",
+        "review.css",
+    }
     assert (installed / "bin" / "groundrail").is_file()
 
 
@@ -235,6 +240,8 @@ def test_installed_gateway_serves_and_becomes_ready(installed: Path, tmp_path: P
             pytest.fail(f"/readyz never answered 200 within 90 s:\n{log.read()}")
         with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(base + "/ui/static/review.js", timeout=5) as response:
+            assert b"groundrail review page" in response.read()  # the page, from the wheel
         with urllib.request.urlopen(base + "/metrics", timeout=5) as response:
             metrics = response.read().decode()
         for name in ("default", "rag-support-bot", "shadow-rollout", "strict-finance"):

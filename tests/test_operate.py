@@ -126,7 +126,6 @@ async def test_audit_records_are_complete_and_redacted(
     assert "jane@example.com" not in json.dumps(good)
     assert good["context"] == [
         {"id": "ctx-0", "text": CONTEXT},
-        {"id": "user-0", "text": "When did it open? Reply to [REDACTED:email]"},
     ]
     assert good["total_ms"] > 0
     assert (bad["status"], bad["route"]) == (400, "/v1/chat/completions")

@@ -92,7 +92,9 @@ class CacheSettings(Strict):
 
 class AuditSettings(Strict):
     sink: Literal["none", "stdout", "file", "redis"] = Field(
-        "stdout", description="where the one JSON line per request goes"
+        "stdout",
+        description="where the one JSON line per request goes; the review page (/ui/) reads "
+        "`redis`: a Redis stream, or an in-process one without redis_url",
     )
     path: Path = Field(Path("groundrail-audit.jsonl"), description="the file sink's file")
     max_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="rotate the file past this")
@@ -106,6 +108,10 @@ class GatewayKey(Strict):
     tenant: str = Field(description="the name policies match on (`match.keys`) and budgets bill")
     upstream_key: str | None = Field(
         None, description="sent upstream instead of the gateway key; else the upstream's api_key"
+    )
+    admin: bool = Field(
+        False,
+        description="reads every tenant's requests on the review page (/ui/), not only its own",
     )
 
 

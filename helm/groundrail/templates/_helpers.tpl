@@ -126,6 +126,9 @@ ${ENV} references (their values stay in Secrets and never reach the ConfigMap).
 {{- if $k.upstreamKey }}
 {{- $_ := set $entry "upstream_key" (printf "${GROUNDRAIL_GATEWAY_UPSTREAM_KEY_%d}" $i) }}
 {{- end }}
+{{- if $k.admin }}
+{{- $_ := set $entry "admin" true }}
+{{- end }}
 {{- $_ := set $keys (printf "${GROUNDRAIL_GATEWAY_KEY_%d}" $i) $entry }}
 {{- end }}
 {{- $_ := set $config "keys" $keys }}

@@ -8,11 +8,13 @@ is slow or down, reconnecting with backoff. Nothing here ever fails a request.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
-from typing import Protocol
+from itertools import islice
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
 import redis.asyncio as aioredis
@@ -38,6 +40,10 @@ class Store(Protocol):
     async def append(self, stream: str, record: bytes, maxlen: int) -> str: ...
 
     async def read(self, stream: str, since_ms: int) -> list[tuple[str, bytes]]: ...
+
+    async def read_back(
+        self, stream: str, before: str | None, count: int
+    ) -> list[tuple[str, bytes]]: ...
 
     async def close(self) -> None: ...
 
@@ -81,6 +87,17 @@ class MemoryStore:
 
     async def read(self, stream: str, since_ms: int) -> list[tuple[str, bytes]]:
         return [e for e in self._streams.get(stream, ()) if int(e[0].split("-")[0]) >= since_ms]
+
+    async def read_back(
+        self, stream: str, before: str | None, count: int
+    ) -> list[tuple[str, bytes]]:
+        """Newest first: up to `count` entries older than the id `before` (None: the newest);
+        ids only grow, so where `before` falls is a binary search."""
+        entries = self._streams.get(stream, deque())
+        end = len(entries)
+        if before is not None:
+            end = bisect.bisect_left(entries, _id_key(before), key=lambda e: _id_key(e[0]))
+        return list(islice(entries, max(0, end - count), end))[::-1]
 
     async def close(self) -> None:
         self._data.clear()
@@ -172,17 +189,26 @@ class RedisStore:
     async def read(self, stream: str, since_ms: int) -> list[tuple[str, bytes]]:
         if self.available:
             try:
-                entries = await self.client.xrange(stream, min=f"{since_ms}-0", max="+") or []
+                entries = await self.client.xrange(stream, min=f"{since_ms}-0", max="+")
                 self._up()
-                out = []
-                for entry_id, fields in entries:
-                    record = (fields or {}).get(b"record")
-                    if isinstance(record, bytes) and isinstance(entry_id, bytes):
-                        out.append((entry_id.decode(), record))
-                return out
+                return _records(entries or [])
             except (RedisError, OSError, TimeoutError) as exc:
                 self._down(exc)
         return await self.fallback.read(stream, since_ms)
+
+    async def read_back(
+        self, stream: str, before: str | None, count: int
+    ) -> list[tuple[str, bytes]]:
+        if self.available:
+            try:
+                entries = await self.client.xrevrange(
+                    stream, max=f"({before}" if before else "+", min="-", count=count
+                )
+                self._up()
+                return _records(entries or [])
+            except (RedisError, OSError, TimeoutError) as exc:
+                self._down(exc)
+        return await self.fallback.read_back(stream, before, count)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -196,6 +222,21 @@ class RedisStore:
 
     def _up(self) -> None:
         self._backoff = 0.5
+
+
+def _records(entries: Sequence[tuple[Any, Any]]) -> list[tuple[str, bytes]]:
+    out = []
+    for entry_id, fields in entries:
+        record = (fields or {}).get(b"record")
+        if isinstance(record, bytes) and isinstance(entry_id, bytes):
+            out.append((entry_id.decode(), record))
+    return out
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    """A stream id (milliseconds-sequence) in the order the stream keeps."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def connect(url: str, timeout: float) -> aioredis.Redis:

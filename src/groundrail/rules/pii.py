@@ -229,12 +229,27 @@ class PiiRule(Rule[PiiConfig]):
 
 def redact(text: str) -> str:
     """Every entity found replaced by [REDACTED:<entity>] (for logs and audit records)."""
+    return replaced(text, redactions(text))
+
+
+def replaced(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with the `redactions` found in it applied."""
+    out, cursor = [], 0
+    for start, end, placeholder in edits:
+        out += [text[cursor:start], placeholder]
+        cursor = end
+    return "".join(out) + text[cursor:]
+
+
+def redactions(text: str) -> list[tuple[int, int, str]]:
+    """What `redact` replaces: (start, end, placeholder), in order, never overlapping."""
     spans = sorted(
         (start, end, entity) for entity, found in detect(text).items() for start, end in found
     )
-    out, cursor = [], 0
+    out: list[tuple[int, int, str]] = []
+    cursor = 0
     for start, end, entity in spans:
         if start >= cursor:
-            out += [text[cursor:start], f"[REDACTED:{entity}]"]
+            out.append((start, end, f"[REDACTED:{entity}]"))
             cursor = end
-    return "".join(out) + text[cursor:]
+    return out

@@ -28,7 +28,7 @@ from groundrail.observe.audit import AuditLog
 from groundrail.observe.feedback import FeedbackLog
 from groundrail.policy.engine import PolicyEngine
 from groundrail.policy.store import PolicyStore
-from groundrail.server import check, feedback, proxy
+from groundrail.server import check, feedback, proxy, ui
 from groundrail.server.auth import gateway_keys
 from groundrail.server.context import (
     AUDIT,
@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", proxy.healthz)
     app.router.add_get("/readyz", proxy.readyz)
     app.router.add_get("/metrics", _metrics)
+    ui.mount(app)
     return app
 
 

@@ -41,7 +41,7 @@ async def submit(request: web.Request) -> web.Response:
 
 
 async def stats(request: web.Request) -> web.Response:
-    window = _number(request, "window_seconds", 24 * 3600.0)
+    window = positive_number(request, "window_seconds", 24 * 3600.0)
     result = await request.app[FEEDBACK].stats(window)
     return web.Response(body=orjson.dumps(result), content_type="application/json")
 
@@ -69,7 +69,7 @@ def parse_since(value: str) -> float:
         ) from exc
 
 
-def _number(request: web.Request, name: str, default: float) -> float:
+def positive_number(request: web.Request, name: str, default: float) -> float:
     raw = request.query.get(name)
     if raw is None:
         return default

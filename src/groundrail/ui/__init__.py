@@ -1,0 +1,1 @@
+"""The review page: its static files and the charts it shows."""
