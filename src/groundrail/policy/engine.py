@@ -214,12 +214,16 @@ async def _run(
 ) -> tuple[list[Finding], float, str | None]:
     """One rule's check in a worker thread, so no rule blocks the event loop, waited for no
     longer than its `timeout_ms`: (findings, ms, error). A rule past its deadline has failed;
-    its thread is abandoned (the regex rule stops itself at the same deadline)."""
+    its thread is abandoned (the regex rule stops itself at the same deadline). An `inline`
+    rule, which only reads a result worked out before, skips the thread."""
     started = time.perf_counter()
     timeout = rule.config.timeout_ms / 1000
     try:
         with tracing.span(f"groundrail.rule.{rule.kind}", **{"groundrail.rule": rule.name}):
-            found = await asyncio.wait_for(asyncio.to_thread(rule.check, answer, ctx), timeout)
+            if rule.inline:
+                found = rule.check(answer, ctx)
+            else:
+                found = await asyncio.wait_for(asyncio.to_thread(rule.check, answer, ctx), timeout)
     except TimeoutError:
         error = f"took over its {rule.config.timeout_ms} ms"
         log.warning("rule timed out", extra={"rule": rule.name, "request_id": request_id})

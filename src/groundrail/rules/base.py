@@ -108,6 +108,9 @@ class Rule(ABC, Generic[ConfigT]):
     # Judges the exchange, not one answer (a token budget): runs on the first answer only when
     # a response has several.
     per_exchange: ClassVar[bool] = False
+    # Its check only reads what was worked out before it (the grounding result), so it runs on
+    # the event loop; every other check runs in a worker thread, under its timeout_ms.
+    inline: ClassVar[bool] = False
 
     def __init__(self, config: ConfigT) -> None:
         self.config = config

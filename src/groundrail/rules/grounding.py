@@ -32,6 +32,7 @@ class GroundingConfig(RuleConfig):
 class GroundingRule(Rule[GroundingConfig]):
     kind = "grounding"
     Config = GroundingConfig
+    inline = True  # the model ran before it (GroundingEngine.check): this only reads the result
 
     def check(self, answer: str, ctx: CheckContext) -> list[Finding]:
         result = ctx.grounding
