@@ -89,6 +89,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+    demo = commands.add_parser(
+        "demo-upstream",
+        help="a scripted OpenAI-compatible upstream, to try the gateway without an API key",
+        description="Serve chat completions, completions, responses (streamed too) and models "
+        "with scripted answers: the x-demo-answer request header, else the first answers-file "
+        "entry whose pattern is found in the prompt, else the file's default. No model, no "
+        "network, any API key.",
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=9000, help="port (default 9000)")
+    demo.add_argument(
+        "--answers",
+        type=Path,
+        help="YAML of `answers: [{match: REGEX, answer: TEXT}]` and `default: TEXT` "
+        "(default: the packaged demo answers the README's walkthrough uses)",
+    )
+    demo.set_defaults(run=_demo_upstream)
+
     check = commands.add_parser(
         "check",
         help="ground an answer in context files, offline",
@@ -265,6 +283,26 @@ def _check(args: argparse.Namespace) -> None:
     if result.verdict != "grounded":  # ungrounded, contradicted, not_evaluated
         sys.stdout.flush()
         sys.exit(FAILED)
+
+
+def _demo_upstream(args: argparse.Namespace) -> None:
+    from groundrail.testing import demo
+    from groundrail.testing.upstream import FakeUpstream
+
+    try:
+        script = demo.Script.load(args.answers or demo.DEFAULT_ANSWERS)
+    except demo.ScriptError as exc:
+        _fail(str(exc))
+    fake = FakeUpstream()
+    fake.script = script.answer
+
+    def ready(url: str) -> None:
+        print(f"demo upstream: {url} (groundrail serve --upstream {url})", flush=True)
+
+    try:
+        asyncio.run(demo.serve(fake, args.host, args.port, ready))
+    except OSError as exc:
+        _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
 
 
 def _eval(args: argparse.Namespace) -> None:
