@@ -53,6 +53,12 @@ async def start_gateway(apps: dict[str, web.Application]) -> AsyncIterator[Gatew
         await server.stop()
 
 
+REDIS_MISSING = (
+    "redis-server is not on the PATH, and the Redis tests start their own: install it "
+    "(apt-get install redis-server, brew install redis, or dnf install redis)"
+)
+
+
 class RedisServer:
     """A redis-server of the test suite's own, on a free loopback port; stop/start keep the
     port, so a test can kill Redis under a running gateway and bring it back."""
@@ -67,7 +73,7 @@ class RedisServer:
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.fail("redis-server is not installed (.ci/run installs it)")
+            pytest.fail(REDIS_MISSING, pytrace=False)
         self._proc = subprocess.Popen(
             [
                 binary,

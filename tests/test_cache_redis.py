@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 
-from conftest import GatewayFactory, RedisServer
+from conftest import REDIS_MISSING, GatewayFactory, RedisServer
 from groundrail.grounding.model import DEFAULT_MODEL
 from groundrail.server.context import GROUNDING
 from groundrail.testing.upstream import FakeUpstream
@@ -252,3 +253,11 @@ def test_feedback_export_cli(redis_server: RedisServer, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["label"] for line in done.stdout.splitlines()] == ["grounded"]
+
+
+def test_a_missing_redis_server_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        RedisServer().start()
+    assert str(failed.value) == REDIS_MISSING
+    assert "\n" not in REDIS_MISSING and "apt-get install redis-server" in REDIS_MISSING

@@ -1,8 +1,11 @@
-"""The command line as a user runs it: serve with workers, logs, eval, model export."""
+"""The command line as a user runs it: serve with workers, logs, eval, model export, exit
+statuses, help texts."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from groundrail import cli
 from groundrail.grounding.model import DEFAULT_MODEL, NLIModel, Pair
 
 
@@ -176,4 +180,81 @@ def test_sighup_reloads_policies(tmp_path: Path) -> None:
             raise AssertionError("SIGHUP did not reload the policies")
     finally:
         proc.terminate()
-        proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
+    # start-up says which policies are in force, by name@hash
+    loaded = [json.loads(line) for line in err.splitlines() if '"policies loaded"' in line]
+    assert loaded and loaded[0]["directory"] == str(policies)
+    assert [label.split("@")[0] for label in loaded[0]["policies"]] == ["default"]
+    assert len(loaded[0]["policies"][0].split("@")[1]) == 8
+
+
+def test_a_policy_directory_named_but_missing_stops_start_up(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "groundrail", "serve", "--port", "0", "--policies", "polices"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert f"polices: no such policy directory ({tmp_path / 'polices'})" in done.stderr
+
+
+def test_check_exit_status_is_usable_in_ci(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    context = tmp_path / "doc.txt"
+    context.write_text("The Eiffel Tower in Paris was completed in 1889. It is 330 metres tall.")
+    grounded = tmp_path / "grounded.txt"
+    grounded.write_text("The Eiffel Tower was completed in 1889.")
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(
+        "The Eiffel Tower was completed in 1889. It was designed by Leonardo da Vinci."
+    )
+
+    def status(*argv: str) -> int | str | None:
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["check", "--context", str(context), *argv])
+            raise SystemExit(0)
+        return stop.value.code
+
+    assert status("--answer", str(grounded)) == 0
+    assert "verdict: grounded" in capsys.readouterr().out
+    assert status("--answer", str(wrong), "--json") == 1
+    assert json.loads(capsys.readouterr().out)["verdict"] in ("ungrounded", "contradicted")
+    assert status("--answer", str(tmp_path / "missing.txt")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"groundrail: cannot read {tmp_path / 'missing.txt'}: No such file or directory"
+    )
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    read, write = os.pipe()
+    os.close(read)  # like `| head` that has already exited: every write fails
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "groundrail", "docs", "configuration"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 128 + signal.SIGPIPE
+
+
+def test_every_option_has_help() -> None:
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{command} {name}")
+            elif not action.help:
+                missing.append(f"{command} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(cli._parser(), "groundrail")
+    assert missing == []

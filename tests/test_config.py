@@ -29,11 +29,21 @@ def test_bad_values_name_file_field_and_value(tmp_path: Path) -> None:
     config.write_text("upstreams:\n  - name: a\n    base_url: http://x\n    fallback: nope\n")
     with pytest.raises(ConfigError, match="fallback 'nope' is not defined"):
         load_settings({}, {"GROUNDRAIL_CONFIG": str(config)})
-    with pytest.raises(ConfigError, match=r"port: .*got 'abc'"):
+    with pytest.raises(ConfigError, match=r"port: 'abc' is not an integer"):
         load_settings({}, {"GROUNDRAIL_PORT": "abc"})
     config.write_text("port: [1,\n")
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_settings({"config": str(config)}, {})
+
+
+def test_model_level_errors_read_without_pydantic_prefixes() -> None:
+    twice = [{"name": "a", "base_url": "http://x"}, {"name": "a", "base_url": "http://y"}]
+    with pytest.raises(ConfigError) as err:
+        load_settings({"upstreams": twice}, {})
+    assert str(err.value) == "(top level): upstream names must be unique, got ['a', 'a']"
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, {"GROUNDRAIL_WORKERS": "0"})
+    assert str(err.value) == "workers: '0' should be greater than or equal to 1"
 
 
 def test_env_substitution_in_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

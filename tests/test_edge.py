@@ -35,6 +35,21 @@ async def test_missing_field_is_named(gateway: str, http: aiohttp.ClientSession)
     assert "messages" in error["message"]
 
 
+async def test_wrong_values_are_said_for_humans(gateway: str, http: aiohttp.ClientSession) -> None:
+    bad = {"model": "m", "messages": ["hi"]}
+    async with http.post(gateway + "/v1/chat/completions", json=bad) as response:
+        error = (await response.json())["error"]
+    assert response.status == 400
+    assert error["param"] == "messages[0]"
+    assert error["message"] == "Invalid value for 'messages[0]': 'hi' is not a mapping (an object)."
+    check = {"context": [{"txt": "a"}], "answer": "b"}
+    async with http.post(gateway + "/v1/groundrail/check", json=check) as response:
+        error = (await response.json())["error"]
+    assert response.status == 400
+    assert error["param"] == "context[0]"  # not context.0.ContextDocument
+    assert "ContextDocument" not in error["message"]
+
+
 async def test_body_over_the_limit_is_413(
     start_gateway: GatewayFactory, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:

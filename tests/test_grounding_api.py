@@ -99,7 +99,7 @@ def test_check_cli(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # not grounded: the NASA claim
     assert done.stdout.startswith("verdict: ")
     assert "It is painted bright pink by NASA." in done.stdout
     as_json = subprocess.run(

@@ -10,6 +10,7 @@ import fnmatch
 import os
 import shlex
 import shutil
+import site
 import socket
 import subprocess
 import sys
@@ -129,12 +130,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     home = base / "venv"
     try:
-        # The dependencies already on this machine resolve from its site-packages, offline;
-        # groundrail itself must come from the wheel.
-        venv.create(home, system_site_packages=True, with_pip=True, symlinks=True)
+        venv.create(home, with_pip=True, symlinks=True)
     except (OSError, subprocess.CalledProcessError) as exc:
         pytest.skip(f"cannot create a virtual environment here: {exc}")
     python = home / "bin" / "python"
+    # The dependencies resolve, offline, from the site-packages of the interpreter running
+    # this suite (a venv's or the system's: `system_site_packages` would see only the base
+    # interpreter's), after the venv's own, where groundrail itself comes from the wheel.
+    # Directories named in a .pth file are added without their own .pth files, so an
+    # editable groundrail installed there stays out of sight.
+    inner = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(inner, "outer-site-packages.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     install = subprocess.run(
         [
             str(python),

@@ -88,3 +88,11 @@ def test_serve_exits_with_the_message(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "nowhere/card.json: no model card here" in done.stderr
+
+
+def test_memory_goes_back_after_each_batch() -> None:
+    """Batches of ever new shapes must not pin memory: no arena, no per-shape patterns
+    (bench/memory.py measures what that keeps off a gateway's RSS)."""
+    options = NLIModel(DEFAULT_MODEL)._session.get_session_options()
+    assert options.enable_cpu_mem_arena is False
+    assert options.enable_mem_pattern is False

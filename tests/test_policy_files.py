@@ -48,8 +48,8 @@ def test_errors_name_file_line_field_value_and_fix(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as err:
         load([tmp_path], env={})
     problems = "\n".join(err.value.problems)
-    assert f"{tmp_path / 'support.yaml'}:5: rules[0].min_support: 1.7:" in problems
-    assert "less than or equal to 1" in problems
+    file = tmp_path / "support.yaml"
+    assert f"{file}:5: rules[0].min_support: 1.7 should be less than or equal to 1" in problems
     assert (
         f"{tmp_path / 'support.yaml'}:7: rules[1].kind: 'groundin' is not a rule kind" in problems
     )
@@ -57,6 +57,24 @@ def test_errors_name_file_line_field_value_and_fix(tmp_path: Path) -> None:
     assert f"{tmp_path / 'support.yaml'}:10: rules[2].entities" in problems
     assert "passport" in problems
     assert f"{tmp_path / 'support.yaml'}:11: rules[2].acton: unknown field" in problems
+
+
+def test_errors_are_said_without_pydantic_internals(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "p.yaml",
+        "name: p\n"
+        "rules:\n"
+        "  - {name: g, kind: grounding, max_unsupported: lots}\n"
+        "  - {name: r, kind: regex, pattern: '('}\n",
+    )
+    with pytest.raises(PolicyError) as err:
+        load([tmp_path], env={})
+    assert err.value.problems == [
+        f"{tmp_path / 'p.yaml'}:3: rules[0].max_unsupported: 'lots' is not an integer or a number",
+        f"{tmp_path / 'p.yaml'}:4: rules[1].pattern: '(' is not a valid regular expression: "
+        "missing ), unterminated subpattern at position 0 (Python `re` syntax)",
+    ]
 
 
 def test_broken_yaml_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -94,7 +94,10 @@ async def test_bad_groundrail_options_name_the_field(client: AsyncOpenAI) -> Non
     body = err.value.body
     assert isinstance(body, dict)
     assert body["code"] == "groundrail_bad_request"
-    assert body["param"].startswith("groundrail.context.0")
+    assert body["param"] == "groundrail.context[0]"
+    assert body["message"] == (
+        "Invalid value for 'groundrail.context[0]': 42 is not a string or a mapping (an object)."
+    )
 
 
 async def test_wrong_type_is_a_400_naming_the_field(client: AsyncOpenAI) -> None:

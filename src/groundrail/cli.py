@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import orjson
 
@@ -30,13 +30,33 @@ if TYPE_CHECKING:
 log = logging.getLogger("groundrail")
 
 
+# Exit statuses: 0 done (and, for `check`, grounded); 1 the answer or the files checked
+# failed (`check`: not grounded; `policy validate`: invalid); 2 the command could not run
+# (a bad flag, an unreadable file, a broken config or model), as argparse's usage errors.
+FAILED = 1
+ERROR = 2
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
-        sys.exit(2)
-    args.run(args)
+        sys.exit(ERROR)
+    try:
+        args.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`groundrail docs policies | head`): stop quietly, as Unix
+        # tools do; stdout goes to /dev/null so the interpreter's last flush cannot fail too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(128 + signal.SIGPIPE)
+
+
+def _fail(message: str) -> NoReturn:
+    """Stop with a one-line error on stderr and exit status 2."""
+    print(f"groundrail: {message}", file=sys.stderr)
+    sys.exit(ERROR)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +89,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    check = commands.add_parser("check", help="ground an answer in context files, offline")
+    demo = commands.add_parser(
+        "demo-upstream",
+        help="a scripted OpenAI-compatible upstream, to try the gateway without an API key",
+        description="Serve chat completions, completions, responses (streamed too) and models "
+        "with scripted answers: the x-demo-answer request header, else the first answers-file "
+        "entry whose pattern is found in the prompt, else the file's default. No model, no "
+        "network, any API key.",
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=9000, help="port (default 9000)")
+    demo.add_argument(
+        "--answers",
+        type=Path,
+        help="YAML of `answers: [{match: REGEX, answer: TEXT}]` and `default: TEXT` "
+        "(default: the packaged demo answers the README's walkthrough uses)",
+    )
+    demo.set_defaults(run=_demo_upstream)
+
+    check = commands.add_parser(
+        "check",
+        help="ground an answer in context files, offline",
+        description="Ground an answer in context files, offline. Exit status: 0 grounded; "
+        "1 not grounded (unsupported or contradicted claims, or nothing to check against); "
+        "2 error.",
+    )
     check.add_argument("--context", nargs="+", required=True, metavar="FILE", help="documents")
     check.add_argument("--answer", required=True, metavar="FILE", help="the answer to check")
     check.add_argument("--question", help="the question the answer responds to")
@@ -107,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
 
     policy = commands.add_parser("policy", help="validate and try out policies").add_subparsers()
     validate = policy.add_parser("validate", help="check policy files; exit 1 on any error")
-    validate.add_argument("paths", nargs="+", type=Path, help="files or directories")
+    validate.add_argument("paths", nargs="+", type=Path, help="policy files or directories")
     validate.set_defaults(run=_policy_validate)
     trial = policy.add_parser("test", help="run a policy over a saved request and response")
     trial.add_argument("path", type=Path, help="policy file or directory")
@@ -121,8 +165,15 @@ def _parser() -> argparse.ArgumentParser:
     trial.set_defaults(run=_policy_test)
 
     docs = commands.add_parser("docs", help="print a generated reference page")
-    docs.add_argument("page", choices=["configuration", "policies", "metrics"])
-    docs.add_argument("--examples", type=Path, default=Path("policies"))
+    docs.add_argument(
+        "page", choices=["configuration", "policies", "metrics"], help="the page to print"
+    )
+    docs.add_argument(
+        "--examples",
+        type=Path,
+        default=Path("policies"),
+        help="policy folder whose files the policies page quotes as examples (default policies)",
+    )
     docs.set_defaults(run=_docs)
 
     feedback = commands.add_parser("feedback", help="captured corrections").add_subparsers()
@@ -138,9 +189,17 @@ def _parser() -> argparse.ArgumentParser:
 
     model = commands.add_parser("model", help="manage grounding models").add_subparsers()
     export = model.add_parser("export", help="Hugging Face NLI checkpoint -> int8 ONNX folder")
-    export.add_argument("hf_dir", type=Path)
-    export.add_argument("out_dir", type=Path)
-    export.add_argument("--max-length", type=int, default=256)
+    export.add_argument(
+        "hf_dir", type=Path, help="a local Hugging Face sequence-classification checkpoint"
+    )
+    export.add_argument("out_dir", type=Path, help="the model folder to write")
+    export.add_argument(
+        "--max-length",
+        type=int,
+        default=256,
+        help="longest input the exported model takes, in tokens: premise window + claim "
+        "(default 256)",
+    )
     export.add_argument("--window", type=int, default=192, help="context window, in tokens")
     export.add_argument("--no-quantize", action="store_true", help="keep fp32 weights")
     export.set_defaults(run=_export)
@@ -151,7 +210,7 @@ def _settings(args: argparse.Namespace, fields: Sequence[str]) -> Settings:
     try:
         return load_settings({f: getattr(args, f) for f in fields})
     except ConfigError as exc:
-        sys.exit(f"groundrail: {exc}")
+        _fail(str(exc))
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -194,7 +253,7 @@ def _serve(args: argparse.Namespace) -> None:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     failed = [w.name for w in workers if w.exitcode not in (0, -signal.SIGTERM)]
     if failed:
-        sys.exit(f"groundrail: worker(s) {', '.join(failed)} failed")
+        _fail(f"worker(s) {', '.join(failed)} failed")
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -206,7 +265,7 @@ def _check(args: argparse.Namespace) -> None:
         docs = [Document(Path(f).name, Path(f).read_text(encoding="utf-8")) for f in args.context]
         answer = Path(args.answer).read_text(encoding="utf-8")
     except OSError as exc:
-        sys.exit(f"groundrail: cannot read {exc.filename}: {exc.strerror}")
+        _fail(f"cannot read {exc.filename}: {exc.strerror}")
 
     async def run() -> GroundingResult:
         runtime = await _open_grounding(settings)
@@ -221,6 +280,29 @@ def _check(args: argparse.Namespace) -> None:
         if args.json
         else to_text(result)
     )
+    if result.verdict != "grounded":  # ungrounded, contradicted, not_evaluated
+        sys.stdout.flush()
+        sys.exit(FAILED)
+
+
+def _demo_upstream(args: argparse.Namespace) -> None:
+    from groundrail.testing import demo
+    from groundrail.testing.upstream import FakeUpstream
+
+    try:
+        script = demo.Script.load(args.answers or demo.DEFAULT_ANSWERS)
+    except demo.ScriptError as exc:
+        _fail(str(exc))
+    fake = FakeUpstream()
+    fake.choose = script.answer
+
+    def ready(url: str) -> None:
+        print(f"demo upstream: {url} (groundrail serve --upstream {url})", flush=True)
+
+    try:
+        asyncio.run(demo.serve(fake, args.host, args.port, ready))
+    except OSError as exc:
+        _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
 
 
 def _eval(args: argparse.Namespace) -> None:
@@ -245,7 +327,7 @@ def _eval(args: argparse.Namespace) -> None:
     try:
         asyncio.run(run())
     except FileNotFoundError as exc:
-        sys.exit(f"groundrail: {exc.filename}: not found; --data must name the data folder")
+        _fail(f"{exc.filename}: not found; --data must name the data folder")
 
 
 def _policy_validate(args: argparse.Namespace) -> None:
@@ -255,7 +337,8 @@ def _policy_validate(args: argparse.Namespace) -> None:
     try:
         policies = load(args.paths)
     except PolicyError as exc:
-        sys.exit(str(exc))
+        print(exc, file=sys.stderr)
+        sys.exit(FAILED)
     for policy in policies.values():
         print(f"ok  {policy.label:<32} {len(policy.rules)} rules  ({policy.source})")
         for rule in policy.rules:
@@ -290,7 +373,7 @@ def _policy_test(args: argparse.Namespace) -> None:
     try:
         prepared = trial.prepare(args.path, args.request, args.response, args.path_, args.policy)
     except (PolicyError, trial.TrialError, GatewayError) as exc:
-        sys.exit(f"groundrail: {exc}")
+        _fail(str(exc))
 
     async def run() -> str:
         runtime = await _open_grounding(settings)
@@ -309,14 +392,14 @@ def _feedback_export(args: argparse.Namespace) -> None:
 
     settings = _settings(args, ("redis_url", "config"))
     if settings.redis_url is None:
-        sys.exit(
-            "groundrail: feedback lives in Redis: give --redis-url (or GROUNDRAIL_REDIS_URL); "
+        _fail(
+            "feedback lives in Redis: give --redis-url (or GROUNDRAIL_REDIS_URL); "
             "a gateway without Redis serves it at GET /v1/feedback/export?since=…"
         )
     try:
         since = parse_since(args.since)
     except GatewayError as exc:
-        sys.exit(f"groundrail: {exc}")
+        _fail(str(exc))
 
     async def run() -> list[dict[str, object]]:
         store = RedisStore(settings.redis_url or "", timeout=5)
@@ -341,7 +424,7 @@ def _export(args: argparse.Namespace) -> None:
             quantize=not args.no_quantize,
         )
     except ImportError as exc:
-        sys.exit(f"groundrail: model export needs {exc.name}: pip install 'groundrail[export]'")
+        _fail(f"model export needs {exc.name}: pip install 'groundrail[export]'")
     print(f"wrote {args.out_dir}: {card.name}, labels {card.labels}")
     print(f"use it with `grounding: {{model: {args.out_dir}}}` in the config file")
 
@@ -353,7 +436,7 @@ async def _open_grounding(settings: Settings) -> GroundingRuntime:
     try:
         return await GroundingRuntime.open(settings.grounding)
     except ModelLoadError as exc:
-        sys.exit(f"groundrail: {exc}")
+        _fail(str(exc))
 
 
 def _worker(settings: Settings, reuse_port: bool) -> None:
@@ -366,4 +449,4 @@ def _worker(settings: Settings, reuse_port: bool) -> None:
     try:
         run(settings, reuse_port=reuse_port)
     except (ModelLoadError, PolicyError) as exc:
-        sys.exit(f"groundrail: {exc}")
+        _fail(str(exc))

@@ -12,6 +12,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from groundrail.validation import problems
+
 DEFAULT_UPSTREAM = "https://api.openai.com/v1"
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -208,7 +210,7 @@ def load_settings(
         return Settings.model_validate(merged)
     except ValidationError as exc:
         where = f"{path}: " if path else ""
-        raise ConfigError(where + format_validation_error(exc)) from exc
+        raise ConfigError(where + "; ".join(p.sentence() for p in problems(exc))) from exc
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -253,17 +255,3 @@ def substitute_env(value: Any, env: Mapping[str, str]) -> Any:
     if isinstance(value, list):
         return [substitute_env(v, env) for v in value]
     return value
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        value = f" (got {short_repr(err['input'])})" if err["type"] != "missing" else ""
-        lines.append(f"{loc}: {err['msg']}{value}")
-    return "; ".join(lines)
-
-
-def short_repr(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

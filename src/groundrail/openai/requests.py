@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from groundrail.config import short_repr
 from groundrail.openai.errors import bad_request
+from groundrail.validation import problems
 
 OPTIONS_FIELD = "groundrail"
 
@@ -120,12 +120,8 @@ def parse_completion(path: str, raw: bytes) -> ParsedRequest:
 
 def validation_error(exc: ValidationError, prefix: str | None = None) -> Exception:
     """A pydantic error as a 400 that names the field, the value and what was wrong."""
-    err = exc.errors()[0]
-    loc = [prefix] if prefix else []
-    loc += [str(p) for p in err["loc"]]
-    param = ".".join(loc) or None
-    if err["type"] == "missing":
-        message = f"Missing required parameter: '{param}'."
-    else:
-        message = f"Invalid value for '{param}': {err['msg']} (got {short_repr(err['input'])})."
-    return bad_request(message, param)
+    problem = problems(exc)[0]
+    param = ".".join(p for p in (prefix, problem.field) if p) or None
+    if problem.missing:
+        return bad_request(f"Missing required parameter: '{param}'.", param)
+    return bad_request(f"Invalid value for '{param}': {problem.detail}.", param)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,12 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
-from groundrail.config import short_repr, substitute_env
+from groundrail import validation
+from groundrail.config import substitute_env
 from groundrail.policy.schema import Policy
 from groundrail.rules.base import RuleConfig
 from groundrail.rules.registry import RULES
+from groundrail.validation import Problem, short_repr
 
 DEFAULT_POLICY = "default"
 SUFFIXES = (".yaml", ".yml")
@@ -138,7 +140,7 @@ def _read(
         try:
             policy = Policy.model_validate(doc)
         except ValidationError as exc:
-            problems += [where.error(err) for err in exc.errors()]
+            problems += [where.error(p) for p in validation.problems(exc)]
             continue
         out.append((policy, _rules(policy, str(file), where, problems)))
     return out
@@ -163,9 +165,9 @@ def _rules(
         try:
             rules.append(rule_class.Config.model_validate(rule))
         except ValidationError as exc:
-            for err in exc.errors():
-                err["loc"] = ("rules", n, *err["loc"])
-                problems.append(where.error(err) if where else f"{file}: {err['msg']}")
+            for problem in validation.problems(exc):
+                problem = replace(problem, loc=("rules", n, *problem.loc))
+                problems.append(where.error(problem) if where else f"{file}: {problem.sentence()}")
     return rules
 
 
@@ -223,16 +225,8 @@ class _Locator:
             node = child
         return f"{self._file}:{node.start_mark.line + 1}"
 
-    def error(self, err: Any) -> str:
-        loc = tuple(err["loc"])
-        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-        if err["type"] == "missing":
-            return f"{self.at(loc)}: {field}: required field is missing"
-        if err["type"] == "extra_forbidden":
-            return f"{self.at(loc)}: {field}: unknown field (check the spelling)"
-        return (
-            f"{self.at(loc)}: {field or '(policy)'}: {short_repr(err.get('input'))}: {err['msg']}"
-        )
+    def error(self, problem: Problem) -> str:
+        return f"{self.at(problem.loc)}: {problem.sentence()}"
 
 
 def _child(node: yaml.Node, part: Any) -> yaml.Node | None:

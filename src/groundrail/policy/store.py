@@ -28,10 +28,28 @@ class PolicyStore:
         self._publish()
 
     @classmethod
-    def open(cls, directory: Path | None) -> PolicyStore:
-        """Load at start-up: a broken set fails start-up (PolicyError)."""
+    def open(cls, directory: Path | None, required: bool = False) -> PolicyStore:
+        """Load at start-up: a broken set fails start-up (PolicyError), and so does a
+        `required` directory (one the user named) that does not exist. A missing default
+        directory means the built-in default policy. Logs which policies are in force."""
+        if required and directory is not None and not directory.is_dir():
+            raise PolicyError(
+                [
+                    f"{directory}: no such policy directory ({directory.resolve()}); "
+                    "name an existing one with --policies, GROUNDRAIL_POLICIES or `policies:` "
+                    "in the config file"
+                ]
+            )
         paths = [directory] if directory is not None and directory.exists() else []
-        return cls(directory, load(paths))
+        store = cls(directory, load(paths))
+        log.info(
+            "policies loaded",
+            extra={
+                "directory": str(directory) if paths else None,
+                "policies": sorted(p.label for p in store.policies.values()),
+            },
+        )
+        return store
 
     def select(
         self,

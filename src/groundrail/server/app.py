@@ -121,7 +121,9 @@ async def _policies(app: web.Application) -> AsyncIterator[None]:
     """Policies load before the first request (a broken set fails start-up), then the
     directory is watched and a valid new set swapped in."""
     settings = app[SETTINGS]
-    app[POLICIES] = await asyncio.to_thread(PolicyStore.open, settings.policies)
+    # a directory named by a flag, the environment or the config file must exist
+    explicit = "policies" in settings.model_fields_set
+    app[POLICIES] = await asyncio.to_thread(PolicyStore.open, settings.policies, explicit)
     budgets = Budgets(app[STORE], settings.cache.prefix)
     app[POLICY_ENGINE] = PolicyEngine(app[GROUNDING].engine, budgets)
     watcher = asyncio.create_task(app[POLICIES].watch(settings.policy_poll_seconds))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ class FakeUpstream:
     def __init__(self, answer: str = "Paris is the capital of France.") -> None:
         self.answer = answer
         self.answers: list[str] = []  # if set, each request takes the next one instead
+        # else, if set, the answer is chosen per request from its body and headers
+        self.choose: Callable[[dict[str, Any], CIMultiDict[str]], str] | None = None
         self.token_logprob = -0.1  # what every token's logprob is, when logprobs are asked for
         self.tool_call: dict[str, Any] | None = None  # streamed as tool-call deltas after the text
         self.role_on_every_chunk = False  # as Ollama: no role-only chunk, a role on each chunk
@@ -66,8 +69,8 @@ class FakeUpstream:
         self._server = RunningApp(app, handler_cancellation=False)
         self.url = ""
 
-    async def start(self) -> str:
-        self.url = await self._server.start() + "/v1"
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self.url = await self._server.start(host, port) + "/v1"
         return self.url
 
     async def stop(self) -> None:
@@ -81,12 +84,16 @@ class FakeUpstream:
             body = orjson.loads(raw) if raw else {}
         except orjson.JSONDecodeError:
             body = raw.decode(errors="replace")
-        self.requests.append(
-            Seen(request.method, request.path_qs, CIMultiDict(request.headers), body, len(raw))
-        )
+        headers = CIMultiDict(request.headers)
+        self.requests.append(Seen(request.method, request.path_qs, headers, body, len(raw)))
         if self.first_byte_delay:
             await asyncio.sleep(self.first_byte_delay)
-        self.current = self.answers.pop(0) if self.answers else self.answer
+        if self.answers:
+            self.current = self.answers.pop(0)
+        elif self.choose is not None and isinstance(body, dict):
+            self.current = self.choose(body, headers)
+        else:
+            self.current = self.answer
         if self.failures:
             failure = self.failures.pop(0)
             if failure.drop:
