@@ -57,12 +57,6 @@ class RetryConfig(Strict):
 
 
 ContextSource = Literal["request_field", "tool_messages", "system_documents", "user_turns"]
-ALL_SOURCES: tuple[ContextSource, ...] = (
-    "request_field",
-    "tool_messages",
-    "system_documents",
-    "user_turns",
-)
 
 
 class GroundingSettings(Strict):

@@ -173,7 +173,7 @@ class GroundingEngine:
         A context that fits one window is the premise of every claim. Otherwise each claim
         gets (1) a premise assembled from the document sentences (or record fields) that match
         it best by BM25, in document order, up to the window's token budget, and (2) the
-        `top_k` contiguous windows that match it best.
+        `top_k` contiguous windows that match it best (at least one when nothing matched).
         """
         card = self.model.card
         tokenizer = self.model.tokenizer
@@ -181,10 +181,8 @@ class GroundingEngine:
         budget = card.window_tokens
         windows = [w for d in docs for w in make_windows(d, tokenizer, budget, card.window_overlap)]
         units = make_units(list(docs), tokenizer, budget)
-        whole = sum(u.tokens for u in units) <= budget and len(units) > 0
-        if whole:
-            first = units[0]
-            windows = [Window(first.doc_id, 0, first.start, units[-1].end, _join(units))]
+        # the whole context, when it fits one window, is every claim's premise
+        whole = _join(units) if units and sum(u.tokens for u in units) <= budget else None
         window_bm25 = lexical.BM25([w.text for w in windows])
         unit_bm25 = lexical.BM25([u.text for u in units])
         context = " ".join(d.text for d in docs)
@@ -197,14 +195,17 @@ class GroundingEngine:
         for claim in claims:
             text = without_citations(claim.text)
             hypothesis = with_question(text, question)
-            if whole:
-                chosen = [windows[0]]
+            unit_scores = unit_bm25.scores(text)
+            if whole is not None:
+                # evidence names the sentence that matches best; the premise is all of it
+                top = units[max(range(len(units)), key=unit_scores.__getitem__)]
+                chosen = [Window(top.doc_id, -1, top.start, top.end, whole)]
             else:
-                assembled = _assemble(units, unit_bm25.scores(text), budget)
+                assembled = _assemble(units, unit_scores, budget)
                 scores = window_bm25.scores(text)
                 ranked = sorted(range(len(windows)), key=lambda i: -scores[i])
                 chosen = [assembled] if assembled is not None else []
-                for i in ranked[: self.settings.top_k]:
+                for i in ranked[: max(self.settings.top_k, 0 if chosen else 1)]:
                     if all(windows[i].text != c.text for c in chosen):
                         chosen.append(windows[i])
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
