@@ -73,7 +73,7 @@ def test_errors_are_said_without_pydantic_internals(tmp_path: Path) -> None:
     assert err.value.problems == [
         f"{tmp_path / 'p.yaml'}:3: rules[0].max_unsupported: 'lots' is not an integer or a number",
         f"{tmp_path / 'p.yaml'}:4: rules[1].pattern: '(' is not a valid regular expression: "
-        "missing ), unterminated subpattern at position 0 (Python `re` syntax)",
+        "missing ) at position 1 (Python `re` syntax)",
     ]
 
 

@@ -45,6 +45,10 @@ FLAGGED = (
     "Mona Lisa. It was designed by Martian architects."
 )
 QUESTION = "Tell me about the Louvre."
+# A claim the context does not support is marked unsupported or contradicted, as the model reads
+# it; either way the page marks it so without colour.
+MARKS_OF = {"unsupported": "?", "contradicted": "✗"}
+NOT_SUPPORTED = "{scope} .claim.unsupported, {scope} .claim.contradicted"
 XSS = (
     "The Louvre opened in 1793. <script>window.__xss = 1</script> "
     '<img src=x onerror="window.__xss = 2"> It is <b>huge</b>.'
@@ -206,14 +210,14 @@ def test_review_a_flagged_answer_correct_it_and_see_the_repeat_pass(
     rows(browser)[0].find_element(By.TAG_NAME, "a").click()
 
     # one request: the claims highlighted by label, readable without colour
-    wait(browser, "#request-body .claim.unsupported")
+    wait(browser, NOT_SUPPORTED.format(scope="#request-body"))
     assert first_id in browser.find_element(By.ID, "request-title").text
     claims = browser.find_elements(By.CSS_SELECTOR, "#request-body .answer .claim")
     labels = [c.get_attribute("class").split()[1] for c in claims]
-    assert labels == ["supported", "supported", "unsupported"]
+    assert labels[:2] == ["supported", "supported"] and labels[2] in MARKS_OF
     marks = [c.find_element(By.CSS_SELECTOR, ".mark").text for c in claims]
     tags = [c.find_element(By.CSS_SELECTOR, ".tag").text for c in claims]
-    assert marks == ["✓", "✓", "?"] and tags == labels
+    assert marks == ["✓", "✓", MARKS_OF[labels[2]]] and tags == labels
     assert "Martian" in claims[2].text
     shot(browser, "request")
 
@@ -268,13 +272,10 @@ def test_try_it_shows_the_same_highlighted_view(served: Served, browser: WebDriv
     browser.find_element(By.ID, "try-question").send_keys(QUESTION)
     browser.find_element(By.ID, "try-answer").send_keys(FLAGGED)
     browser.find_element(By.CSS_SELECTOR, "#try-form button").click()
-    wait(browser, "#try-result .claim.unsupported")
+    wait(browser, NOT_SUPPORTED.format(scope="#try-result"))
     claims = browser.find_elements(By.CSS_SELECTOR, "#try-result .answer .claim")
-    assert [c.get_attribute("class").split()[1] for c in claims] == [
-        "supported",
-        "supported",
-        "unsupported",
-    ]
+    labels = [c.get_attribute("class").split()[1] for c in claims]
+    assert labels[:2] == ["supported", "supported"] and labels[2] in MARKS_OF
     claims[0].click()
     assert "document ctx-0" in wait(browser, "#try-result .evidence").text
     assert not browser.find_elements(By.CSS_SELECTOR, "#try-result .correct")  # nothing to correct
@@ -322,7 +323,8 @@ def test_the_page_asks_for_a_key_when_the_gateway_has_keys(browser: WebDriver) -
 def test_a_rewritten_answer_beside_its_original(tmp_path: Path, browser: WebDriver) -> None:
     (tmp_path / "p.yaml").write_text(
         "name: default\nrules:\n"
-        "  - {name: grounded, kind: grounding, on_unsupported: rewrite}\n"
+        "  - {name: grounded, kind: grounding, on_unsupported: rewrite,"
+        " on_contradiction: rewrite}\n"
         "  - {name: no-pii, kind: pii}\n"
     )
     served = Served(policies=tmp_path)
@@ -335,7 +337,7 @@ def test_a_rewritten_answer_beside_its_original(tmp_path: Path, browser: WebDriv
         assert original.find_element(By.TAG_NAME, "h3").text == "Original answer"
         assert "Martian" in original.text and "Martian" not in rewritten.text
         assert "[REDACTED:email]" in original.text and "ana@louvre.fr" not in original.text
-        marked = original.find_elements(By.CSS_SELECTOR, ".claim.unsupported")
+        marked = original.find_elements(By.CSS_SELECTOR, ".claim.unsupported, .claim.contradicted")
         assert any("Martian architects." in m.text for m in marked)
         findings = browser.find_element(By.CSS_SELECTOR, "#request-body .findings").text
         assert "no-pii (pii, rewrite)" in findings and "on “[REDACTED:email]”" in findings

@@ -203,7 +203,7 @@ async def test_legacy_completions_stream(client_for: Client, upstream: FakeUpstr
     upstream.answer = f"{GOOD_1} {BAD}"
     stream = await sdk.completions.create(
         model="gpt-3.5-turbo-instruct",
-        prompt=CONTEXT,
+        prompt=f"Context: {CONTEXT}\nQuestion: When did the Louvre open?\nAnswer:",
         stream=True,
     )
     text = "".join([c.choices[0].text async for c in stream if c.choices])

@@ -170,10 +170,11 @@ class GroundingEngine:
     def plan(self, docs: Sequence[Document], answer: str, question: str | None) -> Plan:
         """Claims and their candidate premises (see docs/grounding.md, "Evidence").
 
-        A context that fits one window is the premise of every claim. Otherwise each claim
-        gets (1) a premise assembled from the document sentences (or record fields) that match
-        it best by BM25, in document order, up to the window's token budget, and (2) the
-        `top_k` contiguous windows that match it best (at least one when nothing matched).
+        Each claim is judged against the document sentence (or record line) that matches it
+        best by BM25, alone; and against the whole context when it fits one window, else
+        against (1) a premise assembled from the best-matching sentences, in document order,
+        up to the window's token budget, and (2) the `top_k` contiguous windows that match
+        it best.
         """
         card = self.model.card
         tokenizer = self.model.tokenizer
@@ -196,18 +197,22 @@ class GroundingEngine:
             text = without_citations(claim.text)
             hypothesis = with_question(text, question)
             unit_scores = unit_bm25.scores(text)
+            top = units[max(range(len(units)), key=unit_scores.__getitem__)]
+            # the best-matching sentence alone: a small model reads a focused premise best
+            candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
             if whole is not None:
-                # evidence names the sentence that matches best; the premise is all of it
-                top = units[max(range(len(units)), key=unit_scores.__getitem__)]
-                chosen = [Window(top.doc_id, -1, top.start, top.end, whole)]
+                # the whole context; its evidence names the sentence that matches best
+                candidates.append(Window(top.doc_id, -1, top.start, top.end, whole))
             else:
                 assembled = _assemble(units, unit_scores, budget)
+                candidates += [assembled] if assembled is not None else []
                 scores = window_bm25.scores(text)
                 ranked = sorted(range(len(windows)), key=lambda i: -scores[i])
-                chosen = [assembled] if assembled is not None else []
-                for i in ranked[: max(self.settings.top_k, 0 if chosen else 1)]:
-                    if all(windows[i].text != c.text for c in chosen):
-                        chosen.append(windows[i])
+                candidates += [windows[i] for i in ranked[: self.settings.top_k]]
+            chosen: list[Window] = []
+            for candidate in candidates:
+                if all(candidate.text != c.text for c in chosen):
+                    chosen.append(candidate)
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
