@@ -16,7 +16,7 @@ CONTEXT = [
     {"id": "tickets", "text": "Tickets for the summit cost 35 euros for adults."},
 ]
 ANSWER = (
-    "The Eiffel Tower is in Paris and was completed in 1889. "
+    "The Eiffel Tower is 330 metres tall. "
     "It was built by Napoleon Bonaparte in Berlin in 1705 from solid gold. "
     "Is there anything else? Tickets for the summit cost 35 euros."
 )
@@ -30,7 +30,7 @@ async def test_check_api_labels_each_claim(gateway: str, http: aiohttp.ClientSes
         verdict = await response.json()
     claims = verdict["claims"]
     assert [c["text"] for c in claims] == [
-        "The Eiffel Tower is in Paris and was completed in 1889.",
+        "The Eiffel Tower is 330 metres tall.",
         "It was built by Napoleon Bonaparte in Berlin in 1705 from solid gold.",
         "Tickets for the summit cost 35 euros.",
     ]

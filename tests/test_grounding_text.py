@@ -181,7 +181,7 @@ def test_structured_records_read_as_lines_per_field_group() -> None:
 def test_json_strings_in_the_request_field_are_linearised() -> None:
     options = GroundrailOptions(context=['{"name": "Cafe", "stars": 4.0}'])
     assert [d.text for d in extract("/v1/chat/completions", {}, options, None)] == [
-        "name: Cafe. stars: 4."
+        "name: Cafe. stars: 4 (average rating 4 stars)."
     ]
 
 

@@ -89,7 +89,12 @@ def test_walkthrough_runs_verbatim(tmp_path: Path) -> None:
     architect = "Its glass pyramid was designed by the architect I. M. Pei."
     # first run: the answer unchanged, flagged, one finding naming the architect sentence
     assert lines[first + 1] == f"The Louvre in Paris opened as a museum in 1793. {architect}"
-    assert lines[first + 2].startswith("claim not supported by the context (support ")
+    assert lines[first + 2].startswith(
+        (
+            "claim not supported by the context (support ",
+            "claim contradicted by the context (support ",
+        )
+    )
     assert lines[first + 2].endswith(f"): {architect!r}")
     assert 0 <= float(lines[first].split()[1]) < 0.5  # the weakest claim's support
     # after the edit: reloaded once, the sentence removed, verdict rewrite

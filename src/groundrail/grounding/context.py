@@ -262,7 +262,7 @@ def _lines(value: Any, path: str) -> list[str]:
     if flat:
         lines.append(
             " ".join(
-                _sentence(f"{path} {_label(k)}".strip(), _scalar(_label(k), v))
+                _sentence(f"{path} {_label(k)}".strip(), _field(_label(k), v, path))
                 for k, v in flat.items()
             )
         )
@@ -304,6 +304,15 @@ def _scalar(label: str, value: Any) -> str:
         return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
     if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
         return f"{text} ({_PRICE_WORDS[int(text)]})"
+    return text
+
+
+def _field(label: str, value: Any, path: str) -> str:
+    """A record's own field; its star rating (not a review's, which sits in a list) is the
+    average of its reviews: "stars: 4 (average rating 4 stars)"."""
+    text = _scalar(label, value)
+    if not path and label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
+        return f"{text} (average rating {text} stars)"
     return text
 
 
