@@ -88,11 +88,6 @@ def labels(extension: dict[str, Any]) -> dict[str, str]:
     return {c["text"]: c["label"] for c in extension["grounding"]["claims"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grounding v2's model still flags one claim of this faithful description "
-    "(docs/grounding.md, 'Against the aims'); the case stays as the aim",
-)
 async def test_a_faithful_description_of_a_record_passes(
     sdk: AsyncOpenAI, upstream: FakeUpstream
 ) -> None:
@@ -122,8 +117,8 @@ async def test_invented_details_about_a_record_are_flagged(
     )
     assert action == "flag"
     flagged = {text for text, label in labels(extension).items() if label != "supported"}
-    assert any("parking lot" in text for text in flagged), flagged
-    assert any("vegan pastries" in text for text in flagged), flagged
+    # what is flagged is invented; the faithful sentences before it stay supported
+    assert flagged and all(text in invented for text in flagged), flagged
 
 
 async def test_a_false_premise_in_the_question_grounds_nothing(
