@@ -61,7 +61,9 @@ def test_readme_commands_pass_in_a_fresh_clone_and_venv(tmp_path: Path) -> None:
         serve
         == "python -m pip install -e . && groundrail serve --upstream https://api.openai.com/v1"
     )
-    assert test == 'python -m pip install -e ".[test]" && python -m pytest'
+    assert test == (
+        'python -m pip install -e ".[test]" && npm ci --prefix tests/node && python -m pytest'
+    )
     busy = [port for port in (8080, 9000) if port_taken(port)]
     if busy:
         pytest.skip(f"the README's commands use ports 8080 and 9000; in use here: {busy}")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from groundrail.config import GatewayKey
 from groundrail.openai.errors import GatewayError
 from groundrail.server.context import SETTINGS, TENANT
 
 UPSTREAM_AUTH = "groundrail.upstream_auth"  # the Authorization to send upstream instead
+
+
+def bearer_key(request: web.Request, keys: Mapping[str, GatewayKey]) -> GatewayKey | None:
+    """The configured gateway key the request bears as `Authorization: Bearer <key>`."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return keys.get(token.strip()) if scheme.lower() == "bearer" else None
 
 
 @web.middleware
@@ -16,8 +25,7 @@ async def gateway_keys(request: web.Request, handler: Handler) -> web.StreamResp
     keys = request.app[SETTINGS].keys
     if not keys or not request.path.startswith("/v1/"):
         return await handler(request)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    key = keys.get(token.strip()) if scheme.lower() == "bearer" else None
+    key = bearer_key(request, keys)
     if key is None:
         raise GatewayError(
             401,

@@ -20,6 +20,7 @@ from aiohttp.typedefs import Handler
 
 from groundrail.observe import review
 from groundrail.openai.errors import GatewayError, bad_request
+from groundrail.server.auth import bearer_key
 from groundrail.server.context import AUDIT, SETTINGS
 from groundrail.server.feedback import positive_number
 from groundrail.ui import charts
@@ -107,8 +108,7 @@ def _authorise(request: web.Request) -> None:
         return
     if not request.path.startswith("/ui/api/"):
         return
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    key = keys.get(token.strip()) if scheme.lower() == "bearer" else None
+    key = bearer_key(request, keys)
     if key is None:
         raise GatewayError(
             401,
