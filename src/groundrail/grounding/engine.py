@@ -180,10 +180,15 @@ class GroundingEngine:
         tokenizer = self.model.tokenizer
         claims, skipped = split_claims(answer)
         budget = card.window_tokens
-        windows = [w for d in docs for w in make_windows(d, tokenizer, budget, card.window_overlap)]
         units = make_units(list(docs), tokenizer, budget)
-        # the whole context, when it fits one window, is every claim's premise
+        # the whole context, when it fits one window, is every claim's premise; only a longer
+        # one is cut into contiguous windows
         whole = _join(units) if units and sum(u.tokens for u in units) <= budget else None
+        windows = (
+            []
+            if whole is not None
+            else [w for d in docs for w in make_windows(d, tokenizer, budget, card.window_overlap)]
+        )
         window_bm25 = lexical.BM25([w.text for w in windows])
         unit_bm25 = lexical.BM25([u.text for u in units])
         context = " ".join(d.text for d in docs)
