@@ -3,11 +3,13 @@
     python bench/grounding.py [--repeats 20] [--threads N] [--against REV]
 
 Prints three tables: one cold check's latency (p50/p99; every repeat a new answer, no cache)
-for answers of 1, 5 and 20 claims over contexts of about 500, 2,000 and 8,000 model tokens;
+for answers of 1, 5 and 20 claims over contexts of about 500, 2,000 and 8,000 model tokens,
+each with answers copied from the context (`grounded`) and answers not in it (`invented`);
 raw NLI pairs/s at batch sizes 1, 8, 32; the process's peak RSS with the model loaded and
 after the runs. With `--against REV` the same runs first measure the build at git revision
 REV (its code and its packaged model, unpacked to a temporary folder) and then this tree's,
-one after the other in this command, and the latency table gets their ratio.
+one after the other in this command, and the three tables show both side by side with their
+ratio.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from tokenizers import Tokenizer
 
@@ -36,6 +39,7 @@ from groundrail.grounding.windows import Document
 
 SUBJECTS = ["The council", "The company", "Our team", "The museum", "The river authority"]
 VERBS = ["approved", "reported", "opened", "measured", "announced"]
+KINDS = ("grounded", "invented")
 OBJECTS = [
     "a budget of {n} million euros",
     "{n} new stations",
@@ -68,7 +72,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(repeats: int, threads: int, as_json: bool) -> None:
+async def measure(repeats: int, threads: int) -> dict[str, object]:
+    """Latency rows, NLI throughput by batch size and peak RSS of this build."""
     baseline = rss_mb()
     runtime = await GroundingRuntime.open(GroundingSettings(threads=threads, max_wait_ms=0))
     loaded = rss_mb()
@@ -78,38 +83,28 @@ async def main(repeats: int, threads: int, as_json: bool) -> None:
     for tokens in (500, 2000, 8000):
         context = context_of(tokens, rng, runtime)
         docs = [Document("doc", context)]
+        facts = [s.strip() + "." for s in context.split(".") if s.strip()]
         for claims in (1, 5, 20):
-            answers = [" ".join(sentence(rng) for _ in range(claims)) for _ in range(repeats + 1)]
-            await engine.check(docs, answers[0])  # warm
-            times, pairs = [], []
-            for answer in answers[1:]:
-                started = time.perf_counter()
-                result = await engine.check(docs, answer)
-                times.append((time.perf_counter() - started) * 1000)
-                pairs.append(result.timings["pairs"])
-            rows.append(
-                {
-                    "claims": claims,
-                    "tokens": tokens,
-                    "pairs": statistics.mean(pairs),
-                    "p50": statistics.median(times),
-                    "p99": pct(times, 0.99),
-                }
-            )
-    if as_json:
-        print(json.dumps({"model": engine.model.id, "rows": rows}))
-        await runtime.close()
-        return
-    print(f"model {engine.model.id}, {threads} ONNX threads, {os.cpu_count()} cores\n")
-    print("| claims | context tokens | pairs | p50 ms | p99 ms |")
-    print("|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(
-            f"| {r['claims']} | {r['tokens']} | {r['pairs']:.1f} | {r['p50']:.1f} "
-            f"| {r['p99']:.1f} |"
-        )
-    print("\n| batch size | pairs/s | tokens per pair |")
-    print("|---:|---:|---:|")
+            for kind in KINDS:
+                answers = [answer_of(kind, claims, facts, rng) for _ in range(repeats + 1)]
+                await engine.check(docs, answers[0])  # warm
+                times, pairs = [], []
+                for answer in answers[1:]:
+                    started = time.perf_counter()
+                    result = await engine.check(docs, answer)
+                    times.append((time.perf_counter() - started) * 1000)
+                    pairs.append(result.timings["pairs"])
+                rows.append(
+                    {
+                        "claims": claims,
+                        "tokens": tokens,
+                        "kind": kind,
+                        "pairs": statistics.mean(pairs),
+                        "p50": statistics.median(times),
+                        "p99": pct(times, 0.99),
+                    }
+                )
+    throughput = {}
     window = context_of(110, rng, runtime)
     for size in (1, 8, 32):
         batch = [Pair(window, sentence(rng)) for _ in range(size)]
@@ -118,18 +113,47 @@ async def main(repeats: int, threads: int, as_json: bool) -> None:
         while time.perf_counter() - started < 3:
             engine.model.predict(batch)
             done += size
-        width = len(engine.model.tokenizer.encode(batch[0].premise, batch[0].hypothesis).ids)
-        print(f"| {size} | {done / (time.perf_counter() - started):.1f} | {width} |")
+        throughput[str(size)] = done / (time.perf_counter() - started)
+    width = len(engine.model.tokenizer.encode(window, sentence(rng)).ids)
+    await runtime.close()
+    return {
+        "model": engine.model.id,
+        "rows": rows,
+        "pairs_per_s": throughput,
+        "tokens_per_pair": width,
+        "rss_mb": {"imports": baseline, "model loaded": loaded, "after the runs": rss_mb()},
+    }
+
+
+def answer_of(kind: str, claims: int, facts: list[str], rng: random.Random) -> str:
+    """An answer of `claims` sentences: copied from the context (`grounded`, what most real
+    answers are) or written from the same templates but not in it (`invented`)."""
+    if kind == "grounded":
+        return " ".join(rng.choice(facts) for _ in range(claims))
+    return " ".join(sentence(rng) for _ in range(claims))
+
+
+def show(run: dict[str, Any]) -> None:
+    print(f"model {run['model']}, {run['threads']} ONNX threads, {os.cpu_count()} cores\n")
+    print("| claims | context tokens | answer | pairs | p50 ms | p99 ms |")
+    print("|---:|---:|---|---:|---:|---:|")
+    for r in run["rows"]:
+        print(
+            f"| {r['claims']} | {r['tokens']} | {r['kind']} | {r['pairs']:.1f} | {r['p50']:.1f} "
+            f"| {r['p99']:.1f} |"
+        )
+    print(f"\n| batch size | pairs/s ({run['tokens_per_pair']} tokens per pair) |")
+    print("|---:|---:|")
+    for size, rate in run["pairs_per_s"].items():
+        print(f"| {size} | {rate:.1f} |")
     print("\n| peak RSS | MB |")
     print("|---|---:|")
-    print(f"| interpreter + imports | {baseline:.0f} |")
-    print(f"| model loaded | {loaded:.0f} |")
-    print(f"| after the runs | {rss_mb():.0f} |")
-    await runtime.close()
+    for stage, mb in run["rss_mb"].items():
+        print(f"| {stage} | {mb:.0f} |")
 
 
 def compare(rev: str, repeats: int, threads: int) -> None:
-    """The latency table of build REV and of this tree, measured one after the other."""
+    """Build REV and this tree, measured one after the other in this command, side by side."""
     root = Path(__file__).resolve().parent.parent
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,15 +172,25 @@ def compare(rev: str, repeats: int, threads: int) -> None:
     print(f"before: {rev} ({before['model']}); after: this tree ({after['model']})")
     print(f"{threads} ONNX threads, {os.cpu_count()} cores, {repeats} cold checks per row\n")
     print(
-        "| claims | context tokens | pairs before | pairs after | p50 ms before | p50 ms after "
-        "| after / before |"
+        "| claims | context tokens | answer | pairs before | pairs after | p50 ms before "
+        "| p50 ms after | p99 ms before | p99 ms after | p50 after / before |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for b, a in zip(before["rows"], after["rows"], strict=True):
         print(
-            f"| {a['claims']} | {a['tokens']} | {b['pairs']:.1f} | {a['pairs']:.1f} "
-            f"| {b['p50']:.1f} | {a['p50']:.1f} | {a['p50'] / b['p50']:.2f} |"
+            f"| {a['claims']} | {a['tokens']} | {a['kind']} | {b['pairs']:.1f} | {a['pairs']:.1f} "
+            f"| {b['p50']:.1f} | {a['p50']:.1f} | {b['p99']:.1f} | {a['p99']:.1f} "
+            f"| {a['p50'] / b['p50']:.2f} |"
         )
+    print("\n| batch size | pairs/s before | pairs/s after | after / before |")
+    print("|---:|---:|---:|---:|")
+    for size, rate in after["pairs_per_s"].items():
+        old = before["pairs_per_s"][size]
+        print(f"| {size} | {old:.1f} | {rate:.1f} | {rate / old:.2f} |")
+    print("\n| peak RSS | MB before | MB after |")
+    print("|---|---:|---:|")
+    for stage, mb in after["rss_mb"].items():
+        print(f"| {stage} | {before['rss_mb'][stage]:.0f} | {mb:.0f} |")
 
 
 if __name__ == "__main__":
@@ -169,4 +203,8 @@ if __name__ == "__main__":
     if args.against:
         compare(args.against, args.repeats, args.threads)
     else:
-        asyncio.run(main(args.repeats, args.threads, args.json))
+        run = asyncio.run(measure(args.repeats, args.threads))
+        if args.json:
+            print(json.dumps(run))
+        else:
+            show({**run, "threads": args.threads})

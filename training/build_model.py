@@ -62,7 +62,8 @@ def worst(result: GroundingResult) -> list[float]:
 
 
 async def fit(folder: Path, data: Path) -> Calibration:
-    runtime = await GroundingRuntime.open(GroundingSettings(model=folder))
+    # every premise judged: early exit depends on the calibration being fitted here
+    runtime = await GroundingRuntime.open(GroundingSettings(model=folder, early_exit=False))
     x, y, weights, per_claim = [], [], [], []
     try:
         for name in FIT_SETS:

@@ -72,6 +72,11 @@ class GroundingSettings(Strict):
     min_support: float | None = Field(
         None, ge=0, le=1, description="claim support below this fails; default: the card's"
     )
+    early_exit: bool = Field(
+        True,
+        description="stop judging a claim's premises once none could make it fail (same "
+        "verdicts, fewer model calls; false: every premise judged, for full evidence scores)",
+    )
 
 
 class CacheSettings(Strict):

@@ -76,6 +76,9 @@ class Plan:
 class EngineSettings:
     top_k: int = 1  # contiguous windows per claim by BM25, beside the assembled premise
     min_support: float | None = None  # None: the model card's calibrated threshold
+    # score a claim's premises one at a time, stopping once no further premise can make the
+    # claim fail (verdicts unchanged; see `GroundingEngine._settled`)
+    early_exit: bool = True
 
 
 class GroundingEngine:
@@ -103,16 +106,17 @@ class GroundingEngine:
             planned = time.perf_counter()
             if not plan.claims:
                 return self._not_evaluated("no claims", plan.skipped, started)
-            probs, overrides, cache = await self._score(plan.pairs)
+            probs, overrides, cache = await self._score(plan)
+            judged = int(np.count_nonzero(~np.isnan(probs[:, 0])))
             if current is not None:
-                current.set_attribute("groundrail.pairs", len(plan.pairs))
+                current.set_attribute("groundrail.pairs", judged)
                 current.set_attribute("groundrail.cache", cache)
         inferred = time.perf_counter()
         timings = {
             "plan_ms": _ms(planned - started),
             "nli_ms": _ms(inferred - planned),
             "total_ms": _ms(time.perf_counter() - started),
-            "pairs": float(len(plan.pairs)),
+            "pairs": float(judged),
         }
         result = self.decide(plan, probs, overrides)
         for claim in result.claims:
@@ -121,23 +125,95 @@ class GroundingEngine:
         return dataclasses.replace(result, timings=timings, cache=cache)
 
     async def _score(
-        self, pairs: list[Pair]
+        self, plan: Plan
     ) -> tuple[np.ndarray, list[Override | None], Literal["hit", "partial", "miss", "off"]]:
-        """Probabilities of every pair: from the cache where it has them, the model for the
-        rest (concurrent identical misses share one model run)."""
-        if self.cache is None:
-            return await self.batcher.score(pairs), [None] * len(pairs), "off"
-        with tracing.span("groundrail.cache", **{"groundrail.pairs": len(pairs)}):
-            cached, overrides = await self.cache.lookup(pairs)
-        missing = [i for i, row in enumerate(cached) if row is None]
-        if missing:
-            fresh = await self._single_flight([pairs[i] for i in missing])
-            for row, i in zip(fresh, missing, strict=True):
-                cached[i] = row
-        status: Literal["hit", "partial", "miss"] = (
-            "hit" if not missing else "miss" if len(missing) == len(pairs) else "partial"
+        """Probabilities of the pairs the verdict needs, shape (pairs, labels), NaN rows for
+        pairs never judged; corrections of every pair; where the probabilities came from.
+
+        The cache (one lookup for every pair) answers what it can, the model the rest. With
+        `early_exit`, the model judges each claim's premises in plan order, one round per
+        premise rank, and a claim leaves the rounds once it is settled (`_settled`)."""
+        pairs = plan.pairs
+        probs = np.full((len(pairs), len(self.model.card.labels)), np.nan, dtype=np.float32)
+        overrides: list[Override | None] = [None] * len(pairs)
+        if self.cache is not None:
+            with tracing.span("groundrail.cache", **{"groundrail.pairs": len(pairs)}):
+                cached, overrides = await self.cache.lookup(pairs)
+            for i, row in enumerate(cached):
+                if row is not None:
+                    probs[i] = row
+        rounds = (
+            [[rows[k : k + 1] for rows in plan.pair_windows] for k in range(_longest(plan))]
+            if self.settings.early_exit
+            else [plan.pair_windows]
         )
-        return np.stack([row for row in cached if row is not None]), overrides, status
+        fresh = 0
+        for round_rows in rounds:
+            wanted = [
+                r
+                for claim, rows in enumerate(round_rows)
+                if rows and not self._settled(plan, claim, probs, overrides)
+                for r in rows
+                if np.isnan(probs[r, 0])
+            ]
+            if wanted:
+                probs[wanted] = await self._run([pairs[i] for i in wanted])
+                fresh += len(wanted)
+        if self.cache is None:
+            return probs, overrides, "off"
+        judged = int(np.count_nonzero(~np.isnan(probs[:, 0])))
+        status: Literal["hit", "partial", "miss"] = (
+            "hit" if not fresh else "miss" if fresh == judged else "partial"
+        )
+        return probs, overrides, status
+
+    async def _run(self, pairs: list[Pair]) -> np.ndarray:
+        """The model's probabilities for `pairs` (saved to the cache, if there is one)."""
+        if self.cache is None:
+            return await self.batcher.score(pairs)
+        return np.stack(await self._single_flight(pairs))
+
+    def _settled(
+        self, plan: Plan, claim: int, probs: np.ndarray, overrides: Sequence[Override | None]
+    ) -> bool:
+        """Whether the claim's label is known without judging more of its premises: it has
+        all of them judged, or a user's correction, or it passes even in the worst case.
+
+        More premises can only raise the claim's best entailment (lowering the `nli` signal)
+        and its highest contradiction (at most to 1); the worst case takes each signal to the
+        end of that range which raises P(unsupported). If that P stays under the claim's bar,
+        every further premise leaves the claim supported, so the verdict is the one judging
+        them all would give; only the claim's reported support and evidence can differ."""
+        rows = plan.pair_windows[claim]
+        judged = [r for r in rows if not np.isnan(probs[r, 0])]
+        if len(judged) == len(rows):
+            return True
+        if not judged:
+            return False
+        if any(overrides[r] for r in rows):
+            return True
+        calibration = self.model.card.calibration
+        values = self._values(plan.lexical[claim], probs[judged])
+        if calibration is None:
+            worst = values["nli"]  # P(unsupported) is the nli signal, which can only fall
+        else:
+            weights = dict(zip(calibration.features, calibration.weights, strict=True))
+            shift = max(0.0, -weights.get("nli", 0.0) * values["nli"]) + max(
+                0.0, weights.get("contradiction", 0.0) * (1.0 - values["contradiction"])
+            )
+            p, _ = _calibrated(values, calibration)
+            worst = 1.0 / (1.0 + math.exp(-(math.log(p / (1.0 - p)) + shift)))
+        return worst < self._threshold(calibration, len(plan.claims))
+
+    def _values(self, lexical_signals: dict[str, float], probs: np.ndarray) -> dict[str, float]:
+        """A claim's signals from its judged premises' probabilities (rows of `probs`)."""
+        entail = float(probs[:, self.model.entailment].max())
+        contra = (
+            float(probs[:, self.model.contradiction].max())
+            if self.model.contradiction is not None
+            else 0.0
+        )
+        return {**lexical_signals, "nli": 1.0 - entail, "contradiction": contra}
 
     async def _single_flight(self, pairs: list[Pair]) -> list[np.ndarray]:
         assert self.cache is not None
@@ -231,18 +307,17 @@ class GroundingEngine:
         model = self.model
         calibration = model.card.calibration
         results = []
-        for claim, rows, signals in zip(plan.claims, plan.pair_windows, plan.lexical, strict=True):
+        for claim, planned, signals in zip(
+            plan.claims, plan.pair_windows, plan.lexical, strict=True
+        ):
             corrected = next(
-                (overrides[r] for r in rows if r < len(overrides) and overrides[r]), None
+                (overrides[r] for r in planned if r < len(overrides) and overrides[r]), None
             )
+            rows = [r for r in planned if not np.isnan(probs[r, 0])]
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
-            contra = (
-                float(probs[rows, model.contradiction].max())
-                if model.contradiction is not None
-                else 0.0
-            )
-            values = {**signals, "nli": 1.0 - float(entail[best]), "contradiction": contra}
+            values = self._values(signals, probs[rows])
+            contra = values["contradiction"]
             p_unsupported, driver = _calibrated(values, calibration)
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
@@ -337,6 +412,10 @@ def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | N
     picked = [units[i] for i in sorted(chosen)]
     best = units[top]
     return Window(best.doc_id, -1, best.start, best.end, _join(picked))
+
+
+def _longest(plan: Plan) -> int:
+    return max((len(rows) for rows in plan.pair_windows), default=0)
 
 
 def _join(units: list[Unit]) -> str:

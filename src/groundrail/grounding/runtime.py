@@ -59,6 +59,7 @@ class GroundingRuntime:
             EngineSettings(
                 top_k=settings.top_k,
                 min_support=settings.min_support,
+                early_exit=settings.early_exit,
             ),
             cache=pairs,
         )
