@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tokenizers import Tokenizer
 
 from groundrail.grounding import lexical
+from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.claims import split_claims
 from groundrail.grounding.context import extract, linearise, question_of, split_documents
-from groundrail.grounding.engine import _assemble, claim_threshold
-from groundrail.grounding.model import DEFAULT_MODEL
+from groundrail.grounding.engine import GroundingEngine, _assemble, claim_threshold
+from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
 from groundrail.grounding.windows import Document, make_units, make_windows
 from groundrail.openai.requests import GroundrailOptions
 
@@ -243,3 +245,28 @@ def test_windows_cover_the_whole_document_within_the_token_bound() -> None:
     for w in windows:
         assert len(tokenizer.encode(w.text, add_special_tokens=False).ids) <= 64
         assert text[w.start : w.end].strip() == w.text
+
+
+def test_windows_refuse_a_truncating_tokenizer() -> None:
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    tokenizer.enable_truncation(192)  # it would see only the first 192 tokens of a document
+    with pytest.raises(ValueError, match="without truncation"):
+        make_windows(Document("d", "A sentence. " * 200), tokenizer, size=128, overlap=32)
+    with pytest.raises(ValueError, match="without truncation"):
+        make_units([Document("d", "A sentence.")], tokenizer, 128)
+
+
+def test_every_premise_of_a_long_document_fits_one_window() -> None:
+    """A claim about the end of a long document is judged against the end of it (the model's
+    own tokenizer, truncated at its max length, once made the windows: everything after the
+    first window became one window the model cut to its first 192 tokens)."""
+    model = NLIModel()
+    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    filler = " ".join(f"Section {n} describes the maintenance of pump {n}." for n in range(300))
+    doc = Document("d", f"{filler} The harbour crane was delivered in June 2011.")
+    plan = engine.plan([doc], "The harbour crane arrived in June 2011.", None)
+    budget = model.card.window_tokens
+    for premise in plan.pairs:
+        assert len(model.text_tokenizer.encode(premise.premise, add_special_tokens=False)) <= budget
+        assert "harbour crane was delivered in June 2011" in premise.premise
+    assert len(plan.pairs) == 3  # its sentence, the assembled premise, the best window

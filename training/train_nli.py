@@ -83,6 +83,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
     tok.no_padding()
+    tok.no_truncation()  # windows are cut from whole documents; `encode` truncates pairs
     pairs = build(args.data, "train", tok, args.window, args.overlap)
     mix = Counter(p.dataset for p in pairs)
     print(f"{len(pairs)} training pairs: {dict(mix.most_common())}", flush=True)

@@ -253,7 +253,7 @@ class GroundingEngine:
         it best.
         """
         card = self.model.card
-        tokenizer = self.model.tokenizer
+        tokenizer = self.model.text_tokenizer
         claims, skipped = split_claims(answer)
         budget = card.window_tokens
         units = make_units(list(docs), tokenizer, budget)

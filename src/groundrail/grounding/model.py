@@ -35,6 +35,11 @@ class NLIModel:
     def __init__(self, folder: Path = DEFAULT_MODEL, threads: int = 1) -> None:
         self.folder = folder
         self.card: ModelCard = read_card(folder)
+        # `text_tokenizer` measures and cuts context text (windows, sentences): never truncated;
+        # `tokenizer` encodes (premise, hypothesis) pairs, truncated to the card's max length
+        self.text_tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self.text_tokenizer.no_padding()
+        self.text_tokenizer.no_truncation()
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
         first = self.card.input_order == "premise_hypothesis"

@@ -31,6 +31,7 @@ def make_windows(doc: Document, tokenizer: Tokenizer, size: int, overlap: int) -
     """
     if size <= overlap:
         raise ValueError(f"window size {size} must exceed the overlap {overlap}")
+    _require_untruncated(tokenizer)
     text = doc.text
     offsets = [o for o in tokenizer.encode(text, add_special_tokens=False).offsets if o[1] > o[0]]
     if not offsets:
@@ -73,6 +74,7 @@ class Unit:
 def make_units(docs: list[Document], tokenizer: Tokenizer, max_tokens: int) -> list[Unit]:
     """Every document's sentences with their token counts; a sentence longer than
     `max_tokens` is cut into windows of that size."""
+    _require_untruncated(tokenizer)
     spans: list[tuple[str, int, int, str]] = []
     for doc in docs:
         cursor = 0
@@ -96,3 +98,10 @@ def make_units(docs: list[Document], tokenizer: Tokenizer, max_tokens: int) -> l
                 Unit(doc_id, len(units), start + w.start, start + w.end, w.text, max_tokens)
             )
     return units
+
+
+def _require_untruncated(tokenizer: Tokenizer) -> None:
+    """Token counts and offsets must cover the whole text: a truncating tokenizer (the model's
+    own, cut at its max length) would return only the first max-length tokens."""
+    if tokenizer.truncation is not None:
+        raise ValueError("windows need a tokenizer without truncation (NLIModel.text_tokenizer)")
