@@ -14,7 +14,7 @@ from groundrail.grounding.claims import split_claims
 from groundrail.grounding.context import extract, linearise, question_of, split_documents
 from groundrail.grounding.engine import GroundingEngine, _assemble, claim_threshold
 from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
-from groundrail.grounding.windows import Document, make_units, make_windows
+from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
 from groundrail.openai.requests import GroundrailOptions
 
 NO_OPTIONS = GroundrailOptions()
@@ -223,7 +223,7 @@ def test_premises_are_assembled_from_the_sentences_that_match_a_claim() -> None:
     tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
     filler = " ".join(f"Paragraph {n} is about the weather in spring." for n in range(40))
     doc = Document("d", f"The cafe opened in 1998. {filler} Reviewers loved the oat latte.")
-    units = make_units([doc], tokenizer, 128)
+    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
     assert units[0].text == "The cafe opened in 1998." and units[-1].text.endswith("latte.")
     scores = lexical.BM25([u.text for u in units]).scores("The oat latte is loved; opened 1998.")
     premise = _assemble(units, scores, 128)
@@ -237,7 +237,8 @@ def test_windows_cover_the_whole_document_within_the_token_bound() -> None:
     tokenizer.no_truncation()
     tokenizer.no_padding()
     text = " ".join(f"Sentence number {n} talks about topic {n * 7}." for n in range(300))
-    windows = make_windows(Document("d", text), tokenizer, size=64, overlap=16)
+    offsets = token_offsets(tokenizer, [text])[0]
+    windows = make_windows(Document("d", text), offsets, size=64, overlap=16)
     assert len(windows) > 10
     assert windows[0].start == 0 and windows[-1].end == len(text)
     for before, after in itertools.pairwise(windows):
@@ -251,9 +252,7 @@ def test_windows_refuse_a_truncating_tokenizer() -> None:
     tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
     tokenizer.enable_truncation(192)  # it would see only the first 192 tokens of a document
     with pytest.raises(ValueError, match="without truncation"):
-        make_windows(Document("d", "A sentence. " * 200), tokenizer, size=128, overlap=32)
-    with pytest.raises(ValueError, match="without truncation"):
-        make_units([Document("d", "A sentence.")], tokenizer, 128)
+        token_offsets(tokenizer, ["A sentence. " * 200])
 
 
 def test_every_premise_of_a_long_document_fits_one_window() -> None:

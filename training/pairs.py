@@ -25,7 +25,7 @@ from groundrail.evaluation.datasets import NLI_LABELS, Item, Split, binary_mnli,
 from groundrail.grounding import lexical
 from groundrail.grounding.engine import with_question
 from groundrail.grounding.lexical import BM25
-from groundrail.grounding.windows import Document, make_windows
+from groundrail.grounding.windows import Document, make_windows, token_offsets
 
 SUPPORTED, UNSUPPORTED = "supported", "unsupported"  # binary labels: entailment vs the rest
 
@@ -53,7 +53,7 @@ class Pair:
 
 
 def best_window(doc: str, claim: str, tok: Tokenizer, size: int, overlap: int) -> str:
-    windows = make_windows(Document("d", doc), tok, size, overlap)
+    windows = make_windows(Document("d", doc), token_offsets(tok, [doc])[0], size, overlap)
     if len(windows) <= 1:
         return windows[0].text if windows else doc
     scores = BM25([w.text for w in windows]).scores(claim)

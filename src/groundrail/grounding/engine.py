@@ -18,7 +18,14 @@ from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
 from groundrail.grounding.model import NLIModel, Pair
-from groundrail.grounding.windows import Document, Unit, Window, make_units, make_windows
+from groundrail.grounding.windows import (
+    Document,
+    Unit,
+    Window,
+    make_units,
+    make_windows,
+    token_offsets,
+)
 from groundrail.observe import metrics, tracing
 
 ClaimLabel = Literal["supported", "unsupported", "contradicted"]
@@ -256,19 +263,24 @@ class GroundingEngine:
         tokenizer = self.model.text_tokenizer
         claims, skipped = split_claims(answer)
         budget = card.window_tokens
-        units = make_units(list(docs), tokenizer, budget)
+        offsets = token_offsets(tokenizer, [d.text for d in docs])
+        units = make_units(list(docs), offsets, budget)
         # the whole context, when it fits one window, is every claim's premise; only a longer
         # one is cut into contiguous windows
         whole = _join(units) if units and sum(u.tokens for u in units) <= budget else None
         windows = (
             []
             if whole is not None
-            else [w for d in docs for w in make_windows(d, tokenizer, budget, card.window_overlap)]
+            else [
+                w
+                for d, spans in zip(docs, offsets, strict=True)
+                for w in make_windows(d, spans, budget, card.window_overlap)
+            ]
         )
         window_bm25 = lexical.BM25([w.text for w in windows])
         unit_bm25 = lexical.BM25([u.text for u in units])
         context = " ".join(d.text for d in docs)
-        words = set(lexical.content_words(context))
+        words = unit_bm25.vocabulary  # the units cover the context's text
         numbers = lexical.numbers(context)
         pairs: list[Pair] = []
         premises: list[Window] = []

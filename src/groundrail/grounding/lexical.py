@@ -26,7 +26,7 @@ PREFIX = 5  # words match on their first five characters: "announced" ~ "announc
 
 def content_words(text: str) -> list[str]:
     """Lower-cased content words cut to their matching prefix."""
-    return [w.lower()[:PREFIX] for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+    return [w[:PREFIX] for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def numbers(text: str) -> set[str]:
@@ -56,31 +56,41 @@ def entities(text: str) -> set[str]:
 
 
 class BM25:
-    """Okapi BM25 over a fixed set of passages (the windows of one request)."""
+    """Okapi BM25 over a fixed set of passages (the sentences or windows of one request).
+
+    Scored through an inverted index: a query costs the postings of its own terms, not a pass
+    over every passage."""
 
     def __init__(self, passages: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
-        self._docs = [Counter(content_words(p)) for p in passages]
-        self._lengths = [sum(d.values()) for d in self._docs]
-        self._avg = (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
-        df: Counter[str] = Counter()
-        for d in self._docs:
-            df.update(d.keys())
-        n = len(self._docs)
-        self._idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
-        self._k1, self._b = k1, b
+        docs = [Counter(content_words(p)) for p in passages]
+        lengths = [sum(d.values()) for d in docs]
+        avg = (sum(lengths) / len(lengths)) if lengths else 0.0
+        self._size = len(docs)
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        for i, d in enumerate(docs):
+            for term, count in d.items():
+                self._postings.setdefault(term, []).append((i, count))
+        n = len(docs)
+        self._idf = {
+            w: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for w, p in self._postings.items()
+        }
+        self._norms = [k1 * (1 - b + b * length / (avg or 1.0)) for length in lengths]
+        self._k1 = k1
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every content word (`content_words`) of the passages."""
+        return set(self._postings)
 
     def scores(self, query: str) -> list[float]:
-        terms = set(content_words(query))
-        out = []
-        for doc, length in zip(self._docs, self._lengths, strict=True):
-            norm = self._k1 * (1 - self._b + self._b * length / (self._avg or 1.0))
-            out.append(
-                sum(
-                    self._idf[t] * doc[t] * (self._k1 + 1) / (doc[t] + norm)
-                    for t in terms
-                    if t in doc
-                )
-            )
+        """One score per passage, in passage order; 0.0 where no query term occurs."""
+        out = [0.0] * self._size
+        for term in set(content_words(query)):
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            for i, count in self._postings[term]:
+                out[i] += idf * count * (self._k1 + 1) / (count + self._norms[i])
         return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from tokenizers import Tokenizer
@@ -23,17 +24,26 @@ class Window:
     text: str
 
 
-def make_windows(doc: Document, tokenizer: Tokenizer, size: int, overlap: int) -> list[Window]:
-    """Split one document into windows of at most `size` model tokens, `overlap` tokens shared.
+def token_offsets(tokenizer: Tokenizer, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Character spans (start, end) of the model tokens of each text, special tokens and
+    empty spans left out: each document is tokenised once, for its windows and sentences."""
+    _require_untruncated(tokenizer)
+    encoded = tokenizer.encode_batch(texts, add_special_tokens=False)
+    return [[o for o in e.offsets if o[1] > o[0]] for e in encoded]
+
+
+def make_windows(
+    doc: Document, offsets: list[tuple[int, int]], size: int, overlap: int
+) -> list[Window]:
+    """Split one document into windows of at most `size` model tokens, `overlap` tokens shared;
+    `offsets` are its tokens' character spans (`token_offsets`).
 
     Window edges snap back to a word boundary so no word is cut in half; the union of the
     windows always covers the whole text.
     """
     if size <= overlap:
         raise ValueError(f"window size {size} must exceed the overlap {overlap}")
-    _require_untruncated(tokenizer)
     text = doc.text
-    offsets = [o for o in tokenizer.encode(text, add_special_tokens=False).offsets if o[1] > o[0]]
     if not offsets:
         return [Window(doc.id, 0, 0, len(text), text)] if text.strip() else []
     windows: list[Window] = []
@@ -71,32 +81,39 @@ class Unit:
     tokens: int
 
 
-def make_units(docs: list[Document], tokenizer: Tokenizer, max_tokens: int) -> list[Unit]:
-    """Every document's sentences with their token counts; a sentence longer than
-    `max_tokens` is cut into windows of that size."""
-    _require_untruncated(tokenizer)
-    spans: list[tuple[str, int, int, str]] = []
-    for doc in docs:
+def make_units(
+    docs: list[Document], offsets: list[list[tuple[int, int]]], max_tokens: int
+) -> list[Unit]:
+    """Every document's sentences with their token counts (`offsets`: each document's
+    `token_offsets`); a sentence longer than `max_tokens` is cut into windows of that size."""
+    units: list[Unit] = []
+    for doc, spans in zip(docs, offsets, strict=True):
+        starts = [o[0] for o in spans]
         cursor = 0
         for brk in [*_UNIT_BREAK.finditer(doc.text), None]:
             end = brk.start() if brk else len(doc.text)
             piece = doc.text[cursor:end]
             if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                spans.append((doc.id, cursor + lead, cursor + len(piece.rstrip()), piece.strip()))
+                start = cursor + len(piece) - len(piece.lstrip())
+                stop = cursor + len(piece.rstrip())
+                first, last = bisect_left(starts, start), bisect_left(starts, stop)
+                if last - first <= max_tokens:
+                    units.append(Unit(doc.id, len(units), start, stop, piece.strip(), last - first))
+                else:
+                    inner = [(a - start, b - start) for a, b in spans[first:last]]
+                    sentence = Document(doc.id, doc.text[start:stop])
+                    for w in make_windows(sentence, inner, max_tokens, max_tokens // 4):
+                        units.append(
+                            Unit(
+                                doc.id,
+                                len(units),
+                                start + w.start,
+                                start + w.end,
+                                w.text,
+                                max_tokens,
+                            )
+                        )
             cursor = brk.end() if brk else cursor
-    counts = [
-        len(e.ids) for e in tokenizer.encode_batch([s[3] for s in spans], add_special_tokens=False)
-    ]
-    units: list[Unit] = []
-    for (doc_id, start, end, text), count in zip(spans, counts, strict=True):
-        if count <= max_tokens:
-            units.append(Unit(doc_id, len(units), start, end, text, count))
-            continue
-        for w in make_windows(Document(doc_id, text), tokenizer, max_tokens, max_tokens // 4):
-            units.append(
-                Unit(doc_id, len(units), start + w.start, start + w.end, w.text, max_tokens)
-            )
     return units
 
 
