@@ -269,3 +269,20 @@ def test_every_premise_of_a_long_document_fits_one_window() -> None:
         assert len(model.text_tokenizer.encode(premise.premise, add_special_tokens=False)) <= budget
         assert "harbour crane was delivered in June 2011" in premise.premise
     assert len(plan.pairs) == 3  # its sentence, the assembled premise, the best window
+
+
+def test_a_word_longer_than_a_window_step_is_cut_and_windows_move_on() -> None:
+    """A long URL, path or rule line (`-----…`) is hundreds of tokens with no space between
+    them: snapping every window start back to a word boundary once looped forever, growing
+    memory until the process died."""
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    blob = "https://example.com/" + "/".join(f"part{n}" for n in range(200)) + "-" * 150
+    text = f"The key is stored here. {blob} The key was rotated in May."
+    offsets = token_offsets(tokenizer, [text])[0]
+    windows = make_windows(Document("d", text), offsets, size=64, overlap=16)
+    assert windows[0].start == 0 and windows[-1].end == len(text)
+    assert len(windows) <= len(offsets) // (64 - 16) + 2
+    for before, after in itertools.pairwise(windows):
+        assert before.start < after.start < before.end  # forward, overlapping
+    for w in windows:
+        assert len(tokenizer.encode(w.text, add_special_tokens=False).ids) <= 64

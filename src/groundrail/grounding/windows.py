@@ -56,10 +56,15 @@ def make_windows(
         windows.append(Window(doc.id, len(windows), start, end, text[start:end].strip()))
         if last == len(offsets) - 1:
             return windows
-        first += step
-        # Snap the next start back to the beginning of a word (sub-word pieces share offsets).
-        while first > 0 and offsets[first][0] == offsets[first - 1][1]:
-            first -= 1
+        previous, first = first, first + step
+        # Snap the next start back to the beginning of a word (sub-word pieces share offsets),
+        # unless the word began in the previous window's first step: a "word" longer than
+        # that (a URL, a base64 blob) is cut inside, so every window moves forward.
+        snapped = first
+        while snapped > previous + 1 and offsets[snapped][0] == offsets[snapped - 1][1]:
+            snapped -= 1
+        if offsets[snapped][0] != offsets[snapped - 1][1]:
+            first = snapped
 
 
 # Where prose breaks into sentences (and structured lines into fields): after . ! ? or a line
