@@ -159,7 +159,8 @@ class GroundingEngine:
             wanted = [
                 r
                 for claim, rows in enumerate(round_rows)
-                if rows and not self._settled(plan, claim, probs, overrides)
+                if rows
+                and not (self.settings.early_exit and self._settled(plan, claim, probs, overrides))
                 for r in rows
                 if np.isnan(probs[r, 0])
             ]
@@ -208,8 +209,8 @@ class GroundingEngine:
             shift = max(0.0, -weights.get("nli", 0.0) * values["nli"]) + max(
                 0.0, weights.get("contradiction", 0.0) * (1.0 - values["contradiction"])
             )
-            p, _ = _calibrated(values, calibration)
-            worst = 1.0 / (1.0 + math.exp(-(math.log(p / (1.0 - p)) + shift)))
+            z = calibration.bias + sum(_contributions(values, calibration).values())
+            worst = _sigmoid(z + shift)
         return worst < self._threshold(calibration, len(plan.claims))
 
     def _values(self, lexical_signals: dict[str, float], probs: np.ndarray) -> dict[str, float]:
@@ -449,12 +450,23 @@ def _calibrated(values: dict[str, float], calibration: Calibration | None) -> tu
     """P(unsupported) and the signal that pushed it up most."""
     if calibration is None:
         return values["nli"], "nli"
-    contributions = {
+    contributions = _contributions(values, calibration)
+    z = calibration.bias + sum(contributions.values())
+    return _sigmoid(z), max(contributions, key=lambda k: contributions[k])
+
+
+def _contributions(values: dict[str, float], calibration: Calibration) -> dict[str, float]:
+    """Each signal's weighted value: the logistic regression's terms."""
+    return {
         name: weight * values[name]
         for name, weight in zip(calibration.features, calibration.weights, strict=True)
     }
-    z = calibration.bias + sum(contributions.values())
-    return 1.0 / (1.0 + math.exp(-z)), max(contributions, key=lambda k: contributions[k])
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    return math.exp(z) / (1.0 + math.exp(z))  # no overflow for large negative z
 
 
 def _ms(seconds: float) -> float:
