@@ -20,7 +20,6 @@ from groundrail.grounding.card import (
 )
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
-BUCKET = 16  # pairs per padded sub-batch: similar lengths pad together
 
 
 @dataclass(slots=True, frozen=True)
@@ -80,25 +79,22 @@ class NLIModel:
         encoded = self.tokenizer.encode_batch(
             [(p.premise, p.hypothesis) if first else (p.hypothesis, p.premise) for p in pairs]
         )
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
         out = np.empty((len(pairs), len(self.card.labels)), dtype=np.float32)
-        for start in range(0, len(order), BUCKET):
-            chunk = order[start : start + BUCKET]
-            width = max(len(encoded[i].ids) for i in chunk)
+        # One pair per run, unpadded: int8 dynamic quantisation scales activations over the
+        # whole input tensor, so in a padded batch a pair's scores moved with its neighbours
+        # (up to 0.05 in entailment; a verdict could depend on concurrent traffic and on what
+        # the cache saw first). Alone, a pair always scores the same, at the same cost per
+        # pair on these CPUs (bench/grounding.py, pairs/s by batch size).
+        for row, e in enumerate(encoded):
             feeds = {
-                "input_ids": np.zeros((len(chunk), width), dtype=np.int64),
-                "attention_mask": np.zeros((len(chunk), width), dtype=np.int64),
-                "token_type_ids": np.zeros((len(chunk), width), dtype=np.int64),
+                "input_ids": np.asarray([e.ids], dtype=np.int64),
+                "attention_mask": np.asarray([e.attention_mask], dtype=np.int64),
+                "token_type_ids": np.asarray([e.type_ids], dtype=np.int64),
             }
-            for row, i in enumerate(chunk):
-                n = len(encoded[i].ids)
-                feeds["input_ids"][row, :n] = encoded[i].ids
-                feeds["attention_mask"][row, :n] = 1
-                feeds["token_type_ids"][row, :n] = encoded[i].type_ids
             (logits,) = self._session.run(
                 ["logits"], {k: v for k, v in feeds.items() if k in self._inputs}
             )
-            out[chunk] = _softmax(logits)
+            out[row] = _softmax(logits)[0]
         _release_freed()
         return out
 
