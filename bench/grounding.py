@@ -84,7 +84,7 @@ async def measure(repeats: int, threads: int) -> dict[str, object]:
     for tokens in (500, 2000, 8000):
         context = context_of(tokens, rng, runtime)
         docs = [Document("doc", context)]
-        facts = [s.strip() + "." for s in context.split(".") if s.strip()]
+        facts = sentences_of(context)
         for claims in (1, 5, 20):
             for kind in KINDS:
                 answers = [answer_of(kind, claims, facts, rng) for _ in range(repeats + 1)]
@@ -109,7 +109,7 @@ async def measure(repeats: int, threads: int) -> dict[str, object]:
     # the micro-batcher merges their pairs; checks per second over `repeats` rounds
     context = context_of(2000, rng, runtime)
     docs = [Document("doc", context)]
-    facts = [s.strip() + "." for s in context.split(".") if s.strip()]
+    facts = sentences_of(context)
     started = time.perf_counter()
     for _ in range(repeats):
         answers = [answer_of(KINDS[i % 2], 5, facts, rng) for i in range(IN_FLIGHT)]
@@ -135,6 +135,11 @@ async def measure(repeats: int, threads: int) -> dict[str, object]:
         "tokens_per_pair": width,
         "rss_mb": {"imports": baseline, "model loaded": loaded, "after the runs": rss_mb()},
     }
+
+
+def sentences_of(context: str) -> list[str]:
+    """The generated context's sentences (`sentence` ends each with a period, no other)."""
+    return [s.strip() + "." for s in context.split(".") if s.strip()]
 
 
 def answer_of(kind: str, claims: int, facts: list[str], rng: random.Random) -> str:
