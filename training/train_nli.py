@@ -1,100 +1,161 @@
 """Fine-tune MiniLM-L6 into groundrail's NLI cross-encoder; resumable from checkpoints.
 
-    python training/train_nli.py --data ../shared/data --base BASE_MODEL_DIR --out runs/nli
+    python training/pairs.py --data ../shared/data --base BASE_MODEL_DIR --out runs/pairs
+    python training/train_nli.py --pairs runs/pairs --base BASE_MODEL_DIR --out runs/nli
 
-The head is 3-way (entailment, neutral, contradiction). MNLI pairs train it with cross-entropy;
-pairs that only say supported / unsupported train the entailment marginal
-(-log p(entailment) or -log(1 - p(entailment))). A checkpoint is written every
---save-every steps; rerunning the same command resumes from the newest one.
+The head is 3-way (entailment, neutral, contradiction). Pairs with a 3-way label (MNLI,
+refuting evidence, rule-made negations) train it with cross-entropy; pairs that only say
+supported / unsupported train the entailment marginal (-log p(entailment) or
+-log(1 - p(entailment))). A checkpoint is written every --save-every steps; rerunning the same
+command resumes from the newest one. Runs on a CPU or, when one is there, a CUDA GPU (bf16
+autocast). At the end the model is saved to `OUT/final` and scored on the dev pairs
+(`OUT/dev.json`: 3-way accuracy where the label is 3-way, balanced accuracy of
+p(entailment) >= 0.5 otherwise, per data set).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import math
 import random
-import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForSequenceClassification
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pairs import SUPPORTED, UNSUPPORTED, Pair, build
-
 from groundrail.evaluation.datasets import NLI_LABELS
 
+# label -> target code: the 3-way labels index the head; the binary ones follow them
+TARGETS = {**{label: i for i, label in enumerate(NLI_LABELS)}, "supported": 3, "unsupported": 4}
 
-def encode(tok: Tokenizer, batch: list[Pair], max_len: int) -> dict[str, torch.Tensor]:
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    """The rows `training/pairs.py` wrote: dataset, premise, hypothesis, label."""
+    with lzma.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+Encoded = tuple[list[int], list[int]]  # token ids, token type ids
+
+
+def tokenize(tok: Tokenizer, pairs: list[dict[str, str]], max_len: int) -> list[Encoded]:
+    """Each (premise, hypothesis) encoded, the premise truncated first."""
+    tok.no_padding()
     tok.enable_truncation(max_length=max_len, strategy="only_first")
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
-    enc = tok.encode_batch([(p.premise, p.hypothesis) for p in batch])
+    enc = tok.encode_batch([(p["premise"], p["hypothesis"]) for p in pairs])
+    return [(e.ids, e.type_ids) for e in enc]
+
+
+def collate(rows: list[Encoded], device: torch.device) -> dict[str, torch.Tensor]:
+    width = max(len(ids) for ids, _ in rows)
+    ids = torch.zeros(len(rows), width, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    for i, (row_ids, row_types) in enumerate(rows):
+        ids[i, : len(row_ids)] = torch.tensor(row_ids)
+        types[i, : len(row_ids)] = torch.tensor(row_types)
+        mask[i, : len(row_ids)] = 1
     return {
-        "input_ids": torch.tensor([e.ids for e in enc]),
-        "attention_mask": torch.tensor([e.attention_mask for e in enc]),
-        "token_type_ids": torch.tensor([e.type_ids for e in enc]),
+        "input_ids": ids.to(device),
+        "token_type_ids": types.to(device),
+        "attention_mask": mask.to(device),
     }
 
 
-def loss_fn(logits: torch.Tensor, batch: list[Pair]) -> torch.Tensor:
-    logp = torch.log_softmax(logits, dim=-1)
-    terms = []
-    for row, pair in zip(logp, batch, strict=True):
-        if pair.label in NLI_LABELS:
-            terms.append(-row[NLI_LABELS.index(pair.label)])
-        elif pair.label == SUPPORTED:
-            terms.append(-row[0])
-        elif pair.label == UNSUPPORTED:
-            terms.append(-torch.logsumexp(row[1:], dim=0))
-        else:
-            raise ValueError(pair.label)
-    return torch.stack(terms).mean()
+def loss_fn(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    logp = torch.log_softmax(logits.float(), dim=-1)
+    three_way = -logp.gather(1, targets.clamp(max=2)[:, None])[:, 0]
+    supported = -logp[:, 0]
+    unsupported = -torch.logsumexp(logp[:, 1:], dim=-1)
+    terms = torch.where(targets < 3, three_way, torch.where(targets == 3, supported, unsupported))
+    return terms.mean()
 
 
-def batches(pairs: list[Pair], size: int, seed: int) -> list[list[Pair]]:
-    """Length-bucketed batches in a seeded order (resumable by index)."""
+def batches(lengths: list[int], size: int, seed: int) -> list[list[int]]:
+    """Length-bucketed batches of pair indices in a seeded order (resumable by index)."""
     rng = random.Random(seed)
-    order = sorted(pairs, key=lambda p: len(p.premise) + len(p.hypothesis))
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     rng.shuffle(chunks)
     return chunks
 
 
+@torch.no_grad()
+def score_dev(
+    model: torch.nn.Module,
+    pairs: list[dict[str, str]],
+    rows: list[Encoded],
+    device: torch.device,
+    autocast: bool,
+) -> dict[str, dict[str, float]]:
+    """Per data set: 3-way accuracy (3-way labels) or balanced accuracy of p(ent) >= 0.5."""
+    model.eval()
+    probs: list[list[float]] = [[] for _ in pairs]
+    for chunk in batches([len(ids) for ids, _ in rows], 64, 0):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+            logits = model(**collate([rows[i] for i in chunk], device)).logits
+        for i, p in zip(chunk, torch.softmax(logits.float(), -1).tolist(), strict=True):
+            probs[i] = p
+    hits: dict[str, Counter[str]] = defaultdict(Counter)
+    for pair, p in zip(pairs, probs, strict=True):
+        c = hits[pair["dataset"]]
+        if pair["label"] in NLI_LABELS:
+            c["n"] += 1
+            c["right"] += NLI_LABELS[max(range(3), key=p.__getitem__)] == pair["label"]
+        good = pair["label"] in ("supported", "entailment")
+        c["good" if good else "bad"] += 1
+        c["good_hit" if good else "bad_hit"] += (p[0] >= 0.5) == good
+    out = {}
+    for name, c in sorted(hits.items()):
+        row = {"pairs": float(c["good"] + c["bad"])}
+        if c["n"]:
+            row["three_way_accuracy"] = c["right"] / c["n"]
+        if c["good"] and c["bad"]:
+            row["balanced_accuracy"] = (c["good_hit"] / c["good"] + c["bad_hit"] / c["bad"]) / 2
+        out[name] = row
+    model.train()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--pairs", type=Path, required=True, help="folder from training/pairs.py")
     ap.add_argument("--base", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-len", type=int, default=192)
-    ap.add_argument("--window", type=int, default=128)
-    ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--save-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    autocast = device.type == "cuda"
     args.out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
-    tok.no_padding()
-    tok.no_truncation()  # windows are cut from whole documents; `encode` truncates pairs
-    pairs = build(args.data, "train", tok, args.window, args.overlap)
-    mix = Counter(p.dataset for p in pairs)
-    print(f"{len(pairs)} training pairs: {dict(mix.most_common())}", flush=True)
-    schedule = [b for e in range(math.ceil(args.epochs)) for b in batches(pairs, args.batch, e)]
-    total = int(len(schedule) * args.epochs / math.ceil(args.epochs))
+    pairs = read_pairs(args.pairs / "train.jsonl.xz")
+    rows = tokenize(tok, pairs, args.max_len)
+    targets = [TARGETS[p["label"]] for p in pairs]
+    mix = Counter(p["dataset"] for p in pairs)
+    print(f"{len(pairs)} training pairs on {device}: {dict(mix.most_common())}", flush=True)
+    lengths = [len(ids) for ids, _ in rows]
+    epochs = math.ceil(args.epochs)
+    schedule = [b for e in range(epochs) for b in batches(lengths, args.batch, args.seed + e)]
+    total = int(len(schedule) * args.epochs / epochs)
     model = AutoModelForSequenceClassification.from_pretrained(
         args.base,
         num_labels=3,
         id2label=dict(enumerate(NLI_LABELS)),
         label2id={label: i for i, label in enumerate(NLI_LABELS)},
-    )
+    ).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, total // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -103,7 +164,7 @@ def main() -> None:
     step = 0
     ckpt = args.out / "checkpoint.pt"
     if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
+        state = torch.load(ckpt, weights_only=False, map_location=device)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
@@ -113,7 +174,10 @@ def main() -> None:
     started, running = time.time(), 0.0
     while step < total:
         batch = schedule[step]
-        loss = loss_fn(model(**encode(tok, batch, args.max_len)).logits, batch)
+        target = torch.tensor([targets[i] for i in batch], device=device)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+            logits = model(**collate([rows[i] for i in batch], device)).logits
+        loss = loss_fn(logits, target)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -121,10 +185,10 @@ def main() -> None:
         opt.zero_grad()
         step += 1
         running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
-        if step % 20 == 0:
-            rate = (time.time() - started) / 20
+        if step % 100 == 0:
+            rate = (time.time() - started) / 100
             started = time.time()
-            print(f"step {step}/{total} loss {running:.4f} {rate:.2f}s/step", flush=True)
+            print(f"step {step}/{total} loss {running:.4f} {rate:.3f}s/step", flush=True)
         if step % args.save_every == 0 or step == total:
             tmp = ckpt.with_suffix(".tmp")
             state = {"model": model.state_dict(), "opt": opt.state_dict()}
@@ -132,8 +196,20 @@ def main() -> None:
             tmp.replace(ckpt)
     model.save_pretrained(args.out / "final")
     (args.out / "final" / "train_args.json").write_text(
-        json.dumps({k: str(v) for k, v in vars(args).items()}, indent=2)
+        json.dumps(
+            {
+                **{k: str(v) for k, v in vars(args).items()},
+                "steps": total,
+                "pairs_built": json.loads((args.pairs / "pairs.json").read_text()),
+            },
+            indent=2,
+        )
     )
+    dev = read_pairs(args.pairs / "dev.jsonl.xz")
+    report = score_dev(model, dev, tokenize(tok, dev, args.max_len), device, autocast)
+    (args.out / "dev.json").write_text(json.dumps(report, indent=2))
+    for name, row in report.items():
+        print(name, json.dumps(row), flush=True)
     print("done", flush=True)
 
 
