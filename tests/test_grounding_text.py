@@ -38,6 +38,25 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
     assert {s.reason for s in skipped} == {"pleasantry", "question", "code", "refusal"}
 
 
+@pytest.mark.parametrize(
+    "reaction",
+    ["Amazing!", "That is cool.", "I agree with you.", "That's it!", "Sounds great, I love it!"],
+)
+def test_a_reaction_is_not_a_claim(reaction: str) -> None:
+    # dialogue turns and chat answers are full of them; judged as claims, every one is flagged
+    claims, skipped = split_claims(f"{reaction} Peanut butter is the main ingredient.")
+    assert [c.text for c in claims] == ["Peanut butter is the main ingredient."]
+    assert [(s.span.text, s.reason) for s in skipped] == [(reaction, "no_content")]
+
+
+@pytest.mark.parametrize(
+    "statement", ["I like pizza.", "It has a lot of history.", "The review was great."]
+)
+def test_a_statement_with_content_beside_praise_is_a_claim(statement: str) -> None:
+    claims, _ = split_claims(statement)
+    assert [c.text for c in claims] == [statement]
+
+
 def test_long_compound_sentences_split_at_clauses() -> None:
     sentence = (
         "The company was founded in Austin in 1998 by two former teachers, and it later moved "

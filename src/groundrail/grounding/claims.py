@@ -64,6 +64,17 @@ FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
 _LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
+# The words of a reaction rather than a statement ("Amazing!", "That is cool.", "I agree with
+# you.", "That sounds great!"): a sentence whose content words are all among these has
+# nothing to check. Chat answers and dialogue turns are full of them (FaithDial, Q²).
+_REACTION = frozenset(
+    content_words(
+        "amazing awesome cool great good nice wow interesting fascinating wonderful fantastic "
+        "excellent lovely neat fun funny cute beautiful incredible impressive agree agreed true "
+        "right exactly indeed totally definitely really love glad happy sounds yeah yes okay "
+        "sure haha lol hmm oh ah thanks welcome hope wish s"
+    )
+)
 MIN_CLAUSE_WORDS = 5
 LONG_SENTENCE_WORDS = 30
 
@@ -155,8 +166,8 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "refusal"
     if _PLEASANTRY.match(text.rstrip(".!")):
         return "pleasantry"
-    if not content_words(text) or _LIST_MARKER.match(text):
-        return "no_content"  # "Yes.", "OK!", a stray "1."
+    if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
+        return "no_content"  # "Yes.", "OK!", "Amazing!", "I agree.", a stray "1."
     return None
 
 
