@@ -114,7 +114,7 @@ class GroundingEngine:
             if not plan.claims:
                 return self._not_evaluated("no claims", plan.skipped, started)
             probs, overrides, cache = await self._score(plan)
-            judged = int(np.count_nonzero(~np.isnan(probs[:, 0])))
+            judged = int(_judged(probs).sum())
             if current is not None:
                 current.set_attribute("groundrail.pairs", judged)
                 current.set_attribute("groundrail.cache", cache)
@@ -156,22 +156,22 @@ class GroundingEngine:
         )
         fresh = 0
         for round_rows in rounds:
+            judged = _judged(probs)
             wanted = [
                 r
                 for claim, rows in enumerate(round_rows)
                 if rows
                 and not (self.settings.early_exit and self._settled(plan, claim, probs, overrides))
                 for r in rows
-                if np.isnan(probs[r, 0])
+                if not judged[r]
             ]
             if wanted:
                 probs[wanted] = await self._run([pairs[i] for i in wanted])
                 fresh += len(wanted)
         if self.cache is None:
             return probs, overrides, "off"
-        judged = int(np.count_nonzero(~np.isnan(probs[:, 0])))
         status: Literal["hit", "partial", "miss"] = (
-            "hit" if not fresh else "miss" if fresh == judged else "partial"
+            "hit" if not fresh else "miss" if fresh == int(_judged(probs).sum()) else "partial"
         )
         return probs, overrides, status
 
@@ -193,7 +193,7 @@ class GroundingEngine:
         every further premise leaves the claim supported, so the verdict is the one judging
         them all would give; only the claim's reported support and evidence can differ."""
         rows = plan.pair_windows[claim]
-        judged = [r for r in rows if not np.isnan(probs[r, 0])]
+        judged = [r for r, done in zip(rows, _judged(probs[rows]), strict=True) if done]
         if len(judged) == len(rows):
             return True
         if not judged:
@@ -320,13 +320,14 @@ class GroundingEngine:
         model = self.model
         calibration = model.card.calibration
         results = []
+        judged = _judged(probs)
         for claim, planned, signals in zip(
             plan.claims, plan.pair_windows, plan.lexical, strict=True
         ):
             corrected = next(
                 (overrides[r] for r in planned if r < len(overrides) and overrides[r]), None
             )
-            rows = [r for r in planned if not np.isnan(probs[r, 0])]
+            rows = [r for r in planned if judged[r]]
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
             values = self._values(signals, probs[rows])
@@ -425,6 +426,12 @@ def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | N
     picked = [units[i] for i in sorted(chosen)]
     best = units[top]
     return Window(best.doc_id, -1, best.start, best.end, _join(picked))
+
+
+def _judged(probs: np.ndarray) -> np.ndarray:
+    """Which pairs the model (or the cache) judged: `_score` leaves the rest NaN."""
+    judged: np.ndarray = ~np.isnan(probs[:, 0])
+    return judged
 
 
 def _longest(plan: Plan) -> int:
