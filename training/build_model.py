@@ -85,9 +85,9 @@ def calibrate(answers: DevAnswers) -> Calibration:
     """
     x = np.array([np.max(claims, axis=0) for _, _, claims in answers])
     y = np.array([bad for _, bad, _ in answers])
-    per_set = {name: sum(d == name for d, _, _ in answers) for name in FIT_SETS}
+    set_sizes = {name: sum(d == name for d, _, _ in answers) for name in FIT_SETS}
     # each data set weighs the same; the weights average 1 so C keeps its usual meaning
-    weights = np.array([1.0 / per_set[d] for d, _, _ in answers])
+    weights = np.array([1.0 / set_sizes[d] for d, _, _ in answers])
     weights *= len(weights) / weights.sum()
     used = list(range(len(SIGNALS)))
     while True:
