@@ -69,6 +69,31 @@ def test_long_compound_sentences_split_at_clauses() -> None:
     assert all(sentence[c.start : c.end] == c.text for c in claims)
 
 
+def test_a_list_closed_by_and_is_not_cut_into_clauses() -> None:
+    # cut at ", and", the tail ("and real-time communication, with clients …") is no claim
+    sentence = (
+        "Their flagship product, VantagePoint Premier, is a cloud-based platform that integrates "
+        "project management, file sharing, and real-time communication, with clients reporting "
+        "a 35% increase in team productivity and a 50% reduction in project lead times."
+    )
+    claims, _ = split_claims(sentence)
+    assert [c.text for c in claims] == [sentence]
+
+
+def test_a_sentence_goes_on_after_a_clock_time_before_a_day() -> None:
+    answer = (
+        "It is open from 11 a.m. to 9 p.m. Tuesday through Saturday and from 11 a.m. to 5 p.m. "
+        "on Sunday. It closes at 9 p.m. The patio is lovely."
+    )
+    claims, _ = split_claims(answer)
+    assert [c.text for c in claims] == [
+        "It is open from 11 a.m. to 9 p.m. Tuesday through Saturday and from 11 a.m. to 5 p.m. "
+        "on Sunday.",
+        "It closes at 9 p.m.",
+        "The patio is lovely.",
+    ]
+
+
 def test_context_from_each_chat_source() -> None:
     body = {
         "model": "m",

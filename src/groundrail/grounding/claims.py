@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pysbd
+from pysbd.utils import TextSpan
 
 from groundrail.grounding.lexical import content_words
 
@@ -76,6 +77,7 @@ _REACTION = frozenset(
     )
 )
 MIN_CLAUSE_WORDS = 5
+LIST_ITEM_WORDS = 4  # ", and" after a comma-separated item this short closes a list
 LONG_SENTENCE_WORDS = 30
 
 _local = threading.local()  # pysbd keeps state while it segments: one segmenter per thread
@@ -106,8 +108,8 @@ def _sentences(
     piece = answer[start:end]
     if not piece.strip():
         return
-    for seg in segmenter().segment(piece):
-        for line_start, line in _lines(piece, seg.start, seg.end):
+    for seg_start, seg_end in _joined(piece, segmenter().segment(piece)):
+        for line_start, line in _lines(piece, seg_start, seg_end):
             span = _strip(answer, start + line_start, start + line_start + len(line))
             if span is None:
                 continue
@@ -121,6 +123,29 @@ def _sentences(
                 skipped.append(Skipped(span, reason))
             else:
                 claims.extend(_clauses(answer, span))
+
+
+# pysbd ends a sentence at "9 p.m." before a capital; before a day or a span of days the
+# sentence goes on ("open from 11 a.m. to 9 p.m. Tuesday through Saturday and …").
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_GOES_ON = re.compile(
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|weekends|daily|through|to|on|"
+    r"every)\b",
+    re.IGNORECASE,
+)
+
+
+def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
+    """The segments' spans, a segment that ends at a clock time joined to the next when that
+    goes on with a day ("… to 9 p.m. Tuesday through Saturday …")."""
+    spans: list[tuple[int, int]] = []
+    for seg in segments:
+        previous = piece[spans[-1][0] : spans[-1][1]].rstrip() if spans else ""
+        if spans and _CLOCK_END.search(previous) and _GOES_ON.match(piece[seg.start : seg.end]):
+            spans[-1] = (spans[-1][0], seg.end)
+        else:
+            spans.append((seg.start, seg.end))
+    return spans
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -178,11 +203,21 @@ def _clauses(answer: str, span: Span) -> list[Span]:
     start = 0
     for cut in _CLAUSE.finditer(span.text):
         head, tail = span.text[start : cut.start()], span.text[cut.end() :]
+        if tail.startswith("and ") and _closes_list(head):
+            continue
         if len(head.split()) >= MIN_CLAUSE_WORDS and len(tail.split()) >= MIN_CLAUSE_WORDS:
             out.append(Span(head, span.start + start, span.start + cut.start()))
             start = cut.end()
     out.append(Span(span.text[start:], span.start + start, span.end))
     return out
+
+
+def _closes_list(head: str) -> bool:
+    """Whether ", and" after `head` ends a list ("… integrates project management, file
+    sharing, and real-time communication"): the head's last comma-separated item is short.
+    Cut there, the tail ("and real-time communication, with clients reporting …") is no claim."""
+    items = head.split(",")
+    return len(items) >= 2 and len(items[-1].split()) <= LIST_ITEM_WORDS
 
 
 def without_citations(text: str) -> str:
