@@ -80,10 +80,11 @@ def test_a_list_closed_by_and_is_not_cut_into_clauses() -> None:
     assert [c.text for c in claims] == [sentence]
 
 
-def test_a_sentence_goes_on_after_a_clock_time_before_a_day() -> None:
+def test_a_sentence_goes_on_after_a_clock_time_before_a_day_or_a_dotted_name() -> None:
     answer = (
         "It is open from 11 a.m. to 9 p.m. Tuesday through Saturday and from 11 a.m. to 5 p.m. "
-        "on Sunday. It closes at 9 p.m. The patio is lovely."
+        "on Sunday. It closes at 9 p.m. The patio is lovely. Create the environment in a .venv "
+        "directory."
     )
     claims, _ = split_claims(answer)
     assert [c.text for c in claims] == [
@@ -91,6 +92,7 @@ def test_a_sentence_goes_on_after_a_clock_time_before_a_day() -> None:
         "on Sunday.",
         "It closes at 9 p.m.",
         "The patio is lovely.",
+        "Create the environment in a .venv directory.",
     ]
 
 

@@ -125,8 +125,9 @@ def _sentences(
                 claims.extend(_clauses(answer, span))
 
 
-# pysbd ends a sentence at "9 p.m." before a capital; before a day or a span of days the
-# sentence goes on ("open from 11 a.m. to 9 p.m. Tuesday through Saturday and …").
+# Where pysbd ends a sentence that goes on: at "9 p.m." before a day or a span of days ("open
+# from 11 a.m. to 9 p.m. Tuesday through Saturday and …"), and before a word in lower case
+# (a dotted name: "create it in a .venv directory" came back as "… in a ." and "venv …").
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _GOES_ON = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|weekends|daily|through|to|on|"
@@ -136,12 +137,15 @@ _GOES_ON = re.compile(
 
 
 def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
-    """The segments' spans, a segment that ends at a clock time joined to the next when that
-    goes on with a day ("… to 9 p.m. Tuesday through Saturday …")."""
+    """The segments' spans, a segment joined to the one before where the sentence goes on."""
     spans: list[tuple[int, int]] = []
     for seg in segments:
+        text = piece[seg.start : seg.end].lstrip()
         previous = piece[spans[-1][0] : spans[-1][1]].rstrip() if spans else ""
-        if spans and _CLOCK_END.search(previous) and _GOES_ON.match(piece[seg.start : seg.end]):
+        goes_on = text[:1].islower() or (
+            _CLOCK_END.search(previous) is not None and _GOES_ON.match(text) is not None
+        )
+        if spans and goes_on:
             spans[-1] = (spans[-1][0], seg.end)
         else:
             spans.append((seg.start, seg.end))
