@@ -4,9 +4,11 @@
 
 For each case of the YAML file (context, question, answer, expected verdict) prints the
 gateway's verdict and every claim's label, support and driver, then a confusion matrix over
-the cases ("flagged" is the positive class). The cases were written by hand and never trained
-or tuned on; they complement the held-out data sets in docs/grounding.md, they do not replace
-them (there are only a few).
+the cases ("flagged" is the positive class), over all of them and per set and kind. `set`:
+`first` (the 16 written with grounding v2), `read` (records whose verdicts were read before the
+synthetic record pairs were designed) and `held-out` (written by helpers that saw no verdicts;
+only totals were looked at before a model was chosen). None was trained on; they complement
+the held-out data sets in docs/grounding.md, they do not replace them (there are only a few).
 """
 
 from __future__ import annotations
@@ -49,14 +51,26 @@ async def main(model: Path | None, cases: list[dict[str, Any]]) -> None:
                 )
     finally:
         await runtime.close()
-    report = Binary.of(gold, predicted).as_dict()
-    c = report["confusion"]
-    print(
-        f"\n{report['n']} cases: balanced accuracy {report['balanced_accuracy']:.2f}, "
-        f"precision {report['precision']:.2f}, recall {report['recall']:.2f}, "
-        f"correct answers flagged {report['flagged_correct']:.2f}"
-    )
-    print(f"confusion: tp {c['tp']} fn {c['fn']} fp {c['fp']} tn {c['tn']}")
+    print()
+    groups = sorted({(c.get("set", "first"), c["kind"]) for c in cases})
+    for name, rows in [
+        ("all", list(range(len(cases)))),
+        *[
+            (
+                f"{s} {k}",
+                [i for i, c in enumerate(cases) if (c.get("set", "first"), c["kind"]) == (s, k)],
+            )
+            for s, k in groups
+        ],
+    ]:
+        report = Binary.of([gold[i] for i in rows], [predicted[i] for i in rows]).as_dict()
+        c = report["confusion"]
+        print(
+            f"{name:<22} {report['n']:>3} cases: balanced accuracy "
+            f"{report['balanced_accuracy']:.2f}, precision {report['precision']:.2f}, "
+            f"recall {report['recall']:.2f}, correct flagged {report['flagged_correct']:.2f}  "
+            f"(tp {c['tp']} fn {c['fn']} fp {c['fp']} tn {c['tn']})"
+        )
 
 
 if __name__ == "__main__":
