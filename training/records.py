@@ -232,8 +232,7 @@ def _facts(record: dict[str, object], extra: dict[str, object], rng: random.Rand
         facts.append(Fact(PARKING_WORDS[place][0], "unsupported", "business parking"))
     stars = float(record["business_stars"])  # type: ignore[arg-type]
     wrong = rng.choice([s for s in (2.5, 3.0, 3.5, 4.0, 4.5, 5.0) if abs(s - stars) >= 1.0])
-    star = lambda s: f"{s:g}"  # noqa: E731
-    pair(f"has a {star(stars)}-star rating", f"has a {star(wrong)}-star rating", "name")
+    pair(f"has a {stars:g}-star rating", f"has a {wrong:g}-star rating", "name")
     hours = record["hours"]
     assert isinstance(hours, dict)
     day = rng.choice(sorted(hours))

@@ -125,15 +125,11 @@ def _sentences(
                 claims.extend(_clauses(answer, span))
 
 
-# Where pysbd ends a sentence that goes on: at "9 p.m." before a day or a span of days ("open
-# from 11 a.m. to 9 p.m. Tuesday through Saturday and …"), and before a word in lower case
-# (a dotted name: "create it in a .venv directory" came back as "… in a ." and "venv …").
+# Where pysbd ends a sentence that goes on: before a word in lower case (a dotted name:
+# "create it in a .venv directory" came back as "… in a ." and "venv …"), and at "9 p.m."
+# before a day ("open from 11 a.m. to 9 p.m. Tuesday through Saturday and …").
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
-_GOES_ON = re.compile(
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|weekends|daily|through|to|on|"
-    r"every)\b",
-    re.IGNORECASE,
-)
+_DAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|Week(?:days|ends)\b")
 
 
 def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
@@ -143,7 +139,7 @@ def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
         text = piece[seg.start : seg.end].lstrip()
         previous = piece[spans[-1][0] : spans[-1][1]].rstrip() if spans else ""
         goes_on = text[:1].islower() or (
-            _CLOCK_END.search(previous) is not None and _GOES_ON.match(text) is not None
+            _CLOCK_END.search(previous) is not None and _DAY.match(text) is not None
         )
         if spans and goes_on:
             spans[-1] = (spans[-1][0], seg.end)
