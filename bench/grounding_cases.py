@@ -52,16 +52,10 @@ async def main(model: Path | None, cases: list[dict[str, Any]]) -> None:
     finally:
         await runtime.close()
     print()
-    groups = sorted({(c.get("set", "first"), c["kind"]) for c in cases})
+    keys = [f"{c.get('set', 'first')} {c['kind']}" for c in cases]
     for name, rows in [
         ("all", list(range(len(cases)))),
-        *[
-            (
-                f"{s} {k}",
-                [i for i, c in enumerate(cases) if (c.get("set", "first"), c["kind"]) == (s, k)],
-            )
-            for s, k in groups
-        ],
+        *[(key, [i for i, k in enumerate(keys) if k == key]) for key in sorted(set(keys))],
     ]:
         report = Binary.of([gold[i] for i in rows], [predicted[i] for i in rows]).as_dict()
         c = report["confusion"]

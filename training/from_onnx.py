@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import torch
 from onnx import numpy_helper
-from tokenizers import Tokenizer
 from transformers import BertConfig, BertForSequenceClassification
+
+from groundrail.grounding.model import NLIModel, Pair
 
 
 def dequantized(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
@@ -81,8 +81,7 @@ def main() -> None:
         weights[bert_name] = weights.pop(onnx_name).T  # ONNX MatMul is (in, out)
     for transposed in [n for n in weights if n.endswith(".weight_Transposed")]:
         weights[transposed.removesuffix("_Transposed")] = weights.pop(transposed).T
-    card = json.loads((args.model / "card.json").read_text())
-    labels = card["labels"]
+    labels = json.loads((args.model / "card.json").read_text())["labels"]
     config = BertConfig.from_pretrained(
         args.base,
         num_labels=len(labels),
@@ -102,34 +101,25 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
     shutil.copyfile(args.model / "tokenizer.json", args.out / "tokenizer.json")
-    # check: the copy reads pairs as the ONNX model does
-    tok = Tokenizer.from_file(str(args.out / "tokenizer.json"))
-    session = ort.InferenceSession(str(args.model / "model.onnx"))
+    # check: the copy reads pairs as the packaged model (the gateway's own runtime) does
+    packaged = NLIModel(args.model)
     pairs = [
-        ("The Louvre opened as a museum in 1793.", "The Louvre opened in 1793."),
-        ("The cafe opens at 7 a.m. on weekdays.", "The cafe is closed on Mondays."),
-        ("Marie Curie won the Nobel Prize in Physics in 1903.", "Curie won a prize for poems."),
+        Pair("The Louvre opened as a museum in 1793.", "The Louvre opened in 1793."),
+        Pair("The cafe opens at 7 a.m. on weekdays.", "The cafe is closed on Mondays."),
+        Pair("Marie Curie won the Nobel Prize in Physics in 1903.", "Curie won a prize for poems."),
     ]
     worst = 0.0
-    for premise, hypothesis in pairs:
-        enc = tok.encode(premise, hypothesis)
+    for pair, expected in zip(pairs, packaged.predict(pairs), strict=True):
+        enc = packaged.tokenizer.encode(pair.premise, pair.hypothesis)
         feed = {
-            "input_ids": np.array([enc.ids], dtype=np.int64),
-            "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
-            "token_type_ids": np.array([enc.type_ids], dtype=np.int64),
+            "input_ids": torch.tensor([enc.ids]),
+            "attention_mask": torch.tensor([enc.attention_mask]),
+            "token_type_ids": torch.tensor([enc.type_ids]),
         }
-        wanted = {i.name for i in session.get_inputs()}
-        onnx_logits = session.run(None, {k: v for k, v in feed.items() if k in wanted})[0]
         with torch.no_grad():
-            logits = model(**{k: torch.from_numpy(v) for k, v in feed.items()}).logits.numpy()
-        diff = np.abs(softmax(onnx_logits) - softmax(logits)).max()
-        worst = max(worst, float(diff))
+            probs = torch.softmax(model(**feed).logits, dim=-1)[0].numpy()
+        worst = max(worst, float(np.abs(probs - expected).max()))
     print(f"largest probability difference against the ONNX model: {worst:.4f}")
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return np.asarray(e / e.sum(axis=-1, keepdims=True))
 
 
 if __name__ == "__main__":
