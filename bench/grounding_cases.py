@@ -6,9 +6,10 @@ For each case of the YAML file (context, question, answer, expected verdict) pri
 gateway's verdict and every claim's label, support and driver, then a confusion matrix over
 the cases ("flagged" is the positive class), over all of them and per set and kind. `set`:
 `first` (the 16 written with grounding v2), `read` (records whose verdicts were read before the
-synthetic record pairs were designed) and `held-out` (written by helpers that saw no verdicts;
-only totals were looked at before a model was chosen). None was trained on; they complement
-the held-out data sets in docs/grounding.md, they do not replace them (there are only a few).
+synthetic record pairs were designed), `held-out` and `held-out-2` (written by helpers that
+saw no verdicts; only totals were looked at before a model was chosen). None was trained on;
+they complement the held-out data sets in docs/grounding.md, they do not replace them (there
+are only a few).
 """
 
 from __future__ import annotations

@@ -194,6 +194,11 @@ def main() -> None:
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=192)
     ap.add_argument("--report", type=Path, help="also write the test tables as Markdown here")
+    ap.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="export and calibrate only (no test split is read): for choosing between runs",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         hf = Path(tmp) / "hf"
@@ -229,6 +234,8 @@ def main() -> None:
         )
     card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
     write_card(args.out, card)
+    if args.dev_only:
+        return
     metrics, pages = asyncio.run(test(args.out, args.data))
     if args.report:
         args.report.write_text("\n".join(pages))

@@ -78,6 +78,7 @@ CAPS: dict[str, dict[str, int | None]] = {
 }
 MAX_PAIR_TOKENS = 192  # train_nli.py's --max-len
 NEGATIVE_SHARE = 0.35  # share of supported sentence pairs that also yield a rule-made negative
+RULES = ("number", "name", "negation")  # the rules `corrupt` may apply
 
 
 @dataclass(slots=True, frozen=True)
@@ -131,6 +132,7 @@ def build(
     overlap: int,
     caps: str = "cpu",
     seed: int = 13,
+    rules: tuple[str, ...] = RULES,
 ) -> list[Pair]:
     """All pairs of one split, capped per data set by `CAPS[caps]`, shuffled with `seed`."""
     seg = pysbd.Segmenter(language="en", clean=False)
@@ -206,7 +208,7 @@ def build(
         add(Pair("records", premise, hypothesis, label))
     for pair in supported:
         if rng.random() < NEGATIVE_SHARE:
-            negative = corrupt(pair, rng)
+            negative = corrupt(pair, rng, rules)
             if negative is not None:
                 pairs.append(negative)
     rng.shuffle(pairs)
@@ -222,14 +224,14 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 _AUX = re.compile(r"\b(is|was|are|were|has|have|had|can|will|does|did)\b")
 
 
-def corrupt(pair: Pair, rng: random.Random) -> Pair | None:
+def corrupt(pair: Pair, rng: random.Random, rules: tuple[str, ...] = RULES) -> Pair | None:
     """A rule-made hard negative of a supported pair, or None when no rule applies.
 
     FactCC-style (Kryscinski et al., 2020): change a number, swap a name for another name of
     the premise, or negate the main verb. Negation contradicts; the others are unsupported.
     """
     hyp = pair.hypothesis
-    options = ["number", "name", "negation"]
+    options = list(rules)
     rng.shuffle(options)
     for option in options:
         if option == "number" and (nums := _NUM.findall(hyp)):
@@ -297,18 +299,32 @@ def main() -> None:
     ap.add_argument("--caps", choices=sorted(CAPS), default="cpu")
     ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--overlap", type=int, default=32)
+    ap.add_argument(
+        "--rules",
+        default=",".join(RULES),
+        help="comma-separated rules for the hard negatives (of: %(default)s)",
+    )
     args = ap.parse_args()
+    rules = tuple(r for r in args.rules.split(",") if r)
+    if not set(rules) <= set(RULES):
+        ap.error(f"--rules: unknown {sorted(set(rules) - set(RULES))}")
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
     tok.no_padding()
     tok.no_truncation()  # windows are cut from whole documents; training truncates pairs
     args.out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for split in ("train", "dev"):
-        pairs = build(args.data, split, tok, args.window, args.overlap, args.caps)
+        pairs = build(args.data, split, tok, args.window, args.overlap, args.caps, rules=rules)
         write(pairs, args.out / f"{split}.jsonl.xz")
         counts[split] = dict(Counter(p.dataset for p in pairs).most_common())
         print(f"{split}: {len(pairs)} pairs {counts[split]}", flush=True)
-    meta = {"caps": args.caps, "window": args.window, "overlap": args.overlap, "pairs": counts}
+    meta = {
+        "caps": args.caps,
+        "rules": list(rules),
+        "window": args.window,
+        "overlap": args.overlap,
+        "pairs": counts,
+    }
     (args.out / "pairs.json").write_text(json.dumps(meta, indent=2))
 
 
