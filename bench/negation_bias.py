@@ -6,7 +6,9 @@ Reads the dev pairs `training/pairs.py` wrote, keeps those labelled entailed (su
 entailment) from the data sets themselves (rule-made and synthetic pairs left out), and splits
 them by whether the hypothesis has a negation word ("not", "no", "never", "n't" …) and whether
 the premise has one too. A model without a negation shortcut calls them contradictions at about
-the same rate in every group. A diagnostic that prints a table, not a test.
+the same rate in every group. First it prints where the shortcut comes from: the labels of the
+file's MNLI pairs whose hypothesis has a negation its premise lacks (MNLI's annotation
+artifact: most are contradictions). A diagnostic that prints tables, not a test.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import lzma
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 from groundrail.config import GroundingSettings
@@ -26,9 +29,25 @@ from groundrail.grounding.runtime import GroundingRuntime
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n't\b", re.IGNORECASE)
 
 
-def groups(path: Path, sample: int, seed: int = 0) -> dict[str, list[Pair]]:
+def read(path: Path) -> list[dict[str, str]]:
     with lzma.open(path, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
+        return [json.loads(line) for line in f]
+
+
+def _negates_only_hypothesis(row: dict[str, str]) -> bool:
+    return bool(NEGATION.search(row["hypothesis"])) and not NEGATION.search(row["premise"])
+
+
+def mnli_labels(rows: list[dict[str, str]]) -> tuple[Counter[str], Counter[str]]:
+    """Labels of the MNLI pairs whose hypothesis has a negation its premise lacks, and of all
+    MNLI pairs: where a model learns the shortcut (MNLI's negation artifact)."""
+    mnli = [r for r in rows if r["dataset"] == "mnli"]
+    return Counter(r["label"] for r in mnli if _negates_only_hypothesis(r)), Counter(
+        r["label"] for r in mnli
+    )
+
+
+def groups(rows: list[dict[str, str]], sample: int, seed: int = 0) -> dict[str, list[Pair]]:
     entailed = [
         r
         for r in rows
@@ -42,20 +61,31 @@ def groups(path: Path, sample: int, seed: int = 0) -> dict[str, list[Pair]]:
         "negation in both": [],
     }
     for r in entailed:
-        in_hypothesis, in_premise = NEGATION.search(r["hypothesis"]), NEGATION.search(r["premise"])
         key = (
             "no negation in the hypothesis"
-            if not in_hypothesis
-            else "negation in both"
-            if in_premise
+            if not NEGATION.search(r["hypothesis"])
             else "negation in the hypothesis only"
+            if _negates_only_hypothesis(r)
+            else "negation in both"
         )
         out[key].append(Pair(r["premise"], r["hypothesis"]))
     rng = random.Random(seed)
     return {k: rng.sample(v, min(sample, len(v))) for k, v in out.items()}
 
 
+def _shares(counts: Counter[str]) -> str:
+    total = sum(counts.values())
+    return f"{total} pairs: " + ", ".join(
+        f"{label} {n / total:.0%}" for label, n in counts.most_common()
+    )
+
+
 async def main(pairs: Path, model: Path | None, sample: int) -> None:
+    rows = read(pairs)
+    negated, everything = mnli_labels(rows)
+    if everything:
+        print(f"MNLI pairs of {pairs}, hypothesis negates, premise does not: {_shares(negated)}")
+        print(f"MNLI pairs of {pairs}, all: {_shares(everything)}\n")
     runtime = await GroundingRuntime.open(GroundingSettings(model=model))
     m = runtime.engine.model
     assert m.contradiction is not None, "the model has no contradiction label"
@@ -63,7 +93,7 @@ async def main(pairs: Path, model: Path | None, sample: int) -> None:
     print("| hypothesis | pairs | top label contradiction | mean P(contra) | mean P(entail) |")
     print("|---|---:|---:|---:|---:|")
     try:
-        for name, group in groups(pairs, sample).items():
+        for name, group in groups(rows, sample).items():
             if not group:
                 continue
             probs = await runtime.engine.batcher.score(group)
