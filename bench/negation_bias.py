@@ -18,15 +18,13 @@ import asyncio
 import json
 import lzma
 import random
-import re
 from collections import Counter
 from pathlib import Path
 
 from groundrail.config import GroundingSettings
+from groundrail.grounding.lexical import adds_negation
 from groundrail.grounding.model import Pair
 from groundrail.grounding.runtime import GroundingRuntime
-
-NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n't\b", re.IGNORECASE)
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -34,17 +32,12 @@ def read(path: Path) -> list[dict[str, str]]:
         return [json.loads(line) for line in f]
 
 
-def _negates_only_hypothesis(row: dict[str, str]) -> bool:
-    return bool(NEGATION.search(row["hypothesis"])) and not NEGATION.search(row["premise"])
-
-
 def mnli_labels(rows: list[dict[str, str]]) -> tuple[Counter[str], Counter[str]]:
     """Labels of the MNLI pairs whose hypothesis has a negation its premise lacks, and of all
     MNLI pairs: where a model learns the shortcut (MNLI's negation artifact)."""
     mnli = [r for r in rows if r["dataset"] == "mnli"]
-    return Counter(r["label"] for r in mnli if _negates_only_hypothesis(r)), Counter(
-        r["label"] for r in mnli
-    )
+    negated = Counter(r["label"] for r in mnli if adds_negation(r["premise"], r["hypothesis"]))
+    return negated, Counter(r["label"] for r in mnli)
 
 
 def groups(rows: list[dict[str, str]], sample: int, seed: int = 0) -> dict[str, list[Pair]]:
@@ -63,9 +56,9 @@ def groups(rows: list[dict[str, str]], sample: int, seed: int = 0) -> dict[str, 
     for r in entailed:
         key = (
             "no negation in the hypothesis"
-            if not NEGATION.search(r["hypothesis"])
+            if not adds_negation("", r["hypothesis"])
             else "negation in the hypothesis only"
-            if _negates_only_hypothesis(r)
+            if adds_negation(r["premise"], r["hypothesis"])
             else "negation in both"
         )
         out[key].append(Pair(r["premise"], r["hypothesis"]))

@@ -259,6 +259,14 @@ def test_numbers_and_names_match_as_values() -> None:
     assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 0.5
 
 
+def test_a_negation_is_added_only_when_the_premise_has_none() -> None:
+    premise = "attributes: restaurants delivery no; outdoor seating yes."
+    assert lexical.adds_negation("Delivery is offered.", "The café does not deliver.")
+    assert lexical.adds_negation("Open daily.", "It isn't open on Mondays.")
+    assert not lexical.adds_negation(premise, "The café does not deliver.")
+    assert not lexical.adds_negation("Open daily.", "Nothing is known about its notes.")
+
+
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:
     assert claim_threshold(0.6, 0.0, 7) == pytest.approx(0.6)
     assert claim_threshold(0.6, 0.5, 1) == pytest.approx(0.6)

@@ -7,9 +7,13 @@ The head is 3-way (entailment, neutral, contradiction). Pairs with a 3-way label
 refuting evidence, rule-made negations) train it with cross-entropy; pairs that only say
 supported / unsupported train the entailment marginal (-log p(entailment) or
 -log(1 - p(entailment))). A checkpoint is written every --save-every steps; rerunning the same
-command resumes from the newest one. Runs on a CPU or, when one is there, a CUDA GPU (bf16
-autocast). At the end the model is saved to `OUT/final` and scored on the dev pairs
-(`OUT/dev.json`: 3-way accuracy where the label is 3-way, balanced accuracy of
+command resumes from the newest one. With --debias the loss is taken on the product of the
+model and a bias-only model that sees just whether the hypothesis adds a negation its premise
+lacks (MNLI's annotation artifact; product of experts, Clark et al. 2019, He et al. 2019): the
+pairs that negation alone explains teach less, so the model has less reason to learn "not"
+means contradiction; only the model's own logits are saved. Runs on a CPU or, when one is
+there, a CUDA GPU (bf16 autocast). At the end the model is saved to `OUT/final` and scored on
+the dev pairs (`OUT/dev.json`: 3-way accuracy where the label is 3-way, balanced accuracy of
 p(entailment) >= 0.5 otherwise, per data set).
 """
 
@@ -29,6 +33,7 @@ from tokenizers import Tokenizer
 from transformers import AutoModelForSequenceClassification
 
 from groundrail.evaluation.datasets import NLI_LABELS
+from groundrail.grounding.lexical import adds_negation
 
 # label -> target code: the 3-way labels index the head; the binary ones follow them
 TARGETS = {**{label: i for i, label in enumerate(NLI_LABELS)}, "supported": 3, "unsupported": 4}
@@ -74,6 +79,19 @@ def loss_fn(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     unsupported = -torch.logsumexp(logp[:, 1:], dim=-1)
     terms = torch.where(targets < 3, three_way, torch.where(targets == 3, supported, unsupported))
     return terms.mean()
+
+
+def negation_bias(pairs: list[dict[str, str]]) -> list[list[float]]:
+    """Per pair, the bias-only model's log P(label) over the 3-way head: the label shares of
+    the 3-way training pairs with the same `adds_negation` value (add-one smoothed)."""
+    counts = {flag: [1.0, 1.0, 1.0] for flag in (False, True)}
+    flags = [adds_negation(p["premise"], p["hypothesis"]) for p in pairs]
+    for pair, flag in zip(pairs, flags, strict=True):
+        if pair["label"] in NLI_LABELS:
+            counts[flag][NLI_LABELS.index(pair["label"])] += 1
+    table = {flag: [math.log(n / sum(c)) for n in c] for flag, c in counts.items()}
+    print(f"bias-only model, P(label) by added negation: {counts}", flush=True)
+    return [table[flag] for flag in flags]
 
 
 def batches(lengths: list[int], size: int, seed: int) -> list[list[int]]:
@@ -134,6 +152,7 @@ def main() -> None:
     ap.add_argument("--save-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--debias", action="store_true", help="product of experts (see above)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -144,6 +163,7 @@ def main() -> None:
     pairs = read_pairs(args.pairs / "train.jsonl.xz")
     rows = tokenize(tok, pairs, args.max_len)
     targets = [TARGETS[p["label"]] for p in pairs]
+    bias = negation_bias(pairs) if args.debias else [[0.0, 0.0, 0.0] for _ in pairs]
     mix = Counter(p["dataset"] for p in pairs)
     print(f"{len(pairs)} training pairs on {device}: {dict(mix.most_common())}", flush=True)
     lengths = [len(ids) for ids, _ in rows]
@@ -177,7 +197,8 @@ def main() -> None:
         target = torch.tensor([targets[i] for i in batch], device=device)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
             logits = model(**collate([rows[i] for i in batch], device)).logits
-        loss = loss_fn(logits, target)
+        prior = torch.tensor([bias[i] for i in batch], device=device)
+        loss = loss_fn(logits.float() + prior, target)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

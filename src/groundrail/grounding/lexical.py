@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n't\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 STOPWORDS = frozenset(
@@ -100,3 +101,11 @@ def missing_share(claim: str, context_words: set[str]) -> float:
     if not words:
         return 0.0
     return len(words - context_words) / len(words)
+
+
+def adds_negation(premise: str, hypothesis: str) -> bool:
+    """Whether the hypothesis has a negation word ("not", "no", "never", "n't" …) and the
+    premise none: MNLI's annotation artifact (71 % of such MNLI training pairs are
+    contradictions), which `bench/negation_bias.py` measures and `training/train_nli.py
+    --debias` trains against."""
+    return bool(_NEGATION.search(hypothesis)) and not _NEGATION.search(premise)
