@@ -7,9 +7,9 @@ gateway's verdict and every claim's label, support and driver, then a confusion 
 the cases ("flagged" is the positive class), over all of them and per set and kind. `set`:
 `first` (the 16 written with grounding v2), `read` (records whose verdicts were read before the
 synthetic record pairs were designed), `held-out` and `held-out-2` (written by helpers that
-saw no verdicts; only totals were looked at before a model was chosen). None was trained on;
-they complement the held-out data sets in docs/grounding.md, they do not replace them (there
-are only a few).
+saw no verdicts; only their totals per set and kind are read, as part of the bar a model must
+pass, never their claim-level verdicts). None was trained on; they complement the held-out
+data sets in docs/grounding.md, they do not replace them (there are only a few).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from groundrail.config import GroundingSettings
-from groundrail.grounding.lexical import adds_negation
+from groundrail.grounding.lexical import adds_negation, has_negation
 from groundrail.grounding.model import Pair
 from groundrail.grounding.runtime import GroundingRuntime
 
@@ -41,6 +41,7 @@ def mnli_labels(rows: list[dict[str, str]]) -> tuple[Counter[str], Counter[str]]
 
 
 def groups(rows: list[dict[str, str]], sample: int, seed: int = 0) -> dict[str, list[Pair]]:
+    """The entailed pairs of `rows` by negation group, at most `sample` of each (seeded)."""
     entailed = [
         r
         for r in rows
@@ -56,7 +57,7 @@ def groups(rows: list[dict[str, str]], sample: int, seed: int = 0) -> dict[str, 
     for r in entailed:
         key = (
             "no negation in the hypothesis"
-            if not adds_negation("", r["hypothesis"])
+            if not has_negation(r["hypothesis"])
             else "negation in the hypothesis only"
             if adds_negation(r["premise"], r["hypothesis"])
             else "negation in both"

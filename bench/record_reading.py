@@ -2,13 +2,13 @@
 
     python bench/record_reading.py [--model FOLDER]
 
-Each of a café's attributes (a Yelp-style record, linearised by the gateway's own
-`linearise`) is paired with a sentence that states it, a sentence that states it the other way
-round, and, for the attributes that are false, a sentence that states the "no" in words ("does
-not offer delivery"). Each pair is judged with two premises: the attribute's own line alone, and
-the whole attribute list as the gateway's windows hold it. A model that reads records calls the
-first and third kind entailed and the second contradicted with either premise. A diagnostic that
-prints a table, not a test.
+Each of a café's attributes (Yelp-style keys, linearised by the gateway's own `linearise` as
+an `attributes` line) is paired with a sentence that states it — for a false attribute, a "no"
+said in words ("does not deliver" for "restaurants delivery no") — and with a sentence that
+states it the other way round. Each pair is judged with two premises: the attribute alone
+("attributes: restaurants delivery no.") and the line of all the attributes together. A model
+that reads records calls the first sentence entailed and the second contradicted with either
+premise. A diagnostic that prints a table, not a test.
 """
 
 from __future__ import annotations
@@ -40,32 +40,30 @@ FACTS: tuple[tuple[str, bool | str, str, str], ...] = (
     ("DogsAllowed", False, "Dogs are not allowed.", "Dogs are allowed."),
     ("Caters", True, "The café offers catering.", "The café does not cater."),
 )
-NEGATIVE_VALUES = (False, "none", "no")
 
 
 def main(model: NLIModel) -> None:
+    assert model.contradiction is not None, "the model has no contradiction label"
     whole = linearise({"attributes": {key: value for key, value, _, _ in FACTS}})
-    groups: dict[str, list[tuple[Pair, str]]] = {}
+    groups: dict[str, list[tuple[Pair, int]]] = {}
     for key, value, stated, reversed_ in FACTS:
         alone = linearise({"attributes": {key: value}})
-        kind = "a 'no' said in words" if value in NEGATIVE_VALUES else "a 'yes' said in words"
+        kind = "a 'no' said in words" if value in (False, "none") else "a 'yes' said in words"
         for premise_name, premise in (("the field alone", alone), ("the whole list", whole)):
             groups.setdefault(f"{kind}, {premise_name}", []).append(
-                (Pair(premise, stated), "entailment")
+                (Pair(premise, stated), model.entailment)
             )
             groups.setdefault(f"turned round, {premise_name}", []).append(
-                (Pair(premise, reversed_), "contradiction")
+                (Pair(premise, reversed_), model.contradiction)
             )
-    labels = model.card.labels
     print(f"model {model.id}; premise of the whole list: {whole!r}\n")
     print("| hypothesis, premise | pairs | right top label | mean P(entail) | mean P(contra) |")
     print("|---|---:|---:|---:|---:|")
     for name, rows in sorted(groups.items()):
         probs = model.predict([pair for pair, _ in rows])
-        wanted = [want for _, want in rows]
-        right = np.mean([labels[int(p.argmax())] == w for p, w in zip(probs, wanted, strict=True)])
-        entail = probs[:, labels.index("entailment")].mean()
-        contra = probs[:, labels.index("contradiction")].mean()
+        right = np.mean(probs.argmax(axis=1) == np.array([want for _, want in rows]))
+        entail = probs[:, model.entailment].mean()
+        contra = probs[:, model.contradiction].mean()
         print(f"| {name} | {len(rows)} | {right:.2f} | {entail:.2f} | {contra:.2f} |")
 
 

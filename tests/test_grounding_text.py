@@ -265,6 +265,7 @@ def test_a_negation_is_added_only_when_the_premise_has_none() -> None:
     assert lexical.adds_negation("Open daily.", "It isn't open on Mondays.")
     assert not lexical.adds_negation(premise, "The café does not deliver.")
     assert not lexical.adds_negation("Open daily.", "Nothing is known about its notes.")
+    assert lexical.has_negation("It isn\u2019t open on Mondays.")  # a typographic apostrophe
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

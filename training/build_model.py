@@ -11,6 +11,9 @@
    of the real-answer sets (REAL_SETS) on average;
 3. `groundrail eval` numbers on every test split (never seen in training or tuning) go into
    the card, with the int8 model's MNLI accuracy next to the fp32 export's.
+
+With --dev-only only steps 1 and 2 run (no test split is read): for choosing between runs,
+into a folder of their own (`--out runs/model-X`), never the packaged one.
 """
 
 from __future__ import annotations
@@ -200,6 +203,8 @@ def main() -> None:
         help="export and calibrate only (no test split is read): for choosing between runs",
     )
     args = ap.parse_args()
+    if args.dev_only and args.report:
+        ap.error("--report needs the test split, which --dev-only does not read")
     with tempfile.TemporaryDirectory() as tmp:
         hf = Path(tmp) / "hf"
         snapshot(args.run, args.base, hf)
@@ -210,7 +215,7 @@ def main() -> None:
             "window_tokens": args.window,
             "window_overlap": args.overlap,
         }
-        fp32_accuracy = None
+        fp32_accuracy: float | None = None
         if not args.dev_only:  # MNLI's test split, for the quantization line of the card
             fp32 = Path(tmp) / "fp32"
             export(hf, fp32, quantize=False, **common)
@@ -237,6 +242,7 @@ def main() -> None:
     card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
     write_card(args.out, card)
     if args.dev_only:
+        read_card(args.out)  # the folder verifies
         return
     metrics, pages = asyncio.run(test(args.out, args.data))
     if args.report:

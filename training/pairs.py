@@ -134,7 +134,8 @@ def build(
     seed: int = 13,
     rules: tuple[str, ...] = RULES,
 ) -> list[Pair]:
-    """All pairs of one split, capped per data set by `CAPS[caps]`, shuffled with `seed`."""
+    """All pairs of one split, capped per data set by `CAPS[caps]`, shuffled with `seed`; the
+    rule-made negatives use `rules` (of RULES)."""
     seg = pysbd.Segmenter(language="en", clean=False)
     rng = random.Random(seed)
     pairs: list[Pair] = []
@@ -305,9 +306,10 @@ def main() -> None:
         help="comma-separated rules for the hard negatives (of: %(default)s)",
     )
     args = ap.parse_args()
-    rules = tuple(r for r in args.rules.split(",") if r)
-    if not set(rules) <= set(RULES):
-        ap.error(f"--rules: unknown {sorted(set(rules) - set(RULES))}")
+    requested = {r for r in args.rules.split(",") if r}
+    if not requested or not requested <= set(RULES):
+        ap.error(f"--rules: one or more of {','.join(RULES)}, not {args.rules!r}")
+    rules = tuple(r for r in RULES if r in requested)  # one order: the same draws for a seed
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
     tok.no_padding()
     tok.no_truncation()  # windows are cut from whole documents; training truncates pairs

@@ -81,17 +81,21 @@ def loss_fn(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return terms.mean()
 
 
-def negation_bias(pairs: list[dict[str, str]]) -> list[list[float]]:
-    """Per pair, the bias-only model's log P(label) over the 3-way head: the label shares of
-    the 3-way training pairs with the same `adds_negation` value (add-one smoothed)."""
+def bias_log_prior(pairs: list[dict[str, str]]) -> list[list[float]]:
+    """The bias-only model of --debias: per pair, natural-log P(label) over the 3-way head in
+    `NLI_LABELS` order (shape (len(pairs), 3)), the label shares of the 3-way labelled
+    training pairs (MNLI, refuting evidence, rule-made negations) with the same
+    `adds_negation` value, add-one smoothed. It is added to every pair, binary ones too; its
+    no-negation row is the 3-way class prior, so the model's own label prior comes out
+    flatter by that much, which the calibration absorbs."""
     counts = {flag: [1.0, 1.0, 1.0] for flag in (False, True)}
     flags = [adds_negation(p["premise"], p["hypothesis"]) for p in pairs]
     for pair, flag in zip(pairs, flags, strict=True):
         if pair["label"] in NLI_LABELS:
             counts[flag][NLI_LABELS.index(pair["label"])] += 1
-    table = {flag: [math.log(n / sum(c)) for n in c] for flag, c in counts.items()}
-    print(f"bias-only model, P(label) by added negation: {counts}", flush=True)
-    return [table[flag] for flag in flags]
+    shares = {flag: [n / sum(c) for n in c] for flag, c in counts.items()}
+    print(f"bias-only model, P({'/'.join(NLI_LABELS)}) by added negation: {shares}", flush=True)
+    return [[math.log(x) for x in shares[flag]] for flag in flags]
 
 
 def batches(lengths: list[int], size: int, seed: int) -> list[list[int]]:
@@ -163,7 +167,7 @@ def main() -> None:
     pairs = read_pairs(args.pairs / "train.jsonl.xz")
     rows = tokenize(tok, pairs, args.max_len)
     targets = [TARGETS[p["label"]] for p in pairs]
-    bias = negation_bias(pairs) if args.debias else [[0.0, 0.0, 0.0] for _ in pairs]
+    bias = bias_log_prior(pairs) if args.debias else [[0.0, 0.0, 0.0] for _ in pairs]
     mix = Counter(p["dataset"] for p in pairs)
     print(f"{len(pairs)} training pairs on {device}: {dict(mix.most_common())}", flush=True)
     lengths = [len(ids) for ids, _ in rows]
@@ -185,6 +189,8 @@ def main() -> None:
     ckpt = args.out / "checkpoint.pt"
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False, map_location=device)
+        if state.get("debias", False) != args.debias:
+            ap.error(f"{ckpt} was trained with debias={state.get('debias', False)}")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
@@ -213,7 +219,8 @@ def main() -> None:
         if step % args.save_every == 0 or step == total:
             tmp = ckpt.with_suffix(".tmp")
             state = {"model": model.state_dict(), "opt": opt.state_dict()}
-            torch.save({**state, "sched": sched.state_dict(), "step": step}, tmp)
+            extra = {"sched": sched.state_dict(), "step": step, "debias": args.debias}
+            torch.save({**state, **extra}, tmp)
             tmp.replace(ckpt)
     model.save_pretrained(args.out / "final")
     (args.out / "final" / "train_args.json").write_text(

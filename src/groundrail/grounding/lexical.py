@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 STOPWORDS = frozenset(
@@ -103,9 +103,14 @@ def missing_share(claim: str, context_words: set[str]) -> float:
     return len(words - context_words) / len(words)
 
 
+def has_negation(text: str) -> bool:
+    """Whether the text has a negation word: "not", "no", "never", "cannot", "none", "nor",
+    "n't" (straight or typographic apostrophe)."""
+    return bool(_NEGATION.search(text))
+
+
 def adds_negation(premise: str, hypothesis: str) -> bool:
-    """Whether the hypothesis has a negation word ("not", "no", "never", "n't" …) and the
-    premise none: MNLI's annotation artifact (71 % of such MNLI training pairs are
-    contradictions), which `bench/negation_bias.py` measures and `training/train_nli.py
-    --debias` trains against."""
-    return bool(_NEGATION.search(hypothesis)) and not _NEGATION.search(premise)
+    """Whether the hypothesis has a negation word and the premise none: MNLI's annotation
+    artifact (most such MNLI pairs are contradictions). Not used at serving time; training
+    (`train_nli.py --debias`) and `bench/negation_bias.py` share it from here."""
+    return has_negation(hypothesis) and not has_negation(premise)
