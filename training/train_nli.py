@@ -87,7 +87,8 @@ def bias_log_prior(pairs: list[dict[str, str]]) -> list[list[float]]:
     training pairs (MNLI, refuting evidence, rule-made negations) with the same
     `adds_negation` value, add-one smoothed. It is added to every pair, binary ones too; its
     no-negation row is the 3-way class prior, so the model's own label prior comes out
-    flatter by that much, which the calibration absorbs."""
+    flatter by that much (from the base on a short CPU run, enough to lose most of the
+    contradiction label: training/README.md)."""
     counts = {flag: [1.0, 1.0, 1.0] for flag in (False, True)}
     flags = [adds_negation(p["premise"], p["hypothesis"]) for p in pairs]
     for pair, flag in zip(pairs, flags, strict=True):
