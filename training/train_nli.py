@@ -82,13 +82,14 @@ def loss_fn(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def bias_log_prior(pairs: list[dict[str, str]]) -> list[list[float]]:
-    """The bias-only model of --debias: per pair, natural-log P(label) over the 3-way head in
-    `NLI_LABELS` order (shape (len(pairs), 3)), the label shares of the 3-way labelled
-    training pairs (MNLI, refuting evidence, rule-made negations) with the same
-    `adds_negation` value, add-one smoothed. It is added to every pair, binary ones too; its
-    no-negation row is the 3-way class prior, so the model's own label prior comes out
-    flatter by that much (from the base on a short CPU run, enough to lose most of the
-    contradiction label: training/README.md)."""
+    """The bias-only model of --debias, centred: per pair, the natural-log ratio of P(label)
+    over the 3-way head in `NLI_LABELS` order (shape (len(pairs), 3)) between the 3-way
+    labelled training pairs (MNLI, refuting evidence, rule-made negations) whose hypothesis
+    adds a negation (`adds_negation`) and those whose hypothesis does not, add-one smoothed.
+    Pairs without an added negation get zeros, so the model keeps its own class prior; only
+    what the added negation says beyond the prior is explained away. (An uncentred prior,
+    the shares themselves, flattened the model's class prior by the 3-way prior and cost
+    most of the contradiction label from the base on a CPU run: training/README.md.)"""
     counts = {flag: [1.0, 1.0, 1.0] for flag in (False, True)}
     flags = [adds_negation(p["premise"], p["hypothesis"]) for p in pairs]
     for pair, flag in zip(pairs, flags, strict=True):
@@ -96,7 +97,11 @@ def bias_log_prior(pairs: list[dict[str, str]]) -> list[list[float]]:
             counts[flag][NLI_LABELS.index(pair["label"])] += 1
     shares = {flag: [n / sum(c) for n in c] for flag, c in counts.items()}
     print(f"bias-only model, P({'/'.join(NLI_LABELS)}) by added negation: {shares}", flush=True)
-    return [[math.log(x) for x in shares[flag]] for flag in flags]
+    shift = {
+        flag: [math.log(x / base) for x, base in zip(shares[flag], shares[False], strict=True)]
+        for flag in (False, True)
+    }
+    return [shift[flag] for flag in flags]
 
 
 def batches(lengths: list[int], size: int, seed: int) -> list[list[int]]:
@@ -169,6 +174,7 @@ def main() -> None:
     rows = tokenize(tok, pairs, args.max_len)
     targets = [TARGETS[p["label"]] for p in pairs]
     bias = bias_log_prior(pairs) if args.debias else [[0.0, 0.0, 0.0] for _ in pairs]
+    debias = "centred" if args.debias else False  # checkpoints of the uncentred prior say True
     mix = Counter(p["dataset"] for p in pairs)
     print(f"{len(pairs)} training pairs on {device}: {dict(mix.most_common())}", flush=True)
     lengths = [len(ids) for ids, _ in rows]
@@ -190,7 +196,7 @@ def main() -> None:
     ckpt = args.out / "checkpoint.pt"
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False, map_location=device)
-        if state.get("debias", False) != args.debias:
+        if state.get("debias", False) != debias:
             ap.error(f"{ckpt} was trained with debias={state.get('debias', False)}")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
@@ -220,7 +226,7 @@ def main() -> None:
         if step % args.save_every == 0 or step == total:
             tmp = ckpt.with_suffix(".tmp")
             state = {"model": model.state_dict(), "opt": opt.state_dict()}
-            extra = {"sched": sched.state_dict(), "step": step, "debias": args.debias}
+            extra = {"sched": sched.state_dict(), "step": step, "debias": debias}
             torch.save({**state, **extra}, tmp)
             tmp.replace(ckpt)
     model.save_pretrained(args.out / "final")
