@@ -234,6 +234,7 @@ def main() -> None:
         json.dumps(
             {
                 **{k: str(v) for k, v in vars(args).items()},
+                "debias": str(debias),  # "centred" or "False"
                 "steps": total,
                 "pairs_built": json.loads((args.pairs / "pairs.json").read_text()),
             },
