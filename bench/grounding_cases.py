@@ -6,7 +6,8 @@ For each case of the YAML file (context, question, answer, expected verdict) pri
 gateway's verdict and every claim's label, support and driver, then a confusion matrix over
 the cases ("flagged" is the positive class), over all of them and per set and kind. `set`:
 `first` (the 16 written with grounding v2), `read` (records whose verdicts were read before the
-synthetic record pairs were designed), `held-out` and `held-out-2` (written by helpers that
+synthetic record pairs were designed), `read-2` (20 record overviews whose verdicts were read
+while the record-attribute rule was written), `held-out` and `held-out-2` (written by helpers that
 saw no verdicts; only their totals per set and kind are read, as part of the bar a model must
 pass, never their claim-level verdicts). None was trained on; they complement the held-out
 data sets in docs/grounding.md, they do not replace them (there are only a few).

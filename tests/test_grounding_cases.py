@@ -177,3 +177,38 @@ async def test_framing_around_a_supported_statement_passes(
     assert action == "pass", labels(extension)
     assert list(labels(extension)) == ["The Louvre opened as a museum in 1793."]
     assert {s["reason"] for s in extension["grounding"]["skipped"]} == {"framing"}
+
+
+DINER = {
+    "name": "Blue Plate Diner",
+    "city": "Albany",
+    "state": "NY",
+    "categories": "Diners, Breakfast & Brunch",
+    "attributes": {
+        "RestaurantsTakeOut": "True",
+        "RestaurantsDelivery": "False",
+        "RestaurantsReservations": "False",
+        "OutdoorSeating": "False",
+        "WiFi": "u'no'",
+        "GoodForKids": "True",
+    },
+}
+DINER_FIELDS = (
+    "The diner offers takeout but not delivery, does not take reservations, and has no "
+    "outdoor seating or Wi-Fi. It is kid-friendly."
+)
+
+
+async def test_yes_no_fields_said_in_words_pass_and_turned_round_are_flagged(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    messages = [{"role": "user", "content": "Write a short overview of this business."}]
+    context = {"context": [json.dumps(DINER)]}
+    action, extension = await verdict(sdk, upstream, DINER_FIELDS, messages, groundrail=context)
+    assert action == "pass", labels(extension)
+    turned = DINER_FIELDS.replace("does not take reservations", "takes reservations")
+    action, extension = await verdict(sdk, upstream, turned, messages, groundrail=context)
+    assert action == "flag"
+    claims = extension["grounding"]["claims"]
+    assert claims[0]["label"] == "contradicted"
+    assert claims[0]["evidence"]["text"] == "restaurants reservations no"

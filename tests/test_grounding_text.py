@@ -11,9 +11,10 @@ from tokenizers import Tokenizer
 from groundrail.grounding import lexical
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.claims import split_claims
-from groundrail.grounding.context import extract, linearise, question_of, split_documents
+from groundrail.grounding.context import extract, question_of, split_documents
 from groundrail.grounding.engine import GroundingEngine, _assemble, claim_threshold
 from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
+from groundrail.grounding.records import linearise
 from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
 from groundrail.openai.requests import GroundrailOptions
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from tokenizers import Tokenizer
 
-from groundrail.grounding.context import linearise_text
+from groundrail.grounding.records import linearise_text
 
 OPENING_HOURS = ((6, 14), (7, 15), (8, 16), (11, 22), (11, 21), (17, 23), (10, 20))
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

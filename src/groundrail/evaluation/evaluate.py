@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from groundrail.evaluation.datasets import NLI_LABELS, Item
+from groundrail.grounding.context import from_options
 from groundrail.grounding.engine import GroundingEngine, GroundingResult
 from groundrail.grounding.model import Pair
-from groundrail.grounding.windows import Document
 
 FLAGGED = ("ungrounded", "contradicted")
 
@@ -61,7 +61,7 @@ async def run(
     gate = asyncio.Semaphore(concurrency)
 
     async def one(item: Item) -> GroundingResult:
-        docs = [Document(f"doc-{n}", text) for n, text in enumerate(item.context)]
+        docs = from_options(item.context)  # as the gateway reads its `groundrail.context`
         async with gate:
             return await engine.check(docs, item.answer, item.question)
 

@@ -62,7 +62,7 @@ _FRAMING = re.compile(
 )
 FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
-_CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|which)\s)")
+_CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|though|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
 _LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
 # The words of a reaction rather than a statement ("Amazing!", "That is cool.", "I agree with

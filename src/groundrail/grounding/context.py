@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from groundrail.config import ContextSource
+from groundrail.grounding.records import linearise, read, record_of
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
@@ -92,9 +93,9 @@ def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> 
 
 def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
     return [
-        Document(f"ctx-{n}", linearise_text(item))
+        document(f"ctx-{n}", item)
         if isinstance(item, str)
-        else Document(item.id or f"ctx-{n}", linearise_text(item.text))
+        else document(item.id or f"ctx-{n}", item.text)
         for n, item in enumerate(context)
     ]
 
@@ -113,10 +114,10 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     for n, match in enumerate(_TAGGED.finditer(text)):
         attr = _ID_ATTR.search(match.group("attrs"))
         name = attr.group("id") if attr else f"{prefix}-doc-{n}"
-        docs.append(Document(name, linearise_text(match.group("body").strip())))
+        docs.append(document(name, match.group("body").strip()))
         rest = rest.replace(match.group(0), "\n")
     for n, match in enumerate(_FENCED.finditer(rest)):
-        docs.append(Document(f"{prefix}-block-{n}", linearise_text(match.group("body").strip())))
+        docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
         rest = rest.replace(match.group(0), "\n")
     rest = _headed(rest, prefix, docs)
     rest = _json_blocks(rest, prefix, docs)
@@ -137,7 +138,7 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
         end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
         body, trailer = _until_trailer(text[head.end() : end])
         if body.strip():
-            docs.append(Document(f"{prefix}-passage-{n + 1}", linearise_text(body.strip())))
+            docs.append(document(f"{prefix}-passage-{n + 1}", body.strip()))
     return text[: heads[0].start()] + "\n" + trailer if heads else text
 
 
@@ -166,7 +167,7 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
         value, end = decoded
         if isinstance(value, dict | list) and len(value) >= 2:
             out.append(text[cursor : match.start()])
-            docs.append(Document(f"{prefix}-json-{n}", linearise(value)))
+            docs.append(Document(f"{prefix}-json-{n}", linearise(value), record_of(value)))
             n += 1
             cursor = end
     out.append(text[cursor:])
@@ -194,20 +195,6 @@ def _decode(text: str, start: int) -> tuple[Any, int] | None:
     return None
 
 
-_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$)")
-
-
-def _literal(value: Any) -> Any:
-    """A string that holds a Python literal, as raw Yelp-style records have them ("u'free'",
-    "{'garage': False, 'street': True}", "True", "2"): its value; anything else unchanged."""
-    if not isinstance(value, str) or not _LITERAL.match(value.strip()):
-        return value
-    try:
-        return ast.literal_eval(value.strip())
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return value
-
-
 def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     lead = _LEAD_IN.search(text)
     if lead is None:
@@ -215,141 +202,18 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     body, trailer = _until_trailer(text[lead.end() :])
     if len(body.strip()) < LEAD_IN_MIN_CHARS:
         return text
-    docs.append(Document(f"{prefix}-text", linearise_text(body.strip())))
+    docs.append(document(f"{prefix}-text", body.strip()))
     return text[: lead.end()] + "\n" + trailer
 
 
-def linearise_text(text: str) -> str:
-    """A JSON object or list becomes sentences a model can read; other text stays as it is."""
-    stripped = text.strip()
-    if not stripped.startswith(("{", "[")):
-        return text
-    try:
-        data = orjson.loads(stripped)
-    except orjson.JSONDecodeError:
-        return text
-    return linearise(data) if isinstance(data, dict | list) else text
-
-
-def linearise(value: Any) -> str:
-    """A record as lines a model reads, one line per field group, so windows follow it.
-
-    Scalars of one object share a line ("name: Blue Heron Cafe. city: Portland."); a nested
-    object of scalars is one line ("hours: Monday 7:00 to 15:00 (7 a.m. to 3 p.m.); …"); each
-    item of a list of objects is its own line ("reviews 2: stars: 2. text: …"). Keys read as
-    words (`OutdoorSeating` -> "outdoor seating"), booleans as yes/no, times and whole
-    numbers in their usual spellings.
-    """
-    return "\n".join(line for line in _lines(value, "") if line)
-
-
-def _lines(value: Any, path: str) -> list[str]:
-    value = _literal(value)
-    if isinstance(value, dict):
-        value = {k: _literal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        if all(not isinstance(v, dict | list) for v in value):
-            return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
-        return [line for n, v in enumerate(value) for line in _lines(v, f"{path} {n + 1}".strip())]
-    if not isinstance(value, dict):
-        return [_sentence(path, _scalar(path, value))]
-    present = {k: v for k, v in value.items() if v not in (None, "", [], {})}
-    flat = {k: v for k, v in present.items() if not isinstance(v, dict | list)}
-    lines = []
-    if flat and path and all(not isinstance(v, dict | list) for v in present.values()):
-        fields = "; ".join(f"{_label(k)} {_scalar(_label(k), v)}" for k, v in flat.items())
-        return [_sentence(path, fields + _day_groups(flat))]
-    if flat:
-        lines.append(
-            " ".join(
-                _sentence(f"{path} {_label(k)}".strip(), _field(_label(k), v, path))
-                for k, v in flat.items()
-            )
-        )
-    for k, v in present.items():
-        if isinstance(v, dict | list):
-            lines += _lines(v, f"{path} {_label(k)}".strip())
-    return lines
-
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{1,2})\s*-\s*(\d{1,2}):(\d{1,2})$")
-_PRICE_WORDS = {1: "inexpensive", 2: "moderate", 3: "expensive", 4: "very expensive"}
-
-
-def _label(key: Any) -> str:
-    """`OutdoorSeating` -> "outdoor seating", `RestaurantsPriceRange2` -> "restaurants price
-    range", `business_stars` -> "business stars", `WiFi` -> "wifi"."""
-    parts = _CAMEL.split(str(key))
-    words: list[str] = []
-    for part in parts:  # "Wi" + "Fi": pieces of two letters belong together
-        if words and len(part) <= 2 and len(words[-1]) <= 2:
-            words[-1] += part
-        else:
-            words.append(part)
-    text = " ".join(words).replace("_", " ").replace("-", " ")
-    return re.sub(r"(?<=[a-zA-Z])\d+$", "", text).strip().lower()
-
-
-def _scalar(label: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text.lower() in ("true", "false"):
-        return "yes" if text.lower() == "true" else "no"
-    if (times := _TIME_RANGE.match(text)) is not None:
-        h1, m1, h2, m2 = (int(x) for x in times.groups())
-        return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
-    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
-        return f"{text} ({_PRICE_WORDS[int(text)]})"
-    return text
-
-
-def _field(label: str, value: Any, path: str) -> str:
-    """A record's own field; its star rating (not a review's, which sits in a list) is the
-    average of its reviews: "stars: 4 (average rating 4 stars)"."""
-    text = _scalar(label, value)
-    if not path and label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
-        return f"{text} (average rating {text} stars)"
-    return text
-
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-_WEEKEND = ("saturday", "sunday")
-
-
-def _day_groups(fields: dict[str, Any]) -> str:
-    """Opening hours keyed by day also read as day groups: Monday..Friday alike -> "; weekdays
-    (Monday to Friday) 7:00 to 15:00 …", so "open 7 to 3 on weekdays" finds its evidence."""
-    days = {str(k).lower(): _scalar("", v) for k, v in fields.items()}
-    out = ""
-    for name, group in (("weekdays (monday to friday)", _WEEKDAYS), ("weekends", _WEEKEND)):
-        values = {days.get(d) for d in group}
-        if len(values) == 1 and None not in values:
-            out += f"; {name} {values.pop()}"
-    return out
-
-
-def _clock(hour: int, minute: int) -> str:
-    """24-hour time in 12-hour words: (15, 0) -> "3 p.m.", (0, 0) -> "midnight"."""
-    if hour % 24 == 0 and minute == 0:
-        return "midnight"
-    if hour == 12 and minute == 0:
-        return "noon"
-    suffix = "a.m." if hour % 24 < 12 else "p.m."
-    twelve = hour % 12 or 12
-    return f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"
-
-
-def _sentence(label: str, value: str) -> str:
-    text = f"{label}: {value}" if label else value
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
 def _numbered(prefix: str, texts: Iterable[str]) -> list[Document]:
-    return [Document(f"{prefix}-{n}", linearise_text(t)) for n, t in enumerate(texts)]
+    return [document(f"{prefix}-{n}", t) for n, t in enumerate(texts)]
+
+
+def document(doc_id: str, text: str) -> Document:
+    """A context document; a JSON record in it linearised, with its attributes."""
+    body, record = read(text)
+    return Document(doc_id, body, record)
 
 
 def _text_of(content: Any) -> str:

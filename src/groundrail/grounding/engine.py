@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import lexical
+from groundrail.grounding import attributes, lexical
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -77,6 +77,9 @@ class Plan:
     pairs: list[Pair]
     pair_windows: list[list[int]]  # per claim: indices into `pairs`
     lexical: list[dict[str, float]]
+    # per claim: the label a record's yes/no fields give it, with the field as evidence
+    # (`attributes.check`); such a claim has no pairs
+    ruled: list[tuple[ClaimLabel, Evidence] | None]
 
 
 @dataclass(slots=True)
@@ -283,12 +286,24 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         numbers = lexical.numbers(context)
+        records = [(d, d.record) for d in docs if d.record is not None]
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
         signals: list[dict[str, float]] = []
+        ruled: list[tuple[ClaimLabel, Evidence] | None] = []
         for claim in claims:
             text = without_citations(claim.text)
+            stated = attributes.check(text, [r for _, r in records]) if records else None
+            if stated is not None and stated.label is not None:
+                assert stated.attribute is not None
+                ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
+                per_claim.append([])
+                signals.append(_lexical_signals(text, words, numbers))
+                continue
+            ruled.append(None)
+            # the clauses a record's fields confirm are out; the model judges the rest
+            text = stated.rest if stated is not None else text
             hypothesis = with_question(text, question)
             unit_scores = unit_bm25.scores(text)
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
@@ -312,7 +327,7 @@ class GroundingEngine:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
             signals.append(_lexical_signals(text, words, numbers))
-        return Plan(claims, skipped, premises, pairs, per_claim, signals)
+        return Plan(claims, skipped, premises, pairs, per_claim, signals, ruled)
 
     def decide(
         self, plan: Plan, probs: np.ndarray, overrides: Sequence[Override | None] = ()
@@ -321,9 +336,12 @@ class GroundingEngine:
         calibration = model.card.calibration
         results = []
         judged = _judged(probs)
-        for claim, planned, signals in zip(
-            plan.claims, plan.pair_windows, plan.lexical, strict=True
+        for claim, planned, signals, ruled in zip(
+            plan.claims, plan.pair_windows, plan.lexical, plan.ruled, strict=True
         ):
+            if ruled is not None:
+                results.append(_ruled(claim, *ruled, signals))
+                continue
             corrected = next(
                 (overrides[r] for r in planned if r < len(overrides) and overrides[r]), None
             )
@@ -436,6 +454,32 @@ def _judged(probs: np.ndarray) -> np.ndarray:
 
 def _longest(plan: Plan) -> int:
     return max((len(rows) for rows in plan.pair_windows), default=0)
+
+
+def _field_evidence(doc: Document, stated: attributes.AttributeCheck) -> Evidence:
+    """Where the document states the field that decided a claim (its linearised words)."""
+    assert stated.attribute is not None
+    words = stated.attribute.stated
+    start = max(doc.text.find(words), 0)
+    return Evidence(doc.id, start, start + len(words), words)
+
+
+def _ruled(
+    claim: Span, label: ClaimLabel, evidence: Evidence, signals: dict[str, float]
+) -> ClaimResult:
+    """A claim a record's fields decided: no model, so entailment / contradiction are 1 / 0
+    (supported) or 0 / 1 (contradicted), and the driver is "record"."""
+    agrees = label == "supported"
+    return ClaimResult(
+        span=claim,
+        label=label,
+        support=1.0 if agrees else 0.0,
+        entailment=1.0 if agrees else 0.0,
+        contradiction=0.0 if agrees else 1.0,
+        evidence=evidence,
+        signals={**signals, "nli": 0.0 if agrees else 1.0, "contradiction": 0.0 if agrees else 1.0},
+        driver="record",
+    )
 
 
 def _join(units: list[Unit]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -28,6 +29,16 @@ PREFIX = 5  # words match on their first five characters: "announced" ~ "announc
 def content_words(text: str) -> list[str]:
     """Lower-cased content words cut to their matching prefix."""
     return [w[:PREFIX] for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+_TERM = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased words without accents, a hyphenated word as one: "Wi-Fi" -> "wifi",
+    "café" -> "cafe", "take-out" -> "takeout". Numbers are left out."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return [re.sub(r"[-\u2010\u2011]", "", w) for w in _TERM.findall(plain.lower())]
 
 
 def numbers(text: str) -> set[str]:

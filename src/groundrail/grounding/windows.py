@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from tokenizers import Tokenizer
 
+from groundrail.grounding.records import Record
+
 
 @dataclass(slots=True, frozen=True)
 class Document:
     id: str
     text: str
+    record: Record | None = None  # the record a JSON document was linearised from
 
 
 @dataclass(slots=True, frozen=True)

@@ -1,0 +1,226 @@
+"""The clauses of a claim that state a record's yes/no attributes, checked against the fields.
+
+"The café offers takeout but not delivery, does not take reservations, and has outdoor
+seating" states four fields of a business record. A small NLI model reads such a sentence
+badly against the record's line of yes/no fields (a "no" said in words reads as a
+contradiction: `bench/record_reading.py`), so each clause is matched to the field it names and
+its polarity compared with the field's value, with no model:
+
+- a clause is cut at commas, semicolons and connectives ("and", "but", "or", "as well as" …);
+  it is negated when it holds a negation ("not", "no", "n't", "without" …), or follows a
+  negated clause after "or" / "nor" ("no outdoor seating or Wi-Fi"); a bare item after a
+  negated one ("no TV, Wi-Fi") is left to the model, its polarity being unclear;
+- it names a field when every one of its words is explained (by the field's key or word value,
+  the keys above it, words that only say "has / offers / is available", or the record's own
+  name and categories) and it covers the field's own key (`FILLER` words aside);
+- several fields named equally well with different values, or a field the record's names also
+  mention ("brunch" among its categories, false among its meals), leave the clause to the model.
+
+`check` gives the claim a label when every clause of it is decided (all agree: supported; any
+disagrees: contradicted), and otherwise the part of the claim left for the model to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from groundrail.grounding.lexical import STOPWORDS, terms
+from groundrail.grounding.records import Attribute, Record
+
+_CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
+_CUT = re.compile(rf"\s*[,;]\s*|(?<!\balong)(?<!\bas well)\s+(?=(?:{_CONNECTIVES})\b)", re.I)
+_LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nor|neither|without|except|lacks?|lacking|unavailable)\b"
+    r"|n['\u2019]t\b",
+    re.I,
+)
+_FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
+# Words that say a field is there, or what has it: explained in any clause.
+GENERIC = frozenset(
+    """offer offers offered offering provide provides provided providing take takes taking
+    accept accepts accepted serve serves served serving allow allows allowed welcome welcomes
+    welcomed taken included featured
+    include includes including feature features require requires required requirement
+    available availability considered needed necessary also well along both option options
+    there customers guests visitors patrons diners onsite site plenty ample business place
+    spot venue establishment restaurant eatery location shop store cafe service services
+    lacks lack lacking unavailable neither except without listed marked noted described
+    atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
+)
+# Words that make a clause a statement of its own (its polarity is its own, not the list's).
+VERBS = frozenset(
+    """is are was were has have offers offer offered provides provide provided takes take
+    accepts accept accepted serves serve allows allow allowed requires require required
+    welcomes welcome includes features available does do delivers caters lacks""".split()  # noqa: SIM905
+)
+# Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
+FILLER = frozenset(
+    ["restaurants", "restaurant", "business", "has", "by", "only", "accepts", "good", "for", "is"]
+)
+_BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
+MIN_TERM = 3  # shorter words match a key only whole ("tv")
+
+
+@dataclass(slots=True, frozen=True)
+class Clause:
+    start: int  # character offsets into the claim
+    end: int
+    negated: bool | None  # None: a bare list item whose polarity is unclear
+    terms: tuple[str, ...]  # its words left to explain (stopwords and negations out)
+
+
+@dataclass(slots=True, frozen=True)
+class AttributeCheck:
+    """What the record fields say of a claim: `label` when every clause is decided (with the
+    field that decided it: the first that disagrees, else the first that agrees), else the
+    text still to judge (`rest`, the claim less its agreeing clauses)."""
+
+    label: Literal["supported", "contradicted"] | None
+    attribute: Attribute | None
+    record: int  # index into the records given to `check`
+    rest: str
+
+
+def check(claim: str, records: Sequence[Record]) -> AttributeCheck:
+    """The claim's clauses checked against the records' attributes (see the module doc)."""
+    agreed: list[tuple[Clause, Attribute, int]] = []
+    open_clauses: list[Clause] = []
+    for clause in clauses(claim):
+        if all(w in GENERIC for w in clause.terms):
+            continue  # nothing stated ("and it is", "along")
+        found = _field(clause, records) if clause.negated is not None else None
+        if found is None:
+            open_clauses.append(clause)
+            continue
+        attribute, record = found
+        if clause.negated == attribute.present:
+            return AttributeCheck("contradicted", attribute, record, "")
+        agreed.append((clause, attribute, record))
+    if not agreed:
+        return AttributeCheck(None, None, -1, claim)
+    _, attribute, record = agreed[0]
+    if not open_clauses:
+        return AttributeCheck("supported", attribute, record, "")
+    return AttributeCheck(None, attribute, record, _rest(claim, open_clauses))
+
+
+def clauses(claim: str) -> list[Clause]:
+    """The claim cut into clauses, each with its polarity and the words it states."""
+    # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
+    # clauses' offsets hold in the claim
+    text = _FRIENDLY.sub(r"good for \1", claim)
+    text = re.sub(r"n['\u2019]t\b", lambda m: " no" if len(m.group()) == 3 else m.group(), text)
+    out: list[Clause] = []
+    cursor = 0
+    previous: bool | None = False
+    for cut in [*_CUT.finditer(text), None]:
+        end = cut.start() if cut is not None else len(text)
+        piece = text[cursor:end]
+        if piece.strip():
+            lead = _LEAD.match(piece.strip())
+            connective = lead.group().strip().lower() if lead else ""
+            words = terms(piece)
+            negated: bool | None
+            if _NEGATION.search(piece) or (previous and connective in ("or", "nor")):
+                negated = True
+            elif previous is not False and not VERBS & set(words) and connective not in _BREAKS:
+                negated = None  # "no TV, Wi-Fi": a list of what is missing, or a new item?
+            else:
+                negated = False
+            kept = tuple(
+                w for w in words if len(w) > 1 and w not in STOPWORDS and not _NEGATION.fullmatch(w)
+            )
+            if not out and VERBS & set(kept):  # "The studio accepts …": its subject is no field
+                kept = kept[min(kept.index(v) for v in VERBS & set(kept)) :]
+            start = cursor + len(piece) - len(piece.lstrip())
+            out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
+            previous = False if cut is not None and ";" in cut.group() else negated
+        if cut is not None:
+            cursor = cut.end()
+    return out
+
+
+def _field(clause: Clause, records: Sequence[Record]) -> tuple[Attribute, int] | None:
+    """The one field the clause names (see the module doc), and its record's index."""
+    best: list[tuple[Attribute, int]] = []
+    best_score = 0
+    for n, record in enumerate(records):
+        for attribute in record.attributes:
+            score = _score(clause, attribute, record)
+            if score > best_score:
+                best, best_score = [(attribute, n)], score
+            elif score == best_score and score:
+                best.append((attribute, n))
+    if not best or len({a.present for a, _ in best}) > 1:
+        return None
+    attribute, n = best[0]
+    own = [w for w in clause.terms if _in(w, _key(attribute))]
+    if any(_named(w, records[n].names) for w in own) and not attribute.present:
+        return None  # "brunch" is among its categories but false among its meals
+    return attribute, n
+
+
+def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
+    """How many of the clause's words the field's key or value holds; 0 when the clause has a
+    word nothing explains, leaves a word of the key unsaid, or names the field only with
+    words the record is called by ("… at 12 Elm Street" is no claim about street parking)."""
+    key = _key(attribute)
+    score = 0
+    anchored = False
+    for word in clause.terms:
+        named = _named(word, record.names)
+        if _in(word, key) or _in(word, attribute.value):
+            score += 1
+            anchored = anchored or not named
+        elif any(_in(word, p) for p in attribute.path):
+            anchored = anchored or not named
+        elif not (word in GENERIC or named or _in(word, attribute.name)):
+            return 0
+    names_key = key.replace(" ", "") in "".join(clause.terms) or all(
+        any(_in(t, w) for t in clause.terms) for w in key.split()
+    )
+    names_value = any(_in(w, attribute.value) for w in clause.terms)
+    return score if anchored and (names_key or names_value) else 0
+
+
+def _key(attribute: Attribute) -> str:
+    """The words of the field's key a claim must say: "restaurants delivery" -> "delivery"."""
+    words = [w for w in attribute.name.split() if w not in FILLER]
+    return " ".join(words or attribute.name.split())
+
+
+def _variants(word: str) -> list[str]:
+    """The word and its stems: "delivers" -> "deliver", "accepted" -> "accept", "tvs" -> "tv"."""
+    out = [word]
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            out.append(word[: -len(suffix)])
+    return out
+
+
+def _in(word: str, label: str) -> bool:
+    """Whether the word (or a stem of it) starts a run of the label's words, written as one:
+    "deliver" in "restaurants delivery", "takeout" in "take out", "kid" in "good for kids",
+    not "serv" (of "serving") in "reservations". A word shorter than `MIN_TERM` must be one of
+    the label's words whole ("tv")."""
+    words = label.split()
+    runs = ["".join(words[i:]) for i in range(len(words))]
+    return any(
+        v in words if len(v) < MIN_TERM else any(run.startswith(v) for run in runs)
+        for v in _variants(word)
+    )
+
+
+def _named(word: str, names: frozenset[str]) -> bool:
+    return any(v in names or f"{v}s" in names for v in _variants(word))
+
+
+def _rest(claim: str, open_clauses: list[Clause]) -> str:
+    """The clauses still to judge, as one sentence: "It is moderately priced." """
+    parts = [claim[c.start : c.end].strip(" .!") for c in open_clauses]
+    text = ", ".join([_LEAD.sub("", parts[0]), *parts[1:]])
+    return text[:1].upper() + text[1:] + "."

@@ -1,0 +1,289 @@
+"""Structured records: read as lines a model can judge, and their yes/no attributes.
+
+A JSON object in the context (a business record, a tool result) is linearised into one line
+per field group (`linearise`), and its yes/no fields are kept as `Attribute`s, so a claim that
+states one ("does not take reservations") can be checked against the field itself
+(`groundrail.grounding.attributes`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from groundrail.grounding.lexical import terms
+
+
+@dataclass(slots=True, frozen=True)
+class Attribute:
+    """A yes/no field of a record, or a field with a short word value: `"OutdoorSeating":
+    true` under `attributes` is path ("attributes",), name "outdoor seating", present True."""
+
+    path: tuple[str, ...]  # the keys above it as words, outermost first
+    name: str  # its own key as words
+    present: bool  # False for false / "no" / "none"; True for true / "yes" / a word value
+    value: str  # a word value as words ("free", "beer and wine"); "" for yes / no
+    stated: str  # the words of the linearised record that state it ("outdoor seating yes")
+
+
+@dataclass(slots=True, frozen=True)
+class Record:
+    """What a claim can be checked against without the model: a record's attributes, and the
+    words it is called by (its top-level text fields: name, city, categories)."""
+
+    attributes: tuple[Attribute, ...]
+    names: frozenset[str]
+
+
+def read(text: str) -> tuple[str, Record | None]:
+    """A document's text as the model reads it, and its record: a JSON object or list is
+    linearised (`linearise`) and its attributes kept; other text stays as it is, no record."""
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return text, None
+    try:
+        data = orjson.loads(stripped)
+    except orjson.JSONDecodeError:
+        return text, None
+    if not isinstance(data, dict | list):
+        return text, None
+    return linearise(data), record_of(data)
+
+
+def linearise_text(text: str) -> str:
+    """A JSON object or list becomes sentences a model can read; other text stays as it is."""
+    return read(text)[0]
+
+
+def record_of(value: Any) -> Record | None:
+    """The attributes of a decoded JSON value (`Attribute`); None when it has none."""
+    found = _attributes(value, ())
+    if not found:
+        return None
+    names: set[str] = set()
+    top = _literal(value)
+    if isinstance(top, dict):
+        for v in top.values():
+            if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
+                names.update(terms(v))
+    return Record(tuple(found), frozenset(names))
+
+
+NAME_MAX_WORDS = 20  # a longer top-level text (a description) says things; it names nothing
+_WORD_VALUE = re.compile(r"^[A-Za-z][A-Za-z_ ]{0,39}$")
+WORD_VALUE_MAX_WORDS = 4
+
+
+def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
+    """Mirrors `_lines`: a group of scalars is stated "name value" on its parent's line, a
+    scalar beside nested fields "parent name: value"."""
+    value = _literal(value)
+    if isinstance(value, list):
+        return []  # list items (reviews) are things said, not attributes
+    if not isinstance(value, dict):
+        return []
+    present = {k: _literal(v) for k, v in value.items() if v not in (None, "", [], {})}
+    grouped = bool(path) and all(not isinstance(v, dict | list) for v in present.values())
+    found: list[Attribute] = []
+    for key, v in present.items():
+        name = _label(key)
+        if isinstance(v, dict | list):
+            found += _attributes(v, (*path, name))
+            continue
+        if path:
+            polarity = _price(name, v) or _polarity(v)
+        else:  # a top-level text names the record; a top-level yes/no is an attribute
+            polarity = _polarity(v) if isinstance(v, bool) else None
+        if polarity is None:
+            continue
+        scalar = _scalar(name, v)
+        stated = f"{name} {scalar}" if grouped else f"{' '.join((*path, name))}: {scalar}"
+        found.append(Attribute(path, name, polarity[0], polarity[1], stated))
+    return found
+
+
+# The words a claim says a price level with (Yelp's `RestaurantsPriceRange2`, 1 to 4).
+_PRICE_TERMS = {
+    1: "inexpensive affordable cheap budget low",
+    2: "moderate moderately mid range average",
+    3: "expensive pricey upscale high",
+    4: "very expensive luxury high end",
+}
+
+
+def _price(name: str, value: Any) -> tuple[bool, str] | None:
+    """A price level as the words a claim says it with: 1 -> "inexpensive affordable …"."""
+    if "price range" not in name or str(value).strip() not in ("1", "2", "3", "4"):
+        return None
+    return True, _PRICE_TERMS[int(str(value).strip())]
+
+
+def _polarity(value: Any) -> tuple[bool, str] | None:
+    """(present, word value) of a field a claim can state as yes or no; None for others
+    (numbers, times, long text)."""
+    if isinstance(value, bool):
+        return value, ""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.lower() in ("true", "yes"):
+        return True, ""
+    if text.lower() in ("false", "no", "none"):
+        return False, ""
+    words = text.replace("_", " ").lower().split()
+    if _WORD_VALUE.match(text) and len(words) <= WORD_VALUE_MAX_WORDS:
+        return True, " ".join(words)
+    return None
+
+
+_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$)")
+
+
+def _literal(value: Any) -> Any:
+    """A string that holds a Python literal, as raw Yelp-style records have them ("u'free'",
+    "{'garage': False, 'street': True}", "True", "2"): its value; anything else unchanged."""
+    if not isinstance(value, str) or not _LITERAL.match(value.strip()):
+        return value
+    try:
+        return ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+
+
+def linearise(value: Any) -> str:
+    """A record as lines a model reads, one line per field group, so windows follow it.
+
+    Scalars of one object share a line ("name: Blue Heron Cafe. city: Portland."); a nested
+    object of scalars is one line ("hours: Monday 7:00 to 15:00 (7 a.m. to 3 p.m.); …"); each
+    item of a list of objects is its own line ("reviews 2: stars: 2. text: …"). Keys read as
+    words (`OutdoorSeating` -> "outdoor seating"), booleans as yes/no, times and whole
+    numbers in their usual spellings.
+    """
+    return "\n".join(line for line in _lines(value, "") if line)
+
+
+def _lines(value: Any, path: str) -> list[str]:
+    value = _literal(value)
+    if isinstance(value, dict):
+        value = {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
+        return [line for n, v in enumerate(value) for line in _lines(v, f"{path} {n + 1}".strip())]
+    if not isinstance(value, dict):
+        return [_sentence(path, _scalar(path, value))]
+    present = {k: v for k, v in value.items() if v not in (None, "", [], {})}
+    flat = {k: v for k, v in present.items() if not isinstance(v, dict | list)}
+    lines = []
+    if flat and path and all(not isinstance(v, dict | list) for v in present.values()):
+        fields = "; ".join(f"{_label(k)} {_scalar(_label(k), v)}" for k, v in flat.items())
+        return [_sentence(path, fields + _day_groups(flat))]
+    if flat:
+        lines.append(
+            " ".join(
+                _sentence(f"{path} {_label(k)}".strip(), _field(_label(k), v, path))
+                for k, v in flat.items()
+            )
+        )
+    for k, v in present.items():
+        if isinstance(v, dict | list):
+            lines += _lines(v, f"{path} {_label(k)}".strip())
+    return lines
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{1,2})\s*-\s*(\d{1,2}):(\d{1,2})$")
+# A US state's postal code as a claim writes it: "TX" -> "Texas" (USPS abbreviations).
+_STATE_NAMES = (
+    "AL:Alabama AK:Alaska AZ:Arizona AR:Arkansas CA:California CO:Colorado "
+    "CT:Connecticut DE:Delaware DC:District_of_Columbia FL:Florida GA:Georgia HI:Hawaii "
+    "ID:Idaho IL:Illinois IN:Indiana IA:Iowa KS:Kansas KY:Kentucky LA:Louisiana ME:Maine "
+    "MD:Maryland MA:Massachusetts MI:Michigan MN:Minnesota MS:Mississippi MO:Missouri "
+    "MT:Montana NE:Nebraska NV:Nevada NH:New_Hampshire NJ:New_Jersey NM:New_Mexico "
+    "NY:New_York NC:North_Carolina ND:North_Dakota OH:Ohio OK:Oklahoma OR:Oregon "
+    "PA:Pennsylvania RI:Rhode_Island SC:South_Carolina SD:South_Dakota TN:Tennessee "
+    "TX:Texas UT:Utah VT:Vermont VA:Virginia WA:Washington WV:West_Virginia "
+    "WI:Wisconsin WY:Wyoming PR:Puerto_Rico"
+)
+_US_STATES = {
+    code: name.replace("_", " ")
+    for code, name in (pair.split(":") for pair in _STATE_NAMES.split())
+}
+_PRICE_WORDS = {1: "inexpensive", 2: "moderate", 3: "expensive", 4: "very expensive"}
+
+
+def _label(key: Any) -> str:
+    """`OutdoorSeating` -> "outdoor seating", `RestaurantsPriceRange2` -> "restaurants price
+    range", `business_stars` -> "business stars", `WiFi` -> "wifi"."""
+    parts = _CAMEL.split(str(key))
+    words: list[str] = []
+    for part in parts:  # "Wi" + "Fi": pieces of two letters belong together
+        if words and len(part) <= 2 and len(words[-1]) <= 2:
+            words[-1] += part
+        else:
+            words.append(part)
+    text = " ".join(words).replace("_", " ").replace("-", " ")
+    return re.sub(r"(?<=[a-zA-Z])\d+$", "", text).strip().lower()
+
+
+def _scalar(label: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.lower() in ("true", "false"):
+        return "yes" if text.lower() == "true" else "no"
+    if (times := _TIME_RANGE.match(text)) is not None:
+        h1, m1, h2, m2 = (int(x) for x in times.groups())
+        return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
+    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
+        return f"{text} ({_PRICE_WORDS[int(text)]})"
+    if label == "state" and text.upper() in _US_STATES:
+        return f"{text} ({_US_STATES[text.upper()]})"
+    return text
+
+
+def _field(label: str, value: Any, path: str) -> str:
+    """A record's own field; its star rating (not a review's, which sits in a list) is the
+    average of its reviews: "stars: 4 (average rating 4 stars)"."""
+    text = _scalar(label, value)
+    if not path and label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
+        return f"{text} (average rating {text} stars)"
+    return text
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+_WEEKEND = ("saturday", "sunday")
+
+
+def _day_groups(fields: dict[str, Any]) -> str:
+    """Opening hours keyed by day also read as day groups: Monday..Friday alike -> "; weekdays
+    (Monday to Friday) 7:00 to 15:00 …", so "open 7 to 3 on weekdays" finds its evidence."""
+    days = {str(k).lower(): _scalar("", v) for k, v in fields.items()}
+    out = ""
+    for name, group in (("weekdays (monday to friday)", _WEEKDAYS), ("weekends", _WEEKEND)):
+        values = {days.get(d) for d in group}
+        if len(values) == 1 and None not in values:
+            out += f"; {name} {values.pop()}"
+    return out
+
+
+def _clock(hour: int, minute: int) -> str:
+    """24-hour time in 12-hour words: (15, 0) -> "3 p.m.", (0, 0) -> "midnight"."""
+    if hour % 24 == 0 and minute == 0:
+        return "midnight"
+    if hour == 12 and minute == 0:
+        return "noon"
+    suffix = "a.m." if hour % 24 < 12 else "p.m."
+    twelve = hour % 12 or 12
+    return f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"
+
+
+def _sentence(label: str, value: str) -> str:
+    text = f"{label}: {value}" if label else value
+    return text if text.endswith((".", "!", "?")) else text + "."

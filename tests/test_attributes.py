@@ -1,0 +1,137 @@
+"""A record's yes/no fields, and the clauses of a claim that state them, checked without the
+model (`groundrail.grounding.attributes`)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from groundrail.grounding.attributes import check, clauses
+from groundrail.grounding.batcher import MicroBatcher
+from groundrail.grounding.context import from_options
+from groundrail.grounding.engine import GroundingEngine
+from groundrail.grounding.model import NLIModel
+from groundrail.grounding.records import Record, read
+
+# the raw Yelp way: Python literals in strings
+CAFE = {
+    "name": "Harbor Light Cafe",
+    "address": "40 Front Street",
+    "city": "Tampa",
+    "state": "FL",
+    "categories": "Cafes, Breakfast & Brunch",
+    "attributes": {
+        "RestaurantsTakeOut": "True",
+        "RestaurantsDelivery": "False",
+        "RestaurantsReservations": False,
+        "OutdoorSeating": True,
+        "WiFi": "u'free'",
+        "Alcohol": "u'none'",
+        "GoodForKids": "True",
+        "HasTV": "False",
+        "RestaurantsPriceRange2": "1",
+        "BusinessParking": "{'garage': False, 'street': False, 'lot': True}",
+        "GoodForMeal": "{'breakfast': True, 'brunch': False, 'dinner': False}",
+    },
+    "business_stars": 4.5,
+}
+
+
+def record() -> Record:
+    found = read(json.dumps(CAFE))[1]
+    assert found is not None
+    return found
+
+
+def test_a_records_yes_no_fields_are_its_attributes() -> None:
+    attributes = {(a.path, a.name): (a.present, a.value) for a in record().attributes}
+    assert attributes[(("attributes",), "restaurants delivery")] == (False, "")
+    assert attributes[(("attributes",), "wifi")] == (True, "free")
+    assert attributes[(("attributes",), "alcohol")] == (False, "")
+    assert attributes[(("attributes", "business parking"), "lot")] == (True, "")
+    assert attributes[(("attributes",), "restaurants price range")][1].startswith("inexpensive")
+    # the record's own fields name it; numbers and times are no yes/no
+    assert not any(a.name in ("name", "city", "business stars") for a in record().attributes)
+    assert {"harbor", "tampa", "cafes", "brunch"} <= record().names
+    # what the evidence quotes is in the linearised text
+    text = read(json.dumps(CAFE))[0]
+    assert all(a.stated in text for a in record().attributes)
+
+
+def test_clauses_carry_their_polarity_through_a_list() -> None:
+    claim = (
+        "The cafe offers takeout but not delivery, does not take reservations, "
+        "and has no TV or WiFi"
+    )
+    found = [(claim[c.start : c.end], c.negated) for c in clauses(claim)]
+    assert found == [
+        ("The cafe offers takeout", False),
+        ("but not delivery", True),
+        ("does not take reservations", True),
+        ("and has no TV", True),
+        ("or WiFi", True),  # "or" after a negation carries it
+    ]
+    # a bare item after a negated one may be either: left to the model
+    assert [c.negated for c in clauses("It has no TV, outdoor seating")] == [True, None]
+    assert [c.negated for c in clauses("It doesn't deliver")] == [True]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The café offers take-out but doesn't deliver, and it does not take reservations.",
+        "Harbor Light Cafe is kid-friendly, has free Wi-Fi and a parking lot, and is affordable.",
+        "There is no TV, alcohol is not served, and outdoor seating is available.",
+    ],
+)
+def test_fields_said_in_words_support_a_claim(claim: str) -> None:
+    result = check(claim, [record()])
+    assert result.label == "supported", result
+
+
+@pytest.mark.parametrize(
+    ("claim", "field"),
+    [
+        ("The cafe offers takeout as well as delivery.", "restaurants delivery"),
+        ("It takes reservations and has outdoor seating.", "restaurants reservations"),
+        ("Guests can watch the game on the TV.", None),  # "watch", "game": left to the model
+        ("It has free Wi-Fi but no outdoor seating.", "outdoor seating"),
+        ("There is a parking garage.", "garage"),
+        # "street" is in its address: a false field the record's names mention is the model's
+        ("Street parking is available.", None),
+    ],
+)
+def test_a_field_stated_the_other_way_round_contradicts(claim: str, field: str | None) -> None:
+    result = check(claim, [record()])
+    if field is None:
+        assert result.label is None and result.rest == claim
+    else:
+        assert result.label == "contradicted" and result.attribute is not None
+        assert result.attribute.name == field
+
+
+def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
+    result = check("It is affordable, serves great pancakes, and has outdoor seating.", [record()])
+    assert result.label is None
+    assert result.rest == "Serves great pancakes."
+    # the record's own words are no claim about a field: "Front Street" is the address
+    assert check("It sits at 40 Front Street in Tampa.", [record()]).attribute is None
+    # "serving" does not name "reservations"; "brunch" is among its categories
+    assert check("A cafe serving brunch.", [record()]).attribute is None
+
+
+async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:
+    model = NLIModel()
+    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    docs = from_options([json.dumps(CAFE)])
+    answer = "The cafe offers takeout but not delivery. It takes reservations."
+    result = await engine.check(docs, answer)
+    first, second = result.claims
+    assert (first.label, first.driver, first.pairs) == ("supported", "record", ())
+    assert (second.label, second.driver) == ("contradicted", "record")
+    assert second.evidence is not None
+    assert second.evidence.text == "attributes restaurants reservations: no"
+    assert docs[0].text[second.evidence.start : second.evidence.end] == second.evidence.text
+    assert result.verdict == "contradicted"
