@@ -261,7 +261,8 @@ class GroundingEngine:
         best by BM25, alone; and against the whole context when it fits one window, else
         against (1) a premise assembled from the best-matching sentences, in document order,
         up to the window's token budget, and (2) the `top_k` contiguous windows that match
-        it best.
+        it best. A claim whose clauses a record's yes/no fields all decide (`attributes.check`)
+        gets no premises; of a claim they decide in part, the model judges the rest.
         """
         card = self.model.card
         tokenizer = self.model.text_tokenizer
