@@ -228,6 +228,20 @@ def test_check_exit_status_is_usable_in_ci(
     )
 
 
+def test_check_reads_a_json_record_as_the_gateway_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_path / "diner.json"
+    record.write_text(json.dumps({"name": "Diner", "attributes": {"RestaurantsDelivery": "False"}}))
+    answer = tmp_path / "answer.txt"
+    answer.write_text("The diner delivers.")
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["check", "--context", str(record), "--answer", str(answer), "--json"])
+    assert stop.value.code == 1
+    (claim,) = json.loads(capsys.readouterr().out)["claims"]
+    assert (claim["label"], claim["driver"]) == ("contradicted", "record")
+
+
 def test_a_reader_that_goes_away_gets_no_traceback() -> None:
     read, write = os.pipe()
     os.close(read)  # like `| head` that has already exited: every write fails

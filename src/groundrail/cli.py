@@ -257,12 +257,13 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> None:
+    from groundrail.grounding.context import document
     from groundrail.grounding.report import to_dict, to_text
-    from groundrail.grounding.windows import Document
 
     settings = _settings(args, ("config",))
     try:
-        docs = [Document(Path(f).name, Path(f).read_text(encoding="utf-8")) for f in args.context]
+        # read as the gateway reads a `groundrail.context` string: a JSON record linearised
+        docs = [document(Path(f).name, Path(f).read_text(encoding="utf-8")) for f in args.context]
         answer = Path(args.answer).read_text(encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot read {exc.filename}: {exc.strerror}")
