@@ -27,17 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from groundrail.grounding.lexical import STOPWORDS, terms
+from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
 from groundrail.grounding.records import Attribute, Record
 
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
 _CUT = re.compile(rf"\s*[,;]\s*|(?<!\balong)(?<!\bas well)\s+(?=(?:{_CONNECTIVES})\b)", re.I)
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nor|neither|without|except|lacks?|lacking|unavailable)\b"
-    r"|n['\u2019]t\b",
-    re.I,
-)
+# Words of absence, beside the negations of `lexical.has_negation`.
+_ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # Words that say a field is there, or what has it: explained in any clause.
 GENERIC = frozenset(
@@ -48,14 +45,13 @@ GENERIC = frozenset(
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
-    lacks lack lacking unavailable neither except without listed marked noted described
-    atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
+    listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
 # Words that make a clause a statement of its own (its polarity is its own, not the list's).
 VERBS = frozenset(
     """is are was were has have offers offer offered provides provide provided takes take
     accepts accept accepted serves serve allows allow allowed requires require required
-    welcomes welcome includes features available does do delivers caters lacks""".split()  # noqa: SIM905
+    welcomes welcome includes features available does do delivers caters""".split()  # noqa: SIM905
 )
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
@@ -125,15 +121,13 @@ def clauses(claim: str) -> list[Clause]:
             connective = lead.group().strip().lower() if lead else ""
             words = terms(piece)
             negated: bool | None
-            if _NEGATION.search(piece) or (previous and connective in ("or", "nor")):
+            if _negated(piece) or (previous and connective in ("or", "nor")):
                 negated = True
             elif previous is not False and not VERBS & set(words) and connective not in _BREAKS:
                 negated = None  # "no TV, Wi-Fi": a list of what is missing, or a new item?
             else:
                 negated = False
-            kept = tuple(
-                w for w in words if len(w) > 1 and w not in STOPWORDS and not _NEGATION.fullmatch(w)
-            )
+            kept = tuple(w for w in words if len(w) > 1 and w not in STOPWORDS and not _negated(w))
             if not out and VERBS & set(kept):  # "The studio accepts …": its subject is no field
                 kept = kept[min(kept.index(v) for v in VERBS & set(kept)) :]
             start = cursor + len(piece) - len(piece.lstrip())
@@ -142,6 +136,10 @@ def clauses(claim: str) -> list[Clause]:
         if cut is not None:
             cursor = cut.end()
     return out
+
+
+def _negated(text: str) -> bool:
+    return has_negation(text) or _ABSENCE.search(text) is not None
 
 
 def _field(clause: Clause, records: Sequence[Record]) -> tuple[Attribute, int] | None:

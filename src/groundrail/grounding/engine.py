@@ -288,6 +288,7 @@ class GroundingEngine:
         words = unit_bm25.vocabulary  # the units cover the context's text
         numbers = lexical.numbers(context)
         records = [(d, d.record) for d in docs if d.record is not None]
+        fields = [record for _, record in records]
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -295,9 +296,8 @@ class GroundingEngine:
         ruled: list[tuple[ClaimLabel, Evidence] | None] = []
         for claim in claims:
             text = without_citations(claim.text)
-            stated = attributes.check(text, [r for _, r in records]) if records else None
+            stated = attributes.check(text, fields) if fields else None
             if stated is not None and stated.label is not None:
-                assert stated.attribute is not None
                 ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
                 per_claim.append([])
                 signals.append(_lexical_signals(text, words, numbers))

@@ -86,8 +86,8 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
         return []  # list items (reviews) are things said, not attributes
     if not isinstance(value, dict):
         return []
-    present = {k: _literal(v) for k, v in value.items() if v not in (None, "", [], {})}
-    grouped = bool(path) and all(not isinstance(v, dict | list) for v in present.values())
+    present = _present(value)
+    grouped = _grouped(present, bool(path))
     found: list[Attribute] = []
     for key, v in present.items():
         name = _label(key)
@@ -106,20 +106,21 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
     return found
 
 
-# The words a claim says a price level with (Yelp's `RestaurantsPriceRange2`, 1 to 4).
-_PRICE_TERMS = {
-    1: "inexpensive affordable cheap budget low",
-    2: "moderate moderately mid range average",
-    3: "expensive pricey upscale high",
-    4: "very expensive luxury high end",
+# More words a claim says a price level with, beside `_PRICE_WORDS`.
+_PRICE_SYNONYMS = {
+    1: "affordable cheap budget low",
+    2: "moderately mid range average",
+    3: "pricey upscale high",
+    4: "luxury high end",
 }
 
 
 def _price(name: str, value: Any) -> tuple[bool, str] | None:
     """A price level as the words a claim says it with: 1 -> "inexpensive affordable …"."""
-    if "price range" not in name or str(value).strip() not in ("1", "2", "3", "4"):
+    level = _price_level(name, value)
+    if level is None:
         return None
-    return True, _PRICE_TERMS[int(str(value).strip())]
+    return True, f"{_PRICE_WORDS[level]} {_PRICE_SYNONYMS[level]}"
 
 
 def _polarity(value: Any) -> tuple[bool, str] | None:
@@ -168,18 +169,16 @@ def linearise(value: Any) -> str:
 
 def _lines(value: Any, path: str) -> list[str]:
     value = _literal(value)
-    if isinstance(value, dict):
-        value = {k: _literal(v) for k, v in value.items()}
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
             return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
         return [line for n, v in enumerate(value) for line in _lines(v, f"{path} {n + 1}".strip())]
     if not isinstance(value, dict):
         return [_sentence(path, _scalar(path, value))]
-    present = {k: v for k, v in value.items() if v not in (None, "", [], {})}
+    present = _present(value)
     flat = {k: v for k, v in present.items() if not isinstance(v, dict | list)}
     lines = []
-    if flat and path and all(not isinstance(v, dict | list) for v in present.values()):
+    if flat and _grouped(present, bool(path)):
         fields = "; ".join(f"{_label(k)} {_scalar(_label(k), v)}" for k, v in flat.items())
         return [_sentence(path, fields + _day_groups(flat))]
     if flat:
@@ -193,6 +192,18 @@ def _lines(value: Any, path: str) -> list[str]:
         if isinstance(v, dict | list):
             lines += _lines(v, f"{path} {_label(k)}".strip())
     return lines
+
+
+def _present(value: dict[Any, Any]) -> dict[Any, Any]:
+    """An object's fields that hold something, Python-literal strings read as their values."""
+    fields = {k: _literal(v) for k, v in value.items()}
+    return {k: v for k, v in fields.items() if v not in (None, "", [], {})}
+
+
+def _grouped(present: dict[Any, Any], nested: bool) -> bool:
+    """Whether a nested object's fields share its one line ("attributes: wifi free; …"): all
+    of them are scalars."""
+    return nested and all(not isinstance(v, dict | list) for v in present.values())
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -241,11 +252,19 @@ def _scalar(label: str, value: Any) -> str:
     if (times := _TIME_RANGE.match(text)) is not None:
         h1, m1, h2, m2 = (int(x) for x in times.groups())
         return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
-    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
-        return f"{text} ({_PRICE_WORDS[int(text)]})"
+    if (level := _price_level(label, text)) is not None:
+        return f"{text} ({_PRICE_WORDS[level]})"
     if label == "state" and text.upper() in _US_STATES:
         return f"{text} ({_US_STATES[text.upper()]})"
     return text
+
+
+def _price_level(label: str, value: Any) -> int | None:
+    """A price range's level, 1 to 4 (Yelp's `RestaurantsPriceRange2`); None for other fields."""
+    text = str(value).strip()
+    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
+        return int(text)
+    return None
 
 
 def _field(label: str, value: Any, path: str) -> str:
