@@ -16,6 +16,9 @@ its polarity compared with the field's value, with no model:
 - several fields named equally well with different values, or a field the record's names also
   mention ("brunch" among its categories, false among its meals), leave the clause to the model.
 
+Opening hours and the star rating a claim states are checked the same way, as values
+(`groundrail.grounding.facts`): a clause they cover is decided by them.
+
 `check` gives the claim a label when every clause of it is decided (all agree: supported; any
 disagrees: contradicted), and otherwise the part of the claim left for the model to judge.
 """
@@ -27,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from groundrail.grounding import facts
 from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
 from groundrail.grounding.records import Attribute, Record
 
@@ -35,6 +39,7 @@ _CUT = re.compile(rf"\s*[,;]\s*|(?<!\balong)(?<!\bas well)\s+(?=(?:{_CONNECTIVES
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
+_ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # Words that say a field is there, or what has it: explained in any clause.
 GENERIC = frozenset(
@@ -47,6 +52,11 @@ GENERIC = frozenset(
     spot venue establishment restaurant eatery location shop store cafe service services
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
+# Words that only join a clause to the text around it.
+DISCOURSE = frozenset(
+    """overall however additionally also finally generally notably furthermore moreover
+    meanwhile lastly""".split()  # noqa: SIM905
+)
 # Words that make a clause a statement of its own (its polarity is its own, not the list's).
 VERBS = frozenset(
     """is are was were has have offers offer offered provides provide provided takes take
@@ -56,6 +66,17 @@ VERBS = frozenset(
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
     ["restaurants", "restaurant", "business", "has", "by", "only", "accepts", "good", "for", "is"]
+)
+# Words a clause states hours, a rating or what the reviews add up to with, beside the days,
+# times, stars and "mixed" / "positive" themselves.
+FACT_WORDS = frozenset(
+    """open opens opened opening closed close closes closing hours hour daily week weekly
+    day days every each schedule operates operate operating listed rating rated rate stars
+    star average overall holds hold score scores scored out five reviews reviewers review
+    customer customers diner diners patron patrons client clients guest guests opinion
+    opinions feedback experience experiences reaction reactions impression
+    impressions generally mostly largely overwhelmingly predominantly mainly highly very
+    quite somewhat fairly""".split()  # noqa: SIM905
 )
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 MIN_TERM = 3  # shorter words match a key only whole ("tv")
@@ -70,38 +91,60 @@ class Clause:
 
 
 @dataclass(slots=True, frozen=True)
-class AttributeCheck:
+class FieldCheck:
     """What the record fields say of a claim: `label` when every clause is decided (with the
     field that decided it: the first that disagrees, else the first that agrees), else the
     text still to judge (`rest`, the claim less its agreeing clauses)."""
 
     label: Literal["supported", "contradicted"] | None
-    attribute: Attribute | None
+    field: str  # the deciding field ("outdoor seating", "hours", "rating"); "" for none
+    stated: str  # the record's linearised words that state it: the evidence
     record: int  # index into the records given to `check`
     rest: str
 
 
-def check(claim: str, records: Sequence[Record]) -> AttributeCheck:
-    """The claim's clauses checked against the records' attributes (see the module doc)."""
-    agreed: list[tuple[Clause, Attribute, int]] = []
+def check(claim: str, records: Sequence[Record]) -> FieldCheck:
+    """The claim's clauses checked against the records' attributes, hours and rating (see the
+    module doc)."""
+    stated = facts.find(claim, records)
+    wrong = next((f for f in stated if not f.agrees), None)
+    if wrong is not None:
+        return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
+    agreed: list[tuple[str, str, int]] = []  # (field, stated, record) of agreeing clauses
     open_clauses: list[Clause] = []
     for clause in clauses(claim):
-        if all(w in GENERIC for w in clause.terms):
-            continue  # nothing stated ("and it is", "along")
+        covering = [f for f in stated if f.start < clause.end and clause.start < f.end]
+        if covering and _covered(claim, clause, covering, records[covering[0].record]):
+            agreed.append((covering[0].field, covering[0].stated, covering[0].record))
+            continue
+        if all(w in GENERIC or w in DISCOURSE for w in clause.terms):
+            continue  # nothing stated ("and it is", "along", "overall")
         found = _field(clause, records) if clause.negated is not None else None
         if found is None:
             open_clauses.append(clause)
             continue
         attribute, record = found
         if clause.negated == attribute.present:
-            return AttributeCheck("contradicted", attribute, record, "")
-        agreed.append((clause, attribute, record))
+            return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
+        agreed.append((attribute.name, attribute.stated, record))
     if not agreed:
-        return AttributeCheck(None, None, -1, claim)
-    _, attribute, record = agreed[0]
+        return FieldCheck(None, "", "", -1, claim)
+    field, words, record = agreed[0]
     if not open_clauses:
-        return AttributeCheck("supported", attribute, record, "")
-    return AttributeCheck(None, attribute, record, _rest(claim, open_clauses))
+        return FieldCheck("supported", field, words, record, "")
+    return FieldCheck(None, field, words, record, _rest(claim, open_clauses))
+
+
+def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record) -> bool:
+    """Whether the facts state all the clause says: what is left once their spans are out is
+    words of hours, ratings or availability ("is open", "holds a … rating") or the record's
+    own name."""
+    text = list(claim[clause.start : clause.end])
+    for fact in found:
+        for i in range(max(fact.start, clause.start), min(fact.end, clause.end)):
+            text[i - clause.start] = " "
+    left = [w for w in terms("".join(text)) if w not in STOPWORDS]
+    return all(w in GENERIC or w in FACT_WORDS or _named(w, record.names) for w in left)
 
 
 def clauses(claim: str) -> list[Clause]:
@@ -218,7 +261,13 @@ def _named(word: str, names: frozenset[str]) -> bool:
 
 
 def _rest(claim: str, open_clauses: list[Clause]) -> str:
-    """The clauses still to judge, as one sentence: "It is moderately priced." """
+    """The clauses still to judge, as one sentence: "It is moderately priced."; the whole
+    claim when the first of them is a bare phrase whose verb was in a decided clause ("… and
+    takes reservations and take-out orders": "take-out orders" alone says nothing)."""
+    first = open_clauses[0]
+    phrase = not VERBS & set(first.terms) and not _ELABORATION.match(claim[first.start :])
+    if first.start > 0 and phrase:
+        return claim
     parts = [claim[c.start : c.end].strip(" .!") for c in open_clauses]
     text = ", ".join([_LEAD.sub("", parts[0]), *parts[1:]])
     return text[:1].upper() + text[1:] + "."

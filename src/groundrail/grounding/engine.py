@@ -457,10 +457,9 @@ def _longest(plan: Plan) -> int:
     return max((len(rows) for rows in plan.pair_windows), default=0)
 
 
-def _field_evidence(doc: Document, stated: attributes.AttributeCheck) -> Evidence:
+def _field_evidence(doc: Document, stated: attributes.FieldCheck) -> Evidence:
     """Where the document states the field that decided a claim (its linearised words)."""
-    assert stated.attribute is not None
-    words = stated.attribute.stated
+    words = stated.stated
     start = max(doc.text.find(words), 0)
     return Evidence(doc.id, start, start + len(words), words)
 

@@ -1,9 +1,10 @@
 """Structured records: read as lines a model can judge, and their yes/no attributes.
 
 A JSON object in the context (a business record, a tool result) is linearised into one line
-per field group (`linearise`), and its yes/no fields are kept as `Attribute`s, so a claim that
-states one ("does not take reservations") can be checked against the field itself
-(`groundrail.grounding.attributes`).
+per field group (`linearise`), and its yes/no fields, opening hours and star rating are kept
+beside the text (`Record`), so a claim that states one ("does not take reservations", "open
+weekdays from 7 a.m. to 3 p.m.", "a 4-star rating") can be checked against the field itself
+(`groundrail.grounding.attributes`, `groundrail.grounding.facts`).
 """
 
 from __future__ import annotations
@@ -31,12 +32,43 @@ class Attribute:
 
 
 @dataclass(slots=True, frozen=True)
+class Day:
+    """A day of a record's opening hours: `"Monday": "7:0-15:0"` is name "monday", opens 420,
+    closes 900 (minutes after midnight; a close at or past midnight is 0 to 1439 as well)."""
+
+    name: str
+    opens: int
+    closes: int
+    stated: str  # the linearised words ("monday 7:00 to 15:00 (7 a.m. to 3 p.m.)")
+
+
+@dataclass(slots=True, frozen=True)
+class Rating:
+    """A record's own star rating (a top-level `…stars` number, not a review's)."""
+
+    stars: float
+    stated: str  # the linearised words ("business stars: 4 (average rating 4 stars)")
+
+
+@dataclass(slots=True, frozen=True)
+class Review:
+    """An item of a record's list with its own stars (a review): the stars and its heading."""
+
+    stars: float
+    stated: str  # the heading of its linearised line ("Review 2 (2 stars, July 16, 2022)")
+
+
+@dataclass(slots=True, frozen=True)
 class Record:
-    """What a claim can be checked against without the model: a record's attributes, and the
-    words it is called by (its top-level text fields: name, city, categories)."""
+    """What a claim can be checked against without the model: a record's attributes, opening
+    hours (empty when it lists none) and rating, and the words it is called by (its top-level
+    text fields: name, city, categories)."""
 
     attributes: tuple[Attribute, ...]
     names: frozenset[str]
+    hours: tuple[Day, ...] = ()
+    rating: Rating | None = None
+    reviews: tuple[Review, ...] = ()
 
 
 def read(text: str) -> tuple[str, Record | None]:
@@ -60,17 +92,66 @@ def linearise_text(text: str) -> str:
 
 
 def record_of(value: Any) -> Record | None:
-    """The attributes of a decoded JSON value (`Attribute`); None when it has none."""
+    """The attributes, opening hours and rating of a decoded JSON value; None when it has
+    none of them."""
     found = _attributes(value, ())
-    if not found:
+    hours = _hours(value)
+    top = _literal(value)
+    rating = _rating(top) if isinstance(top, dict) else None
+    reviews = _reviews(top) if isinstance(top, dict) else ()
+    if not found and not hours and rating is None and not reviews:
         return None
     names: set[str] = set()
-    top = _literal(value)
     if isinstance(top, dict):
         for v in top.values():
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
                 names.update(terms(v))
-    return Record(tuple(found), frozenset(names))
+    return Record(tuple(found), frozenset(names), hours, rating, reviews)
+
+
+def _reviews(top: dict[Any, Any]) -> tuple[Review, ...]:
+    """The items with stars of the record's first list that has them (its reviews)."""
+    for key, v in _present(top).items():
+        if isinstance(v, list):
+            headed = [_headed(_label(key), n + 1, item) for n, item in enumerate(v)]
+            found = tuple(Review(h[2], h[0]) for h in headed if h is not None and h[2] is not None)
+            if found:
+                return found
+    return ()
+
+
+def _hours(value: Any) -> tuple[Day, ...]:
+    """The first object of the record (outside its lists) keyed by day names with time
+    ranges as values ("7:0-15:0"); a "0:0-0:0" range, which says nothing, is left out."""
+    value = _literal(value)
+    if not isinstance(value, dict):
+        return ()
+    present = _present(value)
+    days = []
+    for key, v in present.items():
+        label = _label(key)
+        times = _TIME_RANGE.match(str(v).strip()) if label in _DAYS else None
+        if times is not None:
+            h1, m1, h2, m2 = (int(x) for x in times.groups())
+            if (h1, m1, h2, m2) != (0, 0, 0, 0):
+                stated = f"{label} {_scalar(label, v)}"
+                days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
+    if days:
+        return tuple(days)
+    for v in present.values():
+        if isinstance(v, dict) and (inner := _hours(v)):
+            return inner
+    return ()
+
+
+def _rating(top: dict[Any, Any]) -> Rating | None:
+    """The record's own `…stars` field, as `_field` states it."""
+    for key, v in _present(top).items():
+        label = _label(key)
+        text = _field(label, v, "")
+        if text.endswith(" stars)") and isinstance(v, int | float | str):
+            return Rating(float(v), f"{label}: {text}")
+    return None
 
 
 NAME_MAX_WORDS = 20  # a longer top-level text (a description) says things; it names nothing
@@ -160,7 +241,8 @@ def linearise(value: Any) -> str:
 
     Scalars of one object share a line ("name: Blue Heron Cafe. city: Portland."); a nested
     object of scalars is one line ("hours: Monday 7:00 to 15:00 (7 a.m. to 3 p.m.); …"); each
-    item of a list of objects is its own line ("reviews 2: stars: 2. text: …"). Keys read as
+    item of a list of objects is its own line ("reviews 2: stars: 2. text: …"; an item with
+    one text is headed by its other fields: "Review 2 (2 stars, May 3, 2021): …"). Keys read as
     words (`OutdoorSeating` -> "outdoor seating"), booleans as yes/no, times and whole
     numbers in their usual spellings.
     """
@@ -172,7 +254,11 @@ def _lines(value: Any, path: str) -> list[str]:
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
             return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
-        return [line for n, v in enumerate(value) for line in _lines(v, f"{path} {n + 1}".strip())]
+        return [
+            line
+            for n, v in enumerate(value)
+            for line in _item(path, n + 1, v) or _lines(v, f"{path} {n + 1}".strip())
+        ]
     if not isinstance(value, dict):
         return [_sentence(path, _scalar(path, value))]
     present = _present(value)
@@ -194,6 +280,66 @@ def _lines(value: Any, path: str) -> list[str]:
     return lines
 
 
+ITEM_TEXT_WORDS = 6  # a list item's field this long is what the item says
+_LIST_FILLER = frozenset({"info", "information", "data", "list", "items", "details", "entries"})
+
+
+def _item(path: str, n: int, value: Any) -> list[str]:
+    """A list item with one text and a few scalar fields, as a heading and the text:
+    `{"review_stars": 3, "review_date": "2021-08-28 21:48:10", "review_text": "…"}`, the third of
+    `review_info`, is "Review 3 (3 stars, August 28, 2021): …", which a model reads as one
+    review; [] for other items."""
+    found = _headed(path, n, value)
+    return [_sentence(found[0], found[1])] if found is not None else []
+
+
+def _headed(path: str, n: int, value: Any) -> tuple[str, str, float | None] | None:
+    """`_item`'s heading, text and stars (None when it has none)."""
+    value = _literal(value)
+    if not isinstance(value, dict):
+        return None
+    present = _present(value)
+    texts = [
+        k for k, v in present.items() if isinstance(v, str) and len(v.split()) >= ITEM_TEXT_WORDS
+    ]
+    if len(texts) != 1 or any(isinstance(v, dict | list) for v in present.values()):
+        return None
+    noun = " ".join(w for w in path.split() if w not in _LIST_FILLER) or path or "item"
+    if noun.endswith("s") and not noun.endswith("ss") and len(noun) > 3:
+        noun = noun[:-1]  # "reviews 2" -> "Review 2"
+    details = []
+    stars = None
+    for key, v in present.items():
+        if key == texts[0]:
+            continue
+        label = _label(key)
+        words = label.split()
+        if len(words) > 1 and words[0] == noun.split()[0]:
+            label = " ".join(words[1:])  # "review stars" of a review: "stars"
+        details.append(_detail(label, v))
+        if details[-1].endswith(" stars"):
+            stars = float(details[-1].split()[0])
+    head = f"{noun[:1].upper()}{noun[1:]} {n}" + (f" ({', '.join(details)})" if details else "")
+    return head, str(present[texts[0]]).strip(), stars
+
+
+def _detail(label: str, value: Any) -> str:
+    """A scalar beside a list item's text, as a heading says it: "3 stars", "August 28,
+    2021", "price 12"."""
+    text = _scalar(label, value)
+    if label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
+        return f"{text} stars"
+    if (date := _DATE.match(str(value).strip())) is not None:
+        return _date_words(date)
+    return f"{label} {text}"
+
+
+def _date_words(date: re.Match[str]) -> str:
+    """An ISO date as words: 2021-08-28 -> "August 28, 2021"."""
+    year, month, day = (int(x) for x in date.groups()[:3])
+    return f"{_MONTHS[month - 1]} {day}, {year}"
+
+
 def _present(value: dict[Any, Any]) -> dict[Any, Any]:
     """An object's fields that hold something, Python-literal strings read as their values."""
     fields = {k: _literal(v) for k, v in value.items()}
@@ -208,6 +354,21 @@ def _grouped(present: dict[Any, Any], nested: bool) -> bool:
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{1,2})\s*-\s*(\d{1,2}):(\d{1,2})$")
+_DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[ T][\d:.]+Z?)?$")
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 # A US state's postal code as a claim writes it: "TX" -> "Texas" (USPS abbreviations).
 _STATE_NAMES = (
     "AL:Alabama AK:Alaska AZ:Arizona AR:Arkansas CA:California CO:Colorado "
@@ -254,6 +415,8 @@ def _scalar(label: str, value: Any) -> str:
         return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
     if (level := _price_level(label, text)) is not None:
         return f"{text} ({_PRICE_WORDS[level]})"
+    if (date := _DATE.match(text)) is not None:
+        return f"{text} ({_date_words(date)})"
     if label == "state" and text.upper() in _US_STATES:
         return f"{text} ({_US_STATES[text.upper()]})"
     return text
@@ -278,6 +441,7 @@ def _field(label: str, value: Any, path: str) -> str:
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 _WEEKEND = ("saturday", "sunday")
+_DAYS = (*_WEEKDAYS, *_WEEKEND)
 
 
 def _day_groups(fields: dict[str, Any]) -> str:

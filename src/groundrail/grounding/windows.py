@@ -74,6 +74,8 @@ def make_windows(
 # break, before what starts a sentence. Cheaper than pysbd on long documents, and a unit only
 # needs to be a reasonable piece of evidence, not a perfect sentence.
 _UNIT_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\s*\n\s*")
+# A linearised record's unit is its line: a field group, or one review with its heading.
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 @dataclass(slots=True, frozen=True)
@@ -92,13 +94,15 @@ class Unit:
 def make_units(
     docs: list[Document], offsets: list[list[tuple[int, int]]], max_tokens: int
 ) -> list[Unit]:
-    """Every document's sentences with their token counts (`offsets`: each document's
-    `token_offsets`); a sentence longer than `max_tokens` is cut into windows of that size."""
+    """Every document's sentences (a record's lines) with their token counts (`offsets`: each
+    document's `token_offsets`); a unit longer than `max_tokens` is cut into windows of that
+    size."""
     units: list[Unit] = []
     for doc, spans in zip(docs, offsets, strict=True):
         starts = [o[0] for o in spans]
         cursor = 0
-        for brk in [*_UNIT_BREAK.finditer(doc.text), None]:
+        breaks = _LINE_BREAK if doc.record is not None else _UNIT_BREAK
+        for brk in [*breaks.finditer(doc.text), None]:
             end = brk.start() if brk else len(doc.text)
             piece = doc.text[cursor:end]
             if piece.strip():

@@ -1,0 +1,228 @@
+"""Opening hours and star ratings a claim states, checked against a record's fields without the
+model (`groundrail.grounding.facts`), and the record lines the model reads instead."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from groundrail.grounding.attributes import check
+from groundrail.grounding.batcher import MicroBatcher
+from groundrail.grounding.context import from_options
+from groundrail.grounding.engine import GroundingEngine
+from groundrail.grounding.facts import find
+from groundrail.grounding.model import NLIModel
+from groundrail.grounding.records import Record, read
+from groundrail.grounding.windows import make_units, token_offsets
+
+NOODLES = {
+    "name": "Kumo Noodle Bar",
+    "address": "9 Pine Street",
+    "city": "Spokane",
+    "state": "WA",
+    "categories": "Ramen, Noodles, Japanese",
+    # closed on Mondays; later on Friday, shorter on Sunday
+    "hours": {
+        "Tuesday": "11:30-21:0",
+        "Wednesday": "11:30-21:0",
+        "Thursday": "11:30-21:0",
+        "Friday": "11:30-23:0",
+        "Saturday": "12:0-23:0",
+        "Sunday": "12:0-20:0",
+    },
+    "attributes": {"RestaurantsTakeOut": "True", "RestaurantsDelivery": "False"},
+    "business_stars": 3.5,
+    "review_info": [
+        {
+            "review_stars": 5.0,
+            "review_date": "2022-03-05 19:12:44",
+            "review_text": "The spicy miso ramen is the best in town and the broth is rich.",
+        },
+        {
+            "review_stars": 2.0,
+            "review_date": "2022-07-16 12:03:10",
+            "review_text": "We waited forty minutes on a Saturday and the noodles were soggy.",
+        },
+    ],
+}
+
+
+def record() -> Record:
+    found = read(json.dumps(NOODLES))[1]
+    assert found is not None
+    return found
+
+
+def verdicts(claim: str) -> list[tuple[str, bool]]:
+    return [(claim[f.start : f.end], f.agrees) for f in find(claim, [record()])]
+
+
+def test_a_records_hours_and_rating_are_kept_beside_its_text() -> None:
+    text, found = read(json.dumps(NOODLES))
+    assert found is not None
+    assert [(d.name, d.opens, d.closes) for d in found.hours][:2] == [
+        ("tuesday", 690, 1260),
+        ("wednesday", 690, 1260),
+    ]
+    assert found.rating is not None and found.rating.stars == 3.5
+    # the evidence they quote is in the linearised text
+    assert all(d.stated in text for d in found.hours) and found.rating.stated in text
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # days first, a list of days, a time range each
+        "It is open Tuesday through Thursday from 11:30 a.m. to 9 p.m., Friday from 11:30 a.m. "
+        "to 11 p.m., Saturday from noon to 11 p.m., and Sunday from noon to 8 p.m.",
+        # times first, in 24-hour time
+        "Hours are 11:30-21:00 Tuesday to Thursday and 12:00-20:00 on Sunday.",
+        # a list after a colon: the times go with the days after them
+        "It is open every day except Monday: 11:30 AM to 9 PM Tuesday through Thursday, and "
+        "noon to 11 PM on Saturday.",
+        # single times, "at noon" taking the side of the "opens" before it
+        "It opens at 11:30 AM Tuesday through Friday and at noon on weekends, closing at 9 PM "
+        "Tuesday through Thursday.",
+        "It is closed on Mondays.",
+        "No hours are listed for Monday.",
+        "It opens at noon on weekends.",
+        "It stays open until 11 p.m. on Fridays and Saturdays.",
+        "It holds a 3.5-star rating.",
+        "It is rated three and a half stars.",
+        "It has an average rating of 3.5 out of 5.",
+    ],
+)
+def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
+    found = verdicts(claim)
+    assert found and all(agrees for _, agrees in found), found
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        ("It is open seven days a week.", "seven days a week"),
+        ("It is open daily from 11:30 a.m. to 9 p.m.", "daily from 11:30 a.m. to 9 p.m."),
+        ("It is closed on Sundays.", "Sundays"),
+        (
+            "It is open Tuesday through Saturday from 11:30 a.m. to 9 p.m.",
+            "Tuesday through Saturday from 11:30 a.m. to 9 p.m.",
+        ),
+        ("On Friday it closes at 9 p.m.", None),  # some day closes at 9: which is unsure
+        ("It closes at 10 p.m. on Fridays.", "closes at 10 p.m. on Fridays"),
+        ("It holds a 4.5-star rating.", "4.5-star"),
+        ("The hours are not listed.", "hours are not listed"),
+    ],
+)
+def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) -> None:
+    found = verdicts(claim)
+    if wrong is None:
+        assert not any(span == claim.rstrip(".") for span, _ in found)
+        assert all(agrees for _, agrees in found)
+    else:
+        assert (wrong, False) in found
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a review's stars and days, durations and another scale are no hours or rating
+        "One reviewer gave it 2 stars.",
+        "A 5-star review praised the spicy miso ramen.",
+        "A reviewer waited forty minutes on a Saturday.",
+        "Ratings range from 2 to 5 stars.",
+        "The wait was 10-15 minutes.",
+        "It serves lunch on Saturday and Sunday.",
+        "A local paper rated it 8 out of 10.",
+    ],
+)
+def test_what_is_no_statement_of_hours_or_rating_is_left_alone(claim: str) -> None:
+    assert verdicts(claim) == []
+
+
+def test_a_claim_whose_clauses_state_hours_rating_and_fields_is_decided() -> None:
+    claim = (
+        "It holds a 3.5-star rating, is open Tuesday through Sunday, and offers takeout "
+        "but not delivery."
+    )
+    result = check(claim, [record()])
+    assert result.label == "supported"
+    wrong = check("It holds a 3.5-star rating and is open seven days a week.", [record()])
+    assert (wrong.label, wrong.field) == ("contradicted", "hours")
+    # what is left to the model keeps its verb: "… and serves great ramen."
+    rest = check("It is closed on Mondays and serves great ramen.", [record()])
+    assert rest.label is None and rest.rest == "Serves great ramen."
+
+
+def test_a_record_without_hours_agrees_that_none_are_listed() -> None:
+    bare = {k: v for k, v in NOODLES.items() if k != "hours"}
+    found = read(json.dumps(bare))[1]
+    assert found is not None and not found.hours
+    facts = find("Its opening hours are not listed.", [found])
+    assert [f.agrees for f in facts] == [True]
+    # a time it does not list is the model's to judge, not a contradiction
+    assert find("It opens at 9 a.m. on weekdays.", [found]) == []
+
+
+def test_a_review_reads_as_one_line_headed_by_its_stars_and_date() -> None:
+    text = read(json.dumps(NOODLES))[0]
+    lines = text.split("\n")
+    assert lines[-2] == (
+        "Review 1 (5 stars, March 5, 2022): The spicy miso ramen is the best in town and "
+        "the broth is rich."
+    )
+    assert lines[-1].startswith("Review 2 (2 stars, July 16, 2022): We waited")
+    # a record's units are its lines: a review is one premise with its heading
+    model = NLIModel()
+    doc = from_options([json.dumps(NOODLES)])[0]
+    units = make_units([doc], token_offsets(model.text_tokenizer, [doc.text]), 128)
+    assert [u.text for u in units][-2:] == lines[-2:]
+
+
+async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evidence() -> None:
+    model = NLIModel()
+    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    docs = from_options([json.dumps(NOODLES)])
+    answer = (
+        "Kumo Noodle Bar holds a 3.5-star rating. It is open from 11:30 a.m. to 9 p.m. "
+        "Tuesday through Thursday. It is open on Mondays."
+    )
+    result = await engine.check(docs, answer)
+    rating, hours, monday = result.claims
+    assert (rating.label, rating.driver, rating.pairs) == ("supported", "record", ())
+    assert (hours.label, hours.driver) == ("supported", "record")
+    assert (monday.label, monday.driver) == ("contradicted", "record")
+    assert monday.evidence is not None
+    assert docs[0].text[monday.evidence.start : monday.evidence.end] == monday.evidence.text
+    assert result.verdict == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("claim", "agrees"),
+    [
+        # the two reviews are 5 and 2 stars
+        ("Reviews are mixed.", True),
+        ("Opinions are divided.", True),
+        ("Customer reviews are generally positive.", True),
+        ("All reviewers loved the ramen.", False),
+        ("Feedback is mostly negative.", False),
+        # one review's sentiment is the model's to judge
+        ("One reviewer had a positive experience with the broth.", None),
+        ("The negative review mentioned soggy noodles.", None),
+    ],
+)
+def test_what_the_reviews_add_up_to_is_checked_against_their_stars(
+    claim: str, agrees: bool | None
+) -> None:
+    found = [f.agrees for f in find(claim, [record()]) if f.field == "reviews"]
+    assert found == ([] if agrees is None else [agrees])
+
+
+def test_a_claim_of_mixed_reviews_leaves_its_details_to_the_model() -> None:
+    result = check(
+        "Overall, reviews are mixed, with praise for the broth and complaints about the wait.",
+        [record()],
+    )
+    assert result.label is None
+    assert result.rest == "Praise for the broth, and complaints about the wait."
