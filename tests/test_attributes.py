@@ -46,7 +46,9 @@ def record() -> Record:
 
 
 def test_a_records_yes_no_fields_are_its_attributes() -> None:
-    attributes = {(a.path, a.name): (a.present, a.value) for a in record().attributes}
+    attributes: dict[tuple[tuple[str, ...], str], tuple[bool, str]] = {}
+    for a in record().attributes:  # the field's own value comes before those it rules out
+        attributes.setdefault((a.path, a.name), (a.present, a.value))
     assert attributes[(("attributes",), "restaurants delivery")] == (False, "")
     assert attributes[(("attributes",), "wifi")] == (True, "free")
     assert attributes[(("attributes",), "alcohol")] == (False, "")
@@ -134,3 +136,28 @@ async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> No
     assert second.evidence.text == "attributes restaurants reservations: no"
     assert docs[0].text[second.evidence.start : second.evidence.end] == second.evidence.text
     assert result.verdict == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # alcohol "none", wifi "free", noise level "quiet": other values of the same field
+        ("It has a full bar.", "contradicted"),
+        ("It serves beer and wine.", "contradicted"),
+        ("It offers paid Wi-Fi.", "contradicted"),
+        ("It is loud.", "contradicted"),
+        ("It does not serve alcohol.", "supported"),
+        ("It offers free Wi-Fi.", "supported"),
+        ("It is quiet.", "supported"),
+    ],
+)
+def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None:
+    cafe = {**CAFE, "attributes": {**CAFE["attributes"], "NoiseLevel": "u'quiet'"}}
+    found = read(json.dumps(cafe))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label
+    # a full bar serves beer and wine too
+    bar = {**CAFE, "attributes": {"Alcohol": "u'full_bar'"}}
+    full = read(json.dumps(bar))[1]
+    assert full is not None
+    assert check("It serves beer and wine.", [full]).label != "contradicted"

@@ -184,7 +184,26 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
         scalar = _scalar(name, v)
         stated = f"{name} {scalar}" if grouped else f"{' '.join((*path, name))}: {scalar}"
         found.append(Attribute(path, name, polarity[0], polarity[1], stated))
+        ruled_out = _RULED_OUT.get(name, {}).get(polarity[1] if polarity[0] else "", ())
+        found += [Attribute(path, name, False, other, stated) for other in ruled_out]
     return found
+
+
+# Values of Yelp's closed-vocabulary fields that a field's value rules out (its documented
+# values: Alcohol none / beer_and_wine / full_bar, WiFi no / free / paid, NoiseLevel quiet /
+# average / loud / very_loud): "a full bar" is false of "alcohol: beer and wine", "free Wi-Fi"
+# of "wifi: paid". Only values no one would use for the field's own ("beer and wine" is true
+# of a full bar; "quiet" and "average" are near enough).
+_RULED_OUT: dict[str, dict[str, tuple[str, ...]]] = {
+    "alcohol": {"": ("full bar", "beer and wine"), "beer and wine": ("full bar",)},
+    "wifi": {"": ("free", "paid"), "free": ("paid",), "paid": ("free",)},
+    "noise level": {
+        "quiet": ("loud", "very loud"),
+        "average": ("very loud",),
+        "loud": ("quiet",),
+        "very loud": ("quiet",),
+    },
+}
 
 
 # More words a claim says a price level with, beside `_PRICE_WORDS`.
