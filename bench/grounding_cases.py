@@ -7,9 +7,10 @@ gateway's verdict and every claim's label, support and driver, then a confusion 
 the cases ("flagged" is the positive class), over all of them and per set and kind. `set`:
 `first` (the 16 written with grounding v2), `read` (records whose verdicts were read before the
 synthetic record pairs were designed), `read-2` (20 record overviews whose verdicts were read
-while the record-attribute rule was written), `held-out` and `held-out-2` (written by helpers that
-saw no verdicts; only their totals per set and kind are read, as part of the bar a model must
-pass, never their claim-level verdicts). None was trained on; they complement the held-out
+while the record-attribute rule was written), `read-3` (20 overviews of records with long
+reviews, read while the hours, rating and review-sentiment checks were fixed), `held-out`,
+`held-out-2` and `held-out-3` (written by helpers that saw no verdicts; only their totals per
+set and kind are read, as part of the bar a model must pass, never their claim-level verdicts). None was trained on; they complement the held-out
 data sets in docs/grounding.md, they do not replace them (there are only a few).
 """
 

@@ -87,6 +87,7 @@ def test_a_records_hours_and_rating_are_kept_beside_its_text() -> None:
         "Tuesday through Thursday.",
         "It is closed on Mondays.",
         "No hours are listed for Monday.",
+        "It is open Tuesday through Sunday; no Monday hours are listed.",
         "It opens at noon on weekends.",
         "It stays open until 11 p.m. on Fridays and Saturdays.",
         "It holds a 3.5-star rating.",
@@ -210,6 +211,7 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         # one review's sentiment is the model's to judge
         ("One reviewer had a positive experience with the broth.", None),
         ("The negative review mentioned soggy noodles.", None),
+        ("Not all feedback was positive: one diner found the noodles soggy.", None),
     ],
 )
 def test_what_the_reviews_add_up_to_is_checked_against_their_stars(

@@ -50,6 +50,7 @@ GENERIC = frozenset(
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
+    clinic salon studio office practice gym bar bakery hotel works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.

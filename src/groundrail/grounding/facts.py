@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from groundrail.grounding.lexical import has_negation
 from groundrail.grounding.records import Day, Record
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -313,10 +314,10 @@ def _says_closed(claim: str, items: list[_Days | _Times], n: int) -> bool | None
     item = items[n]
     before = claim[items[n - 1].end if n else 0 : item.start]
     after = claim[item.end : items[n + 1].start if n + 1 < len(items) else len(claim)]
-    before = re.split(r"[;,.]", before)[-1]
-    after = re.split(r"[;,.]", after)[0]
-    if _CLOSED.search(before) or _CLOSED.search(after):
-        return True
+    before = re.split(r"[;,.:]", before)[-1]
+    after = re.split(r"[;,.:]", after)[0]
+    if _CLOSED.search(before + claim[item.start : item.end] + after):
+        return True  # "closed on Sundays", "no Monday hours are listed"
     if _CUE.search(claim):
         return False
     return None
@@ -449,6 +450,8 @@ def _sentiment(claim: str, record: Record, index: int) -> Iterator[Fact]:
     for match in _SENTIMENT.finditer(claim):
         if _ONE_REVIEW.match(claim[match.end() :]):
             continue  # "the negative review", "a positive experience": one review
+        if has_negation(re.split(r"[;,.:]", claim[: match.start()])[-1]):
+            continue  # "not all feedback was positive": the model's to read
         agrees: bool | None = None
         if match["mixed"]:
             agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
