@@ -10,8 +10,9 @@ synthetic record pairs were designed), `read-2` (20 record overviews whose verdi
 while the record-attribute rule was written), `read-3` (20 overviews of records with long
 reviews, read while the hours, rating and review-sentiment checks were fixed), `held-out`,
 `held-out-2` and `held-out-3` (written by helpers that saw no verdicts; only their totals per
-set and kind are read, as part of the bar a model must pass, never their claim-level verdicts). None was trained on; they complement the held-out
-data sets in docs/grounding.md, they do not replace them (there are only a few).
+set and kind are read, as part of the bar a model must pass, never their claim-level
+verdicts). None was trained on; they complement the held-out data sets in docs/grounding.md,
+they do not replace them (there are only a few).
 """
 
 from __future__ import annotations
