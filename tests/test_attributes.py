@@ -161,3 +161,13 @@ def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None
     full = read(json.dumps(bar))[1]
     assert full is not None
     assert check("It serves beer and wine.", [full]).label != "contradicted"
+
+
+def test_a_bare_word_shares_the_head_noun_after_it() -> None:
+    parking = "{'garage': False, 'street': True, 'lot': True}"
+    cafe = {**CAFE, "attributes": {**CAFE["attributes"], "BusinessParking": parking}}
+    found = read(json.dumps(cafe))[1]
+    assert found is not None
+    # "street" alone is a word of its address ("40 Front Street"): street parking here
+    assert check("It has street and lot parking.", [found]).label == "supported"
+    assert check("It has garage and lot parking.", [found]).label == "contradicted"

@@ -113,7 +113,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
         return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
     agreed: list[tuple[str, str, int]] = []  # (field, stated, record) of agreeing clauses
     open_clauses: list[Clause] = []
-    for clause in clauses(claim):
+    cut = clauses(claim)
+    for n, clause in enumerate(cut):
         covering = [f for f in stated if f.start < clause.end and clause.start < f.end]
         if covering and _covered(claim, clause, covering, records[covering[0].record]):
             agreed.append((covering[0].field, covering[0].stated, covering[0].record))
@@ -121,6 +122,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
         if all(w in GENERIC or w in DISCOURSE for w in clause.terms):
             continue  # nothing stated ("and it is", "along", "overall")
         found = _field(clause, records) if clause.negated is not None else None
+        if found is None and n + 1 < len(cut):
+            found = _shared_head(claim, clause, cut[n + 1], records)
         if found is None:
             open_clauses.append(clause)
             continue
@@ -134,6 +137,22 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     if not open_clauses:
         return FieldCheck("supported", field, words, record, "")
     return FieldCheck(None, field, words, record, _rest(claim, open_clauses))
+
+
+def _shared_head(
+    claim: str, clause: Clause, following: Clause, records: Sequence[Record]
+) -> tuple[Attribute, int] | None:
+    """The field a bare word names with the head noun of the clause after it, when "and" /
+    "or" joins them: "street" in "street and bike parking" is street parking."""
+    joined = _LEAD.match(claim[following.start : following.end])
+    connective = joined.group().strip().lower() if joined is not None else ""
+    bare = [w for w in clause.terms if w not in GENERIC and w not in VERBS]
+    if connective not in ("and", "or") or len(bare) != 1 or len(following.terms) < 2:
+        return None
+    if clause.negated is None:
+        return None
+    head = following.terms[-1]
+    return _field(Clause(clause.start, clause.end, clause.negated, (*clause.terms, head)), records)
 
 
 def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record) -> bool:
