@@ -228,3 +228,45 @@ def test_a_claim_of_mixed_reviews_leaves_its_details_to_the_model() -> None:
     )
     assert result.label is None
     assert result.rest == "Praise for the broth, and complaints about the wait."
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a closed day said with a negated verb, and "open X and closed Y"
+        "It doesn't open on Mondays.",
+        "It isn't open on Monday.",
+        "It does not operate on Mondays.",
+        "It is open Tuesday through Sunday and closed on Mondays.",
+        # "but", "other than", "apart from" as "except"
+        "It is open every day but Monday.",
+        "It is open every day other than Monday.",
+        "It is open every day apart from Monday.",
+        # a time said of many days, then other times for some of them
+        "It is open Tuesday through Sunday from 11:30 a.m. to 9 p.m. (until 11 p.m. on "
+        "Fridays and Saturdays; noon to 8 p.m. on Sunday).",
+        "It is open Tuesday to Friday from 11:30 a.m. to 9 p.m., except Fridays, when it "
+        "closes at 11 p.m.",
+        "It doesn't open until noon on Saturdays.",
+        # sentiment words used of other things, or counted
+        "Reviewers praised the varied menu.",
+        "One review is positive and one is negative.",
+        "Customers noted the positive attitude of the staff.",
+        # stars that are not the rating's value
+        "The lowest rating, 2 stars, came from a Saturday visit.",
+        "It is rated above 3 stars.",
+        "One reviewer said the food arrived within an average of 5 minutes.",
+        "It has a price range rating of 2.",
+        # "not only" / "doesn't just" are no negations
+        "Not only does it offer takeout, it also has free parking.",
+        "It doesn't just offer takeout; it serves ramen too.",
+    ],
+)
+def test_correct_sentences_of_many_shapes_are_not_contradicted(claim: str) -> None:
+    assert check(claim, [record()]).label != "contradicted"
+
+
+def test_a_passive_first_clause_keeps_its_field() -> None:
+    # "Delivery is available": the subject is the field (the record: no delivery)
+    assert check("Delivery is available, and so is takeout.", [record()]).label == ("contradicted")
+    assert check("Takeout is available.", [record()]).label == "supported"

@@ -40,6 +40,7 @@ _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
 _ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
+_NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # Words that say a field is there, or what has it: explained in any clause.
 GENERIC = frozenset(
@@ -163,6 +164,8 @@ def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record
     for fact in found:
         for i in range(max(fact.start, clause.start), min(fact.end, clause.end)):
             text[i - clause.start] = " "
+    if re.search(r"\d", "".join(text)):
+        return False  # a number the facts did not read ("closes at 5 on Saturdays")
     left = [w for w in terms("".join(text)) if w not in STOPWORDS]
     return all(w in GENERIC or w in FACT_WORDS or _named(w, record.names) for w in left)
 
@@ -172,6 +175,7 @@ def clauses(claim: str) -> list[Clause]:
     # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
     # clauses' offsets hold in the claim
     text = _FRIENDLY.sub(r"good for \1", claim)
+    text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
     text = re.sub(r"n['\u2019]t\b", " no", text)
     out: list[Clause] = []
     cursor = 0
@@ -191,8 +195,10 @@ def clauses(claim: str) -> list[Clause]:
             else:
                 negated = False
             kept = tuple(w for w in words if len(w) > 1 and w not in STOPWORDS and not _negated(w))
-            if not out and VERBS & set(kept):  # "The studio accepts …": its subject is no field
-                kept = kept[min(kept.index(v) for v in VERBS & set(kept)) :]
+            verb = min((kept.index(v) for v in VERBS & set(kept)), default=len(kept))
+            if not out and verb < len(kept) - 1:
+                kept = kept[verb:]  # "The studio accepts …": its subject is no field; in
+                # "Delivery is available" the subject is the field
             start = cursor + len(piece) - len(piece.lstrip())
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
             previous = False if cut is not None and ";" in cut.group() else negated

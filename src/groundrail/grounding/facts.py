@@ -1,25 +1,25 @@
-"""Opening hours and star ratings a claim states, checked against a record's fields.
+"""Opening hours, star ratings and what the reviews add up to, checked against a record.
 
 "It is open Tuesday through Saturday from 9 a.m. to 9 p.m. and holds a 4-star rating" states
 two fields of a business record in words. The model reads such a sentence against the
 record's hours line poorly (a "9 p.m." beside "21:00", a day range beside seven day names), and
 a wrong day or closing time is the kind of error a person checks first, so these are compared
-as values, with no model:
+as values, with no model (docs/grounding.md, "Structured data", lists every rule):
 
-- **Hours.** A claim's days ("Monday", "Tuesday through Friday", "weekdays", "weekends",
-  "daily", "seven days a week", lists of these, "every day except Monday") and its times ("from
-  9 a.m. to 9 p.m.", "7:00-15:00", "opens at 6 a.m.", "until midnight") are paired in order: a
-  time goes with the days just before it, else with the days just after it ("from 6 a.m. to
-  4 p.m. Monday through Friday"); a time with no days holds when some day of the record has it.
-  Days with no time say the business is open on them, or, beside "closed" or a word of absence,
-  that it is not ("closed on Mondays", "no hours are listed for Monday"); "except Monday" says
-  Monday is closed. A time without a.m./p.m. matches either. A record day of "0:0-0:0" says
-  nothing and is never compared. A claim that mentions reviews or reviewers is left alone (a
-  "Saturday morning" there is a visit, not the hours).
+- **Hours.** A claim's days ("Monday", "Tuesday through Friday", "weekdays", "daily", "every
+  night", lists, "every day except / but / other than Monday") and times ("from 9 a.m. to 9
+  p.m.", "7:00-15:00", "opens at 6 a.m.", "doesn't open until noon", "until midnight") are
+  paired in the claim's order; a time said of many days beside times for some of them ("daily
+  11 a.m. to 10 p.m. (11 p.m. on Fridays)") applies to the others. Days with no time say the
+  business is open on them, or, beside "closed", a negated verb or a word of absence, that it
+  is not ("closed on Mondays", "doesn't open on Sundays", "no Monday hours are listed"). A
+  time without a.m./p.m. matches either; a record day of "0:0-0:0" is never compared; a claim
+  that mentions reviews or reviewers is left alone (a "Saturday morning" there is a visit).
 - **Rating.** "a 4.5-star rating", "rated 4 stars", "four and a half stars", "4 out of 5"
-  against the record's own stars; a review's stars ("a 5-star review", "gave it 2 stars", in a
-  claim about reviews any stars not said to be a rating or average) and ranges ("from 2 to 5
-  stars") are left alone.
+  against the record's own stars; a review's stars, bounds and estimates ("above 4 stars",
+  "about 4.7"), ranges, price levels and other scales are left alone.
+- **Reviews as a whole** ("reviews are mixed", "generally positive feedback", "all reviewers
+  loved it") against the reviews' stars (`_sentiment`).
 
 `find` returns each statement as a `Fact`: where it is in the claim and whether the record
 agrees; `groundrail.grounding.attributes.check` weighs them with the yes/no fields.
@@ -77,15 +77,19 @@ _DAY = (
     r"|(?-i:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?)"
 )
 _DAY_SPEC = re.compile(
-    rf"(?P<all>daily|every\s+day|each\s+day|(?:seven|7)\s+days(?:\s+a\s+week)?|all\s+week)"
+    r"(?P<all>daily|nightly|every\s+(?:day|night)|each\s+(?:day|night)"
+    r"|(?:seven|7)\s+days(?:\s+a\s+week)?|all\s+week)"
     r"|(?P<weekdays>week\s?days?)|(?P<weekends>week\s?ends?)"
     rf"|(?P<first>{_DAY})\s*(?:through|thru|to|until|till|[-\u2013\u2014])\s*(?P<last>{_DAY})"
     rf"|(?P<day>{_DAY})",
     re.I,
 )
 _EXCEPT = re.compile(
-    r"\s*,?\s*(?:except(?:\s+(?:for|on))?|but\s+not(?:\s+on)?|excluding)\s+$", re.I
+    r"\s*,?\s*(?:except(?:\s+(?:for|on))?|but\s+not(?:\s+on)?|other\s+than|apart\s+from"
+    r"|aside\s+from|save|besides|excluding)\s+$",
+    re.I,
 )
+_BUT = re.compile(r"\s*,?\s*but\s+$", re.I)  # "every day but Tuesday", after all days only
 _TIME = (
     r"(?:(?P<h{n}>\d{{1,2}})(?:[:.](?P<m{n}>\d{{2}}))?\s*(?P<s{n}>[ap]\.?\s?m\b\.?)?"
     r"|(?P<w{n}>noon|midnight))"
@@ -100,7 +104,9 @@ _TIME_RANGE = re.compile(
 # A single time: its side from its cue ("opens at 6 a.m.", "until midnight"); a bare "from" /
 # "at" time ("and at noon on weekends") takes the side of the single time before it.
 _SINGLE = re.compile(
-    r"\b(?:(?P<opens>opens?|opening)\s+(?:at\s+|from\s+)?|(?P<closes>closes?|closing)\s+(?:at\s+)?"
+    r"\b(?:(?P<opens>(?:(?:does|do|will|is)\s*n['\u2019]?t|won['\u2019]t|not)\s+open\s+"
+    r"(?:until|till|before)\s+|(?:opens?|opening)\s+(?:at\s+|from\s+)?)"
+    r"|(?P<closes>closes?|closing)\s+(?:at\s+)?"
     rf"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+){_TIME.format(n=1)}",
     re.I,
 )
@@ -128,6 +134,8 @@ _REVIEWS = re.compile(
     r"|recommended)\b",
     re.I,
 )
+# Where the words about one group of days end: "open Tuesday to Saturday and closed Sunday".
+_CLAUSE_END = re.compile(r"[;,.:]|\b(?:and|but|while|though|whereas)\b", re.I)
 _JOIN = re.compile(r"^[\s,&/]*(?:and|or|plus|&)?[\s,]*$", re.I)
 _ON = re.compile(r"^\s*(?:on|every)\s+(?:the\s+)?$", re.I)  # "from noon on weekends"
 # What may stand between a time and its days; a colon introduces a list, so it never does.
@@ -143,6 +151,7 @@ class _Days:
     days: set[str]
     closed: set[str]  # days the claim says are closed ("except Monday")
     loose: bool  # a group name ("weekdays", "weekends"): said of the days of it the record lists
+    timed: set[str] | None = None  # the days a time said of it applies to (`_narrow`)
 
 
 @dataclass(slots=True)
@@ -169,6 +178,7 @@ def _hours(claim: str, record: Record, index: int) -> list[Fact]:
         )
     if not times and not _CUE.search(claim):
         return []
+    _narrow(days)
     items: list[_Days | _Times] = sorted([*days, *times], key=lambda i: i.start)
     paired: set[int] = set()
     facts: list[Fact | None] = []
@@ -180,9 +190,27 @@ def _hours(claim: str, record: Record, index: int) -> list[Fact]:
     for n, item in enumerate(items):
         if isinstance(item, _Days) and n not in paired:
             facts.append(_days_fact(item, item.days, _says_closed(claim, items, n), record, index))
-        if isinstance(item, _Days) and item.closed:
+        if isinstance(item, _Days) and item.closed and not _timed_after(claim, items, n):
             facts.append(_days_fact(item, item.closed, True, record, index))
     return [f for f in facts if f is not None]
+
+
+def _narrow(specs: list[_Days]) -> None:
+    """A time said of a group of days beside smaller groups applies to the days they do not
+    name: in "open daily 11 a.m. to 10 p.m. (11 p.m. on Fridays and Saturdays)" the range is
+    said of the other five days (`_Days.timed`)."""
+    named = [set(s.days) for s in specs]
+    for spec, days in zip(specs, named, strict=True):
+        smaller = set().union(*(other for other in named if len(other) < len(days)))
+        spec.timed = days - smaller or days
+
+
+def _timed_after(claim: str, items: list[_Days | _Times], n: int) -> bool:
+    """Whether a time follows the days in the same sentence ("except Fridays, when it
+    closes at noon"): then the days excepted are not said to be closed."""
+    end = re.search(r"[;.](?:\s|$)", claim[items[n].end :])
+    stop = items[n].end + end.start() if end else len(claim)
+    return any(isinstance(i, _Times) and items[n].end <= i.start < stop for i in items)
 
 
 def _day_specs(claim: str) -> list[_Days]:
@@ -194,8 +222,12 @@ def _day_specs(claim: str) -> list[_Days]:
         loose = bool(match.group("weekdays") or match.group("weekends"))
         previous = specs[-1] if specs else None
         gap = claim[previous.end : match.start()] if previous is not None else ""
+        before = claim[: match.start()]
+        excepted = _EXCEPT.search(before) or (
+            _BUT.search(before) and previous is not None and previous.days == set(DAYS)
+        )
         if previous is not None and (
-            _EXCEPT.search(claim[: match.start()]) or (previous.closed and _JOIN.match(gap))
+            excepted or (previous.closed and _JOIN.match(gap))
         ):  # "every day except Monday (and Tuesday)"
             previous.closed |= names
             previous.days -= names
@@ -314,10 +346,11 @@ def _says_closed(claim: str, items: list[_Days | _Times], n: int) -> bool | None
     item = items[n]
     before = claim[items[n - 1].end if n else 0 : item.start]
     after = claim[item.end : items[n + 1].start if n + 1 < len(items) else len(claim)]
-    before = re.split(r"[;,.:]", before)[-1]
-    after = re.split(r"[;,.:]", after)[0]
-    if _CLOSED.search(before + claim[item.start : item.end] + after):
-        return True  # "closed on Sundays", "no Monday hours are listed"
+    before = _CLAUSE_END.split(before)[-1]
+    after = _CLAUSE_END.split(after)[0]
+    window = f"{before} day {after}"  # the day's own span may hold "but not weekends"
+    if _CLOSED.search(window) or (has_negation(window) and _CUE.search(window)):
+        return True  # "closed on Sundays", "no Monday hours are listed", "doesn't open on …"
     if _CUE.search(claim):
         return False
     return None
@@ -334,7 +367,7 @@ def _times_fact(times: _Times, group: _Days | None, record: Record, index: int) 
         shown = fitting[0] if fitting else record.hours[0]
         return Fact(start, end, bool(fitting), "hours", shown.stated, index)
     listed = {d.name: d for d in record.hours}
-    names = sorted(group.days, key=DAYS.index)
+    names = sorted(group.timed or group.days, key=DAYS.index)
     if group.loose:
         names = [n for n in names if n in listed] or names
     wrong = next((n for n in names if n not in listed or not _fits(times, listed[n])), None)
@@ -377,7 +410,7 @@ MAX_STARS = 5.0
 _NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 _NUMBER = r"(?P<n>\d(?:\.\d+)?(?!\d)|one|two|three|four|five)(?P<half>[\s-]+and[\s-]+a[\s-]+half)?"
 _RATING = re.compile(
-    rf"(?:\b(?:rating|rated|average|averages|scores?)\s+(?:of\s+)?(?:about\s+|around\s+)?{_NUMBER}"
+    rf"(?:\b(?:rating|rated|average|averages|scores?)\s+(?:of\s+)?{_NUMBER}"
     rf"(?:[\s-]*stars?)?(?:\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?)?"
     rf"|\b{_NUMBER.replace('P<n>', 'P<n2>').replace('P<half>', 'P<half2>')}"
     r"(?:[\s-]*stars?|\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?))",
@@ -388,8 +421,23 @@ _NOT_OURS_BEFORE = re.compile(
     r"(?:it\s+|them\s+|only\s+|just\s+|a\s+|an\s+)*|\b(?:from|between|to|and)\s+)$",
     re.I,
 )
-_OURS = re.compile(r"\b(?:rating|rated|average|overall)\b", re.I)
-_NOT_OURS_AFTER = re.compile(r"^[\s-]*(?:reviews?|ratings?\s+from|to\s+\d|and\s+\d)", re.I)
+# Stars of something else, or not the rating's value: a review's ("the lowest rating, 2
+# stars", "rated 5 stars by its latest reviewer"), a bound ("above 4 stars"), an estimate
+# ("about 4.7"), a price level ("a price range rating of 2"), a duration ("an average of 5
+# minutes").
+_OTHER_STARS = re.compile(
+    r"\b(?:lowest|highest|lowest-rated|highest-rated|individual|single|low|high|best|worst"
+    r"|recent|latest|first|last|price|range|reviews?|above|over|under|below|least|most|than"
+    r"|about|around|roughly|approximately|nearly|almost|some|up|beyond)\W+(?:\w+\W+)?$",
+    re.I,
+)
+_OURS = re.compile(r"\b(?:rating|overall)\b", re.I)
+_NOT_OURS_AFTER = re.compile(
+    r"^[\s-]*(?:reviews?|ratings?\s+from|to\s+\d|and\s+\d|(?:by|from)\s+(?:\w+\s+){0,3}"
+    r"(?:reviewers?|customers?|diners?|guests?))",
+    re.I,
+)
+_UNIT = re.compile(r"star|out\s+of|/", re.I)
 
 
 def _ratings(claim: str, record: Record, index: int) -> Iterator[Fact]:
@@ -400,6 +448,10 @@ def _ratings(claim: str, record: Record, index: int) -> Iterator[Fact]:
             claim[match.end() :]
         ):
             continue
+        if _OTHER_STARS.search(claim[max(0, match.start() - 30) : match.start()]):
+            continue
+        if not _UNIT.search(match.group()) and re.match(r"\s*[A-Za-z]", claim[match.end() :]):
+            continue  # "an average of 5 minutes": no stars
         if about_reviews and not _OURS.search(claim[match.start() : match.end() + 16]):
             continue  # "the lowest-rated review, at two stars": a review's stars
         raw = match.group("n") or match.group("n2")
@@ -414,21 +466,31 @@ def _ratings(claim: str, record: Record, index: int) -> Iterator[Fact]:
 
 # --- what the reviews add up to --------------------------------------------------------------
 
-_HAS_OPINION = re.compile(rf"\b{_OPINION}\b", re.I)
-_ONE_OPINION = re.compile(
-    r"\b(?:one|a|an|another|single|the\s+(?:first|second|third|fourth|last|latest|other|most"
-    r"|least|only))\s+(?:\w+[\s-]+){0,2}(?:review|reviewer|customer|diner|patron|client|guest"
-    r"|visitor)\b",
-    re.I,
+# The reviews as a whole, and how they are said to lean: predicated ("reviews are generally
+# positive", "customers are divided") or attributive ("mixed reviews", "positive feedback").
+_WHOLE = (
+    r"(?:reviews|opinions|feedback|ratings|reactions|impressions|reviewers|customers|diners"
+    r"|patrons|guests|clients|visitors)"
 )
-_ONE_REVIEW = re.compile(
-    r"\s+(?:review|reviewer|experience|comment|note|remark|one|visit)\b(?!s)", re.I
+_LEAN = (
+    r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)|(?P<positive>positive|favou?rable|glowing)"
+    r"|(?P<negative>negative|unfavou?rable))"
+)
+_DEGREE = (
+    r"(?:(?:generally|mostly|largely|overwhelmingly|predominantly|mainly|overall|very|quite"
+    r"|somewhat|fairly|highly|decidedly)\s+)?"
 )
 _SENTIMENT = re.compile(
-    r"\b(?P<mixed>mixed|varied|divided|polari[sz]ed)\b|\b(?P<positive>positive|favou?rable"
-    r"|glowing)\b|\b(?P<negative>negative|unfavou?rable)\b"
-    rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{_OPINION})\b(?=[^.;]*?\b(?:loved"
-    r"|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
+    rf"\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?:are|were|is|was|seem|seems|appear|appears|remain"
+    rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b"
+    rf"|\b{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE}\b"
+    rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{_OPINION})\b(?=[^.;]*?\b"
+    r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
+    re.I,
+)
+# A count before them says how many, not what they add up to: "two reviews are positive".
+_COUNTED = re.compile(
+    r"\b(?:one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",
     re.I,
 )
 MIN_REVIEWS = 2
@@ -439,27 +501,28 @@ def _sentiment(claim: str, record: Record, index: int) -> Iterator[Fact]:
     are 2 or more stars apart and fails when all are 4-5 or all 1-2; "generally positive"
     holds at a mean of 3.5 or more and fails under 2.5 ("negative" the other way round);
     "all reviewers loved it" holds when every review has 4 or more and fails at a review of 2
-    or fewer. A claim about one review ("one reviewer had a positive experience") is left
-    alone."""
+    or fewer. Only the reviews as a whole count ("reviews are mixed", "positive feedback"):
+    one review ("the negative review"), a count ("two reviews are positive"), a negation ("not
+    all feedback was positive") and the words used of other things ("a varied menu", "a
+    positive attitude") are left to the model."""
     stars = [r.stars for r in record.reviews]
-    if len(stars) < MIN_REVIEWS or not _HAS_OPINION.search(claim) or _ONE_OPINION.search(claim):
+    if len(stars) < MIN_REVIEWS:
         return
     low, high, mean = min(stars), max(stars), sum(stars) / len(stars)
     lowest = min(record.reviews, key=lambda r: r.stars).stated
     highest = max(record.reviews, key=lambda r: r.stars).stated
     for match in _SENTIMENT.finditer(claim):
-        if _ONE_REVIEW.match(claim[match.end() :]):
-            continue  # "the negative review", "a positive experience": one review
-        if has_negation(re.split(r"[;,.:]", claim[: match.start()])[-1]):
-            continue  # "not all feedback was positive": the model's to read
+        before = claim[: match.start()]
+        if _COUNTED.search(before) or has_negation(re.split(r"[;,.:]", before)[-1]):
+            continue  # "two reviews are positive"; "not all feedback was positive"
         agrees: bool | None = None
-        if match["mixed"]:
+        if match["mixed"] or match["a_mixed"]:
             agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
             shown = lowest
         elif match["all"]:
             agrees = True if low >= 4 else False if low <= 2 else None
             shown = lowest
-        elif match["positive"]:
+        elif match["positive"] or match["a_positive"]:
             agrees = True if mean >= 3.5 else False if mean <= 2.5 else None
             shown = lowest
         else:
