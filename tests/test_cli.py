@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,15 +48,24 @@ def test_serve_with_two_workers_and_json_logs(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert proc.stderr is not None
+    err: list[str] = []  # read as it comes: the workers start in their own time
+    reader = threading.Thread(target=lambda: err.extend(iter(proc.stderr.readline, "")))
+    reader.start()
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
+        deadline = time.monotonic() + 60
+        while sum('"worker starting"' in line for line in err) < 2:
+            assert time.monotonic() < deadline, "".join(err)[-6000:]
+            time.sleep(0.2)
         for _ in range(5):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
                 assert json.load(r) == {"status": "ok"}
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=30)
-    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+        proc.wait(timeout=30)
+        reader.join(timeout=30)
+    lines = [json.loads(line) for line in err if line.startswith("{")]
     serving = [line for line in lines if line["msg"] == "serving"]
     assert serving and serving[0]["workers"] == 2
     requests = [line for line in lines if line["msg"] == "request"]
