@@ -15,7 +15,7 @@ from groundrail.grounding.engine import GroundingEngine
 from groundrail.grounding.facts import find
 from groundrail.grounding.model import NLIModel
 from groundrail.grounding.records import Record, read
-from groundrail.grounding.windows import make_units, token_offsets
+from groundrail.grounding.windows import make_units, review_digest, token_offsets
 
 NOODLES = {
     "name": "Kumo Noodle Bar",
@@ -270,3 +270,25 @@ def test_a_passive_first_clause_keeps_its_field() -> None:
     # "Delivery is available": the subject is the field (the record: no delivery)
     assert check("Delivery is available, and so is takeout.", [record()]).label == ("contradicted")
     assert check("Takeout is available.", [record()]).label == "supported"
+
+
+def test_a_claim_about_the_reviews_as_a_whole_is_judged_against_each_reviews_best_sentence() -> (
+    None
+):
+    model = NLIModel()
+    doc = from_options([json.dumps(NOODLES)])[0]
+    units = make_units([doc], token_offsets(model.text_tokenizer, [doc.text]), 128)
+    digest = review_digest(units, "Reviewers mention the broth and the noodles.", doc.id)
+    assert digest == (
+        "Review 1 (5 stars, March 5, 2022): The spicy miso ramen is the best in town and the "
+        "broth is rich. Review 2 (2 stars, July 16, 2022): We waited forty minutes on a "
+        "Saturday and the noodles were soggy."
+    )
+    # one review, or none that shares a word, is no digest
+    assert review_digest(units, "Reviewers mention the broth.", doc.id) is None
+    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    plan = engine.plan([doc], "Reviewers mention the broth and the noodles.", None)
+    assert plan.pairs[0].premise == digest
+    # a claim about one review keeps its own line first
+    plan = engine.plan([doc], "One reviewer found the noodles soggy.", None)
+    assert plan.pairs[0].premise.startswith("Review 2 (2 stars")

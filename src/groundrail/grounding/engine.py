@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import attributes, lexical
+from groundrail.grounding import attributes, facts, lexical
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -24,6 +24,7 @@ from groundrail.grounding.windows import (
     Window,
     make_units,
     make_windows,
+    review_digest,
     token_offsets,
 )
 from groundrail.observe import metrics, tracing
@@ -289,6 +290,7 @@ class GroundingEngine:
         numbers = lexical.numbers(context)
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
+        record_ids = {d.id for d, _ in records}
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -310,6 +312,13 @@ class GroundingEngine:
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
+            digest = (
+                review_digest(units, text, top.doc_id)
+                if top.doc_id in record_ids and facts.about_reviews(text)
+                else None
+            )
+            if digest is not None:  # reviews as a whole: the sentence of each that says it
+                candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, digest))
             if whole is not None:
                 # the whole context; its evidence names the sentence that matches best
                 candidates.append(Window(top.doc_id, -1, top.start, top.end, whole))

@@ -488,6 +488,19 @@ _SENTIMENT = re.compile(
     r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
     re.I,
 )
+_ABOUT_REVIEWS = re.compile(
+    rf"^(?:overall,?\s+)?(?:the\s+|many\s+|most\s+|several\s+)?(?:customer\s+|online\s+)?"
+    rf"(?:{_WHOLE}|feedback)\b",
+    re.I,
+)
+
+
+def about_reviews(claim: str) -> bool:
+    """Whether the claim is about the reviews as a whole: "Reviewers praise the broth",
+    "Overall, customers found the staff friendly" (not "One reviewer …")."""
+    return _ABOUT_REVIEWS.match(claim.strip()) is not None
+
+
 # A count before them says how many, not what they add up to: "two reviews are positive".
 _COUNTED = re.compile(
     r"\b(?:one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",

@@ -300,6 +300,8 @@ def _lines(value: Any, path: str) -> list[str]:
 
 
 ITEM_TEXT_WORDS = 6  # a list item's field this long is what the item says
+# The heading `_item` gives a list item's line: "Review 3 (4 stars, May 5, 2022): ".
+HEADING = re.compile(r"^[A-Z][\w ]* \d+ \([^)\n]*\): ")
 _LIST_FILLER = frozenset({"info", "information", "data", "list", "items", "details", "entries"})
 
 

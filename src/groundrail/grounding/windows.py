@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from tokenizers import Tokenizer
 
-from groundrail.grounding.records import Record
+from groundrail.grounding.lexical import BM25
+from groundrail.grounding.records import HEADING, Record
 
 
 @dataclass(slots=True, frozen=True)
@@ -127,6 +128,34 @@ def make_units(
                         )
             cursor = brk.end() if brk else cursor
     return units
+
+
+# A review's sentences, not cut after a title ("Dr. Hanley"); text documents keep
+# `_UNIT_BREAK`, the split their calibration was fitted with.
+_REVIEW_SENTENCE = re.compile(
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])"
+)
+
+
+def review_digest(units: list[Unit], claim: str, doc_id: str) -> str | None:
+    """A premise for a claim about a record's reviews as a whole ("Reviewers praise the
+    broth"): each review line's heading with its sentence that matches the claim best, in
+    order ("Review 1 (5 stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
+    when fewer than two reviews share a word with the claim."""
+    parts = []
+    for unit in units:
+        heading = HEADING.match(unit.text) if unit.doc_id == doc_id else None
+        if heading is None:
+            continue
+        sentences = _REVIEW_SENTENCE.split(unit.text[heading.end() :])
+        scores = BM25(sentences).scores(claim)
+        best = max(range(len(sentences)), key=scores.__getitem__)
+        if scores[best] > 0:
+            parts.append(heading.group() + sentences[best])
+    return " ".join(parts) if len(parts) >= MIN_DIGEST_REVIEWS else None
+
+
+MIN_DIGEST_REVIEWS = 2
 
 
 def _require_untruncated(tokenizer: Tokenizer) -> None:
