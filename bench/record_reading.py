@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from groundrail.grounding.linear import linearise
 from groundrail.grounding.model import NLIModel, Pair
-from groundrail.grounding.records import linearise
 
 # attribute, value, the sentence that states it, the sentence that states it the other way round
 FACTS: tuple[tuple[str, bool | str, str, str], ...] = (

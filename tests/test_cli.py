@@ -27,10 +27,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_ready(url: str, proc: subprocess.Popen[str], seconds: float = 60) -> None:
+def wait_ready(
+    url: str, proc: subprocess.Popen[str], seconds: float = 60, err: list[str] | None = None
+) -> None:
+    """Wait for `url` to answer 200; `err`: the lines a reader thread collects from the
+    process's stderr (read here only when no thread reads it)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        if proc.poll() is not None:
+            output = "".join(err) if err is not None else proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(output)
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
@@ -53,7 +59,7 @@ def test_serve_with_two_workers_and_json_logs(tmp_path: Path) -> None:
     reader = threading.Thread(target=lambda: err.extend(iter(proc.stderr.readline, "")))
     reader.start()
     try:
-        wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
+        wait_ready(f"http://127.0.0.1:{port}/readyz", proc, err=err)
         deadline = time.monotonic() + 60
         while sum('"worker starting"' in line for line in err) < 2:
             assert time.monotonic() < deadline, "".join(err)[-6000:]

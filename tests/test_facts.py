@@ -292,3 +292,81 @@ def test_a_claim_about_the_reviews_as_a_whole_is_judged_against_each_reviews_bes
     # a claim about one review keeps its own line first
     plan = engine.plan([doc], "One reviewer found the noodles soggy.", None)
     assert plan.pairs[0].premise.startswith("Review 2 (2 stars")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # closed days said after a colon or comma, and a bracket keeps "closed" to its days
+        "Monday: Closed.",
+        "Closed: Monday.",
+        "On Mondays, it is closed.",
+        "Mon: closed; Tue-Thu: 11:30 AM - 9 PM.",
+        "It is open Tuesday through Sunday (closed Mondays).",
+        "It doesn't open on Mondays.",
+    ],
+)
+def test_closed_days_said_in_other_shapes_agree(claim: str) -> None:
+    found = verdicts(claim)
+    assert found and all(agrees for _, agrees in found), found
+    assert check(claim, [record()]).label == "supported"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # prices, other things' stars, meal and service hours, parts of the reviews
+        "Entrees cost from 12 to 18.",
+        "Bowls are priced between 12 and 15.",
+        "It is a 3-star hotel.",
+        "It ranks 3 out of 5 in the city.",
+        "It is open for lunch from 11:30 a.m. to 2 p.m. on Tuesdays.",
+        "Happy hour runs from 3 p.m. to 6 p.m. on weekdays.",
+        "Negative reviews mention slow service.",
+        "Customers were negative about the wait.",
+    ],
+)
+def test_what_only_looks_like_hours_rating_or_sentiment_is_left_alone(claim: str) -> None:
+    assert verdicts(claim) == []
+
+
+def test_a_claim_is_checked_against_the_record_it_names() -> None:
+    taco = {
+        "name": "Sun Taco Shop",
+        "hours": {d: "9:0-17:0" for d in ("Monday", "Tuesday", "Wednesday", "Thursday")},
+        "business_stars": 4.5,
+    }
+    other = read(json.dumps(taco))[1]
+    assert other is not None
+    both = [record(), other]
+    assert check("Sun Taco Shop is open on Mondays.", both).label == "supported"
+    assert check("Sun Taco Shop holds a 4.5-star rating.", both).label == "supported"
+    assert check("Kumo Noodle Bar holds a 4.5-star rating.", both).label == "contradicted"
+    # not named: neither record's fields decide it
+    assert find("It holds a 4.5-star rating.", both) == []
+
+
+def test_odd_records_are_read_without_guessing() -> None:
+    # a short field ending in "stars" and a non-ASCII digit are no ratings, and no crash
+    odd = {"reviews": [{"title": "Solid, 4 stars", "text": "The noodles were good and kind."}]}
+    assert read(json.dumps(odd))[1] is None
+    assert read('{"stars": "²"}')[1] is None
+    # "0:0-0:0" says nothing: Monday is neither open nor closed
+    nothing = read(json.dumps({"name": "Z", "hours": {"Monday": "0:0-0:0", "Tuesday": "6:0-22:0"}}))
+    assert nothing[1] is not None
+    assert find("It is open on Mondays.", [nothing[1]]) == []
+    assert find("It is closed on Mondays.", [nothing[1]]) == []
+    # hours in a form not read are still hours: "not listed" is not confirmed
+    loose = read(json.dumps({"name": "H", "hours": "Mon-Fri 9am-5pm", "business_stars": 4}))[1]
+    assert loose is not None and find("Its hours are not listed.", [loose]) == []
+    # every review with stars counts, however short its text
+    reviews = [{"stars": s, "text": "ok"} for s in (5, 5, 5)] + [{"stars": 1, "text": "bad"}]
+    short = read(json.dumps({"name": "S", "business_stars": 4, "reviews": reviews}))[1]
+    assert short is not None and [r.stars for r in short.reviews] == [5.0, 5.0, 5.0, 1.0]
+    assert check("Reviews are mostly positive.", [short]).label == "supported"
+
+
+def test_a_business_noun_in_a_clause_of_its_own_is_a_claim() -> None:
+    # "has a gym" is no yes/no field: the model judges it, nothing confirms it
+    result = check("It offers takeout and has a gym.", [record()])
+    assert result.label is None and "gym" in result.rest

@@ -13,8 +13,8 @@ from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.claims import split_claims
 from groundrail.grounding.context import extract, question_of, split_documents
 from groundrail.grounding.engine import GroundingEngine, _assemble, claim_threshold
+from groundrail.grounding.linear import linearise
 from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
-from groundrail.grounding.records import linearise
 from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
 from groundrail.openai.requests import GroundrailOptions
 

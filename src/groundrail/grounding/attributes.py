@@ -35,7 +35,10 @@ from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
 from groundrail.grounding.records import Attribute, Record
 
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
-_CUT = re.compile(rf"\s*[,;]\s*|(?<!\balong)(?<!\bas well)\s+(?=(?:{_CONNECTIVES})\b)", re.I)
+# (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces)
+_CUT = re.compile(
+    rf"(?<!\s)\s*[,;]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
+)
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
@@ -51,7 +54,7 @@ GENERIC = frozenset(
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
-    clinic salon studio office practice gym bar bakery hotel works operates runs
+    works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
@@ -63,7 +66,8 @@ DISCOURSE = frozenset(
 VERBS = frozenset(
     """is are was were has have offers offer offered provides provide provided takes take
     accepts accept accepted serves serve allows allow allowed requires require required
-    welcomes welcome includes features available does do delivers caters""".split()  # noqa: SIM905
+    welcomes welcome includes features available does do delivers caters works operates
+    runs""".split()  # noqa: SIM905
 )
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
@@ -80,6 +84,7 @@ FACT_WORDS = frozenset(
     impressions generally mostly largely overwhelmingly predominantly mainly highly very
     quite somewhat fairly""".split()  # noqa: SIM905
 )
+_CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 MIN_TERM = 3  # shorter words match a key only whole ("tv")
 
@@ -122,6 +127,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             continue
         if all(w in GENERIC or w in DISCOURSE for w in clause.terms):
             continue  # nothing stated ("and it is", "along", "overall")
+        if stated and all(w in GENERIC or w in FACT_WORDS for w in clause.terms):
+            continue  # the facts' own words, cut from them ("On Mondays, | it is closed")
         found = _field(clause, records) if clause.negated is not None else None
         if found is None and n + 1 < len(cut):
             found = _shared_head(claim, clause, cut[n + 1], records)
@@ -166,7 +173,8 @@ def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record
             text[i - clause.start] = " "
     if re.search(r"\d", "".join(text)):
         return False  # a number the facts did not read ("closes at 5 on Saturdays")
-    left = [w for w in terms("".join(text)) if w not in STOPWORDS]
+    left = [w for w in terms("".join(text)) if w not in STOPWORDS and not _negated(w)]
+    left = [w for w in left if len(w) > 1 and w not in _CONTRACTED]
     return all(w in GENERIC or w in FACT_WORDS or _named(w, record.names) for w in left)
 
 

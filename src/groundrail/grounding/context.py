@@ -11,7 +11,8 @@ from typing import Any
 import orjson
 
 from groundrail.config import ContextSource
-from groundrail.grounding.records import linearise, read, record_of
+from groundrail.grounding.linear import linearise
+from groundrail.grounding.records import read, record_of
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import attributes, facts, lexical
+from groundrail.grounding import attributes, lexical, sentiment
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -314,7 +314,7 @@ class GroundingEngine:
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
             digest = (
                 review_digest(units, text, top.doc_id)
-                if top.doc_id in record_ids and facts.about_reviews(text)
+                if top.doc_id in record_ids and sentiment.about_reviews(text)
                 else None
             )
             if digest is not None:  # reviews as a whole: the sentence of each that says it

@@ -24,6 +24,7 @@ STOPWORDS = frozenset(
     said says yes one may might must shall""".split()  # noqa: SIM905 - a word list reads better
 )
 PREFIX = 5  # words match on their first five characters: "announced" ~ "announcement"
+LOOKBEHIND = 60  # characters before a statement read for what governs it ("every day except")
 
 
 def content_words(text: str) -> list[str]:

@@ -1,15 +1,15 @@
-"""Structured records: read as lines a model can judge, and their yes/no attributes.
+"""Structured records: the fields a claim can be checked against without the model.
 
-A JSON object in the context (a business record, a tool result) is linearised into one line
-per field group (`linearise`), and its yes/no fields, opening hours and star rating are kept
-beside the text (`Record`), so a claim that states one ("does not take reservations", "open
-weekdays from 7 a.m. to 3 p.m.", "a 4-star rating") can be checked against the field itself
-(`groundrail.grounding.attributes`, `groundrail.grounding.facts`).
+A JSON object in the context (a business record, a tool result) is read as lines a model can
+judge (`groundrail.grounding.linear`), and its yes/no fields, opening hours, star rating and
+review stars are kept beside the text (`Record`), so a claim that states one ("does not take
+reservations", "open weekdays from 7 a.m. to 3 p.m.", "a 4-star rating", "reviews are mixed")
+can be checked against the field itself (`groundrail.grounding.attributes`,
+`groundrail.grounding.facts`).
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,21 @@ from typing import Any
 import orjson
 
 from groundrail.grounding.lexical import terms
+from groundrail.grounding.linear import (
+    DAYS,
+    PRICE_WORDS,
+    TIME_RANGE,
+    headed_item,
+    is_grouped,
+    key_words,
+    linearise,
+    own_field,
+    present_fields,
+    price_level,
+    read_literal,
+    scalar_words,
+    stars_of,
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -69,6 +84,10 @@ class Record:
     hours: tuple[Day, ...] = ()
     rating: Rating | None = None
     reviews: tuple[Review, ...] = ()
+    # days listed with a range that says nothing ("0:0-0:0"): neither open nor closed
+    unknown_days: frozenset[str] = frozenset()
+    # whether it has opening hours in any form, read into `hours` or not
+    lists_hours: bool = False
 
 
 def read(text: str) -> tuple[str, Record | None]:
@@ -95,8 +114,8 @@ def record_of(value: Any) -> Record | None:
     """The attributes, opening hours and rating of a decoded JSON value; None when it has
     none of them."""
     found = _attributes(value, ())
-    hours = _hours(value)
-    top = _literal(value)
+    hours, unknown = _hours(value)
+    top = read_literal(value)
     rating = _rating(top) if isinstance(top, dict) else None
     reviews = _reviews(top) if isinstance(top, dict) else ()
     if not found and not hours and rating is None and not reviews:
@@ -106,72 +125,113 @@ def record_of(value: Any) -> Record | None:
         for v in top.values():
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
                 names.update(terms(v))
-    return Record(tuple(found), frozenset(names), hours, rating, reviews)
+    return Record(
+        tuple(found),
+        frozenset(names),
+        hours,
+        rating,
+        reviews,
+        unknown,
+        bool(hours or unknown) or _says_hours(top),
+    )
 
 
 def _reviews(top: dict[Any, Any]) -> tuple[Review, ...]:
-    """The items with stars of the record's first list that has them (its reviews)."""
-    for key, v in _present(top).items():
-        if isinstance(v, list):
-            headed = [_headed(_label(key), n + 1, item) for n, item in enumerate(v)]
-            found = tuple(Review(h[2], h[0]) for h in headed if h is not None and h[2] is not None)
-            if found:
-                return found
+    """The items with stars of the record's first list that has them (its reviews), each
+    with the words its line starts with ("Review 2 (2 stars, …)", "reviews 2")."""
+    for key, v in present_fields(top).items():
+        if not isinstance(v, list):
+            continue
+        label = key_words(key)
+        found = []
+        for n, item in enumerate(v, start=1):
+            stars = _item_stars(item)
+            headed = headed_item(label, n, item)
+            if stars is not None:
+                found.append(Review(stars, headed[0] if headed else f"{label} {n}"))
+        if found:
+            return tuple(found)
     return ()
 
 
-def _hours(value: Any) -> tuple[Day, ...]:
-    """The first object of the record (outside its lists) keyed by day names with time
-    ranges as values ("7:0-15:0"); a "0:0-0:0" range, which says nothing, is left out."""
-    value = _literal(value)
+def _item_stars(value: Any) -> float | None:
+    value = read_literal(value)
     if not isinstance(value, dict):
-        return ()
-    present = _present(value)
+        return None
+    return next((s for k, v in value.items() if (s := stars_of(key_words(k), v)) is not None), None)
+
+
+def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str]]:
+    """The first object of the record (outside its lists) keyed by day names with time
+    ranges as values ("7:0-15:0"), and its days whose "0:0-0:0" range says nothing."""
+    value = read_literal(value)
+    if not isinstance(value, dict):
+        return (), frozenset()
+    present = present_fields(value)
     days = []
+    unknown = set()
     for key, v in present.items():
-        label = _label(key)
-        times = _TIME_RANGE.match(str(v).strip()) if label in _DAYS else None
+        label = key_words(key)
+        times = TIME_RANGE.match(v.strip()) if label in DAYS and isinstance(v, str) else None
         if times is not None:
             h1, m1, h2, m2 = (int(x) for x in times.groups())
-            if (h1, m1, h2, m2) != (0, 0, 0, 0):
-                stated = f"{label} {_scalar(label, v)}"
-                days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
-    if days:
-        return tuple(days)
+            if (h1, m1, h2, m2) == (0, 0, 0, 0):
+                unknown.add(label)
+                continue
+            stated = f"{label} {scalar_words(label, v)}"
+            days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
+    if days or unknown:
+        return tuple(days), frozenset(unknown)
     for v in present.values():
-        if isinstance(v, dict) and (inner := _hours(v)):
+        if isinstance(v, dict) and any(inner := _hours(v)):
             return inner
-    return ()
+    return (), frozenset()
+
+
+def _says_hours(value: Any) -> bool:
+    """Whether a key anywhere outside its lists names hours or a day ("hours", "Monday",
+    "opening_hours"), whatever its value looks like."""
+    value = read_literal(value)
+    if not isinstance(value, dict):
+        return False
+    return any(
+        "hours" in key_words(k) or key_words(k) in DAYS or _says_hours(v)
+        for k, v in present_fields(value).items()
+    )
 
 
 def _rating(top: dict[Any, Any]) -> Rating | None:
-    """The record's own `…stars` field, as `_field` states it."""
-    for key, v in _present(top).items():
-        label = _label(key)
-        text = _field(label, v, "")
-        if text.endswith(" stars)") and isinstance(v, int | float | str):
-            return Rating(float(v), f"{label}: {text}")
+    """The record's own `…stars` field, as `own_field` states it."""
+    for key, v in present_fields(top).items():
+        label = key_words(key)
+        stars = stars_of(label, v)
+        if stars is not None:
+            return Rating(stars, f"{label}: {own_field(label, v, '')}")
     return None
 
 
 NAME_MAX_WORDS = 20  # a longer top-level text (a description) says things; it names nothing
+
+
 _WORD_VALUE = re.compile(r"^[A-Za-z][A-Za-z_ ]{0,39}$")
+
+
 WORD_VALUE_MAX_WORDS = 4
 
 
 def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
     """Mirrors `_lines`: a group of scalars is stated "name value" on its parent's line, a
     scalar beside nested fields "parent name: value"."""
-    value = _literal(value)
+    value = read_literal(value)
     if isinstance(value, list):
         return []  # list items (reviews) are things said, not attributes
     if not isinstance(value, dict):
         return []
-    present = _present(value)
-    grouped = _grouped(present, bool(path))
+    present = present_fields(value)
+    grouped = is_grouped(present, bool(path))
     found: list[Attribute] = []
     for key, v in present.items():
-        name = _label(key)
+        name = key_words(key)
         if isinstance(v, dict | list):
             found += _attributes(v, (*path, name))
             continue
@@ -181,7 +241,7 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
             polarity = _polarity(v) if isinstance(v, bool) else None
         if polarity is None:
             continue
-        scalar = _scalar(name, v)
+        scalar = scalar_words(name, v)
         stated = f"{name} {scalar}" if grouped else f"{' '.join((*path, name))}: {scalar}"
         found.append(Attribute(path, name, polarity[0], polarity[1], stated))
         ruled_out = _RULED_OUT.get(name, {}).get(polarity[1] if polarity[0] else "", ())
@@ -206,7 +266,7 @@ _RULED_OUT: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-# More words a claim says a price level with, beside `_PRICE_WORDS`.
+# More words a claim says a price level with, beside `PRICE_WORDS`.
 _PRICE_SYNONYMS = {
     1: "affordable cheap budget low",
     2: "moderately mid range average",
@@ -217,10 +277,10 @@ _PRICE_SYNONYMS = {
 
 def _price(name: str, value: Any) -> tuple[bool, str] | None:
     """A price level as the words a claim says it with: 1 -> "inexpensive affordable …"."""
-    level = _price_level(name, value)
+    level = price_level(name, value)
     if level is None:
         return None
-    return True, f"{_PRICE_WORDS[level]} {_PRICE_SYNONYMS[level]}"
+    return True, f"{PRICE_WORDS[level]} {_PRICE_SYNONYMS[level]}"
 
 
 def _polarity(value: Any) -> tuple[bool, str] | None:
@@ -239,255 +299,3 @@ def _polarity(value: Any) -> tuple[bool, str] | None:
     if _WORD_VALUE.match(text) and len(words) <= WORD_VALUE_MAX_WORDS:
         return True, " ".join(words)
     return None
-
-
-_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$)")
-
-
-def _literal(value: Any) -> Any:
-    """A string that holds a Python literal, as raw Yelp-style records have them ("u'free'",
-    "{'garage': False, 'street': True}", "True", "2"): its value; anything else unchanged."""
-    if not isinstance(value, str) or not _LITERAL.match(value.strip()):
-        return value
-    try:
-        return ast.literal_eval(value.strip())
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return value
-
-
-def linearise(value: Any) -> str:
-    """A record as lines a model reads, one line per field group, so windows follow it.
-
-    Scalars of one object share a line ("name: Blue Heron Cafe. city: Portland."); a nested
-    object of scalars is one line ("hours: Monday 7:00 to 15:00 (7 a.m. to 3 p.m.); …"); each
-    item of a list of objects is its own line ("reviews 2: stars: 2. text: …"; an item with
-    one text is headed by its other fields: "Review 2 (2 stars, May 3, 2021): …"). Keys read as
-    words (`OutdoorSeating` -> "outdoor seating"), booleans as yes/no, times and whole
-    numbers in their usual spellings.
-    """
-    return "\n".join(line for line in _lines(value, "") if line)
-
-
-def _lines(value: Any, path: str) -> list[str]:
-    value = _literal(value)
-    if isinstance(value, list):
-        if all(not isinstance(v, dict | list) for v in value):
-            return [_sentence(path, ", ".join(_scalar(path, v) for v in value))]
-        return [
-            line
-            for n, v in enumerate(value)
-            for line in _item(path, n + 1, v) or _lines(v, f"{path} {n + 1}".strip())
-        ]
-    if not isinstance(value, dict):
-        return [_sentence(path, _scalar(path, value))]
-    present = _present(value)
-    flat = {k: v for k, v in present.items() if not isinstance(v, dict | list)}
-    lines = []
-    if flat and _grouped(present, bool(path)):
-        fields = "; ".join(f"{_label(k)} {_scalar(_label(k), v)}" for k, v in flat.items())
-        return [_sentence(path, fields + _day_groups(flat))]
-    if flat:
-        lines.append(
-            " ".join(
-                _sentence(f"{path} {_label(k)}".strip(), _field(_label(k), v, path))
-                for k, v in flat.items()
-            )
-        )
-    for k, v in present.items():
-        if isinstance(v, dict | list):
-            lines += _lines(v, f"{path} {_label(k)}".strip())
-    return lines
-
-
-ITEM_TEXT_WORDS = 6  # a list item's field this long is what the item says
-# The heading `_item` gives a list item's line: "Review 3 (4 stars, May 5, 2022): ".
-HEADING = re.compile(r"^[A-Z][\w ]* \d+ \([^)\n]*\): ")
-_LIST_FILLER = frozenset({"info", "information", "data", "list", "items", "details", "entries"})
-
-
-def _item(path: str, n: int, value: Any) -> list[str]:
-    """A list item with one text and a few scalar fields, as a heading and the text:
-    `{"review_stars": 3, "review_date": "2021-08-28 21:48:10", "review_text": "…"}`, the third of
-    `review_info`, is "Review 3 (3 stars, August 28, 2021): …", which a model reads as one
-    review; [] for other items."""
-    found = _headed(path, n, value)
-    return [_sentence(found[0], found[1])] if found is not None else []
-
-
-def _headed(path: str, n: int, value: Any) -> tuple[str, str, float | None] | None:
-    """`_item`'s heading, text and stars (None when it has none)."""
-    value = _literal(value)
-    if not isinstance(value, dict):
-        return None
-    present = _present(value)
-    texts = [
-        k for k, v in present.items() if isinstance(v, str) and len(v.split()) >= ITEM_TEXT_WORDS
-    ]
-    if len(texts) != 1 or any(isinstance(v, dict | list) for v in present.values()):
-        return None
-    noun = " ".join(w for w in path.split() if w not in _LIST_FILLER) or path or "item"
-    if noun.endswith("s") and not noun.endswith("ss") and len(noun) > 3:
-        noun = noun[:-1]  # "reviews 2" -> "Review 2"
-    details = []
-    stars = None
-    for key, v in present.items():
-        if key == texts[0]:
-            continue
-        label = _label(key)
-        words = label.split()
-        if len(words) > 1 and words[0] == noun.split()[0]:
-            label = " ".join(words[1:])  # "review stars" of a review: "stars"
-        details.append(_detail(label, v))
-        if details[-1].endswith(" stars"):
-            stars = float(details[-1].split()[0])
-    head = f"{noun[:1].upper()}{noun[1:]} {n}" + (f" ({', '.join(details)})" if details else "")
-    return head, str(present[texts[0]]).strip(), stars
-
-
-def _detail(label: str, value: Any) -> str:
-    """A scalar beside a list item's text, as a heading says it: "3 stars", "August 28,
-    2021", "price 12"."""
-    text = _scalar(label, value)
-    if label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
-        return f"{text} stars"
-    if (date := _DATE.match(str(value).strip())) is not None:
-        return _date_words(date)
-    return f"{label} {text}"
-
-
-def _date_words(date: re.Match[str]) -> str:
-    """An ISO date as words: 2021-08-28 -> "August 28, 2021"."""
-    year, month, day = (int(x) for x in date.groups()[:3])
-    return f"{_MONTHS[month - 1]} {day}, {year}"
-
-
-def _present(value: dict[Any, Any]) -> dict[Any, Any]:
-    """An object's fields that hold something, Python-literal strings read as their values."""
-    fields = {k: _literal(v) for k, v in value.items()}
-    return {k: v for k, v in fields.items() if v not in (None, "", [], {})}
-
-
-def _grouped(present: dict[Any, Any], nested: bool) -> bool:
-    """Whether a nested object's fields share its one line ("attributes: wifi free; …"): all
-    of them are scalars."""
-    return nested and all(not isinstance(v, dict | list) for v in present.values())
-
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{1,2})\s*-\s*(\d{1,2}):(\d{1,2})$")
-_DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[ T][\d:.]+Z?)?$")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-# A US state's postal code as a claim writes it: "TX" -> "Texas" (USPS abbreviations).
-_STATE_NAMES = (
-    "AL:Alabama AK:Alaska AZ:Arizona AR:Arkansas CA:California CO:Colorado "
-    "CT:Connecticut DE:Delaware DC:District_of_Columbia FL:Florida GA:Georgia HI:Hawaii "
-    "ID:Idaho IL:Illinois IN:Indiana IA:Iowa KS:Kansas KY:Kentucky LA:Louisiana ME:Maine "
-    "MD:Maryland MA:Massachusetts MI:Michigan MN:Minnesota MS:Mississippi MO:Missouri "
-    "MT:Montana NE:Nebraska NV:Nevada NH:New_Hampshire NJ:New_Jersey NM:New_Mexico "
-    "NY:New_York NC:North_Carolina ND:North_Dakota OH:Ohio OK:Oklahoma OR:Oregon "
-    "PA:Pennsylvania RI:Rhode_Island SC:South_Carolina SD:South_Dakota TN:Tennessee "
-    "TX:Texas UT:Utah VT:Vermont VA:Virginia WA:Washington WV:West_Virginia "
-    "WI:Wisconsin WY:Wyoming PR:Puerto_Rico"
-)
-_US_STATES = {
-    code: name.replace("_", " ")
-    for code, name in (pair.split(":") for pair in _STATE_NAMES.split())
-}
-_PRICE_WORDS = {1: "inexpensive", 2: "moderate", 3: "expensive", 4: "very expensive"}
-
-
-def _label(key: Any) -> str:
-    """`OutdoorSeating` -> "outdoor seating", `RestaurantsPriceRange2` -> "restaurants price
-    range", `business_stars` -> "business stars", `WiFi` -> "wifi"."""
-    parts = _CAMEL.split(str(key))
-    words: list[str] = []
-    for part in parts:  # "Wi" + "Fi": pieces of two letters belong together
-        if words and len(part) <= 2 and len(words[-1]) <= 2:
-            words[-1] += part
-        else:
-            words.append(part)
-    text = " ".join(words).replace("_", " ").replace("-", " ")
-    return re.sub(r"(?<=[a-zA-Z])\d+$", "", text).strip().lower()
-
-
-def _scalar(label: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text.lower() in ("true", "false"):
-        return "yes" if text.lower() == "true" else "no"
-    if (times := _TIME_RANGE.match(text)) is not None:
-        h1, m1, h2, m2 = (int(x) for x in times.groups())
-        return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
-    if (level := _price_level(label, text)) is not None:
-        return f"{text} ({_PRICE_WORDS[level]})"
-    if (date := _DATE.match(text)) is not None:
-        return f"{text} ({_date_words(date)})"
-    if label == "state" and text.upper() in _US_STATES:
-        return f"{text} ({_US_STATES[text.upper()]})"
-    return text
-
-
-def _price_level(label: str, value: Any) -> int | None:
-    """A price range's level, 1 to 4 (Yelp's `RestaurantsPriceRange2`); None for other fields."""
-    text = str(value).strip()
-    if "price range" in label and text.isdigit() and int(text) in _PRICE_WORDS:
-        return int(text)
-    return None
-
-
-def _field(label: str, value: Any, path: str) -> str:
-    """A record's own field; its star rating (not a review's, which sits in a list) is the
-    average of its reviews: "stars: 4 (average rating 4 stars)"."""
-    text = _scalar(label, value)
-    if not path and label.split()[-1:] == ["stars"] and text.replace(".", "", 1).isdigit():
-        return f"{text} (average rating {text} stars)"
-    return text
-
-
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-_WEEKEND = ("saturday", "sunday")
-_DAYS = (*_WEEKDAYS, *_WEEKEND)
-
-
-def _day_groups(fields: dict[str, Any]) -> str:
-    """Opening hours keyed by day also read as day groups: Monday..Friday alike -> "; weekdays
-    (Monday to Friday) 7:00 to 15:00 …", so "open 7 to 3 on weekdays" finds its evidence."""
-    days = {str(k).lower(): _scalar("", v) for k, v in fields.items()}
-    out = ""
-    for name, group in (("weekdays (monday to friday)", _WEEKDAYS), ("weekends", _WEEKEND)):
-        values = {days.get(d) for d in group}
-        if len(values) == 1 and None not in values:
-            out += f"; {name} {values.pop()}"
-    return out
-
-
-def _clock(hour: int, minute: int) -> str:
-    """24-hour time in 12-hour words: (15, 0) -> "3 p.m.", (0, 0) -> "midnight"."""
-    if hour % 24 == 0 and minute == 0:
-        return "midnight"
-    if hour == 12 and minute == 0:
-        return "noon"
-    suffix = "a.m." if hour % 24 < 12 else "p.m."
-    twelve = hour % 12 or 12
-    return f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"
-
-
-def _sentence(label: str, value: str) -> str:
-    text = f"{label}: {value}" if label else value
-    return text if text.endswith((".", "!", "?")) else text + "."

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from tokenizers import Tokenizer
 
 from groundrail.grounding.lexical import BM25
-from groundrail.grounding.records import HEADING, Record
+from groundrail.grounding.linear import HEADING
+from groundrail.grounding.records import Record
 
 
 @dataclass(slots=True, frozen=True)

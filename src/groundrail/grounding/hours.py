@@ -1,0 +1,419 @@
+"""Opening hours a claim states, checked against a record's hours as values.
+
+"It is open Tuesday through Saturday from 9 a.m. to 9 p.m." states a business record's hours in
+words. The model reads such a sentence against the record's hours line poorly (a "9 p.m."
+beside "21:00", a day range beside seven day names), and a wrong day or closing time is the
+kind of error a person checks first. A claim's days ("Monday", "Tuesday through Friday",
+"weekdays", "daily", "every night", lists, "every day except / but / other than Monday") and
+times ("from 9 a.m. to 9 p.m.", "7:00-15:00", "opens at 6 a.m.", "doesn't open until noon",
+"until midnight") are paired in the claim's order; a time said of many days beside times for
+some of them ("daily 11 a.m. to 10 p.m. (11 p.m. on Fridays)") applies to the others. Days
+with no time say the business is open on them, or, beside "closed", a negated "open" or a word
+of absence, that it is not ("closed on Mondays", "doesn't open on Sundays", "no Monday hours
+are listed"). A time without a.m./p.m. matches either; a record day of "0:0-0:0" is never
+compared; claims about reviews or about a meal's or a service's hours ("open for lunch from
+11:30", "happy hour runs from 3") are left to the model. docs/grounding.md, "Structured data",
+lists every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from groundrail.grounding.lexical import LOOKBEHIND
+from groundrail.grounding.linear import DAYS
+from groundrail.grounding.records import Day, Record
+from groundrail.grounding.sentiment import OPINION
+
+# A statement: its character span in the claim, whether the record agrees, and the record's
+# words that decide it (the evidence).
+Said = tuple[int, int, bool, str]
+
+_DAY = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+    r"|(?-i:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?(?!\s+[A-Z][a-z]))"  # not "Sun Taco"
+)
+_DAY_SPEC = re.compile(
+    r"(?P<all>daily|nightly|every\s+(?:day|night)|each\s+(?:day|night)"
+    r"|(?:seven|7)\s+days(?:\s+a\s+week)?|all\s+week)"
+    r"|(?P<weekdays>week\s?days?)|(?P<weekends>week\s?ends?)"
+    rf"|(?P<first>{_DAY})\s*(?:through|thru|to|until|till|[-\u2013\u2014])\s*(?P<last>{_DAY})"
+    rf"|(?P<day>{_DAY})",
+    re.I,
+)
+_EXCEPT = re.compile(
+    r"\s*,?\s*(?:except(?:\s+(?:for|on))?|but\s+not(?:\s+on)?|other\s+than|apart\s+from"
+    r"|aside\s+from|save|besides|excluding)\s+$",
+    re.I,
+)
+_BUT = re.compile(r"\s*,?\s*but\s+$", re.I)  # "every day but Tuesday", after all days only
+_TIME = (
+    r"(?:(?P<h{n}>\d{{1,2}})(?:[:.](?P<m{n}>\d{{2}}))?\s*(?P<s{n}>[ap]\.?\s?m\b\.?)?"
+    r"|(?P<w{n}>noon|midnight))"
+)
+_SPOKEN_RANGE = re.compile(
+    rf"(?<![\d$.,])(?:(?P<from>from|between)\s+)?{_TIME.format(n=1)}\s*"
+    rf"(?P<sep>to|until|till|through|thru|and|[-\u2013\u2014])\s*{_TIME.format(n=2)}"
+    r"(?!\s*(?:minutes?|mins?|hours?|hrs?|people|persons?|guests?|dollars|percent|%|stars?"
+    r"|years?|days?|weeks?|months?|times?|visits?|items?|[\d$]))",
+    re.I,
+)
+# A single time: its side from its cue ("opens at 6 a.m.", "until midnight"); a bare "from" /
+# "at" time ("and at noon on weekends") takes the side of the single time before it.
+_SINGLE = re.compile(
+    r"\b(?:(?P<opens>(?:(?:does|do|will|is)\s*n['\u2019]?t|won['\u2019]t|not)\s+open\s+"
+    r"(?:until|till|before)\s+|(?:opens?|opening)\s+(?:at\s+|from\s+)?)"
+    r"|(?P<closes>closes?|closing)\s+(?:at\s+)?"
+    rf"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+){_TIME.format(n=1)}",
+    re.I,
+)
+_CUE = re.compile(
+    r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating)\b", re.I
+)
+_CLOSED = re.compile(
+    r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|not\s+(?:listed|provided|available|given"
+    r"|specified|included|mentioned|shown)|unlisted|unavailable)\b",
+    re.I,
+)
+_NOT_OPEN = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:\w+\s+)?(?:open|operat\w*)\b", re.I)
+_NO_HOURS = re.compile(
+    r"\b(?:(?:opening|business|operating)\s+)?hours\b[^.;]*?\bnot\s+(?:listed|provided|available"
+    r"|given|specified|included|mentioned|shown)\b|\bno\s+(?:(?:opening|business|operating)\s+)?"
+    r"hours\b(?![^.;]*\bfor\b)",
+    re.I,
+)
+# Hours of a meal or a service are not the opening hours ("open for lunch from 11:30 to 2").
+_SERVICE = re.compile(
+    r"\b(?:for|serv(?:es|ing|ed)|during)\s+(?:breakfast|brunch|lunch|dinner)\b|\bhappy\s+hours?\b"
+    r"|\b(?:breakfast|brunch|lunch|dinner|delivery|kitchen|bar|takeout|pickup)\s+(?:hours|service"
+    r"|runs|closes|opens|starts|ends|is\s+served)\b",
+    re.I,
+)
+_REVIEWS = re.compile(
+    rf"\b(?:{OPINION}|reviewed|said|says|noted|mentioned|complained|reported|praised"
+    r"|recommended)\b",
+    re.I,
+)
+# Where the words about one group of days end: "open Tuesday to Saturday and closed Sunday",
+# "open Tuesday to Sunday (closed Mondays)".
+_CLAUSE_END = re.compile(r"[;,.:()]|\b(?:and|but|while|though|whereas)\b", re.I)
+
+
+def none_listed(claim: str) -> tuple[int, int] | None:
+    """Where the claim says no opening hours are listed ("The hours are not provided")."""
+    absent = _NO_HOURS.search(claim)
+    return absent.span() if absent is not None else None
+
+
+def mentions_reviews(claim: str) -> bool:
+    """Whether the claim speaks of reviews or reviewers ("one reviewer visited on a Saturday
+    morning"): its days and stars are a visit's and a review's, not the business's."""
+    return _REVIEWS.search(claim) is not None
+
+
+_JOIN = re.compile(r"^[\s,&/]*(?:and|or|plus|&)?[\s,]*$", re.I)
+_ON = re.compile(r"^\s*(?:on|every)\s+(?:the\s+)?$", re.I)  # "from noon on weekends"
+# What may stand between a time and its days. A colon pairs them only when no days follow
+# the time: "Tue-Thu: 11 a.m. to 9 p.m.", but "every day: noon to 9 p.m. Monday to Thursday".
+_PAIR_GAP = re.compile(
+    r"^[\s,]*(?:(?:from|on|at|between|open|opens|is|are|hours)\s*,?\s*){0,3}$", re.I
+)
+_COLON_GAP = re.compile(r"^\s*:\s*$")
+
+
+@dataclass(slots=True)
+class _Days:
+    start: int
+    end: int
+    days: set[str]
+    closed: set[str]  # days the claim says are closed ("except Monday")
+    loose: bool  # a group name ("weekdays", "weekends"): said of the days of it the record lists
+    timed: set[str] | None = None  # the days a time said of it applies to (`_narrow`)
+
+
+@dataclass(slots=True)
+class _Times:
+    start: int
+    end: int
+    opens: set[int] | None  # the minutes after midnight it may mean; None: not stated
+    closes: set[int] | None
+
+    @property
+    def single(self) -> bool:
+        return self.opens is None or self.closes is None
+
+
+def statements(claim: str, record: Record) -> list[Said]:
+    """The opening-hours statements of `claim` checked against `record` (see the module
+    doc); [] for a claim about reviews or a meal's or service's hours."""
+    if mentions_reviews(claim) or _SERVICE.search(claim):
+        return []
+    days = _day_specs(claim)
+    times = _time_specs(claim)
+    if not times and not days:
+        absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
+        return [(absent.start(), absent.end(), False, record.hours[0].stated)] if absent else []
+    if not times and not _CUE.search(claim):
+        return []
+    _narrow(days)
+    items: list[_Days | _Times] = sorted([*days, *times], key=lambda i: i.start)
+    paired: set[int] = set()
+    facts: list[Said | None] = []
+    after = _times_first(claim, items)
+    for n, item in enumerate(items):
+        if isinstance(item, _Times):
+            group = _paired_days(claim, items, n, paired, after)
+            facts.append(_times_fact(item, group, record))
+    for n, item in enumerate(items):
+        if isinstance(item, _Days) and n not in paired:
+            facts.append(_days_fact(item, item.days, _says_closed(claim, items, n), record))
+        if isinstance(item, _Days) and item.closed and not _timed_after(claim, items, n):
+            facts.append(_days_fact(item, item.closed, True, record))
+    return [f for f in facts if f is not None]
+
+
+def _narrow(specs: list[_Days]) -> None:
+    """A time said of a group of days beside smaller groups applies to the days they do not
+    name: in "open daily 11 a.m. to 10 p.m. (11 p.m. on Fridays and Saturdays)" the range is
+    said of the other five days (`_Days.timed`)."""
+    named = [set(s.days) for s in specs]
+    for spec, days in zip(specs, named, strict=True):
+        smaller = set().union(*(other for other in named if len(other) < len(days)))
+        spec.timed = days - smaller or days
+
+
+def _timed_after(claim: str, items: list[_Days | _Times], n: int) -> bool:
+    """Whether a time follows the days in the same sentence ("except Fridays, when it
+    closes at noon"): then the days excepted are not said to be closed."""
+    end = re.search(r"[;.](?:\s|$)", claim[items[n].end :])
+    stop = items[n].end + end.start() if end else len(claim)
+    return any(isinstance(i, _Times) and items[n].end <= i.start < stop for i in items)
+
+
+def _day_specs(claim: str) -> list[_Days]:
+    """The claim's day specifications, lists merged ("Friday and Saturday"), "except …"
+    days kept apart as closed."""
+    specs: list[_Days] = []
+    for match in _DAY_SPEC.finditer(claim):
+        names = _named_days(match)
+        loose = bool(match.group("weekdays") or match.group("weekends"))
+        previous = specs[-1] if specs else None
+        gap = claim[previous.end : match.start()] if previous is not None else ""
+        before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
+        excepted = _EXCEPT.search(before) or (
+            _BUT.search(before) and previous is not None and previous.days == set(DAYS)
+        )
+        if previous is not None and (
+            excepted or (previous.closed and _JOIN.match(gap))
+        ):  # "every day except Monday (and Tuesday)"
+            previous.closed |= names
+            previous.days -= names
+            previous.end = max(previous.end, match.end())
+        elif previous is not None and _JOIN.match(gap) and not previous.closed:
+            previous.days |= names
+            previous.loose = previous.loose and loose
+            previous.end = match.end()
+        else:
+            specs.append(_Days(match.start(), match.end(), names, set(), loose))
+    return specs
+
+
+def _named_days(match: re.Match[str]) -> set[str]:
+    if match.group("all"):
+        return set(DAYS)
+    if match.group("weekdays"):
+        return set(DAYS[:5])
+    if match.group("weekends"):
+        return set(DAYS[5:])
+    if match.group("day"):
+        return {_day_name(match.group("day"))}
+    first, last = DAYS.index(_day_name(match["first"])), DAYS.index(_day_name(match["last"]))
+    span = (last - first) % 7
+    return {DAYS[(first + k) % 7] for k in range(span + 1)}
+
+
+def _day_name(word: str) -> str:
+    prefix = word.lower().rstrip(".")[:2]
+    return next(d for d in DAYS if d.startswith(prefix))
+
+
+def _time_specs(claim: str) -> list[_Times]:
+    """Time ranges ("from 9 a.m. to 9 p.m.") and single times ("opens at 6", "until
+    midnight", "and at noon"), in claim order, none inside another. A time needs a.m./p.m.,
+    minutes or a word (noon), or, for a range after "from" / "between", a word of opening
+    hours in the claim ("open from 9 to 5", not "priced from 12 to 18")."""
+    found: list[_Times] = []
+    for match in _SPOKEN_RANGE.finditer(claim):
+        opens, closes = _minutes(match, 1), _minutes(match, 2)
+        plain = not any(match.group(g) for g in ("s1", "s2", "m1", "m2", "w1", "w2"))
+        loose = match["sep"].lower() == "and" and (match["from"] or "").lower() != "between"
+        if plain and not (match["from"] and _CUE.search(claim)):
+            continue  # "from 12 to 18" is a price unless the claim is about hours
+        if opens is not None and closes is not None and not loose:
+            found.append(_Times(match.start(), match.end(), opens, closes))
+    side = ""
+    for match in _SINGLE.finditer(claim):
+        if match["opens"] or match["closes"] or match["until"]:
+            side = "opens" if match["opens"] else "closes"
+        elif not side and match["bare"].lower() == "from":
+            side = "opens"
+        value = _minutes(match, 1)
+        if (
+            not side
+            or value is None
+            or not any(match.group(g) for g in ("s1", "m1", "w1"))
+            or any(t.start <= match.start("h1" if match["h1"] else "w1") < t.end for t in found)
+        ):
+            continue
+        opens = value if side == "opens" else None
+        found.append(_Times(match.start(), match.end(), opens, None if opens else value))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _minutes(match: re.Match[str], n: int) -> set[int] | None:
+    """The minutes after midnight a written time may mean: "9" is 9:00 or 21:00, "9 p.m."
+    21:00, "noon" 12:00; None for no time of day ("27")."""
+    word = match.group(f"w{n}")
+    if word:
+        return {720} if word.lower() == "noon" else {0}
+    hour, minute = int(match.group(f"h{n}")), int(match.group(f"m{n}") or 0)
+    suffix = (match.group(f"s{n}") or "").lower()[:1]
+    if hour > 24 or minute > 59 or (suffix and not 1 <= hour <= 12):
+        return None
+    if suffix:
+        return {((hour % 12) + (12 if suffix == "p" else 0)) * 60 + minute}
+    if hour > 12:
+        return {(hour % 24) * 60 + minute}
+    return {(hour % 12) * 60 + minute, ((hour % 12) + 12) * 60 + minute}
+
+
+def _times_first(claim: str, items: list[_Days | _Times]) -> bool:
+    """Whether the claim gives its times before their days ("from 6 a.m. to 4 p.m. Monday
+    through Friday, and 8 a.m. to 2 p.m. on Saturday"): its first time has days just after it
+    and none just before it."""
+    first = next((n for n, i in enumerate(items) if isinstance(i, _Times)), None)
+    if first is None:
+        return False
+    return not _pairs(claim, items, first, first - 1) and _pairs(claim, items, first, first + 1)
+
+
+def _pairs(claim: str, items: list[_Days | _Times], n: int, k: int, colon: bool = False) -> bool:
+    """Whether the time `items[n]` and the days `items[k]` are said together; `colon`: a
+    colon between them counts ("Tue-Thu: 11 a.m. to 9 p.m.")."""
+    if not 0 <= k < len(items) or not isinstance(items[k], _Days):
+        return False
+    gap = claim[items[k].end : items[n].start] if k < n else claim[items[n].end : items[k].start]
+    return _PAIR_GAP.match(gap) is not None or (colon and k < n and bool(_COLON_GAP.match(gap)))
+
+
+def _paired_days(
+    claim: str, items: list[_Days | _Times], n: int, paired: set[int], after: bool
+) -> _Days | None:
+    """The days a time goes with: in the claim's order (`_times_first`; "… on weekends" after
+    a time always), those on the one side, else those on the other."""
+    strong = _ON.match(claim[items[n].end : items[n + 1].start]) if n + 1 < len(items) else None
+    order = (n + 1, n - 1) if after or strong else (n - 1, n + 1)
+    # a colon before the time pairs it only when no days follow it
+    for colon in (False, not (n + 1 not in paired and _pairs(claim, items, n, n + 1))):
+        for k in order:
+            if k not in paired and _pairs(claim, items, n, k, colon):
+                paired.add(k)
+                group = items[k]
+                assert isinstance(group, _Days)
+                return group
+    return None
+
+
+def _says_closed(claim: str, items: list[_Days | _Times], n: int) -> bool | None:
+    """Whether unpaired days are said to be closed (True), open (False), or neither (None:
+    "a Saturday morning", no statement of hours). Read between the neighbouring items, within
+    the clause."""
+    item = items[n]
+    before = claim[items[n - 1].end if n else 0 : item.start]
+    after = claim[item.end : items[n + 1].start if n + 1 < len(items) else len(claim)]
+    before = _clause_before(before)
+    # past a comma only when no other days follow ("On Mondays, it is closed", not "open
+    # Tuesday to Saturday, closed Sunday")
+    after = _clause_after(after, comma=n + 1 == len(items))
+    window = f"{before} day {after}"  # the day's own span may hold "but not weekends"
+    if _CLOSED.search(window) or _NOT_OPEN.search(window):
+        return True  # "closed on Sundays", "no Monday hours are listed", "doesn't open on …"
+    if _CUE.search(claim):
+        return False
+    return None
+
+
+def _clause_after(text: str, comma: bool) -> str:
+    """The words after a group of days up to the end of its clause; past a bare ":" (or, with
+    `comma`, ",") the next clause ("Monday: closed", "On Mondays, it is closed")."""
+    parts = _CLAUSE_END.split(text, maxsplit=2)
+    ends = _CLAUSE_END.findall(text)
+    if (
+        len(parts) > 1
+        and not parts[0].strip()
+        and ends
+        and (ends[0] == ":" or (comma and ends[0] == ","))
+    ):
+        return parts[1]
+    return parts[0]
+
+
+def _clause_before(text: str) -> str:
+    """The words before a group of days back to the start of its clause; before a bare ":"
+    the clause ahead of it ("Closed: Monday")."""
+    parts = _CLAUSE_END.split(text)
+    ends = _CLAUSE_END.findall(text)
+    if len(parts) > 1 and not parts[-1].strip() and ends and ends[-1] == ":":
+        return parts[-2]
+    return parts[-1]
+
+
+def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | None:
+    """A time checked on the days it goes with (on any day, when it has none). A single time
+    ("closes at 9 p.m.") whose days do not all fit contradicts only when no day of the record
+    fits it: which days it was said of is less certain."""
+    start = min(times.start, group.start) if group is not None else times.start
+    end = max(times.end, group.end) if group is not None else times.end
+    fitting = [d for d in record.hours if _fits(times, d)]
+    if group is None or not group.days:
+        shown = fitting[0] if fitting else record.hours[0]
+        return (start, end, bool(fitting), shown.stated)
+    listed = {d.name: d for d in record.hours}
+    names = [
+        n for n in sorted(group.timed or group.days, key=DAYS.index) if n not in record.unknown_days
+    ]
+    if not names:
+        return None  # said only of days whose hours say nothing ("0:0-0:0")
+    if group.loose:
+        names = [n for n in names if n in listed] or names
+    wrong = next((n for n in names if n not in listed or not _fits(times, listed[n])), None)
+    if wrong is None:
+        return (start, end, True, listed[names[0]].stated)
+    if times.single and fitting:
+        return None
+    shown = listed.get(wrong, record.hours[0])
+    return (start, end, False, shown.stated)
+
+
+def _fits(times: _Times, day: Day) -> bool:
+    return (times.opens is None or day.opens in times.opens) and (
+        times.closes is None or day.closes in times.closes
+    )
+
+
+def _days_fact(spec: _Days, days: set[str], closed: bool | None, record: Record) -> Said | None:
+    """Days said open (or closed) against the days the record lists hours for; a group name
+    ("weekdays") said open holds when the record lists some day of it."""
+    listed = {d.name: d for d in record.hours}
+    names = [n for n in sorted(days, key=DAYS.index) if n not in record.unknown_days]
+    if closed is None or not names:
+        return None  # no statement, or only days whose hours say nothing ("0:0-0:0")
+    if spec.loose and not closed and any(n in listed for n in names):
+        names = [n for n in names if n in listed]
+    wrong = [d for d in names if (d in listed) == closed]
+    if wrong:
+        evidence = listed[wrong[0]].stated if closed else record.hours[0].stated
+        return (spec.start, spec.end, False, evidence)
+    shown = next((listed[d] for d in names if d in listed), record.hours[0])
+    return (spec.start, spec.end, True, shown.stated)

@@ -1,0 +1,89 @@
+"""A record's own star rating, as a claim states it, checked against the record.
+
+"a 4.5-star rating", "rated four and a half stars", "3.5 out of 5" against the record's own
+`…stars` field. Left to the model: a review's stars ("a 5-star review", "gave it 2 stars", "the
+lowest rating, 2 stars", any stars in a claim about reviews not called a rating), bounds and
+estimates ("above 4 stars", "about 4.7"), ranges, price levels ("a price range rating of 2"),
+durations ("an average of 5 minutes"), other things' stars ("a 3-star hotel", "5 stars for
+service") and other scales ("8 out of 10").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from groundrail.grounding.hours import Said, mentions_reviews
+from groundrail.grounding.lexical import LOOKBEHIND
+from groundrail.grounding.records import Record
+
+MAX_STARS = 5.0
+_NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_NUMBER = r"(?P<n>\d(?:\.\d+)?(?!\d)|one|two|three|four|five)(?P<half>[\s-]+and[\s-]+a[\s-]+half)?"
+_RATING = re.compile(
+    rf"(?:\b(?:rating|rated|average|averages|scores?)\s+(?:of\s+)?{_NUMBER}"
+    rf"(?:[\s-]*stars?)?(?:\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?)?"
+    rf"|\b{_NUMBER.replace('P<n>', 'P<n2>').replace('P<half>', 'P<half2>')}"
+    r"(?:[\s-]*stars?|\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?))",
+    re.I,
+)
+_NOT_OURS_BEFORE = re.compile(
+    r"(?:\b(?:gave|give|gives|giving|left|leaving|awarded|rated\s+(?:it|them|the\s+\w+))\s+"
+    r"(?:it\s+|them\s+|only\s+|just\s+|a\s+|an\s+)*|\b(?:from|between|to|and)\s+)$",
+    re.I,
+)
+# Stars of something else, or not the rating's value: a review's ("the lowest rating, 2
+# stars", "rated 5 stars by its latest reviewer"), a bound ("above 4 stars"), an estimate
+# ("about 4.7"), a price level ("a price range rating of 2"), a duration ("an average of 5
+# minutes").
+_OTHER_STARS = re.compile(
+    r"\b(?:lowest|highest|lowest-rated|highest-rated|individual|single|low|high|best|worst"
+    r"|recent|latest|first|last|price|range|reviews?|above|over|under|below|least|most|than"
+    r"|about|around|roughly|approximately|nearly|almost|some|up|beyond)\W+(?:\w+\W+)?$",
+    re.I,
+)
+_OURS = re.compile(r"\b(?:rating|overall)\b", re.I)
+_NOT_OURS_AFTER = re.compile(
+    r"^[\s-]*(?:reviews?|ratings?\s+from|to\s+\d|and\s+\d|(?:by|from)\s+(?:\w+\s+){0,3}"
+    r"(?:reviewers?|customers?|diners?|guests?))",
+    re.I,
+)
+_UNIT = re.compile(r"star|out\s+of|/", re.I)
+# After the stars, what makes them a rating's ("a 4-star rating", "4 stars overall", "4.5
+# stars on Yelp"); another word makes them something else's ("a 3-star hotel", "5 stars for
+# service").
+_RATING_NEXT = re.compile(
+    r"^[\s-]*(?:$|[^\w\s]|(?:rating|ratings|average|overall|on|from|based|across|among|and"
+    r"|with|out|in\s+(?:total|all))\b)",
+    re.I,
+)
+_RATING_WORD = re.compile(r"\b(?:rating|rated|stars?)\b", re.I)
+
+
+def statements(claim: str, record: Record) -> Iterator[Said]:
+    """The statements of `claim` of the record's own star rating (see the module doc)."""
+    assert record.rating is not None
+    about_reviews = mentions_reviews(claim)
+    for match in _RATING.finditer(claim):
+        before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
+        after = claim[match.end() : match.end() + LOOKBEHIND]
+        if _NOT_OURS_BEFORE.search(before) or _NOT_OURS_AFTER.match(after):
+            continue
+        if _OTHER_STARS.search(before[-30:]):
+            continue
+        if not _UNIT.search(match.group()) and re.match(r"\s*[A-Za-z]", after):
+            continue  # "an average of 5 minutes": no stars
+        if not _RATING_NEXT.match(after):
+            continue  # "a 3-star hotel", "5 stars for service"
+        if not _RATING_WORD.search(f"{before[-20:]} {match.group()}"):
+            continue  # "it ranks 3 out of 5": no stars, no rating
+        if about_reviews and not _OURS.search(claim[match.start() : match.end() + 16]):
+            continue  # "the lowest-rated review, at two stars": a review's stars
+        raw = match.group("n") or match.group("n2")
+        half = match.group("half") or match.group("half2")
+        stars = _NUMBER_WORDS.get(raw.lower()) or float(raw)
+        stars += 0.5 if half else 0.0
+        if stars > MAX_STARS:
+            continue  # "rated 8 out of 10": another scale
+        agrees = abs(stars - record.rating.stars) < 0.01
+        yield match.start(), match.end(), agrees, record.rating.stated

@@ -1,0 +1,109 @@
+"""What a record's reviews add up to, as a claim says it, checked against their stars.
+
+"Reviews are mixed", "customers are generally positive", "all reviewers loved it" are claims
+about the reviews as a whole. The model judges them against one review at a time, and reads
+"mixed" as contradicted by every review that is not; the stars of the reviews decide them:
+
+- "reviews are mixed" holds when the reviews are 2 or more stars apart, and fails when all are
+  4-5 or all 1-2;
+- "generally positive" holds at a mean of 3.5 or more and fails at 2.5 or less ("negative"
+  the other way round);
+- "all reviewers loved it" holds when every review has 4 or more, and fails at a review of 2
+  or fewer.
+
+Only the reviews as a whole count, said of them ("reviews are generally positive",
+"customers are divided") or before them ("mixed reviews", "received positive feedback"). Left
+to the model: one review ("the negative review"), a count ("two reviews are positive"), a
+part ("negative reviews mention slow service"), a topic ("customers were negative about the
+wait"), a negation ("not all feedback was positive") and the words used of other things ("a
+varied menu", "a positive attitude").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from groundrail.grounding.lexical import LOOKBEHIND, has_negation
+from groundrail.grounding.records import Record
+
+# Who gives an opinion, and what it is called.
+OPINION = (
+    r"(?:reviews?|reviewers?|customers?|diners?|patrons?|clients?|guests?|visitors?|opinions?"
+    r"|feedback|experiences?|reactions?|impressions?)"
+)
+# The reviews as a whole, and how they are said to lean.
+_WHOLE = (
+    r"(?:reviews|opinions|feedback|ratings|reactions|impressions|reviewers|customers|diners"
+    r"|patrons|guests|clients|visitors)"
+)
+_LEAN = (
+    r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)|(?P<positive>positive|favou?rable|glowing)"
+    r"|(?P<negative>negative|unfavou?rable))"
+)
+_DEGREE = (
+    r"(?:(?:generally|mostly|largely|overwhelmingly|predominantly|mainly|overall|very|quite"
+    r"|somewhat|fairly|highly|decidedly)\s+)?"
+)
+_SENTIMENT = re.compile(
+    rf"\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?:are|were|is|was|seem|seems|appear|appears|remain"
+    rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+(?:about|on|regarding|toward"
+    r"|towards|of|with|over)\b)"
+    rf"|\b(?P<attributive>{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE})\b"
+    rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{OPINION})\b(?=[^.;]*?\b"
+    r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
+    re.I,
+)
+# "mixed reviews" as what the business has, not as the subject ("negative reviews mention …").
+_HAS = re.compile(
+    r"\b(?:has|have|had|received|receives|receive|gets|get|got|earned|earns|garnered|garners"
+    r"|draws|drew|with|boasts|enjoys|enjoyed|of|to)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+# A count before them says how many, not what they add up to: "two reviews are positive".
+_COUNTED = re.compile(
+    r"\b(?:one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",
+    re.I,
+)
+_ABOUT_REVIEWS = re.compile(
+    rf"^(?:overall,?\s+)?(?:the\s+|many\s+|most\s+|several\s+)?(?:customer\s+|online\s+)?"
+    rf"(?:{_WHOLE}|feedback)\b",
+    re.I,
+)
+MIN_REVIEWS = 2
+
+
+def about_reviews(claim: str) -> bool:
+    """Whether the claim is about the reviews as a whole: "Reviewers praise the broth",
+    "Overall, customers found the staff friendly" (not "One reviewer …")."""
+    return _ABOUT_REVIEWS.match(claim.strip()) is not None
+
+
+def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]:
+    """Each statement of what the reviews add up to in `claim` (see the module doc): its
+    character span, whether the reviews' stars agree, and the review that shows it (its line's
+    heading: the lowest-rated, or the highest-rated against "negative")."""
+    stars = [r.stars for r in record.reviews]
+    if len(stars) < MIN_REVIEWS:
+        return
+    low, high, mean = min(stars), max(stars), sum(stars) / len(stars)
+    lowest = min(record.reviews, key=lambda r: r.stars).stated
+    highest = max(record.reviews, key=lambda r: r.stars).stated
+    for match in _SENTIMENT.finditer(claim):
+        before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
+        if _COUNTED.search(before) or has_negation(re.split(r"[;,.:]", before)[-1]):
+            continue  # "two reviews are positive"; "not all feedback was positive"
+        if match["attributive"] and not _HAS.search(before):
+            continue  # "negative reviews mention slow service": some of them
+        agrees: bool | None
+        if match["mixed"] or match["a_mixed"]:
+            agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
+        elif match["all"]:
+            agrees = True if low >= 4 else False if low <= 2 else None
+        elif match["positive"] or match["a_positive"]:
+            agrees = True if mean >= 3.5 else False if mean <= 2.5 else None
+        else:
+            agrees = True if mean <= 2.5 else False if mean >= 3.5 else None
+        negative = bool(match["negative"] or match["a_negative"])
+        if agrees is not None:
+            yield match.start(), match.end(), agrees, highest if negative else lowest
