@@ -15,6 +15,7 @@ counts. Written by a helper against the rules of 2026-11-30; a reading aid, not 
 
 import json
 import sys
+from typing import Any
 
 from groundrail.grounding.attributes import check
 from groundrail.grounding.facts import find
@@ -22,6 +23,8 @@ from groundrail.grounding.records import read
 
 PARK_STREET = "{'garage': False, 'street': True, 'validated': False, 'lot': False, 'valet': False}"
 PARK_LOT = "{'garage': False, 'street': False, 'validated': False, 'lot': True, 'valet': False}"
+
+Row = tuple[str, str, str]  # record key(s), sentence, shape
 
 RECORDS = {
     "cafe": {
@@ -768,28 +771,30 @@ WRONG = [
 ]
 
 
-def main() -> None:
-    recs = {k: read(json.dumps(v))[1] for k, v in RECORDS.items()}
+def report(records: dict[str, Any], correct: list[Row], wrong: list[Row]) -> None:
+    """Every sentence through the rules against its records ("a+b": both in one context);
+    prints the correct ones contradicted and the wrong ones supported (all with -v), then the
+    counts by label."""
+    read_records = {k: read(json.dumps(v))[1] for k, v in records.items()}
     verbose = "-v" in sys.argv
-    counts = {"correct": {}, "wrong": {}}
-    for kind, rows in (("correct", CORRECT), ("wrong", WRONG)):
-        for key, sent, tag in rows:
-            fc = check(sent, [recs[key]])
-            counts[kind][fc.label] = counts[kind].get(fc.label, 0) + 1
+    counts: dict[str, dict[str, int]] = {"correct": {}, "wrong": {}}
+    for kind, rows in (("correct", correct), ("wrong", wrong)):
+        for keys, sent, tag in rows:
+            context = [read_records[k] for k in keys.split("+")]
+            fc = check(sent, context)
+            counts[kind][str(fc.label)] = counts[kind].get(str(fc.label), 0) + 1
             bad = (kind == "correct" and fc.label == "contradicted") or (
                 kind == "wrong" and fc.label == "supported"
             )
             if bad or verbose:
-                mark = "FAIL" if bad else "    "
-                facts = [
-                    (f.field, f.agrees, sent[f.start : f.end]) for f in find(sent, [recs[key]])
-                ]
+                facts = [(f.field, f.agrees, sent[f.start : f.end]) for f in find(sent, context)]
                 print(
-                    f"{mark} {kind:7} [{key}/{tag}] {sent!r}\n      -> {fc.label} field={fc.field!r} stated={fc.stated!r} facts={facts}"
+                    f"{'FAIL' if bad else '    '} {kind:7} [{keys}/{tag}] {sent!r}\n"
+                    f"      -> {fc.label} field={fc.field!r} stated={fc.stated!r} facts={facts}"
                 )
-    print(json.dumps({k: {str(a): b for a, b in v.items()} for k, v in counts.items()}))
-    print("n correct", len(CORRECT), "n wrong", len(WRONG))
+    print(json.dumps(counts))
+    print("n correct", len(correct), "n wrong", len(wrong))
 
 
 if __name__ == "__main__":
-    main()
+    report(RECORDS, CORRECT, WRONG)

@@ -370,3 +370,59 @@ def test_a_business_noun_in_a_clause_of_its_own_is_a_claim() -> None:
     # "has a gym" is no yes/no field: the model judges it, nothing confirms it
     result = check("It offers takeout and has a gym.", [record()])
     assert result.label is None and "gym" in result.rest
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # days off, dark days, "closes on", and the excepted days said first
+        "It takes Mondays off.",
+        "It is open Tuesday to Sunday, with Mondays off.",
+        "Open Tue-Sun; dark Mondays.",
+        "It closes on Mondays.",
+        "Except for Mondays, it is open every day.",
+        "It is open every day with the exception of Monday.",
+        "It is open all week but closed on Mondays.",
+    ],
+)
+def test_days_off_said_in_words_agree(claim: str) -> None:
+    found = verdicts(claim)
+    assert found and all(agrees for _, agrees in found), found
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the hours of something else the business has or holds
+        "The pool is open from 7 a.m. to 9 p.m.",
+        "Check-in opens at 3 p.m.",
+        "Drinks are half-price from 6 to 8 p.m. on Thursdays, when it is open late.",
+        "A lunch break runs from 1 to 2 p.m. on Saturdays, when it opens at noon.",
+    ],
+)
+def test_the_hours_of_something_else_are_left_alone(claim: str) -> None:
+    assert verdicts(claim) == []
+
+
+def test_what_a_record_says_unclearly_decides_nothing() -> None:
+    store = {
+        "name": "Corner Store",
+        "hours": {"Monday": "10:0-20:0", "Saturday": "09:00-13:00, 14:00-21:00"},
+        "attributes": {"OutdoorSeating": "None", "GoodForMeal": "{'dessert': False}"},
+        "business_stars": 4.0,
+    }
+    found = read(json.dumps(store))[1]
+    assert found is not None
+    # a day with a lunch break is listed, though not as one range: neither open nor closed
+    assert found.unknown_days == frozenset({"saturday"})
+    assert find("It is open on Saturdays.", [found]) == []
+    # Yelp's "None" is unknown, not no; "good for dessert: no" is not "serves no dessert"
+    assert check("It has outdoor seating.", [found]).label is None
+    assert check("It serves dessert.", [found]).label is None
+    # a close at 23:59 is midnight
+    late = read(json.dumps({"name": "Gas", "hours": {"Monday": "00:00-23:59"}}))[1]
+    assert late is not None
+    assert [f.agrees for f in find("It is open until midnight on Mondays.", [late])] == [True]
+    # a hotel's class stars beside its guest rating are no rating of the place
+    hotel = read(json.dumps({"name": "Inn", "stars": 3, "guest_rating": 4.6, "WiFi": True}))[1]
+    assert hotel is not None and hotel.rating is None

@@ -136,8 +136,12 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             open_clauses.append(clause)
             continue
         attribute, record = found
-        if clause.negated == attribute.present:
+        head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
+        if clause.negated == attribute.present and not _loosely_false(clause, attribute, head):
             return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
+        if clause.negated == attribute.present:
+            open_clauses.append(clause)
+            continue
         agreed.append((attribute.name, attribute.stated, record))
     if not agreed:
         return FieldCheck(None, "", "", -1, claim)
@@ -147,20 +151,36 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     return FieldCheck(None, field, words, record, _rest(claim, open_clauses))
 
 
+def _loosely_false(clause: Clause, attribute: Attribute, head: tuple[str, ...]) -> bool:
+    """A false field of a group the clause does not name says little against it: "good for
+    meal: dessert no" does not make "It serves dessert" false; "business parking: garage no"
+    does make "There is a parking garage" (or "garage and lot parking", `head`) false."""
+    groups = attribute.path[1:]
+    return (
+        not attribute.present
+        and bool(groups)
+        and not any(_in(w, g) for w in (*clause.terms, *head) for g in groups)
+    )
+
+
+def _head_after(claim: str, following: Clause) -> tuple[str, ...]:
+    """The head noun of the clause after a bare word, when "and" / "or" joins them
+    ("garage and lot parking": "parking"); () otherwise."""
+    joined = _LEAD.match(claim[following.start : following.end])
+    connective = joined.group().strip().lower() if joined is not None else ""
+    return following.terms[-1:] if connective in ("and", "or") else ()
+
+
 def _shared_head(
     claim: str, clause: Clause, following: Clause, records: Sequence[Record]
 ) -> tuple[Attribute, int] | None:
     """The field a bare word names with the head noun of the clause after it, when "and" /
     "or" joins them: "street" in "street and bike parking" is street parking."""
-    joined = _LEAD.match(claim[following.start : following.end])
-    connective = joined.group().strip().lower() if joined is not None else ""
     bare = [w for w in clause.terms if w not in GENERIC and w not in VERBS]
-    if connective not in ("and", "or") or len(bare) != 1 or len(following.terms) < 2:
+    head = _head_after(claim, following)
+    if not head or len(bare) != 1 or len(following.terms) < 2 or clause.negated is None:
         return None
-    if clause.negated is None:
-        return None
-    head = following.terms[-1]
-    return _field(Clause(clause.start, clause.end, clause.negated, (*clause.terms, head)), records)
+    return _field(Clause(clause.start, clause.end, clause.negated, (*clause.terms, *head)), records)
 
 
 def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record) -> bool:

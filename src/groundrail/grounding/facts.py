@@ -10,11 +10,11 @@ about; `groundrail.grounding.attributes.check` weighs them with the yes/no field
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from groundrail.grounding import hours, rating, sentiment
-from groundrail.grounding.lexical import terms
+from groundrail.grounding.lexical import STOPWORDS, terms
 from groundrail.grounding.records import Record
 
 
@@ -33,41 +33,30 @@ class Fact:
 
 
 def find(claim: str, records: Sequence[Record]) -> list[Fact]:
-    """The hours, rating and review statements of `claim`, each checked against the record it
-    is about (`_subject`; see the module doc); in claim order."""
+    """The hours, rating and review statements of `claim`, checked against the record it is
+    about (`subject`; see the module doc); in claim order."""
+    n = subject(claim, records)
+    if n is None:
+        return []
+    record = records[n]
     found: list[Fact] = []
-    with_hours = _subject(claim, records, lambda r: bool(r.hours))
-    if with_hours is not None:
-        found += [
-            Fact(*s[:3], "hours", s[3], with_hours)
-            for s in hours.statements(claim, records[with_hours])
-        ]
-    elif records and not any(r.lists_hours for r in records) and not hours.mentions_reviews(claim):
-        absent = hours.none_listed(claim)  # no record lists hours, and the claim says so
+    if record.hours:
+        found += [Fact(*s[:3], "hours", s[3], n) for s in hours.statements(claim, record)]
+    elif not record.lists_hours and not hours.mentions_reviews(claim):
+        absent = hours.none_listed(claim)  # it lists no hours, and the claim says so
         if absent is not None:
-            found.append(Fact(*absent, True, "hours", "", 0))
-    rated = _subject(claim, records, lambda r: r.rating is not None)
-    if rated is not None:
-        found += [
-            Fact(*s[:3], "rating", s[3], rated) for s in rating.statements(claim, records[rated])
-        ]
-    reviewed = _subject(claim, records, lambda r: bool(r.reviews))
-    if reviewed is not None:
-        found += [
-            Fact(*s[:3], "reviews", s[3], reviewed)
-            for s in sentiment.leanings(claim, records[reviewed])
-        ]
+            found.append(Fact(*absent, True, "hours", "", n))
+    if record.rating is not None:
+        found += [Fact(*s[:3], "rating", s[3], n) for s in rating.statements(claim, record)]
+    found += [Fact(*s[:3], "reviews", s[3], n) for s in sentiment.leanings(claim, record)]
     return sorted(found, key=lambda f: f.start)
 
 
-def _subject(claim: str, records: Sequence[Record], has: Callable[[Record], bool]) -> int | None:
-    """The record the claim is about among those with the field: the only one, or the one
-    whose names the claim uses most; None when that is a tie."""
-    candidates = [n for n, r in enumerate(records) if has(r)]
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    words = set(terms(claim))
-    shared = {n: len(words & records[n].names) for n in candidates}
-    best = max(shared.values())
-    top = [n for n in candidates if shared[n] == best]
-    return top[0] if best and len(top) == 1 else None
+def subject(claim: str, records: Sequence[Record]) -> int | None:
+    """The record a claim is about: the only one, or the one whose own name it uses; None when
+    it names none of several, or more than one ("Nonna Rosa opens earlier than Carver's")."""
+    if len(records) == 1:
+        return 0
+    words = set(terms(claim)) - STOPWORDS
+    named = [n for n, r in enumerate(records) if words & r.title]
+    return named[0] if len(named) == 1 else None

@@ -43,8 +43,8 @@ _DAY_SPEC = re.compile(
     re.I,
 )
 _EXCEPT = re.compile(
-    r"\s*,?\s*(?:except(?:\s+(?:for|on))?|but\s+not(?:\s+on)?|other\s+than|apart\s+from"
-    r"|aside\s+from|save|besides|excluding)\s+$",
+    r"(?:^|\W)\s*(?:except(?:\s+(?:for|on))?|but\s+not(?:\s+on)?|other\s+than|apart\s+from"
+    r"|aside\s+from|save(?:\s+for)?|besides|excluding|with\s+the\s+exception\s+of)\s+$",
     re.I,
 )
 _BUT = re.compile(r"\s*,?\s*but\s+$", re.I)  # "every day but Tuesday", after all days only
@@ -73,9 +73,13 @@ _CUE = re.compile(
 )
 _CLOSED = re.compile(
     r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|not\s+(?:listed|provided|available|given"
-    r"|specified|included|mentioned|shown)|unlisted|unavailable)\b",
+    r"|specified|included|mentioned|shown)|unlisted|unavailable|dark)\b"
+    # a day (the placeholder "day" in `_says_closed`'s window) off, or closing on it all day
+    r"|\b(?:days?|nights?)\s+off\b|\b(?:takes?|taking|with|has|have)\s+(?:\w+\s+){0,3}off\b"
+    r"|\bclos(?:es|ing)\s+(?:only\s+)?on\s+day\b(?!\s+(?:at|from|until|by|early)\b)",
     re.I,
 )
+_NO_DAY_OFF = re.compile(r"\bno\s+(?:\w+\s+)?(?:days?|nights?)\s+off\b", re.I)
 _NOT_OPEN = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:\w+\s+)?(?:open|operat\w*)\b", re.I)
 _NO_HOURS = re.compile(
     r"\b(?:(?:opening|business|operating)\s+)?hours\b[^.;]*?\bnot\s+(?:listed|provided|available"
@@ -87,7 +91,11 @@ _NO_HOURS = re.compile(
 _SERVICE = re.compile(
     r"\b(?:for|serv(?:es|ing|ed)|during)\s+(?:breakfast|brunch|lunch|dinner)\b|\bhappy\s+hours?\b"
     r"|\b(?:breakfast|brunch|lunch|dinner|delivery|kitchen|bar|takeout|pickup)\s+(?:hours|service"
-    r"|runs|closes|opens|starts|ends|is\s+served)\b",
+    r"|runs|closes|opens|starts|ends|is\s+served)\b"
+    # the hours of something else the business has or holds: a pool, check-in, a special
+    r"|\b(?:pool|spa|check-?in|check-?out|checkout|specials?|deals?|cover|live|music|band|dj"
+    r"|class(?:es)?|sessions?|story|crafts?|discount(?:ed)?|half-price|sale|trivia|karaoke"
+    r"|events?|shows?|shuttle|buffet|drinks|break)\b",
     re.I,
 )
 _REVIEWS = re.compile(
@@ -117,7 +125,9 @@ _ON = re.compile(r"^\s*(?:on|every)\s+(?:the\s+)?$", re.I)  # "from noon on week
 # What may stand between a time and its days. A colon pairs them only when no days follow
 # the time: "Tue-Thu: 11 a.m. to 9 p.m.", but "every day: noon to 9 p.m. Monday to Thursday".
 _PAIR_GAP = re.compile(
-    r"^[\s,]*(?:(?:from|on|at|between|open|opens|is|are|hours)\s*,?\s*){0,3}$", re.I
+    r"^[\s,]*(?:(?:from|on|at|between|open|opens|is|are|hours|it|it['\u2019]s|they|we)\s*,?\s*)"
+    r"{0,3}$",
+    re.I,
 )
 _COLON_GAP = re.compile(r"^\s*:\s*$")
 
@@ -154,8 +164,8 @@ def statements(claim: str, record: Record) -> list[Said]:
     if not times and not days:
         absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
         return [(absent.start(), absent.end(), False, record.hours[0].stated)] if absent else []
-    if not times and not _CUE.search(claim):
-        return []
+    if not (_CUE.search(claim) or _CLOSED.search(claim)):
+        return []  # days and times with no word of opening hours ("Tuesday, 11 to 9")
     _narrow(days)
     items: list[_Days | _Times] = sorted([*days, *times], key=lambda i: i.start)
     paired: set[int] = set()
@@ -165,10 +175,22 @@ def statements(claim: str, record: Record) -> list[Said]:
         if isinstance(item, _Times):
             group = _paired_days(claim, items, n, paired, after)
             facts.append(_times_fact(item, group, record))
+    said = {n: _says_closed(claim, items, n) for n, i in enumerate(items) if n not in paired}
+    # days the claim closes are not among those it says are open every day ("open all week
+    # but closed on Sundays", "except for Mondays, it is open every day")
+    closed = set().union(
+        *(i.days for n, i in enumerate(items) if said.get(n) and isinstance(i, _Days)),
+        *(i.closed for i in items if isinstance(i, _Days)),
+    )
     for n, item in enumerate(items):
-        if isinstance(item, _Days) and n not in paired:
-            facts.append(_days_fact(item, item.days, _says_closed(claim, items, n), record))
-        if isinstance(item, _Days) and item.closed and not _timed_after(claim, items, n):
+        if not isinstance(item, _Days):
+            continue
+        if n not in paired:
+            open_days = (
+                item.days - closed if len(item.days) == len(DAYS) and not said[n] else item.days
+            )
+            facts.append(_days_fact(item, open_days, said[n], record))
+        if item.closed and not _timed_after(claim, items, n):
             facts.append(_days_fact(item, item.closed, True, record))
     return [f for f in facts if f is not None]
 
@@ -204,7 +226,9 @@ def _day_specs(claim: str) -> list[_Days]:
         excepted = _EXCEPT.search(before) or (
             _BUT.search(before) and previous is not None and previous.days == set(DAYS)
         )
-        if previous is not None and (
+        if previous is None and excepted:  # "Except for Mondays, it is open every day"
+            specs.append(_Days(match.start(), match.end(), set(), names, False))
+        elif previous is not None and (
             excepted or (previous.closed and _JOIN.match(gap))
         ):  # "every day except Monday (and Tuesday)"
             previous.closed |= names
@@ -337,6 +361,8 @@ def _says_closed(claim: str, items: list[_Days | _Times], n: int) -> bool | None
     # Tuesday to Saturday, closed Sunday")
     after = _clause_after(after, comma=n + 1 == len(items))
     window = f"{before} day {after}"  # the day's own span may hold "but not weekends"
+    if _NO_DAY_OFF.search(window):
+        return False  # "open every day, with no day off"
     if _CLOSED.search(window) or _NOT_OPEN.search(window):
         return True  # "closed on Sundays", "no Monday hours are listed", "doesn't open on …"
     if _CUE.search(claim):
@@ -360,12 +386,12 @@ def _clause_after(text: str, comma: bool) -> str:
 
 
 def _clause_before(text: str) -> str:
-    """The words before a group of days back to the start of its clause; before a bare ":"
-    the clause ahead of it ("Closed: Monday")."""
+    """The words before a group of days back to the start of its clause; before a bare ":" or
+    "(" the clause ahead of it ("Closed: Monday", "closed on the seventh (Sunday)")."""
     parts = _CLAUSE_END.split(text)
     ends = _CLAUSE_END.findall(text)
-    if len(parts) > 1 and not parts[-1].strip() and ends and ends[-1] == ":":
-        return parts[-2]
+    if len(parts) > 1 and not parts[-1].strip() and ends and ends[-1] in (":", "("):
+        return parts[-2]  # "Closed: Monday", "closed on the seventh (Sunday)"
     return parts[-1]
 
 
@@ -397,9 +423,13 @@ def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | No
 
 
 def _fits(times: _Times, day: Day) -> bool:
+    closes = {day.closes, 0} if day.closes == LAST_MINUTE else {day.closes}  # 23:59: midnight
     return (times.opens is None or day.opens in times.opens) and (
-        times.closes is None or day.closes in times.closes
+        times.closes is None or bool(closes & times.closes)
     )
+
+
+LAST_MINUTE = 23 * 60 + 59
 
 
 def _days_fact(spec: _Days, days: set[str], closed: bool | None, record: Record) -> Said | None:

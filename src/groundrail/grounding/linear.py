@@ -26,7 +26,7 @@ def stars_of(label: str, value: Any) -> float | None:
     return float(text) if _NUMERIC.match(text) else None
 
 
-_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$)")
+_LITERAL = re.compile(r"^(?:[{\['\"]|u['\"]|True$|False$|None$)")  # "None": Yelp's unknown
 
 
 def read_literal(value: Any) -> Any:

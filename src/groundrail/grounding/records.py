@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from groundrail.grounding.lexical import terms
+from groundrail.grounding.lexical import STOPWORDS, terms
 from groundrail.grounding.linear import (
     DAYS,
     PRICE_WORDS,
@@ -88,6 +88,8 @@ class Record:
     unknown_days: frozenset[str] = frozenset()
     # whether it has opening hours in any form, read into `hours` or not
     lists_hours: bool = False
+    # the words of its own name ("Kumo Noodle Bar"): which record a claim is about
+    title: frozenset[str] = frozenset()
 
 
 def read(text: str) -> tuple[str, Record | None]:
@@ -121,10 +123,13 @@ def record_of(value: Any) -> Record | None:
     if not found and not hours and rating is None and not reviews:
         return None
     names: set[str] = set()
+    title: set[str] = set()
     if isinstance(top, dict):
-        for v in top.values():
+        for k, v in top.items():
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
                 names.update(terms(v))
+                if not title and "name" in key_words(k).split():
+                    title.update(w for w in terms(v) if len(w) > 1 and w not in STOPWORDS)
     return Record(
         tuple(found),
         frozenset(names),
@@ -133,6 +138,7 @@ def record_of(value: Any) -> Record | None:
         reviews,
         unknown,
         bool(hours or unknown) or _says_hours(top),
+        frozenset(title),
     )
 
 
@@ -172,14 +178,18 @@ def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str]]:
     unknown = set()
     for key, v in present.items():
         label = key_words(key)
-        times = TIME_RANGE.match(v.strip()) if label in DAYS and isinstance(v, str) else None
-        if times is not None:
-            h1, m1, h2, m2 = (int(x) for x in times.groups())
-            if (h1, m1, h2, m2) == (0, 0, 0, 0):
-                unknown.add(label)
-                continue
-            stated = f"{label} {scalar_words(label, v)}"
-            days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
+        if label not in DAYS:
+            continue
+        times = TIME_RANGE.match(v.strip()) if isinstance(v, str) else None
+        if times is None:
+            unknown.add(label)  # "09:00-13:00, 14:00-21:00": hours, but not one range
+            continue
+        h1, m1, h2, m2 = (int(x) for x in times.groups())
+        if (h1, m1, h2, m2) == (0, 0, 0, 0):
+            unknown.add(label)
+            continue
+        stated = f"{label} {scalar_words(label, v)}"
+        days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
     if days or unknown:
         return tuple(days), frozenset(unknown)
     for v in present.values():
@@ -201,7 +211,10 @@ def _says_hours(value: Any) -> bool:
 
 
 def _rating(top: dict[Any, Any]) -> Rating | None:
-    """The record's own `…stars` field, as `own_field` states it."""
+    """The record's own `…stars` field, as `own_field` states it; None beside another rating
+    field ("stars" of a hotel's class beside its "guest_rating")."""
+    if any(w in ("rating", "score") for k in top for w in key_words(k).split()):
+        return None
     for key, v in present_fields(top).items():
         label = key_words(key)
         stars = stars_of(label, v)
@@ -235,6 +248,8 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
         if isinstance(v, dict | list):
             found += _attributes(v, (*path, name))
             continue
+        if name in DAYS:
+            continue  # "best nights: friday yes": a claim's "Friday" is its hours
         if path:
             polarity = _price(name, v) or _polarity(v)
         else:  # a top-level text names the record; a top-level yes/no is an attribute
