@@ -426,3 +426,14 @@ def test_what_a_record_says_unclearly_decides_nothing() -> None:
     # a hotel's class stars beside its guest rating are no rating of the place
     hotel = read(json.dumps({"name": "Inn", "stars": 3, "guest_rating": 4.6, "WiFi": True}))[1]
     assert hotel is not None and hotel.rating is None
+
+
+def test_the_fields_of_the_record_a_claim_names_decide_it() -> None:
+    # two cafes in one context: the claim's own record decides, not the other's fields
+    first = {"name": "Harbor Light Cafe", "attributes": {"RestaurantsReservations": "False"}}
+    second = {"name": "Nonna Rosa", "attributes": {"RestaurantsReservations": "True"}}
+    both = [read(json.dumps(r))[1] for r in (first, second)]
+    assert all(r is not None for r in both)
+    records = [r for r in both if r is not None]
+    assert check("Nonna Rosa takes reservations.", records).label == "supported"
+    assert check("Harbor Light Cafe takes reservations.", records).label == "contradicted"

@@ -114,6 +114,7 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     """The claim's clauses checked against the records' attributes, hours and rating (see the
     module doc)."""
     stated = facts.find(claim, records)
+    only = facts.subject(claim, records) if len(records) > 1 else None
     wrong = next((f for f in stated if not f.agrees), None)
     if wrong is not None:
         return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
@@ -129,9 +130,9 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             continue  # nothing stated ("and it is", "along", "overall")
         if stated and all(w in GENERIC or w in FACT_WORDS for w in clause.terms):
             continue  # the facts' own words, cut from them ("On Mondays, | it is closed")
-        found = _field(clause, records) if clause.negated is not None else None
+        found = _field(clause, records, only) if clause.negated is not None else None
         if found is None and n + 1 < len(cut):
-            found = _shared_head(claim, clause, cut[n + 1], records)
+            found = _shared_head(claim, clause, cut[n + 1], records, only)
         if found is None:
             open_clauses.append(clause)
             continue
@@ -172,7 +173,7 @@ def _head_after(claim: str, following: Clause) -> tuple[str, ...]:
 
 
 def _shared_head(
-    claim: str, clause: Clause, following: Clause, records: Sequence[Record]
+    claim: str, clause: Clause, following: Clause, records: Sequence[Record], only: int | None
 ) -> tuple[Attribute, int] | None:
     """The field a bare word names with the head noun of the clause after it, when "and" /
     "or" joins them: "street" in "street and bike parking" is street parking."""
@@ -180,7 +181,8 @@ def _shared_head(
     head = _head_after(claim, following)
     if not head or len(bare) != 1 or len(following.terms) < 2 or clause.negated is None:
         return None
-    return _field(Clause(clause.start, clause.end, clause.negated, (*clause.terms, *head)), records)
+    joined = Clause(clause.start, clause.end, clause.negated, (*clause.terms, *head))
+    return _field(joined, records, only)
 
 
 def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record) -> bool:
@@ -239,11 +241,16 @@ def _negated(text: str) -> bool:
     return has_negation(text) or _ABSENCE.search(text) is not None
 
 
-def _field(clause: Clause, records: Sequence[Record]) -> tuple[Attribute, int] | None:
-    """The one field the clause names (see the module doc), and its record's index."""
+def _field(
+    clause: Clause, records: Sequence[Record], only: int | None = None
+) -> tuple[Attribute, int] | None:
+    """The one field the clause names (see the module doc), and its record's index; `only`:
+    the record the claim names, when it names one of several."""
     best: list[tuple[Attribute, int]] = []
     best_score = 0
     for n, record in enumerate(records):
+        if only is not None and n != only:
+            continue
         for attribute in record.attributes:
             score = _score(clause, attribute, record)
             if score > best_score:
