@@ -8,12 +8,13 @@ kind of error a person checks first. A claim's days ("Monday", "Tuesday through 
 times ("from 9 a.m. to 9 p.m.", "7:00-15:00", "opens at 6 a.m.", "doesn't open until noon",
 "until midnight") are paired in the claim's order; a time said of many days beside times for
 some of them ("daily 11 a.m. to 10 p.m. (11 p.m. on Fridays)") applies to the others. Days
-with no time say the business is open on them, or, beside "closed", a negated "open" or a word
-of absence, that it is not ("closed on Mondays", "doesn't open on Sundays", "no Monday hours
-are listed"). A time without a.m./p.m. matches either; a record day of "0:0-0:0" is never
-compared; claims about reviews or about a meal's or a service's hours ("open for lunch from
-11:30", "happy hour runs from 3") are left to the model. docs/grounding.md, "Structured data",
-lists every rule.
+with no time say the business is open on them, or, beside "closed", a negated "open", a day
+off or a word of absence, that it is not ("closed on Mondays", "doesn't open on Sundays",
+"takes Mondays off", "no Monday hours are listed"). A time without a.m./p.m. matches either; a
+record day of "0:0-0:0" or of two ranges is never compared. Left to the model: a claim with no
+word of opening hours, about reviews, or about the hours of a meal, a service or something
+else the business has ("open for lunch from 11:30", "happy hour runs from 3", "the pool is
+open 7 to 9"). docs/grounding.md, "Structured data", lists every rule.
 """
 
 from __future__ import annotations

@@ -169,7 +169,8 @@ def _item_stars(value: Any) -> float | None:
 
 def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str]]:
     """The first object of the record (outside its lists) keyed by day names with time
-    ranges as values ("7:0-15:0"), and its days whose "0:0-0:0" range says nothing."""
+    ranges as values ("7:0-15:0"), and its days whose value says nothing comparable
+    ("0:0-0:0", "09:00-13:00, 14:00-21:00")."""
     value = read_literal(value)
     if not isinstance(value, dict):
         return (), frozenset()
