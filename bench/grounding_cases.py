@@ -1,6 +1,6 @@
 """Hand-written production-like answers, judged claim by claim. A reading aid, not a test.
 
-    python bench/grounding_cases.py [--model FOLDER] [--cases bench/grounding_cases.yaml]
+    python bench/grounding_cases.py [--model FOLDER] [--cases FILE] [--only SET] [--show-held-out]
 
 For each case of the YAML file (context, question, answer, expected verdict) prints the
 gateway's verdict and every claim's label, support and driver, then a confusion matrix over
@@ -32,7 +32,7 @@ from groundrail.grounding.runtime import GroundingRuntime
 HERE = Path(__file__).resolve().parent
 
 
-async def main(model: Path | None, cases: list[dict[str, Any]]) -> None:
+async def main(model: Path | None, cases: list[dict[str, Any]], show_held_out: bool) -> None:
     runtime = await GroundingRuntime.open(GroundingSettings(model=model))
     gold, predicted = [], []
     try:
@@ -43,6 +43,8 @@ async def main(model: Path | None, cases: list[dict[str, Any]]) -> None:
             flagged = result.verdict in FLAGGED
             gold.append(case["expect"] == "flagged")
             predicted.append(flagged)
+            if case.get("set", "first").startswith("held-out") and not show_held_out:
+                continue
             mark = "ok " if flagged == gold[-1] else "XX "
             print(
                 f"{mark}{case['name']} [{case['kind']}]: expect {case['expect']}, "
@@ -75,5 +77,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model folder (default: the packaged one)")
     parser.add_argument("--cases", type=Path, default=HERE / "grounding_cases.yaml")
+    parser.add_argument(
+        "--show-held-out",
+        action="store_true",
+        help="also print the claim-level verdicts of the held-out sets (by default only their "
+        "totals, so that no rule is written from them)",
+    )
+    parser.add_argument("--only", help="judge only the cases of this set")
     args = parser.parse_args()
-    asyncio.run(main(args.model, yaml.safe_load(args.cases.read_text())))
+    cases = yaml.safe_load(args.cases.read_text())
+    if args.only:
+        cases = [c for c in cases if c.get("set", "first") == args.only]
+    asyncio.run(main(args.model, cases, args.show_held_out))

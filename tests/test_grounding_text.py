@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from tokenizers import Tokenizer
 
-from groundrail.grounding import lexical
+from groundrail.grounding import lexical, numbers
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.claims import split_claims
 from groundrail.grounding.context import extract, question_of, split_documents
@@ -37,6 +37,20 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
     for span in [*claims, *(s.span for s in skipped)]:
         assert answer[span.start : span.end] == span.text
     assert {s.reason for s in skipped} == {"pleasantry", "question", "code", "refusal"}
+
+
+def test_inline_code_stays_in_its_sentence() -> None:
+    answer = (
+        "Run `git reset --soft HEAD~1` to move the branch back one commit. Don't use "
+        "`--hard`, since it discards the changes. Keep it in `.venv/bin`.\n`npm install`"
+    )
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [
+        "Run `git reset --soft HEAD~1` to move the branch back one commit.",
+        "Don't use `--hard`, since it discards the changes.",
+        "Keep it in `.venv/bin`.",
+    ]
+    assert [(s.span.text, s.reason) for s in skipped] == [("`npm install`", "code")]
 
 
 @pytest.mark.parametrize(
@@ -254,7 +268,7 @@ def test_framing_is_not_a_claim() -> None:
 
 
 def test_numbers_and_names_match_as_values() -> None:
-    assert lexical.numbers("7:00 to 15:00, 4.0 stars, 1,200 staff") == {"7", "0", "15", "4", "1200"}
+    assert {7, 0, 15, 4, 1200} <= numbers.stated("7:00 to 15:00, 4.0 stars, 1,200 staff")
     words = set(lexical.content_words("open on Saturday and Sunday at Blue Heron"))
     assert lexical.missing_entities("Open on Saturdays at the Blue Heron.", words) == 0.0
     assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 0.5

@@ -227,7 +227,7 @@ def test_review_a_flagged_answer_correct_it_and_see_the_repeat_pass(
     assert "document ctx-0" in panel.text
     assert "The Louvre in Paris opened" in panel.find_element(By.CSS_SELECTOR, ".window").text
     driver = panel.find_element(By.CSS_SELECTOR, ".driver").text
-    assert driver in ("nli", "contradiction", "missing_words", "missing_entities")
+    assert driver in ("nli", "contradiction", "missing_span", "missing_numbers", "missing_entities")
     shot(browser, "evidence")
 
     # correct it: the claim is supported after all

@@ -28,7 +28,11 @@ class Skipped:
     reason: SkipReason
 
 
-_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+# Inline code is part of its sentence ("Run `git reset --soft HEAD~1` to …"): sentences are
+# cut on a copy where it is masked, so a dot or a "~" inside it never ends one; a sentence
+# that is only inline code is skipped as code.
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PLEASANTRY = re.compile(
     r"^(hi|hello|hey|greetings|thanks|thank you|you're welcome|sure|certainly|of course|"
     r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
@@ -93,19 +97,22 @@ def split_claims(answer: str) -> tuple[list[Span], list[Skipped]]:
     """The answer's checkable claims, and what was skipped with the reason."""
     claims: list[Span] = []
     skipped: list[Skipped] = []
+    masked = _INLINE_CODE.sub(lambda m: "x" * len(m.group()), answer)
     cursor = 0
-    for code in _CODE.finditer(answer):
-        _sentences(answer, cursor, code.start(), claims, skipped)
+    for code in _FENCED.finditer(answer):
+        _sentences(answer, masked, cursor, code.start(), claims, skipped)
         skipped.append(Skipped(Span(code.group(), code.start(), code.end()), "code"))
         cursor = code.end()
-    _sentences(answer, cursor, len(answer), claims, skipped)
+    _sentences(answer, masked, cursor, len(answer), claims, skipped)
     return claims, skipped
 
 
 def _sentences(
-    answer: str, start: int, end: int, claims: list[Span], skipped: list[Skipped]
+    answer: str, masked: str, start: int, end: int, claims: list[Span], skipped: list[Skipped]
 ) -> None:
-    piece = answer[start:end]
+    """The claims of answer[start:end], cut into sentences on `masked` (the same text with
+    its inline code masked: same offsets)."""
+    piece = masked[start:end]
     if not piece.strip():
         return
     for seg_start, seg_end in _joined(piece, segmenter().segment(piece)):
@@ -185,6 +192,8 @@ def _unframed(span: Span) -> tuple[Span | None, Span | None]:
 
 
 def _skip_reason(text: str) -> SkipReason | None:
+    if _INLINE_CODE.fullmatch(text.rstrip(".:;,")):
+        return "code"
     if text.endswith("?"):
         return "question"
     if _REFUSAL.match(text):

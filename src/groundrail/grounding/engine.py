@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import attributes, lexical, sentiment
+from groundrail.grounding import attributes, lexical, numbers, sentiment
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -32,7 +32,14 @@ from groundrail.observe import metrics, tracing
 ClaimLabel = Literal["supported", "unsupported", "contradicted"]
 Verdict = Literal["grounded", "ungrounded", "contradicted", "not_evaluated"]
 # Per-claim signals, each oriented "higher = less supported"; the calibration's feature names.
-SIGNALS = ("nli", "contradiction", "missing_words", "missing_numbers", "missing_entities")
+SIGNALS = (
+    "nli",
+    "contradiction",
+    "missing_words",
+    "missing_numbers",
+    "missing_entities",
+    "missing_span",
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -204,6 +211,8 @@ class GroundingEngine:
             return False
         if any(overrides[r] for r in rows):
             return True
+        if plan.lexical[claim]["missing_numbers"] > 0:
+            return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
         values = self._values(plan.lexical[claim], probs[judged])
         if calibration is None:
@@ -287,7 +296,7 @@ class GroundingEngine:
         unit_bm25 = lexical.BM25([u.text for u in units])
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
-        numbers = lexical.numbers(context)
+        context_numbers = numbers.stated(context)
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
         record_ids = {d.id for d, _ in records}
@@ -302,7 +311,7 @@ class GroundingEngine:
             if stated is not None and stated.label is not None:
                 ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
                 per_claim.append([])
-                signals.append(_lexical_signals(text, words, numbers))
+                signals.append(_lexical_signals(text, words, context_numbers))
                 continue
             ruled.append(None)
             # the clauses a record's fields confirm are out; the model judges the rest
@@ -336,7 +345,7 @@ class GroundingEngine:
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
-            signals.append(_lexical_signals(text, words, numbers))
+            signals.append(_lexical_signals(text, words, context_numbers))
         return Plan(claims, skipped, premises, pairs, per_claim, signals, ruled)
 
     def decide(
@@ -364,6 +373,10 @@ class GroundingEngine:
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
             threshold = self._threshold(calibration, len(plan.claims))
+            if corrected is None and values["missing_numbers"] > 0 and p_unsupported < threshold:
+                # a number the context never states: the model reads such claims as entailed
+                # when their other words match (grounding/numbers.py)
+                p_unsupported, driver = threshold, "missing_numbers"
             label: ClaimLabel = "supported"
             if p_unsupported >= threshold:
                 limit = calibration.contradiction if calibration else 0.5
@@ -495,13 +508,12 @@ def _join(units: list[Unit]) -> str:
     return " ".join(u.text for u in units)
 
 
-def _lexical_signals(claim: str, words: set[str], numbers: set[str]) -> dict[str, float]:
-    claim_numbers = lexical.numbers(claim)
+def _lexical_signals(claim: str, words: set[str], context: set[float]) -> dict[str, float]:
+    stated = numbers.claimed(claim)
     return {
         "missing_words": lexical.missing_share(claim, words),
-        "missing_numbers": (
-            len(claim_numbers - numbers) / len(claim_numbers) if claim_numbers else 0.0
-        ),
+        "missing_span": lexical.missing_span(claim, words),
+        "missing_numbers": (len(numbers.missing(claim, context)) / len(stated) if stated else 0.0),
         "missing_entities": lexical.missing_entities(claim, words),
     }
 

@@ -1,4 +1,5 @@
-"""Cheap lexical signals: content words, BM25 window ranking, unsupported words and numbers."""
+"""Cheap lexical signals: content words, BM25 window ranking, unsupported words and names
+(numbers: `numbers.py`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
@@ -28,8 +28,15 @@ LOOKBEHIND = 60  # characters before a statement read for what governs it ("ever
 
 
 def content_words(text: str) -> list[str]:
-    """Lower-cased content words cut to their matching prefix."""
-    return [w[:PREFIX] for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    """Lower-cased content words cut to their matching prefix; a short word's plural "s"
+    goes first, so "mats" matches "mat" as "rentals" matches "rental"."""
+    return [_singular(w)[:PREFIX] for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def _singular(word: str) -> str:
+    if len(word) in (4, 5) and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 _TERM = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*")
@@ -40,19 +47,6 @@ def terms(text: str) -> list[str]:
     "café" -> "cafe", "take-out" -> "takeout". Numbers are left out."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return [re.sub(r"[-\u2010\u2011]", "", w) for w in _TERM.findall(plain.lower())]
-
-
-def numbers(text: str) -> set[str]:
-    """Numbers as values: "1,200" -> "1200", "4.0" -> "4", "07" -> "7"."""
-    return {_number(n) for n in _NUMBER.findall(text)}
-
-
-def _number(raw: str) -> str:
-    digits = raw.replace(",", "")
-    whole, dot, fraction = digits.partition(".")
-    if dot and not fraction.strip("0"):
-        digits = whole
-    return digits.lstrip("0") or "0"
 
 
 def missing_entities(claim: str, context_words: set[str]) -> float:
@@ -113,6 +107,25 @@ def missing_share(claim: str, context_words: set[str]) -> float:
     if not words:
         return 0.0
     return len(words - context_words) / len(words)
+
+
+SPAN_CAP = 5  # words: a longer run says no more than "a clause of its own"
+
+
+def missing_span(claim: str, context_words: set[str]) -> float:
+    """The longest run of consecutive content words (prefix-matched, numbers aside) that the
+    context never uses, in words, at most SPAN_CAP. A paraphrase scatters new words among the
+    context's; an added clause ("which experts say will cut hospital stays") is a run of them.
+    On the dev splits a run of 3+ words is in 3-4 of 10 hallucinated answers of BEGIN,
+    FaithDial and Q² and in under 1 of 10 correct ones."""
+    longest = run = 0
+    for word in content_words(claim):
+        if word[0].isdigit() or word in context_words:
+            run = 0
+        else:
+            run += 1
+            longest = max(longest, run)
+    return float(min(longest, SPAN_CAP))
 
 
 def has_negation(text: str) -> bool:

@@ -1,0 +1,87 @@
+"""A number the context never states fails its claim, whatever the model reads; a number the
+context states in other words does not."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from groundrail.config import GroundingSettings
+from groundrail.grounding import lexical, numbers
+from groundrail.grounding.runtime import GroundingRuntime
+from groundrail.grounding.windows import Document
+
+ARTICLE = (
+    "Twenty-nine elephants currently live at the sanctuary, and a dozen more will join the "
+    "group by 2018. Each elephant costs over $65,000 a year, Feld said. The keepers start at "
+    "9:45 a.m. and the herd eats 1.5 million pounds of hay over a year. The centre opened on "
+    "March 18, 2012, after a three-and-a-half year build. Turnout was 19.6 percent."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "29 elephants live at the sanctuary and 12 more will join by 2018.",  # words as values
+        "Each elephant costs more than $65,000 a year.",
+        "Keepers start at 9.45am.",  # the parts of a time
+        "The herd eats 1,500,000 pounds of hay a year.",  # a scaled value
+        "It opened on 2012-03-18 after a 3.5-year build.",  # a month's number, a half
+        "About 20% turned out.",  # an approximation within 10 %
+        "Elephants are studied for COVID-19 and HAuCl4 exposure (see www.sanct2.org).",  # names
+        "1. The sanctuary opened in 2012.",  # a list marker
+        "Version 8.1.4 of the app lists the herd.",  # a version is a name
+    ],
+)
+def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
+    assert numbers.missing(claim, numbers.stated(ARTICLE)) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "absent"),
+    [
+        ("It can save users up to 44% on energy.", ["44"]),
+        ("Each elephant costs $56,000 a year.", ["56,000"]),
+        ("20% turned out.", ["20"]),  # no "about": the value must be stated
+        ("About 40% turned out.", ["40"]),  # an approximation too far off
+        ("A crowd of 28,000 watched 2 keepers.", ["28,000", "2"]),
+    ],
+)
+def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:
+    assert numbers.missing(claim, numbers.stated(ARTICLE)) == absent
+
+
+def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:
+    words = set(lexical.content_words(ARTICLE))
+    assert lexical.missing_span("Twenty-nine elephants live at the sanctuary.", words) == 0.0
+    added = "Twenty-nine elephants live there, which experts say improves breeding outcomes."
+    assert lexical.missing_span(added, words) == 5.0  # capped at SPAN_CAP
+    assert lexical.missing_span("Nine hungry elephants live at the sanctuary.", words) == 1.0
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def runtime() -> AsyncIterator[GroundingRuntime]:
+    opened = await GroundingRuntime.open(GroundingSettings(threads=1))
+    yield opened
+    await opened.close()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_invented_number_fails_the_claim_the_model_entails(
+    runtime: GroundingRuntime,
+) -> None:
+    docs = [Document("article", ARTICLE)]
+    result = await runtime.engine.check(docs, "Each elephant costs over $65,000 a year.")
+    assert result.verdict == "grounded"
+    result = await runtime.engine.check(
+        docs, "Each elephant costs over $65,000 a year, and the sanctuary employs 44 keepers."
+    )
+    (claim,) = result.claims
+    assert claim.label != "supported"
+    assert claim.driver in ("missing_numbers", "nli", "contradiction")
+    assert claim.signals["missing_numbers"] == 0.5
+    # the words of the number in the context count as the number
+    result = await runtime.engine.check(docs, "29 elephants live at the sanctuary.")
+    assert result.claims[0].signals["missing_numbers"] == 0.0
