@@ -39,6 +39,35 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
     assert {s.reason for s in skipped} == {"pleasantry", "question", "code", "refusal"}
 
 
+@pytest.mark.parametrize(
+    "absence",
+    [
+        "The passages do not mention how much a ticket costs.",
+        "Unfortunately, the provided documents don't specify the architect.",
+        "There is no information about the ticket price in the context.",
+        "I couldn't find the opening date in the passages provided.",
+        "The ticket price is not mentioned in the search results.",
+        "It is unclear from the article whether tickets are refundable.",
+    ],
+)
+def test_what_the_documents_leave_out_is_not_a_claim(absence: str) -> None:
+    claims, skipped = split_claims(f"The tower is 330 metres tall. {absence}")
+    assert [c.text for c in claims] == ["The tower is 330 metres tall."]
+    assert [(s.span.text, s.reason) for s in skipped] == [(absence, "absence")]
+
+
+def test_an_absence_beside_a_statement_leaves_the_statement() -> None:
+    answer = "The tower is 330 metres tall, but the passages do not say who built it."
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == ["The tower is 330 metres tall"]
+    assert [(s.span.text, s.reason) for s in skipped] == [
+        ("the passages do not say who built it.", "absence")
+    ]
+    # said of a record, it stays a claim: the record's fields decide it
+    for record_claim in ("No Sunday hours are listed.", "The record does not list a phone."):
+        assert [c.text for c in split_claims(record_claim)[0]] == [record_claim]
+
+
 def test_inline_code_stays_in_its_sentence() -> None:
     answer = (
         "Run `git reset --soft HEAD~1` to move the branch back one commit. Don't use "

@@ -12,7 +12,9 @@ from pysbd.utils import TextSpan
 
 from groundrail.grounding.lexical import content_words
 
-SkipReason = Literal["question", "pleasantry", "refusal", "code", "no_content", "framing"]
+SkipReason = Literal[
+    "question", "pleasantry", "refusal", "code", "no_content", "framing", "absence"
+]
 
 
 @dataclass(slots=True, frozen=True)
@@ -62,6 +64,35 @@ _FRAMING = re.compile(
     rf"|(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}\s+(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
+    re.IGNORECASE,
+)
+# What the documents leave out, said of the documents ("The passages do not mention the
+# price.", "There is no information about its architect in the context.", "I couldn't find
+# the opening date."): a statement about the context, not about the world, and no
+# hallucination (RAG answers say it when the retrieval missed). Left as claims: the same said
+# of a record ("No Sunday hours are listed.": the record's fields decide it), and a sentence
+# that also states something ("It is 330 m tall, but the passages do not say who built it").
+_CONTEXT_NOUN = (
+    r"(?:(?:the|these|this|those)\s+)?(?:provided\s+|given\s+|above\s+|available\s+|"
+    r"retrieved\s+|supplied\s+|search\s+)?(?:passages?|documents?|context|articles?|texts?|"
+    r"sources?|search\s+results|results|excerpts?|snippets?|information)"
+    r"(?:\s+(?:provided|given|above|available|supplied))?"
+)
+_ABSENCE = re.compile(
+    r"^(?:(?:however|unfortunately|but|note that|please note that|that said|also)\b,?\s+)?"
+    rf"(?:{_CONTEXT_NOUN}\s+(?:do|does|did)\s*(?:not|n't)\s+(?:\w+\s+)?"
+    r"(?:mention|specify|provide|contain|include|say|state|give|indicate|discuss|address|list|"
+    r"offer|cover|describe|explain|reveal|detail|clarify|answer|tell|have)\b"
+    r"|there\s+(?:is|are|was|were)\s+no\s+(?:specific\s+)?(?:information|mention|data|details?|"
+    rf"indication)\b[^.]*?\b(?:in|from|within)\s+{_CONTEXT_NOUN}\b"
+    r"|no\s+(?:specific\s+)?(?:information|details?|data)\s+(?:is|are|was|were)\s+"
+    r"(?:provided|given|available|mentioned|included)\b"
+    r"|i\s+(?:could\s*(?:not|n't)|can\s*(?:not|n't)|did\s*(?:not|n't)|was\s+unable\s+to|"
+    r"am\s+unable\s+to)\s+find\b"
+    rf"|it\s+is\s+(?:not\s+clear|unclear)\s+(?:from|in|based\s+on)\s+{_CONTEXT_NOUN}\b"
+    r"|[^.;]*?\b(?:is|are|was|were)\s+not\s+(?:explicitly\s+)?(?:mentioned|specified|provided|"
+    r"stated|given|listed|discussed|addressed|included|indicated)\s+(?:in|by)\s+"
+    rf"{_CONTEXT_NOUN}\b)",
     re.IGNORECASE,
 )
 FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
@@ -125,6 +156,9 @@ def _sentences(
                 skipped.append(Skipped(framing, "framing"))
             if span is None:
                 continue
+            span, absence = _absence_cut(span)
+            if absence is not None:
+                skipped.append(Skipped(absence, "absence"))
             reason = _skip_reason(span.text)
             if reason is not None:
                 skipped.append(Skipped(span, reason))
@@ -191,6 +225,22 @@ def _unframed(span: Span) -> tuple[Span | None, Span | None]:
     )
 
 
+_BEFORE_ABSENCE = re.compile(
+    r",\s+(?:but|however,?|although|though)\s+|;\s+(?:but\s+|however,?\s+)?"
+)
+
+
+def _absence_cut(span: Span) -> tuple[Span, Span | None]:
+    """A statement and what the documents leave out, in one sentence ("It is 330 m tall, but
+    the passages do not say who built it."): (the statement, the absence) — else (span, None)."""
+    for cut in _BEFORE_ABSENCE.finditer(span.text):
+        tail = span.text[cut.end() :]
+        if _ABSENCE.match(tail) and content_words(span.text[: cut.start()]):
+            head = Span(span.text[: cut.start()], span.start, span.start + cut.start())
+            return head, Span(tail, span.start + cut.end(), span.end)
+    return span, None
+
+
 def _skip_reason(text: str) -> SkipReason | None:
     if _INLINE_CODE.fullmatch(text.rstrip(".:;,")):
         return "code"
@@ -198,6 +248,8 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "question"
     if _REFUSAL.match(text):
         return "refusal"
+    if _ABSENCE.match(text):
+        return "absence"
     if _PLEASANTRY.match(text.rstrip(".!")):
         return "pleasantry"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):

@@ -88,6 +88,9 @@ class Plan:
     # per claim: the label a record's yes/no fields give it, with the field as evidence
     # (`attributes.check`); such a claim has no pairs
     ruled: list[tuple[ClaimLabel, Evidence] | None]
+    # per claim: the pair of its focused premise (the best-matching sentence alone), the one
+    # its contradiction is read from; None for a ruled claim
+    focus: list[int | None]
 
 
 @dataclass(slots=True)
@@ -198,9 +201,10 @@ class GroundingEngine:
         """Whether the claim's label is known without judging more of its premises: it has
         all of them judged, or a user's correction, or it passes even in the worst case.
 
-        More premises can only raise the claim's best entailment (lowering the `nli` signal)
-        and its highest contradiction (at most to 1); the worst case takes each signal to the
-        end of that range which raises P(unsupported). If that P stays under the claim's bar,
+        More premises can only raise the claim's best entailment (lowering the `nli` signal);
+        its contradiction, read from the focused premise alone, is known once that premise is
+        judged and may be anything up to 1 before. The worst case takes each signal to the
+        end of its range which raises P(unsupported). If that P stays under the claim's bar,
         every further premise leaves the claim supported, so the verdict is the one judging
         them all would give; only the claim's reported support and evidence can differ."""
         rows = plan.pair_windows[claim]
@@ -214,24 +218,42 @@ class GroundingEngine:
         if plan.lexical[claim]["missing_numbers"] > 0:
             return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
-        values = self._values(plan.lexical[claim], probs[judged])
+        focus = self._focus(plan, claim, probs)
+        values = self._values(plan.lexical[claim], probs[judged], focus)
         if calibration is None:
             worst = values["nli"]  # P(unsupported) is the nli signal, which can only fall
         else:
             weights = dict(zip(calibration.features, calibration.weights, strict=True))
-            shift = max(0.0, -weights.get("nli", 0.0) * values["nli"]) + max(
-                0.0, weights.get("contradiction", 0.0) * (1.0 - values["contradiction"])
-            )
+            shift = max(0.0, -weights.get("nli", 0.0) * values["nli"])
+            if focus is None:  # its contradiction is still open
+                shift += max(0.0, weights.get("contradiction", 0.0) * 1.0)
             z = calibration.bias + sum(_contributions(values, calibration).values())
             worst = _sigmoid(z + shift)
         return worst < self._threshold(calibration, len(plan.claims))
 
-    def _values(self, lexical_signals: dict[str, float], probs: np.ndarray) -> dict[str, float]:
-        """A claim's signals from its judged premises' probabilities (rows of `probs`)."""
+    def _focus(self, plan: Plan, claim: int, probs: np.ndarray) -> np.ndarray | None:
+        """The claim's focused premise's probabilities, None while it is not judged."""
+        row = plan.focus[claim]
+        if row is None or not _judged(probs[row : row + 1])[0]:
+            return None
+        focused: np.ndarray = probs[row]
+        return focused
+
+    def _values(
+        self, lexical_signals: dict[str, float], probs: np.ndarray, focus: np.ndarray | None
+    ) -> dict[str, float]:
+        """A claim's signals from its judged premises' probabilities (rows of `probs`): the
+        best entailment over them all, the contradiction of the focused premise alone (0.0
+        while it is not judged). A premise of several sentences reads a negated sentence near
+        the claim's words as contradiction ("Public holidays are not deducted from your annual
+        leave allowance." beside the sentence a claim copies: contradiction 0.96 against 0.02
+        for that sentence alone); on the dev splits, reading it from the focused premise kept
+        the mean balanced accuracy (0.742) and flagged fewer correct real answers (0.201 ->
+        0.176)."""
         entail = float(probs[:, self.model.entailment].max())
         contra = (
-            float(probs[:, self.model.contradiction].max())
-            if self.model.contradiction is not None
+            float(focus[self.model.contradiction])
+            if self.model.contradiction is not None and focus is not None
             else 0.0
         )
         return {**lexical_signals, "nli": 1.0 - entail, "contradiction": contra}
@@ -305,12 +327,14 @@ class GroundingEngine:
         per_claim: list[list[int]] = []
         signals: list[dict[str, float]] = []
         ruled: list[tuple[ClaimLabel, Evidence] | None] = []
+        focus: list[int | None] = []
         for claim in claims:
             text = without_citations(claim.text)
             stated = attributes.check(text, fields) if fields else None
             if stated is not None and stated.label is not None:
                 ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
                 per_claim.append([])
+                focus.append(None)
                 signals.append(_lexical_signals(text, words, context_numbers))
                 continue
             ruled.append(None)
@@ -342,11 +366,12 @@ class GroundingEngine:
                 if all(candidate.text != c.text for c in chosen):
                     chosen.append(candidate)
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
+            focus.append(len(pairs) + next(i for i, c in enumerate(chosen) if c.text == top.text))
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
             signals.append(_lexical_signals(text, words, context_numbers))
-        return Plan(claims, skipped, premises, pairs, per_claim, signals, ruled)
+        return Plan(claims, skipped, premises, pairs, per_claim, signals, ruled, focus)
 
     def decide(
         self, plan: Plan, probs: np.ndarray, overrides: Sequence[Override | None] = ()
@@ -355,8 +380,8 @@ class GroundingEngine:
         calibration = model.card.calibration
         results = []
         judged = _judged(probs)
-        for claim, planned, signals, ruled in zip(
-            plan.claims, plan.pair_windows, plan.lexical, plan.ruled, strict=True
+        for index, (claim, planned, signals, ruled) in enumerate(
+            zip(plan.claims, plan.pair_windows, plan.lexical, plan.ruled, strict=True)
         ):
             if ruled is not None:
                 results.append(_ruled(claim, *ruled, signals))
@@ -367,7 +392,7 @@ class GroundingEngine:
             rows = [r for r in planned if judged[r]]
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
-            values = self._values(signals, probs[rows])
+            values = self._values(signals, probs[rows], self._focus(plan, index, probs))
             contra = values["contradiction"]
             p_unsupported, driver = _calibrated(values, calibration)
             if corrected is not None:  # a user's correction of this claim over this window
