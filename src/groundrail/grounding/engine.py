@@ -229,7 +229,7 @@ class GroundingEngine:
                 shift += max(0.0, weights.get("contradiction", 0.0) * 1.0)
             z = calibration.bias + sum(_contributions(values, calibration).values())
             worst = _sigmoid(z + shift)
-        return worst < self._threshold(calibration, len(plan.claims))
+        return worst < self._threshold(calibration, _judged_claims(plan))
 
     def _focus(self, plan: Plan, claim: int, probs: np.ndarray) -> np.ndarray | None:
         """The claim's focused premise's probabilities, None while it is not judged."""
@@ -397,7 +397,7 @@ class GroundingEngine:
             p_unsupported, driver = _calibrated(values, calibration)
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
-            threshold = self._threshold(calibration, len(plan.claims))
+            threshold = self._threshold(calibration, _judged_claims(plan))
             if corrected is None and values["missing_numbers"] > 0 and p_unsupported < threshold:
                 # a number the context never states: the model reads such claims as entailed
                 # when their other words match (grounding/numbers.py)
@@ -462,6 +462,12 @@ def with_question(claim: str, question: str | None) -> str:
     if question and fragment:
         return f"{question} {claim}"
     return claim
+
+
+def _judged_claims(plan: Plan) -> int:
+    """The claims the model judges: the claim count the calibration's bar is fitted on (a
+    claim a record's fields decide is never a false alarm of the model's)."""
+    return sum(ruled is None for ruled in plan.ruled)
 
 
 def claim_threshold(threshold: float, exponent: float, claims: int) -> float:
