@@ -48,6 +48,12 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
         "I couldn't find the opening date in the passages provided.",
         "The ticket price is not mentioned in the search results.",
         "It is unclear from the article whether tickets are refundable.",
+        "Unable to answer based on given passages.",  # RAG prompts ask for this reply
+        "None of the passages mention the cost.",
+        "Passage 2 does not mention the price.",
+        "There is not enough information in the passages to answer the question.",
+        "It is not possible to determine the exact cost.",
+        "The answer cannot be determined from the documents.",
     ],
 )
 def test_what_the_documents_leave_out_is_not_a_claim(absence: str) -> None:
@@ -63,9 +69,18 @@ def test_an_absence_beside_a_statement_leaves_the_statement() -> None:
     assert [(s.span.text, s.reason) for s in skipped] == [
         ("the passages do not say who built it.", "absence")
     ]
-    # said of a record, it stays a claim: the record's fields decide it
-    for record_claim in ("No Sunday hours are listed.", "The record does not list a phone."):
-        assert [c.text for c in split_claims(record_claim)[0]] == [record_claim]
+    # said of a record, it stays a claim: the record's fields decide it; so does what is
+    # absent from the world, and what a document does say
+    for claim in (
+        "No Sunday hours are listed.",
+        "The record does not list a phone.",
+        "There is no parking.",
+        "It is not possible to book online.",
+        "The article lists three causes.",
+    ):
+        assert [c.text for c in split_claims(claim)[0]] == [claim]
+    claims, _ = split_claims("Passage 3 states that the museum opened in 1793.")
+    assert [c.text for c in claims] == ["the museum opened in 1793."]
 
 
 def test_inline_code_stays_in_its_sentence() -> None:

@@ -61,7 +61,8 @@ _FRAMING = re.compile(
     r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
     rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
-    rf"|(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}\s+(?:says?|shows?|states?|"
+    rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}"
+    r"|(?:passage|document|source|article)\s+\d+)\s+(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
     re.IGNORECASE,
@@ -73,23 +74,32 @@ _FRAMING = re.compile(
 # of a record ("No Sunday hours are listed.": the record's fields decide it), and a sentence
 # that also states something ("It is 330 m tall, but the passages do not say who built it").
 _CONTEXT_NOUN = (
-    r"(?:(?:the|these|this|those)\s+)?(?:provided\s+|given\s+|above\s+|available\s+|"
-    r"retrieved\s+|supplied\s+|search\s+)?(?:passages?|documents?|context|articles?|texts?|"
-    r"sources?|search\s+results|results|excerpts?|snippets?|information)"
+    r"(?:(?:the|these|this|those)\s+)?(?:provided\s+|given\s+|"
+    r"above\s+|available\s+|retrieved\s+|supplied\s+|search\s+|three\s+|two\s+)?"
+    r"(?:(?:passages?|documents?|sources?|articles?|excerpts?|snippets?)(?:\s+\d+)?|context|"
+    r"texts?|search\s+results|results|information|data\s+provided)"
     r"(?:\s+(?:provided|given|above|available|supplied))?"
+)
+_UNANSWERABLE = (  # the question cannot be answered from the documents
+    r"(?:answer|determine|tell|say|know|conclude|confirm|identify|find)"
 )
 _ABSENCE = re.compile(
     r"^(?:(?:however|unfortunately|but|note that|please note that|that said|also)\b,?\s+)?"
-    rf"(?:{_CONTEXT_NOUN}\s+(?:do|does|did)\s*(?:not|n't)\s+(?:\w+\s+)?"
+    rf"(?:(?:{_CONTEXT_NOUN}\s+(?:do|does|did)\s*(?:not|n't)\s+(?:\w+\s+)?"
+    rf"|(?:none|neither)\s+of\s+{_CONTEXT_NOUN}\s+)"
     r"(?:mention|specify|provide|contain|include|say|state|give|indicate|discuss|address|list|"
-    r"offer|cover|describe|explain|reveal|detail|clarify|answer|tell|have)\b"
-    r"|there\s+(?:is|are|was|were)\s+no\s+(?:specific\s+)?(?:information|mention|data|details?|"
-    rf"indication)\b[^.]*?\b(?:in|from|within)\s+{_CONTEXT_NOUN}\b"
+    r"offer|cover|describe|explain|reveal|detail|clarify|answer|tell|have)s?\b"
+    r"|there\s+(?:is|are|was|were)\s+(?:no|not\s+enough|insufficient)\s+(?:specific\s+)?"
+    r"(?:information|mention|data|details?|indication|evidence)\b[^.]*?\b"
+    rf"(?:(?:in|from|within)\s+{_CONTEXT_NOUN}|to\s+{_UNANSWERABLE})\b"
     r"|no\s+(?:specific\s+)?(?:information|details?|data)\s+(?:is|are|was|were)\s+"
     r"(?:provided|given|available|mentioned|included)\b"
+    r"|(?:i\s+(?:am|'m)\s+)?unable\s+to\s+answer\b"
     r"|i\s+(?:could\s*(?:not|n't)|can\s*(?:not|n't)|did\s*(?:not|n't)|was\s+unable\s+to|"
     r"am\s+unable\s+to)\s+find\b"
     rf"|it\s+is\s+(?:not\s+clear|unclear)\s+(?:from|in|based\s+on)\s+{_CONTEXT_NOUN}\b"
+    rf"|it\s+is\s+(?:not\s+possible|impossible)\s+to\s+{_UNANSWERABLE}\b"
+    rf"|the\s+answer\s+(?:cannot|can't|can\s+not)\s+be\s+(?:determined|found)\b"
     r"|[^.;]*?\b(?:is|are|was|were)\s+not\s+(?:explicitly\s+)?(?:mentioned|specified|provided|"
     r"stated|given|listed|discussed|addressed|included|indicated)\s+(?:in|by)\s+"
     rf"{_CONTEXT_NOUN}\b)",
