@@ -239,6 +239,23 @@ def test_documents_pasted_into_a_user_turn() -> None:
     record = 'Write an overview of this business. Structured data: {"name": "Cafe", "city": "Oslo"}'
     docs, rest = split_documents(record, "u")
     assert [d.text for d in docs] == ["name: Cafe. city: Oslo."]
+    fallback = (
+        "Answer strictly based on the following passages:\n"
+        "passage 1: The fee is $130.\n\npassage 2: Cards cost $30.\n"
+        "In case the passages do not contain the necessary information, please reply with: "
+        '"Unable to answer based on given passages."\noutput:'
+    )
+    docs, rest = split_documents(fallback, "u")  # the instruction after them is no evidence
+    assert [d.text for d in docs] == ["The fee is $130.", "Cards cost $30."]
+    assert "Unable to answer" in rest
+    asked = {"messages": [{"role": "user", "content": "How much is it?\n" + fallback}]}
+    # the question is what is left without the documents and the prompt's own lines
+    assert question_of("/v1/chat/completions", asked, NO_OPTIONS) == (
+        "How much is it?\nAnswer strictly based on the following passages:"
+    )
+    article = news.split("\n")[1]
+    summary = f"Summarize the following news within 50 words:\n{article}\noutput:"
+    assert [d.text for d in split_documents(summary, "u")[0]] == [article]
     long_paste = "Please check my essay.\n\n" + "The essay talks about rivers and lakes. " * 12
     docs, _ = split_documents(long_paste, "u")
     assert len(docs) == 1 and docs[0].text.startswith("The essay talks")

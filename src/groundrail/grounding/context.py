@@ -40,7 +40,19 @@ _LEAD_IN = re.compile(
     re.I | re.M,
 )
 # Where an instruction resumes after a pasted document: "Question: …", "Answer:".
-_TRAILER = re.compile(r"^[ \t]*(?:question|query|q|task|instruction|answer)\s*:", re.I | re.M)
+# Lines of a prompt that are neither document nor question: a label the answer is to follow
+# ("output:", "Overview:") alone on its line, and what to do when the documents fall short
+# ("In case the passages do not contain …, reply with …").
+_PROMPT_LINE = (
+    r"(?:(?:output|overview|summary|response)\s*:[ \t]*$"
+    r"|(?:in\s+case|if)\s+(?:the\s+)?(?:above\s+|given\s+|provided\s+)?"
+    r"(?:passages?|documents?|context|text|information|sources?)\b.*$)"
+)
+_TRAILER = re.compile(
+    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:|" + _PROMPT_LINE + ")",
+    re.I | re.M,
+)
+_PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
@@ -86,7 +98,7 @@ def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> 
     turns = _turns(path, body, ("user",))
     if not turns:
         return None
-    rest = split_documents(turns[-1], "q")[1].strip()
+    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q")[1]).strip()
     if rest and len(rest) <= QUESTION_MAX_CHARS:
         return rest
     return None
