@@ -41,10 +41,11 @@ _LEAD_IN = re.compile(
 )
 # Where an instruction resumes after a pasted document: "Question: …", "Answer:".
 # Lines of a prompt that are neither document nor question: a label the answer is to follow
-# ("output:", "Overview:") alone on its line, and what to do when the documents fall short
-# ("In case the passages do not contain …, reply with …").
+# ("output:", "Overview:") alone on the prompt's last line (a "Summary:" heading inside a
+# document is not one), and what to do when the documents fall short ("In case the passages
+# do not contain …, reply with …").
 _PROMPT_LINE = (
-    r"(?:(?:output|overview|summary|response)\s*:[ \t]*$"
+    r"(?:(?:output|overview|summary|response)\s*:\s*\Z"
     r"|(?:in\s+case|if)\s+(?:the\s+)?(?:above\s+|given\s+|provided\s+)?"
     r"(?:passages?|documents?|context|text|information|sources?)\b.*$)"
 )
