@@ -332,7 +332,11 @@ def test_numbers_and_names_match_as_values() -> None:
     assert {7, 0, 15, 4, 1200} <= numbers.stated("7:00 to 15:00, 4.0 stars, 1,200 staff")
     words = set(lexical.content_words("open on Saturday and Sunday at Blue Heron"))
     assert lexical.missing_entities("Open on Saturdays at the Blue Heron.", words) == 0.0
-    assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 0.5
+    assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 1.0  # no day
+    wifi = set(lexical.content_words("wifi free. address: 12 Elm St, Ste 200"))
+    assert lexical.missing_entities("It has Wi-Fi at 12 Elm Street, Suite 200.", wifi) == 0.0
+    assert lexical.missing_entities("One client praised Natalie.", wifi) == 1.0
+    assert lexical.missing_entities("Hours: Additionally, it opens early.", wifi) == 0.0
 
 
 def test_a_negation_is_added_only_when_the_premise_has_none() -> None:

@@ -91,6 +91,8 @@ class Plan:
     # per claim: the pair of its focused premise (the best-matching sentence alone), the one
     # its contradiction is read from; None for a ruled claim
     focus: list[int | None]
+    # the context is records only: a name none of them states fails its claim (`_fails`)
+    records_only: bool = False
 
 
 @dataclass(slots=True)
@@ -215,7 +217,7 @@ class GroundingEngine:
             return False
         if any(overrides[r] for r in rows):
             return True
-        if plan.lexical[claim]["missing_numbers"] > 0:
+        if _fails(plan, claim):
             return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
         focus = self._focus(plan, claim, probs)
@@ -371,7 +373,10 @@ class GroundingEngine:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
             signals.append(_lexical_signals(text, words, context_numbers))
-        return Plan(claims, skipped, premises, pairs, per_claim, signals, ruled, focus)
+        records_only = bool(records) and len(records) == len(docs)
+        return Plan(
+            claims, skipped, premises, pairs, per_claim, signals, ruled, focus, records_only
+        )
 
     def decide(
         self, plan: Plan, probs: np.ndarray, overrides: Sequence[Override | None] = ()
@@ -398,10 +403,9 @@ class GroundingEngine:
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
             threshold = self._threshold(calibration, _judged_claims(plan))
-            if corrected is None and values["missing_numbers"] > 0 and p_unsupported < threshold:
-                # a number the context never states: the model reads such claims as entailed
-                # when their other words match (grounding/numbers.py)
-                p_unsupported, driver = threshold, "missing_numbers"
+            failing = _fails(plan, index)
+            if corrected is None and failing is not None and p_unsupported < threshold:
+                p_unsupported, driver = threshold, failing
             label: ClaimLabel = "supported"
             if p_unsupported >= threshold:
                 limit = calibration.contradiction if calibration else 0.5
@@ -462,6 +466,20 @@ def with_question(claim: str, question: str | None) -> str:
     if question and fragment:
         return f"{question} {claim}"
     return claim
+
+
+def _fails(plan: Plan, claim: int) -> str | None:
+    """The signal that fails a claim whatever the model reads, if one does: a number the
+    context never states (the model reads such claims as entailed when their other words
+    match: grounding/numbers.py), or, when the context is records only, a name none of them
+    states (a stylist, a city, a cuisine the record lacks: in the hand-written record sets
+    every correct overview's names are the record's own, see docs/grounding.md)."""
+    signals = plan.lexical[claim]
+    if signals["missing_numbers"] > 0:
+        return "missing_numbers"
+    if plan.records_only and signals["missing_entities"] > 0:
+        return "missing_entities"
+    return None
 
 
 def _judged_claims(plan: Plan) -> int:

@@ -12,7 +12,19 @@ from collections.abc import Sequence
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
-_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+_ENTITY = re.compile(
+    r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+(?:(?:\s+|-)[A-Z][a-z]+)*\b"  # "Blue Heron", "Wi-Fi"
+)
+# Capitalised words that name no one: days and months (dates are the number rule's and the
+# model's: "in January" of "2012-01-05"), and the generic words of addresses and titles,
+# which claims expand or shorten ("12 Elm Street" of "12 Elm St", "Suite 200" of "Ste 200").
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays weekdays weekends january february march april june
+    july august september october november december street st avenue ave boulevard blvd road
+    rd suite ste drive dr lane ln highway hwy parkway pkwy court ct place pl square sq north
+    south east west saint mount fort mr mrs ms""".split()  # noqa: SIM905 - a word list reads better
+)
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -50,16 +62,32 @@ def terms(text: str) -> list[str]:
 
 
 def missing_entities(claim: str, context_words: set[str]) -> float:
-    """Share of the claim's names ("Saturdays", "Blue Heron") of which a word (prefix-matched
-    like `content_words`) never occurs in the context."""
+    """Share of the claim's names ("Blue Heron", "Wi-Fi") of which a word (prefix-matched
+    like `content_words`) never occurs in the context; a hyphenated name is also found
+    written as one word ("Wi-Fi" in a context that says "wifi")."""
     names = entities(claim)
     if not names:
         return 0.0
-    return sum(not set(content_words(n)) <= context_words for n in names) / len(names)
+    return sum(not _found(n, context_words) for n in names) / len(names)
+
+
+def _found(name: str, context_words: set[str]) -> bool:
+    named = " ".join(w for w in name.replace("-", " ").split() if w not in _NOT_NAMES)
+    return (
+        set(content_words(named)) <= context_words
+        or set(content_words(name.replace("-", ""))) <= context_words
+    )
 
 
 def entities(text: str) -> set[str]:
-    return {e.lower() for e in _ENTITY.findall(text) if e.lower() not in STOPWORDS}
+    """Capitalised words not at a sentence start, lower-cased ("blue heron", "wi-fi"): a
+    cheap stand-in for names. Days, months and address words alone are none."""
+    found = set()
+    for entity in _ENTITY.findall(text):
+        words = entity.lower().replace("-", " ").split()
+        if entity.lower() not in STOPWORDS and not set(words) <= _NOT_NAMES:
+            found.add(entity.lower())
+    return found
 
 
 class BM25:

@@ -188,7 +188,8 @@ _MONTHS = [
 ]
 
 
-# A US state's postal code as a claim writes it: "TX" -> "Texas" (USPS abbreviations).
+# A US state's or Canadian province's postal code as a claim writes it: "TX" -> "Texas",
+# "AB" -> "Alberta" (USPS and Canada Post abbreviations).
 _STATE_NAMES = (
     "AL:Alabama AK:Alaska AZ:Arizona AR:Arkansas CA:California CO:Colorado "
     "CT:Connecticut DE:Delaware DC:District_of_Columbia FL:Florida GA:Georgia HI:Hawaii "
@@ -198,11 +199,15 @@ _STATE_NAMES = (
     "NY:New_York NC:North_Carolina ND:North_Dakota OH:Ohio OK:Oklahoma OR:Oregon "
     "PA:Pennsylvania RI:Rhode_Island SC:South_Carolina SD:South_Dakota TN:Tennessee "
     "TX:Texas UT:Utah VT:Vermont VA:Virginia WA:Washington WV:West_Virginia "
-    "WI:Wisconsin WY:Wyoming PR:Puerto_Rico"
+    "WI:Wisconsin WY:Wyoming PR:Puerto_Rico "
+    # Canadian provinces and territories (Canada Post)
+    "AB:Alberta BC:British_Columbia MB:Manitoba NB:New_Brunswick NL:Newfoundland_and_Labrador "
+    "NS:Nova_Scotia NT:Northwest_Territories NU:Nunavut ON:Ontario PE:Prince_Edward_Island "
+    "QC:Quebec SK:Saskatchewan YT:Yukon"
 )
 
 
-_US_STATES = {
+_STATES = {
     code: name.replace("_", " ")
     for code, name in (pair.split(":") for pair in _STATE_NAMES.split())
 }
@@ -240,8 +245,8 @@ def scalar_words(label: str, value: Any) -> str:
         return f"{text} ({PRICE_WORDS[level]})"
     if (date := _DATE.match(text)) is not None:
         return f"{text} ({_date_words(date)})"
-    if label == "state" and text.upper() in _US_STATES:
-        return f"{text} ({_US_STATES[text.upper()]})"
+    if label == "state" and text.upper() in _STATES:
+        return f"{text} ({_STATES[text.upper()]})"
     return text
 
 
