@@ -117,10 +117,16 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     result = check("It is affordable, serves great pancakes, and has outdoor seating.", [record()])
     assert result.label is None
     assert result.rest == "Serves great pancakes."
-    # the record's own words are no claim about a field: "Front Street" is the address
-    assert check("It sits at 40 Front Street in Tampa.", [record()]).field == ""
-    # "serving" does not name "reservations"; "brunch" is among its categories
-    assert check("A cafe serving brunch.", [record()]).field == ""
+    # the record's own words are no claim about a field ("Front Street" is the address, not
+    # street parking; "serving" does not name "reservations", "brunch" is among its
+    # categories): they say what the record is
+    for own in ("It sits at 40 Front Street in Tampa.", "A cafe serving brunch."):
+        assert (check(own, [record()]).label, check(own, [record()]).field) == (
+            "supported",
+            "identity",
+        )
+    # a word of none of its fields leaves it to the model
+    assert check("A cafe serving brunch near Ybor City.", [record()]).label is None
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:
@@ -136,6 +142,26 @@ async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> No
     assert second.evidence.text == "attributes restaurants reservations: no"
     assert docs[0].text[second.evidence.start : second.evidence.end] == second.evidence.text
     assert result.verdict == "contradicted"
+
+
+async def test_a_name_the_record_never_states_fails_its_claim() -> None:
+    model = NLIModel()
+    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    docs = from_options([json.dumps(CAFE)])
+    answer = (
+        "Harbor Light Cafe is a cafe at 40 Front St in Tampa, Florida, with free Wi-Fi. "
+        "Harbor Light Cafe is a breakfast cafe at 40 Front Street in Tampa near Ybor City."
+    )
+    own, invented = (await engine.check(docs, answer)).claims
+    # its own names (street spelled out, state, Wi-Fi) are no invented ones
+    assert own.signals["missing_entities"] == 0.0
+    # the model entails the second (0.93); "Ybor City" is in no field of the record
+    assert invented.entailment > 0.5
+    assert (invented.label, invented.driver) == ("unsupported", "missing_entities")
+    # with a text document beside the record, names are weighed by the calibration only
+    mixed = from_options([json.dumps(CAFE), "Natalie is a barista in Tampa."])
+    claim = (await engine.check(mixed, "A barista named Natalie works there.")).claims[0]
+    assert claim.driver != "missing_entities"
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,12 @@ VERBS = frozenset(
     welcomes welcome includes features available does do delivers caters works operates
     runs""".split()  # noqa: SIM905
 )
+# Words that place or describe a business by what its own fields say ("located at", "a
+# Vietnamese spot specializing in pho").
+IDENTITY = frozenset(
+    """located situated based sits lies address city state area specializing specializes
+    specialize specialty specialties cuisine food foods dishes fare menu""".split()  # noqa: SIM905
+)
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
     ["restaurants", "restaurant", "business", "has", "by", "only", "accepts", "good", "for", "is"]
@@ -144,12 +150,38 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             open_clauses.append(clause)
             continue
         agreed.append((attribute.name, attribute.stated, record))
+    identity = _identity(open_clauses, records, only)
+    if identity is not None:  # "X is a Vietnamese restaurant at 10235 82 Ave in Edmonton"
+        agreed.append(("identity", "", identity))
+        open_clauses = []
     if not agreed:
         return FieldCheck(None, "", "", -1, claim)
     field, words, record = agreed[0]
     if not open_clauses:
         return FieldCheck("supported", field, words, record, "")
     return FieldCheck(None, field, words, record, _rest(claim, open_clauses))
+
+
+def _identity(
+    open_clauses: list[Clause], records: Sequence[Record], only: int | None
+) -> int | None:
+    """The record whose own fields (name, address, city, state, categories) say every word of
+    the clauses, when they say something beside its name ("… is a Vietnamese restaurant serving
+    noodles and soup at 10235 82 Ave NW in Edmonton, Alberta"): the model read such lines
+    against the record's first line as contradicted (`read-5`); None otherwise."""
+    if not open_clauses or (len(records) > 1 and only is None):
+        return None
+    index = only if only is not None else 0
+    record = records[index]
+    said = [w for c in open_clauses for w in c.terms if c.negated is False]
+    if len(said) != sum(len(c.terms) for c in open_clauses):
+        return None  # a negated or unclear clause says more than what the record is
+    beside_name = [w for w in said if w not in GENERIC and w not in IDENTITY]
+    if not beside_name or set(beside_name) <= set(record.title):
+        return None
+    if all(w in GENERIC or w in IDENTITY or _named(w, record.names) for w in said):
+        return index
+    return None
 
 
 def _loosely_false(clause: Clause, attribute: Attribute, head: tuple[str, ...]) -> bool:

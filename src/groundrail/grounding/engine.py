@@ -231,7 +231,7 @@ class GroundingEngine:
                 shift += max(0.0, weights.get("contradiction", 0.0) * 1.0)
             z = calibration.bias + sum(_contributions(values, calibration).values())
             worst = _sigmoid(z + shift)
-        return worst < self._threshold(calibration, _judged_claims(plan))
+        return worst < self._threshold(calibration, len(plan.claims))
 
     def _focus(self, plan: Plan, claim: int, probs: np.ndarray) -> np.ndarray | None:
         """The claim's focused premise's probabilities, None while it is not judged."""
@@ -402,7 +402,7 @@ class GroundingEngine:
             p_unsupported, driver = _calibrated(values, calibration)
             if corrected is not None:  # a user's correction of this claim over this window
                 p_unsupported, driver = (0.0 if corrected == "supported" else 1.0), "feedback"
-            threshold = self._threshold(calibration, _judged_claims(plan))
+            threshold = self._threshold(calibration, len(plan.claims))
             failing = _fails(plan, index)
             if corrected is None and failing is not None and p_unsupported < threshold:
                 p_unsupported, driver = threshold, failing
@@ -482,12 +482,6 @@ def _fails(plan: Plan, claim: int) -> str | None:
     return None
 
 
-def _judged_claims(plan: Plan) -> int:
-    """The claims the model judges: the claim count the calibration's bar is fitted on (a
-    claim a record's fields decide is never a false alarm of the model's)."""
-    return sum(ruled is None for ruled in plan.ruled)
-
-
 def claim_threshold(threshold: float, exponent: float, claims: int) -> float:
     """1 - (1 - threshold) / claims**exponent: the per-claim bar rises with the number of
     claims so that the answer-level false-alarm rate stays flat (fitted in
@@ -529,8 +523,9 @@ def _longest(plan: Plan) -> int:
 
 
 def _field_evidence(doc: Document, stated: attributes.FieldCheck) -> Evidence:
-    """Where the document states the field that decided a claim (its linearised words)."""
-    words = stated.stated
+    """Where the document states the field that decided a claim (its linearised words; for
+    what the record is, its first line: name, address, categories)."""
+    words = stated.stated or doc.text.split("\n", 1)[0]
     start = max(doc.text.find(words), 0)
     return Evidence(doc.id, start, start + len(words), words)
 

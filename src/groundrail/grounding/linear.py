@@ -240,6 +240,8 @@ def scalar_words(label: str, value: Any) -> str:
         return "yes" if text.lower() == "true" else "no"
     if (times := TIME_RANGE.match(text)) is not None:
         h1, m1, h2, m2 = (int(x) for x in times.groups())
+        if h1 == m1 == h2 == m2 == 0:  # Yelp's way of saying open around the clock
+            return "0:00 to 0:00 (open 24 hours)"
         return f"{h1}:{m1:02d} to {h2}:{m2:02d} ({_clock(h1, m1)} to {_clock(h2, m2)})"
     if (level := price_level(label, text)) is not None:
         return f"{text} ({PRICE_WORDS[level]})"

@@ -127,7 +127,7 @@ def record_of(value: Any) -> Record | None:
     if isinstance(top, dict):
         for k, v in top.items():
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
-                names.update(terms(v))
+                names.update(terms(scalar_words(key_words(k), v)))  # "TX" with "Texas"
                 if not title and "name" in key_words(k).split():
                     title.update(w for w in terms(v) if len(w) > 1 and w not in STOPWORDS)
     return Record(
