@@ -52,8 +52,14 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
         "None of the passages mention the cost.",
         "Passage 2 does not mention the price.",
         "There is not enough information in the passages to answer the question.",
-        "It is not possible to determine the exact cost.",
+        "It is not possible to determine the exact cost from the passages.",
         "The answer cannot be determined from the documents.",
+        "The passages don\u2019t mention the price.",
+        "There's no information about the chef in the passages.",
+        "The price isn't mentioned anywhere in the text.",
+        "Neither passage mentions the price.",
+        "The article makes no mention of the cause.",
+        "The text you provided does not say who built it.",
     ],
 )
 def test_what_the_documents_leave_out_is_not_a_claim(absence: str) -> None:
@@ -77,10 +83,20 @@ def test_an_absence_beside_a_statement_leaves_the_statement() -> None:
         "There is no parking.",
         "It is not possible to book online.",
         "The article lists three causes.",
+        # said of the world, not of the documents
+        "The results did not indicate a significant difference.",
+        "There is no evidence to confirm that vaccines cause autism.",
+        "No details were provided by police about the suspect.",
+        "It is not possible to determine the sex of an embryo before seven weeks.",
+        "He was not mentioned in the documents released by the FBI.",
     ):
         assert [c.text for c in split_claims(claim)[0]] == [claim]
     claims, _ = split_claims("Passage 3 states that the museum opened in 1793.")
     assert [c.text for c in claims] == ["the museum opened in 1793."]
+    # the absence first, the statement after it
+    claims, skipped = split_claims("The passages do not mention the price, but it opened in 1889.")
+    assert [c.text for c in claims] == ["it opened in 1889."]
+    assert [s.reason for s in skipped] == ["absence"]
 
 
 def test_inline_code_stays_in_its_sentence() -> None:

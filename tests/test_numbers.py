@@ -33,6 +33,9 @@ ARTICLE = (
         "Elephants are studied for COVID-19 and HAuCl4 exposure (see www.sanct2.org).",  # names
         "1. The sanctuary opened in 2012.",  # a list marker
         "Version 8.1.4 of the app lists the herd.",  # a version is a name
+        "Call (555) 123-4567 any time, 24/7, 7 days a week.",  # no quantities
+        "Over 20 elephants and more than 60,000 dollars a year.",  # round bounds it allows
+        "Between 2012-18 the herd grew.",  # "18" of "2012-18" is 2018
     ],
 )
 def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
@@ -47,6 +50,9 @@ def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
         ("20% turned out.", ["20"]),  # no "about": the value must be stated
         ("About 40% turned out.", ["40"]),  # an approximation too far off
         ("A crowd of 28,000 watched 2 keepers.", ["28,000", "2"]),
+        ("Over 100 elephants live there.", ["100"]),  # 29 is below the bound
+        ("The 2018-19 season was its first.", ["19"]),  # 2019 is stated nowhere
+        ("About 8.9 million pounds of hay.", ["8.9"]),  # scaled: 8,900,000 against 1,500,000
     ],
 )
 def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:

@@ -62,7 +62,7 @@ _FRAMING = re.compile(
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
     rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
     rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}"
-    r"|(?:passage|document|source|article)\s+\d+)\s+(?:says?|shows?|states?|"
+    r"|(?:passage|document|source)\s+\d+)\s+(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
     re.IGNORECASE,
@@ -73,36 +73,42 @@ _FRAMING = re.compile(
 # hallucination (RAG answers say it when the retrieval missed). Left as claims: the same said
 # of a record ("No Sunday hours are listed.": the record's fields decide it), and a sentence
 # that also states something ("It is 330 m tall, but the passages do not say who built it").
-_CONTEXT_NOUN = (
-    r"(?:(?:the|these|this|those)\s+)?(?:provided\s+|given\s+|"
-    r"above\s+|available\s+|retrieved\s+|supplied\s+|search\s+|three\s+|two\s+)?"
-    r"(?:(?:passages?|documents?|sources?|articles?|excerpts?|snippets?)(?:\s+\d+)?|context|"
-    r"texts?|search\s+results|results|information|data\s+provided)"
-    r"(?:\s+(?:provided|given|above|available|supplied))?"
+_NOUN = (
+    r"(?:(?:the|these|this|those|your)\s+)?(?:(?:provided|given|above|available|retrieved|"
+    r"supplied|search|three|two)\s+)?"
+    r"(?:(?:passages?|documents?|sources?|excerpts?|snippets?)(?:\s+\d+)?|articles?|context|"
+    r"texts?|search\s+results|(?:provided|given)\s+information|information\s+(?:provided|given)"
+    r"|data\s+provided)"
+    r"(?:\s+(?:provided|given|above|available|supplied)|\s+(?:you|the\s+user)\s+"
+    r"(?:provided|gave|shared|supplied|sent))?"
 )
-_UNANSWERABLE = (  # the question cannot be answered from the documents
-    r"(?:answer|determine|tell|say|know|conclude|confirm|identify|find)"
-)
+_END = r"(?=\s*(?:[.,;:!?)]|$))"  # the documents end the phrase: "in the passages."
+_NOT = r"(?:\s*not|n['\u2019]t)"
 _ABSENCE = re.compile(
     r"^(?:(?:however|unfortunately|but|note that|please note that|that said|also)\b,?\s+)?"
-    rf"(?:(?:{_CONTEXT_NOUN}\s+(?:do|does|did)\s*(?:not|n't)\s+(?:\w+\s+)?"
-    rf"|(?:none|neither)\s+of\s+{_CONTEXT_NOUN}\s+)"
+    rf"(?:(?:{_NOUN}\s+(?:do|does|did){_NOT}\s+(?:\w+\s+)?"
+    rf"|(?:none|neither)\s+of\s+{_NOUN}\s+|neither\s+(?:passage|document|source|text)\s+)"
     r"(?:mention|specify|provide|contain|include|say|state|give|indicate|discuss|address|list|"
     r"offer|cover|describe|explain|reveal|detail|clarify|answer|tell|have)s?\b"
-    r"|there\s+(?:is|are|was|were)\s+(?:no|not\s+enough|insufficient)\s+(?:specific\s+)?"
-    r"(?:information|mention|data|details?|indication|evidence)\b[^.]*?\b"
-    rf"(?:(?:in|from|within)\s+{_CONTEXT_NOUN}|to\s+{_UNANSWERABLE})\b"
-    r"|no\s+(?:specific\s+)?(?:information|details?|data)\s+(?:is|are|was|were)\s+"
-    r"(?:provided|given|available|mentioned|included)\b"
+    rf"|{_NOUN}\s+(?:makes?\s+no\s+mention|never\s+mentions?|(?:says?|mentions?)\s+nothing)\b"
+    r"|there(?:\s+is|\s+are|\s+was|\s+were|['\u2019]s)\s+(?:no|not\s+enough|insufficient)\s+"
+    r"(?:specific\s+)?(?:information|mention|data|details?|indication)\b[^.]*?\b"
+    rf"(?:(?:in|from|within)\s+{_NOUN}{_END}|to\s+answer\s+(?:the|this|your)\s+question)"
+    r"|no\s+(?:specific\s+)?(?:information|details?|data)\b[^.]*?\b(?:is|are|was|were)\s+"
+    rf"(?:provided|given|available|mentioned|included)\b[^.]*?\b(?:in|by|from|within)\s+{_NOUN}"
+    rf"{_END}"
     r"|(?:i\s+(?:am|'m)\s+)?unable\s+to\s+answer\b"
-    r"|i\s+(?:could\s*(?:not|n't)|can\s*(?:not|n't)|did\s*(?:not|n't)|was\s+unable\s+to|"
-    r"am\s+unable\s+to)\s+find\b"
-    rf"|it\s+is\s+(?:not\s+clear|unclear)\s+(?:from|in|based\s+on)\s+{_CONTEXT_NOUN}\b"
-    rf"|it\s+is\s+(?:not\s+possible|impossible)\s+to\s+{_UNANSWERABLE}\b"
-    rf"|the\s+answer\s+(?:cannot|can't|can\s+not)\s+be\s+(?:determined|found)\b"
-    r"|[^.;]*?\b(?:is|are|was|were)\s+not\s+(?:explicitly\s+)?(?:mentioned|specified|provided|"
-    r"stated|given|listed|discussed|addressed|included|indicated)\s+(?:in|by)\s+"
-    rf"{_CONTEXT_NOUN}\b)",
+    rf"|i\s+(?:(?:could|can|did){_NOT}|was\s+unable\s+to|am\s+unable\s+to)\s+find\s+"
+    r"(?:(?:any|the|specific)\s+)*(?:information|mention|details?|data|answer)\b"
+    rf"|i\s+(?:(?:could|can|did){_NOT}|was\s+unable\s+to|am\s+unable\s+to)\s+find\b[^.]*?\b"
+    rf"(?:in|from|within)\s+{_NOUN}{_END}"
+    rf"|it\s+is\s+(?:not\s+clear|unclear)\s+(?:from|in|based\s+on)\s+{_NOUN}\b"
+    r"|it\s+is\s+(?:not\s+possible|impossible)\s+to\s+(?:answer|determine|tell|say|know)\b"
+    rf"[^.]*?(?:\b(?:from|based\s+on|with|given|using)\s+{_NOUN}{_END}|\bthe\s+question\b)"
+    r"|the\s+answer\s+(?:cannot|can't|can\s+not)\s+be\s+(?:determined|found)\b"
+    rf"|[^.;]*?\b(?:is|are|was|were){_NOT}\s+(?:explicitly\s+)?(?:mentioned|specified|"
+    r"provided|stated|given|listed|discussed|addressed|included|indicated|available)\s+"
+    rf"(?:anywhere\s+)?(?:in|by|within)\s+{_NOUN}{_END})",
     re.IGNORECASE,
 )
 FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
@@ -241,13 +247,17 @@ _BEFORE_ABSENCE = re.compile(
 
 
 def _absence_cut(span: Span) -> tuple[Span, Span | None]:
-    """A statement and what the documents leave out, in one sentence ("It is 330 m tall, but
-    the passages do not say who built it."): (the statement, the absence) — else (span, None)."""
+    """A statement and what the documents leave out, in one sentence, either way round ("It
+    is 330 m tall, but the passages do not say who built it.", "The passages do not mention
+    the price, but it opened in 1889."): (the statement, the absence) — else (span, None)."""
     for cut in _BEFORE_ABSENCE.finditer(span.text):
-        tail = span.text[cut.end() :]
-        if _ABSENCE.match(tail) and content_words(span.text[: cut.start()]):
-            head = Span(span.text[: cut.start()], span.start, span.start + cut.start())
-            return head, Span(tail, span.start + cut.end(), span.end)
+        head_text, tail = span.text[: cut.start()], span.text[cut.end() :]
+        head = Span(head_text, span.start, span.start + cut.start())
+        rest = Span(tail, span.start + cut.end(), span.end)
+        if _ABSENCE.match(tail) and content_words(head_text):
+            return head, rest
+        if _ABSENCE.match(head_text) and content_words(tail) and not _ABSENCE.match(tail):
+            return rest, head
     return span, None
 
 

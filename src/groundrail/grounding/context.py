@@ -47,7 +47,7 @@ _LEAD_IN = re.compile(
 _PROMPT_LINE = (
     r"(?:(?:output|overview|summary|response)\s*:\s*\Z"
     r"|(?:in\s+case|if)\s+(?:the\s+)?(?:above\s+|given\s+|provided\s+)?"
-    r"(?:passages?|documents?|context|text|information|sources?)\b.*$)"
+    r"(?:passages?|documents?|context)\s+(?:do|does|did)\s*(?:not|n't)\b.*$)"
 )
 _TRAILER = re.compile(
     r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:|" + _PROMPT_LINE + ")",

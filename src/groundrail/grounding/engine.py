@@ -333,6 +333,12 @@ class GroundingEngine:
         for claim in claims:
             text = without_citations(claim.text)
             stated = attributes.check(text, fields) if fields else None
+            if (
+                stated is not None
+                and stated.label == "supported"
+                and numbers.missing(text, context_numbers)
+            ):
+                stated = None  # a number no field states ("at 99999 82 Ave"): the rule fails it
             if stated is not None and stated.label is not None:
                 ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
                 per_claim.append([])

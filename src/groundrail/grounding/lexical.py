@@ -16,15 +16,21 @@ _ENTITY = re.compile(
     r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+(?:(?:\s+|-)[A-Z][a-z]+)*\b"  # "Blue Heron", "Wi-Fi"
 )
 # Capitalised words that name no one: days and months (dates are the number rule's and the
-# model's: "in January" of "2012-01-05"), and the generic words of addresses and titles,
-# which claims expand or shorten ("12 Elm Street" of "12 Elm St", "Suite 200" of "Ste 200").
+# model's: "in January" of "2012-01-05"); the generic words of addresses and titles, which
+# claims expand or shorten ("12 Elm Street" of "12 Elm St", "Suite 200" of "Ste 200",
+# "Northwest" of "NW"); countries a record's address leaves implicit; and the common nouns
+# an overview capitalises ("a Coffee Shop", "Vietnamese Cuisine", "Dog-Friendly", "on
+# Yelp", whose records these are).
 _NOT_NAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
     thursdays fridays saturdays sundays weekdays weekends january february march april june
     july august september october november december street st avenue ave boulevard blvd road
     rd suite ste drive dr lane ln highway hwy parkway pkwy court ct place pl square sq north
-    south east west saint mount fort mr mrs ms""".split()  # noqa: SIM905 - a word list reads better
+    south east west northeast northwest southeast southwest n s e w ne nw se sw saint mount
+    fort mr mrs ms canada united states usa america yelp friendly shop store restaurant
+    restaurants cuisine food foods bar cafe kitchen service services""".split()  # noqa: SIM905
 )
+_MARKUP = re.compile(r"[*_#`]+")  # Markdown emphasis: "- **Take-Out:** Available"
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -83,7 +89,7 @@ def entities(text: str) -> set[str]:
     """Capitalised words not at a sentence start, lower-cased ("blue heron", "wi-fi"): a
     cheap stand-in for names. Days, months and address words alone are none."""
     found = set()
-    for entity in _ENTITY.findall(text):
+    for entity in _ENTITY.findall(_MARKUP.sub("", text)):
         words = entity.lower().replace("-", " ").split()
         if entity.lower() not in STOPWORDS and not set(words) <= _NOT_NAMES:
             found.add(entity.lower())

@@ -4,13 +4,17 @@ that gives no percentage, "400 employees" against "40 staff".
 The model reads such a claim as entailed whenever its other words match (on HaluEval's dev
 summaries: "It can also save users up to 44% on energy usage" at entailment 0.98), so a
 stated number the context lacks is checked apart from it (`engine.GroundingEngine.decide`).
-Values are compared, not strings: the context's numbers are read in digits and in words
-("twenty-nine", "a dozen", "three-and-a-half", "third", "March" as 3), scaled ("1.5
-million" is also 1500000), and a claim's number is found when it is one of them, when its
-parts are ("9.45am" against "9:45 a.m."), or, after "about", "nearly", "over" …, when one
-lies within 10 % of it. Not checked: numbers inside names and codes ("COVID-19", "HAuCl4",
-"F1", "G7", "8.1.4"), URLs and e-mail addresses, list markers ("1. Rest …"), and numbers
-written in words in the claim (a count an answer makes itself: "the two companies").
+Values are compared, not strings. The context's numbers are read in digits and in words
+("twenty-nine", "twenty-first", "a dozen", "three-and-a-half", "March" as 3), scaled ("1.5
+million" is also 1500000), a decimal also as its parts and a 24-hour clock time also as its
+12-hour hour ("22:00" is 10). A claim's number is found when it is one of them, when its
+parts are ("9.45am" against "9:45 a.m."), after "about", "nearly" … or with a scale word
+("8.3 million") when one lies within 10 % of it, and after "more than", "up to" … when it is
+round (a multiple of 5) and one lies on the stated side of it, within half as much again
+("over 200 reviews" of 283); "2013-14" is 2013 and 2014. Not checked: numbers inside names
+and codes ("COVID-19", "HAuCl4", "F1", "G7", "8.1.4"), URLs, e-mail addresses, phone
+numbers, "24/7" and "7 days a week", list markers ("1. Rest …"), and numbers written in
+words in the claim (a count an answer makes itself: "the two companies").
 """
 
 from __future__ import annotations
@@ -22,11 +26,26 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CLAIMED = re.compile(r"(?<![A-Za-z\d.,])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
 _VALUE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # not "8.1.4", "1,2,3"
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s")
-_ADDRESS = re.compile(r"\S+://\S+|\bwww\.\S+|\S+@\S+\.\w+")  # a URL or an e-mail address
-_APPROXIMATE = re.compile(
-    r"\b(?:about|around|approximately|roughly|nearly|almost|over|under|some|more than|"
-    r"less than|fewer than|close to|just over|just under|upwards of|an estimated)"
-    r"\s+(?:\$|£|€)?$",
+# what holds digits but states no quantity: a URL, an e-mail address, a phone number, and
+# the idioms "24/7" and "7 days a week" (the hours are the hours rule's and the model's)
+_NOT_QUANTITY = re.compile(
+    r"\S+://\S+|\bwww\.\S+|\S+@\S+\.\w+|\+?\b1?[\s.-]?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
+    r"|\b24\s*/\s*7\b|\b7\s+days\s+a\s+week\b",
+    re.IGNORECASE,
+)
+_HEDGE = r"\s+(?:\$|£|€)?$"
+_ABOUT = re.compile(
+    r"\b(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|"
+    r"estimated|~)" + _HEDGE,
+    re.IGNORECASE,
+)
+_OVER = re.compile(
+    r"\b(?:over|more\s+than|upwards\s+of|at\s+least|just\s+over|in\s+excess\s+of|above|"
+    r"exceeding)" + _HEDGE,
+    re.IGNORECASE,
+)
+_UNDER = re.compile(
+    r"\b(?:under|less\s+than|fewer\s+than|up\s+to|at\s+most|just\s+under|below)" + _HEDGE,
     re.IGNORECASE,
 )
 _UNITS = {
@@ -50,14 +69,19 @@ _MONTHS = {  # "may" is left out: mostly the verb
 }  # fmt: skip
 _MONTH = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_ONES = "|".join([*_UNITS, *_ORDINALS])
 _WORD_NUMBER = re.compile(
-    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[-\s](?P<unit>" + "|".join(_UNITS) + r"))?"
-    r"|(?P<single>" + "|".join(_UNITS) + r")|(?P<ordinal>" + "|".join(_ORDINALS) + r"))"
+    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[-\s](?P<unit>" + _ONES + r"))?"
+    r"|(?P<single>" + _ONES + r"))"
     r"(?P<half>[-\s]and[-\s]a[-\s]half)?"
     r"(?:[-\s](?P<scale>" + "|".join(_SCALES) + r"))?\b",
     re.IGNORECASE,
 )
-_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s*(" + "|".join(_SCALES) + r")\b", re.IGNORECASE)
+_SCALE_AFTER = re.compile(r"\s*(" + "|".join(_SCALES) + r"|bn|m|k)\b", re.IGNORECASE)
+_SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
+_CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
+_DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
 
 
@@ -66,53 +90,112 @@ def value(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+def _word_value(m: re.Match[str]) -> float:
+    word = (m.group("tens") or m.group("single")).lower()
+    number = float(_TENS.get(word, 0) + _UNITS.get(word, 0) + _ORDINALS.get(word, 0))
+    if unit := m.group("unit"):
+        number += _UNITS.get(unit.lower(), 0) + _ORDINALS.get(unit.lower(), 0)
+    return number + (0.5 if m.group("half") else 0.0)
+
+
 def stated(context: str) -> set[float]:
     """Every value the context states, in digits or words, with scaled forms (see module)."""
-    values = {value(n) for n in _NUMBER.findall(context) if _VALUE.fullmatch(n)}
+    values: set[float] = set()
+    for m in _NUMBER.finditer(context):
+        if not _VALUE.fullmatch(m.group()):
+            continue
+        number = value(m.group())
+        values.add(number)
+        if "." in m.group():  # "9.45 a.m." is also 9 and 45
+            values.update(value(part) for part in m.group().replace(",", "").split("."))
+        if scaled := _SCALE_AFTER.match(context, m.end()):
+            values.add(number * _scale(scaled.group(1)))
     for m in _WORD_NUMBER.finditer(context):
-        word = m.group("tens") or m.group("single") or m.group("ordinal")
-        number = float(_TENS.get(word.lower(), 0) + _UNITS.get(word.lower(), 0))
-        number += _ORDINALS.get(word.lower(), 0)
-        if m.group("unit"):
-            number += _UNITS[m.group("unit").lower()]
-        if m.group("half"):
-            number += 0.5
+        number = _word_value(m)
         values.add(number)
         if m.group("scale"):
             values.add(number * _SCALES[m.group("scale").lower()])
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
         values.add(float(_MONTHS[m.group().lower()]))
-    for m in _SCALED.finditer(context):
-        values.add(value(m.group(1)) * _SCALES[m.group(2).lower()])
+    for m in _CLOCK.finditer(context):  # "22:00" is also "10 p.m."
+        hour = int(m.group(1))
+        if 12 < hour < 24:
+            values.add(float(hour - 12))
     for v in list(values):  # 1,500,000 is also "1.5 million", 3,100 also "3.1 thousand"
         for scale in (10**3, 10**6, 10**9):
-            if v >= scale:
-                values.add(round(v / scale, 3))
+            if v >= scale and (v / scale) * 100 == int((v / scale) * 100):
+                values.add(v / scale)
     return values
 
 
-def claimed(claim: str) -> list[tuple[str, bool]]:
-    """The numbers a claim states in digits, as written, each with whether it is an
-    approximation ("about 20", "over $5")."""
-    claim = _ADDRESS.sub(" ", _LIST_MARKER.sub("", claim, count=1))
-    return [
-        (m.group(), bool(_APPROXIMATE.search(claim[: m.start()])))
-        for m in _CLAIMED.finditer(claim)
-        if _VALUE.fullmatch(m.group())  # a version or an address ("8.1.4") is a name
-    ]
+def _scale(word: str) -> int:
+    return _SCALES.get(word.lower()) or _SCALE_SHORT[word.lower()]
+
+
+def claimed(claim: str) -> list[tuple[str, float, str]]:
+    """The numbers a claim states in digits: each as written, its value (scaled: "8.3
+    million" is 8300000; "2013-14" is 2014) and how it is stated: "about" (also any scaled
+    value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact"."""
+    claim = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
+    out = []
+    for m in _CLAIMED.finditer(claim):
+        raw = m.group()
+        if not _VALUE.fullmatch(raw):
+            continue  # a version or an address ("8.1.4") is a name
+        before = claim[: m.start()]
+        number = value(raw)
+        how = (
+            "about"
+            if _ABOUT.search(before)
+            else "over"
+            if _OVER.search(before)
+            else "under"
+            if _UNDER.search(before)
+            else "exact"
+        )
+        if scaled := _SCALE_AFTER.match(claim, m.end()):
+            number *= _scale(scaled.group(1))
+            how = "about" if how == "exact" else how
+        year = _YEAR_RANGE.search(before)
+        if (
+            year
+            and len(raw) == 2
+            and raw > year.group(1)[2:]
+            and not _DATE_GOES_ON.match(claim, m.end())
+        ):
+            number = float(year.group(1)[:2] + raw)
+        out.append((raw, number, how))
+    return out
 
 
 def missing(claim: str, context: set[float]) -> list[str]:
     """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks."""
-    return [raw for raw, approximate in claimed(claim) if not _found(raw, context, approximate)]
+    return [
+        raw
+        for raw, number, how in claimed(claim)
+        if not _found(number, how, context) and not _parts_found(raw, context)
+    ]
 
 
-def _found(raw: str, context: set[float], approximate: bool) -> bool:
-    number = value(raw)
+def _parts_found(raw: str, context: set[float]) -> bool:
+    """A decimal whose parts the context states: "9.45am" against "9:45 a.m."."""
+    parts = raw.replace(",", "").split(".")
+    return len(parts) == 2 and all(value(part) in context for part in parts)
+
+
+def _found(number: float, how: str, context: set[float]) -> bool:
+    """Whether the context states the number, or, for a hedged one, a value it allows: within
+    10 % ("about"); for a round bound (a multiple of 5: "more than 200", not "up to 44 %",
+    which copies its source), a value at or above it up to half as much again ("over"), or
+    at or below it down to two thirds ("under")."""
     if number in context:
         return True
-    if "." in raw and all(value(part) in context for part in raw.replace(",", "").split(".")):
-        return True  # "9.45am" against "9:45 a.m."
-    if approximate:
+    if how == "about":
         return any(abs(number - v) <= APPROXIMATION * max(abs(v), 1e-9) for v in context)
+    if number % 5 or not number:
+        return False
+    if how == "over":
+        return any(number <= v <= 1.5 * number for v in context)
+    if how == "under":
+        return any(number / 1.5 <= v <= number for v in context)
     return False
