@@ -345,7 +345,7 @@ def test_framing_is_not_a_claim() -> None:
 
 
 def test_numbers_and_names_match_as_values() -> None:
-    assert {7, 0, 15, 4, 1200} <= numbers.stated("7:00 to 15:00, 4.0 stars, 1,200 staff")
+    assert {7, 0, 15, 4, 1200} <= numbers.stated("7:00 to 15:00, 4.0 stars, 1,200 staff").values
     words = set(lexical.content_words("open on Saturday and Sunday at Blue Heron"))
     assert lexical.missing_entities("Open on Saturdays at the Blue Heron.", words) == 0.0
     assert lexical.missing_entities("Open on Saturdays in Berlin.", words) == 1.0  # no day

@@ -59,6 +59,15 @@ def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[s
     assert numbers.missing(claim, numbers.stated(ARTICLE)) == absent
 
 
+def test_money_is_found_among_amounts_of_money() -> None:
+    review = "Review 2 (2 stars, July 16, 2022): Used paperbacks are $3-5 each, 12 dollars new."
+    context = numbers.stated(review)
+    assert numbers.missing("Paperbacks cost $1 to $2.", context) == ["1", "2"]
+    assert numbers.missing("Paperbacks cost $3 to $5; new ones $12.", context) == []
+    assert numbers.missing("It has 2 stars.", context) == []  # a value, not money
+    assert 2.0 not in numbers.stated("Review 2 (5 stars, May 1, 2022): Great.").values
+
+
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:
     words = set(lexical.content_words(ARTICLE))
     assert lexical.missing_span("Twenty-nine elephants live at the sanctuary.", words) == 0.0

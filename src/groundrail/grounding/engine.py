@@ -558,7 +558,7 @@ def _join(units: list[Unit]) -> str:
     return " ".join(u.text for u in units)
 
 
-def _lexical_signals(claim: str, words: set[str], context: set[float]) -> dict[str, float]:
+def _lexical_signals(claim: str, words: set[str], context: numbers.Stated) -> dict[str, float]:
     stated = numbers.claimed(claim)
     return {
         "missing_words": lexical.missing_share(claim, words),

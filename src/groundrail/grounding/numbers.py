@@ -20,6 +20,7 @@ words in the claim (a count an answer makes itself: "the two companies").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # a claim's number, not part of a name or code (a letter, or a letter and a hyphen, before it)
@@ -83,6 +84,23 @@ _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
+# an amount of money: "$3", "$3-5" (both ends), "12.95 dollars"
+_CURRENCY = r"[$\u00a3\u20ac]"
+_MONEY = re.compile(
+    rf"{_CURRENCY}\s?(\d+(?:[.,]\d+)*)(?:\s*(?:-|\u2013|to)\s*{_CURRENCY}?\s?(\d+(?:[.,]\d+)*))?"
+    r"|(\d+(?:[.,]\d+)*)\s*(?:dollars?|usd|euros?|bucks)\b",
+    re.IGNORECASE,
+)
+# the index of a record's list item in its heading ("Review 2 (2 stars, …): "): no quantity
+_ITEM_INDEX = re.compile(r"(?m)^([A-Z][\w ]*) \d+ (?=\([^)\n]*\): )")
+
+
+@dataclass(slots=True, frozen=True)
+class Stated:
+    """What a context states: every value (`values`) and the amounts of money (`money`)."""
+
+    values: set[float] = field(default_factory=set)
+    money: set[float] = field(default_factory=set)
 
 
 def value(raw: str) -> float:
@@ -98,8 +116,10 @@ def _word_value(m: re.Match[str]) -> float:
     return number + (0.5 if m.group("half") else 0.0)
 
 
-def stated(context: str) -> set[float]:
-    """Every value the context states, in digits or words, with scaled forms (see module)."""
+def stated(context: str) -> Stated:
+    """Every value the context states, in digits or words, with scaled forms, and its amounts
+    of money (see module)."""
+    context = _ITEM_INDEX.sub(r"\1 ", context)
     values: set[float] = set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
@@ -125,18 +145,30 @@ def stated(context: str) -> set[float]:
         for scale in (10**3, 10**6, 10**9):
             if v >= scale and (v / scale) * 100 == int((v / scale) * 100):
                 values.add(v / scale)
-    return values
+    money: set[float] = set()
+    for m in _MONEY.finditer(context):
+        for group in (1, 2, 3):
+            amount = m.group(group)
+            if amount and _VALUE.fullmatch(amount):
+                money.add(value(amount))
+                if scaled := _SCALE_AFTER.match(context, m.end(group)):  # "$4.8 million"
+                    money.add(value(amount) * _scale(scaled.group(1)))
+    return Stated(values, money)
 
 
 def _scale(word: str) -> int:
     return _SCALES.get(word.lower()) or _SCALE_SHORT[word.lower()]
 
 
-def claimed(claim: str) -> list[tuple[str, float, str]]:
+def claimed(claim: str) -> list[tuple[str, float, str, bool]]:
     """The numbers a claim states in digits: each as written, its value (scaled: "8.3
-    million" is 8300000; "2013-14" is 2014) and how it is stated: "about" (also any scaled
-    value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact"."""
+    million" is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled
+    value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
+    it is an amount of money ("$1 to $2")."""
     claim = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
+    money = {
+        m.start(group) for m in _MONEY.finditer(claim) for group in (1, 2, 3) if m.group(group)
+    }
     out = []
     for m in _CLAIMED.finditer(claim):
         raw = m.group()
@@ -164,16 +196,19 @@ def claimed(claim: str) -> list[tuple[str, float, str]]:
             and not _DATE_GOES_ON.match(claim, m.end())
         ):
             number = float(year.group(1)[:2] + raw)
-        out.append((raw, number, how))
+        out.append((raw, number, how, m.start() in money))
     return out
 
 
-def missing(claim: str, context: set[float]) -> list[str]:
-    """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks."""
+def missing(claim: str, context: Stated) -> list[str]:
+    """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks: an
+    amount of money among its amounts of money ("$1 to $2" of a review's "$3-5" is missing
+    though the review's heading says "2 stars")."""
     return [
         raw
-        for raw, number, how in claimed(claim)
-        if not _found(number, how, context) and not _parts_found(raw, context)
+        for raw, number, how, money in claimed(claim)
+        if not _found(number, how, context.money if money else context.values)
+        and not (not money and _parts_found(raw, context.values))
     ]
 
 
