@@ -11,7 +11,9 @@ million" is also 1500000), a decimal also as its parts and a 24-hour clock time 
 parts are ("9.45am" against "9:45 a.m."), after "about", "nearly" … or with a scale word
 ("8.3 million") when one lies within 10 % of it, and after "more than", "up to" … when it is
 round (a multiple of 5) and one lies on the stated side of it, within half as much again
-("over 200 reviews" of 283); "2013-14" is 2013 and 2014. Not checked: numbers inside names
+("over 200 reviews" of 283); "2013-14" is 2013 and 2014. An amount of money ("$1 to $2") is
+looked for among the context's amounts of money ("$3-5", "12 dollars"), and the index in a
+record item's heading ("Review 2 (…)") is no quantity. Not checked: numbers inside names
 and codes ("COVID-19", "HAuCl4", "F1", "G7", "8.1.4"), URLs, e-mail addresses, phone
 numbers, "24/7" and "7 days a week", list markers ("1. Rest …"), and numbers written in
 words in the claim (a count an answer makes itself: "the two companies").
