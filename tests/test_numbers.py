@@ -65,7 +65,12 @@ def test_money_is_found_among_amounts_of_money() -> None:
     assert numbers.missing("Paperbacks cost $1 to $2.", context) == ["1", "2"]
     assert numbers.missing("Paperbacks cost $3 to $5; new ones $12.", context) == []
     assert numbers.missing("It has 2 stars.", context) == []  # a value, not money
-    assert 2.0 not in numbers.stated("Review 2 (5 stars, May 1, 2022): Great.").values
+    two = "Review 1 (5 stars, May 9, 2022): Great.\nReview 2 (4 stars, May 8, 2022): Good."
+    assert 1.0 not in numbers.stated(two).values  # an index, not a quantity
+    assert (
+        numbers.missing("Both of its 2 reviews give it 4 stars out of 5.", numbers.stated(two))
+        == []
+    )
 
 
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:

@@ -13,10 +13,11 @@ parts are ("9.45am" against "9:45 a.m."), after "about", "nearly" … or with a 
 round (a multiple of 5) and one lies on the stated side of it, within half as much again
 ("over 200 reviews" of 283); "2013-14" is 2013 and 2014. An amount of money ("$1 to $2") is
 looked for among the context's amounts of money ("$3-5", "12 dollars"), and the index in a
-record item's heading ("Review 2 (…)") is no quantity. Not checked: numbers inside names
-and codes ("COVID-19", "HAuCl4", "F1", "G7", "8.1.4"), URLs, e-mail addresses, phone
-numbers, "24/7" and "7 days a week", list markers ("1. Rest …"), and numbers written in
-words in the claim (a count an answer makes itself: "the two companies").
+record item's heading ("Review 2 (…)") is no quantity, the last one being how many there
+are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAuCl4", "F1",
+"G7", "8.1.4"), URLs, e-mail addresses, phone numbers, "24/7", "7 days a week" and "out of
+5", list markers ("1. Rest …"), and numbers written in words in the claim (a count an
+answer makes itself: "the two companies").
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ _CLAIMED = re.compile(r"(?<![A-Za-z\d.,])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
 _VALUE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # not "8.1.4", "1,2,3"
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s")
 # what holds digits but states no quantity: a URL, an e-mail address, a phone number, and
-# the idioms "24/7" and "7 days a week" (the hours are the hours rule's and the model's)
+# the idioms "24/7", "7 days a week" (the hours rule's and the model's) and "out of 5"
 _NOT_QUANTITY = re.compile(
     r"\S+://\S+|\bwww\.\S+|\S+@\S+\.\w+|\+?\b1?[\s.-]?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
-    r"|\b24\s*/\s*7\b|\b7\s+days\s+a\s+week\b",
+    r"|\b24\s*/\s*7\b|\b7\s+days\s+a\s+week\b|\bout\s+of\s+\d+\b",
     re.IGNORECASE,
 )
 _HEDGE = r"\s+(?:\$|£|€)?$"
@@ -93,8 +94,9 @@ _MONEY = re.compile(
     r"|(\d+(?:[.,]\d+)*)\s*(?:dollars?|usd|euros?|bucks)\b",
     re.IGNORECASE,
 )
-# the index of a record's list item in its heading ("Review 2 (2 stars, …): "): no quantity
-_ITEM_INDEX = re.compile(r"(?m)^([A-Z][\w ]*) \d+ (?=\([^)\n]*\): )")
+# the index of a record's list item in its heading ("Review 2 (2 stars, …): "): no quantity,
+# but the last one is how many there are ("3 reviews")
+_ITEM_INDEX = re.compile(r"(?m)^([A-Z][\w ]*) (\d+) (?=\([^)\n]*\): )")
 
 
 @dataclass(slots=True, frozen=True)
@@ -121,8 +123,9 @@ def _word_value(m: re.Match[str]) -> float:
 def stated(context: str) -> Stated:
     """Every value the context states, in digits or words, with scaled forms, and its amounts
     of money (see module)."""
+    counts = {float(m.group(2)) for m in _ITEM_INDEX.finditer(context)}
     context = _ITEM_INDEX.sub(r"\1 ", context)
-    values: set[float] = set()
+    values: set[float] = {max(counts)} if counts else set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
