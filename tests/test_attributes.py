@@ -125,8 +125,11 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
             "supported",
             "identity",
         )
-    # a word of none of its fields leaves it to the model
+    # a word of none of its fields leaves it to the model; so does a place that is a word of
+    # its address or name, not its city ("Front" of "40 Front Street", "Harbor")
     assert check("A cafe serving brunch near Ybor City.", [record()]).label is None
+    assert check("A cafe serving brunch in Tampa, Florida.", [record()]).field == "identity"
+    assert check("Harbor Light Cafe is a cafe in Harbor.", [record()]).label is None
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:

@@ -69,6 +69,9 @@ VERBS = frozenset(
     welcomes welcome includes features available does do delivers caters works operates
     runs""".split()  # noqa: SIM905
 )
+# Where a claim places a business: the capitalised words after "in" ("in Rapid City, South
+# Dakota").
+_PLACED = re.compile(r"\bin\s+((?:[A-Z][\w.'-]*(?:,\s*|\s+)?)+)")
 # Words that place or describe a business by what its own fields say ("located at", "a
 # Vietnamese spot specializing in pho").
 IDENTITY = frozenset(
@@ -150,7 +153,7 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             open_clauses.append(clause)
             continue
         agreed.append((attribute.name, attribute.stated, record))
-    identity = _identity(open_clauses, records, only)
+    identity = _identity(claim, open_clauses, records, only)
     if identity is not None:  # "X is a Vietnamese restaurant at 10235 82 Ave in Edmonton"
         agreed.append(("identity", "", identity))
         open_clauses = []
@@ -163,16 +166,21 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
 
 
 def _identity(
-    open_clauses: list[Clause], records: Sequence[Record], only: int | None
+    claim: str, open_clauses: list[Clause], records: Sequence[Record], only: int | None
 ) -> int | None:
     """The record whose own fields (name, address, city, state, categories) say every word of
     the clauses, when they say something beside its name ("… is a Vietnamese restaurant serving
     noodles and soup at 10235 82 Ave NW in Edmonton, Alberta"): the model read such lines
-    against the record's first line as contradicted (`read-5`); None otherwise."""
+    against the record's first line as contradicted (`read-5`); None otherwise. Where the
+    claim places it ("in Kansas City") must be its city, state or country, not a word of its
+    address or name ("500 Kansas City Street", "Pho Saigon House")."""
     if not open_clauses or (len(records) > 1 and only is None):
         return None
     index = only if only is not None else 0
     record = records[index]
+    for place in _PLACED.finditer(claim):
+        if not set(terms(place.group(1))) <= record.places:
+            return None
     said = [w for c in open_clauses for w in c.terms if c.negated is False]
     if len(said) != sum(len(c.terms) for c in open_clauses):
         return None  # a negated or unclear clause says more than what the record is

@@ -90,6 +90,9 @@ class Record:
     lists_hours: bool = False
     # the words of its own name ("Kumo Noodle Bar"): which record a claim is about
     title: frozenset[str] = frozenset()
+    # the words of where it is (city, state with its name, postal code, country …): what a
+    # claim's "in Rapid City, South Dakota" must name
+    places: frozenset[str] = frozenset()
 
 
 def read(text: str) -> tuple[str, Record | None]:
@@ -124,12 +127,16 @@ def record_of(value: Any) -> Record | None:
         return None
     names: set[str] = set()
     title: set[str] = set()
+    places: set[str] = set()
     if isinstance(top, dict):
         for k, v in top.items():
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
-                names.update(terms(scalar_words(key_words(k), v)))  # "TX" with "Texas"
+                said = terms(scalar_words(key_words(k), v))  # "TX" with "Texas"
+                names.update(said)
                 if not title and "name" in key_words(k).split():
                     title.update(w for w in terms(v) if len(w) > 1 and w not in STOPWORDS)
+                if _PLACE_KEYS & set(key_words(k).split()):
+                    places.update(said)
     return Record(
         tuple(found),
         frozenset(names),
@@ -139,7 +146,13 @@ def record_of(value: Any) -> Record | None:
         unknown,
         bool(hours or unknown) or _says_hours(top),
         frozenset(title),
+        frozenset(places),
     )
+
+
+_PLACE_KEYS = frozenset(
+    "city state country postal zip neighborhood neighbourhood region province town".split()  # noqa: SIM905
+)
 
 
 def _reviews(top: dict[Any, Any]) -> tuple[Review, ...]:
