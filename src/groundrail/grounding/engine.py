@@ -332,22 +332,25 @@ class GroundingEngine:
         focus: list[int | None] = []
         for claim in claims:
             text = without_citations(claim.text)
+            lexical_signals = _lexical_signals(text, words, context_numbers)
             stated = attributes.check(text, fields) if fields else None
             if (
                 stated is not None
                 and stated.label == "supported"
-                and numbers.missing(text, context_numbers)
+                and lexical_signals["missing_numbers"] > 0
             ):
                 stated = None  # a number no field states ("at 99999 82 Ave"): the rule fails it
             if stated is not None and stated.label is not None:
                 ruled.append((stated.label, _field_evidence(records[stated.record][0], stated)))
                 per_claim.append([])
                 focus.append(None)
-                signals.append(_lexical_signals(text, words, context_numbers))
+                signals.append(lexical_signals)
                 continue
             ruled.append(None)
-            # the clauses a record's fields confirm are out; the model judges the rest
-            text = stated.rest if stated is not None else text
+            if stated is not None and stated.rest != text:
+                # the clauses a record's fields confirm are out; the model judges the rest
+                text = stated.rest
+                lexical_signals = _lexical_signals(text, words, context_numbers)
             hypothesis = with_question(text, question)
             unit_scores = unit_bm25.scores(text)
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
@@ -378,7 +381,7 @@ class GroundingEngine:
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
-            signals.append(_lexical_signals(text, words, context_numbers))
+            signals.append(lexical_signals)
         records_only = bool(records) and len(records) == len(docs)
         return Plan(
             claims, skipped, premises, pairs, per_claim, signals, ruled, focus, records_only
@@ -559,11 +562,10 @@ def _join(units: list[Unit]) -> str:
 
 
 def _lexical_signals(claim: str, words: set[str], context: numbers.Stated) -> dict[str, float]:
-    stated = numbers.claimed(claim)
     return {
         "missing_words": lexical.missing_share(claim, words),
         "missing_span": lexical.missing_span(claim, words),
-        "missing_numbers": (len(numbers.missing(claim, context)) / len(stated) if stated else 0.0),
+        "missing_numbers": numbers.missing_share(claim, context),
         "missing_entities": lexical.missing_entities(claim, words),
     }
 

@@ -9,6 +9,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from groundrail.grounding.linear import DAYS, MONTHS
+
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
@@ -22,13 +24,16 @@ _ENTITY = re.compile(
 # an overview capitalises ("a Coffee Shop", "Vietnamese Cuisine", "Dog-Friendly", "on
 # Yelp", whose records these are).
 _NOT_NAMES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
-    thursdays fridays saturdays sundays weekdays weekends january february march april june
-    july august september october november december street st avenue ave boulevard blvd road
+    [
+        *DAYS,
+        *(f"{day}s" for day in DAYS),
+        *(month.lower() for month in MONTHS if month != "May"),
+        *"""weekdays weekends street st avenue ave boulevard blvd road
     rd suite ste drive dr lane ln highway hwy parkway pkwy court ct place pl square sq north
     south east west northeast northwest southeast southwest n s e w ne nw se sw saint mount
     fort mr mrs ms canada united states usa america yelp friendly shop store restaurant
-    restaurants cuisine food foods bar cafe kitchen service services""".split()  # noqa: SIM905
+    restaurants cuisine food foods bar cafe kitchen service services""".split(),  # noqa: SIM905
+    ]
 )
 _MARKUP = re.compile(r"[*_#`]+")  # Markdown emphasis: "- **Take-Out:** Available"
 STOPWORDS = frozenset(

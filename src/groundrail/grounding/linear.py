@@ -148,7 +148,7 @@ def _detail(label: str, value: Any) -> str:
 def _date_words(date: re.Match[str]) -> str:
     """An ISO date as words: 2021-08-28 -> "August 28, 2021"."""
     year, month, day = (int(x) for x in date.groups()[:3])
-    return f"{_MONTHS[month - 1]} {day}, {year}"
+    return f"{MONTHS[month - 1]} {day}, {year}"
 
 
 def present_fields(value: dict[Any, Any]) -> dict[Any, Any]:
@@ -172,7 +172,7 @@ TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{1,2})\s*-\s*(\d{1,2}):(\d{1,2})$")
 _DATE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[ T][\d:.]+Z?)?$")
 
 
-_MONTHS = [
+MONTHS = [
     "January",
     "February",
     "March",

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from groundrail.grounding.linear import MONTHS
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # a claim's number, not part of a name or code (a letter, or a letter and a hyphen, before it)
 _CLAIMED = re.compile(r"(?<![A-Za-z\d.,])(?<![A-Za-z]-)\d+(?:[.,]\d+)*")
@@ -68,9 +70,8 @@ _ORDINALS = {
     "thirtieth": 30, "hundredth": 100,
 }  # fmt: skip
 _MONTHS = {  # "may" is left out: mostly the verb
-    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-}  # fmt: skip
+    name.lower(): n for n, name in enumerate(MONTHS, start=1) if name != "May"
+}
 _MONTH = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _ONES = "|".join([*_UNITS, *_ORDINALS])
@@ -209,9 +210,21 @@ def missing(claim: str, context: Stated) -> list[str]:
     """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks: an
     amount of money among its amounts of money ("$1 to $2" of a review's "$3-5" is missing
     though the review's heading says "2 stars")."""
+    return _missing(claimed(claim), context)
+
+
+def missing_share(claim: str, context: Stated) -> float:
+    """The share of the claim's numbers that `missing` reports; 0.0 when it states none."""
+    stated_numbers = claimed(claim)
+    if not stated_numbers:
+        return 0.0
+    return len(_missing(stated_numbers, context)) / len(stated_numbers)
+
+
+def _missing(numbers: list[tuple[str, float, str, bool]], context: Stated) -> list[str]:
     return [
         raw
-        for raw, number, how, money in claimed(claim)
+        for raw, number, how, money in numbers
         if not _found(number, how, context.money if money else context.values)
         and not (not money and _parts_found(raw, context.values))
     ]
