@@ -5,6 +5,7 @@ import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import aiohttp
@@ -13,6 +14,9 @@ from aiohttp import web
 from openai import AsyncOpenAI
 
 from groundrail.config import Settings
+from groundrail.grounding.batcher import MicroBatcher
+from groundrail.grounding.engine import GroundingEngine
+from groundrail.grounding.model import NLIModel
 from groundrail.server.app import create_app
 from groundrail.testing.server import RunningApp
 from groundrail.testing.upstream import FakeUpstream
@@ -127,3 +131,9 @@ async def client(gateway: str) -> AsyncIterator[AsyncOpenAI]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+def local_engine(model: NLIModel | None = None) -> GroundingEngine:
+    """The engine on the packaged model (or `model`), without a gateway: one-thread batcher."""
+    model = model or NLIModel()
+    return GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))

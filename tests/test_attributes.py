@@ -4,15 +4,12 @@ model (`groundrail.grounding.attributes`)."""
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import local_engine
 from groundrail.grounding.attributes import check, clauses
-from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.context import from_options
-from groundrail.grounding.engine import GroundingEngine
-from groundrail.grounding.model import NLIModel
 from groundrail.grounding.records import Record, read
 
 # the raw Yelp way: Python literals in strings
@@ -133,8 +130,7 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:
-    model = NLIModel()
-    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    engine = local_engine()
     docs = from_options([json.dumps(CAFE)])
     answer = "The cafe offers takeout but not delivery. It takes reservations."
     result = await engine.check(docs, answer)
@@ -148,8 +144,7 @@ async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> No
 
 
 async def test_a_name_the_record_never_states_fails_its_claim() -> None:
-    model = NLIModel()
-    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    engine = local_engine()
     docs = from_options([json.dumps(CAFE)])
     answer = (
         "Harbor Light Cafe is a cafe at 40 Front St in Tampa, Florida, with free Wi-Fi. "

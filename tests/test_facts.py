@@ -4,14 +4,12 @@ model (`groundrail.grounding.facts`), and the record lines the model reads inste
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import local_engine
 from groundrail.grounding.attributes import check
-from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.context import from_options
-from groundrail.grounding.engine import GroundingEngine
 from groundrail.grounding.facts import find
 from groundrail.grounding.model import NLIModel
 from groundrail.grounding.records import Record, read
@@ -182,8 +180,7 @@ def test_a_review_reads_as_one_line_headed_by_its_stars_and_date() -> None:
 
 
 async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evidence() -> None:
-    model = NLIModel()
-    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    engine = local_engine()
     docs = from_options([json.dumps(NOODLES)])
     answer = (
         "Kumo Noodle Bar holds a 3.5-star rating. It is open from 11:30 a.m. to 9 p.m. "
@@ -286,7 +283,7 @@ def test_a_claim_about_the_reviews_as_a_whole_is_judged_against_each_reviews_bes
     )
     # one review, or none that shares a word, is no digest
     assert review_digest(units, "Reviewers mention the broth.", doc.id) is None
-    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    engine = local_engine(model)
     plan = engine.plan([doc], "Reviewers mention the broth and the noodles.", None)
     assert plan.pairs[0].premise == digest
     # a claim about one review keeps its own line first

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tokenizers import Tokenizer
 
+from conftest import local_engine
 from groundrail.grounding import lexical, numbers
-from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.claims import split_claims
 from groundrail.grounding.context import extract, question_of, split_documents
-from groundrail.grounding.engine import GroundingEngine, _assemble, claim_threshold
+from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
-from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
+from groundrail.grounding.model import DEFAULT_MODEL
 from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
 from groundrail.openai.requests import GroundrailOptions
 
@@ -410,11 +409,11 @@ def test_every_premise_of_a_long_document_fits_one_window() -> None:
     """A claim about the end of a long document is judged against the end of it (the model's
     own tokenizer, truncated at its max length, once made the windows: everything after the
     first window became one window the model cut to its first 192 tokens)."""
-    model = NLIModel()
-    engine = GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+    engine = local_engine()
     filler = " ".join(f"Section {n} describes the maintenance of pump {n}." for n in range(300))
     doc = Document("d", f"{filler} The harbour crane was delivered in June 2011.")
     plan = engine.plan([doc], "The harbour crane arrived in June 2011.", None)
+    model = engine.model
     budget = model.card.window_tokens
     for premise in plan.pairs:
         assert len(model.text_tokenizer.encode(premise.premise, add_special_tokens=False)) <= budget
