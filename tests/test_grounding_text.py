@@ -343,6 +343,27 @@ def test_framing_is_not_a_claim() -> None:
     }
 
 
+def test_a_passage_cited_by_number_frames_the_claim() -> None:
+    answer = "Passage 3 also notes that a loan avoids the penalty. Document 2 adds that it rains."
+    claims, _ = split_claims(answer)
+    assert [c.text for c in claims] == ["a loan avoids the penalty.", "it rains."]
+
+
+def test_an_acronym_the_context_never_writes_is_read_as_its_name() -> None:
+    context = (
+        "The deal requires approval from the Federal Trade Commission. The team works with the "
+        "Hawaii Department of Land and Natural Resources. The USA and the UK signed."
+    )
+    names = lexical.acronyms(context)
+    assert lexical.expand_acronyms("It needs FTC approval; DLNR helps.", names) == (
+        "It needs Federal Trade Commission approval; Department of Land and Natural Resources "
+        "helps."
+    )
+    assert lexical.expand_acronyms("The USA, the UK, the NBA and the TDC.", names) == (
+        "The USA, the UK, the NBA and the TDC."  # written, two letters, or no such name
+    )
+
+
 def test_numbers_and_names_match_as_values() -> None:
     assert {7, 0, 15, 4, 1200} <= numbers.stated("7:00 to 15:00, 4.0 stars, 1,200 staff").values
     words = set(lexical.content_words("open on Saturday and Sunday at Blue Heron"))

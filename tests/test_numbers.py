@@ -36,6 +36,7 @@ ARTICLE = (
         "Call (555) 123-4567 any time, 24/7, 7 days a week.",  # no quantities
         "Over 20 elephants and more than 60,000 dollars a year.",  # round bounds it allows
         "Between 2012-18 the herd grew.",  # "18" of "2012-18" is 2018
+        "According to passage 4, and passages 5 and 6, it opened in 2012.",  # citations
     ],
 )
 def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
@@ -53,6 +54,7 @@ def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
         ("Over 100 elephants live there.", ["100"]),  # 29 is below the bound
         ("The 2018-19 season was its first.", ["19"]),  # 2019 is stated nowhere
         ("About 8.9 million pounds of hay.", ["8.9"]),  # scaled: 8,900,000 against 1,500,000
+        ("Passage 2 says 44 elephants live there.", ["44"]),  # a citation, then a quantity
     ],
 )
 def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:

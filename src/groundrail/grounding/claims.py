@@ -62,8 +62,9 @@ _FRAMING = re.compile(
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
     rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
     rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}"
-    r"|(?:passage|document|source)\s+\d+)\s+(?:says?|shows?|states?|"
-    r"indicates?|mentions?|suggests?|notes?|reports?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
+    r"|(?:passage|document|source)\s+\d+)\s+(?:also\s+|further\s+)?(?:says?|shows?|states?|"
+    r"indicates?|mentions?|suggests?|notes?|reports?|adds?|explains?|confirms?|points?\s+out|"
+    r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
     re.IGNORECASE,
 )

@@ -25,6 +25,7 @@ from groundrail.grounding.windows import (
     make_units,
     make_windows,
     review_digest,
+    review_sentence,
     token_offsets,
 )
 from groundrail.observe import metrics, tracing
@@ -321,6 +322,7 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
+        names = lexical.acronyms(context)
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
         record_ids = {d.id for d, _ in records}
@@ -331,7 +333,7 @@ class GroundingEngine:
         ruled: list[tuple[ClaimLabel, Evidence] | None] = []
         focus: list[int | None] = []
         for claim in claims:
-            text = without_citations(claim.text)
+            text = lexical.expand_acronyms(without_citations(claim.text), names)
             lexical_signals = _lexical_signals(text, words, context_numbers)
             stated = attributes.check(text, fields) if fields else None
             if (
@@ -351,11 +353,20 @@ class GroundingEngine:
                 # the clauses a record's fields confirm are out; the model judges the rest
                 text = stated.rest
                 lexical_signals = _lexical_signals(text, words, context_numbers)
-            hypothesis = with_question(text, question)
+            # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
+            # answer: the question goes first only when the claim is the whole answer
+            hypothesis = with_question(text, question if len(claims) == 1 else None)
             unit_scores = unit_bm25.scores(text)
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
+            # of a review, the sentence that matches best under its heading: the model reads
+            # a whole review's other sentences as contradiction ("and called the bathroom
+            # gross" against a review saying "The bathroom was pretty gross too." among four)
+            sentence = review_sentence(top.text, text) if top.doc_id in record_ids else None
+            if sentence is not None:
+                candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, sentence))
+            focused = sentence or top.text
             digest = (
                 review_digest(units, text, top.doc_id)
                 if top.doc_id in record_ids and sentiment.about_reviews(text)
@@ -377,7 +388,7 @@ class GroundingEngine:
                 if all(candidate.text != c.text for c in chosen):
                     chosen.append(candidate)
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
-            focus.append(len(pairs) + next(i for i, c in enumerate(chosen) if c.text == top.text))
+            focus.append(len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused))
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)

@@ -167,6 +167,54 @@ def missing_span(claim: str, context_words: set[str]) -> float:
     return float(min(longest, SPAN_CAP))
 
 
+# A run of capitalised words, small joining words allowed inside ("Department of Land and
+# Natural Resources"), and an acronym a claim may write for one ("FTC", "DLNR", "NGOs").
+_PHRASE = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:(?:of|and|for|the|on|in|&)\s+)*[A-Z][\w'-]*)+")
+_ACRONYM = re.compile(r"\b([A-Z]{3,6})(s?)\b")  # two letters ("US", "TV") are too ambiguous
+
+
+def acronyms(context: str) -> dict[str, str]:
+    """The acronyms a context's names allow that the context never writes: "FTC" for
+    "Federal Trade Commission", "DLNR" for "(Hawaii) Department of Land and Natural
+    Resources" (the initials of a run of its capitalised words, or of all its words, at
+    most eight); each acronym to its name, the first found."""
+    written = {a for a, _ in _ACRONYM.findall(context)}
+    found: dict[str, str] = {}
+    for m in _PHRASE.finditer(context):
+        words = m.group().split()
+        if words[0] in _DETERMINERS:
+            words = words[1:]
+        if any(w.isupper() for w in words):
+            continue  # "The USA", "PORTLAND, Ore.": no name to abbreviate
+        for i in range(len(words)):
+            for j in range(i + 2, min(i + 8, len(words)) + 1):
+                name = words[i:j]
+                if not (name[0][0].isupper() and name[-1][0].isupper()):
+                    continue
+                for initials in (
+                    "".join(w[0] for w in name if w[0].isupper()),
+                    "".join(w[0] for w in name if w != "&").upper(),
+                ):
+                    if 3 <= len(initials) <= 6 and initials not in written:
+                        found.setdefault(initials, " ".join(name))
+    return found
+
+
+_DETERMINERS = frozenset(["The", "A", "An", "This", "That", "These", "Those"])
+
+
+def expand_acronyms(claim: str, names: dict[str, str]) -> str:
+    """The claim with each acronym `acronyms` found written out: "needs FTC approval" ->
+    "needs Federal Trade Commission approval". The model reads the name it can match (on
+    a merger summary: entailment 0.63 with the acronym, 0.92 with the name)."""
+    return _ACRONYM.sub(
+        lambda m: (names[m.group(1)] + ("" if names[m.group(1)].endswith("s") else m.group(2)))
+        if m.group(1) in names
+        else m.group(),
+        claim,
+    )
+
+
 def has_negation(text: str) -> bool:
     """Whether the text has a negation word: "not", "no", "never", "cannot", "none", "nor",
     "n't" (straight or typographic apostrophe)."""

@@ -143,17 +143,26 @@ def review_digest(units: list[Unit], claim: str, doc_id: str) -> str | None:
     broth"): each review line's heading with its sentence that matches the claim best, in
     order ("Review 1 (5 stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
     when fewer than two reviews share a word with the claim."""
-    parts = []
-    for unit in units:
-        heading = HEADING.match(unit.text) if unit.doc_id == doc_id else None
-        if heading is None:
-            continue
-        sentences = _REVIEW_SENTENCE.split(unit.text[heading.end() :])
-        scores = BM25(sentences).scores(claim)
-        best = max(range(len(sentences)), key=scores.__getitem__)
-        if scores[best] > 0:
-            parts.append(heading.group() + sentences[best])
+    parts = [
+        best
+        for unit in units
+        if unit.doc_id == doc_id and (best := review_sentence(unit.text, claim)) is not None
+    ]
     return " ".join(parts) if len(parts) >= MIN_DIGEST_REVIEWS else None
+
+
+def review_sentence(line: str, claim: str) -> str | None:
+    """A record's review line ("Review 2 (2 stars, …): text") cut to its heading and the
+    sentence of its text that matches `claim` best by BM25 ("Review 2 (2 stars, …): The
+    bathroom was pretty gross too."); None for a line that is no review, or whose text shares
+    no word with the claim. A review of one sentence comes back whole."""
+    heading = HEADING.match(line)
+    if heading is None:
+        return None
+    sentences = _REVIEW_SENTENCE.split(line[heading.end() :])
+    scores = BM25(sentences).scores(claim)
+    best = max(range(len(sentences)), key=scores.__getitem__)
+    return heading.group() + sentences[best] if scores[best] > 0 else None
 
 
 MIN_DIGEST_REVIEWS = 2
