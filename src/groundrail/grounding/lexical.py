@@ -207,12 +207,14 @@ def expand_acronyms(claim: str, names: dict[str, str]) -> str:
     """The claim with each acronym `acronyms` found written out: "needs FTC approval" ->
     "needs Federal Trade Commission approval". The model reads the name it can match (on
     a merger summary: entailment 0.63 with the acronym, 0.92 with the name)."""
-    return _ACRONYM.sub(
-        lambda m: (names[m.group(1)] + ("" if names[m.group(1)].endswith("s") else m.group(2)))
-        if m.group(1) in names
-        else m.group(),
-        claim,
-    )
+
+    def written_out(m: re.Match[str]) -> str:
+        name = names.get(m.group(1))
+        if name is None:
+            return m.group()
+        return name if name.endswith("s") else name + m.group(2)  # "NGOs"
+
+    return _ACRONYM.sub(written_out, claim)
 
 
 def has_negation(text: str) -> bool:
