@@ -75,6 +75,17 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
     # a bare item after a negated one may be either: left to the model
     assert [c.negated for c in clauses("It has no TV, outdoor seating")] == [True, None]
     assert [c.negated for c in clauses("It doesn't deliver")] == [True]
+    # a bare verb goes on with the "does not" before it; a verb of its own starts anew
+    assert [c.negated for c in clauses("It does not deliver, take cards or cater.")] == [
+        True,
+        True,
+        True,
+    ]
+    assert [c.negated for c in clauses("It doesn't deliver, takes cards, and caters.")] == [
+        True,
+        False,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -127,6 +138,10 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     assert check("A cafe serving brunch near Ybor City.", [record()]).label is None
     assert check("A cafe serving brunch in Tampa, Florida.", [record()]).field == "identity"
     assert check("Harbor Light Cafe is a cafe in Harbor.", [record()]).label is None
+    # Yelp's category qualifiers as overviews word them: "American (Traditional)"
+    diner = read(json.dumps({**CAFE, "categories": "Diners, American (Traditional)"}))[1]
+    assert diner is not None
+    assert check("It is a classic American diner in Tampa.", [diner]).field == "identity"
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:

@@ -10,6 +10,7 @@ import pytest
 from conftest import local_engine
 from groundrail.grounding.attributes import check
 from groundrail.grounding.context import from_options
+from groundrail.grounding.engine import UNREAD
 from groundrail.grounding.facts import find
 from groundrail.grounding.model import NLIModel
 from groundrail.grounding.records import Record, read
@@ -205,6 +206,8 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Customer reviews are generally positive.", True),
         ("All reviewers loved the ramen.", False),
         ("Feedback is mostly negative.", False),
+        ("Both reviews are positive.", False),  # a count of every review: all of them
+        ("Two of the reviews are negative.", False),
         # one review's sentiment is the model's to judge
         ("One reviewer had a positive experience with the broth.", None),
         ("The negative review mentioned soggy noodles.", None),
@@ -434,3 +437,50 @@ def test_the_fields_of_the_record_a_claim_names_decide_it() -> None:
     records = [r for r in both if r is not None]
     assert check("Nonna Rosa takes reservations.", records).label == "supported"
     assert check("Harbor Light Cafe takes reservations.", records).label == "contradicted"
+
+
+async def test_a_review_claim_is_read_against_its_review_sentence() -> None:
+    engine = local_engine()
+    bar = {
+        **NOODLES,
+        "review_info": [
+            NOODLES["review_info"][0],
+            {
+                "review_stars": 2.0,
+                "review_date": "2019-09-14 21:40:00",
+                "review_text": "Way too loud to have a conversation and we waited almost 20 "
+                "minutes to get a drink on a Saturday night. The bathroom was pretty gross too. "
+                "Only good thing was they had the game on every TV. Probably won't be back.",
+            },
+        ],
+    }
+    docs = from_options([json.dumps(bar)])
+    answer = (
+        "Not everyone was impressed: one visitor found Kumo Noodle Bar far too loud for a "
+        "conversation and waited almost 20 minutes to get a drink on a busy Saturday night, "
+        "and called the bathroom gross."
+    )
+    plan = engine.plan(docs, answer, "Write an objective overview of the business.")
+    claims = [c.text for c in plan.claims]
+    assert claims[-1] == "and called the bathroom gross."
+    focus = plan.focus[len(claims) - 1]
+    assert focus is not None
+    # its focused premise is the review's sentence under the review's heading, and the clause
+    # is no fragment answer: the question does not go first
+    assert plan.pairs[focus].premise == (
+        "Review 2 (2 stars, September 14, 2019): The bathroom was pretty gross too."
+    )
+    assert plan.pairs[focus].hypothesis == "and called the bathroom gross."
+    result = await engine.check(docs, answer, "Write an objective overview of the business.")
+    assert result.claims[-1].label == "supported"  # the whole review, the question first:
+    # contradiction 0.89 in a read-5 overview
+
+
+async def test_an_overviews_closing_verdict_has_no_contradiction_read() -> None:
+    engine = local_engine()
+    docs = from_options([json.dumps(NOODLES)])
+    answer = "Overall, Kumo Noodle Bar is a solid choice for ramen lovers in Spokane."
+    plan = engine.plan(docs, answer, None)
+    assert plan.focus == [UNREAD]
+    claim = (await engine.check(docs, answer)).claims[0]
+    assert claim.contradiction == 0.0 and claim.pairs  # the model still judges entailment

@@ -9,7 +9,7 @@ from tokenizers import Tokenizer
 
 from conftest import local_engine
 from groundrail.grounding import lexical, numbers
-from groundrail.grounding.claims import split_claims
+from groundrail.grounding.claims import split_claims, without_citations
 from groundrail.grounding.context import extract, question_of, split_documents
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
@@ -341,6 +341,34 @@ def test_framing_is_not_a_claim() -> None:
         "Here's what the record shows:": "framing",
         "Based on the reviews,": "framing",
     }
+
+
+def test_headings_are_not_claims() -> None:
+    answer = (
+        "Paper Lantern Books - Overview\n\n**Paper Lantern Books** is a bookstore in Montreal.\n\n"
+        "**What customers say:**\n* One reviewer loved the cat.\n## Hours\nSaturday 10:00-18:00\n"
+        "Open daily"
+    )
+    claims, skipped = split_claims(answer)
+    assert [without_citations(c.text) for c in claims] == [
+        "Paper Lantern Books is a bookstore in Montreal.",  # its bold is no content
+        "One reviewer loved the cat.",
+        "Saturday 10:00-18:00",  # a line with a number states something
+        "Open daily",  # the last line heads nothing
+    ]
+    assert [s.span.text for s in skipped if s.reason == "heading"] == [
+        "Paper Lantern Books - Overview",
+        "What customers say:**",
+        "Hours",
+    ]
+
+
+def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
+    sentence = (
+        "It is open Monday from noon to 6 p.m., Tuesday and Wednesday from 10 a.m. to 6 p.m., "
+        "Thursday and Friday from 10 a.m. to 9 p.m., and Sunday from 11 a.m. to 5 p.m."
+    )
+    assert [c.text for c in split_claims(sentence)[0]] == [sentence]
 
 
 def test_a_passage_cited_by_number_frames_the_claim() -> None:

@@ -54,6 +54,7 @@ GENERIC = frozenset(
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
+    practice clinic office facility company firm
     works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
@@ -69,6 +70,13 @@ VERBS = frozenset(
     welcomes welcome includes features available does do delivers caters works operates
     runs""".split()  # noqa: SIM905
 )
+# The base forms a negation with an auxiliary goes on to ("does not accept cards, take
+# reservations or deliver"), and that auxiliary ("n't" reads as " no" by then).
+BARE_VERBS = frozenset(
+    """take accept offer provide serve allow require welcome include deliver cater work
+    operate run have feature sell""".split()  # noqa: SIM905
+)
+_AUXILIARY_NOT = re.compile(r"\b(?:does|do|did|can|will|would|could)\s+no(?:t)?\b|\bcannot\b", re.I)
 # Where a claim places a business: the capitalised words after "in" ("in Rapid City, South
 # Dakota").
 _PLACED = re.compile(r"\bin\s+((?:[A-Z][\w.'-]*(?:,\s*|\s+)?)+)")
@@ -91,7 +99,8 @@ FACT_WORDS = frozenset(
     customer customers diner diners patron patrons client clients guest guests opinion
     opinions feedback experience experiences reaction reactions impression
     impressions generally mostly largely overwhelmingly predominantly mainly highly very
-    quite somewhat fairly""".split()  # noqa: SIM905
+    quite somewhat fairly gets get receives received receive earns earned earn garners
+    garnered boasts""".split()  # noqa: SIM905
 )
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
@@ -250,6 +259,7 @@ def clauses(claim: str) -> list[Clause]:
     out: list[Clause] = []
     cursor = 0
     previous: bool | None = False
+    auxiliary = False  # the last negated clause said "does not", "cannot" …
     for cut in [*_CUT.finditer(text), None]:
         end = cut.start() if cut is not None else len(text)
         piece = text[cursor:end]
@@ -258,7 +268,14 @@ def clauses(claim: str) -> list[Clause]:
             connective = lead.group().strip().lower() if lead else ""
             words = terms(piece)
             negated: bool | None
-            if _negated(piece) or (previous and connective in ("or", "nor")):
+            first = words[0] if words else ""
+            if (
+                _negated(piece)
+                or (previous and connective in ("or", "nor"))
+                or (previous and auxiliary and first in BARE_VERBS)
+            ):
+                # "no outdoor seating or Wi-Fi"; "It does not accept cards, take reservations
+                # or deliver": a bare verb goes on with the "does not" before it
                 negated = True
             elif previous is not False and not VERBS & set(words) and connective not in _BREAKS:
                 negated = None  # "no TV, Wi-Fi": a list of what is missing, or a new item?
@@ -272,6 +289,8 @@ def clauses(claim: str) -> list[Clause]:
             start = cursor + len(piece) - len(piece.lstrip())
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
             previous = False if cut is not None and ";" in cut.group() else negated
+            if _negated(piece):
+                auxiliary = _AUXILIARY_NOT.search(piece) is not None
         if cut is not None:
             cursor = cut.end()
     return out

@@ -13,7 +13,7 @@ from pysbd.utils import TextSpan
 from groundrail.grounding.lexical import content_words
 
 SkipReason = Literal[
-    "question", "pleasantry", "refusal", "code", "no_content", "framing", "absence"
+    "question", "pleasantry", "refusal", "code", "no_content", "framing", "absence", "heading"
 ]
 
 
@@ -173,6 +173,9 @@ def _sentences(
                 skipped.append(Skipped(framing, "framing"))
             if span is None:
                 continue
+            if _heading(answer, span):
+                skipped.append(Skipped(span, "heading"))
+                continue
             span, absence = _absence_cut(span)
             if absence is not None:
                 skipped.append(Skipped(absence, "absence"))
@@ -223,6 +226,38 @@ def _strip(answer: str, start: int, end: int) -> Span | None:
     if not text:
         return None
     return Span(text, start + lead, start + lead + len(text))
+
+
+# A line that titles what follows rather than stating anything: a Markdown heading ("## Hours"),
+# a line in bold alone ("**What customers say:**"), a label ending in a colon, or a short
+# title line with no sentence's end ("Paper Lantern Books - Overview").
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_\n]+\1\s*:?\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022+]\s|\d+[.)]\s)")
+_EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold: "**The Copper Still** is a bar"
+HEADING_MAX_WORDS = 8
+
+
+def _heading(answer: str, span: Span) -> bool:
+    """Whether `span` is a whole line of the answer that heads what follows it (see
+    `_BOLD_LINE`): not a list item, not the answer's last line, and without a number (a bare
+    "Saturday 8:00-14:00" line states hours)."""
+    line_start = answer.rfind("\n", 0, span.start) + 1
+    line_end = answer.find("\n", span.end)
+    line = answer[line_start : len(answer) if line_end < 0 else line_end]
+    if line.strip() != answer[line_start : span.end].strip() or line_end < 0:
+        return False  # more than one sentence on the line, or nothing after it
+    if not answer[line_end:].strip():
+        return False
+    if _MARKDOWN_HEADING.match(line) or _BOLD_LINE.match(line):
+        return True
+    bare = _EMPHASIS.sub("", span.text).strip()
+    return (
+        _BULLET.match(line) is None
+        and not bare.endswith((".", "!", "?", ";", ","))
+        and len(bare.split()) <= HEADING_MAX_WORDS
+        and not any(c.isdigit() for c in bare)
+    )
 
 
 def _unframed(span: Span) -> tuple[Span | None, Span | None]:
@@ -285,13 +320,18 @@ def _clauses(answer: str, span: Span) -> list[Span]:
     start = 0
     for cut in _CLAUSE.finditer(span.text):
         head, tail = span.text[start : cut.start()], span.text[cut.end() :]
-        if tail.startswith("and ") and _closes_list(head):
+        if tail.startswith("and ") and (_closes_list(head) or _DAYS_GO_ON.match(tail)):
             continue
         if len(head.split()) >= MIN_CLAUSE_WORDS and len(tail.split()) >= MIN_CLAUSE_WORDS:
             out.append(Span(head, span.start + start, span.start + cut.start()))
             start = cut.end()
     out.append(Span(span.text[start:], span.start + start, span.end))
     return out
+
+
+# ", and Sunday from 11 a.m. to 5 p.m." ends a list of days' hours: cut there, the tail is no
+# claim of its own (and, without "open", no claim the hours rule reads)
+_DAYS_GO_ON = re.compile(r"and\s+(?:on\s+|from\s+)?" + _DAY.pattern)
 
 
 def _closes_list(head: str) -> bool:
@@ -303,5 +343,6 @@ def _closes_list(head: str) -> bool:
 
 
 def without_citations(text: str) -> str:
-    """The claim as the model should read it: "[2]" or "[doc-7]" markers are not content."""
-    return CITATION.sub("", text).strip()
+    """The claim as the model should read it: "[2]" or "[doc-7]" markers and Markdown bold
+    ("The Copper Still** is a bar", cut from "**The Copper Still** is …") are not content."""
+    return _EMPHASIS.sub("", CITATION.sub("", text)).strip()

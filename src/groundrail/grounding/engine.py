@@ -90,7 +90,8 @@ class Plan:
     # (`attributes.check`); such a claim has no pairs
     ruled: list[tuple[ClaimLabel, Evidence] | None]
     # per claim: the pair of its focused premise (the best-matching sentence alone), the one
-    # its contradiction is read from; None for a ruled claim
+    # its contradiction is read from; None for a ruled claim, UNREAD for a claim whose
+    # contradiction is not read (an overview's closing verdict)
     focus: list[int | None]
     # the context is records only: a name none of them states fails its claim (`_fails`)
     records_only: bool = False
@@ -237,6 +238,8 @@ class GroundingEngine:
     def _focus(self, plan: Plan, claim: int, probs: np.ndarray) -> np.ndarray | None:
         """The claim's focused premise's probabilities, None while it is not judged."""
         row = plan.focus[claim]
+        if row == UNREAD:
+            return np.zeros(probs.shape[1], dtype=probs.dtype)  # no contradiction, known now
         if row is None or not _judged(probs[row : row + 1])[0]:
             return None
         focused: np.ndarray = probs[row]
@@ -356,7 +359,10 @@ class GroundingEngine:
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
-            unit_scores = unit_bm25.scores(text)
+            # one record's own name is in half its claims and on its first line: it says
+            # nothing about which line a claim draws on
+            query = _without_words(text, fields[0].title) if len(fields) == 1 else text
+            unit_scores = unit_bm25.scores(query)
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
@@ -369,11 +375,12 @@ class GroundingEngine:
             focused = sentence or top.text
             digest = (
                 review_digest(units, text, top.doc_id)
-                if top.doc_id in record_ids and sentiment.about_reviews(text)
+                if top.doc_id in record_ids and sentiment.about_reviews(query)
                 else None
             )
             if digest is not None:  # reviews as a whole: the sentence of each that says it
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, digest))
+                focused = digest  # not one line the claim's words happen to match best
             if whole is not None:
                 # the whole context; its evidence names the sentence that matches best
                 candidates.append(Window(top.doc_id, -1, top.start, top.end, whole))
@@ -388,7 +395,15 @@ class GroundingEngine:
                 if all(candidate.text != c.text for c in chosen):
                     chosen.append(candidate)
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
-            focus.append(len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused))
+            if top.doc_id in record_ids and sentiment.concludes(text):
+                # "Overall, Menya Kaito is a solid choice for ramen lovers in Vancouver": the
+                # model read 8 of 10 such verdicts in the read record sets as contradicted,
+                # correct ones included; what the reviews add up to is `sentiment`'s to check
+                focus.append(UNREAD)
+            else:
+                focus.append(
+                    len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused)
+                )
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
@@ -475,6 +490,7 @@ class GroundingEngine:
 
 
 FRAGMENT_WORDS = 6
+UNREAD = -1  # `Plan.focus` of a claim whose contradiction is not read
 
 
 def with_question(claim: str, question: str | None) -> str:
@@ -486,6 +502,11 @@ def with_question(claim: str, question: str | None) -> str:
     if question and fragment:
         return f"{question} {claim}"
     return claim
+
+
+def _without_words(text: str, words: frozenset[str]) -> str:
+    """`text` without the words whose terms are all among `words` (a record's name)."""
+    return " ".join(w for w in text.split() if not (words >= set(lexical.terms(w)) != set()))
 
 
 def _fails(plan: Plan, claim: int) -> str | None:

@@ -133,6 +133,8 @@ def record_of(value: Any) -> Record | None:
             if isinstance(v, str) and len(v.split()) <= NAME_MAX_WORDS:
                 said = terms(scalar_words(key_words(k), v))  # "TX" with "Texas"
                 names.update(said)
+                if "categories" in key_words(k).split():
+                    names.update(w for s in said for w in _CATEGORY_WORDS.get(s, ()))
                 if not title and "name" in key_words(k).split():
                     title.update(w for w in terms(v) if len(w) > 1 and w not in STOPWORDS)
                 if _PLACE_KEYS & set(key_words(k).split()):
@@ -150,6 +152,8 @@ def record_of(value: Any) -> Record | None:
     )
 
 
+# How overviews word Yelp's category qualifiers: "American (Traditional)" is "classic American".
+_CATEGORY_WORDS = {"traditional": ("classic",), "new": ("modern", "contemporary")}
 _PLACE_KEYS = frozenset(
     "city state country postal zip neighborhood neighbourhood region province town".split()  # noqa: SIM905
 )

@@ -62,12 +62,24 @@ _HAS = re.compile(
 )
 # A count before them says how many, not what they add up to: "two reviews are positive".
 _COUNTED = re.compile(
-    r"\b(?:one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",
+    r"\b(one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",
     re.I,
 )
+_COUNTS = {"one": 1, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _count(word: str) -> int | None:
+    """The number a count word says ("both" is 2); None for "some", "several", "a few"."""
+    word = word.lower()
+    return int(word) if word.isdigit() else _COUNTS.get(word)
+
+
+_CONCLUSION = re.compile(
+    r"^(?:overall|in\s+summary|in\s+short|all\s+in\s+all|in\s+conclusion)\b", re.I
+)
 _ABOUT_REVIEWS = re.compile(
-    rf"^(?:overall,?\s+)?(?:the\s+|many\s+|most\s+|several\s+)?(?:customer\s+|online\s+)?"
-    rf"(?:{_WHOLE}|feedback)\b",
+    rf"^(?:(?:overall,?\s+)?(?:the\s+|many\s+|most\s+|several\s+)?(?:customer\s+|online\s+)?"
+    rf"(?:{_WHOLE}|feedback)\b)",
     re.I,
 )
 MIN_REVIEWS = 2
@@ -75,8 +87,15 @@ MIN_REVIEWS = 2
 
 def about_reviews(claim: str) -> bool:
     """Whether the claim is about the reviews as a whole: "Reviewers praise the broth",
-    "Overall, customers found the staff friendly" (not "One reviewer …")."""
-    return _ABOUT_REVIEWS.match(claim.strip()) is not None
+    "Overall, customers found the staff friendly" (not "One reviewer …"), or a verdict drawn
+    from them ("Overall, it offers solid equipment, but maintenance could be improved")."""
+    return _ABOUT_REVIEWS.match(claim.strip()) is not None or concludes(claim)
+
+
+def concludes(claim: str) -> bool:
+    """Whether the claim is the verdict an overview closes with ("Overall, Menya Kaito is a
+    solid choice for ramen lovers in Vancouver, as long as you don't mind a wait.")."""
+    return _CONCLUSION.match(claim.strip()) is not None
 
 
 def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]:
@@ -91,15 +110,21 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
     highest = max(record.reviews, key=lambda r: r.stars).stated
     for match in _SENTIMENT.finditer(claim):
         before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
-        if _COUNTED.search(before) or has_negation(re.split(r"[;,.:]", before)[-1]):
-            continue  # "two reviews are positive"; "not all feedback was positive"
+        counted = _COUNTED.search(before)
+        every = counted is not None and _count(counted.group(1)) == len(stars)
+        if (counted and not every) or has_negation(re.split(r"[;,.:]", before)[-1]):
+            continue  # "two reviews are positive" of three; "not all feedback was positive"
         if match["attributive"] and not _HAS.search(before):
             continue  # "negative reviews mention slow service": some of them
         agrees: bool | None
         if match["mixed"] or match["a_mixed"]:
             agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
-        elif match["all"]:
-            agrees = True if low >= 4 else False if low <= 2 else None
+        elif match["all"] or (every and (match["positive"] or match["negative"])):
+            # "all reviewers loved it", "both reviews are positive" (of two)
+            if match["negative"]:
+                agrees = True if high <= 2 else False if high >= 4 else None
+            else:
+                agrees = True if low >= 4 else False if low <= 2 else None
         elif match["positive"] or match["a_positive"]:
             agrees = True if mean >= 3.5 else False if mean <= 2.5 else None
         else:
