@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import attributes, lexical, numbers, sentiment
+from groundrail.grounding import attributes, attribution, lexical, numbers, sentiment
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -326,6 +326,7 @@ class GroundingEngine:
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
         names = lexical.acronyms(context)
+        texts = {d.id: d.text for d in docs}
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
         record_ids = {d.id for d, _ in records}
@@ -356,6 +357,8 @@ class GroundingEngine:
                 # the clauses a record's fields confirm are out; the model judges the rest
                 text = stated.rest
                 lexical_signals = _lexical_signals(text, words, context_numbers)
+            if attribution.misattributed(text, units, unit_bm25, texts):
+                lexical_signals["misattributed"] = 1.0  # given to the wrong speaker
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
@@ -514,10 +517,13 @@ def _fails(plan: Plan, claim: int) -> str | None:
     context never states (the model reads such claims as entailed when their other words
     match: grounding/numbers.py), or, when the context is records only, a name none of them
     states (a stylist, a city, a cuisine the record lacks: in the hand-written record sets
-    every correct overview's names are the record's own, see docs/grounding.md)."""
+    every correct overview's names are the record's own, see docs/grounding.md), or a
+    statement given to someone the context does not name beside it (`attribution`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"
+    if signals.get("misattributed"):
+        return "misattributed"
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None

@@ -1,0 +1,140 @@
+"""Who said it: a claim that gives a statement to a named person, checked against who says it
+in the context.
+
+Summaries move a statement to the wrong speaker ("Board President Tom Hallorann said every
+dollar spent heating empty classrooms is a dollar not spent on teachers", of an article where
+the superintendent says it), and the model entails such claims: every word but the name is
+the article's, and the name is the article's too. The rule: the claim's speaker (the last
+word of a capitalised name before its verb of saying) must be named within the few sentences
+of the context that state what the claim says they said, when those sentences give it to
+someone (they hold a verb of saying or a quotation). Claims whose statement the context does
+not state closely (fewer than `MIN_COVERAGE` of its content words in one sentence) are left
+to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from groundrail.grounding.lexical import BM25, content_words, terms
+from groundrail.grounding.windows import Unit
+
+SPEECH = (
+    r"(?:said|says|told|tells|stated|states|argued|argues|warned|warns|noted|notes|added"
+    r"|adds|explained|explains|claimed|claims|insisted|insists|testified|testifies|wrote"
+    r"|writes|called|calls|described|describes|acknowledged|admitted|announced|urged"
+    r"|recalled|recalls|predicted|predicts|believes|believed|thinks)"
+)
+_SPEECH = re.compile(rf"(?<![-\w]){SPEECH}\b")  # not "so-called"
+# A capitalised name: its words, a title's among them ("Board President Tom Hallorann").
+_NAME = re.compile(
+    r"\b[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)*"
+)
+_PLACE_BEFORE = re.compile(r"\b(?:of|in|from|at|to|for|with|on|near|by)\s+$", re.I)  # a place
+# between the speaker's name and the verb: nothing, an apposition ("Alicia Fernandez, the
+# bookkeeper who found it, told …") or an adverb or auxiliary
+_SUBJECT_GAP = re.compile(
+    r"\s*(?:,[^,]+,\s*|\s(?:also|has|had|have|later|then|previously|once|reportedly)\s+)?"
+)
+# "said union spokesperson Derek Lunn": a name a few lower-case words after the verb
+_NAME_AFTER = re.compile(
+    r"\s+(?:[a-z]+\s+){0,3}((?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)"
+)
+# The last words of titles and bodies that speak ("the Education Secretary", "the British
+# Embassy"): an article names the person behind them elsewhere, or no one.
+_NOT_PERSONS = frozenset(
+    """secretary minister president chancellor governor mayor senator chief director
+    spokesman spokeswoman spokesperson officer officers official officials police embassy
+    ministry department office council court board committee agency service company
+    government party club team group association university college school hospital
+    magazine news times post journal report statement commission authority bank inc corp
+    ltd""".split()  # noqa: SIM905
+)
+MIN_COVERAGE = 0.6  # of the statement's content words, in the best-matching sentence
+MIN_STATEMENT_WORDS = 4
+# the sentences before it that may name the speaker, beyond its paragraph's ("… said. "…,"
+# she added.") when a document has no paragraphs
+BEFORE = 2
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def speaker(claim: str) -> tuple[str, str] | None:
+    """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>";
+    None when no capitalised name comes before its first verb of saying, or the name is the
+    claim's first word alone ("Police said …" is no person)."""
+    verb = _SPEECH.search(claim)
+    if verb is None:
+        return None
+    before = claim[: verb.start()]
+    names = [
+        m
+        for m in _NAME.finditer(before)
+        if (m.start() > 0 or " " in m.group()) and not _PLACE_BEFORE.search(before[: m.start()])
+    ]
+    if not names or not _SUBJECT_GAP.fullmatch(before[names[-1].end() :]):
+        return None  # the name is not who speaks ("In an interview with X, the 68-year-old said")
+    last = names[-1].group().split()[-1]
+    if last.lower() in _NOT_PERSONS:
+        return None  # "Education Secretary says", "British Embassy said": whose name, unsaid
+    return last, claim[verb.end() :]
+
+
+def misattributed(
+    claim: str, units: Sequence[Unit], bm25: BM25, texts: dict[str, str]
+) -> str | None:
+    """The speaker's name when the claim gives a statement to someone the context does not
+    name beside it (see the module doc); None when it does, or when the rule cannot tell.
+    `bm25` ranks `units`, the context's sentences; `texts` are their documents' texts by id
+    (the paragraph of the best-matching sentence is where its speaker is named)."""
+    found = speaker(claim)
+    if found is None:
+        return None
+    name, statement = found
+    said = set(content_words(statement))
+    if len(said) < MIN_STATEMENT_WORDS:
+        return None
+    if not units or not any(name.lower() in terms(u.text) for u in units):
+        return None  # a name the context lacks is the names signal's
+    scores = bm25.scores(statement)
+    best = max(range(len(units)), key=scores.__getitem__)
+    if len(said & set(content_words(units[best].text))) < MIN_COVERAGE * len(said):
+        return None  # said in other words: the model's to judge
+    around = [u.text for u in _paragraph(units, best, texts[units[best].doc_id])]
+    if name.lower() in terms(" ".join(around)):
+        return None
+    if not _speakers(" ".join(around)) - {name}:
+        return None  # no one else is named saying it ("he said": who, the rule cannot tell)
+    return name
+
+
+def _speakers(text: str) -> set[str]:
+    """The last names a text gives words to: "Imbert told the board", "Assistant U.S.
+    Attorney Rebecca Tran said", "said union spokesperson Derek Lunn"."""
+    out = set()
+    for verb in _SPEECH.finditer(text):
+        found = speaker(text[: verb.end()])
+        if found is not None:
+            out.add(found[0])
+        after = _NAME_AFTER.match(text, verb.end())
+        if after is not None:
+            out.add(after.group(1).split()[-1])
+    return out
+
+
+def _paragraph(units: Sequence[Unit], best: int, text: str) -> list[Unit]:
+    """The sentences of the paragraph that holds `units[best]`; in a document without
+    paragraphs, that sentence and the `BEFORE` ones before it."""
+    doc = units[best].doc_id
+    if _PARAGRAPH.search(text) is None:
+        return [u for u in units[max(0, best - BEFORE) : best + 1] if u.doc_id == doc]
+
+    def joined(a: Unit, b: Unit) -> bool:
+        return a.doc_id == b.doc_id == doc and not _PARAGRAPH.search(text[a.end : b.start])
+
+    first, last = best, best
+    while first > 0 and joined(units[first - 1], units[first]):
+        first -= 1
+    while last + 1 < len(units) and joined(units[last], units[last + 1]):
+        last += 1
+    return list(units[first : last + 1])

@@ -1,0 +1,70 @@
+"""A statement given to someone the context does not name beside it fails its claim."""
+
+from __future__ import annotations
+
+import pytest
+from tokenizers import Tokenizer
+
+from conftest import local_engine
+from groundrail.grounding import attribution
+from groundrail.grounding.lexical import BM25
+from groundrail.grounding.model import DEFAULT_MODEL
+from groundrail.grounding.windows import Document, make_units, token_offsets
+
+ARTICLE = (
+    "The board voted 4-3 on Thursday to close Cedar Hill Elementary.\n\n"
+    "Superintendent Rachel Imbert, who recommended the closure, said the district could no "
+    'longer justify the building. "Every dollar we spend heating empty classrooms is a dollar '
+    'we are not spending on teachers," Imbert told the board.\n\n'
+    "Board President Tom Hallorann voted with the majority. He said the building's future "
+    "would be decided at a workshop in February.\n\n"
+    "The closure will save about $1.2 million a year."
+)
+
+
+def misattributed(claim: str, article: str = ARTICLE) -> str | None:
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    doc = Document("a", article)
+    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
+    return attribution.misattributed(claim, units, BM25([u.text for u in units]), {"a": article})
+
+
+def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
+    claim = (
+        "Board President Tom Hallorann said every dollar spent heating empty classrooms is a "
+        "dollar not spent on teachers."
+    )
+    assert misattributed(claim) == "Hallorann"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # its own speaker, named in the paragraph, or an apposition before the verb
+        "Rachel Imbert said every dollar spent heating empty classrooms is a dollar not spent "
+        "on teachers.",
+        "Imbert, the superintendent, told the board every dollar spent heating empty "
+        "classrooms is a dollar not spent on teachers.",
+        # said of him by a pronoun in his paragraph
+        "Tom Hallorann said the building's future would be decided at a February workshop.",
+        # a fact the article states without a speaker
+        "Tom Hallorann said the closure will save about $1.2 million a year.",
+        # a title or a body, not a name; a pronoun; a place before the verb
+        "The Superintendent said every dollar spent heating empty classrooms is wasted.",
+        "She said every dollar spent heating empty classrooms is a dollar not spent on teachers.",
+        "Students of Cedar Hill Elementary called the decision every dollar spent heating.",
+    ],
+)
+def test_what_the_rule_cannot_tell_is_left_alone(claim: str) -> None:
+    assert misattributed(claim) is None
+
+
+async def test_the_engine_fails_a_misattributed_claim_the_model_entails() -> None:
+    engine = local_engine()
+    answer = (
+        "The board voted 4-3 to close Cedar Hill Elementary. Board President Tom Hallorann "
+        "said every dollar spent heating empty classrooms is a dollar not spent on teachers."
+    )
+    closed, quote = (await engine.check([Document("a", ARTICLE)], answer)).claims
+    assert closed.label == "supported"
+    assert (quote.label, quote.driver) == ("unsupported", "misattributed")
