@@ -369,6 +369,10 @@ def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
         "Thursday and Friday from 10 a.m. to 9 p.m., and Sunday from 11 a.m. to 5 p.m."
     )
     assert [c.text for c in split_claims(sentence)[0]] == [sentence]
+    times_first = sentence.replace(
+        "and Sunday from 11 a.m. to 5 p.m.", "and noon to 5 p.m. on Sunday"
+    )
+    assert [c.text for c in split_claims(times_first)[0]] == [times_first]
 
 
 def test_a_passage_cited_by_number_frames_the_claim() -> None:

@@ -329,9 +329,15 @@ def _clauses(answer: str, span: Span) -> list[Span]:
     return out
 
 
-# ", and Sunday from 11 a.m. to 5 p.m." ends a list of days' hours: cut there, the tail is no
-# claim of its own (and, without "open", no claim the hours rule reads)
-_DAYS_GO_ON = re.compile(r"and\s+(?:on\s+|from\s+)?" + _DAY.pattern)
+# ", and Sunday from 11 a.m. to 5 p.m." (or ", and noon to 9 p.m. on Sunday") ends a list of
+# days' hours: cut there, the tail is no claim of its own (and, without "open", no claim the
+# hours rule reads)
+_DAYS_GO_ON = re.compile(
+    r"and\s+(?:on\s+|from\s+)?(?:"
+    + _DAY.pattern
+    + r"|noon\b|midnight\b|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b|o'clock))",
+    re.IGNORECASE,
+)
 
 
 def _closes_list(head: str) -> bool:
