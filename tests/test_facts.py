@@ -277,15 +277,14 @@ def test_a_claim_about_the_reviews_as_a_whole_is_judged_against_each_reviews_bes
 ):
     model = NLIModel()
     doc = from_options([json.dumps(NOODLES)])[0]
-    units = make_units([doc], token_offsets(model.text_tokenizer, [doc.text]), 128)
-    digest = review_digest(units, "Reviewers mention the broth and the noodles.", doc.id)
+    digest = review_digest(doc.text, "Reviewers mention the broth and the noodles.")
     assert digest == (
         "Review 1 (5 stars, March 5, 2022): The spicy miso ramen is the best in town and the "
         "broth is rich. Review 2 (2 stars, July 16, 2022): We waited forty minutes on a "
         "Saturday and the noodles were soggy."
     )
     # one review, or none that shares a word, is no digest
-    assert review_digest(units, "Reviewers mention the broth.", doc.id) is None
+    assert review_digest(doc.text, "Reviewers mention the broth.") is None
     engine = local_engine(model)
     plan = engine.plan([doc], "Reviewers mention the broth and the noodles.", None)
     assert plan.pairs[0].premise == digest

@@ -25,6 +25,7 @@ disagrees: contradicted), and otherwise the part of the claim left for the model
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,8 @@ GENERIC = frozenset(
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
-    practice clinic office facility company firm
+    practice clinic office facility company firm fairly rather relatively quite very
+    somewhat relies rely uses
     works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
@@ -88,7 +90,19 @@ IDENTITY = frozenset(
 )
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
-    ["restaurants", "restaurant", "business", "has", "by", "only", "accepts", "good", "for", "is"]
+    [
+        "restaurants",
+        "restaurant",
+        "business",
+        "has",
+        "by",
+        "only",
+        "accepts",
+        "good",
+        "for",
+        "is",
+        "allowed",
+    ]
 )
 # Words a clause states hours, a rating or what the reviews add up to with, beside the days,
 # times, stars and "mixed" / "positive" themselves.
@@ -100,7 +114,9 @@ FACT_WORDS = frozenset(
     opinions feedback experience experiences reaction reactions impression
     impressions generally mostly largely overwhelmingly predominantly mainly highly very
     quite somewhat fairly gets get receives received receive earns earned earn garners
-    garnered boasts""".split()  # noqa: SIM905
+    garnered boasts perfect solid respectable decent impressive stellar flawless modest
+    mediocre strong high low widely greatly considerably holding held carries carrying
+    maintains""".split()  # noqa: SIM905
 )
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
@@ -256,6 +272,7 @@ def clauses(claim: str) -> list[Clause]:
     text = _FRIENDLY.sub(r"good for \1", claim)
     text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
     text = re.sub(r"n['\u2019]t\b", " no", text)
+    text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
     out: list[Clause] = []
     cursor = 0
     previous: bool | None = False
@@ -271,12 +288,19 @@ def clauses(claim: str) -> list[Clause]:
             first = words[0] if words else ""
             if (
                 _negated(piece)
-                or (previous and connective in ("or", "nor"))
+                or (previous is not False and connective in ("or", "nor"))
                 or (previous and auxiliary and first in BARE_VERBS)
             ):
                 # "no outdoor seating or Wi-Fi"; "It does not accept cards, take reservations
                 # or deliver": a bare verb goes on with the "does not" before it
                 negated = True
+                if not _negated(piece) and connective in ("or", "nor"):
+                    # "There is no delivery, outdoor seating, or Wi-Fi": the "or" closes a
+                    # list of what is missing, its bare items included
+                    for i in range(len(out) - 1, -1, -1):
+                        if out[i].negated is not None:
+                            break
+                        out[i] = dataclasses.replace(out[i], negated=True)
             elif previous is not False and not VERBS & set(words) and connective not in _BREAKS:
                 negated = None  # "no TV, Wi-Fi": a list of what is missing, or a new item?
             else:
@@ -287,6 +311,10 @@ def clauses(claim: str) -> list[Clause]:
                 kept = kept[verb:]  # "The studio accepts …": its subject is no field; in
                 # "Delivery is available" the subject is the field
             start = cursor + len(piece) - len(piece.lstrip())
+            if negated is False and connective == "and" and out and out[-1].negated is None:
+                # "…, and garage and street parking are available": the bare item before
+                # "and" shares this clause's verb
+                out[-1] = dataclasses.replace(out[-1], negated=False)
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
             previous = False if cut is not None and ";" in cut.group() else negated
             if _negated(piece):
@@ -356,11 +384,16 @@ def _key(attribute: Attribute) -> str:
 
 def _variants(word: str) -> list[str]:
     """The word and its stems: "delivers" -> "deliver", "accepted" -> "accept", "tvs" -> "tv"."""
-    out = [word]
+    out = [_SYNONYMS.get(word, word)]
     for suffix in ("ing", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             out.append(word[: -len(suffix)])
     return out
+
+
+# Words overviews use for a key's word: "ambiance" (Yelp spells it "ambience"), a "bike rack"
+# for bike parking.
+_SYNONYMS = {"ambiance": "ambience", "rack": "parking", "racks": "parking"}
 
 
 def _in(word: str, label: str) -> bool:
@@ -377,7 +410,14 @@ def _in(word: str, label: str) -> bool:
 
 
 def _named(word: str, names: frozenset[str]) -> bool:
-    return any(v in names or f"{v}s" in names for v in _variants(word))
+    """Whether a record's names hold the word, a stem of it, or, for a long word, one that
+    shares its first `SHARED_STEM` letters ("veterinary" of "Veterinarians")."""
+    return any(v in names or f"{v}s" in names for v in _variants(word)) or (
+        len(word) >= SHARED_STEM and any(n[:SHARED_STEM] == word[:SHARED_STEM] for n in names)
+    )
+
+
+SHARED_STEM = 7
 
 
 def _rest(claim: str, open_clauses: list[Clause]) -> str:

@@ -176,6 +176,9 @@ def _sentences(
             if _heading(answer, span):
                 skipped.append(Skipped(span, "heading"))
                 continue
+            span, label = _unlabelled(span)
+            if label is not None:
+                skipped.append(Skipped(label, "heading"))
             span, absence = _absence_cut(span)
             if absence is not None:
                 skipped.append(Skipped(absence, "absence"))
@@ -257,6 +260,36 @@ def _heading(answer: str, span: Span) -> bool:
         and not bare.endswith((".", "!", "?", ";", ","))
         and len(bare.split()) <= HEADING_MAX_WORDS
         and not any(c.isdigit() for c in bare)
+    )
+
+
+# A label before a sentence on its line ("**Amenities:** The restaurant is fairly expensive",
+# "What Customers Say: Two reviewers liked the patio"): a heading, unless its words say what
+# the sentence needs ("Hours: Monday to Friday …", whose hours the rule reads by "hours").
+_LABEL = re.compile(r"^([A-Z][\w&/' -]{0,40}?):(?:\*\*|__)?\s+(?=[A-Z])")
+_LABEL_KEEPS = re.compile(
+    r"\b(?:hours?|schedule|open|opening|times?|ratings?|stars?|prices?|pricing|parking|"
+    r"location|address)\b",
+    re.IGNORECASE,
+)
+LABEL_MAX_WORDS = 4
+
+
+def _unlabelled(span: Span) -> tuple[Span, Span | None]:
+    """(the sentence, the label cut from its start, if any: see `_LABEL`)."""
+    label = _LABEL.match(span.text)
+    if (
+        label is None
+        or len(label.group(1).split()) > LABEL_MAX_WORDS
+        or _LABEL_KEEPS.search(label.group(1))
+        or _DAY.search(label.group(1))  # "On Mondays: it is closed"
+        or any(c.isdigit() for c in label.group(1))
+        or _DAY.match(span.text, label.end())
+    ):
+        return span, None
+    lead = span.text[: label.end()].rstrip()
+    return Span(span.text[label.end() :], span.start + label.end(), span.end), Span(
+        lead, span.start, span.start + len(lead)
     )
 
 

@@ -17,11 +17,13 @@ from groundrail.grounding import attributes, attribution, lexical, numbers, sent
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
+from groundrail.grounding.linear import HEADING
 from groundrail.grounding.model import NLIModel, Pair
 from groundrail.grounding.windows import (
     Document,
     Unit,
     Window,
+    line_of,
     make_units,
     make_windows,
     review_digest,
@@ -367,20 +369,29 @@ class GroundingEngine:
             query = _without_words(text, fields[0].title) if len(fields) == 1 else text
             unit_scores = unit_bm25.scores(query)
             top = units[max(range(len(units)), key=unit_scores.__getitem__)]
+            about_reviews = top.doc_id in record_ids and sentiment.about_reviews(query)
+            line = line_of(texts[top.doc_id], top) if top.doc_id in record_ids else ""
+            if about_reviews and not HEADING.match(line):
+                # "Reviewers praise the instructors" of a yoga studio "… & Instruction": the
+                # reviews' best line, not its categories'
+                reviews = [
+                    i
+                    for i, u in enumerate(units)
+                    if u.doc_id == top.doc_id and HEADING.match(line_of(texts[u.doc_id], u))
+                ]
+                if reviews and unit_scores[best := max(reviews, key=unit_scores.__getitem__)]:
+                    top = units[best]
+                    line = line_of(texts[top.doc_id], top)
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
             # of a review, the sentence that matches best under its heading: the model reads
             # a whole review's other sentences as contradiction ("and called the bathroom
             # gross" against a review saying "The bathroom was pretty gross too." among four)
-            sentence = review_sentence(top.text, text) if top.doc_id in record_ids else None
+            sentence = review_sentence(line, text) if line else None
             if sentence is not None:
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, sentence))
             focused = sentence or top.text
-            digest = (
-                review_digest(units, text, top.doc_id)
-                if top.doc_id in record_ids and sentiment.about_reviews(query)
-                else None
-            )
+            digest = review_digest(texts[top.doc_id], text) if about_reviews else None
             if digest is not None:  # reviews as a whole: the sentence of each that says it
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, digest))
                 focused = digest  # not one line the claim's words happen to match best

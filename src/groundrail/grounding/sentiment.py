@@ -34,8 +34,8 @@ OPINION = (
 )
 # The reviews as a whole, and how they are said to lean.
 _WHOLE = (
-    r"(?:reviews|opinions|feedback|ratings|reactions|impressions|reviewers|customers|diners"
-    r"|patrons|guests|clients|visitors)"
+    r"(?:reviews|opinions|feedback|ratings|reactions|impressions|experiences|reviewers"
+    r"|customers|diners|patrons|guests|clients|visitors)"
 )
 _LEAN = (
     r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)|(?P<positive>positive|favou?rable|glowing)"
@@ -49,6 +49,7 @@ _SENTIMENT = re.compile(
     rf"\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?:are|were|is|was|seem|seems|appear|appears|remain"
     rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+(?:about|on|regarding|toward"
     r"|towards|of|with|over)\b)"
+    rf"|\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
     rf"|\b(?P<attributive>{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE})\b"
     rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{OPINION})\b(?=[^.;]*?\b"
     r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
@@ -117,7 +118,7 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
         if match["attributive"] and not _HAS.search(before):
             continue  # "negative reviews mention slow service": some of them
         agrees: bool | None
-        if match["mixed"] or match["a_mixed"]:
+        if match["mixed"] or match["a_mixed"] or match["varies"]:
             agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
         elif match["all"] or (every and (match["positive"] or match["negative"])):
             # "all reviewers loved it", "both reviews are positive" (of two)

@@ -138,17 +138,26 @@ _REVIEW_SENTENCE = re.compile(
 )
 
 
-def review_digest(units: list[Unit], claim: str, doc_id: str) -> str | None:
+def review_digest(record_text: str, claim: str) -> str | None:
     """A premise for a claim about a record's reviews as a whole ("Reviewers praise the
     broth"): each review line's heading with its sentence that matches the claim best, in
     order ("Review 1 (5 stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
-    when fewer than two reviews share a word with the claim."""
+    when fewer than two reviews share a word with the claim. `record_text`: the linearised
+    record, one line per field group or review (a review longer than a unit whole here)."""
     parts = [
         best
-        for unit in units
-        if unit.doc_id == doc_id and (best := review_sentence(unit.text, claim)) is not None
+        for line in record_text.split("\n")
+        if (best := review_sentence(line, claim)) is not None
     ]
     return " ".join(parts) if len(parts) >= MIN_DIGEST_REVIEWS else None
+
+
+def line_of(text: str, unit: Unit) -> str:
+    """The whole line of `text` (a linearised record) that holds `unit`: a review longer
+    than a unit is cut into several, and only its first starts with its heading."""
+    start = text.rfind("\n", 0, unit.start) + 1
+    end = text.find("\n", unit.end)
+    return text[start : len(text) if end < 0 else end].strip()
 
 
 def review_sentence(line: str, claim: str) -> str | None:
