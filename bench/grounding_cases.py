@@ -13,7 +13,8 @@ news summaries and 20 answers over passages, read while the number rule and the 
 contradiction were built), `read-5` (24 record overviews, read while the names rule was
 built), `read-6` (20 answers over passages, 12 news summaries and 28 record overviews, read
 while headings, passage citations, acronyms, review sentences, closing verdicts and
-misattributed statements were handled), `held-out`,
+misattributed statements were handled), `read-7` (24 overviews of records with long reviews,
+read while negated lists, inline labels and long reviews were handled), `held-out`,
 `held-out-2` and `held-out-3` (written by helpers that saw no verdicts; only their totals per
 set and kind are read, as part of the bar a model must pass, never their claim-level
 verdicts). None was trained on; they complement the held-out data sets in docs/grounding.md,

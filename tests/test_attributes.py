@@ -86,6 +86,18 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
         False,
         False,
     ]
+    # "or" closes a list of what is missing, its bare items included; a bare item before
+    # "and … are available" shares that verb
+    assert [c.negated for c in clauses("There is no TV, outdoor seating, or Wi-Fi.")] == [
+        True,
+        True,
+        True,
+    ]
+    assert [c.negated for c in clauses("It has no TV, and lot and street parking are free.")] == [
+        True,
+        False,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +106,8 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
         "The café offers take-out but doesn't deliver, and it does not take reservations.",
         "Harbor Light Cafe is kid-friendly, has free Wi-Fi and a parking lot, and is affordable.",
         "There is no TV, alcohol is not served, and outdoor seating is available.",
+        "It does not offer delivery, reservations, TV, or paid Wi-Fi.",
+        "It is fairly cheap, has a parking lot, and welcomes kids.",
     ],
 )
 def test_fields_said_in_words_support_a_claim(claim: str) -> None:
@@ -142,6 +156,16 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     diner = read(json.dumps({**CAFE, "categories": "Diners, American (Traditional)"}))[1]
     assert diner is not None
     assert check("It is a classic American diner in Tampa.", [diner]).field == "identity"
+    vet = read(json.dumps({**CAFE, "categories": "Veterinarians, Pets"}))[1]
+    assert vet is not None
+    assert check("It is a veterinary clinic in Tampa.", [vet]).field == "identity"
+    # the words overviews use for a key's: a bike rack, dogs welcome, the ambiance
+    shop = {"name": "Spoke", "attributes": {"BikeParking": "True", "DogsAllowed": "False"}}
+    shop["attributes"]["Ambience"] = "{'casual': True, 'classy': False}"
+    found = read(json.dumps(shop))[1]
+    assert found is not None
+    assert check("It has a bike rack and a casual ambiance.", [found]).label == "supported"
+    assert check("It welcomes dogs.", [found]).label == "contradicted"
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:

@@ -14,7 +14,7 @@ from groundrail.grounding.engine import UNREAD
 from groundrail.grounding.facts import find
 from groundrail.grounding.model import NLIModel
 from groundrail.grounding.records import Record, read
-from groundrail.grounding.windows import make_units, review_digest, token_offsets
+from groundrail.grounding.windows import make_units, review_digest, review_focus, token_offsets
 
 NOODLES = {
     "name": "Kumo Noodle Bar",
@@ -208,6 +208,7 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Feedback is mostly negative.", False),
         ("Both reviews are positive.", False),  # a count of every review: all of them
         ("Two of the reviews are negative.", False),
+        ("Customer experiences vary widely.", True),
         # one review's sentiment is the model's to judge
         ("One reviewer had a positive experience with the broth.", None),
         ("The negative review mentioned soggy noodles.", None),
@@ -483,3 +484,52 @@ async def test_an_overviews_closing_verdict_has_no_contradiction_read() -> None:
     assert plan.focus == [UNREAD]
     claim = (await engine.check(docs, answer)).claims[0]
     assert claim.contradiction == 0.0 and claim.pairs  # the model still judges entailment
+
+
+def test_a_review_claim_is_focused_on_the_sentences_that_say_it() -> None:
+    line = (
+        "Review 2 (1 stars, March 15, 2019): Ordered delivery on a Friday night and waited "
+        "almost two hours. TWO HOURS. The pizza was lukewarm and the box was soaked through. "
+        "I ordered the white pizza with ricotta and it was bland. They did not offer a refund. "
+        "Won't be ordering again."
+    )
+    assert review_focus(line, "The customer waited almost two hours for a bland white pizza.") == (
+        "Review 2 (1 stars, March 15, 2019): Ordered delivery on a Friday night and waited "
+        "almost two hours. I ordered the white pizza with ricotta and it was bland."
+    )
+    assert review_focus("name: Slice. city: Pittsburgh.", "A pizza place") is None
+
+
+async def test_long_reviews_and_claims_about_the_reviews_find_their_review_lines() -> None:
+    engine = local_engine()
+    long_text = " ".join(
+        f"Sentence {n} of a long visit story about the parking lot and the line." for n in range(12)
+    )
+    studio = {
+        "name": "Sol Flow Yoga",
+        "city": "Denver",
+        "categories": "Yoga, Fitness & Instruction",
+        "business_stars": 4.5,
+        "review_info": [
+            {
+                "review_stars": 5.0,
+                "review_date": "2022-01-03 10:00:00",
+                "review_text": long_text + " The instructors are patient and kind.",
+            },
+            {
+                "review_stars": 4.0,
+                "review_date": "2022-02-03 10:00:00",
+                "review_text": "Great instructors. The studio is warm.",
+            },
+        ],
+    }
+    docs = from_options([json.dumps(studio)])
+    plan = engine.plan(docs, "Reviewers praise the instructors. One found them patient.", None)
+    praise, patient = plan.focus
+    assert praise is not None and patient is not None
+    # the reviews, not "Fitness & Instruction" on the first line
+    assert plan.pairs[praise].premise.startswith("Review 1 (5 stars, January 3, 2022): ")
+    # the long review's sentence under its heading, though its unit is a later piece of it
+    assert plan.pairs[patient].premise == (
+        "Review 1 (5 stars, January 3, 2022): The instructors are patient and kind."
+    )

@@ -363,6 +363,21 @@ def test_headings_are_not_claims() -> None:
     ]
 
 
+def test_a_label_before_a_sentence_is_a_heading_unless_the_sentence_needs_it() -> None:
+    answer = (
+        "**Amenities:** The cafe takes reservations.\n"
+        "**Hours:** Monday to Friday, 7 a.m. to 3 p.m.\n"
+        "On Mondays: It is closed."
+    )
+    claims, skipped = split_claims(answer)
+    assert [without_citations(c.text) for c in claims] == [
+        "The cafe takes reservations.",
+        "Hours: Monday to Friday, 7 a.m. to 3 p.m.",  # the hours rule reads "hours"
+        "On Mondays: It is closed.",
+    ]
+    assert [(s.reason, s.span.text) for s in skipped] == [("heading", "Amenities:**")]
+
+
 def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
     sentence = (
         "It is open Monday from noon to 6 p.m., Tuesday and Wednesday from 10 a.m. to 6 p.m., "

@@ -27,7 +27,7 @@ from groundrail.grounding.windows import (
     make_units,
     make_windows,
     review_digest,
-    review_sentence,
+    review_focus,
     token_offsets,
 )
 from groundrail.observe import metrics, tracing
@@ -387,7 +387,7 @@ class GroundingEngine:
             # of a review, the sentence that matches best under its heading: the model reads
             # a whole review's other sentences as contradiction ("and called the bathroom
             # gross" against a review saying "The bathroom was pretty gross too." among four)
-            sentence = review_sentence(line, text) if line else None
+            sentence = review_focus(line, text) if line else None
             if sentence is not None:
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, sentence))
             focused = sentence or top.text
