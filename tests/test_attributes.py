@@ -72,32 +72,27 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
         ("and has no TV", True),
         ("or WiFi", True),  # "or" after a negation carries it
     ]
-    # a bare item after a negated one may be either: left to the model
-    assert [c.negated for c in clauses("It has no TV, outdoor seating")] == [True, None]
-    assert [c.negated for c in clauses("It doesn't deliver")] == [True]
-    # a bare verb goes on with the "does not" before it; a verb of its own starts anew
-    assert [c.negated for c in clauses("It does not deliver, take cards or cater.")] == [
-        True,
-        True,
-        True,
-    ]
-    assert [c.negated for c in clauses("It doesn't deliver, takes cards, and caters.")] == [
-        True,
-        False,
-        False,
-    ]
-    # "or" closes a list of what is missing, its bare items included; a bare item before
-    # "and … are available" shares that verb
-    assert [c.negated for c in clauses("There is no TV, outdoor seating, or Wi-Fi.")] == [
-        True,
-        True,
-        True,
-    ]
-    assert [c.negated for c in clauses("It has no TV, and lot and street parking are free.")] == [
-        True,
-        False,
-        False,
-    ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "polarity"),
+    [
+        # a bare item after a negated one may be either: left to the model
+        ("It has no TV, outdoor seating", [True, None]),
+        ("It doesn't deliver", [True]),
+        # a bare verb goes on with the "does not" before it; a verb of its own starts anew
+        ("It does not deliver, take cards or cater.", [True, True, True]),
+        ("It doesn't deliver, takes cards, and caters.", [True, False, False]),
+        # "or" closes a list of what is missing, its bare items included; a bare item
+        # before "and … are available" shares that verb
+        ("There is no TV, outdoor seating, or Wi-Fi.", [True, True, True]),
+        ("It has no TV, and lot and street parking are free.", [True, False, False]),
+    ],
+)
+def test_a_clause_s_polarity_follows_the_list_it_is_in(
+    claim: str, polarity: list[bool | None]
+) -> None:
+    assert [c.negated for c in clauses(claim)] == polarity
 
 
 @pytest.mark.parametrize(
