@@ -161,6 +161,14 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     assert found is not None
     assert check("It has a bike rack and a casual ambiance.", [found]).label == "supported"
     assert check("It welcomes dogs.", [found]).label == "contradicted"
+    # a field the record's own names also say: agreed when the field says yes
+    takeout = {"name": "Wok", "categories": "Chinese, Food Delivery Services"}
+    takeout["attributes"] = {"RestaurantsDelivery": "True", "RestaurantsPriceRange2": "3"}
+    found = read(json.dumps(takeout))[1]
+    assert found is not None
+    assert check("It offers delivery, and prices are on the higher side.", [found]).label == (
+        "supported"
+    )
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:

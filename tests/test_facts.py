@@ -486,6 +486,13 @@ async def test_an_overviews_closing_verdict_has_no_contradiction_read() -> None:
     assert claim.contradiction == 0.0 and claim.pairs  # the model still judges entailment
 
 
+def test_the_records_own_zero_hours_echoed_are_not_compared() -> None:
+    found = read(json.dumps({**NOODLES, "hours": {**NOODLES["hours"], "Monday": "0:0-0:0"}}))[1]
+    assert found is not None
+    assert find("Its Monday hours are listed as 0:00-0:00.", [found]) == []
+    assert [f.agrees for f in find("It is closed on Mondays.", [found])] == []  # unknown
+
+
 def test_a_review_claim_is_focused_on_the_sentences_that_say_it() -> None:
     line = (
         "Review 2 (1 stars, March 15, 2019): Ordered delivery on a Friday night and waited "

@@ -56,7 +56,7 @@ GENERIC = frozenset(
     there customers guests visitors patrons diners onsite site plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
     practice clinic office facility company firm fairly rather relatively quite very
-    somewhat relies rely uses
+    somewhat relies rely uses visits visit side end
     works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
@@ -373,7 +373,9 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
         any(_in(t, w) for t in clause.terms) for w in key.split()
     )
     names_value = any(_in(w, attribute.value) for w in clause.terms)
-    return score if anchored and (names_key or names_value) else 0
+    # a field named only by the record's own names ("delivery" of "Food Delivery Services",
+    # "street" of "12 Elm Street") is no claim about it, unless the field says yes too
+    return score if (anchored or attribute.present) and (names_key or names_value) else 0
 
 
 def _key(attribute: Attribute) -> str:
@@ -393,7 +395,12 @@ def _variants(word: str) -> list[str]:
 
 # Words overviews use for a key's word: "ambiance" (Yelp spells it "ambience"), a "bike rack"
 # for bike parking.
-_SYNONYMS = {"ambiance": "ambience", "rack": "parking", "racks": "parking"}
+_SYNONYMS = {
+    "ambiance": "ambience",
+    "rack": "parking",
+    "racks": "parking",
+    "higher": "expensive",  # "prices are on the higher side / end"
+}
 
 
 def _in(word: str, label: str) -> bool:

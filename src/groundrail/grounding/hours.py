@@ -275,6 +275,8 @@ def _time_specs(claim: str) -> list[_Times]:
         loose = match["sep"].lower() == "and" and (match["from"] or "").lower() != "between"
         if plain and not (match["from"] and _CUE.search(claim)):
             continue  # "from 12 to 18" is a price unless the claim is about hours
+        if opens is not None and opens == closes and 0 in opens:
+            continue  # "listed as 0:00-0:00": the record's own "0:0-0:0", never compared
         if opens is not None and closes is not None and not loose:
             found.append(_Times(match.start(), match.end(), opens, closes))
     side = ""
