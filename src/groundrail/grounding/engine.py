@@ -13,7 +13,14 @@ from typing import Literal
 import numpy as np
 
 from groundrail.cache.pairs import Override, PairCache
-from groundrail.grounding import attributes, attribution, lexical, numbers, sentiment
+from groundrail.grounding import (
+    attributes,
+    attribution,
+    lexical,
+    modality,
+    numbers,
+    sentiment,
+)
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
 from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
@@ -361,6 +368,8 @@ class GroundingEngine:
                 lexical_signals = _lexical_signals(text, words, context_numbers)
             if attribution.misattributed(text, units, unit_bm25, texts):
                 lexical_signals["misattributed"] = 1.0  # given to the wrong speaker
+            if modality.overstated(text, units, unit_bm25):
+                lexical_signals["overstated"] = 1.0  # "will" where the source says "may"
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
@@ -529,12 +538,15 @@ def _fails(plan: Plan, claim: int) -> str | None:
     match: grounding/numbers.py), or, when the context is records only, a name none of them
     states (a stylist, a city, a cuisine the record lacks: in the hand-written record sets
     every correct overview's names are the record's own, see docs/grounding.md), or a
-    statement given to someone the context does not name beside it (`attribution`)."""
+    statement given to someone the context does not name beside it (`attribution`), or a
+    hedge made certain (`modality`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"
     if signals.get("misattributed"):
         return "misattributed"
+    if signals.get("overstated"):
+        return "overstated"
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None

@@ -1,0 +1,45 @@
+"""A hedge made certain: "the airline will give away your seat" of a passage saying it "may".
+
+Answers over passages and summaries turn what the source says may, can or usually happen into
+what will, always or never happens, and the model entails them: the words are the source's.
+The rule: a claim's certain modal ("will", "always", "never", "certainly", "definitely",
+"won't") before a verb fails the claim when the context sentence that matches it best says
+the same verb after a hedge ("may", "might", "could", "can", "usually", "often", "typically",
+"generally", "sometimes", "likely", "possibly", "probably") and not after a certain modal, and
+the claim's content words are mostly that sentence's (`MIN_COVERAGE`): the same statement,
+stated more strongly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from groundrail.grounding.lexical import BM25, PREFIX, content_words
+from groundrail.grounding.windows import Unit
+
+_THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
+_CERTAIN = re.compile(r"\b(?:will|always|never|certainly|definitely|won't)" + _THEN, re.I)
+_HEDGED = re.compile(
+    r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
+    r"|probably)" + _THEN,
+    re.I,
+)
+MIN_COVERAGE = 0.6  # of the claim's content words, in the sentence
+
+
+def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's certain modal and verb ("will give") when the best-matching context
+    sentence (`bm25` ranks `units`) hedges that verb (see the module doc); None otherwise."""
+    certain = {m.group(1).lower()[:PREFIX]: m.group() for m in _CERTAIN.finditer(claim)}
+    if not certain or not units:
+        return None
+    scores = bm25.scores(claim)
+    sentence = units[max(range(len(units)), key=scores.__getitem__)].text
+    words = set(content_words(claim))
+    if len(words & set(content_words(sentence))) < MIN_COVERAGE * len(words):
+        return None
+    said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
+    hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
+    verb = next((v for v in certain if v in hedged and v not in said), None)
+    return certain[verb] if verb is not None else None
