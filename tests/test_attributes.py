@@ -169,6 +169,10 @@ def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     assert check("It offers delivery, and prices are on the higher side.", [found]).label == (
         "supported"
     )
+    # a false field one of whose words only the names say: still the field's ("service")
+    served = read(json.dumps({**takeout, "attributes": {"RestaurantsTableService": "False"}}))[1]
+    assert served is not None
+    assert check("It does not offer table service.", [served]).label == "supported"
 
 
 async def test_the_engine_decides_such_claims_with_the_field_as_evidence() -> None:

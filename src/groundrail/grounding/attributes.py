@@ -348,8 +348,9 @@ def _field(
         return None
     attribute, n = best[0]
     own = [w for w in clause.terms if _in(w, _key(attribute))]
-    if any(_named(w, records[n].names) for w in own) and not attribute.present:
-        return None  # "brunch" is among its categories but false among its meals
+    if own and all(_named(w, records[n].names) for w in own) and not attribute.present:
+        return None  # "brunch" is among its categories but false among its meals (not "table
+        # service" of "Food Delivery Services": "table" is no name of it)
     return attribute, n
 
 
