@@ -504,3 +504,15 @@ def test_a_word_longer_than_a_window_step_is_cut_and_windows_move_on() -> None:
         assert before.start < after.start < before.end  # forward, overlapping
     for w in windows:
         assert len(tokenizer.encode(w.text, add_special_tokens=False).ids) <= 64
+
+
+async def test_a_claim_longer_than_the_model_input_is_judged_not_failed() -> None:
+    engine = local_engine()
+    # one sentence of some 300 tokens and no clause boundary, and a fragment answer after a
+    # question longer than the model's input: both used to raise in the tokenizer
+    endless = " ".join(f"item {n} costs money and more words here" for n in range(40))
+    docs = [Document("d", "The shop sells items. Prices vary by item.")]
+    result = await engine.check(docs, endless)
+    assert len(result.claims) == 1 and result.claims[0].label != "supported"
+    fragment = await engine.check(docs, "About 2 to 4 minutes", "How long? " + endless)
+    assert len(fragment.claims) == 1

@@ -41,10 +41,11 @@ class NLIModel:
         self.text_tokenizer.no_truncation()
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
-        first = self.card.input_order == "premise_hypothesis"
-        self.tokenizer.enable_truncation(
-            self.card.max_length, strategy="only_first" if first else "only_second"
-        )
+        # the longer side is cut first: the premise, nearly always (a window is at most
+        # `window_tokens`); a claim longer than the rest of the budget (one unpunctuated
+        # 250-word sentence) is cut too instead of failing the check ("only_first" raises
+        # "Sequence to truncate too short" when the claim alone is over the max length)
+        self.tokenizer.enable_truncation(self.card.max_length, strategy="longest_first")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
