@@ -35,6 +35,19 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "dollar not spent on teachers."
     )
     assert misattributed(claim) == "Hallorann"
+    saying = (
+        "The board voted 4-3, with Tom Hallorann saying every dollar spent heating empty "
+        "classrooms is a dollar not spent on teachers."
+    )
+    assert misattributed(saying) == "Hallorann"
+    # the context names its speaker by a last name alone at a sentence's start
+    article = ARTICLE.replace(
+        "Superintendent Rachel Imbert, who recommended the closure, said", "Imbert said"
+    )
+    assert misattributed(claim, article) == "Hallorann"
+    # "according to" says whose report it is: the claim hedges its speaker itself
+    hedged = claim.replace(" teachers.", " teachers, according to the minutes.")
+    assert misattributed(hedged) is None
 
 
 @pytest.mark.parametrize(

@@ -24,14 +24,17 @@ SPEECH = (
     r"(?:said|says|told|tells|stated|states|argued|argues|warned|warns|noted|notes|added"
     r"|adds|explained|explains|claimed|claims|insisted|insists|testified|testifies|wrote"
     r"|writes|called|calls|described|describes|acknowledged|admitted|announced|urged"
-    r"|recalled|recalls|predicted|predicts|believes|believed|thinks)"
+    r"|recalled|recalls|predicted|predicts|saying|telling|stating"
+    r"|arguing|warning|noting|adding|explaining|claiming|insisting|calling|describing)"
 )
 _SPEECH = re.compile(rf"(?<![-\w]){SPEECH}\b")  # not "so-called"
 # A capitalised name: its words, a title's among them ("Board President Tom Hallorann").
 _NAME = re.compile(
     r"\b[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)*"
 )
-_PLACE_BEFORE = re.compile(r"\b(?:of|in|from|at|to|for|with|on|near|by)\s+$", re.I)  # a place
+_SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
+_REPORTED = re.compile(r"\baccording to\b", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:of|in|from|at|to|for|on|near|by)\s+$", re.I)  # a place
 # between the speaker's name and the verb: nothing, an apposition ("Alicia Fernandez, the
 # bookkeeper who found it, told …") or an adverb or auxiliary
 _SUBJECT_GAP = re.compile(
@@ -59,18 +62,20 @@ BEFORE = 2
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
-def speaker(claim: str) -> tuple[str, str] | None:
+def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>";
     None when no capitalised name comes before its first verb of saying, or the name is the
-    claim's first word alone ("Police said …" is no person)."""
+    claim's first word alone ("Police said …" is no person), unless `first_word` (a
+    context's "Nyquist said …")."""
     verb = _SPEECH.search(claim)
-    if verb is None:
-        return None
+    if verb is None or _REPORTED.search(claim):
+        return None  # "X said …, according to Y": whose words, the claim itself hedges
     before = claim[: verb.start()]
     names = [
         m
         for m in _NAME.finditer(before)
-        if (m.start() > 0 or " " in m.group()) and not _PLACE_BEFORE.search(before[: m.start()])
+        if (m.start() > 0 or " " in m.group() or first_word)
+        and not _PLACE_BEFORE.search(before[: m.start()])
     ]
     if not names or not _SUBJECT_GAP.fullmatch(before[names[-1].end() :]):
         return None  # the name is not who speaks ("In an interview with X, the 68-year-old said")
@@ -113,7 +118,7 @@ def _speakers(text: str) -> set[str]:
     Attorney Rebecca Tran said", "said union spokesperson Derek Lunn"."""
     out = set()
     for verb in _SPEECH.finditer(text):
-        found = speaker(text[: verb.end()])
+        found = speaker(_SENTENCE_START.split(text[: verb.end()])[-1], first_word=True)
         if found is not None:
             out.add(found[0])
         after = _NAME_AFTER.match(text, verb.end())

@@ -6,8 +6,8 @@ The rule: a claim's certain modal ("will", "always", "never", "certainly", "defi
 "won't") before a verb fails the claim when the context sentence that matches it best says
 the same verb after a hedge ("may", "might", "could", "can", "usually", "often", "typically",
 "generally", "sometimes", "likely", "possibly", "probably") and not after a certain modal, and
-the claim's content words are mostly that sentence's (`MIN_COVERAGE`): the same statement,
-stated more strongly.
+the content words of the modal's clause are mostly that sentence's (`MIN_COVERAGE`): the same
+statement, stated more strongly.
 """
 
 from __future__ import annotations
@@ -25,21 +25,29 @@ _HEDGED = re.compile(
     r"|probably)" + _THEN,
     re.I,
 )
-MIN_COVERAGE = 0.6  # of the claim's content words, in the sentence
+MIN_COVERAGE = 0.6  # of the clause's content words, in the sentence
+_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
 
 
 def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
-    """The claim's certain modal and verb ("will give") when the best-matching context
-    sentence (`bm25` ranks `units`) hedges that verb (see the module doc); None otherwise."""
-    certain = {m.group(1).lower()[:PREFIX]: m.group() for m in _CERTAIN.finditer(claim)}
-    if not certain or not units:
+    """The claim's certain modal and verb ("will give") when the context sentence that best
+    matches its clause (`bm25` ranks `units`) hedges that verb (see the module doc); None
+    otherwise."""
+    if not units:
         return None
-    scores = bm25.scores(claim)
-    sentence = units[max(range(len(units)), key=scores.__getitem__)].text
-    words = set(content_words(claim))
-    if len(words & set(content_words(sentence))) < MIN_COVERAGE * len(words):
-        return None
-    said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
-    hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
-    verb = next((v for v in certain if v in hedged and v not in said), None)
-    return certain[verb] if verb is not None else None
+    for modal in _CERTAIN.finditer(claim):
+        # the clause the modal is in: "…, and in hot weather it will lead to heatstroke"
+        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, modal.start())), default=0)
+        end = next((m.start() for m in _CLAUSE.finditer(claim, modal.end())), len(claim))
+        clause = claim[start:end]
+        scores = bm25.scores(clause)
+        sentence = units[max(range(len(units)), key=scores.__getitem__)].text
+        words = set(content_words(clause))
+        if len(words & set(content_words(sentence))) < MIN_COVERAGE * len(words):
+            continue
+        verb = modal.group(1).lower()[:PREFIX]
+        said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
+        hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
+        if verb in hedged and verb not in said:
+            return modal.group()
+    return None
