@@ -87,6 +87,7 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
         # before "and … are available" shares that verb
         ("There is no TV, outdoor seating, or Wi-Fi.", [True, True, True]),
         ("It has no TV, and lot and street parking are free.", [True, False, False]),
+        ("There is no TV, Wi-Fi, and the menu is small.", [True, None, False]),  # own subject
     ],
 )
 def test_a_clause_s_polarity_follows_the_list_it_is_in(

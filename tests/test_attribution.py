@@ -45,6 +45,15 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "Superintendent Rachel Imbert, who recommended the closure, said", "Imbert said"
     )
     assert misattributed(claim, article) == "Hallorann"
+    # a pronoun speaker in another paragraph, a day or an outlet after the verb: no one else
+    quoted = (
+        "Superintendent Maria Lopez presented the plan.\n\n"
+        '"Every dollar we spend heating empty classrooms is a dollar we are not spending on '
+        'teachers," she said Tuesday, and she told The Associated Press the vote was close.'
+    )
+    assert (
+        misattributed(claim.replace("Board President Tom Hallorann", "Maria Lopez"), quoted) is None
+    )
     # "according to" says whose report it is: the claim hedges its speaker itself
     hedged = claim.replace(" teachers.", " teachers, according to the minutes.")
     assert misattributed(hedged) is None

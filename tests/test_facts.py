@@ -209,6 +209,8 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Both reviews are positive.", False),  # a count of every review: all of them
         ("Two of the reviews are negative.", False),
         ("Customer experiences vary widely.", True),
+        ("Customers love the varied menu.", None),  # "varied" of the menu
+        ("Opinions differ on the portions.", None),  # a topic
         # one review's sentiment is the model's to judge
         ("One reviewer had a positive experience with the broth.", None),
         ("The negative review mentioned soggy noodles.", None),

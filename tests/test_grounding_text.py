@@ -361,6 +361,10 @@ def test_headings_are_not_claims() -> None:
         "What customers say:**",
         "Hours",
     ]
+    # a statement on its own line, unpunctuated, is no title
+    plain, skipped = split_claims("Yes, the store closes on Sundays\nIt opens at 9 a.m.")
+    assert [c.text for c in plain] == ["Yes, the store closes on Sundays", "It opens at 9 a.m."]
+    assert not skipped
 
 
 def test_a_label_before_a_sentence_is_a_heading_unless_the_sentence_needs_it() -> None:
@@ -376,6 +380,9 @@ def test_a_label_before_a_sentence_is_a_heading_unless_the_sentence_needs_it() -
         "On Mondays: It is closed.",
     ]
     assert [(s.reason, s.span.text) for s in skipped] == [("heading", "Amenities:**")]
+    # a speaker is no label
+    said = split_claims("John said: The plan will cut costs.")[0]
+    assert [c.text for c in said] == ["John said: The plan will cut costs."]
 
 
 def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:

@@ -13,7 +13,8 @@ from groundrail.grounding.windows import Document, make_units, token_offsets
 
 PASSAGE = (
     "Check-in closes 45 minutes before departure. If you miss the cutoff, the airline may give "
-    "away your seat, even if you have a confirmed reservation. Bags will be tagged at the desk."
+    "away your seat, even if you have a confirmed reservation. Bags will be tagged at the desk. "
+    "A late passenger could not return to the gate."
 )
 
 
@@ -39,6 +40,7 @@ def test_a_hedge_made_certain_is_overstated() -> None:
         "If you miss the cutoff, the airline can give away your seat.",
         "Your bags will be tagged at the desk.",  # the source is certain too
         "You will need a passport to fly abroad.",  # another statement
+        "A late passenger never returned to the gate.",  # "could not" states a fact
     ],
 )
 def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:

@@ -55,6 +55,8 @@ def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
         ("The 2018-19 season was its first.", ["19"]),  # 2019 is stated nowhere
         ("About 8.9 million pounds of hay.", ["8.9"]),  # scaled: 8,900,000 against 1,500,000
         ("Passage 2 says 44 elephants live there.", ["44"]),  # a citation, then a quantity
+        ("In passage 2 and 30 volunteers, the herd grew.", ["30"]),  # no citation of 30
+        ("Keepers have a review 8 weeks after 2012.", ["8"]),  # no record's "Review 8"
     ],
 )
 def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:

@@ -277,6 +277,7 @@ def clauses(claim: str) -> list[Clause]:
     cursor = 0
     previous: bool | None = False
     auxiliary = False  # the last negated clause said "does not", "cannot" …
+    cut_before: re.Match[str] | None = None  # the cut before the clause at hand
     for cut in [*_CUT.finditer(text), None]:
         end = cut.start() if cut is not None else len(text)
         piece = text[cursor:end]
@@ -311,9 +312,11 @@ def clauses(claim: str) -> list[Clause]:
                 kept = kept[verb:]  # "The studio accepts …": its subject is no field; in
                 # "Delivery is available" the subject is the field
             start = cursor + len(piece) - len(piece.lstrip())
-            if negated is False and connective == "and" and out and out[-1].negated is None:
-                # "…, and garage and street parking are available": the bare item before
-                # "and" shares this clause's verb
+            joined = cut_before is not None and "," not in cut_before.group()
+            if negated is False and connective == "and" and joined and out[-1].negated is None:
+                # "…, and garage and street parking are available": the bare item joined
+                # to this clause by a bare "and" shares its verb (not "…, Wi-Fi, and the
+                # menu is small")
                 out[-1] = dataclasses.replace(out[-1], negated=False)
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
             previous = False if cut is not None and ";" in cut.group() else negated
@@ -321,6 +324,7 @@ def clauses(claim: str) -> list[Clause]:
                 auxiliary = _AUXILIARY_NOT.search(piece) is not None
         if cut is not None:
             cursor = cut.end()
+        cut_before = cut
     return out
 
 
@@ -356,8 +360,9 @@ def _field(
 
 def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     """How many of the clause's words the field's key or value holds; 0 when the clause has a
-    word nothing explains, leaves a word of the key unsaid, or names the field only with
-    words the record is called by ("… at 12 Elm Street" is no claim about street parking)."""
+    word nothing explains, leaves a word of the key unsaid, or names a false field only with
+    words the record is called by ("… at 12 Elm Street" is no claim about street parking; of
+    a true one, "delivery" of "Food Delivery Services", it agrees either way)."""
     key = _key(attribute)
     score = 0
     anchored = False

@@ -8,7 +8,7 @@ the article's, and the name is the article's too. The rule: the claim's speaker 
 word of a capitalised name before its verb of saying) must be named within the few sentences
 of the context that state what the claim says they said, when those sentences give it to
 someone (they hold a verb of saying or a quotation). Claims whose statement the context does
-not state closely (fewer than `MIN_COVERAGE` of its content words in one sentence) are left
+not state closely (fewer than `lexical.RESTATED` of its content words in one sentence) are left
 to the model.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, content_words, terms
+from groundrail.grounding.lexical import BM25, content_words, restated_in, terms
 from groundrail.grounding.windows import Unit
 
 SPEECH = (
@@ -40,10 +40,16 @@ _PLACE_BEFORE = re.compile(r"\b(?:of|in|from|at|to|for|on|near|by)\s+$", re.I)  
 _SUBJECT_GAP = re.compile(
     r"\s*(?:,[^,]+,\s*|\s(?:also|has|had|have|later|then|previously|once|reportedly)\s+)?"
 )
-# "said union spokesperson Derek Lunn": a name a few lower-case words after the verb
+# "said union spokesperson Derek Lunn": a name right after the verb, or after lower-case
+# words of a title (not "said in Chicago", "told The Associated Press", "said Tuesday")
 _NAME_AFTER = re.compile(
-    r"\s+(?:[a-z]+\s+){0,3}((?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)"
+    r"\s+(?:(?!in\b|on\b|at\b|to\b|from\b|during\b|after\b|before\b|that\b)[a-z]+\s+){0,3}"
+    r"((?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)"
 )
+_NOT_NAMES_AFTER = frozenset(
+    "the a an this that monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
+)
+_PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|we|i)\s+(?:also\s+)?{SPEECH}\b", re.I)
 # The last words of titles and bodies that speak ("the Education Secretary", "the British
 # Embassy"): an article names the person behind them elsewhere, or no one.
 _NOT_PERSONS = frozenset(
@@ -54,7 +60,6 @@ _NOT_PERSONS = frozenset(
     magazine news times post journal report statement commission authority bank inc corp
     ltd""".split()  # noqa: SIM905
 )
-MIN_COVERAGE = 0.6  # of the statement's content words, in the best-matching sentence
 MIN_STATEMENT_WORDS = 4
 # the sentences before it that may name the speaker, beyond its paragraph's ("… said. "…,"
 # she added.") when a document has no paragraphs
@@ -101,13 +106,14 @@ def misattributed(
         return None
     if not units or not any(name.lower() in terms(u.text) for u in units):
         return None  # a name the context lacks is the names signal's
-    scores = bm25.scores(statement)
-    best = max(range(len(units)), key=scores.__getitem__)
-    if len(said & set(content_words(units[best].text))) < MIN_COVERAGE * len(said):
+    best = restated_in(statement, [u.text for u in units], bm25)
+    if best is None:
         return None  # said in other words: the model's to judge
     around = [u.text for u in _paragraph(units, best, texts[units[best].doc_id])]
     if name.lower() in terms(" ".join(around)):
         return None
+    if _PRONOUN_SAID.search(units[best].text):
+        return None  # '"…," she said': who "she" is, the rule cannot tell
     if not _speakers(" ".join(around)) - {name}:
         return None  # no one else is named saying it ("he said": who, the rule cannot tell)
     return name
@@ -122,7 +128,7 @@ def _speakers(text: str) -> set[str]:
         if found is not None:
             out.add(found[0])
         after = _NAME_AFTER.match(text, verb.end())
-        if after is not None:
+        if after is not None and after.group(1).split()[0].lower() not in _NOT_NAMES_AFTER:
             out.add(after.group(1).split()[-1])
     return out
 

@@ -248,19 +248,27 @@ def _heading(answer: str, span: Span) -> bool:
     line_start = answer.rfind("\n", 0, span.start) + 1
     line_end = answer.find("\n", span.end)
     line = answer[line_start : len(answer) if line_end < 0 else line_end]
-    if line.strip() != answer[line_start : span.end].strip() or line_end < 0:
-        return False  # more than one sentence on the line, or nothing after it
+    if line_end < 0 or line.strip() != answer[line_start : span.end].strip():
+        return False  # nothing after it, or more on the line after it
+    if answer[line_start : span.start].strip(" \t#*_>-"):
+        return False  # more on the line before it
     if not answer[line_end:].strip():
         return False
     if _MARKDOWN_HEADING.match(line) or _BOLD_LINE.match(line):
         return True
     bare = _EMPHASIS.sub("", span.text).strip()
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", bare) if w.lower() not in _TITLE_SMALL]
     return (
         _BULLET.match(line) is None
         and not bare.endswith((".", "!", "?", ";", ","))
         and len(bare.split()) <= HEADING_MAX_WORDS
         and not any(c.isdigit() for c in bare)
+        and bool(words)
+        and all(w[0].isupper() for w in words)  # Title Case: "Paper Lantern Books - Overview"
     )
+
+
+_TITLE_SMALL = frozenset("a an the of and or for to in on at by with from".split())  # noqa: SIM905
 
 
 # A label before a sentence on its line ("**Amenities:** The restaurant is fairly expensive",
@@ -281,6 +289,7 @@ def _unlabelled(span: Span) -> tuple[Span, Span | None]:
     if (
         label is None
         or len(label.group(1).split()) > LABEL_MAX_WORDS
+        or any(w[0].islower() for w in label.group(1).split()[1:])  # "John said: …"
         or _LABEL_KEEPS.search(label.group(1))
         or _DAY.search(label.group(1))  # "On Mondays: it is closed"
         or any(c.isdigit() for c in label.group(1))

@@ -366,10 +366,13 @@ class GroundingEngine:
                 # the clauses a record's fields confirm are out; the model judges the rest
                 text = stated.rest
                 lexical_signals = _lexical_signals(text, words, context_numbers)
-            if attribution.misattributed(text, units, unit_bm25, texts):
-                lexical_signals["misattributed"] = 1.0  # given to the wrong speaker
-            if modality.overstated(text, units, unit_bm25):
-                lexical_signals["overstated"] = 1.0  # "will" where the source says "may"
+            # given to the wrong speaker; "will" where the source says "may"
+            lexical_signals["misattributed"] = float(
+                attribution.misattributed(text, units, unit_bm25, texts) is not None
+            )
+            lexical_signals["overstated"] = float(
+                modality.overstated(text, units, unit_bm25) is not None
+            )
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
@@ -529,7 +532,12 @@ def with_question(claim: str, question: str | None) -> str:
 
 def _without_words(text: str, words: frozenset[str]) -> str:
     """`text` without the words whose terms are all among `words` (a record's name)."""
-    return " ".join(w for w in text.split() if not (words >= set(lexical.terms(w)) != set()))
+    kept = []
+    for word in text.split():
+        said = set(lexical.terms(word))
+        if not said or not said <= words:  # a number or a word of its own stays
+            kept.append(word)
+    return " ".join(kept)
 
 
 def _fails(plan: Plan, claim: int) -> str | None:

@@ -140,6 +140,24 @@ class BM25:
         return out
 
 
+def restated_in(text: str, passages: Sequence[str], bm25: BM25) -> int | None:
+    """The passage that matches `text` best by `bm25` (which ranks `passages`), when it holds
+    `RESTATED` of the text's content words: where the text restates its source, for the
+    rules that compare a detail of the two (`attribution`, `modality`); None when the text
+    says it in other words, or there are no passages."""
+    if not passages:
+        return None
+    scores = bm25.scores(text)
+    best = max(range(len(passages)), key=scores.__getitem__)
+    words = set(content_words(text))
+    return (
+        best if len(words & set(content_words(passages[best]))) >= RESTATED * len(words) else None
+    )
+
+
+RESTATED = 0.6
+
+
 def missing_share(claim: str, context_words: set[str]) -> float:
     """Share of the claim's content words (prefix-matched) that the context never uses."""
     words = set(content_words(claim))
@@ -176,8 +194,8 @@ _ACRONYM = re.compile(r"\b([A-Z]{3,6})(s?)\b")  # two letters ("US", "TV") are t
 def acronyms(context: str) -> dict[str, str]:
     """The acronyms a context's names allow that the context never writes: "FTC" for
     "Federal Trade Commission", "DLNR" for "(Hawaii) Department of Land and Natural
-    Resources" (the initials of a run of its capitalised words, or of all its words, at
-    most eight); each acronym to its name, the first found."""
+    Resources" (the initials of the capitalised words, or of all the words, of a name or of
+    its last words, at most `NAME_MAX_WORDS`); each acronym to its name, the first found."""
     written = {a for a, _ in _ACRONYM.findall(context)}
     found: dict[str, str] = {}
     for m in _PHRASE.finditer(context):
@@ -186,21 +204,21 @@ def acronyms(context: str) -> dict[str, str]:
             words = words[1:]
         if any(w.isupper() for w in words):
             continue  # "The USA", "PORTLAND, Ore.": no name to abbreviate
-        for i in range(len(words)):
-            for j in range(i + 2, min(i + 8, len(words)) + 1):
-                name = words[i:j]
-                if not (name[0][0].isupper() and name[-1][0].isupper()):
-                    continue
-                for initials in (
-                    "".join(w[0] for w in name if w[0].isupper()),
-                    "".join(w[0] for w in name if w != "&").upper(),
-                ):
-                    if 3 <= len(initials) <= 6 and initials not in written:
-                        found.setdefault(initials, " ".join(name))
+        for i in range(max(0, len(words) - NAME_MAX_WORDS), len(words) - 1):
+            name = words[i:]  # the run to its end: "(Hawaii) Department of … Resources"
+            if not name[0][0].isupper():
+                continue
+            for initials in (
+                "".join(w[0] for w in name if w[0].isupper()),
+                "".join(w[0] for w in name if w != "&").upper(),
+            ):
+                if 3 <= len(initials) <= 6 and initials not in written:
+                    found.setdefault(initials, " ".join(name))
     return found
 
 
 _DETERMINERS = frozenset(["The", "A", "An", "This", "That", "These", "Those"])
+NAME_MAX_WORDS = 8
 
 
 def expand_acronyms(claim: str, names: dict[str, str]) -> str:

@@ -5,9 +5,9 @@ what will, always or never happens, and the model entails them: the words are th
 The rule: a claim's certain modal ("will", "always", "never", "certainly", "definitely",
 "won't") before a verb fails the claim when the context sentence that matches it best says
 the same verb after a hedge ("may", "might", "could", "can", "usually", "often", "typically",
-"generally", "sometimes", "likely", "possibly", "probably") and not after a certain modal, and
-the content words of the modal's clause are mostly that sentence's (`MIN_COVERAGE`): the same
-statement, stated more strongly.
+"generally", "sometimes", "likely", "possibly", "probably"; not "could not", which states a
+fact) and not after a certain modal, and the content words of the modal's clause are mostly
+that sentence's (`lexical.restated_in`): the same statement, stated more strongly.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, PREFIX, content_words
+from groundrail.grounding.lexical import BM25, PREFIX, restated_in
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
 _CERTAIN = re.compile(r"\b(?:will|always|never|certainly|definitely|won't)" + _THEN, re.I)
+# a hedge's verb, not after "not" ("could not return" states what happened)
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
-    r"|probably)" + _THEN,
+    r"|probably)\s+(?!not\b)(?:be\s+)?([a-z]+)",
     re.I,
 )
-MIN_COVERAGE = 0.6  # of the clause's content words, in the sentence
 _CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
 
 
@@ -39,12 +39,10 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         # the clause the modal is in: "…, and in hot weather it will lead to heatstroke"
         start = max((m.end() for m in _CLAUSE.finditer(claim, 0, modal.start())), default=0)
         end = next((m.start() for m in _CLAUSE.finditer(claim, modal.end())), len(claim))
-        clause = claim[start:end]
-        scores = bm25.scores(clause)
-        sentence = units[max(range(len(units)), key=scores.__getitem__)].text
-        words = set(content_words(clause))
-        if len(words & set(content_words(sentence))) < MIN_COVERAGE * len(words):
+        best = restated_in(claim[start:end], [u.text for u in units], bm25)
+        if best is None:
             continue
+        sentence = units[best].text
         verb = modal.group(1).lower()[:PREFIX]
         said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
         hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from groundrail.grounding.card import (
     MODEL_FILE,
@@ -41,11 +41,16 @@ class NLIModel:
         self.text_tokenizer.no_truncation()
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
-        # the longer side is cut first: the premise, nearly always (a window is at most
-        # `window_tokens`); a claim longer than the rest of the budget (one unpunctuated
-        # 250-word sentence) is cut too instead of failing the check ("only_first" raises
-        # "Sequence to truncate too short" when the claim alone is over the max length)
-        self.tokenizer.enable_truncation(self.card.max_length, strategy="longest_first")
+        first = self.card.input_order == "premise_hypothesis"
+        self.tokenizer.enable_truncation(
+            self.card.max_length, strategy="only_first" if first else "only_second"
+        )
+        # for a claim longer than the max length by itself (one unpunctuated 250-word
+        # sentence), which the premise-only cut cannot fit: "only_first" raises "Sequence to
+        # truncate too short", and the claim is cut too rather than fail the check
+        self._overlong = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self._overlong.no_padding()
+        self._overlong.enable_truncation(self.card.max_length, strategy="longest_first")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -71,15 +76,24 @@ class NLIModel:
         self.id = f"{self.card.name}@{self.card.sha256.get(MODEL_FILE, 'unknown')[:12]}"
         self.calls = 0  # pairs scored since start (tests and the cache assert on it)
 
+    def _encode(self, first: str, second: str) -> Encoding:
+        """One pair, cut on its premise side, or on both when its claim alone is too long."""
+        try:
+            return self.tokenizer.encode(first, second)
+        except Exception:
+            return self._overlong.encode(first, second)
+
     def predict(self, pairs: Sequence[Pair]) -> np.ndarray:
         """Probabilities, shape (len(pairs), len(card.labels)), in the card's label order."""
         if not pairs:
             return np.zeros((0, len(self.card.labels)), dtype=np.float32)
         self.calls += len(pairs)
         first = self.card.input_order == "premise_hypothesis"
-        encoded = self.tokenizer.encode_batch(
-            [(p.premise, p.hypothesis) if first else (p.hypothesis, p.premise) for p in pairs]
-        )
+        inputs = [(p.premise, p.hypothesis) if first else (p.hypothesis, p.premise) for p in pairs]
+        try:
+            encoded = self.tokenizer.encode_batch(inputs)
+        except Exception:  # the tokenizers library raises a bare Exception for truncation
+            encoded = [self._encode(a, b) for a, b in inputs]
         out = np.empty((len(pairs), len(self.card.labels)), dtype=np.float32)
         # One pair per run, unpadded: int8 dynamic quantisation scales activations over the
         # whole input tensor, so in a padded batch a pair's scores moved with its neighbours

@@ -35,12 +35,14 @@ _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s")
 # what holds digits but states no quantity: a URL, an e-mail address, a phone number, the
 # idioms "24/7", "7 days a week" (the hours rule's and the model's) and "out of 5", and a
 # reference to one of the documents ("According to passage 2", "passages 1 and 3", "Document
-# 4 adds"), which RAG answers cite by the number the prompt gave each
+# 4 adds"; a list of them ends at a small number: not "passage 2 and 30 volunteers"), which
+# RAG answers cite by the number the prompt gave each; a record's "Review 2" only capitalised
+# ("a review 6 weeks after surgery" is a quantity)
 _NOT_QUANTITY = re.compile(
     r"\S+://\S+|\bwww\.\S+|\S+@\S+\.\w+|\+?\b1?[\s.-]?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
     r"|\b24\s*/\s*7\b|\b7\s+days\s+a\s+week\b|\bout\s+of\s+\d+\b"
-    r"|\b(?:passage|document|doc|source|snippet|excerpt|search\s+result|review)s?\s*#?\d+"
-    r"(?:(?:\s*,\s*#?\d+)*,?\s+(?:and|or|&|to)\s+#?\d+|\s*[-\u2013]\s*\d+)?\b",
+    r"|\b(?:passage|document|doc|source|snippet|excerpt|search\s+result|(?-i:Review))s?\s*#?\d+"
+    r"(?:(?:\s*,\s*#?\d+)*,?\s+(?:and|or|&|to)\s+#?(?:1?\d|20)\b|\s*[-\u2013]\s*\d+)?\b",
     re.IGNORECASE,
 )
 _HEDGE = r"\s+(?:\$|£|€)?$"

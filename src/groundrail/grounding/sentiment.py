@@ -49,7 +49,8 @@ _SENTIMENT = re.compile(
     rf"\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?:are|were|is|was|seem|seems|appear|appears|remain"
     rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+(?:about|on|regarding|toward"
     r"|towards|of|with|over)\b)"
-    rf"|\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
+    rf"|\b{_WHOLE}\s+(?:\w+ly\s+)?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
+    r"(?!\s+(?:about|on|regarding|over|with|in|from)\b)"
     rf"|\b(?P<attributive>{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE})\b"
     rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{OPINION})\b(?=[^.;]*?\b"
     r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",

@@ -143,11 +143,11 @@ def review_digest(record_text: str, claim: str) -> str | None:
     broth"): each review line's heading with its sentence that matches the claim best, in
     order ("Review 1 (5 stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
     when fewer than two reviews share a word with the claim. `record_text`: the linearised
-    record, one line per field group or review (a review longer than a unit whole here)."""
+    record, one line per field group or review (a review longer than a unit is whole here)."""
     parts = [
         best
         for line in record_text.split("\n")
-        if (best := review_sentence(line, claim)) is not None
+        if (best := review_focus(line, claim, most=1)) is not None
     ]
     return " ".join(parts) if len(parts) >= MIN_DIGEST_REVIEWS else None
 
@@ -160,27 +160,15 @@ def line_of(text: str, unit: Unit) -> str:
     return text[start : len(text) if end < 0 else end].strip()
 
 
-def review_sentence(line: str, claim: str) -> str | None:
-    """A record's review line ("Review 2 (2 stars, …): text") cut to its heading and the
-    sentence of its text that matches `claim` best by BM25 ("Review 2 (2 stars, …): The
-    bathroom was pretty gross too."); None for a line that is no review, or whose text shares
-    no word with the claim. A review of one sentence comes back whole."""
-    heading = HEADING.match(line)
-    if heading is None:
-        return None
-    sentences = _REVIEW_SENTENCE.split(line[heading.end() :])
-    scores = BM25(sentences).scores(claim)
-    best = max(range(len(sentences)), key=scores.__getitem__)
-    return heading.group() + sentences[best] if scores[best] > 0 else None
-
-
-def review_focus(line: str, claim: str) -> str | None:
-    """A record's review line cut to its heading and the few sentences that say what `claim`
-    says of it, in review order: the best-matching sentence by BM25, then each next best that
-    adds `MIN_NEW_WORDS` of the claim's words it lacks, at most `FOCUS_SENTENCES` ("Review 2
-    (1 stars, …): Ordered delivery … waited almost two hours. The pizza was lukewarm … They
-    did not offer a refund."); None as for `review_sentence`. One sentence alone reads a claim
-    that draws on three as contradicted (0.97); the whole review reads its other sentences so."""
+def review_focus(line: str, claim: str, most: int = 3) -> str | None:
+    """A record's review line ("Review 2 (2 stars, …): text") cut to its heading and the few
+    sentences that say what `claim` says of it, in review order: the best-matching sentence
+    by BM25, then each next best that adds `MIN_NEW_WORDS` of the claim's words it lacks, at
+    most `most` ("Review 2 (1 stars, …): Ordered delivery … waited almost two hours. The pizza
+    was lukewarm … They did not offer a refund."); None for a line that is no review, or whose
+    text shares no word with the claim. One sentence alone reads a claim that draws on three
+    as contradicted (0.97); the whole review reads its other sentences so ("and called the
+    bathroom gross" of a review saying "The bathroom was pretty gross too." among four)."""
     heading = HEADING.match(line)
     if heading is None:
         return None
@@ -190,7 +178,7 @@ def review_focus(line: str, claim: str) -> str | None:
     chosen: list[int] = []
     covered: set[str] = set()
     for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
-        if scores[i] <= 0 or len(chosen) == FOCUS_SENTENCES:
+        if scores[i] <= 0 or len(chosen) == most:
             break
         new = (set(content_words(sentences[i])) & wanted) - covered
         if chosen and len(new) < MIN_NEW_WORDS:
@@ -202,7 +190,6 @@ def review_focus(line: str, claim: str) -> str | None:
     return heading.group() + " ".join(sentences[i] for i in sorted(chosen))
 
 
-FOCUS_SENTENCES = 3
 MIN_NEW_WORDS = 2
 MIN_DIGEST_REVIEWS = 2
 
