@@ -168,3 +168,14 @@ async def test_metrics_count_requests_and_stream_failures(
         'groundrail_stream_failures_total{reason="upstream_broke",route="/v1/chat/completions"}'
         in metrics
     )
+
+
+async def test_two_documents_with_one_id_are_a_clear_400(
+    gateway: str, http: aiohttp.ClientSession
+) -> None:
+    check = {"context": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}], "answer": "b"}
+    async with http.post(gateway + "/v1/groundrail/check", json=check) as response:
+        error = (await response.json())["error"]
+    assert response.status == 400
+    assert error["param"] == "context"
+    assert "'a' is given twice" in error["message"]

@@ -10,12 +10,12 @@ from tokenizers import Tokenizer
 from conftest import local_engine
 from groundrail.grounding import lexical, numbers
 from groundrail.grounding.claims import split_claims, without_citations
-from groundrail.grounding.context import extract, question_of, split_documents
+from groundrail.grounding.context import extract, from_options, question_of, split_documents
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
 from groundrail.grounding.model import DEFAULT_MODEL
 from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
-from groundrail.openai.requests import GroundrailOptions
+from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
 NO_OPTIONS = GroundrailOptions()
 
@@ -315,6 +315,11 @@ def test_structured_records_read_as_lines_per_field_group() -> None:
         "reviews 1: stars 5; text Great brisket.",
         "reviews 2: stars 2; text Slow.",
     ]
+
+
+def test_documents_without_an_id_get_one_no_given_id_names() -> None:
+    docs = from_options([ContextDocument(id="ctx-1", text="a"), "b", "c"])
+    assert [d.id for d in docs] == ["ctx-1", "ctx-1'", "ctx-2"]
 
 
 def test_json_strings_in_the_request_field_are_linearised() -> None:

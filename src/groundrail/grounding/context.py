@@ -106,10 +106,20 @@ def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> 
 
 
 def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
+    """The request's documents, each with its own id: the one given, else `ctx-N` (its
+    position), never one a given id already names."""
+    given = {item.id for item in context if not isinstance(item, str) and item.id}
+
+    def made(n: int) -> str:
+        name = f"ctx-{n}"
+        while name in given:
+            name += "'"
+        return name
+
     return [
-        document(f"ctx-{n}", item)
+        document(made(n), item)
         if isinstance(item, str)
-        else document(item.id or f"ctx-{n}", item.text)
+        else document(item.id or made(n), item.text)
         for n, item in enumerate(context)
     ]
 

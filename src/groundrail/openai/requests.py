@@ -7,10 +7,10 @@ null as "not set", as the OpenAI API does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from groundrail.openai.errors import bad_request
 from groundrail.validation import problems
@@ -24,13 +24,25 @@ class ContextDocument(BaseModel):
     text: str
 
 
+def _unique_ids(documents: list[str | ContextDocument]) -> list[str | ContextDocument]:
+    """Documents' ids name their evidence: one id for two documents would mix them up."""
+    seen: set[str] = set()
+    for item in documents:
+        if isinstance(item, ContextDocument) and item.id is not None:
+            if item.id in seen:
+                raise ValueError(f"document id {item.id!r} is given twice; ids must be unique")
+            seen.add(item.id)
+    return documents
+
+
+Documents = Annotated[list[str | ContextDocument], AfterValidator(_unique_ids)]
+
+
 class GroundrailOptions(BaseModel):
     """The gateway's own per-request options: `extra_body={"groundrail": {...}}` in the SDK."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    context: list[str | ContextDocument] | None = Field(
-        None, description="documents the answer must be grounded in"
-    )
+    context: Documents | None = Field(None, description="documents the answer must be grounded in")
     policy: str | None = Field(None, description="name of the policy to apply")
     question: str | None = Field(None, description="the question the answer responds to")
 

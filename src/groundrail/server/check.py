@@ -9,13 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from groundrail.grounding.context import from_options
 from groundrail.grounding.report import to_dict
 from groundrail.openai.errors import bad_request
-from groundrail.openai.requests import ContextDocument, parse_json_object, validation_error
+from groundrail.openai.requests import Documents, parse_json_object, validation_error
 from groundrail.server.context import AUDIT_RECORD, FEEDBACK, GROUNDING, REQUEST_ID
 
 
 class CheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    context: list[str | ContextDocument] = Field(description="the documents to ground in")
+    context: Documents = Field(description="the documents to ground in")
     answer: str
     question: str | None = None
     policy: str | None = None
