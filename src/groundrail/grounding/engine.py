@@ -396,9 +396,9 @@ class GroundingEngine:
                     line = line_of(texts[top.doc_id], top)
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
-            # of a review, the sentence that matches best under its heading: the model reads
-            # a whole review's other sentences as contradiction ("and called the bathroom
-            # gross" against a review saying "The bathroom was pretty gross too." among four)
+            # of a review, the few sentences that say what the claim says, under its heading
+            # (`review_focus`): the model reads a whole review's other sentences as
+            # contradiction
             sentence = review_focus(line, text) if line else None
             if sentence is not None:
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, sentence))
