@@ -339,6 +339,9 @@ class GroundingEngine:
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
         record_ids = {d.id for d, _ in records}
+        # each unit's whole record line ("" outside records), and the units of review lines
+        lines = [line_of(texts[u.doc_id], u) if u.doc_id in record_ids else "" for u in units]
+        review_units = {i for i, line in enumerate(lines) if HEADING.match(line)}
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -380,20 +383,16 @@ class GroundingEngine:
             # nothing about which line a claim draws on
             query = _without_words(text, fields[0].title) if len(fields) == 1 else text
             unit_scores = unit_bm25.scores(query)
-            top = units[max(range(len(units)), key=unit_scores.__getitem__)]
+            best = max(range(len(units)), key=unit_scores.__getitem__)
+            top = units[best]
             about_reviews = top.doc_id in record_ids and sentiment.about_reviews(query)
-            line = line_of(texts[top.doc_id], top) if top.doc_id in record_ids else ""
-            if about_reviews and not HEADING.match(line):
+            if about_reviews and best not in review_units:
                 # "Reviewers praise the instructors" of a yoga studio "… & Instruction": the
                 # reviews' best line, not its categories'
-                reviews = [
-                    i
-                    for i, u in enumerate(units)
-                    if u.doc_id == top.doc_id and HEADING.match(line_of(texts[u.doc_id], u))
-                ]
-                if reviews and unit_scores[best := max(reviews, key=unit_scores.__getitem__)]:
-                    top = units[best]
-                    line = line_of(texts[top.doc_id], top)
+                reviews = [i for i in review_units if units[i].doc_id == top.doc_id]
+                if reviews and unit_scores[first := max(reviews, key=unit_scores.__getitem__)]:
+                    best, top = first, units[first]
+            line = lines[best]
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
             # of a review, the few sentences that say what the claim says, under its heading

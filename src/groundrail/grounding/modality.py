@@ -35,11 +35,12 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     otherwise."""
     if not units:
         return None
+    passages = [u.text for u in units]
     for modal in _CERTAIN.finditer(claim):
         # the clause the modal is in: "…, and in hot weather it will lead to heatstroke"
         start = max((m.end() for m in _CLAUSE.finditer(claim, 0, modal.start())), default=0)
         end = next((m.start() for m in _CLAUSE.finditer(claim, modal.end())), len(claim))
-        best = restated_in(claim[start:end], [u.text for u in units], bm25)
+        best = restated_in(claim[start:end], passages, bm25)
         if best is None:
             continue
         sentence = units[best].text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,12 +46,6 @@ class NLIModel:
         self.tokenizer.enable_truncation(
             self.card.max_length, strategy="only_first" if first else "only_second"
         )
-        # for a claim longer than the max length by itself (one unpunctuated 250-word
-        # sentence), which the premise-only cut cannot fit: "only_first" raises "Sequence to
-        # truncate too short", and the claim is cut too rather than fail the check
-        self._overlong = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-        self._overlong.no_padding()
-        self._overlong.enable_truncation(self.card.max_length, strategy="longest_first")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -75,6 +70,17 @@ class NLIModel:
         self.contradiction = self.card.index(label) if label in self.card.labels else None
         self.id = f"{self.card.name}@{self.card.sha256.get(MODEL_FILE, 'unknown')[:12]}"
         self.calls = 0  # pairs scored since start (tests and the cache assert on it)
+
+    @functools.cached_property
+    def _overlong(self) -> Tokenizer:
+        """The pair tokenizer cutting the longer side first, loaded on first need: for a claim
+        longer than the max length by itself (one unpunctuated 250-word sentence), which the
+        premise-only cut cannot fit ("only_first" raises "Sequence to truncate too short"),
+        so the claim is cut too rather than fail the check."""
+        tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(self.card.max_length, strategy="longest_first")
+        return tokenizer
 
     def _encode(self, first: str, second: str) -> Encoding:
         """One pair, cut on its premise side, or on both when its claim alone is too long."""
