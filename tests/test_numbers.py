@@ -77,6 +77,32 @@ def test_money_is_found_among_amounts_of_money() -> None:
     )
 
 
+WRECK = (
+    "The schooner sank in a November storm with seven crew members aboard. Divers found it "
+    "in June. A further 264 people visited the museum; two of them were divers."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "wrong"),
+    [
+        ("It sank with eleven crew members aboard.", 0, ["eleven"]),
+        ("It sank with seven crew members aboard.", 0, []),
+        ("It sank after a four-hour storm.", 0, []),  # the sentence counts no hours
+        # November is the 11th month, not a number the context writes
+        ("It sank in November with eleven crew aboard.", 0, ["eleven"]),
+        ("Two people were divers.", 2, []),  # "two" is written: the answer's own count
+        ("Nine people visited the museum.", 2, ["nine"]),
+        ("It was the first storm; one crew member survived.", 0, []),  # ordinals and "one"
+    ],
+)
+def test_a_count_in_words_against_the_sentence_it_restates(
+    claim: str, sentence: int, wrong: list[str]
+) -> None:
+    restated = WRECK.split(". ")[sentence]
+    assert numbers.miscounted(claim, numbers.stated(restated), numbers.stated(WRECK)) == wrong
+
+
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:
     words = set(lexical.content_words(ARTICLE))
     assert lexical.missing_span("Twenty-nine elephants live at the sanctuary.", words) == 0.0
@@ -109,3 +135,14 @@ async def test_an_invented_number_fails_the_claim_the_model_entails(
     # the words of the number in the context count as the number
     result = await runtime.engine.check(docs, "29 elephants live at the sanctuary.")
     assert result.claims[0].signals["missing_numbers"] == 0.0
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_miscount_in_words_fails_its_claim(runtime: GroundingRuntime) -> None:
+    docs = [Document("article", WRECK)]
+    result = await runtime.engine.check(docs, "The schooner sank with eleven crew members aboard.")
+    (claim,) = result.claims
+    assert claim.label != "supported"
+    assert claim.signals["miscounted"] == 1.0
+    result = await runtime.engine.check(docs, "The schooner sank with seven crew members aboard.")
+    assert result.claims[0].signals["miscounted"] == 0.0

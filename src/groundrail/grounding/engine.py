@@ -16,6 +16,7 @@ from groundrail.cache.pairs import Override, PairCache
 from groundrail.grounding import (
     attributes,
     attribution,
+    embellishment,
     lexical,
     modality,
     numbers,
@@ -335,6 +336,7 @@ class GroundingEngine:
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
         names = lexical.acronyms(context)
+        source = f"{context} {question or ''}"
         texts = {d.id: d.text for d in docs}
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
@@ -376,6 +378,9 @@ class GroundingEngine:
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
+            lexical_signals["embellished"] = float(
+                embellishment.embellished(text, source) is not None
+            )
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
@@ -393,6 +398,10 @@ class GroundingEngine:
                 if reviews and unit_scores[first := max(reviews, key=unit_scores.__getitem__)]:
                     best, top = first, units[first]
             line = lines[best]
+            # "eleven crew members" of a sentence that says "seven crew members"
+            lexical_signals["miscounted"] = float(
+                bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
+            )
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
             # of a review, the few sentences that say what the claim says, under its heading
@@ -542,18 +551,24 @@ def _without_words(text: str, words: frozenset[str]) -> str:
 def _fails(plan: Plan, claim: int) -> str | None:
     """The signal that fails a claim whatever the model reads, if one does: a number the
     context never states (the model reads such claims as entailed when their other words
-    match: grounding/numbers.py), or, when the context is records only, a name none of them
-    states (a stylist, a city, a cuisine the record lacks: in the hand-written record sets
-    every correct overview's names are the record's own, see docs/grounding.md), or a
+    match: grounding/numbers.py) or a count in words that the sentence it restates gives
+    otherwise (`numbers.miscounted`), or, when the context is records only, a name none of
+    them states (a stylist, a city, a cuisine the record lacks: in the hand-written record
+    sets every correct overview's names are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it (`attribution`), or a
-    hedge made certain (`modality`)."""
+    hedge made certain (`modality`), or praise or rank the context never gives
+    (`embellishment`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"
+    if signals.get("miscounted"):
+        return "miscounted"
     if signals.get("misattributed"):
         return "misattributed"
     if signals.get("overstated"):
         return "overstated"
+    if signals.get("embellished"):
+        return "embellished"
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None

@@ -17,7 +17,9 @@ record item's heading ("Review 2 (…)") is no quantity, the last one being how 
 are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAuCl4", "F1",
 "G7", "8.1.4"), URLs, e-mail addresses, phone numbers, "24/7", "7 days a week" and "out of
 5", list markers ("1. Rest …"), and numbers written in words in the claim (a count an
-answer makes itself: "the two companies").
+answer makes itself: "the two companies"), except a count of something the sentence it
+restates counts, in a number the context never writes ("eleven crew members" of "seven crew
+members": `miscounted`).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ _WORD_NUMBER = re.compile(
 )
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(_SCALES) + r"|bn|m|k)\b")
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
+_COUNTED = re.compile(r"[-\s]([a-z]{3,})\b")  # the word a number counts: "seven crew", "3-year"
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
@@ -108,10 +111,15 @@ _ITEM_INDEX = re.compile(r"(?m)^([A-Z][\w ]*) (\d+) (?=\([^)\n]*\): )")
 
 @dataclass(slots=True, frozen=True)
 class Stated:
-    """What a context states: every value (`values`) and the amounts of money (`money`)."""
+    """What a context states: every value (`values`), the amounts of money (`money`) and
+    what it counts (`counts`: the stem of the word after a number, "crew" of "seven crew
+    members", to the numbers before it), and the numbers it writes (`written`: not months'
+    numbers, 12-hour hours or scaled forms)."""
 
     values: set[float] = field(default_factory=set)
     money: set[float] = field(default_factory=set)
+    counts: dict[str, set[float]] = field(default_factory=dict)
+    written: set[float] = field(default_factory=set)  # as written, in digits or words
 
 
 def value(raw: str) -> float:
@@ -130,9 +138,9 @@ def _word_value(m: re.Match[str]) -> float:
 def stated(context: str) -> Stated:
     """Every value the context states, in digits or words, with scaled forms, and its amounts
     of money (see module)."""
-    counts = {float(m.group(2)) for m in _ITEM_INDEX.finditer(context)}
+    items = {float(m.group(2)) for m in _ITEM_INDEX.finditer(context)}
     context = _ITEM_INDEX.sub(r"\1 ", context).lower()
-    values: set[float] = {max(counts)} if counts else set()
+    values: set[float] = {max(items)} if items else set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
@@ -142,11 +150,19 @@ def stated(context: str) -> Stated:
             values.update(value(part) for part in m.group().replace(",", "").split("."))
         if scaled := _SCALE_AFTER.match(context, m.end()):
             values.add(number * _scale(scaled.group(1)))
+    counts: dict[str, set[float]] = {}
+    written = set(values)
     for m in _WORD_NUMBER.finditer(context):
         number = _word_value(m)
         values.add(number)
+        written.add(number)
         if m.group("scale"):
             values.add(number * _SCALES[m.group("scale")])
+        elif counted := _COUNTED.match(context, m.end()):
+            counts.setdefault(_stem(counted.group(1)), set()).add(number)
+    for m in _CLAIMED.finditer(context):
+        if _VALUE.fullmatch(m.group()) and (counted := _COUNTED.match(context, m.end())):
+            counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
         values.add(float(_MONTHS[m.group()]))
     for m in _CLOCK.finditer(context):  # "22:00" is also "10 p.m."
@@ -165,7 +181,32 @@ def stated(context: str) -> Stated:
                 money.add(value(amount))
                 if scaled := _SCALE_AFTER.match(context, m.end(group)):  # "$4.8 million"
                     money.add(value(amount) * _scale(scaled.group(1)))
-    return Stated(values, money)
+    return Stated(values, money, counts, written)
+
+
+def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
+    """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
+    ordinals) of a thing that the context sentence it restates (`sentence`) counts
+    (`Stated.counts`: "seven crew members"), in a number the context never writes. An
+    answer's own count of what the context lists ("three people were killed" of an article
+    naming them, beside "264 people were injured") is no miscount: the sentence it restates
+    does not count people."""
+    out = []
+    for m in _WORD_NUMBER.finditer(claim.lower()):
+        word = m.group("tens") or m.group("single")
+        counted = _COUNTED.match(claim.lower(), m.end())
+        if word in _ORDINALS or word in ("zero", "one") or m.group("scale") or not counted:
+            continue
+        number = _word_value(m)
+        if sentence.counts.get(_stem(counted.group(1))) and number not in context.written:
+            out.append(m.group())
+    return out
+
+
+def _stem(word: str) -> str:
+    """A counted word's stem, "members" and "member" alike: a final "s" off, then the first
+    five letters."""
+    return word.removesuffix("s")[:5]
 
 
 def _scale(word: str) -> int:

@@ -1,0 +1,57 @@
+"""Praise, rank and provenance the context never gives fail their claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import local_engine
+from groundrail.grounding.embellishment import embellished
+from groundrail.grounding.windows import Document
+
+RECORD = (
+    "Foothills Ridge Brewing is a brewery and beer bar at 1520 W Main St. Reviewers enjoyed the "
+    "patio with string lights and fire pits. One called it the first gym they stuck with."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "term"),
+    [
+        ("Foothills Ridge Brewing is a family-owned brewery.", "family-owned"),
+        ("It is a family owned brewery.", "family owned"),
+        ("One member called it the best gym in town.", "the best"),
+        ("The brewery is a popular spot with a patio.", "popular"),
+        ("It is a renowned beer bar.", "renowned"),
+        ("The brewery's go-to beer is a stout.", "go-to"),
+    ],
+)
+def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
+    assert embellished(claim, RECORD) == term
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        ("It is the best brewery in town.", "Reviewers call it the best brewery in town."),
+        ("The brewery is popular.", "Its popularity grew."),  # the same stem
+        ("It is a well known bar.", "a well-known bar"),  # hyphen or space alike
+        ("It seems to be a popular spot.", RECORD),  # an impression
+        ("It is still best to book ahead.", RECORD),  # advice, not a rank
+        ("They played in the Saudi Premier League.", "They played Al Shoalah."),  # a name
+        ("You must try again later.", RECORD),  # only "must-try" is praise
+        ("Go to the patio.", RECORD),
+    ],
+)
+def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:
+    assert embellished(claim, source) is None
+
+
+async def test_the_question_counts_as_a_source_of_the_word() -> None:
+    engine = local_engine()
+    docs = [Document("p", "Soaking rusty tools in white vinegar overnight loosens the rust.")]
+    answer = "Soaking rusty tools in white vinegar overnight loosens the rust."
+    asked = await engine.check(docs, answer, "What is the best way to remove rust?")
+    assert "embellished" not in {c.driver for c in asked.claims}
+    added = await engine.check(docs, "The best way is soaking rusty tools in white vinegar.")
+    assert [c.driver for c in added.claims] == ["embellished"]
+    assert added.verdict in ("ungrounded", "contradicted")
