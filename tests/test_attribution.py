@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from tokenizers import Tokenizer
 
 from conftest import local_engine
 from groundrail.grounding import attribution
+from groundrail.grounding.context import from_options
 from groundrail.grounding.lexical import BM25
 from groundrail.grounding.model import DEFAULT_MODEL
 from groundrail.grounding.windows import Document, make_units, token_offsets
@@ -90,3 +93,60 @@ async def test_the_engine_fails_a_misattributed_claim_the_model_entails() -> Non
     closed, quote = (await engine.check([Document("a", ARTICLE)], answer)).claims
     assert closed.label == "supported"
     assert (quote.label, quote.driver) == ("unsupported", "misattributed")
+
+
+GROOMER = json.dumps(
+    {
+        "name": "Sudsy Paws Grooming",
+        "city": "Nashville",
+        "categories": "Pet Groomers, Pets",
+        "reviews": [
+            {
+                "stars": 5,
+                "text": "Our goldendoodle came back looking like a puppy again. Booking was "
+                "about two weeks out, so plan ahead.",
+            },
+            {
+                "stars": 4,
+                "text": "Good groom for my senior beagle, and they were gentle with his "
+                "arthritis. Pickup was about an hour later than promised.",
+            },
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "moved"),
+    [
+        # the clause goes on with the beagle owner; its words are the goldendoodle owner's
+        (
+            "A beagle owner said the staff were gentle with their senior dog's arthritis "
+            "during a long groom on a busy Saturday, though booking was about two weeks out, so "
+            "plan ahead, but the groom was good.",
+            True,
+        ),
+        (
+            "A beagle owner said the staff were gentle with their senior dog's arthritis "
+            "during a long groom on a busy Saturday, though pickup was about an hour later than "
+            "promised, but the groom was good.",
+            False,
+        ),
+        # a clause with a subject of its own is another reviewer's to say
+        (
+            "A beagle owner said the staff were gentle with their senior dog's arthritis "
+            "during a long groom on a busy Saturday, while another owner found booking was about "
+            "two weeks out, so plan ahead.",
+            False,
+        ),
+    ],
+)
+async def test_a_clause_moved_to_another_reviewer_is_misattributed(
+    answer: str, moved: bool
+) -> None:
+    engine = local_engine()
+    result = await engine.check(from_options([GROOMER]), answer)
+    signals = [c.signals.get("misattributed", 0.0) for c in result.claims]
+    assert (max(signals) == 1.0) is moved
+    if moved:
+        assert result.verdict != "grounded"

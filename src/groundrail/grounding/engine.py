@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -350,7 +351,10 @@ class GroundingEngine:
         signals: list[dict[str, float]] = []
         ruled: list[tuple[ClaimLabel, Evidence] | None] = []
         focus: list[int | None] = []
-        for claim in claims:
+        speaker = ""  # the review line of the sentence's one reviewer ("A beagle owner said …")
+        for index, claim in enumerate(claims):
+            goes_on = index > 0 and _goes_on(claims[index - 1], claim)
+            speaker = speaker if goes_on else ""
             text = lexical.expand_acronyms(without_citations(claim.text), names)
             lexical_signals = _lexical_signals(text, words, context_numbers)
             stated = attributes.check(text, fields) if fields else None
@@ -398,6 +402,17 @@ class GroundingEngine:
                 if reviews and unit_scores[first := max(reviews, key=unit_scores.__getitem__)]:
                     best, top = first, units[first]
             line = lines[best]
+            if HEADING.match(line) and not goes_on:
+                speaker = line if sentiment.one_reviewer(text) else ""
+            elif speaker and HEADING.match(line) and line != speaker:
+                # "A beagle owner said staff were gentle, though booking was two weeks out":
+                # the clause goes on with the beagle owner, its words are another review's
+                moved = (
+                    lexical.covered(text, line) >= lexical.RESTATED > lexical.covered(text, speaker)
+                )
+                lexical_signals["misattributed"] = max(
+                    lexical_signals["misattributed"], float(moved)
+                )
             # "eleven crew members" of a sentence that says "seven crew members"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
@@ -525,6 +540,24 @@ class GroundingEngine:
 
 FRAGMENT_WORDS = 6
 UNREAD = -1  # `Plan.focus` of a claim whose contradiction is not read
+
+
+def _goes_on(previous: Span, claim: Span) -> bool:
+    """Whether `claim` is a clause cut from the sentence `previous` is in, with the same
+    subject: it opens in lower case after a claim with no closing stop, with no subject of
+    its own ("…, though booking was two weeks out"; not "…, and a third said …")."""
+    return (
+        claim.text[:1].islower()
+        and not previous.text.rstrip().endswith((".", "!", "?"))
+        and not _NEW_SUBJECT.match(claim.text)
+    )
+
+
+# a clause's own subject: "and a third said", "but the staff were", "while others found"
+_NEW_SUBJECT = re.compile(
+    r"(?:(?:and|but|though|although|while|whereas|yet)\s+)?(?:a|an|the|one|another|others?"
+    r"|some|many|most|several|both|all|each|two|three|four|its?|their|this|that|these|those)\b"
+)
 
 
 def with_question(claim: str, question: str | None) -> str:

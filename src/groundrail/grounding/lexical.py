@@ -158,6 +158,13 @@ def restated_in(text: str, passages: Sequence[str], bm25: BM25) -> int | None:
 RESTATED = 0.6
 
 
+def covered(text: str, passage: str) -> float:
+    """The share of `text`'s content words (prefix-matched) that `passage` uses; 0.0 when
+    the text has none."""
+    words = set(content_words(text))
+    return len(words & set(content_words(passage))) / len(words) if words else 0.0
+
+
 def missing_share(claim: str, context_words: set[str]) -> float:
     """Share of the claim's content words (prefix-matched) that the context never uses."""
     words = set(content_words(claim))

@@ -87,11 +87,25 @@ _ABOUT_REVIEWS = re.compile(
 MIN_REVIEWS = 2
 
 
+_ONE_REVIEWER = re.compile(
+    r"(?:one|another|a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:reviewer|customer|diner|visitor|guest"
+    r"|patron|client|member|patient|owner|parent|commuter|shopper|user|couple|family|student"
+    r"|rider|buyer|traveler|traveller)\b(?!s)",
+    re.IGNORECASE,
+)
+
+
 def about_reviews(claim: str) -> bool:
     """Whether the claim is about the reviews as a whole: "Reviewers praise the broth",
     "Overall, customers found the staff friendly" (not "One reviewer …"), or a verdict drawn
     from them ("Overall, it offers solid equipment, but maintenance could be improved")."""
     return _ABOUT_REVIEWS.match(claim.strip()) is not None or concludes(claim)
+
+
+def one_reviewer(claim: str) -> bool:
+    """Whether the claim tells what one reviewer said: "A beagle owner said …", "Another
+    customer found …", "A two-star reviewer reported …" (not "Reviewers …", "Some diners …")."""
+    return _ONE_REVIEWER.match(claim.strip()) is not None
 
 
 def concludes(claim: str) -> bool:
