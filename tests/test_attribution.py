@@ -150,3 +150,43 @@ async def test_a_clause_moved_to_another_reviewer_is_misattributed(
     assert (max(signals) == 1.0) is moved
     if moved:
         assert result.verdict != "grounded"
+
+
+COUNCIL = (
+    "The plan removes roughly 1,100 parking spaces, most of them along Harbour Road and Kings "
+    "Avenue. The council agreed to add 400 spaces in two new car parks and to review the Kings "
+    "Avenue section after its first year. The Harbour Road section opens in spring."
+)
+
+
+def swapped(claim: str, text: str = COUNCIL) -> tuple[str, str] | None:
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    doc = Document("a", text)
+    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
+    return attribution.swapped(claim, units, BM25([u.text for u in units]))
+
+
+def test_a_name_of_the_context_in_the_place_of_another_is_swapped() -> None:
+    claim = "The council will add 400 spaces in two car parks and review the Harbour Road section."
+    assert swapped(claim) == ("harbour road", "kings avenue")
+    assert swapped("The Kings Avenue section opens in spring.") == ("kings avenue", "harbour road")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The council will add 400 spaces in two car parks and review the Kings Avenue section.",
+        # a name the context lacks is the names signal's, not a swap
+        "The council will add 400 spaces in two car parks and review the Elm Street section.",
+        # no sentence's restatement
+        "Kings Avenue shop owners objected to losing parking.",
+    ],
+)
+def test_a_name_in_its_own_place_is_not_swapped(claim: str) -> None:
+    assert swapped(claim) is None
+
+
+def test_a_spelling_of_the_same_name_is_not_swapped() -> None:
+    text = "Duke's Blue Devils beat the University of Wisconsin's Badgers on Monday night."
+    claim = "Duke's Blue Devils beat the University of Winconsin's Badgers on Monday night."
+    assert swapped(claim, text + " The University of Winconsin team flew home.") is None

@@ -379,6 +379,9 @@ class GroundingEngine:
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(text, units, unit_bm25, texts) is not None
             )
+            lexical_signals["swapped"] = float(
+                attribution.swapped(text, units, unit_bm25) is not None
+            )
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
@@ -588,7 +591,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     otherwise (`numbers.miscounted`), or, when the context is records only, a name none of
     them states (a stylist, a city, a cuisine the record lacks: in the hand-written record
     sets every correct overview's names are the record's own, see docs/grounding.md), or a
-    statement given to someone the context does not name beside it (`attribution`), or a
+    statement given to someone the context does not name beside it, or one that puts another
+    of the context's names in the place of its source's (`attribution`), or a
     hedge made certain (`modality`), or praise or rank the context never gives
     (`embellishment`)."""
     signals = plan.lexical[claim]
@@ -598,6 +602,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
         return "miscounted"
     if signals.get("misattributed"):
         return "misattributed"
+    if signals.get("swapped"):
+        return "swapped"
     if signals.get("overstated"):
         return "overstated"
     if signals.get("embellished"):
