@@ -12,7 +12,7 @@ from groundrail.grounding import attribution
 from groundrail.grounding.context import from_options
 from groundrail.grounding.lexical import BM25
 from groundrail.grounding.model import DEFAULT_MODEL
-from groundrail.grounding.windows import Document, make_units, token_offsets
+from groundrail.grounding.windows import Document, Unit, make_units, token_offsets
 
 ARTICLE = (
     "The board voted 4-3 on Thursday to close Cedar Hill Elementary.\n\n"
@@ -25,11 +25,16 @@ ARTICLE = (
 )
 
 
-def misattributed(claim: str, article: str = ARTICLE) -> str | None:
+def sentences(text: str) -> tuple[list[Unit], BM25]:
+    """The context's sentence units and their BM25 index, as the engine makes them."""
     tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
-    doc = Document("a", article)
+    doc = Document("a", text)
     units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
-    return attribution.misattributed(claim, units, BM25([u.text for u in units]), {"a": article})
+    return units, BM25([u.text for u in units])
+
+
+def misattributed(claim: str, article: str = ARTICLE) -> str | None:
+    return attribution.misattributed(claim, *sentences(article), {"a": article})
 
 
 def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
@@ -160,10 +165,7 @@ COUNCIL = (
 
 
 def swapped(claim: str, text: str = COUNCIL) -> tuple[str, str] | None:
-    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
-    doc = Document("a", text)
-    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
-    return attribution.swapped(claim, units, BM25([u.text for u in units]))
+    return attribution.swapped(claim, *sentences(text))
 
 
 def test_a_name_of_the_context_in_the_place_of_another_is_swapped() -> None:
