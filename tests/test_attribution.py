@@ -192,3 +192,33 @@ def test_a_spelling_of_the_same_name_is_not_swapped() -> None:
     text = "Duke's Blue Devils beat the University of Wisconsin's Badgers on Monday night."
     claim = "Duke's Blue Devils beat the University of Winconsin's Badgers on Monday night."
     assert swapped(claim, text + " The University of Winconsin team flew home.") is None
+
+
+async def test_a_clause_about_one_reviewer_draws_on_their_review_not_the_hours() -> None:
+    shop = {
+        "name": "Precision Auto Care",
+        "categories": "Auto Repair, Automotive",
+        "hours": {
+            "Monday": "7:30-17:0",
+            "Tuesday": "7:30-17:0",
+            "Friday": "7:30-17:0",
+            "Saturday": "8:0-12:0",
+        },
+        "reviews": [
+            {"stars": 5, "text": "Honest mechanics, fair price on my brakes."},
+            {
+                "stars": 3,
+                "text": "Good work on the timing belt. They said the car would be ready by noon "
+                "and nobody called me until almost five.",
+            },
+        ],
+    }
+    answer = (
+        "A three-star customer was happy with the timing belt work on their old sedan last "
+        "winter, but was frustrated that the car was promised by noon and the call did not "
+        "come until almost 5 p.m."
+    )
+    result = await local_engine().check(from_options([json.dumps(shop)]), answer)
+    *_, clause = result.claims
+    assert clause.span.text.startswith("but was frustrated")
+    assert clause.evidence is not None and clause.evidence.text.startswith("Review 2")

@@ -404,6 +404,13 @@ class GroundingEngine:
                 reviews = [i for i in review_units if units[i].doc_id == top.doc_id]
                 if reviews and unit_scores[first := max(reviews, key=unit_scores.__getitem__)]:
                     best, top = first, units[first]
+            if speaker and not HEADING.match(lines[best]):
+                # "…, but was frustrated that the car was promised by noon": the clause goes
+                # on with one reviewer, whose review it draws on, not the hours its words match
+                own = [i for i in review_units if lines[i] == speaker and unit_scores[i] > 0]
+                if own:
+                    best = max(own, key=unit_scores.__getitem__)
+                    top = units[best]
             line = lines[best]
             if HEADING.match(line) and not goes_on:
                 speaker = line if sentiment.one_reviewer(text) else ""
