@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import local_engine
-from groundrail.grounding.embellishment import embellished
+from groundrail.grounding.embellishment import embellished, new_term
+from groundrail.grounding.lexical import content_words
 from groundrail.grounding.windows import Document
 
 RECORD = (
@@ -55,3 +56,47 @@ async def test_the_question_counts_as_a_source_of_the_word() -> None:
     added = await engine.check(docs, "The best way is soaking rusty tools in white vinegar.")
     assert [c.driver for c in added.claims] == ["embellished"]
     assert added.verdict in ("ungrounded", "contradicted")
+
+
+SUN = (
+    "Sunlight takes about 8 minutes and 20 seconds to reach Earth. That figure is based on the "
+    "average distance between the Earth and the Sun, about 150 million kilometers. Paramedics "
+    "and a condition called pica are mentioned here too."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "term"),
+    [
+        ("The average distance, which astronomers call one astronomical unit, is 150 million km.",
+         "astronomical unit"),
+        ("Mixing the acids gives a mixture called aqua regia.", "aqua regia"),
+        ("The Sun is also known as Sol Invictus.", "Sol Invictus"),
+    ],
+)  # fmt: skip
+def test_a_name_the_context_never_gives_is_a_new_term(claim: str, term: str) -> None:
+    assert new_term(claim, set(content_words(SUN))) == term
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Some people crave ice, a condition called pica.",  # the context's own name
+        "Paramedics were called to the scene.",  # a call, not a name
+        "The shop called to say so.",
+        "That figure is called the average distance.",  # the context's words
+    ],
+)
+def test_a_name_the_context_gives_or_a_call_is_not(claim: str) -> None:
+    assert new_term(claim, set(content_words(SUN))) is None
+
+
+async def test_the_engine_fails_a_claim_with_a_new_term() -> None:
+    answer = (
+        "Sunlight takes about 8 minutes and 20 seconds to reach Earth, over a distance "
+        "astronomers call one astronomical unit."
+    )
+    result = await local_engine().check([Document("p", SUN)], answer)
+    (claim,) = result.claims
+    assert claim.label != "supported"
+    assert claim.signals["new_term"] == 1.0

@@ -338,6 +338,7 @@ class GroundingEngine:
         context_numbers = numbers.stated(context)
         names = lexical.acronyms(context)
         source = f"{context} {question or ''}"
+        source_words = words | set(lexical.content_words(question or ""))
         texts = {d.id: d.text for d in docs}
         records = [(d, d.record) for d in docs if d.record is not None]
         fields = [record for _, record in records]
@@ -387,6 +388,9 @@ class GroundingEngine:
             )
             lexical_signals["embellished"] = float(
                 embellishment.embellished(text, source) is not None
+            )
+            lexical_signals["new_term"] = float(
+                embellishment.new_term(text, source_words) is not None
             )
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
@@ -600,8 +604,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     sets every correct overview's names are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
     of the context's names in the place of its source's (`attribution`), or a
-    hedge made certain (`modality`), or praise or rank the context never gives
-    (`embellishment`)."""
+    hedge made certain (`modality`), or praise or rank the context never gives, or a name for
+    something it never names (`embellishment`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"
@@ -615,6 +619,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
         return "overstated"
     if signals.get("embellished"):
         return "embellished"
+    if signals.get("new_term"):
+        return "new_term"
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None
