@@ -165,7 +165,9 @@ COUNCIL = (
 
 
 def swapped(claim: str, text: str = COUNCIL) -> tuple[str, str] | None:
-    return attribution.swapped(claim, *sentences(text))
+    units, bm25 = sentences(text)
+    best = max(range(len(units)), key=bm25.scores(claim).__getitem__)
+    return attribution.swapped(claim, units[best].text, bm25.vocabulary)
 
 
 def test_a_name_of_the_context_in_the_place_of_another_is_swapped() -> None:

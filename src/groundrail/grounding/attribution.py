@@ -153,12 +153,13 @@ def _paragraph(units: Sequence[Unit], best: int, text: str) -> list[Unit]:
     return list(units[first : last + 1])
 
 
-def swapped(claim: str, units: Sequence[Unit], bm25: BM25) -> tuple[str, str] | None:
-    """(the claim's name, the source's name) when the claim restates one context sentence
-    (`SWAP_RESTATED` of its content words outside names) with a name of the context in the
-    place of another: the same word before and after both, the names sharing no word and
-    not spelled alike ("review the Harbour Road section" of "review the Kings Avenue
-    section", Harbour Road being named elsewhere). None otherwise. `bm25` ranks `units`.
+def swapped(claim: str, sentence: str, vocabulary: set[str]) -> tuple[str, str] | None:
+    """(the claim's name, the source's name) when the claim restates `sentence` (the context
+    sentence that matches it best; `SWAP_RESTATED` of the claim's content words outside
+    names) with a name of the context (`vocabulary`: its content words) in the place of
+    another: the same word before and after both, the names sharing no word and not spelled
+    alike ("review the Harbour Road section" of "review the Kings Avenue section", Harbour
+    Road being named elsewhere). None otherwise.
 
     Summaries swap the places, people and bodies of an article; the model entails such
     claims, every word being the article's. On the dev splits of the text sets (400 answers
@@ -166,10 +167,8 @@ def swapped(claim: str, units: Sequence[Unit], bm25: BM25) -> tuple[str, str] | 
     with half the claim's words restated instead, on two hallucinated and three correct ones
     (spelling variants and nested places)."""
     names = entities(claim)
-    if not names or not units:
+    if not names:
         return None
-    best = max(range(len(units)), key=bm25.scores(claim).__getitem__)
-    sentence = units[best].text
     in_sentence = set(content_words(sentence))
     in_claim = set(content_words(claim))
     named = set().union(*(set(content_words(n)) for n in names))
@@ -179,7 +178,7 @@ def swapped(claim: str, units: Sequence[Unit], bm25: BM25) -> tuple[str, str] | 
     own = [n for n in names if not set(content_words(n)) <= in_sentence]
     theirs = [n for n in entities(sentence) if not set(content_words(n)) <= in_claim]
     for name in own:
-        if not set(content_words(name)) <= bm25.vocabulary:
+        if not set(content_words(name)) <= vocabulary:
             continue  # a name the context lacks is the names signal's
         place = _around(claim, name)
         for other in theirs:

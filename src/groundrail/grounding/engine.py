@@ -380,9 +380,6 @@ class GroundingEngine:
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(text, units, unit_bm25, texts) is not None
             )
-            lexical_signals["swapped"] = float(
-                attribution.swapped(text, units, unit_bm25) is not None
-            )
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
@@ -427,6 +424,10 @@ class GroundingEngine:
                 lexical_signals["misattributed"] = max(
                     lexical_signals["misattributed"], float(moved)
                 )
+            # "review the Harbour Road section" of "review the Kings Avenue section"
+            lexical_signals["swapped"] = float(
+                attribution.swapped(text, top.text, words) is not None
+            )
             # "eleven crew members" of a sentence that says "seven crew members"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
