@@ -41,13 +41,14 @@ _SEEMS = re.compile(
 def embellished(claim: str, source: str) -> str | None:
     """The first term of standing (see the module doc) in `claim` that `source` (the
     context's and the question's text) never uses; None when there is none."""
-    plain = _plain(source)
+    plain = None  # the source's text, normalised once a term is found
     for found in _FOUND.finditer(claim):
         if _SEEMS.search(claim, 0, found.start()):
             continue
         if found.start() and found.group()[0].isupper():
             continue  # a name's word: "the Saudi Premier League", "at Best Buy"
         term = re.sub(r"^(?:the|its|their) ", "", _plain(found.group()))  # "the best": "best"
+        plain = _plain(source) if plain is None else plain
         used = (
             re.search(r"\b" + re.escape(term), plain)
             if " " in term
