@@ -242,3 +242,32 @@ def test_a_bare_word_shares_the_head_noun_after_it() -> None:
     # "street" alone is a word of its address ("40 Front Street"): street parking here
     assert check("It has street and lot parking.", [found]).label == "supported"
     assert check("It has garage and lot parking.", [found]).label == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        ("The cafe offers takeout and catering.", "unsupported"),  # "None": the record is open
+        ("It has takeout and dogs are welcome.", "unsupported"),
+        ("It offers takeout.", "supported"),
+        ("It does not cater.", None),  # said to lack it: the model's to judge
+    ],
+)
+def test_a_field_the_record_leaves_open_supports_no_claim_that_it_is_there(
+    claim: str, label: str | None
+) -> None:
+    open_fields = {**CAFE, "attributes": {**CAFE["attributes"], "Caters": "None"}}
+    open_fields["attributes"]["DogsAllowed"] = "None"
+    found = read(json.dumps(open_fields))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label
+
+
+async def test_the_engine_reads_an_open_field_as_unsupported_not_contradicted() -> None:
+    open_fields = {**CAFE, "attributes": {**CAFE["attributes"], "Caters": "None"}}
+    result = await local_engine().check(
+        from_options([json.dumps(open_fields)]), "Harbor Light Cafe offers catering."
+    )
+    (claim,) = result.claims
+    assert (claim.label, claim.driver, claim.contradiction) == ("unsupported", "record", 0.0)
+    assert result.verdict == "ungrounded"

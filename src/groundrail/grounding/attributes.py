@@ -19,8 +19,13 @@ its polarity compared with the field's value, with no model:
 Opening hours and the star rating a claim states are checked the same way, as values
 (`groundrail.grounding.facts`): a clause they cover is decided by them.
 
+A field the record leaves open (Yelp's `"RestaurantsDelivery": "None"`) makes a clause saying
+the business has it unsupported ("offers delivery"); one saying it lacks it is left to the
+model.
+
 `check` gives the claim a label when every clause of it is decided (all agree: supported; any
-disagrees: contradicted), and otherwise the part of the claim left for the model to judge.
+disagrees: contradicted; one claims an open field: unsupported), and otherwise the part of the
+claim left for the model to judge.
 """
 
 from __future__ import annotations
@@ -137,7 +142,7 @@ class FieldCheck:
     field that decided it: the first that disagrees, else the first that agrees), else the
     text still to judge (`rest`, the claim less its agreeing clauses)."""
 
-    label: Literal["supported", "contradicted"] | None
+    label: Literal["supported", "unsupported", "contradicted"] | None
     field: str  # the deciding field ("outdoor seating", "hours", "rating"); "" for none
     stated: str  # the record's linearised words that state it: the evidence
     record: int  # index into the records given to `check`
@@ -171,6 +176,11 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             open_clauses.append(clause)
             continue
         attribute, record = found
+        if not attribute.known:  # a field the record leaves open ("None")
+            if clause.negated:
+                open_clauses.append(clause)  # "no delivery": the model's to judge
+                continue
+            return FieldCheck("unsupported", attribute.name, attribute.stated, record, "")
         head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
         if clause.negated == attribute.present and not _loosely_false(clause, attribute, head):
             return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")

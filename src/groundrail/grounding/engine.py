@@ -679,16 +679,18 @@ def _ruled(
     claim: Span, label: ClaimLabel, evidence: Evidence, signals: dict[str, float]
 ) -> ClaimResult:
     """A claim a record's fields decided: no model, so entailment / contradiction are 1 / 0
-    (supported) or 0 / 1 (contradicted), and the driver is "record"."""
+    (supported), 0 / 1 (contradicted) or 0 / 0 (unsupported: a field the record leaves
+    open), and the driver is "record"."""
     agrees = label == "supported"
+    contradicts = label == "contradicted"
     return ClaimResult(
         span=claim,
         label=label,
         support=1.0 if agrees else 0.0,
         entailment=1.0 if agrees else 0.0,
-        contradiction=0.0 if agrees else 1.0,
+        contradiction=1.0 if contradicts else 0.0,
         evidence=evidence,
-        signals={**signals, "nli": 0.0 if agrees else 1.0, "contradiction": 0.0 if agrees else 1.0},
+        signals={**signals, "nli": 0.0 if agrees else 1.0, "contradiction": float(contradicts)},
         driver="record",
     )
 

@@ -44,6 +44,10 @@ class Attribute:
     present: bool  # False for false / "no" / "none"; True for true / "yes" / a word value
     value: str  # a word value as words ("free", "beer and wine"); "" for yes / no
     stated: str  # the words of the linearised record that state it ("outdoor seating yes")
+    # False for a field the record leaves open (Yelp's "None": `"RestaurantsDelivery":
+    # "None"`): a claim that the business has it is unsupported, one that it lacks it is
+    # left to the model
+    known: bool = True
 
 
 @dataclass(slots=True, frozen=True)
@@ -260,7 +264,13 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
         return []
     present = present_fields(value)
     grouped = is_grouped(present, bool(path))
-    found: list[Attribute] = []
+    found: list[Attribute] = [
+        Attribute(
+            path, key_words(key), False, "", f"{' '.join((*path, key_words(key)))}: none", False
+        )
+        for key, v in value.items()
+        if path and key not in present and isinstance(v, str) and v.strip() == "None"
+    ]
     for key, v in present.items():
         name = key_words(key)
         if isinstance(v, dict | list):
