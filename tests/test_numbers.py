@@ -103,6 +103,19 @@ def test_a_count_in_words_against_the_sentence_it_restates(
     assert numbers.miscounted(claim, numbers.stated(restated), numbers.stated(WRECK)) == wrong
 
 
+def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
+    rescue = numbers.stated(
+        "A helicopter crew spotted the flashes. A ground team reached them about three hours "
+        "later. Both were treated for a day."
+    )
+    nothing = numbers.Stated()
+    assert numbers.miscounted("A team reached them about an hour later.", nothing, rescue) == [
+        "an hour"
+    ]
+    assert numbers.miscounted("They were treated a day later.", nothing, rescue) == []
+    assert numbers.miscounted("They were seen a week later.", nothing, rescue) == []  # uncounted
+
+
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:
     words = set(lexical.content_words(ARTICLE))
     assert lexical.missing_span("Twenty-nine elephants live at the sanctuary.", words) == 0.0

@@ -91,6 +91,12 @@ _WORD_NUMBER = re.compile(
 )
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(_SCALES) + r"|bn|m|k)\b")
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
+_SPAN_UNITS = r"(minute|hour|day|week|month|year)"
+_ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
+# a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
+_ONE_SPAN_LATER = re.compile(
+    rf"\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
+)
 _COUNTED = re.compile(r"[-\s]([a-z]{3,})\b")  # the word a number counts: "seven crew", "3-year"
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
@@ -163,6 +169,8 @@ def stated(context: str) -> Stated:
     for m in _CLAIMED.finditer(context):
         if _VALUE.fullmatch(m.group()) and (counted := _COUNTED.match(context, m.end())):
             counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
+    for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
+        counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
         values.add(float(_MONTHS[m.group()]))
     for m in _CLOCK.finditer(context):  # "22:00" is also "10 p.m."
@@ -187,7 +195,9 @@ def stated(context: str) -> Stated:
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
     ordinals) of a thing that the context sentence it restates (`sentence`) counts
-    (`Stated.counts`: "seven crew members"), in a number the context never writes. An
+    (`Stated.counts`: "seven crew members"), in a number the context never writes; and a
+    delay of one ("about an hour later") in a unit the context counts, never as one ("three
+    hours later"). An
     answer's own count of what the context lists ("three people were killed" of an article
     naming them, beside "264 people were injured") is no miscount: the sentence it restates
     does not count people."""
@@ -200,6 +210,10 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
         number = _word_value(m)
         if sentence.counts.get(_stem(counted.group(1))) and number not in context.written:
             out.append(m.group())
+    for m in _ONE_SPAN_LATER.finditer(claim.lower()):  # "about an hour later" of "three hours"
+        unit = _stem(m.group(1))
+        if context.counts.get(unit) and 1.0 not in context.counts[unit]:
+            out.append(m.group().rsplit(" ", 1)[0])
     return out
 
 
