@@ -418,8 +418,10 @@ def test_what_a_record_says_unclearly_decides_nothing() -> None:
     # a day with a lunch break is listed, though not as one range: neither open nor closed
     assert found.unknown_days == frozenset({"saturday"})
     assert find("It is open on Saturdays.", [found]) == []
-    # Yelp's "None" is unknown, not no; "good for dessert: no" is not "serves no dessert"
-    assert check("It has outdoor seating.", [found]).label is None
+    # Yelp's "None" is unknown, not no: no claim of it is supported, none contradicted, and
+    # one that it lacks it is the model's; "good for dessert: no" is not "serves no dessert"
+    assert check("It has outdoor seating.", [found]).label == "unsupported"
+    assert check("It has no outdoor seating.", [found]).label is None
     assert check("It serves dessert.", [found]).label is None
     # a close at 23:59 is midnight
     late = read(json.dumps({"name": "Gas", "hours": {"Monday": "00:00-23:59"}}))[1]
