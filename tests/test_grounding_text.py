@@ -39,6 +39,26 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
 
 
 @pytest.mark.parametrize(
+    "disclaimer",
+    [
+        "Please note that the information provided is based on the given passages and may not "
+        "be up to date.",
+        "This summary is based solely on the article provided.",
+        "Keep in mind that the details above may have changed.",
+    ],
+)
+def test_what_an_answer_says_of_itself_is_no_claim(disclaimer: str) -> None:
+    claims, skipped = split_claims(f"The museum opened in 1793. {disclaimer}")
+    assert [c.text for c in claims] == ["The museum opened in 1793."]
+    assert [s.reason for s in skipped] == ["disclaimer"]
+
+
+def test_a_statement_of_what_something_is_based_on_is_a_claim() -> None:
+    claims, _ = split_claims("The plan is based on a 2019 study. Prices may vary.")
+    assert len(claims) == 2
+
+
+@pytest.mark.parametrize(
     "absence",
     [
         "The passages do not mention how much a ticket costs.",

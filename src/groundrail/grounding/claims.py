@@ -13,7 +13,15 @@ from pysbd.utils import TextSpan
 from groundrail.grounding.lexical import content_words
 
 SkipReason = Literal[
-    "question", "pleasantry", "refusal", "code", "no_content", "framing", "absence", "heading"
+    "question",
+    "pleasantry",
+    "refusal",
+    "code",
+    "no_content",
+    "framing",
+    "absence",
+    "heading",
+    "disclaimer",
 ]
 
 
@@ -40,6 +48,22 @@ _PLEASANTRY = re.compile(
     r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
     r"let me know|feel free|happy to help|glad to help|is there anything else|"
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
+    re.IGNORECASE,
+)
+# What an answer says of itself, not of the world: "Please note that the information provided
+# is based on the given passages and may not be up to date.", "This summary is based solely on
+# the article." (Llama-2 and Mistral close answers so in RAGTruth's shapes)
+_ANSWER_NOUN = (
+    r"(?:the\s+|this\s+|my\s+|above\s+)?(?:information|answer|response|summary|overview|"
+    r"details|description)(?:\s+(?:provided|given|above|here))?"
+)
+_DISCLAIMER = re.compile(
+    r"^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?"
+    rf"{_ANSWER_NOUN}\s+(?:is|was|are)\s+(?:based|drawn)\s+(?:solely\s+|only\s+|entirely\s+"
+    r"|exclusively\s+|purely\s+)?(?:on|from)\b"
+    rf"|^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?{_ANSWER_NOUN}"
+    r"\s+(?:may|might|could)\s+(?:not\s+)?(?:be\s+)?(?:up[\s-]to[\s-]date|accurate|complete|"
+    r"current|change|have\s+changed|vary|exhaustive)\b",
     re.IGNORECASE,
 )
 _REFUSAL = re.compile(
@@ -348,6 +372,8 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "refusal"
     if _ABSENCE.match(text):
         return "absence"
+    if _DISCLAIMER.match(text):
+        return "disclaimer"
     if _PLEASANTRY.match(text.rstrip(".!")):
         return "pleasantry"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
