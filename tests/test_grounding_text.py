@@ -368,6 +368,20 @@ def test_framing_is_not_a_claim() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "framing",
+    [
+        "In this article, it is reported that ",
+        "The news article reports that ",
+        "To answer your question, ",
+    ],
+)
+def test_a_summary_s_or_answer_s_framing_is_cut_from_its_claim(framing: str) -> None:
+    claims, skipped = split_claims(f"{framing}the council approved the plan.")
+    assert [c.text for c in claims] == ["the council approved the plan."]
+    assert [(s.span.text, s.reason) for s in skipped] == [(framing.strip(), "framing")]
+
+
 def test_headings_are_not_claims() -> None:
     answer = (
         "Paper Lantern Books - Overview\n\n**Paper Lantern Books** is a bookstore in Montreal.\n\n"

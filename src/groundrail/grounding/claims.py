@@ -85,11 +85,14 @@ _FRAMING = re.compile(
     r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
     rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
-    rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+)?{_SOURCE_NOUN}"
+    rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+|news\s+|original\s+)?{_SOURCE_NOUN}"
     r"|(?:passage|document|source)\s+\d+)\s+(?:also\s+|further\s+)?(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?|adds?|explains?|confirms?|points?\s+out|"
     r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
-    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*)",
+    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*"
+    r"|(?:in\s+)?(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report),?\s+it\s+is\s+"
+    r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
+    r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w))",
     re.IGNORECASE,
 )
 # What the documents leave out, said of the documents ("The passages do not mention the
