@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import local_engine
+from groundrail.grounding import sentiment
 from groundrail.grounding.attributes import check
 from groundrail.grounding.context import from_options
 from groundrail.grounding.engine import UNREAD
@@ -92,6 +93,12 @@ def test_a_records_hours_and_rating_are_kept_beside_its_text() -> None:
         "It holds a 3.5-star rating.",
         "It is rated three and a half stars.",
         "It has an average rating of 3.5 out of 5.",
+        # the lines of a timetable or a field list, their heading ("Hours:") cut off
+        "Tuesday - Thursday: 11:30 AM - 9:00 PM",
+        "* Friday: 11:30 a.m. - 11 p.m.",
+        "Monday: Closed",
+        "Business Stars: 3.5",
+        "Rating: 3.5 stars",
     ],
 )
 def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
@@ -113,6 +120,8 @@ def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
         ("It closes at 10 p.m. on Fridays.", "closes at 10 p.m. on Fridays"),
         ("It holds a 4.5-star rating.", "4.5-star"),
         ("The hours are not listed.", "hours are not listed"),
+        ("Friday: 11:30 AM - 9:00 PM", "Friday: 11:30 AM - 9:00 PM"),
+        ("Business Stars: 4.0", "Business Stars: 4.0"),
     ],
 )
 def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) -> None:
@@ -544,3 +553,40 @@ async def test_long_reviews_and_claims_about_the_reviews_find_their_review_lines
     assert plan.pairs[patient].premise == (
         "Review 1 (5 stars, January 3, 2022): The instructors are patient and kind."
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "stars", "words"),
+    [
+        (
+            "Another customer complained about slow service on a Saturday morning.",
+            2.0,
+            "Slow service on a Saturday morning.",
+        ),
+        (
+            "One reviewer praised the spicy miso ramen and rich broth.",
+            5.0,
+            "The spicy miso ramen and rich broth.",
+        ),
+        (
+            "One reviewer said that the ramen is the best in town.",
+            2.0,  # "said" fits any stars
+            "The ramen is the best in town.",
+        ),
+        # a complaint of a 5-star review, praise of a 2-star one: the frame is the claim's
+        ("Another customer complained about slow service on a Saturday.", 5.0, None),
+        ("One reviewer praised the soggy noodles and long wait.", 2.0, None),
+        ("Reviewers praised the spicy miso ramen and rich broth.", 5.0, None),  # not one
+    ],
+)
+def test_one_reviewers_words_are_read_without_the_frame_that_fits_their_stars(
+    claim: str, stars: float, words: str | None
+) -> None:
+    assert sentiment.unframed(claim, stars) == words
+
+
+async def test_the_engine_judges_a_reported_review_without_its_frame_too() -> None:
+    answer = "Another customer had a bad experience with soggy noodles after a forty-minute wait."
+    plan = local_engine().plan(from_options([json.dumps(NOODLES)]), answer, None)
+    hypotheses = {plan.pairs[r].hypothesis for r in plan.pair_windows[0]}
+    assert hypotheses == {answer, "Soggy noodles after a forty-minute wait."}

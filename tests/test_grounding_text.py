@@ -350,6 +350,11 @@ def test_json_strings_in_the_request_field_are_linearised() -> None:
 
 
 def test_framing_is_not_a_claim() -> None:
+    long = (
+        "Here is an objective overview of the local business based on the provided structured "
+        "data in the JSON format:"
+    )
+    assert [s.reason for s in split_claims(long)[1]] == ["framing"]
     answer = (
         "Sure! Here is what the passage says: The Louvre opened as a museum in 1793.\n"
         "Here's what the record shows:\n- Based on the reviews, the patio is lovely."

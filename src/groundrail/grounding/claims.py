@@ -81,7 +81,7 @@ _SOURCE_NOUN = (
 )
 _FRAMING = re.compile(
     r"^(?:(?:sure|certainly|okay|ok|of course|absolutely|great|yes)[!,.]?\s+)?"
-    r"(?:here(?:'s|\s+is|\s+are)\b[^:\n]{0,80}:\s*"
+    r"(?:here(?:'s|\s+is|\s+are)\b[^:\n]{0,160}:\s*"
     r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
     rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"

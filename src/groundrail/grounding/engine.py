@@ -454,6 +454,12 @@ class GroundingEngine:
                 scores = window_bm25.scores(text)
                 ranked = sorted(range(len(windows)), key=lambda i: -scores[i])
                 candidates += [windows[i] for i in ranked[: self.settings.top_k]]
+            heading = HEADING.match(line)
+            unframed = (
+                sentiment.unframed(text, _stars(heading.group()))
+                if heading and not about_reviews
+                else None
+            )
             chosen: list[Window] = []
             for candidate in candidates:
                 if all(candidate.text != c.text for c in chosen):
@@ -468,9 +474,21 @@ class GroundingEngine:
                 focus.append(
                     len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused)
                 )
+            if unframed is not None:
+                # one reviewer's words without "Another customer complained about": the
+                # focused premise judges them first; the claim's contradiction stays the
+                # framed claim's
+                per_claim[-1].append(len(pairs) + len(chosen))
+                focus_window = next(c for c in chosen if c.text == focused)
+                chosen_pairs = [Pair(focus_window.text, unframed)]
+                chosen_premises = [focus_window]
+            else:
+                chosen_pairs, chosen_premises = [], []
             for premise in chosen:
                 pairs.append(Pair(premise.text, hypothesis))
                 premises.append(premise)
+            pairs.extend(chosen_pairs)
+            premises.extend(chosen_premises)
             signals.append(lexical_signals)
         records_only = bool(records) and len(records) == len(docs)
         return Plan(
@@ -555,6 +573,15 @@ class GroundingEngine:
 
 FRAGMENT_WORDS = 6
 UNREAD = -1  # `Plan.focus` of a claim whose contradiction is not read
+
+
+_STARS = re.compile(r"\((\d(?:\.\d)?) stars?")
+
+
+def _stars(heading: str) -> float | None:
+    """A review heading's stars: "Review 2 (2 stars, May 14, 2022): " -> 2.0."""
+    found = _STARS.search(heading)
+    return float(found.group(1)) if found else None
 
 
 def _goes_on(previous: Span, claim: Span) -> bool:

@@ -69,6 +69,13 @@ _SINGLE = re.compile(
     rf"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+){_TIME.format(n=1)}",
     re.I,
 )
+# A line of a timetable, whose heading ("Hours:") is cut off as framing: "Monday - Friday:
+# 7:00 AM - 3:00 PM", "* Saturday: 8 a.m. - 2 p.m.", "Sunday: Closed"
+_TIMETABLE = re.compile(
+    rf"^\W*(?:{_DAY}(?:\s*(?:through|thru|to|until|till|and|&|,|[-\u2013\u2014])\s*{_DAY})*"
+    r"|daily|every\s+day|week\s?days|week\s?ends)\s*:\s*(?:\d|noon|midnight|closed)",
+    re.I,
+)
 _CUE = re.compile(
     r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating)\b", re.I
 )
@@ -165,7 +172,7 @@ def statements(claim: str, record: Record) -> list[Said]:
     if not times and not days:
         absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
         return [(absent.start(), absent.end(), False, record.hours[0].stated)] if absent else []
-    if not (_CUE.search(claim) or _CLOSED.search(claim)):
+    if not (_CUE.search(claim) or _CLOSED.search(claim) or _TIMETABLE.match(claim)):
         return []  # days and times with no word of opening hours ("Tuesday, 11 to 9")
     _narrow(days)
     items: list[_Days | _Times] = sorted([*days, *times], key=lambda i: i.start)

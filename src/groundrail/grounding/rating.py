@@ -1,6 +1,7 @@
 """A record's own star rating, as a claim states it, checked against the record.
 
-"a 4.5-star rating", "rated four and a half stars", "3.5 out of 5" against the record's own
+"a 4.5-star rating", "rated four and a half stars", "3.5 out of 5", "Business Stars: 4.0",
+"Rating: 4.5" against the record's own
 `…stars` field. Left to the model: a review's stars ("a 5-star review", "gave it 2 stars", "the
 lowest rating, 2 stars", any stars in a claim about reviews not called a rating), bounds and
 estimates ("above 4 stars", "about 4.7"), ranges, price levels ("a price range rating of 2"),
@@ -20,11 +21,14 @@ from groundrail.grounding.records import Record
 MAX_STARS = 5.0
 _NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 _NUMBER = r"(?P<n>\d(?:\.\d+)?(?!\d)|one|two|three|four|five)(?P<half>[\s-]+and[\s-]+a[\s-]+half)?"
+_LABELLED = _NUMBER.replace("P<n>", "P<n3>").replace("P<half>", "P<half3>")
 _RATING = re.compile(
-    rf"(?:\b(?:rating|rated|average|averages|scores?)\s+(?:of\s+)?{_NUMBER}"
+    rf"(?:\b(?:rating|rated|average|averages|scores?)\s*:?\s+(?:of\s+)?{_NUMBER}"
     rf"(?:[\s-]*stars?)?(?:\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?)?"
     rf"|\b{_NUMBER.replace('P<n>', 'P<n2>').replace('P<half>', 'P<half2>')}"
-    r"(?:[\s-]*stars?|\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?))",
+    r"(?:[\s-]*stars?|\s*(?:out\s+of|/)\s*(?:5|five)(?:\s+stars?)?)"
+    # a label line: "Business Stars: 4.0", "Stars: 4"
+    rf"|\b(?:business\s+)?stars?\s*:\s*{_LABELLED})",
     re.I,
 )
 _NOT_OURS_BEFORE = re.compile(
@@ -79,8 +83,8 @@ def statements(claim: str, record: Record) -> Iterator[Said]:
             continue  # "it ranks 3 out of 5": no stars, no rating
         if about_reviews and not _OURS.search(claim[match.start() : match.end() + 16]):
             continue  # "the lowest-rated review, at two stars": a review's stars
-        raw = match.group("n") or match.group("n2")
-        half = match.group("half") or match.group("half2")
+        raw = match.group("n") or match.group("n2") or match.group("n3")
+        half = match.group("half") or match.group("half2") or match.group("half3")
         stars = _NUMBER_WORDS.get(raw.lower()) or float(raw)
         stars += 0.5 if half else 0.0
         if stars > MAX_STARS:

@@ -102,6 +102,43 @@ def about_reviews(claim: str) -> bool:
     return _ABOUT_REVIEWS.match(claim.strip()) is not None or concludes(claim)
 
 
+# "Another customer complained about slow service on a Saturday morning": one reviewer's
+# words reported with a verb of saying or feeling (`unframed`)
+_REPORTED = re.compile(
+    r"^(?:(?:one|another|a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:reviewer|customer|diner|visitor"
+    r"|guest|patron|client|member|patient|owner|parent|commuter|shopper|user|couple|family"
+    r"|student|rider|buyer|traveler|traveller)|another|a\s+third|one|the\s+(?:first|second"
+    r"|third|last)\s+(?:one|reviewer))\s+(?:also\s+)?"
+    r"(?:(?P<neutral>said|says|noted|notes|mentioned|mentions|reported|reports|wrote|writes"
+    r"|described|describes|called|calls|found|finds|felt|feels|thought|thinks)"
+    r"|(?P<positive>praised|praises|raved\s+about|raves\s+about|loved|loves|enjoyed|enjoys"
+    r"|liked|likes|appreciated|appreciates|had\s+a\s+(?:great|good|positive)\s+experience"
+    r"\s+with)"
+    r"|(?P<negative>complained\s+(?:about|of)|complains\s+(?:about|of)|criticized|criticised"
+    r"|criticizes|disliked|dislikes|was\s+disappointed\s+(?:by|with|in)|had\s+a\s+(?:bad|poor"
+    r"|negative)\s+experience\s+with))\s+(?:that\s+)?(?P<rest>\S+(?:\s+\S+){2,})$",
+    re.IGNORECASE,
+)
+
+
+def unframed(claim: str, stars: float | None) -> str | None:
+    """What one reviewer said, without the frame that reports it ("slow service on a Saturday
+    morning and cold eggs" of "Another customer complained about slow service on a Saturday
+    morning and cold eggs"), when the frame's leaning fits the review's `stars` (praise of a
+    review of 3 stars or more, a complaint of one of 3 or fewer; "said", "found", "called"
+    of any); None otherwise. The model reads a verb of saying or feeling against the review's
+    own words as unsupported (entailment 0.06 with "had a bad experience with", 0.96 without)."""
+    found = _REPORTED.match(claim.strip())
+    if found is None:
+        return None
+    if found["positive"] and (stars is None or stars < 3):
+        return None
+    if found["negative"] and (stars is None or stars > 3):
+        return None
+    rest = found["rest"]
+    return rest[0].upper() + rest[1:]
+
+
 def one_reviewer(claim: str) -> bool:
     """Whether the claim tells what one reviewer said: "A beagle owner said …", "Another
     customer found …", "A two-star reviewer reported …" (not "Reviewers …", "Some diners …")."""
