@@ -220,6 +220,10 @@ async def test_a_name_the_record_never_states_fails_its_claim() -> None:
         ("It does not serve alcohol.", "supported"),
         ("It offers free Wi-Fi.", "supported"),
         ("It is quiet.", "supported"),
+        # the field's own value, not one it rules out, decides a bare "no": Llama's lists
+        ("WiFi: No", "contradicted"),
+        ("There is no Wi-Fi.", "contradicted"),
+        ("WiFi: Free", "supported"),
     ],
 )
 def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None:
@@ -232,6 +236,12 @@ def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None
     full = read(json.dumps(bar))[1]
     assert full is not None
     assert check("It serves beer and wine.", [full]).label != "contradicted"
+
+
+def test_dollar_signs_are_a_price_level() -> None:
+    assert check("Price range: $", [record()]).label == "supported"
+    assert check("Price range: $$$$", [record()]).label is None  # not ruled out: the model's
+    assert check("Lunch costs $12.", [record()]).label is None  # an amount, no level
 
 
 def test_a_bare_word_shares_the_head_noun_after_it() -> None:

@@ -38,6 +38,7 @@ from typing import Literal
 
 from groundrail.grounding import facts
 from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
+from groundrail.grounding.linear import PRICE_WORDS
 from groundrail.grounding.records import Attribute, Record
 
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
@@ -123,6 +124,7 @@ FACT_WORDS = frozenset(
     mediocre strong high low widely greatly considerably holding held carries carrying
     maintains""".split()  # noqa: SIM905
 )
+_DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 MIN_TERM = 3  # shorter words match a key only whole ("tv")
@@ -151,7 +153,8 @@ class FieldCheck:
 
 def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     """The claim's clauses checked against the records' attributes, hours and rating (see the
-    module doc)."""
+    module doc). Dollar signs are read as the price level they are ("Price range: $$$")."""
+    claim = _DOLLARS.sub(lambda m: PRICE_WORDS[len(m.group())], claim)
     stated = facts.find(claim, records)
     only = facts.subject(claim, records) if len(records) > 1 else None
     wrong = next((f for f in stated if not f.agrees), None)
@@ -358,6 +361,14 @@ def _field(
                 best, best_score = [(attribute, n)], score
             elif score == best_score and score:
                 best.append((attribute, n))
+    # a value the field's own rules out, which the clause does not say ("wifi: paid" beside
+    # "wifi: free" for "no Wi-Fi"), names nothing
+    said = [
+        (a, n)
+        for a, n in best
+        if a.present or not a.value or any(_in(w, a.value) for w in clause.terms)
+    ]
+    best = said or best
     if not best or len({a.present for a, _ in best}) > 1:
         return None
     attribute, n = best[0]
