@@ -261,6 +261,7 @@ def test_a_bare_word_shares_the_head_noun_after_it() -> None:
         ("It has takeout and dogs are welcome.", "unsupported"),
         ("It offers takeout.", "supported"),
         ("It does not cater.", None),  # said to lack it: the model's to judge
+        ("Caters: N/A", None),
     ],
 )
 def test_a_field_the_record_leaves_open_supports_no_claim_that_it_is_there(

@@ -124,6 +124,7 @@ FACT_WORDS = frozenset(
     mediocre strong high low widely greatly considerably holding held carries carrying
     maintains""".split()  # noqa: SIM905
 )
+_NOT_AVAILABLE = re.compile(r"(?<![\w/])n/a(?![\w/])", re.I)
 _DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
@@ -153,8 +154,10 @@ class FieldCheck:
 
 def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     """The claim's clauses checked against the records' attributes, hours and rating (see the
-    module doc). Dollar signs are read as the price level they are ("Price range: $$$")."""
+    module doc). Dollar signs are read as the price level they are ("Price range: $$$"), and
+    "N/A" as "not available"."""
     claim = _DOLLARS.sub(lambda m: PRICE_WORDS[len(m.group())], claim)
+    claim = _NOT_AVAILABLE.sub("not available", claim)  # "Outdoor Seating: N/A"
     stated = facts.find(claim, records)
     only = facts.subject(claim, records) if len(records) > 1 else None
     wrong = next((f for f in stated if not f.agrees), None)
