@@ -224,6 +224,8 @@ async def test_a_name_the_record_never_states_fails_its_claim() -> None:
         ("WiFi: No", "contradicted"),
         ("There is no Wi-Fi.", "contradicted"),
         ("WiFi: Free", "supported"),
+        ("It has outdoor seating on its patio.", "supported"),  # a patio is outdoor seating
+        ("Reviewers loved the patio.", None),  # not a claim of the field
     ],
 )
 def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None:

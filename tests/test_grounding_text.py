@@ -387,6 +387,20 @@ def test_a_summary_s_or_answer_s_framing_is_cut_from_its_claim(framing: str) -> 
     assert [(s.span.text, s.reason) for s in skipped] == [(framing.strip(), "framing")]
 
 
+def test_a_field_and_its_short_value_are_one_claim() -> None:
+    answer = "Attributes:\n* Delivery: Yes\n* WiFi: Free\n* Amenities: The patio has a fire pit."
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [
+        "Delivery: Yes",
+        "WiFi: Free",
+        "The patio has a fire pit.",  # a longer statement after its label
+    ]
+    assert [(s.span.text, s.reason) for s in skipped] == [
+        ("Attributes:", "framing"),
+        ("Amenities:", "heading"),
+    ]
+
+
 def test_headings_are_not_claims() -> None:
     answer = (
         "Paper Lantern Books - Overview\n\n**Paper Lantern Books** is a bookstore in Montreal.\n\n"

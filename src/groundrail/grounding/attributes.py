@@ -430,6 +430,7 @@ _SYNONYMS = {
     "rack": "parking",
     "racks": "parking",
     "higher": "expensive",  # "prices are on the higher side / end"
+    "patio": "outdoor",  # "outdoor seating on its patio"
 }
 
 

@@ -308,6 +308,7 @@ _LABEL_KEEPS = re.compile(
     re.IGNORECASE,
 )
 LABEL_MAX_WORDS = 4
+VALUE_MAX_WORDS = 3
 
 
 def _unlabelled(span: Span) -> tuple[Span, Span | None]:
@@ -321,6 +322,8 @@ def _unlabelled(span: Span) -> tuple[Span, Span | None]:
         or _DAY.search(label.group(1))  # "On Mondays: it is closed"
         or any(c.isdigit() for c in label.group(1))
         or _DAY.match(span.text, label.end())
+        # a field and its value ("Delivery: Yes", "WiFi: Free"): the value alone says nothing
+        or len(span.text[label.end() :].split()) <= VALUE_MAX_WORDS
     ):
         return span, None
     lead = span.text[: label.end()].rstrip()
