@@ -240,6 +240,12 @@ def test_a_value_the_field_rules_out_contradicts(claim: str, label: str) -> None
     assert check("It serves beer and wine.", [full]).label != "contradicted"
 
 
+def test_a_clause_opened_by_though_or_yet_states_its_field() -> None:
+    claim = "It offers takeout, though it has no delivery, yet it has outdoor seating."
+    assert check(claim, [record()]).label == "supported"
+    assert check("It offers takeout, though it has delivery.", [record()]).label == "contradicted"
+
+
 def test_dollar_signs_are_a_price_level() -> None:
     assert check("Price range: $", [record()]).label == "supported"
     assert check("Price range: $$$$", [record()]).label is None  # not ruled out: the model's

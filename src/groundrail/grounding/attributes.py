@@ -322,7 +322,10 @@ def clauses(claim: str) -> list[Clause]:
                 negated = None  # "no TV, Wi-Fi": a list of what is missing, or a new item?
             else:
                 negated = False
-            kept = tuple(w for w in words if len(w) > 1 and w not in STOPWORDS and not _negated(w))
+            # the connective that opens the clause ("though it has no outdoor seating") is no
+            # word of what it states
+            said = words[len(connective.split()) :] if connective else words
+            kept = tuple(w for w in said if len(w) > 1 and w not in STOPWORDS and not _negated(w))
             verb = min((kept.index(v) for v in VERBS & set(kept)), default=len(kept))
             if not out and verb < len(kept) - 1:
                 kept = kept[verb:]  # "The studio accepts …": its subject is no field; in
