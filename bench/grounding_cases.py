@@ -17,11 +17,12 @@ misattributed statements were handled), `read-7` (24 overviews of records with l
 read while negated lists, inline labels and long reviews were handled), `read-8` (24
 overviews of attribute-heavy records), `read-9` (20 answers over passages, 12 news
 summaries), `read-10` (16 answers over passages, 16 news summaries and 16 record overviews in
-the shapes of the RAGTruth prompts), `held-out`, `held-out-2`, `held-out-3`, `held-out-4` and
-`held-out-5` (written by helpers that saw no verdicts; only their totals per set and kind are
-read, as part of the bar a model must pass, never their claim-level verdicts). None was
-trained on; they complement the held-out data sets in docs/grounding.md, they do not replace
-them (there are only a few).
+the shapes of the RAGTruth prompts), `read-11` (20 record overviews, 8 answers over passages
+and 8 news summaries in the styles of Llama-2-chat, Mistral-instruct and GPT-3.5),
+`held-out`, `held-out-2`, `held-out-3`, `held-out-4` and `held-out-5` (written by helpers
+that saw no verdicts; only their totals per set and kind are read, as part of the bar a model
+must pass, never their claim-level verdicts). None was trained on; they complement the
+held-out data sets in docs/grounding.md, they do not replace them (there are only a few).
 """
 
 from __future__ import annotations
