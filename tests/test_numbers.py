@@ -103,6 +103,18 @@ def test_a_count_in_words_against_the_sentence_it_restates(
     assert numbers.miscounted(claim, numbers.stated(restated), numbers.stated(WRECK)) == wrong
 
 
+def test_a_measure_is_compared_within_its_unit() -> None:
+    rock = numbers.stated(
+        "It was a stony meteorite weighing 1.8 kilograms (about 4 pounds). It landed 3 km "
+        "from the school."
+    )
+    assert numbers.missing("It weighed about 4 kilograms.", rock) == ["4"]  # the pounds' 4
+    assert numbers.missing("It weighed 1.8 kg, about 4 pounds.", rock) == []
+    assert numbers.missing("It landed 5 km away.", rock) == ["5"]
+    assert numbers.missing("It landed about 3 kilometres away.", rock) == []
+    assert numbers.missing("It landed 3 miles away.", rock) == []  # no mile in the context
+
+
 def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
     rescue = numbers.stated(
         "A helicopter crew spotted the flashes. A ground team reached them about three hours "

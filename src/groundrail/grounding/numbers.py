@@ -97,7 +97,8 @@ _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 _ONE_SPAN_LATER = re.compile(
     rf"\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
 )
-_COUNTED = re.compile(r"[-\s]([a-z]{3,})\b")  # the word a number counts: "seven crew", "3-year"
+# the word a number counts: "seven crew", "3-year", "12 km"
+_COUNTED = re.compile(r"[-\s]([a-z]{3,}|kgs?|kms?|lbs?|oz|ft|cm|mm|mi)\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
@@ -219,19 +220,46 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
 
 def _stem(word: str) -> str:
     """A counted word's stem, "members" and "member" alike: a final "s" off, then the first
-    five letters."""
-    return word.removesuffix("s")[:5]
+    five letters; a unit of measure as its symbol ("kilograms", "kilos", "kg" as "kg")."""
+    return _UNITS_OF_MEASURE.get(word) or word.removesuffix("s")[:5]
+
+
+# Units of measure: a number before one is compared with the context's numbers before the
+# same unit when it measures in it (`_mismeasured`)
+_UNIT_SPELLINGS = {
+    "kg": "kilogram kilograms kilo kilos kg kgs",
+    "km": "kilometre kilometres kilometer kilometers km kms",
+    "cm": "centimetre centimetres centimeter centimeters cm",
+    "mm": "millimetre millimetres millimeter millimeters mm",
+    "g": "gram grams",
+    "lb": "pound pounds lb lbs",
+    "oz": "ounce ounces oz",
+    "t": "tonne tonnes",
+    "m": "metre metres meter meters",
+    "mi": "mile miles mi",
+    "ft": "foot feet ft",
+    "in": "inch inches",
+    "l": "litre litres liter liters",
+    "gal": "gallon gallons",
+    "ac": "acre acres",
+    "ha": "hectare hectares",
+}
+_UNITS_OF_MEASURE = {
+    word: unit for unit, words in _UNIT_SPELLINGS.items() for word in words.split()
+}
+_MEASURES = frozenset(_UNIT_SPELLINGS)
 
 
 def _scale(word: str) -> int:
     return _SCALES.get(word) or _SCALE_SHORT[word]
 
 
-def claimed(claim: str) -> list[tuple[str, float, str, bool]]:
+def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
     """The numbers a claim states in digits: each as written, its value (scaled: "8.3
     million" is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled
     value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
-    it is an amount of money ("$1 to $2")."""
+    it is an amount of money ("$1 to $2"), and the unit of measure after it ("kilog" of
+    "4 kilograms", "" for none: `_MEASURES`)."""
     claim = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
     claim = claim.lower()
     money = {
@@ -264,7 +292,9 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool]]:
             and not _DATE_GOES_ON.match(claim, m.end())
         ):
             number = float(year.group(1)[:2] + raw)
-        out.append((raw, number, how, m.start() in money))
+        unit = _COUNTED.match(claim, m.end())
+        measure = _stem(unit.group(1)) if unit else ""
+        out.append((raw, number, how, m.start() in money, measure if measure in _MEASURES else ""))
     return out
 
 
@@ -283,13 +313,23 @@ def missing_share(claim: str, context: Stated) -> float:
     return len(_missing(stated_numbers, context)) / len(stated_numbers)
 
 
-def _missing(numbers: list[tuple[str, float, str, bool]], context: Stated) -> list[str]:
+def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) -> list[str]:
     return [
         raw
-        for raw, number, how, money in numbers
-        if not _found(number, how, context.money if money else context.values)
-        and not (not money and _parts_found(raw, context.values))
+        for raw, number, how, money, unit in numbers
+        if (
+            not _found(number, how, context.money if money else context.values)
+            and not (not money and _parts_found(raw, context.values))
+        )
+        or _mismeasured(number, how, unit, context)
     ]
+
+
+def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
+    """A measure in a unit the context measures in, never by this number: "about 4
+    kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds'."""
+    measured = context.counts.get(unit) if unit else None
+    return bool(measured) and not _found(number, how, measured or set())
 
 
 def _parts_found(raw: str, context: set[float]) -> bool:
