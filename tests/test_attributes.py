@@ -284,9 +284,19 @@ def test_a_field_the_record_leaves_open_supports_no_claim_that_it_is_there(
 
 async def test_the_engine_reads_an_open_field_as_unsupported_not_contradicted() -> None:
     open_fields = {**CAFE, "attributes": {**CAFE["attributes"], "Caters": "None"}}
-    result = await local_engine().check(
-        from_options([json.dumps(open_fields)]), "Harbor Light Cafe offers catering."
-    )
+    docs = from_options([json.dumps(open_fields)])
+    result = await local_engine().check(docs, "Harbor Light Cafe offers catering.")
     (claim,) = result.claims
     assert (claim.label, claim.driver, claim.contradiction) == ("unsupported", "record", 0.0)
     assert result.verdict == "ungrounded"
+    # the evidence is words of the record (its first line), not words it never writes
+    assert claim.evidence is not None
+    assert docs[0].text[claim.evidence.start : claim.evidence.end] == claim.evidence.text
+
+
+def test_a_contradicted_clause_outweighs_an_open_field_in_either_order() -> None:
+    open_fields = {**CAFE, "attributes": {**CAFE["attributes"], "Caters": "None"}}
+    found = read(json.dumps(open_fields))[1]
+    assert found is not None
+    assert check("It offers catering and delivery.", [found]).label == "contradicted"
+    assert check("It offers delivery and catering.", [found]).label == "contradicted"

@@ -24,6 +24,8 @@ RECORD = (
         ("The brewery is a popular spot with a patio.", "popular"),
         ("It is a renowned beer bar.", "renowned"),
         ("The brewery's go-to beer is a stout.", "go-to"),
+        ("Opened in May 2020, it is a popular spot.", "popular"),  # May, the month
+        ("Highlights: Popular with dog owners.", "Popular"),  # a capital after a colon
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -41,6 +43,8 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("They played in the Saudi Premier League.", "They played Al Shoalah."),  # a name
         ("You must try again later.", RECORD),  # only "must-try" is praise
         ("Go to the patio.", RECORD),
+        ("The staff did their best to help.", RECORD),  # idioms, not a rank
+        ("To the best of my knowledge it opened in 2001.", RECORD),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:
@@ -72,6 +76,7 @@ SUN = (
          "astronomical unit"),
         ("Mixing the acids gives a mixture called aqua regia.", "aqua regia"),
         ("The Sun is also known as Sol Invictus.", "Sol Invictus"),
+        ("Locals call it the Bean.", "Bean"),
     ],
 )  # fmt: skip
 def test_a_name_the_context_never_gives_is_a_new_term(claim: str, term: str) -> None:
@@ -85,6 +90,8 @@ def test_a_name_the_context_never_gives_is_a_new_term(claim: str, term: str) -> 
         "Paramedics were called to the scene.",  # a call, not a name
         "The shop called to say so.",
         "That figure is called the average distance.",  # the context's words
+        "The so-called experts disagreed.",
+        "The game was called due to heavy rain.",
     ],
 )
 def test_a_name_the_context_gives_or_a_call_is_not(claim: str) -> None:

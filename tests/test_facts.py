@@ -590,3 +590,20 @@ async def test_the_engine_judges_a_reported_review_without_its_frame_too() -> No
     plan = local_engine().plan(from_options([json.dumps(NOODLES)]), answer, None)
     hypotheses = {plan.pairs[r].hypothesis for r in plan.pair_windows[0]}
     assert hypotheses == {answer, "Soggy noodles after a forty-minute wait."}
+
+
+@pytest.mark.parametrize(
+    ("claim", "one"),
+    [
+        ("A beagle owner said the staff were gentle.", True),
+        ("Another customer waited twenty minutes.", True),
+        ("The third reviewer called it loud.", True),
+        ("The customer service was gentle with their dog.", False),  # no reviewer
+        ("The owner is friendly.", False),  # the business's owner
+        ("A member of staff helped.", False),
+        ("A family-friendly place with a patio.", False),
+        ("Reviewers praised the broth.", False),  # not one
+    ],
+)
+def test_one_reviewer_is_a_person_who_reviewed(claim: str, one: bool) -> None:
+    assert sentiment.one_reviewer(claim) is one

@@ -53,9 +53,20 @@ def test_what_an_answer_says_of_itself_is_no_claim(disclaimer: str) -> None:
     assert [s.reason for s in skipped] == ["disclaimer"]
 
 
-def test_a_statement_of_what_something_is_based_on_is_a_claim() -> None:
-    claims, _ = split_claims("The plan is based on a 2019 study. Prices may vary.")
-    assert len(claims) == 2
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The plan is based on a 2019 study.",
+        "Prices may vary.",
+        "The answer is based on Newtonian mechanics, which says F = ma.",  # not a source
+        "The description is based on the novel by Tolkien.",
+        # a statement after the disclaimer keeps the sentence a claim
+        "Please note that the information is based on the given passages, and it opens at 9.",
+    ],
+)
+def test_what_something_is_based_on_is_a_claim(claim: str) -> None:
+    claims, _ = split_claims(claim)
+    assert [c.text for c in claims] == [claim]
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,10 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     assert numbers.missing("It landed 5 km away.", rock) == ["5"]
     assert numbers.missing("It landed about 3 kilometres away.", rock) == []
     assert numbers.missing("It landed 3 miles away.", rock) == []  # no mile in the context
+    # "pounds" is money as often as weight; a range's lower end is measured too
+    price = numbers.stated("It weighs 2 pounds, costs £40 and holds between 1 and 2 kilograms.")
+    assert numbers.missing("It costs 40 pounds.", price) == []
+    assert numbers.missing("It holds between 1 kilogram and 2 kilograms.", price) == []
 
 
 def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
@@ -126,6 +130,10 @@ def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
     ]
     assert numbers.miscounted("They were treated a day later.", nothing, rescue) == []
     assert numbers.miscounted("They were seen a week later.", nothing, rescue) == []  # uncounted
+    assert numbers.miscounted("They were found half an hour later.", nothing, rescue) == []
+    # "open 24 hours" is no span a delay is measured against
+    shop = numbers.stated("The shop is open 24 hours. It opened at 3 a.m.")
+    assert numbers.miscounted("It opened an hour later.", nothing, shop) == []
 
 
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:

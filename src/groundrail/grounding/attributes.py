@@ -142,8 +142,9 @@ class Clause:
 @dataclass(slots=True, frozen=True)
 class FieldCheck:
     """What the record fields say of a claim: `label` when every clause is decided (with the
-    field that decided it: the first that disagrees, else the first that agrees), else the
-    text still to judge (`rest`, the claim less its agreeing clauses)."""
+    field that decided it: the first that disagrees, else the first that claims a field the
+    record leaves open, else the first that agrees), else the text still to judge (`rest`,
+    the claim less its agreeing clauses)."""
 
     label: Literal["supported", "unsupported", "contradicted"] | None
     field: str  # the deciding field ("outdoor seating", "hours", "rating"); "" for none
@@ -164,6 +165,7 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     if wrong is not None:
         return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
     agreed: list[tuple[str, str, int]] = []  # (field, stated, record) of agreeing clauses
+    unknown: tuple[str, str, int] | None = None  # the first clause that claims an open field
     open_clauses: list[Clause] = []
     cut = clauses(claim)
     for n, clause in enumerate(cut):
@@ -185,8 +187,9 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
         if not attribute.known:  # a field the record leaves open ("None")
             if clause.negated:
                 open_clauses.append(clause)  # "no delivery": the model's to judge
-                continue
-            return FieldCheck("unsupported", attribute.name, attribute.stated, record, "")
+            else:  # "offers catering": unsupported, unless another clause contradicts
+                unknown = unknown or (attribute.name, attribute.stated, record)
+            continue
         head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
         if clause.negated == attribute.present and not _loosely_false(clause, attribute, head):
             return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
@@ -194,6 +197,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             open_clauses.append(clause)
             continue
         agreed.append((attribute.name, attribute.stated, record))
+    if unknown is not None:
+        return FieldCheck("unsupported", *unknown, "")
     identity = _identity(claim, open_clauses, records, only)
     if identity is not None:  # "X is a Vietnamese restaurant at 10235 82 Ave in Edmonton"
         agreed.append(("identity", "", identity))

@@ -50,22 +50,6 @@ _PLEASANTRY = re.compile(
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
     re.IGNORECASE,
 )
-# What an answer says of itself, not of the world: "Please note that the information provided
-# is based on the given passages and may not be up to date.", "This summary is based solely on
-# the article." (Llama-2 and Mistral close answers so in RAGTruth's shapes)
-_ANSWER_NOUN = (
-    r"(?:the\s+|this\s+|my\s+|above\s+)?(?:information|answer|response|summary|overview|"
-    r"details|description)(?:\s+(?:provided|given|above|here))?"
-)
-_DISCLAIMER = re.compile(
-    r"^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?"
-    rf"{_ANSWER_NOUN}\s+(?:is|was|are)\s+(?:based|drawn)\s+(?:solely\s+|only\s+|entirely\s+"
-    r"|exclusively\s+|purely\s+)?(?:on|from)\b"
-    rf"|^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?{_ANSWER_NOUN}"
-    r"\s+(?:may|might|could)\s+(?:not\s+)?(?:be\s+)?(?:up[\s-]to[\s-]date|accurate|complete|"
-    r"current|change|have\s+changed|vary|exhaustive)\b",
-    re.IGNORECASE,
-)
 _REFUSAL = re.compile(
     r"^(i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i (can ?not|can't|am unable|'m unable|"
     r"don't have|do not have) |as an ai\b|unfortunately,? i\b)",
@@ -78,6 +62,23 @@ _SOURCE_NOUN = (
     r"(?:documents?|context|passages?|records?|data|information|text|articles?|sources?|"
     r"reviews?|structured data|json|search results|excerpts?|knowledge base|details|page|"
     r"report|summary|news|notes?|facts?)"
+)
+# What an answer says of itself, not of the world: "Please note that the information provided
+# is based on the given passages and may not be up to date.", "This summary is based solely on
+# the article." (Llama-2 and Mistral close answers so in RAGTruth's shapes)
+_ANSWER_NOUN = (
+    r"(?:the\s+|this\s+|my\s+|above\s+)?(?:information|answer|response|summary|overview|"
+    r"details|description)(?:\s+(?:provided|given|above|here))?"
+)
+_DISCLAIMER = re.compile(
+    r"^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?"
+    rf"{_ANSWER_NOUN}\s+(?:is|was|are)\s+(?:based|drawn)\s+(?:solely\s+|only\s+|entirely\s+"
+    r"|exclusively\s+|purely\s+)?(?:on|from)\s+(?:the\s+|this\s+|these\s+|your\s+)?"
+    rf"(?:provided\s+|given\s+|above\s+|available\s+|following\s+)?{_SOURCE_NOUN}\b[^,;]*$"
+    rf"|^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?{_ANSWER_NOUN}"
+    r"\s+(?:may|might|could)\s+(?:not\s+)?(?:be\s+)?(?:up[\s-]to[\s-]date|accurate|complete|"
+    r"current|change|have\s+changed|vary|exhaustive)\b[^,;]*$",
+    re.IGNORECASE,
 )
 _FRAMING = re.compile(
     r"^(?:(?:sure|certainly|okay|ok|of course|absolutely|great|yes)[!,.]?\s+)?"
@@ -308,7 +309,7 @@ _LABEL_KEEPS = re.compile(
     re.IGNORECASE,
 )
 LABEL_MAX_WORDS = 4
-VALUE_MAX_WORDS = 3
+VALUE_MAX_WORDS = 3  # after a label this short a text is its value ("Delivery: Yes")
 
 
 def _unlabelled(span: Span) -> tuple[Span, Span | None]:

@@ -20,7 +20,7 @@ from groundrail.grounding.lexical import PREFIX, content_words
 
 # words of rank, renown and ownership: each states a fact about standing
 _TERMS = (
-    "the best", "its best", "their best", "finest", "greatest", "premier", "top rated",
+    "the best", "finest", "greatest", "premier", "top rated",
     "top notch", "highest rated", "world class", "first class", "state of the art", "renowned",
     "famous", "famed", "well known", "acclaimed", "award winning", "iconic", "legendary",
     "beloved", "popular", "must-visit", "must-try", "hidden gem", "go-to", "family owned",
@@ -29,13 +29,18 @@ _TERMS = (
 )  # fmt: skip
 # "must-try" and "go-to" only hyphenated ("you must try again", "go to the doctor"); "best"
 # only as a rank ("the best gym", not "it is best to")
-_FOUND = re.compile(r"\b(?:" + "|".join(t.replace(" ", "[- ]") for t in _TERMS) + r")\b", re.I)
+_FOUND = re.compile(
+    r"\b(?:" + "|".join(t.replace(" ", "[- ]") for t in _TERMS) + r")\b(?! of\b)", re.I
+)  # not "to the best of my knowledge"
 
 # an impression or a hedge before the term: "seems to be a popular spot", "might not be the
 # best approach"
 _SEEMS = re.compile(
-    r"\b(?:seems?|seemed|appears?|appeared|feels?|felt|might|may|could|perhaps)\b", re.I
-)
+    r"\b(?:seems?|seemed|appears?|appeared|feels?|felt|might|(?-i:may)|could|perhaps)\b", re.I
+)  # "may" only in lower case: "in May 2020" is a month
+
+
+_OPENERS = frozenset(':"\u201c(*-\u2022')  # what a capital after starts a sentence or an item
 
 
 def embellished(claim: str, source: str) -> str | None:
@@ -45,7 +50,8 @@ def embellished(claim: str, source: str) -> str | None:
     for found in _FOUND.finditer(claim):
         if _SEEMS.search(claim, 0, found.start()):
             continue
-        if found.start() and found.group()[0].isupper():
+        before = claim[: found.start()].rstrip()
+        if before and before[-1] not in _OPENERS and found.group()[0].isupper():
             continue  # a name's word: "the Saudi Premier League", "at Best Buy"
         term = re.sub(r"^(?:the|its|their) ", "", _plain(found.group()))  # "the best": "best"
         plain = _plain(source) if plain is None else plain
@@ -66,14 +72,14 @@ def _plain(text: str) -> str:
 # what a claim calls something: "a mixture called aqua regia", "is also known as", "a distance
 # astronomers call one astronomical unit" (not "called to the scene", "called for help")
 _CALLED = re.compile(
-    r"(?:\b(?:is|are|was|were|be|been|being|also|often|sometimes|commonly|usually|now|so)"
+    r"(?:\b(?:is|are|was|were|be|been|being|also|often|sometimes|commonly|usually|now)"
     r"[\s-]+(?:also\s+)?called|\b(?:a|an)\s+[\w-]+\s+called|\bknown\s+as|\btermed"
     r"|\breferred\s+to\s+as|\bnicknamed|\b(?:scientists|astronomers|experts|doctors"
-    r"|researchers|people|locals|fans)\s+call)\s+(?:the\s+|a\s+|an\s+|one\s+)?"
+    r"|researchers|people|locals|fans)\s+call(?:\s+(?:it|them))?)\s+(?:the\s+|a\s+|an\s+|one\s+)?"
     r"[\"'\u201c\u2018]?((?:[\w'-]+)(?:\s+[\w'-]+){0,2})",
     re.I,
 )
-_NOT_A_TERM = frozenset("to for on in into by back off out up at upon it him her them".split())  # noqa: SIM905
+_NOT_A_TERM = frozenset("to for on in into by back off out up at upon it him her them due".split())  # noqa: SIM905
 
 
 def new_term(claim: str, context_words: set[str]) -> str | None:

@@ -475,9 +475,9 @@ class GroundingEngine:
                     len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused)
                 )
             if unframed is not None:
-                # one reviewer's words without "Another customer complained about": the
-                # focused premise judges them first; the claim's contradiction stays the
-                # framed claim's
+                # one reviewer's words without "Another customer complained about", against
+                # the focused premise, judged last (only while the claim is unsettled); the
+                # claim's contradiction stays the framed claim's
                 per_claim[-1].append(len(pairs) + len(chosen))
                 focus_window = next(c for c in chosen if c.text == focused)
                 chosen_pairs = [Pair(focus_window.text, unframed)]

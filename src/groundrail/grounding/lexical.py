@@ -149,10 +149,7 @@ def restated_in(text: str, passages: Sequence[str], bm25: BM25) -> int | None:
         return None
     scores = bm25.scores(text)
     best = max(range(len(passages)), key=scores.__getitem__)
-    words = set(content_words(text))
-    return (
-        best if len(words & set(content_words(passages[best]))) >= RESTATED * len(words) else None
-    )
+    return best if covered(text, passages[best]) >= RESTATED and content_words(text) else None
 
 
 RESTATED = 0.6

@@ -95,10 +95,15 @@ _SPAN_UNITS = r"(minute|hour|day|week|month|year)"
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
 _ONE_SPAN_LATER = re.compile(
-    rf"\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
+    rf"(?<!half )\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
 )
+# counts that are idioms of rate or opening, no span a delay is measured against
+_RATE_COUNTS = {"hour": 24.0, "day": 7.0}
 # the word a number counts: "seven crew", "3-year", "12 km"
 _COUNTED = re.compile(r"[-\s]([a-z]{3,}|kgs?|kms?|lbs?|oz|ft|cm|mm|mi)\b")
+_RANGE_COUNTED = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?[-\s]([a-z]{3,}|kgs?|kms?|lbs?|ft|cm|mm|mi)\b"
+)
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
@@ -121,12 +126,13 @@ class Stated:
     """What a context states: every value (`values`), the amounts of money (`money`) and
     what it counts (`counts`: the stem of the word after a number, "crew" of "seven crew
     members", to the numbers before it), and the numbers it writes (`written`: not months'
-    numbers, 12-hour hours or scaled forms)."""
+    numbers or 12-hour hours)."""
 
     values: set[float] = field(default_factory=set)
     money: set[float] = field(default_factory=set)
     counts: dict[str, set[float]] = field(default_factory=dict)
-    written: set[float] = field(default_factory=set)  # as written, in digits or words
+    # as written, in digits or words (with the scaled forms and parts of the digits)
+    written: set[float] = field(default_factory=set)
 
 
 def value(raw: str) -> float:
@@ -170,6 +176,8 @@ def stated(context: str) -> Stated:
     for m in _CLAIMED.finditer(context):
         if _VALUE.fullmatch(m.group()) and (counted := _COUNTED.match(context, m.end())):
             counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
+    for m in _RANGE_COUNTED.finditer(context):  # "between 1 and 2 kilograms": 1 kilogram too
+        counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
@@ -213,7 +221,8 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
             out.append(m.group())
     for m in _ONE_SPAN_LATER.finditer(claim.lower()):  # "about an hour later" of "three hours"
         unit = _stem(m.group(1))
-        if context.counts.get(unit) and 1.0 not in context.counts[unit]:
+        spans = context.counts.get(unit, set()) - {_RATE_COUNTS.get(unit)}  # not "24 hours"
+        if spans and 1.0 not in spans:
             out.append(m.group().rsplit(" ", 1)[0])
     return out
 
@@ -232,7 +241,7 @@ _UNIT_SPELLINGS = {
     "cm": "centimetre centimetres centimeter centimeters cm",
     "mm": "millimetre millimetres millimeter millimeters mm",
     "g": "gram grams",
-    "lb": "pound pounds lb lbs",
+    "lb": "lb lbs",  # not "pounds": money as often as weight
     "oz": "ounce ounces oz",
     "t": "tonne tonnes",
     "m": "metre metres meter meters",
@@ -258,8 +267,8 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
     """The numbers a claim states in digits: each as written, its value (scaled: "8.3
     million" is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled
     value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
-    it is an amount of money ("$1 to $2"), and the unit of measure after it ("kilog" of
-    "4 kilograms", "" for none: `_MEASURES`)."""
+    it is an amount of money ("$1 to $2"), and the unit of measure after it ("kg" of "4
+    kilograms", "" for none: `_MEASURES`)."""
     claim = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
     claim = claim.lower()
     money = {

@@ -265,9 +265,7 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
     present = present_fields(value)
     grouped = is_grouped(present, bool(path))
     found: list[Attribute] = [
-        Attribute(
-            path, key_words(key), False, "", f"{' '.join((*path, key_words(key)))}: none", False
-        )
+        Attribute(path, key_words(key), False, "", "", False)  # no words of the record state it
         for key, v in value.items()
         if path and key not in present and isinstance(v, str) and v.strip() == "None"
     ]
