@@ -623,6 +623,17 @@ def _without_words(text: str, words: frozenset[str]) -> str:
     return " ".join(kept)
 
 
+# the rule signals that fail a claim when set, in the order they are named as its driver
+FAILING_RULES = (
+    "miscounted",
+    "misattributed",
+    "swapped",
+    "overstated",
+    "embellished",
+    "new_term",
+)
+
+
 def _fails(plan: Plan, claim: int) -> str | None:
     """The signal that fails a claim whatever the model reads, if one does: a number the
     context never states (the model reads such claims as entailed when their other words
@@ -637,18 +648,9 @@ def _fails(plan: Plan, claim: int) -> str | None:
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"
-    if signals.get("miscounted"):
-        return "miscounted"
-    if signals.get("misattributed"):
-        return "misattributed"
-    if signals.get("swapped"):
-        return "swapped"
-    if signals.get("overstated"):
-        return "overstated"
-    if signals.get("embellished"):
-        return "embellished"
-    if signals.get("new_term"):
-        return "new_term"
+    failed = next((rule for rule in FAILING_RULES if signals.get(rule)), None)
+    if failed is not None:
+        return failed
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None

@@ -100,9 +100,11 @@ _ONE_SPAN_LATER = re.compile(
 # counts that are idioms of rate or opening, no span a delay is measured against
 _RATE_COUNTS = {"hour": 24.0, "day": 7.0}
 # the word a number counts: "seven crew", "3-year", "12 km"
-_COUNTED = re.compile(r"[-\s]([a-z]{3,}|kgs?|kms?|lbs?|oz|ft|cm|mm|mi)\b")
+_COUNTED_WORD = r"[-\s]([a-z]{3,}|kgs?|kms?|lbs?|oz|ft|cm|mm|mi)\b"
+_COUNTED = re.compile(_COUNTED_WORD)
+# the lower end of a range, counting the same word: "between 1 and 2 kilograms"
 _RANGE_COUNTED = re.compile(
-    r"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?[-\s]([a-z]{3,}|kgs?|kms?|lbs?|ft|cm|mm|mi)\b"
+    rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
