@@ -53,6 +53,12 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "Superintendent Rachel Imbert, who recommended the closure, said", "Imbert said"
     )
     assert misattributed(claim, article) == "Hallorann"
+    # the context's speaker named before an apposition that holds other names
+    article = ARTICLE.replace(
+        "who recommended the closure,", "who chairs the Save Cedar Hill campaign and the PTA,"
+    ).replace('," Imbert told the board.', '."')
+    assert "Imbert told" not in article
+    assert misattributed(claim, article) == "Hallorann"
     # a pronoun speaker in another paragraph, a day or an outlet after the verb: no one else
     quoted = (
         "Superintendent Maria Lopez presented the plan.\n\n"

@@ -26,6 +26,11 @@ RECORD = (
         ("The brewery's go-to beer is a stout.", "go-to"),
         ("Opened in May 2020, it is a popular spot.", "popular"),  # May, the month
         ("Highlights: Popular with dog owners.", "Popular"),  # a capital after a colon
+        # significance and impression a summary adds
+        ("The tribunal ruled, in a landmark decision, that he was a worker.", "landmark"),
+        ("It marks a watershed moment for the brewery.", "watershed"),
+        ("The long-awaited patio opened with string lights.", "long-awaited"),
+        ("The fire pits make for a stunning patio.", "stunning"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -45,6 +50,8 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("Go to the patio.", RECORD),
         ("The staff did their best to help.", RECORD),  # idioms, not a rank
         ("To the best of my knowledge it opened in 2001.", RECORD),
+        ("The ruling was called historic.", "a historic ruling for workers"),
+        ("It sits in the historical district.", RECORD),  # not "historic"
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

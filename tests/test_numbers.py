@@ -112,7 +112,14 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     assert numbers.missing("It weighed 1.8 kg, about 4 pounds.", rock) == []
     assert numbers.missing("It landed 5 km away.", rock) == ["5"]
     assert numbers.missing("It landed about 3 kilometres away.", rock) == []
-    assert numbers.missing("It landed 3 miles away.", rock) == []  # no mile in the context
+    # the context's number in another unit of its kind: "3 miles" of "3 km", "300 feet" of
+    # "300 metres"; not a unit of another kind ("3 feet" of "3 kg")
+    assert numbers.missing("It landed 3 miles away.", rock) == ["3"]
+    assert numbers.missing("It landed about 3 mi from the school.", rock) == ["3"]
+    assert numbers.missing("It was 1.8 feet across.", rock) == []
+    climb = numbers.stated("The boiling point drops by about 1 degree for every 300 metres.")
+    assert numbers.missing("It drops 1 degree C for every 300 feet.", climb) == ["300"]
+    assert numbers.missing("It drops about 1 degree per 300 m of height.", climb) == []
     # "pounds" is money as often as weight; a range's lower end is measured too
     price = numbers.stated("It weighs 2 pounds, costs £40 and holds between 1 and 2 kilograms.")
     assert numbers.missing("It costs 40 pounds.", price) == []

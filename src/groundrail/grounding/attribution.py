@@ -78,15 +78,22 @@ def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     if verb is None or _REPORTED.search(claim):
         return None  # "X said …, according to Y": whose words, the claim itself hedges
     before = claim[: verb.start()]
-    names = [
-        m
-        for m in _NAME.finditer(before)
-        if (m.start() > 0 or " " in m.group() or first_word)
-        and not _PLACE_BEFORE.search(before[: m.start()])
-    ]
-    if not names or not _SUBJECT_GAP.fullmatch(before[names[-1].end() :]):
-        return None  # the name is not who speaks ("In an interview with X, the 68-year-old said")
-    last = names[-1].group().split()[-1]
+    # the last name that the verb follows: not a name inside an apposition ("Sarah
+    # Lindqvist, who chairs the Save Fernhill campaign, said"), nor one after which the
+    # subject is someone else ("In an interview with X, the 68-year-old said")
+    subject = next(
+        (
+            m
+            for m in reversed(list(_NAME.finditer(before)))
+            if (m.start() > 0 or " " in m.group() or first_word)
+            and not _PLACE_BEFORE.search(before[: m.start()])
+            and _SUBJECT_GAP.fullmatch(before[m.end() :])
+        ),
+        None,
+    )
+    if subject is None:
+        return None
+    last = subject.group().split()[-1]
     if last.lower() in _NOT_PERSONS:
         return None  # "Education Secretary says", "British Embassy said": whose name, unsaid
     return last, claim[verb.end() :]

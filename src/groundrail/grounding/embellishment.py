@@ -9,7 +9,10 @@ its `lexical.PREFIX`-character stem, a longer one as a phrase; a hyphen reads as
 unless an impression or a hedge comes before it ("seems", "might") or it is capitalised
 inside the claim (a name's word: "Premier League"). On the dev splits of the twelve text
 sets (500 answers each at most) it fires on 47 hallucinated answers and 6 correct ones (4
-of them HaluEval's reference summaries: "Beloved children's performer … has died").
+of them HaluEval's reference summaries: "Beloved children's performer … has died"); the
+words of significance and impression ("landmark", "stunning" …), added later, on 8 more
+hallucinated answers and no correct one (HaluEval's, by a text search of the answers; not
+"historical", which two correct answers use of a context that never does).
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ _TERMS = (
     "beloved", "popular", "must-visit", "must-try", "hidden gem", "go-to", "family owned",
     "family run", "locally owned", "independently owned", "authentic", "unparalleled",
     "unrivaled", "unrivalled", "unmatched",
+    # significance and impression a summary adds to what an article reports ("in a landmark
+    # decision for delivery workers", "a watershed moment in Chinese politics")
+    "landmark", "historic", "groundbreaking", "unprecedented", "watershed", "pivotal",
+    "breakthrough", "game changer", "revolutionary", "highly anticipated", "long awaited",
+    "shocking", "stunning", "remarkable",
 )  # fmt: skip
 # "must-try" and "go-to" only hyphenated ("you must try again", "go to the doctor"); "best"
 # only as a rank ("the best gym", not "it is best to")

@@ -82,14 +82,18 @@ _MONTHS = {  # "may" is left out: mostly the verb
 }
 _MONTH = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_SCALE_WORDS = "|".join(_SCALES)
 _ONES = "|".join([*_UNITS, *_ORDINALS])
 _WORD_NUMBER = re.compile(
     r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[-\s](?P<unit>" + _ONES + r"))?"
     r"|(?P<single>" + _ONES + r"))"
     r"(?P<half>[-\s]and[-\s]a[-\s]half)?"
-    r"(?:[-\s](?P<scale>" + "|".join(_SCALES) + r"))?\b"
+    r"(?:[-\s](?P<scale>" + _SCALE_WORDS + r"))?\b"
 )
-_SCALE_AFTER = re.compile(r"\s*(" + "|".join(_SCALES) + r"|bn|m|k)\b")
+# "8.3 million", "$4.8m", "12k"; a short scale only written on its number ("300 m" is metres)
+_SCALE_AFTER = re.compile(
+    rf"(?:\s*(?=(?:{_SCALE_WORDS})\b)|(?=(?:bn|m|k)\b))({_SCALE_WORDS}|bn|m|k)\b"
+)
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
 _SPAN_UNITS = r"(minute|hour|day|week|month|year)"
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
@@ -259,6 +263,18 @@ _UNITS_OF_MEASURE = {
     word: unit for unit, words in _UNIT_SPELLINGS.items() for word in words.split()
 }
 _MEASURES = frozenset(_UNIT_SPELLINGS)
+# what each unit measures: "300 feet" of a context's "300 metres" is the same number in
+# another unit of length
+_DIMENSIONS = {
+    unit: dimension
+    for dimension, units in (
+        ("length", "km cm mm m mi ft in"),
+        ("weight", "kg g lb oz t"),
+        ("volume", "l gal"),
+        ("area", "ac ha"),
+    )
+    for unit in units.split()
+}
 
 
 def _scale(word: str) -> int:
@@ -338,9 +354,20 @@ def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) 
 
 def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
     """A measure in a unit the context measures in, never by this number: "about 4
-    kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds'."""
-    measured = context.counts.get(unit) if unit else None
-    return bool(measured) and not _found(number, how, measured or set())
+    kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds'. Or in a unit the
+    context never measures in, of a number it measures in another unit of the same kind:
+    "1 degree for every 300 feet" of "… for every 300 metres" (a conversion the answer makes
+    itself states another number, which the context lacks)."""
+    if not unit:
+        return False
+    measured = context.counts.get(unit)
+    if measured:
+        return not _found(number, how, measured)
+    return any(
+        _found(number, how, values)
+        for other, values in context.counts.items()
+        if other != unit and _DIMENSIONS.get(other, other) == _DIMENSIONS[unit]
+    )
 
 
 def _parts_found(raw: str, context: set[float]) -> bool:
