@@ -112,6 +112,33 @@ def test_fields_said_in_words_support_a_claim(claim: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # a hyphenated key read as one word; what the place is called ("the property") says
+        # nothing of its own
+        ("It is not appointment-only, and credit cards are accepted.", "supported"),
+        ("It is appointment-only and accepts credit cards.", "contradicted"),
+        ("Parking is on the street only, and the property is not wheelchair accessible.",
+         "supported"),
+        ("The premises are wheelchair accessible.", "contradicted"),
+    ],
+)  # fmt: skip
+def test_a_hyphenated_key_and_the_name_of_the_place(claim: str, label: str) -> None:
+    florist = {
+        **CAFE,
+        "attributes": {
+            "ByAppointmentOnly": "False",
+            "BusinessAcceptsCreditCards": "True",
+            "WheelchairAccessible": "False",
+            "BusinessParking": "{'garage': False, 'street': True, 'lot': False}",
+        },
+    }
+    found = read(json.dumps(florist))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label
+
+
+@pytest.mark.parametrize(
     ("claim", "field"),
     [
         ("The cafe offers takeout as well as delivery.", "restaurants delivery"),
@@ -270,6 +297,9 @@ def test_a_bare_word_shares_the_head_noun_after_it() -> None:
         ("It offers takeout.", "supported"),
         ("It does not cater.", None),  # said to lack it: the model's to judge
         ("Caters: N/A", None),
+        # what one reviewer went through is a visit's events, not the business's services
+        ("One couple praised the flowers, delivered and set up on time for their wedding.", None),
+        ("A customer said the food was catered for 40 people.", None),
     ],
 )
 def test_a_field_the_record_leaves_open_supports_no_claim_that_it_is_there(

@@ -99,6 +99,10 @@ def test_a_records_hours_and_rating_are_kept_beside_its_text() -> None:
         "Monday: Closed",
         "Business Stars: 3.5",
         "Rating: 3.5 stars",
+        # appointments are taken in the opening hours
+        "It works by appointment only, Tuesday through Thursday from 11:30 AM to 9 PM.",
+        "The office sees patients by appointment only, Tuesday through Thursday from 11:30 AM "
+        "to 9 PM.",
     ],
 )
 def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
@@ -122,6 +126,10 @@ def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
         ("The hours are not listed.", "hours are not listed"),
         ("Friday: 11:30 AM - 9:00 PM", "Friday: 11:30 AM - 9:00 PM"),
         ("Business Stars: 4.0", "Business Stars: 4.0"),
+        (
+            "Appointments are available Tuesday through Saturday from 11:30 a.m. to 9 p.m.",
+            "Tuesday through Saturday from 11:30 a.m. to 9 p.m.",
+        ),
     ],
 )
 def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) -> None:

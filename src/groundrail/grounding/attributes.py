@@ -59,9 +59,11 @@ GENERIC = frozenset(
     welcomed taken included featured
     include includes including feature features require requires required requirement
     available availability considered needed necessary also well along both option options
-    there customers guests visitors patrons diners onsite site plenty ample business place
+    there customers guests visitors patrons diners patients clients sees see onsite site
+    plenty ample business place
     spot venue establishment restaurant eatery location shop store cafe service services
-    practice clinic office facility company firm fairly rather relatively quite very
+    practice clinic office facility company firm property premises building fairly rather
+    relatively quite very
     somewhat relies rely uses visits visit side end
     works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
@@ -360,7 +362,10 @@ def _field(
     clause: Clause, records: Sequence[Record], only: int | None = None
 ) -> tuple[Attribute, int] | None:
     """The one field the clause names (see the module doc), and its record's index; `only`:
-    the record the claim names, when it names one of several."""
+    the record the claim names, when it names one of several. A bare past participle names
+    none: "(arrangements) delivered and set up on time" tells of a visit, not a service."""
+    if len(clause.terms) == 1 and clause.terms[0].endswith("ed"):
+        return None
     best: list[tuple[Attribute, int]] = []
     best_score = 0
     for n, record in enumerate(records):
@@ -400,7 +405,7 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     anchored = False
     for word in clause.terms:
         named = _named(word, record.names)
-        if _in(word, key) or _in(word, attribute.value):
+        if _in(word, key) or _in(word, attribute.value) or _joined_key(word, attribute):
             score += 1
             anchored = anchored or not named
         elif any(_in(word, p) for p in attribute.path):
@@ -414,6 +419,12 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     # a field named only by the record's own names ("delivery" of "Food Delivery Services",
     # "street" of "12 Elm Street") is no claim about it, unless the field says yes too
     return score if (anchored or attribute.present) and (names_key or names_value) else 0
+
+
+def _joined_key(word: str, attribute: Attribute) -> bool:
+    """Whether a hyphenated word, read as one, is the field's key with its filler words
+    ("appointmentonly" of "appointment-only" for "by appointment only")."""
+    return _in(word, attribute.name) and _key(attribute).replace(" ", "") in word
 
 
 def _key(attribute: Attribute) -> str:

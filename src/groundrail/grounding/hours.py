@@ -76,8 +76,12 @@ _TIMETABLE = re.compile(
     r"|daily|every\s+day|week\s?days|week\s?ends)\s*:\s*(?:\d|noon|midnight|closed)",
     re.I,
 )
+# words of opening hours; a salon "by appointment only, Tuesday through Friday from 10 AM to
+# 7 PM" takes appointments in its hours
 _CUE = re.compile(
-    r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating)\b", re.I
+    r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating"
+    r"|appointments?)\b",
+    re.I,
 )
 _CLOSED = re.compile(
     r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|not\s+(?:listed|provided|available|given"
