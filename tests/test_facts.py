@@ -615,3 +615,61 @@ async def test_the_engine_judges_a_reported_review_without_its_frame_too() -> No
 )
 def test_one_reviewer_is_a_person_who_reviewed(claim: str, one: bool) -> None:
     assert sentiment.one_reviewer(claim) is one
+
+
+REVIEWS = [
+    "Dr. Alvarez walked me through every step of the root canal. I was so anxious!",
+    "The cleaning was quick and the front desk was friendly.",
+    "Friendly front desk, and they checked my insurance before the visit.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "general"),
+    [
+        # one review's words given to many
+        ("Anxious patients consistently credit Dr. Alvarez with walking them through every step.",
+         True),
+        ("Many customers praise how Dr. Alvarez explains every step.", True),
+        # what no review says, given to all
+        ("All reviewers mention free parking in the garage.", True),
+        # what two reviews say; one reviewer; no word of many; stars are the rating rule's
+        ("Patients consistently describe the front desk as friendly.", False),
+        ("One anxious patient credited Dr. Alvarez with walking them through every step.",
+         False),
+        ("Patients credit Dr. Alvarez with walking them through every step.", False),
+        ("All three reviewers gave five stars.", False),
+    ],
+)  # fmt: skip
+def test_what_one_review_says_given_to_many_reviewers_is_overgeneralised(
+    claim: str, general: bool
+) -> None:
+    assert sentiment.overgeneralised(claim, REVIEWS, frozenset({"smile", "dental"})) is general
+    # one review is no many
+    assert not sentiment.overgeneralised(claim, REVIEWS[:1], frozenset())
+
+
+async def test_the_engine_fails_an_overgeneralised_claim_of_a_record() -> None:
+    record = {
+        **NOODLES,
+        "review_info": [
+            {**review, "review_text": text}
+            for review, text in zip(
+                NOODLES["review_info"] * 2,  # type: ignore[operator]
+                [
+                    "The spicy miso ramen is the best in town and the broth is rich.",
+                    "We waited forty minutes on a Saturday and the noodles were soggy.",
+                    "Good gyoza, and the staff were kind.",
+                    "Cozy room, quick service at lunch.",
+                ],
+                strict=True,
+            )
+        ],
+    }
+    docs = from_options([json.dumps(record)])
+    answer = "Diners consistently rave about the spicy miso ramen and its rich broth."
+    (claim,) = (await local_engine().check(docs, answer)).claims
+    assert (claim.label, claim.driver) == ("unsupported", "overgeneralised")
+    one = "One diner raved about the spicy miso ramen and its rich broth."
+    (claim,) = (await local_engine().check(docs, one)).claims
+    assert claim.driver != "overgeneralised"

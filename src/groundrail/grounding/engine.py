@@ -346,6 +346,15 @@ class GroundingEngine:
         # each unit's whole record line ("" outside records), and the units of review lines
         lines = [line_of(texts[u.doc_id], u) if u.doc_id in record_ids else "" for u in units]
         review_units = {i for i, line in enumerate(lines) if HEADING.match(line)}
+        records_only = bool(records) and len(records) == len(docs)
+        # the texts of the records' reviews, and the words the records are called by
+        review_texts = [
+            line[heading.end() :]
+            for d, _ in records
+            for line in texts[d.id].split("\n")
+            if (heading := HEADING.match(line))
+        ]
+        called = frozenset().union(*(record.names for record in fields))
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -424,6 +433,10 @@ class GroundingEngine:
                 lexical_signals["misattributed"] = max(
                     lexical_signals["misattributed"], float(moved)
                 )
+            # "Anxious patients consistently credit Dr. Alvarez …" of one patient's review
+            lexical_signals["overgeneralised"] = float(
+                records_only and sentiment.overgeneralised(text, review_texts, called)
+            )
             # "review the Harbour Road section" of "review the Kings Avenue section"
             lexical_signals["swapped"] = float(
                 attribution.swapped(text, top.text, words) is not None
@@ -490,7 +503,6 @@ class GroundingEngine:
             pairs.extend(chosen_pairs)
             premises.extend(chosen_premises)
             signals.append(lexical_signals)
-        records_only = bool(records) and len(records) == len(docs)
         return Plan(
             claims, skipped, premises, pairs, per_claim, signals, ruled, focus, records_only
         )
@@ -631,6 +643,7 @@ FAILING_RULES = (
     "overstated",
     "embellished",
     "new_term",
+    "overgeneralised",
 )
 
 
@@ -644,7 +657,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     statement given to someone the context does not name beside it, or one that puts another
     of the context's names in the place of its source's (`attribution`), or a
     hedge made certain (`modality`), or praise or rank the context never gives, or a name for
-    something it never names (`embellishment`)."""
+    something it never names (`embellishment`), or, of records, what one review says given
+    to many reviewers (`sentiment.overgeneralised`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"

@@ -22,9 +22,9 @@ varied menu", "a positive attitude").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from groundrail.grounding.lexical import LOOKBEHIND, has_negation
+from groundrail.grounding.lexical import LOOKBEHIND, content_words, has_negation
 from groundrail.grounding.records import Record
 
 # Who gives an opinion, and what it is called.
@@ -189,3 +189,58 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
         negative = bool(match["negative"] or match["a_negative"])
         if agrees is not None:
             yield match.start(), match.end(), agrees, highest if negative else lowest
+
+
+# "Anxious patients consistently credit Dr. Alvarez …", "All reviewers loved the store": many
+# reviewers said to say one thing
+_MANY_REVIEWERS = re.compile(
+    r"\b(?:reviewers|customers|patients|clients|guests|diners|visitors|patrons|members|users"
+    r"|shoppers|parents|owners|people|travell?ers|students|buyers)\b",
+    re.I,
+)
+_MANY = re.compile(
+    r"\b(?:consistently|frequently|repeatedly|regularly|often|routinely|many|most|several"
+    r"|multiple|numerous|all|universally|widely|commonly|uniformly|invariably)\b",
+    re.I,
+)
+_OF_STARS = re.compile(r"\b(?:stars?|rat(?:ing|ings|ed|e))\b", re.I)  # the rating rule's
+# what says who said it and how, not what was said
+_FRAME = frozenset(
+    content_words(
+        """reviewers customers patients clients guests diners visitors patrons members users
+        shoppers parents owners people travelers travellers students buyers consistently
+        frequently repeatedly regularly often routinely many most several multiple numerous
+        all universally widely commonly uniformly invariably praise praised praises credit
+        credited credits mention mentioned mentions note noted notes highlight highlighted
+        highlights appreciate appreciated appreciates love loved loves enjoy enjoyed enjoys
+        describe described describes say said says call called calls find found finds rave
+        raved raves compliment complimented compliments commend commended commends agree
+        agreed report reported reports like liked likes also their"""
+    )
+)
+MIN_SAID = 2  # content words a claim must say beyond its frame for the rule to read it
+
+
+def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
+    """Whether the claim gives to many reviewers ("Anxious patients consistently credit Dr.
+    Alvarez with walking them through every step") what at most one review says: no two
+    `reviews` (the texts of a record's reviews, two or more) each hold half its content words
+    (at least `MIN_SAID`) beyond the words of its frame and the record's `names`. The stars
+    and ratings of "all reviewers gave five stars" are the rating rule's.
+
+    Overviews turn one reviewer's words into everyone's; the model entails such claims
+    against the review that says them. On the read record sets it fires on four overviews
+    that do (`read13-record-saguaro-family-dentistry-tucson-anxiety-praise-generalised` …)
+    and on no correct one (docs/grounding.md)."""
+    if (
+        len(reviews) < MIN_REVIEWS
+        or not (_MANY.search(claim) and _MANY_REVIEWERS.search(claim))
+        or _OF_STARS.search(claim)
+    ):
+        return False
+    said = set(content_words(claim)) - _FRAME - {w for n in names for w in content_words(n)}
+    if len(said) < MIN_SAID:
+        return False
+    needed = max(MIN_SAID, len(said) / 2)
+    holding = sum(len(said & set(content_words(review))) >= needed for review in reviews)
+    return holding <= 1
