@@ -121,6 +121,8 @@ def test_fields_said_in_words_support_a_claim(claim: str) -> None:
         ("Parking is on the street only, and the property is not wheelchair accessible.",
          "supported"),
         ("The premises are wheelchair accessible.", "contradicted"),
+        # a bare participle that is a key's own word names its field
+        ("It is air-conditioned.", "supported"),
     ],
 )  # fmt: skip
 def test_a_hyphenated_key_and_the_name_of_the_place(claim: str, label: str) -> None:
@@ -131,6 +133,7 @@ def test_a_hyphenated_key_and_the_name_of_the_place(claim: str, label: str) -> N
             "BusinessAcceptsCreditCards": "True",
             "WheelchairAccessible": "False",
             "BusinessParking": "{'garage': False, 'street': True, 'lot': False}",
+            "AirConditioned": "True",
         },
     }
     found = read(json.dumps(florist))[1]

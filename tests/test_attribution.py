@@ -89,6 +89,11 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "The Superintendent said every dollar spent heating empty classrooms is wasted.",
         "She said every dollar spent heating empty classrooms is a dollar not spent on teachers.",
         "Students of Cedar Hill Elementary called the decision every dollar spent heating.",
+        # a place before an apposition is no speaker, nor is the name inside it
+        "Protesters outside Cedar Hill Elementary, where Tom Hallorann spoke, said every dollar "
+        "spent heating empty classrooms is a dollar not spent on teachers.",
+        "Parents along Elm Road, where Tom Hallorann lives, said every dollar spent heating "
+        "empty classrooms is a dollar not spent on teachers.",
     ],
 )
 def test_what_the_rule_cannot_tell_is_left_alone(claim: str) -> None:

@@ -30,7 +30,6 @@ RECORD = (
         ("The tribunal ruled, in a landmark decision, that he was a worker.", "landmark"),
         ("It marks a watershed moment for the brewery.", "watershed"),
         ("The long-awaited patio opened with string lights.", "long-awaited"),
-        ("The fire pits make for a stunning patio.", "stunning"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -52,6 +51,7 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("To the best of my knowledge it opened in 2001.", RECORD),
         ("The ruling was called historic.", "a historic ruling for workers"),
         ("It sits in the historical district.", RECORD),  # not "historic"
+        ("The fire pits make for a stunning patio.", RECORD),  # a review's "gorgeous"
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

@@ -152,6 +152,7 @@ def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) ->
         "The wait was 10-15 minutes.",
         "It serves lunch on Saturday and Sunday.",
         "A local paper rated it 8 out of 10.",
+        "Appointments can be booked online on Mondays.",  # no times: no opening hours
     ],
 )
 def test_what_is_no_statement_of_hours_or_rating_is_left_alone(claim: str) -> None:
@@ -631,8 +632,14 @@ REVIEWS = [
         ("Anxious patients consistently credit Dr. Alvarez with walking them through every step.",
          True),
         ("Many customers praise how Dr. Alvarez explains every step.", True),
-        # what no review says, given to all
-        ("All reviewers mention free parking in the garage.", True),
+        # what no review says in its words is the model's: a paraphrase of several, or none
+        ("All reviewers mention free parking in the garage.", False),
+        ("Many customers mention the kind front desk staff and quick cleanings.", False),
+        # no word of many ("all-you-can-eat", "the most"); the business's owners
+        ("Patients love the all-you-can-eat walk through every step with Dr. Alvarez.", False),
+        ("Patients say Dr. Alvarez is the most patient at walking them through every step.",
+         False),
+        ("The owners often walk anxious first-timers through every step of a root canal.", False),
         # what two reviews say; one reviewer; no word of many; stars are the rating rule's
         ("Patients consistently describe the front desk as friendly.", False),
         ("One anxious patient credited Dr. Alvarez with walking them through every step.",

@@ -120,6 +120,27 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     climb = numbers.stated("The boiling point drops by about 1 degree for every 300 metres.")
     assert numbers.missing("It drops 1 degree C for every 300 feet.", climb) == ["300"]
     assert numbers.missing("It drops about 1 degree per 300 m of height.", climb) == []
+    # a unit the context names without counting it is left alone: "300 m", "a mile", "12 in."
+    for context, claim in [
+        ("The peak rises 300 m above a valley 300 km long.", "It rises 300 metres."),
+        ("It weighs 500 g; the crate weighs 500 kg.", "It weighs 500 grams."),
+        ("The path is a mile long, with a 1 km spur.", "The path is 1 mile long."),
+        ("The screen is 12 in. wide and 12 cm deep.", "It has a 12-inch screen."),
+    ]:
+        assert numbers.missing(claim, numbers.stated(context)) == [], claim
+
+
+@pytest.mark.parametrize(
+    ("context", "claim"),
+    [
+        ("It cost $5 bn.", "It cost $5 billion."),
+        ("She earns $85 k a year.", "She earns $85,000."),
+        ("The city has 5 m residents.", "It has 5 million residents."),
+        ("The fund raised $4.8m.", "It raised $4.8 million."),
+    ],
+)
+def test_a_context_s_short_scale_counts_spaced_or_attached(context: str, claim: str) -> None:
+    assert numbers.missing(claim, numbers.stated(context)) == []
     # "pounds" is money as often as weight; a range's lower end is measured too
     price = numbers.stated("It weighs 2 pounds, costs £40 and holds between 1 and 2 kilograms.")
     assert numbers.missing("It costs 40 pounds.", price) == []

@@ -363,8 +363,9 @@ def _field(
 ) -> tuple[Attribute, int] | None:
     """The one field the clause names (see the module doc), and its record's index; `only`:
     the record the claim names, when it names one of several. A bare past participle names
-    none: "(arrangements) delivered and set up on time" tells of a visit, not a service."""
-    if len(clause.terms) == 1 and clause.terms[0].endswith("ed"):
+    none, unless it is a key's own word ("air-conditioned", "validated"): "(arrangements)
+    delivered and set up on time" tells of a visit, not a delivery service."""
+    if _participle(clause, records):
         return None
     best: list[tuple[Attribute, int]] = []
     best_score = 0
@@ -419,6 +420,22 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     # a field named only by the record's own names ("delivery" of "Food Delivery Services",
     # "street" of "12 Elm Street") is no claim about it, unless the field says yes too
     return score if (anchored or attribute.present) and (names_key or names_value) else 0
+
+
+def _participle(clause: Clause, records: Sequence[Record]) -> bool:
+    """Whether the clause is a bare past participle ("delivered") that no field's key
+    spells whole."""
+    if len(clause.terms) != 1:
+        return False
+    word = clause.terms[0]
+    return (
+        len(word) >= MIN_PARTICIPLE
+        and word.endswith("ed")
+        and not any(word in _key(a).replace(" ", "") for r in records for a in r.attributes)
+    )
+
+
+MIN_PARTICIPLE = 6  # "served", "catered"; not "need", "shed", "speed"
 
 
 def _joined_key(word: str, attribute: Attribute) -> bool:

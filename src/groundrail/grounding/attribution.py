@@ -36,7 +36,12 @@ _NAME = re.compile(
 )
 _SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _REPORTED = re.compile(r"\baccording to\b", re.I)
-_PLACE_BEFORE = re.compile(r"\b(?:of|in|from|at|to|for|on|near|by)\s+$", re.I)  # a place
+_OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
+_PLACE_BEFORE = re.compile(  # a place
+    r"\b(?:of|in|from|at|to|for|on|near|by|along|outside|inside|across|around|behind|beside"
+    r"|through)\s+$",
+    re.I,
+)
 # between the speaker's name and the verb: nothing, an apposition ("Alicia Fernandez, the
 # bookkeeper who found it, told …") or an adverb or auxiliary
 _SUBJECT_GAP = re.compile(
@@ -78,16 +83,22 @@ def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     if verb is None or _REPORTED.search(claim):
         return None  # "X said …, according to Y": whose words, the claim itself hedges
     before = claim[: verb.start()]
-    # the last name that the verb follows: not a name inside an apposition ("Sarah
-    # Lindqvist, who chairs the Save Fernhill campaign, said"), nor one after which the
-    # subject is someone else ("In an interview with X, the 68-year-old said")
+    names = [
+        m
+        for m in _NAME.finditer(before)
+        if (m.start() > 0 or " " in m.group() or first_word)
+        and not _PLACE_BEFORE.search(before[: m.start()])
+    ]
+    # the last name, or one that opens the clause before an apposition holding other names
+    # ("Sarah Lindqvist, who chairs the Save Fernhill campaign, said"); not a name after
+    # which the subject is someone else ("In an interview with X, the 68-year-old said"),
+    # nor an object before an apposition ("outside City Hall, where Mayor Jones spoke, said")
     subject = next(
         (
             m
-            for m in reversed(list(_NAME.finditer(before)))
-            if (m.start() > 0 or " " in m.group() or first_word)
-            and not _PLACE_BEFORE.search(before[: m.start()])
-            and _SUBJECT_GAP.fullmatch(before[m.end() :])
+            for n, m in reversed(list(enumerate(names)))
+            if _SUBJECT_GAP.fullmatch(before[m.end() :])
+            and (n == len(names) - 1 or _OPENS.search(before[: m.start()]))
         ),
         None,
     )

@@ -10,9 +10,10 @@ unless an impression or a hedge comes before it ("seems", "might") or it is capi
 inside the claim (a name's word: "Premier League"). On the dev splits of the twelve text
 sets (500 answers each at most) it fires on 47 hallucinated answers and 6 correct ones (4
 of them HaluEval's reference summaries: "Beloved children's performer … has died"); the
-words of significance and impression ("landmark", "stunning" …), added later, on 8 more
-hallucinated answers and no correct one (HaluEval's, by a text search of the answers; not
-"historical", which two correct answers use of a context that never does).
+words of significance ("landmark", "watershed" …), added later, on 3 more hallucinated
+answers and no correct one (HaluEval's, by a text search of the answers; not "historical",
+which two correct answers use of a context that never does; not "stunning" or "remarkable",
+which overviews use of reviews that say "gorgeous" or "amazing").
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _TERMS = (
     # decision for delivery workers", "a watershed moment in Chinese politics")
     "landmark", "historic", "groundbreaking", "unprecedented", "watershed", "pivotal",
     "breakthrough", "game changer", "revolutionary", "highly anticipated", "long awaited",
-    "shocking", "stunning", "remarkable",
+    "shocking",
 )  # fmt: skip
 # "must-try" and "go-to" only hyphenated ("you must try again", "go to the doctor"); "best"
 # only as a rank ("the best gym", not "it is best to")

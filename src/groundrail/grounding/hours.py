@@ -76,13 +76,13 @@ _TIMETABLE = re.compile(
     r"|daily|every\s+day|week\s?days|week\s?ends)\s*:\s*(?:\d|noon|midnight|closed)",
     re.I,
 )
-# words of opening hours; a salon "by appointment only, Tuesday through Friday from 10 AM to
-# 7 PM" takes appointments in its hours
 _CUE = re.compile(
-    r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating"
-    r"|appointments?)\b",
-    re.I,
+    r"\b(?:open|opens|opening|closed|closes|closing|hours|operates?|operating)\b", re.I
 )
+# with times, a word of opening hours too: a salon "by appointment only, Tuesday through
+# Friday from 10 AM to 7 PM" takes appointments in its hours (not "appointments can be
+# booked online on Mondays")
+_APPOINTMENTS = re.compile(r"\bappointments?\b", re.I)
 _CLOSED = re.compile(
     r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|not\s+(?:listed|provided|available|given"
     r"|specified|included|mentioned|shown)|unlisted|unavailable|dark)\b"
@@ -176,7 +176,12 @@ def statements(claim: str, record: Record) -> list[Said]:
     if not times and not days:
         absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
         return [(absent.start(), absent.end(), False, record.hours[0].stated)] if absent else []
-    if not (_CUE.search(claim) or _CLOSED.search(claim) or _TIMETABLE.match(claim)):
+    if not (
+        _CUE.search(claim)
+        or _CLOSED.search(claim)
+        or _TIMETABLE.match(claim)
+        or (times and _APPOINTMENTS.search(claim))
+    ):
         return []  # days and times with no word of opening hours ("Tuesday, 11 to 9")
     _narrow(days)
     items: list[_Days | _Times] = sorted([*days, *times], key=lambda i: i.start)

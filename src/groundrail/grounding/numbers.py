@@ -90,8 +90,10 @@ _WORD_NUMBER = re.compile(
     r"(?P<half>[-\s]and[-\s]a[-\s]half)?"
     r"(?:[-\s](?P<scale>" + _SCALE_WORDS + r"))?\b"
 )
-# "8.3 million", "$4.8m", "12k"; a short scale only written on its number ("300 m" is metres)
-_SCALE_AFTER = re.compile(
+# "8.3 million", "$4.8m", "12k", "$5 bn": a context's scaled values (one too many is harmless)
+_SCALE_AFTER = re.compile(rf"\s*({_SCALE_WORDS}|bn|m|k)\b")
+# a claim's: a short scale only written on its number ("300 m" is metres, not 300 million)
+_SCALE_ON = re.compile(
     rf"(?:\s*(?=(?:{_SCALE_WORDS})\b)|(?=(?:bn|m|k)\b))({_SCALE_WORDS}|bn|m|k)\b"
 )
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
@@ -131,14 +133,16 @@ _ITEM_INDEX = re.compile(r"(?m)^([A-Z][\w ]*) (\d+) (?=\([^)\n]*\): )")
 class Stated:
     """What a context states: every value (`values`), the amounts of money (`money`) and
     what it counts (`counts`: the stem of the word after a number, "crew" of "seven crew
-    members", to the numbers before it), and the numbers it writes (`written`: not months'
-    numbers or 12-hour hours)."""
+    members", to the numbers before it), the numbers it writes (`written`: not months'
+    numbers or 12-hour hours), and the units of measure it names (`named`)."""
 
     values: set[float] = field(default_factory=set)
     money: set[float] = field(default_factory=set)
     counts: dict[str, set[float]] = field(default_factory=dict)
     # as written, in digits or words (with the scaled forms and parts of the digits)
     written: set[float] = field(default_factory=set)
+    # the units of measure it names anywhere, by a spelling or a symbol ("m" of "300 m")
+    named: frozenset[str] = frozenset()
 
 
 def value(raw: str) -> float:
@@ -204,7 +208,12 @@ def stated(context: str) -> Stated:
                 money.add(value(amount))
                 if scaled := _SCALE_AFTER.match(context, m.end(group)):  # "$4.8 million"
                     money.add(value(amount) * _scale(scaled.group(1)))
-    return Stated(values, money, counts, written)
+    named = frozenset(
+        _UNITS_OF_MEASURE.get(token, token)
+        for token in _TOKEN.findall(context)
+        if token in _UNITS_OF_MEASURE or token in _MEASURES
+    )
+    return Stated(values, money, counts, written, named)
 
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
@@ -239,42 +248,38 @@ def _stem(word: str) -> str:
     return _UNITS_OF_MEASURE.get(word) or word.removesuffix("s")[:5]
 
 
-# Units of measure: a number before one is compared with the context's numbers before the
-# same unit when it measures in it (`_mismeasured`)
-_UNIT_SPELLINGS = {
-    "kg": "kilogram kilograms kilo kilos kg kgs",
-    "km": "kilometre kilometres kilometer kilometers km kms",
-    "cm": "centimetre centimetres centimeter centimeters cm",
-    "mm": "millimetre millimetres millimeter millimeters mm",
-    "g": "gram grams",
-    "lb": "lb lbs",  # not "pounds": money as often as weight
-    "oz": "ounce ounces oz",
-    "t": "tonne tonnes",
-    "m": "metre metres meter meters",
-    "mi": "mile miles mi",
-    "ft": "foot feet ft",
-    "in": "inch inches",
-    "l": "litre litres liter liters",
-    "gal": "gallon gallons",
-    "ac": "acre acres",
-    "ha": "hectare hectares",
+# Units of measure, by what they measure: a number before one is compared with the context's
+# numbers before the same unit when it measures in it, or before another unit of its kind when
+# it never names this one (`_mismeasured`)
+_MEASURE_SPELLINGS = {
+    "length": {
+        "km": "kilometre kilometres kilometer kilometers km kms",
+        "cm": "centimetre centimetres centimeter centimeters cm",
+        "mm": "millimetre millimetres millimeter millimeters mm",
+        "m": "metre metres meter meters",
+        "mi": "mile miles mi",
+        "ft": "foot feet ft",
+        "in": "inch inches",
+    },
+    "weight": {
+        "kg": "kilogram kilograms kilo kilos kg kgs",
+        "g": "gram grams",
+        "lb": "lb lbs",  # not "pounds": money as often as weight
+        "oz": "ounce ounces oz",
+        "t": "tonne tonnes",
+    },
+    "volume": {"l": "litre litres liter liters", "gal": "gallon gallons"},
+    "area": {"ac": "acre acres", "ha": "hectare hectares"},
 }
 _UNITS_OF_MEASURE = {
-    word: unit for unit, words in _UNIT_SPELLINGS.items() for word in words.split()
+    word: unit
+    for units in _MEASURE_SPELLINGS.values()
+    for unit, words in units.items()
+    for word in words.split()
 }
-_MEASURES = frozenset(_UNIT_SPELLINGS)
-# what each unit measures: "300 feet" of a context's "300 metres" is the same number in
-# another unit of length
-_DIMENSIONS = {
-    unit: dimension
-    for dimension, units in (
-        ("length", "km cm mm m mi ft in"),
-        ("weight", "kg g lb oz t"),
-        ("volume", "l gal"),
-        ("area", "ac ha"),
-    )
-    for unit in units.split()
-}
+_DIMENSIONS = {unit: dimension for dimension, units in _MEASURE_SPELLINGS.items() for unit in units}
+_MEASURES = frozenset(_DIMENSIONS)
+_TOKEN = re.compile(r"[a-z]+")
 
 
 def _scale(word: str) -> int:
@@ -308,7 +313,7 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
             if _UNDER.search(before)
             else "exact"
         )
-        if scaled := _SCALE_AFTER.match(claim, m.end()):
+        if scaled := _SCALE_ON.match(claim, m.end()):
             number *= _scale(scaled.group(1))
             how = "about" if how == "exact" else how
         year = _YEAR_RANGE.search(before)
@@ -355,18 +360,21 @@ def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) 
 def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
     """A measure in a unit the context measures in, never by this number: "about 4
     kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds'. Or in a unit the
-    context never measures in, of a number it measures in another unit of the same kind:
-    "1 degree for every 300 feet" of "… for every 300 metres" (a conversion the answer makes
-    itself states another number, which the context lacks)."""
+    context never names, of a number it measures in another unit of the same kind: "1
+    degree for every 300 feet" of "… for every 300 metres" (a conversion the answer makes
+    itself states another number, which the context lacks). A unit the context names but
+    does not count ("a mile long", "300 m", "12 in.") is left alone."""
     if not unit:
         return False
     measured = context.counts.get(unit)
     if measured:
         return not _found(number, how, measured)
+    if unit in context.named:
+        return False  # "a mile long", "300 m": named, but not counted
     return any(
         _found(number, how, values)
         for other, values in context.counts.items()
-        if other != unit and _DIMENSIONS.get(other, other) == _DIMENSIONS[unit]
+        if other != unit and _DIMENSIONS.get(other) == _DIMENSIONS[unit]
     )
 
 

@@ -89,11 +89,12 @@ MIN_REVIEWS = 2
 
 # a person who reviewed: "reviewer", "a beagle owner", not "customer service", "a patient
 # staff", "a family-friendly", "a member of staff"
-_REVIEWER = (
-    r"(?:reviewer|customer|diner|visitor|guest|patron|client|member|patient|owner|parent"
-    r"|commuter|shopper|user|couple|family|student|rider|buyer|traveler|traveller)"
-    r"(?![-'\w]|\s+(?:service|staff|team|care|of\s+(?:the\s+)?(?:staff|team)))"
-)
+_REVIEWERS = (  # noqa: SIM905
+    "reviewer customer diner visitor guest patron client member patient owner parent commuter "
+    "shopper user couple family student rider buyer traveler traveller"
+).split()
+_NOT_A_REVIEWER_AFTER = r"\s+(?:service|staff|team|care|of\s+(?:the\s+)?(?:staff|team))"
+_REVIEWER = rf"(?:{'|'.join(_REVIEWERS)})(?![-'\w]|{_NOT_A_REVIEWER_AFTER})"
 _ONE_REVIEWER = re.compile(
     rf"(?:one|another|a|an)\s+(?:[\w-]+\s+){{0,3}}?{_REVIEWER}"
     r"|the\s+(?:first|second|third|last)\s+(?:one|reviewer)\b",
@@ -192,30 +193,29 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
 
 
 # "Anxious patients consistently credit Dr. Alvarez …", "All reviewers loved the store": many
-# reviewers said to say one thing
+# reviewers (not "the owners", the business's) said to say one thing
+_PLURALS = [f"{noun}s" for noun in _REVIEWERS if noun not in ("owner", "family")]
 _MANY_REVIEWERS = re.compile(
-    r"\b(?:reviewers|customers|patients|clients|guests|diners|visitors|patrons|members|users"
-    r"|shoppers|parents|owners|people|travell?ers|students|buyers)\b",
-    re.I,
+    rf"\b(?:{'|'.join(_PLURALS)}|families|people)\b(?!{_NOT_A_REVIEWER_AFTER})", re.I
 )
-_MANY = re.compile(
-    r"\b(?:consistently|frequently|repeatedly|regularly|often|routinely|many|most|several"
-    r"|multiple|numerous|all|universally|widely|commonly|uniformly|invariably)\b",
-    re.I,
+_MANY_WORDS = (
+    "consistently frequently repeatedly regularly often routinely many most several multiple "
+    "numerous all universally widely commonly uniformly invariably"
 )
+# a word of many on its own ("all", not "all-you-can-eat"; "most", not "the most flavorful")
+_MANY = re.compile(rf"(?<![-\w])(?<!the )(?:{'|'.join(_MANY_WORDS.split())})(?![-\w])", re.I)
 _OF_STARS = re.compile(r"\b(?:stars?|rat(?:ing|ings|ed|e))\b", re.I)  # the rating rule's
 # what says who said it and how, not what was said
 _FRAME = frozenset(
     content_words(
-        """reviewers customers patients clients guests diners visitors patrons members users
-        shoppers parents owners people travelers travellers students buyers consistently
-        frequently repeatedly regularly often routinely many most several multiple numerous
-        all universally widely commonly uniformly invariably praise praised praises credit
-        credited credits mention mentioned mentions note noted notes highlight highlighted
-        highlights appreciate appreciated appreciates love loved loves enjoy enjoyed enjoys
-        describe described describes say said says call called calls find found finds rave
-        raved raves compliment complimented compliments commend commended commends agree
-        agreed report reported reports like liked likes also their"""
+        " ".join(_PLURALS)
+        + f" families people {_MANY_WORDS} "
+        + """praise praised praises credit credited credits mention mentioned mentions note
+        noted notes highlight highlighted highlights appreciate appreciated appreciates love
+        loved loves enjoy enjoyed enjoys describe described describes say said says call
+        called calls find found finds rave raved raves compliment complimented compliments
+        commend commended commends agree agreed report reported reports like liked likes also
+        their"""
     )
 )
 MIN_SAID = 2  # content words a claim must say beyond its frame for the rule to read it
@@ -223,15 +223,18 @@ MIN_SAID = 2  # content words a claim must say beyond its frame for the rule to 
 
 def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
     """Whether the claim gives to many reviewers ("Anxious patients consistently credit Dr.
-    Alvarez with walking them through every step") what at most one review says: no two
-    `reviews` (the texts of a record's reviews, two or more) each hold half its content words
-    (at least `MIN_SAID`) beyond the words of its frame and the record's `names`. The stars
-    and ratings of "all reviewers gave five stars" are the rating rule's.
+    Alvarez with walking them through every step") what one review says: of `reviews` (the
+    texts of the context's reviews, two or more), one holds half its content words (at least
+    `MIN_SAID`) beyond the words of its frame and the records' `names`, and each other holds
+    at most one of them. A claim no review says in its words is the model's, and so is one
+    that two say in part (a paraphrase of several: "Many customers mention the kind front
+    desk staff" of "the front desk was friendly", "Friendly front desk"). The stars and
+    ratings of "all reviewers gave five stars" are the rating rule's.
 
     Overviews turn one reviewer's words into everyone's; the model entails such claims
-    against the review that says them. On the read record sets it fires on four overviews
-    that do (`read13-record-saguaro-family-dentistry-tucson-anxiety-praise-generalised` …)
-    and on no correct one (docs/grounding.md)."""
+    against the review that says them. On the read record sets it fires on one overview that
+    does (`read13-record-saguaro-family-dentistry-tucson-anxiety-praise-generalised`) and on
+    no correct one (docs/grounding.md)."""
     if (
         len(reviews) < MIN_REVIEWS
         or not (_MANY.search(claim) and _MANY_REVIEWERS.search(claim))
@@ -241,6 +244,5 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     said = set(content_words(claim)) - _FRAME - {w for n in names for w in content_words(n)}
     if len(said) < MIN_SAID:
         return False
-    needed = max(MIN_SAID, len(said) / 2)
-    holding = sum(len(said & set(content_words(review))) >= needed for review in reviews)
-    return holding <= 1
+    shared = sorted((len(said & set(content_words(review))) for review in reviews), reverse=True)
+    return shared[0] >= max(MIN_SAID, len(said) / 2) and shared[1] <= 1
