@@ -60,11 +60,10 @@ GENERIC = frozenset(
     include includes including feature features require requires required requirement
     available availability considered needed necessary also well along both option options
     there customers guests visitors patrons diners patients clients sees see onsite site
-    plenty ample business place
-    spot venue establishment restaurant eatery location shop store cafe service services
-    practice clinic office facility company firm property premises building fairly rather
-    relatively quite very
-    somewhat relies rely uses visits visit side end
+    plenty ample business place spot venue establishment restaurant eatery location shop
+    store cafe service services practice clinic office facility company firm property
+    premises building fairly rather relatively quite very somewhat relies rely uses visits
+    visit side end
     works operates runs
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
