@@ -123,9 +123,16 @@ def test_fields_said_in_words_support_a_claim(claim: str) -> None:
         ("The premises are wheelchair accessible.", "contradicted"),
         # a bare participle that is a key's own word names its field
         ("It is air-conditioned.", "supported"),
+        # a bare first item shares the negated verb after it; "no" before an item is its own
+        ("Credit cards and wheelchair access are not available.", "contradicted"),
+        ("Dogs and kids are not allowed.", "supported"),
+        ("Wheelchair access and no dogs.", "contradicted"),
+        # paraphrases of "good for": "geared toward", "suitable for"; a key's word as two
+        ("It is not geared toward kids.", "supported"),
+        ("It is suitable for late nights.", "supported"),
     ],
 )  # fmt: skip
-def test_a_hyphenated_key_and_the_name_of_the_place(claim: str, label: str) -> None:
+def test_how_overviews_word_a_field_is_read(claim: str, label: str) -> None:
     florist = {
         **CAFE,
         "attributes": {
@@ -134,6 +141,9 @@ def test_a_hyphenated_key_and_the_name_of_the_place(claim: str, label: str) -> N
             "WheelchairAccessible": "False",
             "BusinessParking": "{'garage': False, 'street': True, 'lot': False}",
             "AirConditioned": "True",
+            "DogsAllowed": "False",
+            "GoodForKids": "False",
+            "GoodForMeal": "{'latenight': True, 'lunch': False}",
         },
     }
     found = read(json.dumps(florist))[1]

@@ -50,6 +50,10 @@ _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
 _ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
+# a negated verb after its subject: "… are not available", "… aren't offered"
+_PREDICATE_NOT = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:not|no)\b|\b(?:isn|aren|wasn|weren)['\u2019]t\b", re.I
+)
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # Words that say a field is there, or what has it: explained in any clause.
@@ -59,6 +63,7 @@ GENERIC = frozenset(
     welcomed taken included featured
     include includes including feature features require requires required requirement
     available availability considered needed necessary also well along both option options
+    geared toward towards suited suitable ideal
     there customers guests visitors patrons diners patients clients sees see onsite site
     plenty ample business place spot venue establishment restaurant eatery location shop
     store cafe service services practice clinic office facility company firm property
@@ -343,6 +348,17 @@ def clauses(claim: str) -> list[Clause]:
                 # to this clause by a bare "and" shares its verb (not "…, Wi-Fi, and the
                 # menu is small")
                 out[-1] = dataclasses.replace(out[-1], negated=False)
+            elif (
+                negated
+                and connective == "and"
+                and joined
+                and len(out) == 1
+                and not VERBS & set(out[0].terms)
+                and _PREDICATE_NOT.search(piece)
+            ):
+                # "Wi-Fi and bike parking are not available": the bare first item shares the
+                # negated verb (not "Free Wi-Fi and no TV", whose "no" is the item's own)
+                out[0] = dataclasses.replace(out[0], negated=True)
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
             previous = False if cut is not None and ";" in cut.group() else negated
             if _negated(piece):
@@ -403,15 +419,19 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     key = _key(attribute)
     score = 0
     anchored = False
+    previous = ""
     for word in clause.terms:
         named = _named(word, record.names)
         if _in(word, key) or _in(word, attribute.value) or _joined_key(word, attribute):
             score += 1
             anchored = anchored or not named
+        elif previous and _in(previous + word, key) and _in(previous, key):
+            pass  # the key's one word written as two: "late nights" of "latenight"
         elif any(_in(word, p) for p in attribute.path):
             anchored = anchored or not named
         elif not (word in GENERIC or named or _in(word, attribute.name)):
             return 0
+        previous = word
     names_key = key.replace(" ", "") in "".join(clause.terms) or all(
         any(_in(t, w) for t in clause.terms) for w in key.split()
     )
