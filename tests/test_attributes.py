@@ -130,6 +130,9 @@ def test_fields_said_in_words_support_a_claim(claim: str) -> None:
         # paraphrases of "good for": "geared toward", "suitable for"; a key's word as two
         ("It is not geared toward kids.", "supported"),
         ("It is suitable for late nights.", "supported"),
+        # two fields in one clause, both there; one false or missing is the model's
+        ("It is good for late nights in a quiet setting.", "supported"),
+        ("It is good for lunch in a quiet setting.", None),
     ],
 )  # fmt: skip
 def test_how_overviews_word_a_field_is_read(claim: str, label: str) -> None:
@@ -144,6 +147,7 @@ def test_how_overviews_word_a_field_is_read(claim: str, label: str) -> None:
             "DogsAllowed": "False",
             "GoodForKids": "False",
             "GoodForMeal": "{'latenight': True, 'lunch': False}",
+            "NoiseLevel": "u'quiet'",
         },
     }
     found = read(json.dumps(florist))[1]

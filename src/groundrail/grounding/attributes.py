@@ -186,6 +186,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
         found = _field(clause, records, only) if clause.negated is not None else None
         if found is None and n + 1 < len(cut):
             found = _shared_head(claim, clause, cut[n + 1], records, only)
+        if found is None and clause.negated is False:
+            found = _each_present(clause, records, only)
         if found is None:
             open_clauses.append(clause)
             continue
@@ -439,6 +441,34 @@ def _score(clause: Clause, attribute: Attribute, record: Record) -> int:
     # a field named only by the record's own names ("delivery" of "Food Delivery Services",
     # "street" of "12 Elm Street") is no claim about it, unless the field says yes too
     return score if (anchored or attribute.present) and (names_key or names_value) else 0
+
+
+def _each_present(
+    clause: Clause, records: Sequence[Record], only: int | None
+) -> tuple[Attribute, int] | None:
+    """The first of the fields a clause names in turn, when it names two or more and every
+    one of them is present ("dessert in a casual, quiet setting": dessert among the meals,
+    casual among the ambience; "late nights in a quiet setting"): its words read from the
+    left, each run the longest that names one field; None when a word names none, or a
+    field is false or open."""
+    words = clause.terms
+    found: list[tuple[Attribute, int]] = []
+    start = 0
+    while start < len(words):
+        if words[start] in GENERIC or words[start] in DISCOURSE or words[start] in FILLER:
+            start += 1
+            continue
+        for end in range(len(words), start, -1):
+            run = Clause(clause.start, clause.end, False, words[start:end])
+            if (named := _field(run, records, only)) is not None:
+                break
+        else:
+            return None
+        if not (named[0].present and named[0].known):
+            return None
+        found.append(named)
+        start = end
+    return found[0] if len({a.name for a, _ in found}) >= 2 else None
 
 
 def _participle(clause: Clause, records: Sequence[Record]) -> bool:
