@@ -88,8 +88,14 @@ def test_clauses_carry_their_polarity_through_a_list() -> None:
         ("There is no TV, outdoor seating, or Wi-Fi.", [True, True, True]),
         ("It has no TV, and lot and street parking are free.", [True, False, False]),
         ("There is no TV, Wi-Fi, and the menu is small.", [True, None, False]),  # own subject
+        # bare items before "and … are not" share it, back to a verb or a negation of their own
+        ("Wi-Fi, TV and outdoor seating are not available.", [True, True, True]),
+        ("It has free Wi-Fi, and TV and patio seats are not available.", [False, True, True]),
+        ("It has Wi-Fi, TVs, but no bike parking, and dogs are not allowed.",
+         [False, False, True, True]),
+        ("Takeout and there is no delivery.", [False, True]),
     ],
-)
+)  # fmt: skip
 def test_a_clause_s_polarity_follows_the_list_it_is_in(
     claim: str, polarity: list[bool | None]
 ) -> None:
@@ -130,9 +136,16 @@ def test_fields_said_in_words_support_a_claim(claim: str) -> None:
         # paraphrases of "good for": "geared toward", "suitable for"; a key's word as two
         ("It is not geared toward kids.", "supported"),
         ("It is suitable for late nights.", "supported"),
-        # two fields in one clause, both there; one false or missing is the model's
+        # two fields in one clause, both there; one false or missing is the model's, and so is
+        # a word of a false field ("outdoors" of outdoor seating: no)
         ("It is good for late nights in a quiet setting.", "supported"),
         ("It is good for lunch in a quiet setting.", None),
+        ("It is good for late nights outdoors.", None),
+        # "not ideal" alone is a remark, not "not good for"
+        ("The noise level is not ideal.", None),
+        # the shared negation: plural verbs only, every bare item before, not "there is no"
+        ("Credit cards, dogs and kids are not allowed.", "contradicted"),
+        ("Credit cards are accepted and there is no wheelchair access.", "supported"),
     ],
 )  # fmt: skip
 def test_how_overviews_word_a_field_is_read(claim: str, label: str) -> None:
@@ -148,6 +161,8 @@ def test_how_overviews_word_a_field_is_read(claim: str, label: str) -> None:
             "GoodForKids": "False",
             "GoodForMeal": "{'latenight': True, 'lunch': False}",
             "NoiseLevel": "u'quiet'",
+            "OutdoorSeating": "False",
+            "Smoking": "u'outdoor'",
         },
     }
     found = read(json.dumps(florist))[1]

@@ -50,9 +50,13 @@ _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
 _ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
-# a negated verb after its subject: "… are not available", "… aren't offered"
-_PREDICATE_NOT = re.compile(
-    r"\b(?:is|are|was|were)\s+(?:not|no)\b|\b(?:isn|aren|wasn|weren)['\u2019]t\b", re.I
+# "and <items> are not …": a plural verb negated after the items it joins ("n't" reads as
+# " no" by then), not "and there is no …"
+_PREDICATE_NOT = re.compile(r"\s*and\s+(?!there\b)[^,;]*?\b(?:are|were)\s+not?\b", re.I)
+# what overviews say for "good for": "geared toward kids", "ideal for groups" (not "not
+# ideal" alone, a remark on quality); kept the same length, so offsets hold
+_GOOD_FOR = re.compile(
+    r"\b(?:geared\s+towards?|ideal\s+for|suitable\s+for|suited\s+(?:for|to))\b", re.I
 )
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
@@ -63,7 +67,6 @@ GENERIC = frozenset(
     welcomed taken included featured
     include includes including feature features require requires required requirement
     available availability considered needed necessary also well along both option options
-    geared toward towards suited suitable ideal
     there customers guests visitors patrons diners patients clients sees see onsite site
     plenty ample business place spot venue establishment restaurant eatery location shop
     store cafe service services practice clinic office facility company firm property
@@ -299,10 +302,12 @@ def clauses(claim: str) -> list[Clause]:
     # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
     # clauses' offsets hold in the claim
     text = _FRIENDLY.sub(r"good for \1", claim)
+    text = _GOOD_FOR.sub(lambda m: "good for".ljust(len(m.group())), text)
     text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
     text = re.sub(r"n['\u2019]t\b", " no", text)
     text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
     out: list[Clause] = []
+    verbs: list[bool] = []  # whether each clause of `out` has a verb of its own
     cursor = 0
     previous: bool | None = False
     auxiliary = False  # the last negated clause said "does not", "cannot" …
@@ -350,18 +355,17 @@ def clauses(claim: str) -> list[Clause]:
                 # to this clause by a bare "and" shares its verb (not "…, Wi-Fi, and the
                 # menu is small")
                 out[-1] = dataclasses.replace(out[-1], negated=False)
-            elif (
-                negated
-                and connective == "and"
-                and joined
-                and len(out) == 1
-                and not VERBS & set(out[0].terms)
-                and _PREDICATE_NOT.search(piece)
-            ):
-                # "Wi-Fi and bike parking are not available": the bare first item shares the
-                # negated verb (not "Free Wi-Fi and no TV", whose "no" is the item's own)
-                out[0] = dataclasses.replace(out[0], negated=True)
+            elif negated and _PREDICATE_NOT.match(piece):
+                # "Wi-Fi, TV and bike parking are not available": the bare items just before
+                # share the negated verb (not "Free Wi-Fi and no TV", whose "no" is the item's
+                # own, nor "Takeout and there is no delivery"; not past a clause with a verb
+                # or a negation of its own: "It has Wi-Fi, but no TV, and dogs are not allowed")
+                for i in range(len(out) - 1, -1, -1):
+                    if verbs[i] or out[i].negated:
+                        break
+                    out[i] = dataclasses.replace(out[i], negated=True)
             out.append(Clause(start, cursor + len(piece.rstrip()), negated, kept))
+            verbs.append(bool(VERBS & set(words)))
             previous = False if cut is not None and ";" in cut.group() else negated
             if _negated(piece):
                 auxiliary = _AUXILIARY_NOT.search(piece) is not None
@@ -464,11 +468,22 @@ def _each_present(
                 break
         else:
             return None
-        if not (named[0].present and named[0].known):
-            return None
+        if not (named[0].present and named[0].known) or _names_absent(words[start:end], records):
+            return None  # "dinner on the patio" of a record whose outdoor seating is false
         found.append(named)
         start = end
     return found[0] if len({a.name for a, _ in found}) >= 2 else None
+
+
+def _names_absent(words: Sequence[str], records: Sequence[Record]) -> bool:
+    """Whether a word names the key of a field that is false or open."""
+    return any(
+        _in(word, _key(a))
+        for word in words
+        for record in records
+        for a in record.attributes
+        if not (a.present and a.known)
+    )
 
 
 def _participle(clause: Clause, records: Sequence[Record]) -> bool:
