@@ -95,9 +95,9 @@ _REVIEWERS = (  # noqa: SIM905
 ).split()
 _NOT_A_REVIEWER_AFTER = r"\s+(?:service|staff|team|care|of\s+(?:the\s+)?(?:staff|team))"
 _REVIEWER = rf"(?:{'|'.join(_REVIEWERS)})(?![-'\w]|{_NOT_A_REVIEWER_AFTER})"
+_NTH_REVIEWER = r"the\s+(?:first|second|third|last)\s+(?:one|reviewer)"  # "the third reviewer"
 _ONE_REVIEWER = re.compile(
-    rf"(?:one|another|a|an)\s+(?:[\w-]+\s+){{0,3}}?{_REVIEWER}"
-    r"|the\s+(?:first|second|third|last)\s+(?:one|reviewer)\b",
+    rf"(?:one|another|a|an)\s+(?:[\w-]+\s+){{0,3}}?{_REVIEWER}|{_NTH_REVIEWER}\b",
     re.IGNORECASE,
 )
 
@@ -113,7 +113,7 @@ def about_reviews(claim: str) -> bool:
 # words reported with a verb of saying or feeling (`unframed`)
 _REPORTED = re.compile(
     rf"^(?:(?:one|another|a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{_REVIEWER}|another|a\s+third|one"
-    r"|the\s+(?:first|second|third|last)\s+(?:one|reviewer))\s+(?:also\s+)?"
+    rf"|{_NTH_REVIEWER})\s+(?:also\s+)?"
     r"(?:(?P<neutral>said|says|noted|notes|mentioned|mentions|reported|reports|wrote|writes"
     r"|described|describes|called|calls|found|finds|felt|feels|thought|thinks)"
     r"|(?P<positive>praised|praises|raved\s+about|raves\s+about|loved|loves|enjoyed|enjoys"
