@@ -12,11 +12,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 from openai import AsyncOpenAI
+from tokenizers import Tokenizer
 
 from groundrail.config import Settings
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.engine import GroundingEngine
-from groundrail.grounding.model import NLIModel
+from groundrail.grounding.lexical import BM25
+from groundrail.grounding.model import DEFAULT_MODEL, NLIModel
+from groundrail.grounding.windows import Document, Unit, make_units, token_offsets
 from groundrail.server.app import create_app
 from groundrail.testing.server import RunningApp
 from groundrail.testing.upstream import FakeUpstream
@@ -131,6 +134,14 @@ async def client(gateway: str) -> AsyncIterator[AsyncOpenAI]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+def sentences(text: str) -> tuple[list[Unit], BM25]:
+    """The context's sentence units and their BM25 index, as the engine makes them."""
+    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
+    doc = Document("a", text)
+    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
+    return units, BM25([u.text for u in units])
 
 
 def local_engine(model: NLIModel | None = None) -> GroundingEngine:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from tokenizers import Tokenizer
 
-from conftest import local_engine
+from conftest import local_engine, sentences
 from groundrail.grounding import attribution
 from groundrail.grounding.context import from_options
-from groundrail.grounding.lexical import BM25
-from groundrail.grounding.model import DEFAULT_MODEL
-from groundrail.grounding.windows import Document, Unit, make_units, token_offsets
+from groundrail.grounding.windows import Document
 
 ARTICLE = (
     "The board voted 4-3 on Thursday to close Cedar Hill Elementary.\n\n"
@@ -23,14 +20,6 @@ ARTICLE = (
     "would be decided at a workshop in February.\n\n"
     "The closure will save about $1.2 million a year."
 )
-
-
-def sentences(text: str) -> tuple[list[Unit], BM25]:
-    """The context's sentence units and their BM25 index, as the engine makes them."""
-    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
-    doc = Document("a", text)
-    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
-    return units, BM25([u.text for u in units])
 
 
 def misattributed(claim: str, article: str = ARTICLE) -> str | None:

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from tokenizers import Tokenizer
 
-from conftest import local_engine
+from conftest import local_engine, sentences
 from groundrail.grounding import modality
-from groundrail.grounding.lexical import BM25
-from groundrail.grounding.model import DEFAULT_MODEL
-from groundrail.grounding.windows import Document, make_units, token_offsets
+from groundrail.grounding.windows import Document
 
 PASSAGE = (
     "Check-in closes 45 minutes before departure. If you miss the cutoff, the airline may give "
     "away your seat, even if you have a confirmed reservation. Bags will be tagged at the desk. "
-    "A late passenger could not return to the gate."
+    "A late passenger could not return to the gate. Refunds of unused fares are in most cases "
+    "paid within a week, and boarding could start early if the aircraft arrives on time."
 )
 
 
 def overstated(claim: str) -> str | None:
-    tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL / "tokenizer.json"))
-    doc = Document("p", PASSAGE)
-    units = make_units([doc], token_offsets(tokenizer, [doc.text]), 128)
-    return modality.overstated(claim, units, BM25([u.text for u in units]))
+    return modality.overstated(claim, *sentences(PASSAGE))
 
 
 def test_a_hedge_made_certain_is_overstated() -> None:
@@ -31,6 +26,17 @@ def test_a_hedge_made_certain_is_overstated() -> None:
     # its clause, in a claim that says more
     longer = "Check-in closes 45 minutes before departure, and the airline will give away seats."
     assert overstated(longer) == "will give"
+
+
+@pytest.mark.parametrize(
+    ("claim", "modal"),
+    [
+        ("Refunds of unused fares are always paid within a week.", "always paid"),
+        ("Boarding is scheduled to start early.", "is scheduled to start"),
+    ],
+)
+def test_a_usual_or_possible_event_made_certain_is_overstated(claim: str, modal: str) -> None:
+    assert overstated(claim) == modal
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,33 @@ async def test_the_engine_fails_an_overstated_claim() -> None:
     answer = "If you miss the cutoff, the airline will give away your seat."
     claim = (await engine.check([Document("p", PASSAGE)], answer)).claims[0]
     assert (claim.label, claim.driver) == ("unsupported", "overstated")
+
+
+SCOPED = (
+    "Some pharmacies in Dane County ran out of the children's flu medicine last week. Every "
+    "clinic in the county now offers walk-in flu shots. The 12 branch libraries will close "
+    "on Monday."
+)
+
+
+def widened(claim: str) -> str | None:
+    return modality.widened(claim, *sentences(SCOPED))
+
+
+def test_a_limited_scope_made_whole_is_widened() -> None:
+    claim = "Pharmacies across the state ran out of the children's flu medicine last week."
+    assert widened(claim) == "across the state"
+    assert widened("All pharmacies ran out of the children's flu medicine.") == "All"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Some pharmacies in the county ran out of the children's flu medicine.",  # as scoped
+        "Every clinic in the county offers walk-in flu shots.",  # the source's own scope
+        "All branch libraries will close on Monday.",  # a count is no limit
+        "All three branch libraries will close on Monday.",  # a scope with its count
+    ],
+)
+def test_a_scope_as_wide_as_its_source_is_not_widened(claim: str) -> None:
+    assert widened(claim) is None

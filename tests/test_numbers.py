@@ -57,6 +57,9 @@ def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
         ("Passage 2 says 44 elephants live there.", ["44"]),  # a citation, then a quantity
         ("In passage 2 and 30 volunteers, the herd grew.", ["30"]),  # no citation of 30
         ("Keepers have a review 8 weeks after 2012.", ["8"]),  # no record's "Review 8"
+        ("More than 2,000 visitors came.", ["2,000"]),  # not the year 2012, nor 1,500 thousand
+        ("About 2,000 keepers signed.", ["2,000"]),
+        ("Some 1,500 tons of hay a day.", ["1,500"]),  # a rounding of no number it writes
     ],
 )
 def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:

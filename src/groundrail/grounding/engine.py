@@ -17,6 +17,7 @@ from groundrail.cache.pairs import Override, PairCache
 from groundrail.grounding import (
     attributes,
     attribution,
+    causation,
     embellishment,
     lexical,
     modality,
@@ -392,6 +393,11 @@ class GroundingEngine:
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
+            lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
+            # "because of the outages" where the context gives the two facts apart
+            lexical_signals["unlinked"] = float(
+                causation.unlinked(text, units, unit_bm25) is not None
+            )
             lexical_signals["embellished"] = float(
                 embellishment.embellished(text, source) is not None
             )
@@ -641,6 +647,8 @@ FAILING_RULES = (
     "misattributed",
     "swapped",
     "overstated",
+    "widened",
+    "unlinked",
     "embellished",
     "new_term",
     "overgeneralised",
@@ -656,7 +664,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     sets every correct overview's names are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
     of the context's names in the place of its source's (`attribution`), or a
-    hedge made certain (`modality`), or praise or rank the context never gives, or a name for
+    hedge made certain or a scope widened (`modality`), or a causal link the context never states
+    (`causation`), or praise or rank the context never gives, or a name for
     something it never names (`embellishment`), or, of records, what one review says given
     to many reviewers (`sentiment.overgeneralised`)."""
     signals = plan.lexical[claim]

@@ -3,11 +3,14 @@
 Answers over passages and summaries turn what the source says may, can or usually happen into
 what will, always or never happens, and the model entails them: the words are the source's.
 The rule: a claim's certain modal ("will", "always", "never", "certainly", "definitely",
-"won't") before a verb fails the claim when the context sentence that matches it best says
-the same verb after a hedge ("may", "might", "could", "can", "usually", "often", "typically",
-"generally", "sometimes", "likely", "possibly", "probably"; not "could not", which states a
-fact) and not after a certain modal, and the content words of the modal's clause are mostly
-that sentence's (`lexical.restated_in`): the same statement, stated more strongly.
+"won't", "is scheduled / set / due to") before a verb fails the claim when the context
+sentence that matches it best says the same verb after a hedge ("may", "might", "could",
+"can", "usually", "often", "typically", "generally", "sometimes", "likely", "possibly",
+"probably", "mostly", "normally", "occasionally", "in most / many / some cases"; not "could
+not", which states a fact) and not after a certain modal, and the content words of the
+modal's clause are mostly that sentence's (`lexical.restated_in`): the same statement,
+stated more strongly. Likewise a scope widened (`widened`): "pharmacies across the state"
+of a sentence about "some pharmacies in Dane County".
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ from groundrail.grounding.lexical import BM25, PREFIX, restated_in
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
-_CERTAIN = re.compile(r"\b(?:will|always|never|certainly|definitely|won't)" + _THEN, re.I)
+_CERTAIN = re.compile(
+    r"\b(?:will|always|never|certainly|definitely|won't|(?:is|are)\s+(?:scheduled|set|due)\s+to)"
+    + _THEN,
+    re.I,
+)
 # a hedge's verb, not after "not" ("could not return" states what happened)
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
-    r"|probably)\s+(?!not\b)(?:be\s+)?([a-z]+)",
+    r"|probably|mostly|normally|occasionally|in (?:most|many|some) cases)\s+(?!not\b)"
+    r"(?:be\s+)?([a-z]+)",
     re.I,
 )
 _CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
@@ -49,4 +57,44 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
         if verb in hedged and verb not in said:
             return modal.group()
+    return None
+
+
+# a scope over all of a group or place: "pharmacies across the state", "every school"
+_UNIVERSAL = re.compile(
+    r"\b(?:all|every|everyone|everybody|everywhere|nationwide|statewide|citywide|countrywide"
+    r"|(?:across|throughout)\s+the\s+(?:state|country|city|district|region|nation|county"
+    r"|world|industry|board))\b(?!\s+(?:of\s+the\s+)?(?:\d|two|three|four|five|six|both))",
+    re.I,
+)
+# what limits a scope: some of a group, a part of a place (not a count: "the 12 branches"
+# may be all of them)
+_LIMITED = re.compile(
+    r"\b(?:some|several|certain|a\s+few|a\s+number\s+of|many|most|parts?\s+of|one\s+of"
+    r"|a\s+handful\s+of)\b",
+    re.I,
+)
+
+
+def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's scope over a whole group or place ("across the state", "all") when the
+    context sentence that best matches its clause limits it ("some pharmacies in Dane
+    County") and never says it; None otherwise. `bm25` ranks
+    `units`."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for scope in _UNIVERSAL.finditer(claim):
+        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, scope.start())), default=0)
+        end = next((m.start() for m in _CLAUSE.finditer(claim, scope.end())), len(claim))
+        clause = claim[start:end]
+        best = restated_in(
+            clause[: scope.start() - start] + clause[scope.end() - start :], passages, bm25
+        )
+        if best is None:
+            continue
+        sentence = units[best].text
+        said = {m.group().lower() for m in _UNIVERSAL.finditer(sentence)}
+        if scope.group().lower() not in said and not said and _LIMITED.search(sentence):
+            return scope.group()
     return None

@@ -112,6 +112,7 @@ _COUNTED = re.compile(_COUNTED_WORD)
 _RANGE_COUNTED = re.compile(
     rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
+_YEAR = re.compile(r"(?<![\d.,$])(?:1[89]|20)\d\d(?![.,]?\d)")  # "2019", not "2,019", "$2019"
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
@@ -143,6 +144,8 @@ class Stated:
     written: set[float] = field(default_factory=set)
     # the units of measure it names anywhere, by a spelling or a symbol ("m" of "300 m")
     named: frozenset[str] = frozenset()
+    # the values written as a year ("2019"): no bound or rounding of a count
+    years: frozenset[float] = frozenset()
 
 
 def value(raw: str) -> float:
@@ -173,6 +176,7 @@ def stated(context: str) -> Stated:
             values.update(value(part) for part in m.group().replace(",", "").split("."))
         if scaled := _SCALE_AFTER.match(context, m.end()):
             values.add(number * _scale(scaled.group(1)))
+    years = frozenset(value(m.group()) for m in _YEAR.finditer(context))
     counts: dict[str, set[float]] = {}
     written = set(values)
     for m in _WORD_NUMBER.finditer(context):
@@ -213,7 +217,7 @@ def stated(context: str) -> Stated:
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
-    return Stated(values, money, counts, written, named)
+    return Stated(values, money, counts, written, named, years)
 
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
@@ -350,11 +354,25 @@ def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) 
         raw
         for raw, number, how, money, unit in numbers
         if (
-            not _found(number, how, context.money if money else context.values)
+            not _found(number, how, _pool(raw, how, money, context))
             and not (not money and _parts_found(raw, context.values))
         )
         or _mismeasured(number, how, unit, context)
     ]
+
+
+def _pool(raw: str, how: str, money: bool, context: Stated) -> set[float]:
+    """The values a claimed number may be found among: the amounts of money for money; for
+    a bound or a rounding, the numbers the context writes (not a month's or an hour's
+    number, not "2,500" of "2.5 million") but, for a number that is no year, its years:
+    "more than 2,000 residents" is not found in "closed in 2019" nor in "$2.5 million"."""
+    if money:
+        return context.money
+    if how == "exact":
+        return context.values
+    if _YEAR.fullmatch(raw):
+        return context.written
+    return context.written - context.years
 
 
 def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:

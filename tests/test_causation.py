@@ -1,0 +1,65 @@
+"""A causal link the context never states fails its claim: "because of the outages, schools
+closed" of an article that gives the outages and the closures apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import local_engine, sentences
+from groundrail.grounding import causation
+from groundrail.grounding.windows import Document
+
+ARTICLE = (
+    "A slow-moving storm dropped more than 7 inches of rain on the coast. At the peak of the "
+    "storm, about 42,000 customers of Coastal Power were without electricity. Port Ellis "
+    "officials closed 30 roads because of flooding. Firefighters rescued four people from "
+    "stranded cars. Schools in Port Ellis and Dunmore were closed Monday and Tuesday. Despite "
+    "the slow rotation of the planet, the upper clouds circle it in four days. The planet "
+    "turns slowly. Its days are long."
+)
+
+
+def unlinked(claim: str) -> str | None:
+    return causation.unlinked(claim, *sentences(ARTICLE))
+
+
+@pytest.mark.parametrize(
+    ("claim", "link"),
+    [
+        # two facts the article gives apart
+        ("Because of the power outages, schools in Port Ellis were closed.", "Because of"),
+        (
+            "Schools in Port Ellis and Dunmore were closed because customers lost electricity.",
+            "because",
+        ),
+        # a link the article states the other way round
+        (
+            "Because the planet's rotation is slow, the upper clouds circle it in four days.",
+            "Because",
+        ),
+    ],
+)
+def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> None:
+    assert unlinked(claim) == link
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Officials closed 30 roads because of the flooding.",  # the article's own link
+        "Officials closed 30 roads due to flooding, and schools were closed on Monday.",
+        "The planet's days are long because it turns slowly.",  # neighbours: left to the model
+        "Schools were closed because of a teachers' strike.",  # a half the article never gives
+        "Port Ellis officials closed 30 roads and rescued four people.",  # no link
+        "Schools in Port Ellis are due to reopen after customers regain electricity.",  # a date
+    ],
+)
+def test_a_link_the_context_states_or_cannot_be_read_is_left(claim: str) -> None:
+    assert unlinked(claim) is None
+
+
+async def test_the_engine_fails_an_unlinked_claim() -> None:
+    engine = local_engine()
+    answer = "Because of the power outages, schools in Port Ellis and Dunmore were closed."
+    claim = (await engine.check([Document("a", ARTICLE)], answer)).claims[0]
+    assert (claim.label, claim.driver) == ("unsupported", "unlinked")
