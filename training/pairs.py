@@ -7,7 +7,9 @@ out of training.
 
 Labels are 3-way (MNLI, refuting evidence, rule-made contradictions) or binary (supported /
 unsupported: the entailment marginal). Hard negatives are made by rule from supported pairs:
-a number changed, a name swapped for another name of the same premise, a negation inserted.
+a number changed, a name swapped for another name of the same premise, a negation inserted;
+and, with `--rules` naming them, the errors of LLM answers: a hedge or plan made certain, a
+condition dropped, a quantifier widened, an invented causal link (training/README.md).
 """
 
 from __future__ import annotations
@@ -78,7 +80,10 @@ CAPS: dict[str, dict[str, int | None]] = {
 }
 MAX_PAIR_TOKENS = 192  # train_nli.py's --max-len
 NEGATIVE_SHARE = 0.35  # share of supported sentence pairs that also yield a rule-made negative
-RULES = ("number", "name", "negation")  # the rules `corrupt` may apply
+# the rules `corrupt` may apply; the last four make the errors LLM answers hold that the
+# first three miss (training/README.md, "LLM-style negatives")
+RULES = ("number", "name", "negation", "certainty", "condition", "quantifier", "link")
+DEFAULT_RULES = RULES[:3]
 
 
 @dataclass(slots=True, frozen=True)
@@ -132,7 +137,7 @@ def build(
     overlap: int,
     caps: str = "cpu",
     seed: int = 13,
-    rules: tuple[str, ...] = RULES,
+    rules: tuple[str, ...] = DEFAULT_RULES,
 ) -> list[Pair]:
     """All pairs of one split, capped per data set by `CAPS[caps]`, shuffled with `seed`; the
     rule-made negatives use `rules` (of RULES)."""
@@ -208,10 +213,9 @@ def build(
     ):
         add(Pair("records", premise, hypothesis, label))
     for pair in supported:
+        pairs.extend(weakened(pair, rules))  # rare: made from every pair they fit
         if rng.random() < NEGATIVE_SHARE:
-            negative = corrupt(pair, rng, rules)
-            if negative is not None:
-                pairs.append(negative)
+            pairs.extend(corrupt(pair, rng, rules, seg))
     rng.shuffle(pairs)
     return pairs
 
@@ -225,11 +229,19 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 _AUX = re.compile(r"\b(is|was|are|were|has|have|had|can|will|does|did)\b")
 
 
-def corrupt(pair: Pair, rng: random.Random, rules: tuple[str, ...] = RULES) -> Pair | None:
-    """A rule-made hard negative of a supported pair, or None when no rule applies.
+def corrupt(
+    pair: Pair,
+    rng: random.Random,
+    rules: tuple[str, ...] = DEFAULT_RULES,
+    seg: pysbd.Segmenter | None = None,
+) -> list[Pair]:
+    """Rule-made hard negatives of a supported pair (empty when no rule applies).
 
     FactCC-style (Kryscinski et al., 2020): change a number, swap a name for another name of
     the premise, or negate the main verb. Negation contradicts; the others are unsupported.
+    "link" (LLM-style): the claim and another premise sentence joined by an invented causal
+    link, with the same two joined by "and" as a supported pair, so that a compound of
+    supported sentences is not learnt as a cue (`seg` splits the premise).
     """
     hyp = pair.hypothesis
     options = list(rules)
@@ -238,17 +250,145 @@ def corrupt(pair: Pair, rng: random.Random, rules: tuple[str, ...] = RULES) -> P
         if option == "number" and (nums := _NUM.findall(hyp)):
             old = rng.choice(nums)
             new = _other_number(old, rng)
-            return Pair(pair.dataset + "+num", pair.premise, hyp.replace(old, new, 1), UNSUPPORTED)
+            return [
+                Pair(pair.dataset + "+num", pair.premise, hyp.replace(old, new, 1), UNSUPPORTED)
+            ]
         if option == "name":
             mine = [n for n in _NAME.findall(hyp) if not hyp.startswith(n)]
             others = sorted({n for n in _NAME.findall(pair.premise)} - set(_NAME.findall(hyp)))
             if mine and others:
                 new_hyp = hyp.replace(rng.choice(mine), rng.choice(others), 1)
-                return Pair(pair.dataset + "+name", pair.premise, new_hyp, UNSUPPORTED)
+                return [Pair(pair.dataset + "+name", pair.premise, new_hyp, UNSUPPORTED)]
         if option == "negation" and (m := _AUX.search(hyp)) and " not " not in hyp:
             new_hyp = hyp[: m.end()] + " not" + hyp[m.end() :]
-            return Pair(pair.dataset + "+neg", pair.premise, new_hyp, "contradiction")
+            return [Pair(pair.dataset + "+neg", pair.premise, new_hyp, "contradiction")]
+        if option == "link" and seg is not None:
+            linked = _linked(hyp, pair.premise, rng, seg)
+            if linked is not None:
+                joined, invented = linked
+                return [
+                    Pair(pair.dataset + "+and", pair.premise, joined, SUPPORTED),
+                    Pair(pair.dataset + "+link", pair.premise, invented, UNSUPPORTED),
+                ]
+    return []
+
+
+def weakened(pair: Pair, rules: tuple[str, ...]) -> list[Pair]:
+    """One unsupported pair for each of the rules "certainty", "condition" and "quantifier"
+    (of `rules`) that fits the claim: a hedge or plan made certain ("may" → "will"), its
+    condition dropped, a quantifier widened to "all"."""
+    made = {
+        "certainty": _made_certain,
+        "condition": _condition_dropped,
+        "quantifier": _widened,
+    }
+    out = []
+    for rule in rules:
+        if rule in made and (hyp := made[rule](pair.hypothesis)) not in (None, pair.hypothesis):
+            out.append(Pair(f"{pair.dataset}+{rule}", pair.premise, hyp, UNSUPPORTED))
+    return out
+
+
+def _widened(hyp: str) -> str | None:
+    """ "Some residents objected." → "All residents objected."; None without a quantifier."""
+    if m := _SOME.search(hyp):
+        word = "All" if m.group(0)[0].isupper() else "all"
+        return hyp[: m.start()] + word + hyp[m.end() :]
     return None
+
+
+_MODAL = re.compile(r"\b(?:may|might|could)\b(?!\s+(?:not|have|be able)\b)", re.IGNORECASE)
+_EXPECTED = re.compile(
+    r"\b(?:is|are)\s+(?:expected|likely|set|due|scheduled|poised|planning|hoping|aiming|"
+    r"proposing|considering whether)\s+to\b",
+    re.IGNORECASE,
+)
+_PLANS = re.compile(r"\b(?:plans|aims|hopes|intends|wants|proposes|seeks)\s+to\b")
+_HEDGE_ADVERB = re.compile(
+    r"\b(?:possibly|probably|likely|reportedly|allegedly|perhaps|potentially|apparently)\s+",
+    re.IGNORECASE,
+)
+
+
+def _made_certain(hyp: str) -> str | None:
+    """A hedge, an expectation or a plan stated as certain: "may close" → "will close",
+    "is expected to rise" → "will rise", "reportedly stole" → "stole"; None without one."""
+    for pattern in (_MODAL, _EXPECTED, _PLANS):
+        if m := pattern.search(hyp):
+            return hyp[: m.start()] + "will" + hyp[m.end() :]
+    if m := _HEDGE_ADVERB.search(hyp):
+        rest = hyp[m.end() :]
+        if m.start() == 0:
+            rest = rest[:1].upper() + rest[1:]
+        return hyp[: m.start()] + rest
+    return None
+
+
+_CONDITION_FIRST = re.compile(
+    r"^(?:If|Unless|Provided that|As long as|Only if|Subject to)\b[^,]{3,90},\s+(?P<rest>\S.{15,})$"
+)
+_CONDITION_AFTER = re.compile(
+    r"^(?P<head>\S.{20,}?),?\s+(?:if|unless|provided that|as long as|only if|only when|"
+    r"subject to|on condition that)\s+\S.{3,}$"
+)
+
+
+def _condition_dropped(hyp: str) -> str | None:
+    """The main clause without its condition: "If approved, the line will open in 2027." →
+    "The line will open in 2027."; None without a condition."""
+    if m := _CONDITION_FIRST.match(hyp):
+        rest = m.group("rest")
+        return rest[:1].upper() + rest[1:]
+    if m := _CONDITION_AFTER.match(hyp):
+        return m.group("head").rstrip(" ,;") + "."
+    return None
+
+
+_SOME = re.compile(r"\b(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Aa] few|[Aa] number of)\b(?= [a-z])")
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|as a result|result(?:s|ed)? in|led to|lead to|caus(?:e|es|ed)|"
+    r"therefore|thus|hence|so that|since|after|owing to|thanks to)\b",
+    re.IGNORECASE,
+)
+_LINKS = ("{a} because {b}.", "{a}, so {b}.", "Because {b}, {a}.", "{a}, which is why {b}.")
+_DETERMINERS = frozenset(
+    ["some", "many", "several", "most", "every", "each", "one", "two", "three", "four", "five"]
+)
+_CONDITIONAL = re.compile(r"^(?:If|Unless|When|Once|While|Although|Though|But|And|Or)\b")
+
+
+def _linked(
+    hyp: str, premise: str, rng: random.Random, seg: pysbd.Segmenter
+) -> tuple[str, str] | None:
+    """The claim and another sentence of the premise joined by "and" (supported) and by an
+    invented causal link (unsupported); None when the premise has no such sentence or either
+    already speaks of causes."""
+    claim = hyp.strip().rstrip(".")
+    if _CAUSAL.search(claim) or not 5 <= len(claim.split()) <= 30:
+        return None
+    others = [
+        s.strip().rstrip(".")
+        for s in seg.segment(premise)
+        if 5 <= len(s.split()) <= 25
+        and s.strip().endswith(".")
+        and not _CAUSAL.search(s)
+        and not _CONDITIONAL.match(s.strip())
+        and lexical.missing_share(s, set(lexical.content_words(hyp))) > 0.5
+    ]
+    if not others:
+        return None
+    other = rng.choice(others)
+
+    def clause(text: str) -> str:
+        first = text.split(" ", 1)[0]
+        lower = first.lower() in lexical.STOPWORDS or first.lower() in _DETERMINERS
+        return text[:1].lower() + text[1:] if lower else text
+
+    joined = f"{claim}, and {clause(other)}."
+    form = rng.choice(_LINKS)
+    a = claim if not form.startswith("Because") else clause(claim)
+    invented = form.format(a=a, b=clause(other))
+    return joined, invented[:1].upper() + invented[1:]
 
 
 def _other_number(old: str, rng: random.Random) -> str:
@@ -302,8 +442,8 @@ def main() -> None:
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument(
         "--rules",
-        default=",".join(RULES),
-        help="comma-separated rules for the hard negatives (of: %(default)s)",
+        default=",".join(DEFAULT_RULES),
+        help=f"comma-separated rules for the hard negatives (of: {','.join(RULES)})",
     )
     args = ap.parse_args()
     requested = {r for r in args.rules.split(",") if r}
