@@ -52,6 +52,9 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         "Schools were closed because of a teachers' strike.",  # a half the article never gives
         "Port Ellis officials closed 30 roads and rescued four people.",  # no link
         "Schools in Port Ellis are due to reopen after customers regain electricity.",  # a date
+        # a link the claim itself doubts or denies
+        "It is unclear whether schools in Port Ellis closed because of the power outages.",
+        "Schools in Port Ellis may have closed because customers lost electricity.",
     ],
 )
 def test_a_link_the_context_states_or_cannot_be_read_is_left(claim: str) -> None:

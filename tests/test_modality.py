@@ -47,6 +47,7 @@ def test_a_usual_or_possible_event_made_certain_is_overstated(claim: str, modal:
         "Your bags will be tagged at the desk.",  # the source is certain too
         "You will need a passport to fly abroad.",  # another statement
         "A late passenger never returned to the gate.",  # "could not" states a fact
+        "Seats given away are due to missing the cutoff.",  # "due to" as a cause, no date
     ],
 )
 def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
@@ -84,6 +85,8 @@ def test_a_limited_scope_made_whole_is_widened() -> None:
         "Every clinic in the county offers walk-in flu shots.",  # the source's own scope
         "All branch libraries will close on Monday.",  # a count is no limit
         "All three branch libraries will close on Monday.",  # a scope with its count
+        "The clinics offer walk-in flu shots every day.",  # a time, not a scope
+        "Pharmacies had not run out of the medicine at all.",  # an idiom
     ],
 )
 def test_a_scope_as_wide_as_its_source_is_not_widened(claim: str) -> None:

@@ -66,6 +66,19 @@ def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[s
     assert numbers.missing(claim, numbers.stated(ARTICLE)) == absent
 
 
+@pytest.mark.parametrize(
+    ("context", "claim"),
+    [
+        ("About 2000 people attended the rally.", "About 2,000 people attended."),  # a count
+        ("The survey of 1900 adults was published.", "It surveyed more than 1,800 adults."),
+        ("The 2019 catalogue lists 2,019 items.", "It lists about 2,000 items."),  # both
+        ("The theater closed in 2019 after a flood.", "It has been shut since around 2019."),
+    ],
+)
+def test_a_rounding_is_found_among_counts_not_years(context: str, claim: str) -> None:
+    assert numbers.missing(claim, numbers.stated(context)) == []
+
+
 def test_money_is_found_among_amounts_of_money() -> None:
     review = "Review 2 (2 stars, July 16, 2022): Used paperbacks are $3-5 each, 12 dollars new."
     context = numbers.stated(review)

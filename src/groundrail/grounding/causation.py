@@ -23,22 +23,31 @@ from collections.abc import Sequence
 from groundrail.grounding.lexical import BM25, content_words
 from groundrail.grounding.windows import Unit
 
-# "due to be arraigned", "due to open": a date, not a cause
+# "due to be arraigned", "due to reopen": a date, not a cause
 _SCHEDULED = (
-    r"(?!\s+(?:be|begin|start|open|close|arrive|return|resume|end|finish|take|appear|launch"
-    r"|meet|expire|retire|leave|hold|vote|complete|report|receive|announce|go|run|land)\b)"
+    r"(?!\s+(?:be|(?:re)?(?:begin|start|open|close|arrive|turn|sume|tire|lease|port|ceive)"
+    r"|end|finish|take|appear|launch|meet|expire|leave|hold|vote|complete|announce|go|run|land"
+    r"|testify|premiere|debut|face|stand)\b)"
 )
-_BE = re.compile(r"\b(?:is|are|was|were|be|been|being)$", re.I)  # "are due to reopen"
-# "X because Y", "X, which is why Y": the claim's link between two halves
-_LINK = re.compile(
-    rf",?\s+(?:because(?:\s+of)?|due\s+to{_SCHEDULED}|as\s+a\s+(?:direct\s+)?result\s+of|owing\s+to|"
-    r"thanks\s+to|which\s+is\s+why)\s+",
+# "are (now) due to reopen"; "payments due to Acme" (owed); "gave thanks to the crews"
+_NOT_A_CAUSE_BEFORE = re.compile(
+    r"\b(?:(?:is|are|was|were|be|been|being)(?:\s+(?:now|still|also|not))?"
+    r"|payments?|owed|amounts?|money|funds|fees|balance|sums?"
+    r"|gave|give|gives|giving|extended|expressed|offered|said|says)\s*$",
     re.I,
 )
+_LINKS = (
+    r"because(?:\s+of)?|due\s+to" + _SCHEDULED + r"|as\s+a\s+(?:direct\s+)?result\s+of"
+    r"|owing\s+to|thanks\s+to"
+)
+# "X because Y", "X, which is why Y": the claim's link between two halves
+_LINK = re.compile(rf",?\s+(?:{_LINKS}|which\s+is\s+why)\s+", re.I)
 # "Because of Y, X": a link that opens the claim
-_LINK_FIRST = re.compile(
-    rf"^(?:because(?:\s+of)?|due\s+to{_SCHEDULED}|as\s+a\s+result\s+of|owing\s+to|thanks\s+to)\s+"
-    r"(?P<cause>[^,]+),\s+(?P<effect>.+)$",
+_LINK_FIRST = re.compile(rf"^(?:{_LINKS})\s+(?P<cause>[^,]+),\s+(?P<effect>.+)$", re.I)
+# a claim that doubts or denies its link: "It is unclear whether … because of …", "may have"
+_DOUBTED = re.compile(
+    r"\b(?:not|no|never|whether|unclear|uncertain|may|might|could|possibly|perhaps|probably"
+    r"|likely|partly|partially|maybe|if|suggests?|believed|thought)\b|n[\'\u2019]t\b",
     re.I,
 )
 # a word of the context that states or implies a cause
@@ -46,37 +55,58 @@ _CAUSAL = re.compile(
     r"\b(?:because|due|result\w*|owing|thanks|led|leads?|leading|caus\w*|so|therefore|thus"
     r"|hence|since|after|following|amid|blam\w*|attribut\w*|reasons?|why|meant|means"
     r"|drove|driven|drives|trigger\w*|spark\w*|fuel\w*|spurr?\w*|prompt\w*|forc\w*"
-    r"|consequen\w*|enabl\w*|allow\w*|lets?|helped|thereby|which\s+is\s+how|in\s+turn)\b",
+    r"|consequen\w*|enabl\w*|allow\w*|lets?|helped|thereby|pushed|cited|which\s+is\s+how"
+    r"|in\s+turn)\b",
     re.I,
 )
-_CONTRAST = re.compile(r"\b(?:despite|although|though|even\s+though|in\s+spite\s+of)\b", re.I)
+# a clause opened by contrast, up to its comma: "despite the slow rotation of the planet"
+_CONTRAST = re.compile(
+    r"\b(?:despite|although|though|even\s+though|in\s+spite\s+of)\b([^,;]*)", re.I
+)
 
 
 def unlinked(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's causal link ("because of") when the context never states it (see the
     module doc); None otherwise. `bm25` ranks `units`."""
     halves = _halves(claim)
-    if halves is None or not units:
+    if halves is None or not units or _DOUBTED.search(claim):
         return None
     link, *parts = halves
+    words = [set(content_words(half)) for half in parts]
     best = []
-    for half in parts:
-        words = set(content_words(half))
-        if len(words) < 2:
+    for half, said in zip(parts, words, strict=True):
+        if len(said) < 2:
             return None
         scores = bm25.scores(half)
         top = max(range(len(units)), key=scores.__getitem__)
-        if not words & set(content_words(units[top].text)):
+        if not said & set(content_words(units[top].text)):
             return None
         best.append(top)
+    # any sentence that speaks of both halves and of a cause states the link
+    for unit in units:
+        held = set(content_words(unit.text))
+        if held & words[0] and held & words[1] and _CAUSAL.search(unit.text):
+            return None
     first, last = sorted(best)
     if _CAUSAL.search(units[first].text) or _CAUSAL.search(units[last].text):
         return None
     if first == last:
-        return link if _CONTRAST.search(units[first].text) else None
+        return link if _contrasted(units[first].text, words) else None
     if last - first == 1 and units[first].doc_id == units[last].doc_id:
         return None
     return link
+
+
+def _contrasted(sentence: str, words: list[set[str]]) -> bool:
+    """Whether a contrast clause of the sentence holds one half's words and the rest of the
+    sentence the other's ("Despite the slow rotation, the upper atmosphere circles …")."""
+    for m in _CONTRAST.finditer(sentence):
+        inside = set(content_words(m.group(1)))
+        outside = set(content_words(sentence[: m.start()] + " " + sentence[m.end() :]))
+        one, other = words
+        if (inside & one and outside & other) or (inside & other and outside & one):
+            return True
+    return False
 
 
 def _halves(claim: str) -> tuple[str, str, str] | None:
@@ -85,8 +115,7 @@ def _halves(claim: str) -> tuple[str, str, str] | None:
     if m := _LINK_FIRST.match(claim.strip()):
         link = claim.strip()[: m.start("cause")].strip()
         return link, m.group("cause"), m.group("effect")
-    if (m := _LINK.search(claim)) and not (
-        m.group().strip(" ,").lower().startswith("due") and _BE.search(claim, 0, m.start())
-    ):
-        return m.group().strip(" ,"), claim[: m.start()], claim[m.end() :]
-    return None
+    m = _LINK.search(claim)
+    if m is None or _NOT_A_CAUSE_BEFORE.search(claim, 0, m.start()):
+        return None
+    return m.group().strip(" ,"), claim[: m.start()], claim[m.end() :]

@@ -23,14 +23,14 @@ from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
 _CERTAIN = re.compile(
-    r"\b(?:will|always|never|certainly|definitely|won't|(?:is|are)\s+(?:scheduled|set|due)\s+to)"
+    r"\b(?:will|always|never|certainly|definitely|won[\'\u2019]t|(?:is|are)\s+(?:scheduled|set)\s+to)"
     + _THEN,
     re.I,
 )
 # a hedge's verb, not after "not" ("could not return" states what happened)
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
-    r"|probably|mostly|normally|occasionally|in (?:most|many|some) cases)\s+(?!not\b)"
+    r"|probably|mostly|normally|occasionally|in\s+(?:most|many|some)\s+cases,?)\s+(?!not\b)"
     r"(?:be\s+)?([a-z]+)",
     re.I,
 )
@@ -60,18 +60,30 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     return None
 
 
-# a scope over all of a group or place: "pharmacies across the state", "every school"
+# a scope over all of a group or place: "pharmacies across the state", "every school"; not
+# an idiom or a time ("at all", "all-time", "all but", "every year"), nor a scope with its
+# count ("all nine justices", "all of the three")
+_WHOLE_PLACES = (
+    r"nationwide|statewide|citywide|countrywide|countywide|worldwide|globally"
+    r"|around\s+the\s+(?:world|globe|country)"
+    r"|(?:across|throughout)\s+(?:the\s+)?(?:state|country|city|district|region|nation|county"
+    r"|world|industry|board|u\.?s\.?|united\s+states|america|europe|uk)"
+)
+_COUNT = (
+    r"\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|both|but|in\s+all"
+)
 _UNIVERSAL = re.compile(
-    r"\b(?:all|every|everyone|everybody|everywhere|nationwide|statewide|citywide|countrywide"
-    r"|(?:across|throughout)\s+the\s+(?:state|country|city|district|region|nation|county"
-    r"|world|industry|board))\b(?!\s+(?:of\s+the\s+)?(?:\d|two|three|four|five|six|both))",
+    rf"(?<!\bat\s)\b(?:all(?!-)|every(?!\s+(?:day|week|month|year|morning|night|evening|time"
+    rf"|summer|winter|spring|autumn|season|weekend|hour|minute|other|so\s+often)\b)|everyone"
+    rf"|everybody|everywhere|{_WHOLE_PLACES})\b"
+    rf"(?!\s+(?:of\s+(?:the|its|their|his|her)\s+)?(?:{_COUNT})\b)",
     re.I,
 )
 # what limits a scope: some of a group, a part of a place (not a count: "the 12 branches"
-# may be all of them)
+# may be all of them; not "the most visited", "one of the largest")
 _LIMITED = re.compile(
-    r"\b(?:some|several|certain|a\s+few|a\s+number\s+of|many|most|parts?\s+of|one\s+of"
-    r"|a\s+handful\s+of)\b",
+    r"(?<!\bthe\s)\b(?:some|several|certain|a\s+few|a\s+number\s+of|many|most|parts?\s+of"
+    r"|a\s+handful\s+of)\b(?!\s+(?:years?|decades?|times?|days?|weeks?|months?)\b)",
     re.I,
 )
 
@@ -79,8 +91,7 @@ _LIMITED = re.compile(
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
-    County") and never says it; None otherwise. `bm25` ranks
-    `units`."""
+    County") and says no such scope itself; None otherwise. `bm25` ranks `units`."""
     if not units:
         return None
     passages = [u.text for u in units]
@@ -95,6 +106,6 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             continue
         sentence = units[best].text
         said = {m.group().lower() for m in _UNIVERSAL.finditer(sentence)}
-        if scope.group().lower() not in said and not said and _LIMITED.search(sentence):
+        if not said and _LIMITED.search(sentence):
             return scope.group()
     return None

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from groundrail.grounding.lexical import STOPWORDS
 from groundrail.grounding.linear import MONTHS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -113,6 +114,15 @@ _RANGE_COUNTED = re.compile(
     rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
 _YEAR = re.compile(r"(?<![\d.,$])(?:1[89]|20)\d\d(?![.,]?\d)")  # "2019", not "2,019", "$2019"
+# a year where it reads as one: after a word of time or a month ("in 2019", "march 18, 2012"),
+# or before no noun ("closed in 2019 after …", "2013-14"); "2000 people" is a count
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|from|until|till|through|during|before|after|early|mid|late|between"
+    r"|and|to|year|fiscal|spring|summer|autumn|fall|winter|"
+    + "|".join(_MONTHS)
+    + r")\s+(?:\d{1,2},?\s+)?$"
+)
+_NOUN_AFTER = re.compile(r"\s+([a-z]{3,})\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
@@ -144,7 +154,7 @@ class Stated:
     written: set[float] = field(default_factory=set)
     # the units of measure it names anywhere, by a spelling or a symbol ("m" of "300 m")
     named: frozenset[str] = frozenset()
-    # the values written as a year ("2019"): no bound or rounding of a count
+    # the values written only as years ("in 2019"): no bound or rounding of a count
     years: frozenset[float] = frozenset()
 
 
@@ -176,7 +186,8 @@ def stated(context: str) -> Stated:
             values.update(value(part) for part in m.group().replace(",", "").split("."))
         if scaled := _SCALE_AFTER.match(context, m.end()):
             values.add(number * _scale(scaled.group(1)))
-    years = frozenset(value(m.group()) for m in _YEAR.finditer(context))
+    as_year = [(_reads_as_year(context, m), value(m.group())) for m in _YEAR.finditer(context)]
+    years = frozenset(v for year, v in as_year if year) - {v for year, v in as_year if not year}
     counts: dict[str, set[float]] = {}
     written = set(values)
     for m in _WORD_NUMBER.finditer(context):
@@ -218,6 +229,14 @@ def stated(context: str) -> Stated:
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
     return Stated(values, money, counts, written, named, years)
+
+
+def _reads_as_year(text: str, m: re.Match[str]) -> bool:
+    """Whether a four-digit number of lower-cased `text` reads as a year (`_YEAR_BEFORE`)."""
+    if _YEAR_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        return True
+    after = _NOUN_AFTER.match(text, m.end())
+    return after is None or after.group(1) in STOPWORDS
 
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
@@ -354,21 +373,22 @@ def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) 
         raw
         for raw, number, how, money, unit in numbers
         if (
-            not _found(number, how, _pool(raw, how, money, context))
+            not _found(number, how, _pool(raw, number, how, money, context))
             and not (not money and _parts_found(raw, context.values))
         )
         or _mismeasured(number, how, unit, context)
     ]
 
 
-def _pool(raw: str, how: str, money: bool, context: Stated) -> set[float]:
+def _pool(raw: str, number: float, how: str, money: bool, context: Stated) -> set[float]:
     """The values a claimed number may be found among: the amounts of money for money; for
-    a bound or a rounding, the numbers the context writes (not a month's or an hour's
-    number, not "2,500" of "2.5 million") but, for a number that is no year, its years:
-    "more than 2,000 residents" is not found in "closed in 2019" nor in "$2.5 million"."""
+    a bound or a rounding of a number the context does not state as it is, the numbers the
+    context writes (not a month's or an hour's number, not "2,500" of "2.5 million") but,
+    for a number that is no year, the ones it only writes as years: "more than 2,000
+    residents" is not found in "closed in 2019" nor in "$2.5 million"."""
     if money:
         return context.money
-    if how == "exact":
+    if how == "exact" or number in context.written:
         return context.values
     if _YEAR.fullmatch(raw):
         return context.written
