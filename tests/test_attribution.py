@@ -60,6 +60,9 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
     # "according to" says whose report it is: the claim hedges its speaker itself
     hedged = claim.replace(" teachers.", " teachers, according to the minutes.")
     assert misattributed(hedged) is None
+    # a pronoun's quote whose speaker the paragraph names before it
+    article = ARTICLE.replace('," Imbert told the board.', '," she said.')
+    assert misattributed(claim, article) == "Hallorann"
 
 
 @pytest.mark.parametrize(

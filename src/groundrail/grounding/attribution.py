@@ -129,11 +129,13 @@ def misattributed(
     best = restated_in(statement, [u.text for u in units], bm25)
     if best is None:
         return None  # said in other words: the model's to judge
-    around = [u.text for u in _paragraph(units, best, texts[units[best].doc_id])]
+    paragraph = _paragraph(units, best, texts[units[best].doc_id])
+    around = [u.text for u in paragraph]
     if name.lower() in terms(" ".join(around)):
         return None
     if _PRONOUN_SAID.search(units[best].text):
-        return None  # '"…," she said': who "she" is, the rule cannot tell
+        # '"…," she said': "she" is whoever the paragraph named speaking before it
+        around = [u.text for u in paragraph if u.position < units[best].position]
     if not _speakers(" ".join(around)) - {name}:
         return None  # no one else is named saying it ("he said": who, the rule cannot tell)
     return name
