@@ -71,6 +71,7 @@ def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[s
     [
         ("About 2000 people attended the rally.", "About 2,000 people attended."),  # a count
         ("The survey of 1900 adults was published.", "It surveyed more than 1,800 adults."),
+        ("Power was restored to 1900 homes.", "Nearly 2,000 homes got power back."),
         ("The 2019 catalogue lists 2,019 items.", "It lists about 2,000 items."),  # both
         ("The theater closed in 2019 after a flood.", "It has been shut since around 2019."),
     ],

@@ -56,7 +56,9 @@ _NAME_AFTER = re.compile(
 _NOT_NAMES_AFTER = frozenset(
     "the a an this that monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
 )
-_PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|we|i)\s+(?:also\s+)?{SPEECH}\b", re.I)
+_PRONOUN_SAID = re.compile(rf"\b(he|she|they|we|i)\s+(?:also\s+)?{SPEECH}\b", re.I)
+# a sentence that says who speaks ("Coach Martin Doyle said …"), not "called a penalty"
+_SAID = re.compile(r"\b(?:said|says|told|tells|added|explained|argued|warned|noted|insisted)\b")
 # The last words of titles and bodies that speak ("the Education Secretary", "the British
 # Embassy"): an article names the person behind them elsewhere, or no one.
 _NOT_PERSONS = frozenset(
@@ -133,11 +135,17 @@ def misattributed(
     around = [u.text for u in paragraph]
     if name.lower() in terms(" ".join(around)):
         return None
-    if _PRONOUN_SAID.search(units[best].text):
-        # '"…," she said': "she" is whoever the paragraph named speaking before it
-        around = [u.text for u in paragraph if u.position < units[best].position]
+    if pronoun := _PRONOUN_SAID.search(units[best].text):
+        # '"…," she said' right after 'Coach Martin Doyle said …': Doyle's; "they", "we",
+        # "I", or any other sentence before it: who, the rule cannot tell
+        before = [u for u in paragraph if u.position == units[best].position - 1]
+        if pronoun.group(1).lower() not in ("he", "she") or not before:
+            return None
+        if not _SAID.search(before[0].text):
+            return None
+        around = [before[0].text]
     if not _speakers(" ".join(around)) - {name}:
-        return None  # no one else is named saying it ("he said": who, the rule cannot tell)
+        return None  # no one else is named saying it
     return name
 
 

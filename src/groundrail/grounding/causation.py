@@ -4,15 +4,18 @@ gives the outages and the closures in sentences of their own, or says the opposi
 
 Summaries and answers over passages join two facts of the source by a causal link the source
 never states, and the model entails such claims: both halves are the source's. The rule: a
-claim that links a cause and an effect ("because", "because of", "due to", "as a result of",
-"owing to", "thanks to", "which is why"; not "leading to" or "resulting in", which
-summaries of dialogues use for what came next: SummEdits' dev split; not "is due to", nor
-"due to open", a date) fails
-when the context sentences that match each half best hold no word of causation ("because",
-"so", "led", "after", "since", "reason" … `_CAUSAL`) and either are two sentences apart
-(not neighbours: a link across adjacent sentences is often left unsaid) or are one sentence
-that joins the two by contrast ("despite", "although", "even though"). Halves of fewer than
-two content words, or that share no content word with their sentence, are left to the model.
+claim that links two halves ("because (of)", "due to", "as a (direct) result of", "owing
+to", "thanks to", "which is why"; not "leading to" or "resulting in", which summaries of
+dialogues use for what came next: SummEdits' dev split) fails when no context sentence
+speaks of both halves and of a cause, the sentences that match each half best hold no word
+of causation ("because", "so", "led", "after", "since", "reason" … `_CAUSAL`), and they are
+not neighbours (a link across adjacent sentences is often left unsaid) — or are one sentence
+whose contrast clause ("despite", "although" …) holds one half and the rest the other.
+Left to the model: a claim that doubts or denies its link ("may have", "unclear whether",
+"not" anywhere in it), a link after a form of "be" ("was because of", "are due to reopen"),
+after money or thanks ("payments due to", "gave thanks to"), "due to" before a verb of
+schedule ("due to open"), and halves of fewer than two content words or sharing none with
+their best sentence.
 """
 
 from __future__ import annotations

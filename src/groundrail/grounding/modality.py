@@ -3,7 +3,7 @@
 Answers over passages and summaries turn what the source says may, can or usually happen into
 what will, always or never happens, and the model entails them: the words are the source's.
 The rule: a claim's certain modal ("will", "always", "never", "certainly", "definitely",
-"won't", "is scheduled / set / due to") before a verb fails the claim when the context
+"won't", "is scheduled / set to") before a verb fails the claim when the context
 sentence that matches it best says the same verb after a hedge ("may", "might", "could",
 "can", "usually", "often", "typically", "generally", "sometimes", "likely", "possibly",
 "probably", "mostly", "normally", "occasionally", "in most / many / some cases"; not "could

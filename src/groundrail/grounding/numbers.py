@@ -114,13 +114,27 @@ _RANGE_COUNTED = re.compile(
     rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
 _YEAR = re.compile(r"(?<![\d.,$])(?:1[89]|20)\d\d(?![.,]?\d)")  # "2019", not "2,019", "$2019"
-# a year where it reads as one: after a word of time or a month ("in 2019", "march 18, 2012"),
-# or before no noun ("closed in 2019 after …", "2013-14"); "2000 people" is a count
-_YEAR_BEFORE = re.compile(
-    r"\b(?:in|since|by|from|until|till|through|during|before|after|early|mid|late|between"
-    r"|and|to|year|fiscal|spring|summer|autumn|fall|winter|"
-    + "|".join(_MONTHS)
-    + r")\s+(?:\d{1,2},?\s+)?$"
+# a year where it reads as one: before no noun ("closed in 2019 after …", "march 18, 2012,")
+# or before a noun of years ("the 2019 season"); "to 1900 homes" is a count
+_YEAR_NOUNS = frozenset(
+    [
+        "season",
+        "budget",
+        "census",
+        "election",
+        "fiscal",
+        "report",
+        "survey",
+        "edition",
+        "model",
+        "campaign",
+        "tournament",
+        "championship",
+        "olympics",
+        "games",
+        "figures",
+        "data",
+    ]
 )
 _NOUN_AFTER = re.compile(r"\s+([a-z]{3,})\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
@@ -232,11 +246,10 @@ def stated(context: str) -> Stated:
 
 
 def _reads_as_year(text: str, m: re.Match[str]) -> bool:
-    """Whether a four-digit number of lower-cased `text` reads as a year (`_YEAR_BEFORE`)."""
-    if _YEAR_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-        return True
+    """Whether a four-digit number of lower-cased `text` reads as a year: no noun follows it,
+    or a noun of years (`_YEAR_NOUNS`)."""
     after = _NOUN_AFTER.match(text, m.end())
-    return after is None or after.group(1) in STOPWORDS
+    return after is None or after.group(1) in STOPWORDS or after.group(1) in _YEAR_NOUNS
 
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
