@@ -72,11 +72,13 @@ def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[s
         ("About 2000 people attended the rally.", "About 2,000 people attended."),  # a count
         ("The survey of 1900 adults was published.", "It surveyed more than 1,800 adults."),
         ("Power was restored to 1900 homes.", "Nearly 2,000 homes got power back."),
+        ("He joined in the 2019-20 season.", "He joined in the 2019-20 season."),  # copied
+        ("He joined in the 2019-20 season.", "He joined for 2019/2020."),
         ("The 2019 catalogue lists 2,019 items.", "It lists about 2,000 items."),  # both
         ("The theater closed in 2019 after a flood.", "It has been shut since around 2019."),
     ],
 )
-def test_a_rounding_is_found_among_counts_not_years(context: str, claim: str) -> None:
+def test_a_rounding_or_a_season_is_found_as_the_context_writes_it(context: str, claim: str) -> None:
     assert numbers.missing(claim, numbers.stated(context)) == []
 
 

@@ -139,6 +139,7 @@ _YEAR_NOUNS = frozenset(
 _NOUN_AFTER = re.compile(r"\s+([a-z]{3,})\b")
 _CLOCK = re.compile(r"\b(\d{1,2}):[0-5]\d\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
+_SEASON = re.compile(r"\b((?:19|20)\d\d)[-\u2013/](\d\d)\b(?![-/]\d)")  # "2019-20"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
 # an amount of money: "$3", "$3-5" (both ends), "12.95 dollars"
@@ -219,6 +220,8 @@ def stated(context: str) -> Stated:
         counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
+    for m in _SEASON.finditer(context):  # "2019-20" is also 2020, as a claim reads it
+        values.add(float(m.group(1)[:2] + m.group(2)))
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
         values.add(float(_MONTHS[m.group()]))
     for m in _CLOCK.finditer(context):  # "22:00" is also "10 p.m."
