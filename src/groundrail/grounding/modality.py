@@ -37,6 +37,14 @@ _HEDGED = re.compile(
 _CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
 
 
+def _clause(claim: str, word: re.Match[str]) -> tuple[int, int]:
+    """The (start, end) of the clause a match is in: "…, and in hot weather it will lead to
+    heatstroke"."""
+    start = max((m.end() for m in _CLAUSE.finditer(claim, 0, word.start())), default=0)
+    end = next((m.start() for m in _CLAUSE.finditer(claim, word.end())), len(claim))
+    return start, end
+
+
 def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's certain modal and verb ("will give") when the context sentence that best
     matches its clause (`bm25` ranks `units`) hedges that verb (see the module doc); None
@@ -45,9 +53,7 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for modal in _CERTAIN.finditer(claim):
-        # the clause the modal is in: "…, and in hot weather it will lead to heatstroke"
-        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, modal.start())), default=0)
-        end = next((m.start() for m in _CLAUSE.finditer(claim, modal.end())), len(claim))
+        start, end = _clause(claim, modal)
         best = restated_in(claim[start:end], passages, bm25)
         if best is None:
             continue
@@ -96,12 +102,9 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for scope in _UNIVERSAL.finditer(claim):
-        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, scope.start())), default=0)
-        end = next((m.start() for m in _CLAUSE.finditer(claim, scope.end())), len(claim))
-        clause = claim[start:end]
-        best = restated_in(
-            clause[: scope.start() - start] + clause[scope.end() - start :], passages, bm25
-        )
+        start, end = _clause(claim, scope)
+        # the clause without its scope: what the source sentence restates
+        best = restated_in(claim[start : scope.start()] + claim[scope.end() : end], passages, bm25)
         if best is None:
             continue
         sentence = units[best].text
