@@ -91,3 +91,51 @@ def test_a_limited_scope_made_whole_is_widened() -> None:
 )
 def test_a_scope_as_wide_as_its_source_is_not_widened(claim: str) -> None:
     assert widened(claim) is None
+
+
+STUDY = (
+    "Some studies suggest that later school start times may improve attendance and grades, "
+    "but results vary between districts. Trials have shown that daylight in the morning "
+    "shifts sleep earlier. The lead author said the study cannot show that screens cause poor "
+    "sleep. Investigators were looking at a possible electrical issue in the gym. Police "
+    "arrested the alleged thief on Friday. Drinking more than five cups a day was not "
+    "associated with any benefit."
+)
+
+
+def study(claim: str) -> str | None:
+    return modality.overstated(claim, *sentences(STUDY))
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # what studies only suggest, stated as shown or known
+        (
+            "Later school start times have been shown to improve attendance and grades.",
+            "been shown to",
+        ),
+        ("Studies show that later start times improve attendance.", "Studies show"),
+        ("Screens are known to cause poor sleep.", "known to"),
+        # a hedge on a noun dropped
+        ("The fire started with an electrical issue in the gym.", "possible electrical"),
+        ("Police arrested the thief on Friday.", "alleged thief"),
+    ],
+)
+def test_what_a_source_only_suggests_made_proven_is_overstated(claim: str, word: str) -> None:
+    assert study(claim) == word
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Some studies suggest later start times may improve attendance and grades.",  # as hedged
+        "Trials have shown that morning daylight shifts sleep earlier.",  # the source shows it
+        "Drinking more than five cups a day showed no benefit.",  # a finding of nothing
+        "Investigators suspect an electrical issue in the gym.",  # the claim hedges it too
+        "Police arrested the man accused of theft on Friday.",
+        "It is not proven that screens cause poor sleep.",
+    ],
+)
+def test_a_claim_as_tentative_as_its_source_is_not_overstated(claim: str) -> None:
+    assert study(claim) is None

@@ -9,8 +9,11 @@ sentence that matches it best says the same verb after a hedge ("may", "might", 
 "probably", "mostly", "normally", "occasionally", "in most / many / some cases"; not "could
 not", which states a fact) and not after a certain modal, and the content words of the
 modal's clause are mostly that sentence's (`lexical.restated_in`): the same statement,
-stated more strongly. Likewise a scope widened (`widened`): "pharmacies across the state"
-of a sentence about "some pharmacies in Dane County".
+stated more strongly. So is a claim that calls proven or known what that sentence only
+suggests (`proven`: "have been shown to improve grades" of "some studies suggest … may
+improve grades"), or that states as fact what it hedges (`dropped_hedge`: "caused by an
+electrical issue" of "a possible electrical issue"). Likewise a scope widened (`widened`):
+"pharmacies across the state" of a sentence about "some pharmacies in Dane County".
 """
 
 from __future__ import annotations
@@ -63,7 +66,101 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
         if verb in hedged and verb not in said:
             return modal.group()
+    return proven(claim, units, bm25) or dropped_hedge(claim, units, bm25)
+
+
+# What a study or an investigation is said to establish, and what only suggests it: "have
+# been shown to improve" of "some studies suggest … may improve"; "are known causes" of
+# "research suggests … may be linked"
+_PROVEN = re.compile(
+    r"\b(?:(?:been\s+)?shown\s+to|proven|prove[sd]?\s+that"
+    r"|(?:demonstrat|confirm|establish)(?:e[sd]|s|ed)?\s+that"
+    r"|known\s+(?:to|causes?|cause\s+of|risk\s+factors?)"
+    r"|(?:stud(?:y|ies)|research|results|evidence|data|trials?|findings|scientists|experts)"
+    r"\s+(?:show|prove|confirm|demonstrate)s?)\b",
+    re.I,
+)
+_TENTATIVE = re.compile(
+    r"\b(?:suggest(?:s|ed|ing)?|may|might|could|possibl[ey]|potential(?:ly)?|linked|associat\w*"
+    r"|correlat\w*|appears?|unclear|hypothes\w*|believed|thought\s+to|preliminary"
+    r"|(?:cannot|can['\u2019]t)\s+(?:say|tell|show|prove|conclude|confirm|determine))\b",
+    re.I,
+)
+_NOTHING = re.compile(r"\s+(?:no|none|nothing|little|neither)\b", re.I)
+_NEGATED = re.compile(
+    r"\b(?:not|no|never|cannot|can['\u2019]t|n['\u2019]t|without)\s+(?:\w+\s+)?$", re.I
+)
+
+
+def proven(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's word of proof ("have been shown", "known causes") when the context
+    sentence that best matches its clause only suggests the same (`_TENTATIVE`: "some
+    studies suggest … may improve", "cannot show that coffee causes") and proves nothing
+    itself; None otherwise."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for word in _PROVEN.finditer(claim):
+        start, end = _clause(claim, word)
+        if (
+            _TENTATIVE.search(claim, start, end)
+            or _NEGATED.search(claim[start : word.start()])
+            or _NOTHING.match(claim, word.end())
+        ):
+            continue  # "may have been shown", "not proven", "showed no benefit"
+        best = restated_in(claim[start : word.start()] + claim[word.end() : end], passages, bm25)
+        if best is None:
+            continue
+        sentence = units[best].text
+        proved = [
+            m for m in _PROVEN.finditer(sentence) if not _NEGATED.search(sentence[: m.start()])
+        ]
+        if _TENTATIVE.search(sentence) and not proved:
+            return word.group()
     return None
+
+
+# a hedge on what a noun names: "a possible electrical issue", "the alleged gunman" (not
+# "potential", which names what may come: "potential buyers", "potential treatments")
+_HEDGE_WORD = re.compile(
+    r"\b(?:possible|suspected|alleged|apparent|probable|presumed|unconfirmed"
+    r"|likely)\s+(?!(?:of|to|for|in|on|and|or|that|the|a|an)\b)([a-z]+)",
+    re.I,
+)
+_CLAIM_HEDGES = re.compile(
+    rf"{_TENTATIVE.pattern}|\b(?:suspect\w*|alleg\w*|apparent\w*|probabl[ey]|presum\w*"
+    r"|likely|reported(?:ly)?|investigat\w*|under\s+review|unconfirmed|said|says|according"
+    r"|can|would|accus\w*|allegations?|claims?|rumou?r\w*|threat\w*|risks?|prospects?|fears?"
+    r"|possibility|chance)\b",
+    re.I,
+)
+
+
+def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The noun a claim states as fact ("was caused by an electrical issue") when the
+    context sentence that best matches its clause hedges it ("a possible electrical issue",
+    "the alleged gunman") and the clause hedges nothing; None otherwise."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for start, end in _clauses(claim):
+        if _CLAIM_HEDGES.search(claim, start, end):
+            continue
+        best = restated_in(claim[start:end], passages, bm25)
+        if best is None:
+            continue
+        clause = claim[start:end].lower()
+        for hedge in _HEDGE_WORD.finditer(units[best].text):
+            noun = hedge.group(1).lower()
+            if re.search(rf"\b{re.escape(noun[:PREFIX])}", clause):
+                return hedge.group()
+    return None
+
+
+def _clauses(claim: str) -> list[tuple[int, int]]:
+    """The (start, end) of each clause of the claim (`_CLAUSE` cuts)."""
+    cuts = [0, *(p for m in _CLAUSE.finditer(claim) for p in (m.start(), m.end())), len(claim)]
+    return list(zip(cuts[::2], cuts[1::2], strict=True))
 
 
 # a scope over all of a group or place: "pharmacies across the state", "every school"; not
