@@ -632,6 +632,9 @@ REVIEWS = [
         ("Anxious patients consistently credit Dr. Alvarez with walking them through every step.",
          True),
         ("Many customers praise how Dr. Alvarez explains every step.", True),
+        # in a clause of its own, beside what another review says
+        ("The cleaning is quick, while patients consistently credit Dr. Alvarez with walking "
+         "them through every step.", True),
         # what no review says in its words is the model's: a paraphrase of several, or none
         ("All reviewers mention free parking in the garage.", False),
         ("Many customers mention the kind front desk staff and quick cleanings.", False),

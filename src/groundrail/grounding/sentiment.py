@@ -237,11 +237,26 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     no correct one (docs/grounding.md)."""
     if (
         len(reviews) < MIN_REVIEWS
-        or not (_MANY.search(claim) and _MANY_REVIEWERS.search(claim))
+        or not (_MANY.search(claim) and (many := _MANY_REVIEWERS.search(claim)))
         or _OF_STARS.search(claim)
     ):
         return False
-    said = set(content_words(claim)) - _FRAME - {w for n in names for w in content_words(n)}
+    # the whole claim, or the clause the reviewers open and what follows: "Staff are
+    # described as friendly, while customers frequently mention lines out the door" (one
+    # review says the line, another the staff)
+    start = max((cut.end() for cut in _CLAUSE_CUT.finditer(claim, 0, many.start())), default=0)
+    return any(
+        _one_review_says(text, reviews, names) for text in dict.fromkeys((claim, claim[start:]))
+    )
+
+
+_CLAUSE_CUT = re.compile(r"[;:]\s+|,\s+(?:and|but|while|whereas|though|although)\s+")
+
+
+def _one_review_says(text: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
+    """Whether one review holds half the text's said words (at least MIN_SAID) and each
+    other review at most one of them (`overgeneralised`)."""
+    said = set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
     if len(said) < MIN_SAID:
         return False
     shared = sorted((len(said & set(content_words(review))) for review in reviews), reverse=True)
