@@ -22,6 +22,7 @@ from groundrail.grounding import (
     lexical,
     modality,
     numbers,
+    polarity,
     sentiment,
 )
 from groundrail.grounding.batcher import MicroBatcher
@@ -394,6 +395,10 @@ class GroundingEngine:
                 modality.overstated(text, units, unit_bm25) is not None
             )
             lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
+            # "tastes milder" of a sentence saying "tastes stronger"
+            lexical_signals["reversed"] = float(
+                polarity.reversed_word(text, units, unit_bm25) is not None
+            )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(
                 causation.unlinked(text, units, unit_bm25) is not None
@@ -648,6 +653,7 @@ FAILING_RULES = (
     "swapped",
     "overstated",
     "widened",
+    "reversed",
     "unlinked",
     "embellished",
     "new_term",
@@ -663,11 +669,11 @@ def _fails(plan: Plan, claim: int) -> str | None:
     them states (a stylist, a city, a cuisine the record lacks: in the hand-written record
     sets every correct overview's names are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
-    of the context's names in the place of its source's (`attribution`), or a
-    hedge made certain or a scope widened (`modality`), or a causal link the context never states
-    (`causation`), or praise or rank the context never gives, or a name for
-    something it never names (`embellishment`), or, of records, what one review says given
-    to many reviewers (`sentiment.overgeneralised`)."""
+    of the context's names in the place of its source's (`attribution`), or a hedge made
+    certain or a scope widened (`modality`), or a direction reversed (`polarity`), or a
+    causal link the context never states (`causation`), or praise or rank the context never
+    gives, or a name for something it never names (`embellishment`), or, of records, what
+    one review says given to many reviewers (`sentiment.overgeneralised`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"

@@ -1,0 +1,89 @@
+"""A comparison or a direction reversed: "a cappuccino tastes milder" of a passage saying it
+"tastes stronger"; "fares fell" of "fares rose".
+
+Answers over passages and summaries keep the source's words and flip the one that carries the
+direction, and the model entails such claims: every other word is the source's. The rule: a
+claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose" / "fell",
+"approved" / "rejected" …) fails the claim when the context sentence that best matches the
+rest of its clause holds most of that clause's content words (`lexical.restated_in`), holds
+the word's opposite and not the word itself, and neither the clause nor the sentence negates
+anything ("not as strong", "no longer rose": a paraphrase may flip the word and negate it).
+A comparison whose two sides trade places is left to the model ("a latte is milder than a
+cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the sentence name a
+different side after "than").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from groundrail.grounding.lexical import BM25, content_words, has_negation, restated_in
+from groundrail.grounding.windows import Unit
+
+# Pairs of words of opposite direction, each side with its inflections; a word's opposite is
+# any word of the other side.
+_PAIRS = (
+    ("stronger strong", "milder mild weaker weak"),
+    ("higher", "lower"),
+    ("rose rise rises rising risen increased increase increases increasing",
+     "fell fall falls falling fallen decreased decrease decreases decreasing declined decline "
+     "declines dropped drop drops"),
+    ("larger bigger", "smaller"),
+    ("faster quicker", "slower"),
+    ("earlier", "later"),
+    ("cheaper", "costlier pricier"),
+    ("older", "younger newer"),
+    ("longer", "shorter"),
+    ("heavier", "lighter"),
+    ("warmer hotter", "cooler colder"),
+    ("better", "worse"),
+    ("approved approve approves", "rejected reject rejects denied"),
+    ("won", "lost"),
+    ("allowed allows permitted permits", "banned bans prohibited prohibits forbidden forbids"),
+    ("majority", "minority"),
+    ("maximum", "minimum"),
+    ("expanded expand expands", "reduced reduce reduces cut cuts shrank"),
+    ("gained gain gains", "lost loses"),
+    ("positive", "negative"),
+    ("above", "below"),
+    ("more", "less fewer"),
+)  # fmt: skip
+_OPPOSITES: dict[str, frozenset[str]] = {}
+for _one, _other in _PAIRS:
+    for _side, _opposite in ((_one, _other), (_other, _one)):
+        for _word in _side.split():
+            _OPPOSITES[_word] = _OPPOSITES.get(_word, frozenset()) | frozenset(_opposite.split())
+_WORD = re.compile(r"[a-z]+")
+_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
+_THAN = re.compile(r"\bthan\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I)
+
+
+def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's word of direction or degree ("milder") when the context sentence that
+    restates the rest of its clause (`bm25` ranks `units`) says the opposite ("stronger")
+    and not the word (see the module doc); None otherwise."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for word in _WORD.finditer(claim.lower()):
+        opposites = _OPPOSITES.get(word.group())
+        if opposites is None:
+            continue
+        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, word.start())), default=0)
+        end = next((m.start() for m in _CLAUSE.finditer(claim, word.end())), len(claim))
+        rest = claim[start : word.start()] + claim[word.end() : end]
+        if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
+            continue
+        best = restated_in(rest, passages, bm25)
+        if best is None:
+            continue
+        sentence = units[best].text
+        said = set(_WORD.findall(sentence.lower()))
+        if word.group() in said or not (said & opposites) or has_negation(sentence):
+            continue
+        theirs, ours = _THAN.search(sentence), _THAN.search(claim, start, end)
+        if theirs and ours and theirs.group(1).lower() != ours.group(1).lower():
+            continue  # the two sides trade places: "milder than a cappuccino"
+        return claim[word.start() : word.end()]
+    return None

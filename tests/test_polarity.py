@@ -1,0 +1,55 @@
+"""A comparison or a direction reversed fails its claim: "milder" where the source says
+"stronger"."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import local_engine, sentences
+from groundrail.grounding import polarity
+from groundrail.grounding.windows import Document
+
+PASSAGE = (
+    "Because of its thick layer of foam, a cappuccino tastes stronger and feels lighter than a "
+    "latte. Ridership on the Blue Line rose 12 percent after the new timetable. The board "
+    "approved the budget on Tuesday. Fares did not fall last year."
+)
+
+
+def reversed_word(claim: str) -> str | None:
+    return polarity.reversed_word(claim, *sentences(PASSAGE))
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        ("Its thick layer of foam makes a cappuccino taste milder.", "milder"),
+        ("Ridership on the Blue Line fell 12 percent after the new timetable.", "fell"),
+        ("The board rejected the budget on Tuesday.", "rejected"),
+        # its clause, in a claim that says more
+        ("The board met on Tuesday, and ridership on the Blue Line dropped 12 percent.", "dropped"),
+    ],
+)
+def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
+    assert reversed_word(claim) == word
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A cappuccino tastes stronger than a latte because of its foam.",  # as the source
+        "A latte tastes milder than a cappuccino.",  # the sides trade places
+        "A latte is not as strong as a cappuccino with its thick foam.",  # negated
+        "Fares rose last year.",  # the source negates: left to the model
+        "Ticket prices fell in the spring.",  # another statement
+    ],
+)
+def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
+    assert reversed_word(claim) is None
+
+
+async def test_the_engine_fails_a_reversed_claim() -> None:
+    engine = local_engine()
+    answer = "Ridership on the Blue Line fell 12 percent after the new timetable."
+    claim = (await engine.check([Document("p", PASSAGE)], answer)).claims[0]
+    assert (claim.label != "supported", claim.driver) == (True, "reversed")
