@@ -153,6 +153,21 @@ def restated_in(text: str, passages: Sequence[str], bm25: BM25) -> int | None:
 
 
 RESTATED = 0.6
+# where a clause ends: "…, and in hot weather it will lead to heatstroke"
+CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
+
+
+def clause_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The (start, end) of the clause of `text` that holds text[start:end] (`CLAUSE` cuts)."""
+    begin = max((m.end() for m in CLAUSE.finditer(text, 0, start)), default=0)
+    stop = next((m.start() for m in CLAUSE.finditer(text, end)), len(text))
+    return begin, stop
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each clause of `text` (`CLAUSE` cuts)."""
+    cuts = [0, *(p for m in CLAUSE.finditer(text) for p in (m.start(), m.end())), len(text)]
+    return list(zip(cuts[::2], cuts[1::2], strict=True))
 
 
 def covered(text: str, passage: str) -> float:

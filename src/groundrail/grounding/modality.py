@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, PREFIX, restated_in
+from groundrail.grounding.lexical import BM25, PREFIX, clause_at, clauses, restated_in
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
@@ -37,15 +37,6 @@ _HEDGED = re.compile(
     r"(?:be\s+)?([a-z]+)",
     re.I,
 )
-_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
-
-
-def _clause(claim: str, word: re.Match[str]) -> tuple[int, int]:
-    """The (start, end) of the clause a match is in: "…, and in hot weather it will lead to
-    heatstroke"."""
-    start = max((m.end() for m in _CLAUSE.finditer(claim, 0, word.start())), default=0)
-    end = next((m.start() for m in _CLAUSE.finditer(claim, word.end())), len(claim))
-    return start, end
 
 
 def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -56,7 +47,7 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for modal in _CERTAIN.finditer(claim):
-        start, end = _clause(claim, modal)
+        start, end = clause_at(claim, modal.start(), modal.end())
         best = restated_in(claim[start:end], passages, bm25)
         if best is None:
             continue
@@ -101,7 +92,7 @@ def proven(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for word in _PROVEN.finditer(claim):
-        start, end = _clause(claim, word)
+        start, end = clause_at(claim, word.start(), word.end())
         if (
             _TENTATIVE.search(claim, start, end)
             or _NEGATED.search(claim[start : word.start()])
@@ -143,7 +134,7 @@ def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     if not units:
         return None
     passages = [u.text for u in units]
-    for start, end in _clauses(claim):
+    for start, end in clauses(claim):
         if _CLAIM_HEDGES.search(claim, start, end):
             continue
         best = restated_in(claim[start:end], passages, bm25)
@@ -155,12 +146,6 @@ def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             if re.search(rf"\b{re.escape(noun[:PREFIX])}", clause):
                 return hedge.group()
     return None
-
-
-def _clauses(claim: str) -> list[tuple[int, int]]:
-    """The (start, end) of each clause of the claim (`_CLAUSE` cuts)."""
-    cuts = [0, *(p for m in _CLAUSE.finditer(claim) for p in (m.start(), m.end())), len(claim)]
-    return list(zip(cuts[::2], cuts[1::2], strict=True))
 
 
 # a scope over all of a group or place: "pharmacies across the state", "every school"; not
@@ -199,7 +184,7 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for scope in _UNIVERSAL.finditer(claim):
-        start, end = _clause(claim, scope)
+        start, end = clause_at(claim, scope.start(), scope.end())
         # the clause without its scope: what the source sentence restates
         best = restated_in(claim[start : scope.start()] + claim[scope.end() : end], passages, bm25)
         if best is None:

@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, content_words, has_negation, restated_in
+from groundrail.grounding.lexical import (
+    BM25,
+    clause_at,
+    content_words,
+    has_negation,
+    restated_in,
+)
 from groundrail.grounding.windows import Unit
 
 # Pairs of words of opposite direction, each side with its inflections; a word's opposite is
@@ -55,7 +61,6 @@ for _one, _other in _PAIRS:
         for _word in _side.split():
             _OPPOSITES[_word] = _OPPOSITES.get(_word, frozenset()) | frozenset(_opposite.split())
 _WORD = re.compile(r"[a-z]+")
-_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
 _THAN = re.compile(r"\bthan\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I)
 
 
@@ -70,8 +75,7 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         opposites = _OPPOSITES.get(word.group())
         if opposites is None:
             continue
-        start = max((m.end() for m in _CLAUSE.finditer(claim, 0, word.start())), default=0)
-        end = next((m.start() for m in _CLAUSE.finditer(claim, word.end())), len(claim))
+        start, end = clause_at(claim, word.start(), word.end())
         rest = claim[start : word.start()] + claim[word.end() : end]
         if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
             continue
