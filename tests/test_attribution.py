@@ -227,3 +227,49 @@ async def test_a_clause_about_one_reviewer_draws_on_their_review_not_the_hours()
     *_, clause = result.claims
     assert clause.span.text.startswith("but was frustrated")
     assert clause.evidence is not None and clause.evidence.text.startswith("Review 2")
+
+
+TITLES = (
+    "Deputy Superintendent Carla Nguyen, who led the committee, told the board the district "
+    "expects to save $410,000 a year. Superintendent Mark Delaney said the district would "
+    "review test scores. The talks involved former Ukrainian President Viktor Yanukovych. "
+    "Ann Ruiz, a council member, objected."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "titles"),
+    [
+        # a qualifier dropped, or added
+        ("Superintendent Carla Nguyen said the district expects to save $410,000 a year.",
+         ("Superintendent", "deputy superintendent")),
+        ("Moscow might reinstate President Viktor Yanukovych.",
+         ("President", "former president")),
+        ("Former Superintendent Mark Delaney said scores would be reviewed.",
+         ("Former Superintendent", "superintendent")),
+    ],
+)  # fmt: skip
+def test_a_title_qualified_otherwise_than_the_context_is_retitled(
+    claim: str, titles: tuple[str, str]
+) -> None:
+    assert attribution.retitled(claim, TITLES) == titles
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Deputy Superintendent Carla Nguyen led the committee.",  # as the context
+        "Superintendent Mark Delaney will review test scores.",
+        "Moscow might reinstate former Ukrainian President Viktor Yanukovych.",
+        "Mayor Ann Ruiz objected.",  # another role: the context's words for it vary
+        "Principal Jane Doe objected.",  # a name the context lacks
+    ],
+)
+def test_a_title_the_context_gives_or_does_not_qualify_is_not(claim: str) -> None:
+    assert attribution.retitled(claim, TITLES) is None
+
+
+async def test_the_engine_fails_a_retitled_claim() -> None:
+    answer = "Superintendent Carla Nguyen told the board the district expects to save $410,000."
+    claim = (await local_engine().check([Document("a", TITLES)], answer)).claims[0]
+    assert (claim.label != "supported", claim.driver) == (True, "retitled")

@@ -236,3 +236,70 @@ def _around(text: str, name: str) -> tuple[str, str] | None:
     after = _TOKEN.findall(low[at + len(name) :])[:1] or [""]
     place = (before[0], after[0])
     return None if place == ("", "") else place
+
+
+# A person's title: a role ("superintendent", "chief executive") and the words that make it
+# another ("deputy superintendent", "former mayor")
+_ROLES = (
+    r"superintendent|director|president|chief|manager|mayor|governor|secretary|minister"
+    r"|officer|chair|chairman|chairwoman|chairperson|commissioner|senator|representative|coach"
+    r"|captain|judge|sheriff|principal|dean|professor|ceo|cfo|coo|founder|owner|editor"
+    r"|spokesperson|spokesman|spokeswoman|inspector|sergeant|detective|attorney"
+    r"|councilman|councilwoman|councilmember|councillor|chancellor|provost|treasurer"
+    r"|administrator|supervisor|physician|surgeon|nurse|pastor|prosecutor|lawyer|researcher"
+    r"|scientist|economist|analyst|executive|marshal|trustee|auditor|clerk"
+    r"|ambassador|assemblyman|assemblywoman|delegate|curator|architect|engineer"
+    r"|member"
+)
+_QUALIFIERS = "deputy assistant vice acting interim former associate co lieutenant".split()  # noqa: SIM905
+_QUALIFIER = "|".join(_QUALIFIERS)
+_TITLED = re.compile(
+    rf"(?i:\b((?:(?:{_QUALIFIER})[\s-]+)*)({_ROLES}))\s+"
+    r"([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)+)"
+)
+QUALIFIER_REACH = 30  # characters before a role read for its qualifiers
+TITLE_REACH = 60  # characters before or after a name read for its title ("…, the deputy …")
+
+
+def retitled(claim: str, context: str) -> tuple[str, str] | None:
+    """(the claim's title, the context's) when the claim gives a person the context names
+    their role with other qualifiers than the context gives it beside their name (`_beside`:
+    the name's sentence, `TITLE_REACH` characters each side): "Superintendent Carla Nguyen"
+    of "Deputy Superintendent Carla Nguyen", "former President Ann Ruiz" of "President Ann
+    Ruiz". Another role is left to the model: the context's words for it vary ("CEO" of
+    "chief executive", "prosecutor" of "assistant district attorney"). None otherwise.
+
+    Summaries drop "deputy" or "former" from a title; the model entails such claims, every
+    word being the article's."""
+    for titled in _TITLED.finditer(claim):
+        role, name = titled.group(2).lower(), titled.group(3)
+        qualifiers = _qualifiers(claim, titled.start(2))  # "former Ukrainian President"
+        # the qualifiers of each time the context gives the name this role
+        given = {
+            _qualifiers(near, role_at.start())
+            for at in re.finditer(rf"\b{re.escape(name)}\b", context)
+            for near in [_beside(context, at.start(), at.end())]
+            for role_at in re.finditer(rf"\b{role}\b", near, re.I)
+        }
+        if given and qualifiers not in given:
+            theirs = " ".join([*sorted(min(given, key=sorted)), role])
+            return titled.group().removesuffix(name).strip(), theirs
+    return None
+
+
+def _qualifiers(text: str, role_at: int) -> frozenset[str]:
+    """The qualifiers ("deputy", "former" …) in the `QUALIFIER_REACH` characters before a
+    role at `role_at`."""
+    before = text[max(0, role_at - QUALIFIER_REACH) : role_at].lower()
+    return frozenset(re.findall(rf"\b(?:{_QUALIFIER})\b", before))
+
+
+def _beside(text: str, start: int, end: int) -> str:
+    """The text around text[start:end] within its sentence, `TITLE_REACH` characters each
+    side at most: where a title of the name stands ("Deputy Superintendent Carla Nguyen,
+    who …", "Ann Ruiz, a council member, …")."""
+    before = text[max(0, start - TITLE_REACH) : start]
+    after = text[end : end + TITLE_REACH]
+    before = re.split(r"[.!?]\s", before)[-1]
+    after = re.split(r"[.!?](?:\s|$)", after)[0]
+    return before + text[start:end] + after

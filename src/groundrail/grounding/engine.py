@@ -391,6 +391,8 @@ class GroundingEngine:
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(text, units, unit_bm25, texts) is not None
             )
+            # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"
+            lexical_signals["retitled"] = float(attribution.retitled(text, context) is not None)
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
@@ -650,6 +652,7 @@ def _without_words(text: str, words: frozenset[str]) -> str:
 FAILING_RULES = (
     "miscounted",
     "misattributed",
+    "retitled",
     "swapped",
     "overstated",
     "widened",
@@ -669,7 +672,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     them states (a stylist, a city, a cuisine the record lacks: in the hand-written record
     sets every correct overview's names are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
-    of the context's names in the place of its source's (`attribution`), or a hedge made
+    of the context's names in the place of its source's, or a title the context does not give
+    the person beside their name (`attribution`), or a hedge made
     certain or a scope widened (`modality`), or a direction reversed (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
