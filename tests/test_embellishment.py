@@ -30,6 +30,10 @@ RECORD = (
         ("The tribunal ruled, in a landmark decision, that he was a worker.", "landmark"),
         ("It marks a watershed moment for the brewery.", "watershed"),
         ("The long-awaited patio opened with string lights.", "long-awaited"),
+        # a record the source never speaks of
+        ("It was the brewery's steepest price rise in its history.", "in its history"),
+        ("Sales hit a record high.", "record high"),
+        ("It is the largest ever brewery on Main St.", "largest ever"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -52,6 +56,10 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("The ruling was called historic.", "a historic ruling for workers"),
         ("It sits in the historical district.", RECORD),  # not "historic"
         ("The fire pits make for a stunning patio.", RECORD),  # a review's "gorgeous"
+        # a record the source speaks of
+        ("It was the steepest rise in its history.", "the steepest rise in the agency's history"),
+        ("Sales hit a record high.", "sales were the highest on record"),
+        ("It might be the largest ever.", RECORD),  # a hedge
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

@@ -1,6 +1,6 @@
-"""Praise, rank and provenance the context never gives: "a family-owned brewery", "the best
-gym in Edmonton", "a premier destination"; and names for things it never names
-(`new_term`).
+"""Praise, rank, records and provenance the context never gives: "a family-owned brewery",
+"the best gym in Edmonton", "a premier destination", "the steepest in its history"; and
+names for things it never names (`new_term`).
 
 Overviews and summaries add words of standing to what the source says; the model entails
 them, because the rest of the claim's words are the source's. The rule: a claim using one of
@@ -71,7 +71,27 @@ def embellished(claim: str, source: str) -> str | None:
         )
         if used is None:
             return found.group()
+    record = _RECORD.search(claim)
+    if (
+        record is not None
+        and not _SEEMS.search(claim, 0, record.start())
+        and not _OF_RECORDS.search(source)
+    ):
+        return record.group()
     return None
+
+
+# a record: "the steepest in its history", "the largest ever", "a record high", "for the first
+# time in its history"; it needs a source that speaks of records or history
+_RECORD = re.compile(
+    r"\b(?:in\s+(?:its|their|his|her|the\s+[\w-]+(?:'s|\u2019s))\s+(?:[\w-]+\s+)?history"
+    r"|in\s+history|(?:\w+est|most\s+\w+|worst|best)\s+ever|ever\s+recorded|on\s+record"
+    r"|since\s+records\s+began|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low))\b",
+    re.I,
+)
+_OF_RECORDS = re.compile(
+    r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first\s+time)\b", re.I
+)
 
 
 def _plain(text: str) -> str:
