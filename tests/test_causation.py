@@ -32,6 +32,12 @@ def unlinked(claim: str) -> str | None:
             "Schools in Port Ellis and Dunmore were closed because customers lost electricity.",
             "because",
         ),
+        # news words of cause
+        ("Schools in Port Ellis and Dunmore were closed amid the power outages.", "amid"),
+        (
+            "In the wake of the power outages, schools in Port Ellis were closed.",
+            "In the wake of",
+        ),
         # a link the article states the other way round
         (
             "Because the planet's rotation is slow, the upper clouds circle it in four days.",
@@ -55,6 +61,7 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         # a link the claim itself doubts or denies
         "It is unclear whether schools in Port Ellis closed because of the power outages.",
         "Schools in Port Ellis may have closed because customers lost electricity.",
+        "Some suggested schools in Port Ellis closed because customers lost electricity.",
     ],
 )
 def test_a_link_the_context_states_or_cannot_be_read_is_left(claim: str) -> None:

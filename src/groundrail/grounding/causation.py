@@ -4,8 +4,10 @@ gives the outages and the closures in sentences of their own, or says the opposi
 
 Summaries and answers over passages join two facts of the source by a causal link the source
 never states, and the model entails such claims: both halves are the source's. The rule: a
-claim that links two halves ("because (of)", "due to", "as a (direct) result of", "owing
-to", "thanks to", "which is why"; not "leading to" or "resulting in", which summaries of
+claim that links two halves ("because (of)", "due to", "as a (direct) result / consequence
+of", "owing to", "thanks to", "amid", "in the wake of", "driven / fuelled / prompted /
+spurred / caused / triggered by", "which is why"; not "leading to" or "resulting in", nor
+"in response to" (a definition's: "in response to various stimuli"), which summaries of
 dialogues use for what came next: SummEdits' dev split) fails when no context sentence
 speaks of both halves and of a cause, the sentences that match each half best hold no word
 of causation ("because", "so", "led", "after", "since", "reason" … `_CAUSAL`), and they are
@@ -40,8 +42,11 @@ _NOT_A_CAUSE_BEFORE = re.compile(
     re.I,
 )
 _LINKS = (
-    r"because(?:\s+of)?|due\s+to" + _SCHEDULED + r"|as\s+a\s+(?:direct\s+)?result\s+of"
-    r"|owing\s+to|thanks\s+to"
+    r"because(?:\s+of)?|due\s+to"
+    + _SCHEDULED
+    + r"|as\s+a\s+(?:direct\s+)?(?:result|consequence)\s+of"
+    r"|owing\s+to|thanks\s+to|amid(?:st)?|in\s+the\s+wake\s+of"
+    r"|(?:driven|fuell?ed|prompted|spurred|caused|triggered)\s+by"
 )
 # "X because Y", "X, which is why Y": the claim's link between two halves
 _LINK = re.compile(rf",?\s+(?:{_LINKS}|which\s+is\s+why)\s+", re.I)
@@ -50,7 +55,7 @@ _LINK_FIRST = re.compile(rf"^(?:{_LINKS})\s+(?P<cause>[^,]+),\s+(?P<effect>.+)$"
 # a claim that doubts or denies its link: "It is unclear whether … because of …", "may have"
 _DOUBTED = re.compile(
     r"\b(?:not|no|never|whether|unclear|uncertain|may|might|could|possibly|perhaps|probably"
-    r"|likely|partly|partially|maybe|if|suggests?|believed|thought)\b|n[\'\u2019]t\b",
+    r"|likely|partly|partially|maybe|if|suggest\w*|believed|thought)\b|n[\'\u2019]t\b",
     re.I,
 )
 # a word of the context that states or implies a cause
