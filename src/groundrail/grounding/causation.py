@@ -6,9 +6,9 @@ Summaries and answers over passages join two facts of the source by a causal lin
 never states, and the model entails such claims: both halves are the source's. The rule: a
 claim that links two halves ("because (of)", "due to", "as a (direct) result / consequence
 of", "owing to", "thanks to", "amid", "in the wake of", "driven / fuelled / prompted /
-spurred / caused / triggered by", "which is why"; not "leading to" or "resulting in", nor
-"in response to" (a definition's: "in response to various stimuli"), which summaries of
-dialogues use for what came next: SummEdits' dev split) fails when no context sentence
+spurred / caused / triggered by", "which is why"; not "leading to" or "resulting in", which
+summaries of dialogues use for what came next: SummEdits' dev split; nor "in response to",
+a definition's: "in response to various stimuli") fails when no context sentence
 speaks of both halves and of a cause, the sentences that match each half best hold no word
 of causation ("because", "so", "led", "after", "since", "reason" … `_CAUSAL`), and they are
 not neighbours (a link across adjacent sentences is often left unsaid) — or are one sentence
