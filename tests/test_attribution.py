@@ -273,3 +273,40 @@ async def test_the_engine_fails_a_retitled_claim() -> None:
     answer = "Superintendent Carla Nguyen told the board the district expects to save $410,000."
     claim = (await local_engine().check([Document("a", TITLES)], answer)).claims[0]
     assert (claim.label != "supported", claim.driver) == (True, "retitled")
+
+
+BEARS = (
+    "Some residents have welcomed the measures. \"I've had a bear on my deck three times this "
+    'month, and nobody is doing anything," said Hillcrest resident Tom Bixby. Parents at '
+    "Maple Run said the school bus stop should move. One hiker reported a sow with two cubs "
+    "near the trailhead."
+)
+
+
+def generalised(claim: str) -> str | None:
+    return attribution.generalised(claim, *sentences(BEARS))
+
+
+@pytest.mark.parametrize(
+    ("claim", "group"),
+    [
+        ("Hillcrest residents complain that bears keep showing up on their decks and nobody "
+         "is doing anything.", "residents"),
+        ("Hikers have reported a sow with two cubs near the trailhead.", "Hikers"),
+    ],
+)  # fmt: skip
+def test_one_persons_words_given_to_a_group_are_generalised(claim: str, group: str) -> None:
+    assert generalised(claim) == group
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Parents at Maple Run said the school bus stop should move.",  # a group says it
+        "One Hillcrest resident said a bear was on his deck three times this month.",  # one
+        "Residents have welcomed the measures.",  # said of some residents: no one speaks
+        "Hikers should keep away from the trailhead.",  # no group says anything
+    ],
+)
+def test_words_a_group_says_or_no_one_says_are_not(claim: str) -> None:
+    assert generalised(claim) is None

@@ -303,3 +303,64 @@ def _beside(text: str, start: int, end: int) -> str:
     before = re.split(r"[.!?]\s", before)[-1]
     after = re.split(r"[.!?](?:\s|$)", after)[0]
     return before + text[start:end] + after
+
+
+# People of a place, a trade or a role, as a group that speaks: "residents say", "travelers
+# often call it"; each with its singular ("a resident", "Hillcrest resident Tom Bixby")
+_PEOPLE = """residents travelers travellers visitors tourists parents users customers critics
+    fans locals commuters patients students teachers drivers workers employees neighbors
+    neighbours shoppers homeowners riders passengers voters farmers diners guests readers
+    viewers tenants owners members bloggers reviewers hikers cyclists parishioners""".split()  # noqa: SIM905
+_GROUP = re.compile(rf"\b({'|'.join(_PEOPLE)})\b", re.I)
+# what a group is said to say or feel, after its noun and an adverb or two
+_SAYING = (
+    r"(?:says?|said|complain(?:s|ed)?|call(?:s|ed)?|describe[ds]?|report(?:s|ed)?|feels?|felt"
+    r"|worr(?:y|ies|ied)|argue[ds]?|praise[ds]?|note[ds]?|mention(?:s|ed)?|warn(?:s|ed)?"
+    r"|agree[ds]?|believe[ds]?|fear(?:s|ed)?|recommend(?:s|ed)?|finds?|found|told|tells?"
+    r"|consider(?:s|ed)?|love[ds]?|hate[ds]?)"
+)
+_GROUP_SAYS = re.compile(
+    r"\s+(?:(?:have|had|also|often|frequently|regularly|repeatedly|consistently|generally"
+    rf"|widely|commonly|increasingly|now)\s+){{0,2}}{_SAYING}\b",
+    re.I,
+)
+_SAYS = re.compile(rf"\b{_SAYING}\b|[\"\u201c\u201d]", re.I)
+# a sentence that speaks of more than one person
+_MANY_PEOPLE = re.compile(
+    rf"\b(?:{'|'.join(_PEOPLE)}|others|many|some|several|most|people|they|we|families"
+    r"|groups?|crowds?|residents?'|all)\b",
+    re.I,
+)
+# one person: "a / one / another resident", "resident Tom Bixby", "Tom Bixby said"
+_ONE_PERSON = re.compile(
+    rf"\b(?i:a|an|one|another)\s+(?:[\w-]+\s+)?(?:{'|'.join(p[:-1] for p in _PEOPLE)}|blogger"
+    r"|writer|man|woman|mother|father|person)\b"
+    rf"|\b(?:{'|'.join(p[:-1] for p in _PEOPLE)})\s+[A-Z][a-z]+\s+[A-Z][a-z]+",
+)
+
+
+def generalised(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The group a claim gives one person's words or feeling to ("Hillcrest residents
+    complain that bears keep showing up on their decks" of '"I've had a bear on my deck three
+    times," said Hillcrest resident Tom Bixby'): what the group is said to say holds most of
+    the words of a context sentence (`lexical.restated_in`) in which one person says it (a
+    verb of saying or a quotation, "a / one resident" or "resident Tom Bixby") and no
+    group, "others" or "many" does. None otherwise. `bm25` ranks `units`."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for group in _GROUP.finditer(claim):
+        says = _GROUP_SAYS.match(claim, group.end())
+        if says is None:
+            continue
+        best = restated_in(claim[says.end() :], passages, bm25)
+        if best is None:
+            continue
+        sentence = units[best].text
+        if (
+            (_SAYS.search(sentence) or _SPEECH.search(sentence))
+            and _ONE_PERSON.search(sentence)
+            and not _MANY_PEOPLE.search(sentence)
+        ):
+            return group.group()
+    return None

@@ -393,6 +393,10 @@ class GroundingEngine:
             )
             # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"
             lexical_signals["retitled"] = float(attribution.retitled(text, context) is not None)
+            # "residents complain …" of one resident's words
+            lexical_signals["generalised"] = float(
+                attribution.generalised(text, units, unit_bm25) is not None
+            )
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
@@ -653,6 +657,7 @@ FAILING_RULES = (
     "miscounted",
     "misattributed",
     "retitled",
+    "generalised",
     "swapped",
     "overstated",
     "widened",
