@@ -12,7 +12,8 @@ from groundrail.grounding.windows import Document
 PASSAGE = (
     "Because of its thick layer of foam, a cappuccino tastes stronger and feels lighter than a "
     "latte. Ridership on the Blue Line rose 12 percent after the new timetable. The board "
-    "approved the budget on Tuesday. Fares did not fall last year."
+    "approved the budget on Tuesday. Fares did not fall last year. The leisure sector added "
+    "2,400 jobs, the largest gain of any industry, while manufacturing shed 700 jobs."
 )
 
 
@@ -42,6 +43,8 @@ def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
         "A latte is not as strong as a cappuccino with its thick foam.",  # negated
         "Fares rose last year.",  # the source negates: left to the model
         "Ticket prices fell in the spring.",  # another statement
+        # the opposite is said of another thing in the sentence
+        "Leisure added 2,400 jobs, while manufacturing lost 700 jobs.",
     ],
 )
 def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
