@@ -111,6 +111,20 @@ def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # a time listed after an opening or closing time takes its side
+        ("It opens at 11:30 a.m. Tuesday through Friday and noon on Saturday and Sunday, and "
+         "it closes at 11 p.m. on Friday and Saturday nights.", "supported"),
+        ("It opens at 11:30 a.m. Tuesday through Friday and 1 p.m. on Saturday.",
+         "contradicted"),
+    ],
+)  # fmt: skip
+def test_opening_and_closing_times_listed_by_day_are_checked(claim: str, label: str) -> None:
+    assert check(claim, [record()]).label == label
+
+
+@pytest.mark.parametrize(
     ("claim", "wrong"),
     [
         ("It is open seven days a week.", "seven days a week"),

@@ -131,7 +131,7 @@ FACT_WORDS = frozenset(
     quite somewhat fairly gets get receives received receive earns earned earn garners
     garnered boasts perfect solid respectable decent impressive stellar flawless modest
     mediocre strong high low widely greatly considerably holding held carries carrying
-    maintains""".split()  # noqa: SIM905
+    maintains night nights morning mornings evening evenings afternoon afternoons""".split()  # noqa: SIM905
 )
 _NOT_AVAILABLE = re.compile(r"(?<![\w/])n/a(?![\w/])", re.I)
 _DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"

@@ -61,12 +61,14 @@ _SPOKEN_RANGE = re.compile(
     re.I,
 )
 # A single time: its side from its cue ("opens at 6 a.m.", "until midnight"); a bare "from" /
-# "at" time ("and at noon on weekends") takes the side of the single time before it.
+# "at" time ("and at noon on weekends") or one listed after it ("opens at 7 a.m. Monday
+# through Saturday and 8 a.m. on Sunday") takes the side of the single time before it.
 _SINGLE = re.compile(
     r"\b(?:(?P<opens>(?:(?:does|do|will|is)\s*n['\u2019]?t|won['\u2019]t|not)\s+open\s+"
     r"(?:until|till|before)\s+|(?:opens?|opening)\s+(?:at\s+|from\s+)?)"
     r"|(?P<closes>closes?|closing)\s+(?:at\s+)?"
-    rf"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+){_TIME.format(n=1)}",
+    r"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+|(?P<listed>,\s*(?:and\s+)?|and\s+))"
+    + _TIME.format(n=1),
     re.I,
 )
 # A line of a timetable, whose heading ("Hours:") is cut off as framing: "Monday - Friday:
@@ -299,7 +301,7 @@ def _time_specs(claim: str) -> list[_Times]:
     for match in _SINGLE.finditer(claim):
         if match["opens"] or match["closes"] or match["until"]:
             side = "opens" if match["opens"] else "closes"
-        elif not side and match["bare"].lower() == "from":
+        elif not side and (match["bare"] or "").lower() == "from":
             side = "opens"
         value = _minutes(match, 1)
         if (
