@@ -266,8 +266,11 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
     their role with other qualifiers than the context gives it beside their name (`_beside`:
     the name's sentence, `TITLE_REACH` characters each side): "Superintendent Carla Nguyen"
     of "Deputy Superintendent Carla Nguyen", "former President Ann Ruiz" of "President Ann
-    Ruiz". Another role is left to the model: the context's words for it vary ("CEO" of
-    "chief executive", "prosecutor" of "assistant district attorney"). None otherwise.
+    Ruiz"; or a role the context gives another person right before their name and this
+    person nowhere near theirs ("Mayor Howard Banks" of "city engineer Howard Banks" beside
+    "Mayor Frank Dillard"). Another role is left to the model: the context's words for it
+    vary ("CEO" of "chief executive", "prosecutor" of "assistant district attorney"). None
+    otherwise.
 
     Summaries drop "deputy" or "former" from a title; the model entails such claims, every
     word being the article's."""
@@ -284,6 +287,18 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
         if given and qualifiers not in given:
             theirs = " ".join([*sorted(min(given, key=sorted)), role])
             return titled.group().removesuffix(name).strip(), theirs
+        if not given and (holder := _holder(context, role, name)) is not None:
+            return titled.group().removesuffix(name).strip(), f"{role} {holder}"
+    return None
+
+
+def _holder(context: str, role: str, name: str) -> str | None:
+    """Another person the context gives `role` to, right before their name ("Mayor Frank
+    Dillard"), when it also names `name` and never gives them that role: "Mayor Howard Banks"
+    of an article where Banks is the city engineer and Dillard the mayor. None otherwise."""
+    for other in _TITLED.finditer(context):
+        if other.group(2).lower() == role and other.group(3) != name and name in context:
+            return other.group(3)
     return None
 
 

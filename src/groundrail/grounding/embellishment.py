@@ -81,16 +81,22 @@ def embellished(claim: str, source: str) -> str | None:
     return None
 
 
-# a record: "the steepest in its history", "the largest ever", "a record high", "for the first
-# time in its history"; it needs a source that speaks of records or history
+# a record: "the steepest in its history", "the largest ever", "a record high", "a course
+# record", "the highest of any taqueria", "more than any other"; it needs a source that
+# speaks of records, history or rank ("of any", "than any")
 _RECORD = re.compile(
     r"\b(?:in\s+(?:its|their|his|her|the\s+[\w-]+(?:'s|\u2019s))\s+(?:[\w-]+\s+)?history"
     r"|in\s+history|(?:\w+est|most\s+\w+|worst|best)\s+ever|ever\s+recorded|on\s+record"
-    r"|since\s+records\s+began|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low))\b",
+    r"|since\s+records\s+began|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low)"
+    r"|(?:course|world|national|state|school|club|team|career|franchise|event|meet|track)\s+records?"
+    r"|(?:\w+est|most\s+\w+|best|worst)\s+(?:[\w-]+\s+){0,2}(?:of|among)\s+(?:any|all)"
+    r"|than\s+any\s+other)\b",
     re.I,
 )
 _OF_RECORDS = re.compile(
-    r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first\s+time)\b", re.I
+    r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first\s+time"
+    r"|of\s+any|than\s+any|among\s+all)\b",
+    re.I,
 )
 
 

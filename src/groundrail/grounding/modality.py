@@ -33,7 +33,8 @@ _CERTAIN = re.compile(
 # a hedge's verb, not after "not" ("could not return" states what happened)
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
-    r"|probably|mostly|normally|occasionally|in\s+(?:most|many|some)\s+cases,?)\s+(?!not\b)"
+    r"|probably|mostly|normally|occasionally|in\s+(?:most|many|some)\s+cases,?"
+    r"|(?:expected|projected|estimated|forecast|anticipated)\s+to)\s+(?!not\b)"
     r"(?:be\s+)?([a-z]+)",
     re.I,
 )
@@ -67,13 +68,14 @@ _PROVEN = re.compile(
     r"\b(?:(?:been\s+)?shown\s+to|proven|prove[sd]?\s+that"
     r"|(?:demonstrat|confirm|establish)(?:e[sd]|s|ed)?\s+that"
     r"|known\s+(?:to|causes?|cause\s+of|risk\s+factors?)"
-    r"|(?:stud(?:y|ies)|research|results|evidence|data|trials?|findings|scientists|experts)"
-    r"\s+(?:show|prove|confirm|demonstrate)s?)\b",
+    r"|(?:stud(?:y|ies)|research|results|evidence|data|trials?|findings|scientists|experts"
+    r"|analys[ie]s|reviews?|surveys?|tests?|investigat\w+)\s+(?:show|prove|confirm|demonstrate)(?:s|ed)?"
+    r"|show(?:s|ed)\s+that)\b",
     re.I,
 )
 _TENTATIVE = re.compile(
     r"\b(?:suggest(?:s|ed|ing)?|may|might|could|possibl[ey]|potential(?:ly)?|linked|associat\w*"
-    r"|correlat\w*|appears?|unclear|hypothes\w*|believed|thought\s+to|preliminary"
+    r"|correlat\w*|appears?|unclear|hypothes\w*|believed|thought\s+to|preliminary|alleg\w*"
     r"|(?:cannot|can['\u2019]t)\s+(?:say|tell|show|prove|conclude|confirm|determine))\b",
     re.I,
 )

@@ -7,7 +7,7 @@ claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose"
 "approved" / "rejected" …) fails the claim when the context sentence that best matches the
 rest of its clause holds most of that clause's content words (`lexical.restated_in`), holds
 the word's opposite (in a clause that shares a content word with the claim's clause) and
-not the word itself, and neither the clause nor the sentence negates
+not the word itself, and neither the claim's clause nor the sentence's clause negates
 anything ("not as strong", "no longer rose": a paraphrase may flip the word and negate it).
 A comparison whose two sides trade places is left to the model ("a latte is milder than a
 cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the sentence name a
@@ -85,13 +85,15 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if best is None:
             continue
         sentence = units[best].text
-        if word.group() in _WORD.findall(sentence.lower()) or has_negation(sentence):
+        if word.group() in _WORD.findall(sentence.lower()):
             continue
-        # the opposite in a clause of the sentence about the same thing: not "the largest
-        # gain of any industry" beside "manufacturing shed 700 jobs"
+        # the opposite, not negated, in a clause of the sentence about the same thing: not
+        # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
         about = set(content_words(rest))
         if not any(
-            opposites & set(_WORD.findall(part.lower())) and about & set(content_words(part))
+            opposites & set(_WORD.findall(part.lower()))
+            and about & set(content_words(part))
+            and not has_negation(part)
             for part in (sentence[i:j] for i, j in clauses(sentence))
         ):
             continue
