@@ -279,7 +279,9 @@ BEARS = (
     "Some residents have welcomed the measures. \"I've had a bear on my deck three times this "
     'month, and nobody is doing anything," said Hillcrest resident Tom Bixby. Parents at '
     "Maple Run said the school bus stop should move. One hiker reported a sow with two cubs "
-    "near the trailhead."
+    "near the trailhead. Darnell Price, who has worked at the plant for 26 years, said he felt "
+    'betrayed. Helen Marsh studies sleep. "For most people, an afternoon cup is probably the '
+    'one that costs them sleep," she said.'
 )
 
 
@@ -293,6 +295,10 @@ def generalised(claim: str) -> str | None:
         ("Hillcrest residents complain that bears keep showing up on their decks and nobody "
          "is doing anything.", "residents"),
         ("Hikers have reported a sow with two cubs near the trailhead.", "Hikers"),
+        # one named person, or "she said"; the group's clause up to a turn
+        ("Longtime workers at the plant said they felt betrayed.", "workers"),
+        ("Sleep researchers agree that an afternoon cup is probably what costs most people "
+         "sleep, though some people sleep fine.", "researchers"),
     ],
 )  # fmt: skip
 def test_one_persons_words_given_to_a_group_are_generalised(claim: str, group: str) -> None:

@@ -19,7 +19,13 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from groundrail.grounding.lexical import BM25, content_words, entities, restated_in, terms
+from groundrail.grounding.lexical import (
+    BM25,
+    content_words,
+    entities,
+    restated_in,
+    terms,
+)
 from groundrail.grounding.windows import Unit
 
 SPEECH = (
@@ -325,7 +331,8 @@ def _beside(text: str, start: int, end: int) -> str:
 _PEOPLE = """residents travelers travellers visitors tourists parents users customers critics
     fans locals commuters patients students teachers drivers workers employees neighbors
     neighbours shoppers homeowners riders passengers voters farmers diners guests readers
-    viewers tenants owners members bloggers reviewers hikers cyclists parishioners""".split()  # noqa: SIM905
+    viewers tenants owners members bloggers reviewers hikers cyclists parishioners researchers
+    experts scientists doctors economists analysts specialists""".split()  # noqa: SIM905
 _GROUP = re.compile(rf"\b({'|'.join(_PEOPLE)})\b", re.I)
 # what a group is said to say or feel, after its noun and an adverb or two
 _SAYING = (
@@ -335,15 +342,22 @@ _SAYING = (
     r"|consider(?:s|ed)?|love[ds]?|hate[ds]?)"
 )
 _GROUP_SAYS = re.compile(
+    r"(?:\s+(?:at|in|from|of|on|near)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"  # "at the plant"
     r"\s+(?:(?:have|had|also|often|frequently|regularly|repeatedly|consistently|generally"
     rf"|widely|commonly|increasingly|now)\s+){{0,2}}{_SAYING}\b",
     re.I,
 )
 _SAYS = re.compile(rf"\b{_SAYING}\b|[\"\u201c\u201d]", re.I)
 # a sentence that speaks of more than one person
+_TURN = re.compile(r";|,\s+(?:but|though|although|while|whereas|yet)\b")
+# one person by a pronoun: '"…," she said', "he told reporters"
+_ONE_SAID = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?{SPEECH}\b|\b{SPEECH}\s+(?:he|she)\b", re.I)
+# a sentence in which many speak: "others say", "residents have complained", "many said"
 _MANY_PEOPLE = re.compile(
     rf"\b(?:{'|'.join(_PEOPLE)}|others|many|some|several|most|people|they|we|families"
-    r"|groups?|crowds?|residents?'|all)\b",
+    r"|groups?|crowds?)\b"
+    + _GROUP_SAYS.pattern
+    + rf"|\b{SPEECH}\s+(?:(?:many|some|several|most|other)\s+)?(?:{'|'.join(_PEOPLE)}|others)\b",
     re.I,
 )
 # one person: "a / one / another resident", "resident Tom Bixby", "Tom Bixby said"
@@ -359,8 +373,9 @@ def generalised(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     complain that bears keep showing up on their decks" of '"I've had a bear on my deck three
     times," said Hillcrest resident Tom Bixby'): what the group is said to say holds most of
     the words of a context sentence (`lexical.restated_in`) in which one person says it (a
-    verb of saying or a quotation, "a / one resident" or "resident Tom Bixby") and no
-    group, "others" or "many" does. None otherwise. `bm25` ranks `units`."""
+    verb of saying or a quotation, "a / one resident", "resident Tom Bixby", "Darnell Price,
+    who has worked at the plant for 26 years, said", '"…," she said') and no group,
+    "others" or "many" is said to say anything. None otherwise. `bm25` ranks `units`."""
     if not units:
         return None
     passages = [u.text for u in units]
@@ -368,13 +383,18 @@ def generalised(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         says = _GROUP_SAYS.match(claim, group.end())
         if says is None:
             continue
-        best = restated_in(claim[says.end() :], passages, bm25)
+        turn = _TURN.search(claim, says.end())  # ", though sensitivity varies": another's
+        best = restated_in(claim[says.end() : turn.start() if turn else None], passages, bm25)
         if best is None:
             continue
         sentence = units[best].text
         if (
             (_SAYS.search(sentence) or _SPEECH.search(sentence))
-            and _ONE_PERSON.search(sentence)
+            and (
+                _ONE_PERSON.search(sentence)
+                or _ONE_SAID.search(sentence)
+                or speaker(sentence, first_word=True)
+            )
             and not _MANY_PEOPLE.search(sentence)
         ):
             return group.group()

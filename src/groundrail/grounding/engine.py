@@ -395,7 +395,7 @@ class GroundingEngine:
             lexical_signals["retitled"] = float(attribution.retitled(text, context) is not None)
             # "residents complain …" of one resident's words
             lexical_signals["generalised"] = float(
-                attribution.generalised(text, units, unit_bm25) is not None
+                not records_only and attribution.generalised(text, units, unit_bm25) is not None
             )
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
