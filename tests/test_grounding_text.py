@@ -385,6 +385,23 @@ def test_framing_is_not_a_claim() -> None:
 
 
 @pytest.mark.parametrize(
+    ("answer", "claims"),
+    [
+        ("It depends on the method. Boil the eggs for ten minutes.",
+         ["Boil the eggs for ten minutes."]),
+        ("That really depends on what you want to do:", []),
+        # what it depends on, said with it, is a claim
+        ("That depends on two factors: cost and time.",
+         ["That depends on two factors: cost and time."]),
+        ("It depends on the local power grid and the season in which the pump runs most.",
+         ["It depends on the local power grid and the season in which the pump runs most."]),
+    ],
+)  # fmt: skip
+def test_an_it_depends_opener_is_framing(answer: str, claims: list[str]) -> None:
+    assert [c.text for c in split_claims(answer)[0]] == claims
+
+
+@pytest.mark.parametrize(
     "framing",
     [
         "In this article, it is reported that ",

@@ -141,6 +141,14 @@ _ABSENCE = re.compile(
     re.IGNORECASE,
 )
 FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
+# "It depends on what you want to do.", "That depends on the method.": a short opener that
+# says the answer has parts, which follow
+_DEPENDS = re.compile(
+    r"^(?:well,\s*)?(?:it|that|this|the\s+answer)\s+(?:really\s+|largely\s+|mostly\s+)?"
+    r"depends\s+(?:on|upon)\b[^.;:]*[.:!]?$",
+    re.IGNORECASE,
+)
+DEPENDS_MAX_WORDS = 10
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|though|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
@@ -383,6 +391,8 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "disclaimer"
     if _PLEASANTRY.match(text.rstrip(".!")):
         return "pleasantry"
+    if _DEPENDS.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
+        return "framing"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
         return "no_content"  # "Yes.", "OK!", "Amazing!", "I agree.", a stray "1."
     return None

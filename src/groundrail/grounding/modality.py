@@ -124,7 +124,7 @@ _CLAIM_HEDGES = re.compile(
     rf"{_TENTATIVE.pattern}|\b(?:suspect\w*|alleg\w*|apparent\w*|probabl[ey]|presum\w*"
     r"|likely|reported(?:ly)?|investigat\w*|under\s+review|unconfirmed|said|says|according"
     r"|can|would|accus\w*|allegations?|claims?|rumou?r\w*|threat\w*|risks?|prospects?|fears?"
-    r"|possibility|chance)\b",
+    r"|possibility|chance|consider\w*|weigh\w*|explor\w*|options?|mull\w*|evaluat\w*)\b",
     re.I,
 )
 
