@@ -33,10 +33,13 @@ def unlinked(claim: str) -> str | None:
             "because",
         ),
         # news words of cause
-        ("Schools in Port Ellis and Dunmore were closed amid the power outages.", "amid"),
         (
-            "In the wake of the power outages, schools in Port Ellis were closed.",
-            "In the wake of",
+            "Schools in Port Ellis and Dunmore were closed, prompted by the power outages.",
+            "prompted by",
+        ),
+        (
+            "As a consequence of the power outages, schools in Port Ellis were closed.",
+            "As a consequence of",
         ),
         # a link the article states the other way round
         (
@@ -62,6 +65,8 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         "It is unclear whether schools in Port Ellis closed because of the power outages.",
         "Schools in Port Ellis may have closed because customers lost electricity.",
         "Some suggested schools in Port Ellis closed because customers lost electricity.",
+        # "amid" and "in the wake of" tell a time as often as a cause
+        "Schools in Port Ellis and Dunmore were closed amid the power outages.",
     ],
 )
 def test_a_link_the_context_states_or_cannot_be_read_is_left(claim: str) -> None:

@@ -33,7 +33,8 @@ RECORD = (
         # a record the source never speaks of
         ("It was the brewery's steepest price rise in its history.", "in its history"),
         ("Sales hit a record high.", "record high"),
-        ("It is the largest ever brewery on Main St.", "largest ever"),
+        ("It is the largest ever brewery on Main St.", "the largest ever"),
+        ("It is the busiest brewery of any on Main St.", "the busiest brewery of any"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -60,6 +61,10 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("It was the steepest rise in its history.", "the steepest rise in the agency's history"),
         ("Sales hit a record high.", "sales were the highest on record"),
         ("It might be the largest ever.", RECORD),  # a hedge
+        ("She holds a degree in history.", RECORD),  # no record
+        ("Best of all, the brewery has a patio.", RECORD),
+        ("It serves the interest of all patrons.", RECORD),
+        ("It brews more beer than any other bar.", "the most beer of the bars on Main St"),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

@@ -116,7 +116,7 @@ def study(claim: str) -> str | None:
             "been shown to",
         ),
         ("Studies show that later start times improve attendance.", "Studies show"),
-        ("Screens are known to cause poor sleep.", "known to"),
+        ("Screens are known to cause poor sleep.", "known to cause"),
         # a hedge on a noun dropped
         ("The fire started with an electrical issue in the gym.", "possible electrical"),
         ("Police arrested the thief on Friday.", "alleged thief"),

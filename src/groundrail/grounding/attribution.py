@@ -257,13 +257,15 @@ _ROLES = (
     r"|ambassador|assemblyman|assemblywoman|delegate|curator|architect|engineer"
     r"|member"
 )
-_QUALIFIERS = "deputy assistant vice acting interim former associate co lieutenant".split()  # noqa: SIM905
-_QUALIFIER = "|".join(_QUALIFIERS)
+_QUALIFIER = r"deputy|assistant|vice|acting|interim|former|associate|co(?=-)|lieutenant"
+_NAME_WORD = r"[A-Z][a-z]*(?:[A-Z'\u2019-][A-Za-z]+)?"  # "Nguyen", "McDonald", "O'Brien"
 _TITLED = re.compile(
-    rf"(?i:\b((?:(?:{_QUALIFIER})[\s-]+)*)({_ROLES}))\s+"
-    r"([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)+)"
+    rf"(?i:\b((?:(?:{_QUALIFIER})[\s-]+){{0,3}})({_ROLES}))\s+"
+    rf"({_NAME_WORD}(?:\s+[A-Z]\.)?(?:\s+{_NAME_WORD})+)"
 )
-QUALIFIER_REACH = 30  # characters before a role read for its qualifiers
+# the qualifiers right before a role, a nationality or a body's name between them at most:
+# "Deputy Superintendent", "former Ukrainian President"
+_QUALIFIED = re.compile(rf"((?:(?i:{_QUALIFIER})[\s-]+){{1,3}})(?:[A-Z][a-z]+\s+)?$")
 TITLE_REACH = 60  # characters before or after a name read for its title ("…, the deputy …")
 
 
@@ -272,20 +274,18 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
     their role with other qualifiers than the context gives it beside their name (`_beside`:
     the name's sentence, `TITLE_REACH` characters each side): "Superintendent Carla Nguyen"
     of "Deputy Superintendent Carla Nguyen", "former President Ann Ruiz" of "President Ann
-    Ruiz"; or a role the context gives another person right before their name and this
-    person nowhere near theirs ("Mayor Howard Banks" of "city engineer Howard Banks" beside
-    "Mayor Frank Dillard"). Another role is left to the model: the context's words for it
-    vary ("CEO" of "chief executive", "prosecutor" of "assistant district attorney"). None
-    otherwise.
+    Ruiz". Another role is left to the model: the context's words for it vary ("CEO" of
+    "chief executive", "prosecutor" of "assistant district attorney"), and a role the context
+    gives another person may be a former holder's. None otherwise.
 
     Summaries drop "deputy" or "former" from a title; the model entails such claims, every
     word being the article's."""
     for titled in _TITLED.finditer(claim):
         role, name = titled.group(2).lower(), titled.group(3)
-        qualifiers = _qualifiers(claim, titled.start(2))  # "former Ukrainian President"
+        qualifiers = _qualifiers(claim[: titled.start(2)])  # "former Ukrainian President"
         # the qualifiers of each time the context gives the name this role
         given = {
-            _qualifiers(near, role_at.start())
+            _qualifiers(near[: role_at.start()])
             for at in re.finditer(rf"\b{re.escape(name)}\b", context)
             for near in [_beside(context, at.start(), at.end())]
             for role_at in re.finditer(rf"\b{role}\b", near, re.I)
@@ -293,26 +293,16 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
         if given and qualifiers not in given:
             theirs = " ".join([*sorted(min(given, key=sorted)), role])
             return titled.group().removesuffix(name).strip(), theirs
-        if not given and (holder := _holder(context, role, name)) is not None:
-            return titled.group().removesuffix(name).strip(), f"{role} {holder}"
     return None
 
 
-def _holder(context: str, role: str, name: str) -> str | None:
-    """Another person the context gives `role` to, right before their name ("Mayor Frank
-    Dillard"), when it also names `name` and never gives them that role: "Mayor Howard Banks"
-    of an article where Banks is the city engineer and Dillard the mayor. None otherwise."""
-    for other in _TITLED.finditer(context):
-        if other.group(2).lower() == role and other.group(3) != name and name in context:
-            return other.group(3)
-    return None
-
-
-def _qualifiers(text: str, role_at: int) -> frozenset[str]:
-    """The qualifiers ("deputy", "former" …) in the `QUALIFIER_REACH` characters before a
-    role at `role_at`."""
-    before = text[max(0, role_at - QUALIFIER_REACH) : role_at].lower()
-    return frozenset(re.findall(rf"\b(?:{_QUALIFIER})\b", before))
+def _qualifiers(before: str) -> frozenset[str]:
+    """The qualifiers ("deputy", "former" …) right before a role, `before` being the text up
+    to it (`_QUALIFIED`): "Speaking at the former mill, Mayor …" has none."""
+    found = _QUALIFIED.search(before.rstrip() + " ")
+    if found is None:
+        return frozenset()
+    return frozenset(re.findall(rf"(?i:{_QUALIFIER})", found.group(1).lower()))
 
 
 def _beside(text: str, start: int, end: int) -> str:
@@ -338,11 +328,12 @@ _GROUP = re.compile(rf"\b({'|'.join(_PEOPLE)})\b", re.I)
 _SAYING = (
     r"(?:says?|said|complain(?:s|ed)?|call(?:s|ed)?|describe[ds]?|report(?:s|ed)?|feels?|felt"
     r"|worr(?:y|ies|ied)|argue[ds]?|praise[ds]?|note[ds]?|mention(?:s|ed)?|warn(?:s|ed)?"
-    r"|agree[ds]?|believe[ds]?|fear(?:s|ed)?|recommend(?:s|ed)?|finds?|found|told|tells?"
+    r"|agree[ds]?|believe[ds]?|fear(?:s|ed)?|recommend(?:s|ed)?|told|tells?"
     r"|consider(?:s|ed)?|love[ds]?|hate[ds]?)"
 )
 _GROUP_SAYS = re.compile(
     r"(?:\s+(?:at|in|from|of|on|near)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?"  # "at the plant"
+    r"(?:\s*,[^,]{1,60},)?"  # "Critics, including Councilwoman Ann Ruiz, said"
     r"\s+(?:(?:have|had|also|often|frequently|regularly|repeatedly|consistently|generally"
     rf"|widely|commonly|increasingly|now)\s+){{0,2}}{_SAYING}\b",
     re.I,
@@ -362,7 +353,7 @@ _MANY_PEOPLE = re.compile(
 )
 # one person: "a / one / another resident", "resident Tom Bixby", "Tom Bixby said"
 _ONE_PERSON = re.compile(
-    rf"\b(?i:a|an|one|another)\s+(?:[\w-]+\s+)?(?:{'|'.join(p[:-1] for p in _PEOPLE)}|blogger"
+    rf"\b(?i:a|an|one|another)\s+(?:[\w-]+\s+)?(?:{'|'.join(p[:-1] for p in _PEOPLE)}"
     r"|writer|man|woman|mother|father|person)\b"
     rf"|\b(?:{'|'.join(p[:-1] for p in _PEOPLE)})\s+[A-Z][a-z]+\s+[A-Z][a-z]+",
 )

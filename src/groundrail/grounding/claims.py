@@ -145,7 +145,10 @@ FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
 # says the answer has parts, which follow
 _DEPENDS = re.compile(
     r"^(?:well,\s*)?(?:it|that|this|the\s+answer)\s+(?:really\s+|largely\s+|mostly\s+)?"
-    r"depends\s+(?:on|upon)\b[^.;:]*[.:!]?$",
+    r"depends\s+(?:on|upon)\s+(?:a\s+few|several|many|various|a\s+number\s+of|a\s+lot\s+of)?\s*"
+    r"(?:what|how|when|where|which|who|whether\s+you|your|you|factors?|things|circumstances"
+    r"|the\s+(?:situation|method|person|circumstances|context|case|type|kind|individual"
+    r"|details|specifics|goal|purpose))\b[^.;:]*[.:!]?$",
     re.IGNORECASE,
 )
 DEPENDS_MAX_WORDS = 10

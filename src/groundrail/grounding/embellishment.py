@@ -81,21 +81,30 @@ def embellished(claim: str, source: str) -> str | None:
     return None
 
 
+# a superlative after its article: "the steepest", "its largest", "the most visited" (not
+# "the interest", "the west", "the forest")
+_NOT_SUPERLATIVE = (
+    r"(?:inter|w|r|t|gu|n|qu|ch|for|harv|requ|prot|cont|sugg|arr|inv|manif|hon|mod|earn|dig"
+    r"|b|l|p|v|z|j)est\b"
+)
+_SUPERLATIVE = (
+    rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most\s+[a-z]+|best|worst)"
+)
 # a record: "the steepest in its history", "the largest ever", "a record high", "a course
 # record", "the highest of any taqueria", "more than any other"; it needs a source that
-# speaks of records, history or rank ("of any", "than any")
+# speaks of records, history or rank ("of any", "than any", a superlative of its own)
 _RECORD = re.compile(
     r"\b(?:in\s+(?:its|their|his|her|the\s+[\w-]+(?:'s|\u2019s))\s+(?:[\w-]+\s+)?history"
-    r"|in\s+history|(?:\w+est|most\s+\w+|worst|best)\s+ever|ever\s+recorded|on\s+record"
-    r"|since\s+records\s+began|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low)"
-    r"|(?:course|world|national|state|school|club|team|career|franchise|event|meet|track)\s+records?"
-    r"|(?:\w+est|most\s+\w+|best|worst)\s+(?:[\w-]+\s+){0,2}(?:of|among)\s+(?:any|all)"
+    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?ever|ever\s+recorded|since\s+records\s+began"
+    r"|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low)"
+    r"|(?:course|world|national|state|school|club|franchise|event|meet)\s+records?"
+    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}(?:of|among)\s+(?:any|all)"
     r"|than\s+any\s+other)\b",
     re.I,
 )
 _OF_RECORDS = re.compile(
     r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first\s+time"
-    r"|of\s+any|than\s+any|among\s+all)\b",
+    rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}",
     re.I,
 )
 

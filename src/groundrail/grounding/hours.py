@@ -64,11 +64,12 @@ _SPOKEN_RANGE = re.compile(
 # "at" time ("and at noon on weekends") or one listed after it ("opens at 7 a.m. Monday
 # through Saturday and 8 a.m. on Sunday") takes the side of the single time before it.
 _SINGLE = re.compile(
-    r"\b(?:(?P<opens>(?:(?:does|do|will|is)\s*n['\u2019]?t|won['\u2019]t|not)\s+open\s+"
+    r"(?:\b(?:(?P<opens>(?:(?:does|do|will|is)\s*n['\u2019]?t|won['\u2019]t|not)\s+open\s+"
     r"(?:until|till|before)\s+|(?:opens?|opening)\s+(?:at\s+|from\s+)?)"
     r"|(?P<closes>closes?|closing)\s+(?:at\s+)?"
-    r"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+|(?P<listed>,\s*(?:and\s+)?|and\s+))"
-    + _TIME.format(n=1),
+    r"|(?P<until>until|till)\s+|(?P<bare>from|at)\s+)|(?P<listed>,\s*(?:and\s+)?|\band\s+))"
+    + _TIME.format(n=1)
+    + r"(?!\.?\s+(?:is|was|are|were|marks?)\b)",  # "and 9 p.m. is closing time": a statement
     re.I,
 )
 # A line of a timetable, whose heading ("Hours:") is cut off as framing: "Monday - Friday:

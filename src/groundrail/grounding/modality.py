@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, PREFIX, clause_at, clauses, restated_in
+from groundrail.grounding.lexical import (
+    BM25,
+    PREFIX,
+    clause_at,
+    clauses,
+    content_words,
+    restated_in,
+)
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
@@ -67,7 +74,8 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
 _PROVEN = re.compile(
     r"\b(?:(?:been\s+)?shown\s+to|proven|prove[sd]?\s+that"
     r"|(?:demonstrat|confirm|establish)(?:e[sd]|s|ed)?\s+that"
-    r"|known\s+(?:to|causes?|cause\s+of|risk\s+factors?)"
+    r"|known\s+(?:to\s+(?:be|cause|have|increase|reduce|raise|lower|improve|help|prevent"
+    r"|protect|trigger|affect|work)\b|causes?|cause\s+of|risk\s+factors?)"
     r"|(?:stud(?:y|ies)|research|results|evidence|data|trials?|findings|scientists|experts"
     r"|analys[ie]s|reviews?|surveys?|tests?|investigat\w+)\s+(?:show|prove|confirm|demonstrate)(?:s|ed)?"
     r"|show(?:s|ed)\s+that)\b",
@@ -79,6 +87,14 @@ _TENTATIVE = re.compile(
     r"|(?:cannot|can['\u2019]t)\s+(?:say|tell|show|prove|conclude|confirm|determine))\b",
     re.I,
 )
+# what a source states as found: its own proof words, and "found", "revealed" ("Blood tests
+# revealed high lead levels")
+_FINDING = re.compile(
+    rf"{_PROVEN.pattern}|\b(?:found|revealed|showed|shown|proved|confirmed|demonstrated"
+    r"|established)\b",
+    re.I,
+)
+MIN_SHARED = 2  # content words a tentative clause shares with the claim's to be about it
 _NOTHING = re.compile(r"\s+(?:no|none|nothing|little|neither)\b", re.I)
 _NEGATED = re.compile(
     r"\b(?:not|no|never|cannot|can['\u2019]t|n['\u2019]t|without)\s+(?:\w+\s+)?$", re.I
@@ -106,27 +122,40 @@ def proven(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             continue
         sentence = units[best].text
         proved = [
-            m for m in _PROVEN.finditer(sentence) if not _NEGATED.search(sentence[: m.start()])
+            m for m in _FINDING.finditer(sentence) if not _NEGATED.search(sentence[: m.start()])
         ]
-        if _TENTATIVE.search(sentence) and not proved:
+        if proved:
+            continue
+        # the tentative word in a clause of the sentence about what the claim's clause says
+        said = set(content_words(claim[start : word.start()] + claim[word.end() : end]))
+        if any(
+            _TENTATIVE.search(sentence, i, j)
+            and len(said & set(content_words(sentence[i:j]))) >= MIN_SHARED
+            for i, j in clauses(sentence)
+        ):
             return word.group()
     return None
 
 
 # a hedge on what a noun names: "a possible electrical issue", "the alleged gunman" (not
-# "potential", which names what may come: "potential buyers", "potential treatments")
+# "potential", which names what may come: "potential buyers", "potential treatments"; not
+# "likely", an adverb as often: "will likely reopen", "as likely as")
 _HEDGE_WORD = re.compile(
-    r"\b(?:possible|suspected|alleged|apparent|probable|presumed|unconfirmed"
-    r"|likely)\s+(?!(?:of|to|for|in|on|and|or|that|the|a|an)\b)([a-z]+)",
+    r"\b(?:possible|suspected|alleged|apparent|probable|presumed|unconfirmed)\s+([a-z]+)",
     re.I,
 )
 _CLAIM_HEDGES = re.compile(
     rf"{_TENTATIVE.pattern}|\b(?:suspect\w*|alleg\w*|apparent\w*|probabl[ey]|presum\w*"
     r"|likely|reported(?:ly)?|investigat\w*|under\s+review|unconfirmed|said|says|according"
     r"|can|would|accus\w*|allegations?|claims?|rumou?r\w*|threat\w*|risks?|prospects?|fears?"
-    r"|possibility|chance|consider\w*|weigh\w*|explor\w*|options?|mull\w*|evaluat\w*)\b",
+    r"|possibility|chance|consider\w*|weigh\w*|explor\w*|options?|mull\w*|evaluat\w*"
+    r"|expect\w*|forecast\w*|predict\w*|charged|charges|indict\w*)\b",
     re.I,
 )
+
+
+# words after "possible" that are no noun it hedges
+_NOT_NOUNS = frozenset("because since when if while though although unless until so".split())  # noqa: SIM905
 
 
 def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -145,7 +174,9 @@ def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         clause = claim[start:end].lower()
         for hedge in _HEDGE_WORD.finditer(units[best].text):
             noun = hedge.group(1).lower()
-            if re.search(rf"\b{re.escape(noun[:PREFIX])}", clause):
+            if not content_words(noun) or noun in _NOT_NOUNS:
+                continue  # "as soon as possible because"
+            if re.search(rf"\b{re.escape(noun.removesuffix('s'))}s?\b", clause):
                 return hedge.group()
     return None
 

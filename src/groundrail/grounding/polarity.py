@@ -6,12 +6,14 @@ direction, and the model entails such claims: every other word is the source's. 
 claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose" / "fell",
 "approved" / "rejected" …) fails the claim when the context sentence that best matches the
 rest of its clause holds most of that clause's content words (`lexical.restated_in`), holds
-the word's opposite (in a clause that shares a content word with the claim's clause) and
-not the word itself, and neither the claim's clause nor the sentence's clause negates
-anything ("not as strong", "no longer rose": a paraphrase may flip the word and negate it).
+the word's opposite (in a clause that shares a content word with the claim's clause) and no
+word of the word's own side ("declined" of "fell"), and neither the claim's clause nor the
+sentence's clause negates anything ("not as strong", "no longer rose": a paraphrase may flip
+the word and negate it). "Fall" the season ("next fall") is no direction; "more" / "fewer"
+are left out (a sentence says them of different things too often).
 A comparison whose two sides trade places is left to the model ("a latte is milder than a
 cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the sentence name a
-different side after "than").
+different side after "than" or "compared with").
 """
 
 from __future__ import annotations
@@ -55,15 +57,20 @@ _PAIRS = (
     ("gained gain gains", "lost loses"),
     ("positive", "negative"),
     ("above", "below"),
-    ("more", "less fewer"),
 )  # fmt: skip
 _OPPOSITES: dict[str, frozenset[str]] = {}
+_SAME_SIDE: dict[str, frozenset[str]] = {}  # a word's side: "fell" with "declined", "dropped"
 for _one, _other in _PAIRS:
     for _side, _opposite in ((_one, _other), (_other, _one)):
         for _word in _side.split():
             _OPPOSITES[_word] = _OPPOSITES.get(_word, frozenset()) | frozenset(_opposite.split())
+            _SAME_SIDE[_word] = _SAME_SIDE.get(_word, frozenset()) | frozenset(_side.split())
+# "fall" as the season: "next fall", "in the fall", "this fall semester"
+_SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
-_THAN = re.compile(r"\bthan\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I)
+_THAN = re.compile(
+    r"\b(?:than|compared\s+(?:with|to))\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I
+)
 
 
 def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -75,7 +82,7 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     passages = [u.text for u in units]
     for word in _WORD.finditer(claim.lower()):
         opposites = _OPPOSITES.get(word.group())
-        if opposites is None:
+        if opposites is None or _SEASON.search(claim, max(0, word.start() - 12), word.end()):
             continue
         start, end = clause_at(claim, word.start(), word.end())
         rest = claim[start : word.start()] + claim[word.end() : end]
@@ -85,8 +92,8 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if best is None:
             continue
         sentence = units[best].text
-        if word.group() in _WORD.findall(sentence.lower()):
-            continue
+        if _SAME_SIDE[word.group()] & set(_WORD.findall(_SEASON.sub("", sentence).lower())):
+            continue  # the word or one of its side ("declined" of "fell")
         # the opposite, not negated, in a clause of the sentence about the same thing: not
         # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
         about = set(content_words(rest))
@@ -94,7 +101,7 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             opposites & set(_WORD.findall(part.lower()))
             and about & set(content_words(part))
             and not has_negation(part)
-            for part in (sentence[i:j] for i, j in clauses(sentence))
+            for part in (_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence))
         ):
             continue
         theirs, ours = _THAN.search(sentence), _THAN.search(claim, start, end)
