@@ -84,6 +84,7 @@ _PROVEN = re.compile(
 _TENTATIVE = re.compile(
     r"\b(?:suggest(?:s|ed|ing)?|may|might|could|possibl[ey]|potential(?:ly)?|linked|associat\w*"
     r"|correlat\w*|appears?|unclear|hypothes\w*|believed|thought\s+to|preliminary|alleg\w*"
+    r"|likely|probably"
     r"|(?:cannot|can['\u2019]t)\s+(?:say|tell|show|prove|conclude|confirm|determine))\b",
     re.I,
 )
