@@ -226,7 +226,10 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     Alvarez with walking them through every step") what one review says: of `reviews` (the
     texts of the context's reviews, two or more), one holds half its content words (at least
     `MIN_SAID`) beyond the words of its frame and the records' `names`, and each other holds
-    at most one of them. A claim no review says in its words is the model's, and so is one
+    at most one of them; the whole claim is read, and the clause the reviewers open with what
+    follows it ("Staff are described as friendly, while customers frequently mention lines
+    out the door": one review says the line, another the staff). A claim no review says in
+    its words is the model's, and so is one
     that two say in part (a paraphrase of several: "Many customers mention the kind front
     desk staff" of "the front desk was friendly", "Friendly front desk"). The stars and
     ratings of "all reviewers gave five stars" are the rating rule's.
