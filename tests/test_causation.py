@@ -41,11 +41,6 @@ def unlinked(claim: str) -> str | None:
             "As a consequence of the power outages, schools in Port Ellis were closed.",
             "As a consequence of",
         ),
-        # a verb that links them: "an audit prompted the commission to propose …"
-        (
-            "The power outages at Coastal Power forced schools in Port Ellis to close.",
-            "forced",
-        ),
         # a link the article states the other way round
         (
             "Because the planet's rotation is slow, the upper clouds circle it in four days.",

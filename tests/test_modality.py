@@ -97,9 +97,9 @@ STUDY = (
     "Some studies suggest that later school start times may improve attendance and grades, "
     "but results vary between districts. Trials have shown that daylight in the morning "
     "shifts sleep earlier. The lead author said the study cannot show that screens cause poor "
-    "sleep. Calorie restriction likely explained most of the weight loss. Investigators were "
-    "looking at a possible electrical issue in the gym. Police arrested the alleged thief on "
-    "Friday. Drinking more than five cups a day was not associated with any benefit."
+    "sleep. Investigators were looking at a possible electrical issue in the gym. Police "
+    "arrested the alleged thief on Friday. Drinking more than five cups a day was not "
+    "associated with any benefit."
 )
 
 
@@ -117,7 +117,6 @@ def study(claim: str) -> str | None:
         ),
         ("Studies show that later start times improve attendance.", "Studies show"),
         ("Screens are known to cause poor sleep.", "known to cause"),
-        ("The trial showed that calorie restriction explained the weight loss.", "trial showed"),
         # a hedge on a noun dropped
         ("The fire started with an electrical issue in the gym.", "possible electrical"),
         ("Police arrested the thief on Friday.", "alleged thief"),

@@ -13,8 +13,7 @@ PASSAGE = (
     "Because of its thick layer of foam, a cappuccino tastes stronger and feels lighter than a "
     "latte. Ridership on the Blue Line rose 12 percent after the new timetable. The board "
     "approved the budget on Tuesday. Fares did not fall last year. The leisure sector added "
-    "2,400 jobs, the largest gain of any industry, while manufacturing shed 700 jobs. CFL bulbs "
-    "are slowest to reach full brightness in cold weather."
+    "2,400 jobs, the largest gain of any industry, while manufacturing shed 700 jobs."
 )
 
 
@@ -28,7 +27,6 @@ def reversed_word(claim: str) -> str | None:
         ("Its thick layer of foam makes a cappuccino taste milder.", "milder"),
         ("Ridership on the Blue Line fell 12 percent after the new timetable.", "fell"),
         ("The board rejected the budget on Tuesday.", "rejected"),
-        ("CFL bulbs are slowest to reach full brightness in hot weather.", "hot"),
         # its clause, in a claim that says more
         ("The board met on Tuesday, and ridership on the Blue Line dropped 12 percent.", "dropped"),
     ],

@@ -48,7 +48,6 @@ _LINKS = (
     + r"|as\s+a\s+(?:direct\s+)?(?:result|consequence)\s+of"
     r"|owing\s+to|thanks\s+to"
     r"|(?:driven|fuell?ed|prompted|spurred|caused|triggered)\s+by"
-    r"|(?:prompted|forced|spurred|triggered)(?!\s+by)"  # "an audit prompted the commission to …"
 )
 # "X because Y", "X, which is why Y": the claim's link between two halves
 _LINK = re.compile(rf",?\s+(?:{_LINKS}|which\s+is\s+why)\s+", re.I)

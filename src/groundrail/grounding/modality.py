@@ -84,7 +84,6 @@ _PROVEN = re.compile(
 _TENTATIVE = re.compile(
     r"\b(?:suggest(?:s|ed|ing)?|may|might|could|possibl[ey]|potential(?:ly)?|linked|associat\w*"
     r"|correlat\w*|appears?|unclear|hypothes\w*|believed|thought\s+to|preliminary|alleg\w*"
-    r"|likely|probably"
     r"|(?:cannot|can['\u2019]t)\s+(?:say|tell|show|prove|conclude|confirm|determine))\b",
     re.I,
 )
@@ -146,9 +145,9 @@ _HEDGE_WORD = re.compile(
     re.I,
 )
 _CLAIM_HEDGES = re.compile(
-    rf"{_TENTATIVE.pattern}|\b(?:suspect\w*|apparent\w*|probable|presum\w*"
-    r"|reported(?:ly)?|investigat\w*|under\s+review|unconfirmed|said|says|according"
-    r"|can|would|accus\w*|claims?|rumou?r\w*|threat\w*|risks?|prospects?|fears?"
+    rf"{_TENTATIVE.pattern}|\b(?:suspect\w*|alleg\w*|apparent\w*|probabl[ey]|presum\w*"
+    r"|likely|reported(?:ly)?|investigat\w*|under\s+review|unconfirmed|said|says|according"
+    r"|can|would|accus\w*|allegations?|claims?|rumou?r\w*|threat\w*|risks?|prospects?|fears?"
     r"|possibility|chance|consider\w*|weigh\w*|explor\w*|options?|mull\w*|evaluat\w*"
     r"|expect\w*|forecast\w*|predict\w*|charged|charges|indict\w*)\b",
     re.I,
