@@ -339,7 +339,7 @@ _GROUP_SAYS = re.compile(
     re.I,
 )
 _SAYS = re.compile(rf"\b{_SAYING}\b|[\"\u201c\u201d]", re.I)
-# a sentence that speaks of more than one person
+# where what a group is said to say ends: "…, though sensitivity varies a lot"
 _TURN = re.compile(r";|,\s+(?:but|though|although|while|whereas|yet)\b")
 # one person by a pronoun: '"…," she said', "he told reporters"
 _ONE_SAID = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?{SPEECH}\b|\b{SPEECH}\s+(?:he|she)\b", re.I)
