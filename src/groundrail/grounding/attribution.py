@@ -323,7 +323,9 @@ _PEOPLE = """residents travelers travellers visitors tourists parents users cust
     neighbours shoppers homeowners riders passengers voters farmers diners guests readers
     viewers tenants owners members bloggers reviewers hikers cyclists parishioners researchers
     experts scientists doctors economists analysts specialists""".split()  # noqa: SIM905
-_GROUP = re.compile(rf"\b({'|'.join(_PEOPLE)})\b", re.I)
+_GROUPS = "|".join(_PEOPLE)
+_ONES = "|".join(p[:-1] for p in _PEOPLE)  # each group's singular: "resident", "hiker"
+_GROUP = re.compile(rf"\b({_GROUPS})\b", re.I)
 # what a group is said to say or feel, after its noun and an adverb or two
 _SAYING = (
     r"(?:says?|said|complain(?:s|ed)?|call(?:s|ed)?|describe[ds]?|report(?:s|ed)?|feels?|felt"
@@ -345,17 +347,17 @@ _TURN = re.compile(r";|,\s+(?:but|though|although|while|whereas|yet)\b")
 _ONE_SAID = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?{SPEECH}\b|\b{SPEECH}\s+(?:he|she)\b", re.I)
 # a sentence in which many speak: "others say", "residents have complained", "many said"
 _MANY_PEOPLE = re.compile(
-    rf"\b(?:{'|'.join(_PEOPLE)}|others|many|some|several|most|people|they|we|families"
+    rf"\b(?:{_GROUPS}|others|many|some|several|most|people|they|we|families"
     r"|groups?|crowds?)\b"
     + _GROUP_SAYS.pattern
-    + rf"|\b{SPEECH}\s+(?:(?:many|some|several|most|other)\s+)?(?:{'|'.join(_PEOPLE)}|others)\b",
+    + rf"|\b{SPEECH}\s+(?:(?:many|some|several|most|other)\s+)?(?:{_GROUPS}|others)\b",
     re.I,
 )
 # one person: "a / one / another resident", "resident Tom Bixby", "Tom Bixby said"
 _ONE_PERSON = re.compile(
-    rf"\b(?i:a|an|one|another)\s+(?:[\w-]+\s+)?(?:{'|'.join(p[:-1] for p in _PEOPLE)}"
+    rf"\b(?i:a|an|one|another)\s+(?:[\w-]+\s+)?(?:{_ONES}"
     r"|writer|man|woman|mother|father|person)\b"
-    rf"|\b(?:{'|'.join(p[:-1] for p in _PEOPLE)})\s+[A-Z][a-z]+\s+[A-Z][a-z]+",
+    rf"|\b(?:{_ONES})\s+[A-Z][a-z]+\s+[A-Z][a-z]+",
 )
 
 

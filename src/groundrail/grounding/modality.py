@@ -117,7 +117,8 @@ def proven(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             or _NOTHING.match(claim, word.end())
         ):
             continue  # "may have been shown", "not proven", "showed no benefit"
-        best = restated_in(claim[start : word.start()] + claim[word.end() : end], passages, bm25)
+        rest = claim[start : word.start()] + claim[word.end() : end]  # the clause without it
+        best = restated_in(rest, passages, bm25)
         if best is None:
             continue
         sentence = units[best].text
@@ -127,7 +128,7 @@ def proven(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if proved:
             continue
         # the tentative word in a clause of the sentence about what the claim's clause says
-        said = set(content_words(claim[start : word.start()] + claim[word.end() : end]))
+        said = set(content_words(rest))
         if any(
             _TENTATIVE.search(sentence, i, j)
             and len(said & set(content_words(sentence[i:j]))) >= MIN_SHARED
