@@ -311,6 +311,21 @@ def test_dollar_signs_are_a_price_level() -> None:
     assert check("Lunch costs $12.", [record()]).label is None  # an amount, no level
 
 
+def test_a_price_level_said_as_a_rank_of_price_ranges() -> None:
+    # "in the lowest price range" of level 1: the model read it as contradicted (read-22)
+    assert check("It is in the lowest price range and offers takeout.", [record()]).label == (
+        "supported"
+    )
+    assert check("Prices are in the lowest range.", [record()]).label == "supported"
+    assert check("It is in the highest price range.", [record()]).label is None  # the model's
+
+
+def test_what_a_business_handles_is_what_it_is() -> None:
+    # "that also handles …": a verb that says what the place does, as "offers" does
+    claim = "Harbor Light Cafe is a cafe in Tampa that also handles breakfast and brunch."
+    assert check(claim, [record()]).label == "supported"
+
+
 def test_a_bare_word_shares_the_head_noun_after_it() -> None:
     parking = "{'garage': False, 'street': True, 'lot': True}"
     cafe = {**CAFE, "attributes": {**CAFE["attributes"], "BusinessParking": parking}}

@@ -697,3 +697,17 @@ async def test_the_engine_fails_an_overgeneralised_claim_of_a_record() -> None:
     one = "One diner raved about the spicy miso ramen and its rich broth."
     (claim,) = (await local_engine().check(docs, one)).claims
     assert claim.driver != "overgeneralised"
+
+
+def test_a_digest_takes_a_second_sentence_of_a_review_that_adds_the_claim_s_words() -> None:
+    # "Reviewers praise …, a gyoza plate kids loved, …": review 1 says it in its second
+    # sentence; its best sentence alone made the claim read as contradicted (read-22)
+    noodles = json.loads(json.dumps(NOODLES))
+    noodles["review_info"][0]["review_text"] += " Kids loved the gyoza plate."
+    doc = from_options([json.dumps(noodles)])[0]
+    claim = "Reviewers mention the rich broth, a gyoza plate kids loved, and soggy noodles."
+    assert review_digest(doc.text, claim) == (
+        "Review 1 (5 stars, March 5, 2022): The spicy miso ramen is the best in town and the "
+        "broth is rich. Kids loved the gyoza plate. Review 2 (2 stars, July 16, 2022): We "
+        "waited forty minutes on a Saturday and the noodles were soggy."
+    )

@@ -51,8 +51,35 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
     assert reversed_word(claim) is None
 
 
+@pytest.mark.parametrize(
+    ("claim", "comparison"),
+    [
+        ("A latte feels lighter than a cappuccino.", "lighter than a cappuccino"),
+        ("Mice are larger than cats.", "larger than cats"),  # the sentence's first comparison
+        ("Wages in Denver rose faster than rents last year.", "faster than rents"),
+        ("The old model is more expensive than the new one.", "more expensive than the new"),
+        # the sides as the sentence has them, the opposite word, a negation: not traded
+        ("Dogs are larger than cats.", None),
+        ("A cappuccino feels lighter than a latte.", None),
+        ("A latte is milder than a cappuccino.", None),
+        ("Planes are faster than trains.", None),
+        ("The city sued rather than wait.", None),
+    ],
+)
+def test_a_comparison_with_its_sides_traded_is_caught(claim: str, comparison: str | None) -> None:
+    passage = (
+        PASSAGE + " Cats are larger than mice, and dogs are larger than cats. Rents in Denver "
+        "rose faster than wages last year. The new model is more expensive than the old one. "
+        "Trains are not faster than planes. Rather than wait, the city sued."
+    )
+    assert polarity.traded_sides(claim, *sentences(passage)) == comparison
+
+
 async def test_the_engine_fails_a_reversed_claim() -> None:
     engine = local_engine()
     answer = "Ridership on the Blue Line fell 12 percent after the new timetable."
+    claim = (await engine.check([Document("p", PASSAGE)], answer)).claims[0]
+    assert (claim.label != "supported", claim.driver) == (True, "reversed")
+    answer = "A latte feels lighter than a cappuccino."
     claim = (await engine.check([Document("p", PASSAGE)], answer)).claims[0]
     assert (claim.label != "supported", claim.driver) == (True, "reversed")

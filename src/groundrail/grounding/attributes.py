@@ -60,6 +60,12 @@ _GOOD_FOR = re.compile(
 )
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
+# a price level said as a rank of price ranges ("in the lowest price range"), as the level's
+# own word; not "the lowest prices in town" (a comparison with other businesses)
+_RANGE_RANK = re.compile(
+    r"\b(lowest|cheapest|middle|highest)(?=\s+(?:price\s+)?(?:range|level|tier|bracket)\b)", re.I
+)
+_RANK_LEVEL = {"lowest": "low", "cheapest": "low", "middle": "mid", "highest": "luxury"}
 # Words that say a field is there, or what has it: explained in any clause.
 GENERIC = frozenset(
     """offer offers offered offering provide provides provided providing take takes taking
@@ -72,7 +78,7 @@ GENERIC = frozenset(
     store cafe service services practice clinic office facility company firm property
     premises building fairly rather relatively quite very somewhat relies rely uses visits
     visit side end
-    works operates runs
+    works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
@@ -304,6 +310,7 @@ def clauses(claim: str) -> list[Clause]:
     text = _FRIENDLY.sub(r"good for \1", claim)
     text = _GOOD_FOR.sub(lambda m: "good for".ljust(len(m.group())), text)
     text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
+    text = _RANGE_RANK.sub(lambda m: _RANK_LEVEL[m.group(1).lower()].ljust(len(m.group())), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)
     text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
     out: list[Clause] = []

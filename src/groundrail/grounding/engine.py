@@ -401,9 +401,11 @@ class GroundingEngine:
                 modality.overstated(text, units, unit_bm25) is not None
             )
             lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
-            # "tastes milder" of a sentence saying "tastes stronger"
+            # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
+            # a cappuccino" of "a cappuccino is stronger than a latte"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
+                or polarity.traded_sides(text, units, unit_bm25) is not None
             )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(
@@ -672,14 +674,16 @@ FAILING_RULES = (
 def _fails(plan: Plan, claim: int) -> str | None:
     """The signal that fails a claim whatever the model reads, if one does: a number the
     context never states (the model reads such claims as entailed when their other words
-    match: grounding/numbers.py) or a count in words that the sentence it restates gives
-    otherwise (`numbers.miscounted`), or, when the context is records only, a name none of
-    them states (a stylist, a city, a cuisine the record lacks: in the hand-written record
-    sets every correct overview's names are the record's own, see docs/grounding.md), or a
+    match: grounding/numbers.py), or a date it dates otherwise (grounding/dates.py), or a
+    count in words that the sentence it restates gives otherwise (`numbers.miscounted`), or,
+    when the context is records only, a name none of them states (a stylist, a city, a
+    cuisine the record lacks: in the hand-written record sets every correct overview's names
+    are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
     of the context's names in the place of its source's, or a title the context does not give
     the person beside their name (`attribution`), or a hedge made
-    certain or a scope widened (`modality`), or a direction reversed (`polarity`), or a
+    certain or a scope widened (`modality`), or a direction reversed or a comparison's sides
+    traded (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
     one review says given to many reviewers (`sentiment.overgeneralised`)."""

@@ -20,6 +20,8 @@ are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAu
 answer makes itself: "the two companies"), except a count of something the sentence it
 restates counts, in a number the context never writes ("eleven crew members" of "seven crew
 members": `miscounted`).
+A calendar date the context dates otherwise ("July 12" of "June 12") is missing too
+(`dates.misdated`): its day alone is found in "June 12".
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from groundrail.grounding import dates
+from groundrail.grounding.dates import Dates
 from groundrail.grounding.lexical import STOPWORDS
 from groundrail.grounding.linear import MONTHS
 
@@ -171,6 +175,8 @@ class Stated:
     named: frozenset[str] = frozenset()
     # the values written only as years ("in 2019"): no bound or rounding of a count
     years: frozenset[float] = frozenset()
+    # the calendar dates it states (`dates.stated`)
+    dates: Dates = field(default_factory=Dates)
 
 
 def value(raw: str) -> float:
@@ -190,6 +196,7 @@ def stated(context: str) -> Stated:
     """Every value the context states, in digits or words, with scaled forms, and its amounts
     of money (see module)."""
     items = {float(m.group(2)) for m in _ITEM_INDEX.finditer(context)}
+    calendar = dates.stated(context)
     context = _ITEM_INDEX.sub(r"\1 ", context).lower()
     values: set[float] = {max(items)} if items else set()
     for m in _NUMBER.finditer(context):
@@ -245,7 +252,7 @@ def stated(context: str) -> Stated:
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
-    return Stated(values, money, counts, written, named, years)
+    return Stated(values, money, counts, written, named, years, calendar)
 
 
 def _reads_as_year(text: str, m: re.Match[str]) -> bool:
@@ -373,15 +380,16 @@ def missing(claim: str, context: Stated) -> list[str]:
     """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks: an
     amount of money among its amounts of money ("$1 to $2" of a review's "$3-5" is missing
     though the review's heading says "2 stars")."""
-    return _missing(claimed(claim), context)
+    return _missing(claimed(claim), context) + dates.misdated(claim, context.dates)
 
 
 def missing_share(claim: str, context: Stated) -> float:
-    """The share of the claim's numbers that `missing` reports; 0.0 when it states none."""
-    stated_numbers = claimed(claim)
+    """The share of the claim's numbers that `missing` reports (a date counted as its day);
+    0.0 when it states none."""
+    stated_numbers, dated = claimed(claim), dates.misdated(claim, context.dates)
     if not stated_numbers:
-        return 0.0
-    return len(_missing(stated_numbers, context)) / len(stated_numbers)
+        return 1.0 if dated else 0.0
+    return min(1.0, (len(_missing(stated_numbers, context)) + len(dated)) / len(stated_numbers))
 
 
 def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) -> list[str]:

@@ -11,9 +11,10 @@ word of the word's own side ("declined" of "fell"), and neither the claim's clau
 sentence's clause negates anything ("not as strong", "no longer rose": a paraphrase may flip
 the word and negate it). "Fall" the season ("next fall") is no direction; "more" / "fewer"
 are left out (a sentence says them of different things too often).
-A comparison whose two sides trade places is left to the model ("a latte is milder than a
-cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the sentence name a
-different side after "than" or "compared with").
+A comparison whose two sides trade places with its opposite word is faithful ("a latte is
+milder than a cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the
+sentence name a different side after "than" or "compared with"); with the same comparison word
+it is reversed (`traded_sides`: "a latte tastes stronger than a cappuccino").
 """
 
 from __future__ import annotations
@@ -71,6 +72,13 @@ _WORD = re.compile(r"[a-z]+")
 _THAN = re.compile(
     r"\b(?:than|compared\s+(?:with|to))\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I
 )
+# a comparison and its second side: "stronger than a latte", "more expensive than the bus"
+_COMPARED = re.compile(
+    r"\b((?:more|less)\s+[a-z]+|[a-z]+er)\s+than\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*"
+    r"([a-z]+)",
+    re.I,
+)
+_NO_COMPARISON = frozenset({"rather", "other", "never", "under", "over", "after", "either"})
 
 
 def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -108,4 +116,85 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if theirs and ours and theirs.group(1).lower() != ours.group(1).lower():
             continue  # the two sides trade places: "milder than a cappuccino"
         return claim[word.start() : word.end()]
+    return None
+
+
+# what stands between "than" and the other side: "than the 2024 budget", "than in 2019",
+# "than does Denver", "than those in Boston", "than that of Ohio"
+_SIDE_LEAD = frozenset(
+    """a an the its their his her our in at on of for does do did is are was were those that
+    it they""".split()  # noqa: SIM905
+)
+# where a comparison's first side starts at the latest: "…, while women were more likely"
+_SIDE_CUT = re.compile(r";|,\s+(?:while|whereas|but|though|although|yet)\b|\s+(?:while|whereas)\s")
+_THAN_WORD = re.compile(r"^\s*than\b", re.I)
+_TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
+
+
+def _second_side(text: str) -> list[str]:
+    """The first run of content words and numbers of `text` after its leading function words
+    ("the 2024 budget to" -> ["2024", "budge"]), each cut as `lexical.content_words` cuts."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        word = content_words(token) if token[0].isalpha() else [token]
+        if word:
+            out += word
+        elif out or token not in _SIDE_LEAD:
+            break
+    return out
+
+
+def _comparisons(text: str, start: int, end: int) -> list[tuple[str, list[str], list[str]]]:
+    """Each comparison of text[start:end] as (its word, its first side, its second side): the
+    first side is the content words before it back to a turn of the sentence (`_SIDE_CUT`)
+    or the comparison before it, the second the run after "than" (`_second_side`)."""
+    out = []
+    cut = start
+    for m in _COMPARED.finditer(text, start, end):
+        begin = max([cut, *(c.end() for c in _SIDE_CUT.finditer(text, start, m.start()))])
+        before = text[begin : m.start()]
+        first = [w for w in _TOKEN.findall(before.lower()) if w[0].isdigit()]
+        second = _second_side(_THAN_WORD.sub("", text[m.end(1) : end], count=1))
+        out.append((m.group(1).lower(), content_words(before) + first, second))
+        cut = m.end()
+    return out
+
+
+def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's comparison ("stronger than a cappuccino") when the context sentence that
+    restates its clause makes the same comparison with the two sides traded: "a latte tastes
+    stronger than a cappuccino" of "a cappuccino tastes stronger than a latte". The sides are
+    read as phrases: the claim's second side ("cappuccino") is all among the sentence's first
+    (the content words of its clause before the comparison), the sentence's second ("latte")
+    all among the claim's first, the two second sides differ, and no comparison of the
+    sentence with the same word has the claim's order ("men were more likely than women …,
+    while women were more likely than men …"). Numbers are words of a side ("the 2025 budget
+    is larger than the 2024 budget"). None otherwise, and when the claim's clause or the
+    sentence negates anything ("not stronger than")."""
+    passages = [u.text for u in units]
+    for ours in _COMPARED.finditer(claim):
+        word = ours.group(1).lower()
+        if word in _NO_COMPARISON:
+            continue
+        start, end = clause_at(claim, ours.start(), ours.end())
+        if has_negation(claim[start:end]):
+            continue
+        best = restated_in(claim[start:end], passages, bm25)
+        if best is None or has_negation(units[best].text):
+            continue
+        mine = next(c for c in _comparisons(claim, start, end) if c[0] == word)
+        sentence = units[best].text
+        same = [c for c in _comparisons(sentence, 0, len(sentence)) if c[0] == word]
+        if any(set(mine[2]) <= set(c[2]) and set(mine[1]) & set(c[1]) for c in same):
+            continue  # the sentence also says it the claim's way round
+        for _, first, second in same:
+            # the words the two second sides do not share ("rents" / "wages" of "… last year")
+            ours_only, theirs_only = set(mine[2]) - set(second), set(second) - set(mine[2])
+            if (
+                ours_only
+                and theirs_only
+                and ours_only <= set(first)
+                and theirs_only <= set(mine[1])
+            ):
+                return claim[ours.start() : ours.end()]
     return None

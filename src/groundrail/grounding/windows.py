@@ -140,14 +140,15 @@ _REVIEW_SENTENCE = re.compile(
 
 def review_digest(record_text: str, claim: str) -> str | None:
     """A premise for a claim about a record's reviews as a whole ("Reviewers praise the
-    broth"): each review line's heading with its sentence that matches the claim best, in
-    order ("Review 1 (5 stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
+    broth"): each review line's heading with its sentence that matches the claim best and a
+    second that adds `MIN_NEW_WORDS` of its words (`review_focus`), in order ("Review 1 (5
+    stars, May 4, 2022): The broth is rich. Review 3 (4 stars, …): …"); None
     when fewer than two reviews share a word with the claim. `record_text`: the linearised
     record, one line per field group or review (a review longer than a unit is whole here)."""
     parts = [
         best
         for line in record_text.split("\n")
-        if (best := review_focus(line, claim, most=1)) is not None
+        if (best := review_focus(line, claim, most=DIGEST_SENTENCES)) is not None
     ]
     return " ".join(parts) if len(parts) >= MIN_DIGEST_REVIEWS else None
 
@@ -192,6 +193,9 @@ def review_focus(line: str, claim: str, most: int = 3) -> str | None:
 
 MIN_NEW_WORDS = 2
 MIN_DIGEST_REVIEWS = 2
+# sentences of a review in a digest: a list of praised things draws on two of one review's
+# ("…, the in-house waffle cones, a sprinkles bar that kids loved": read-22)
+DIGEST_SENTENCES = 2
 
 
 def _require_untruncated(tokenizer: Tokenizer) -> None:

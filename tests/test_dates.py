@@ -1,0 +1,68 @@
+"""A calendar date the context dates otherwise fails its claim ("July 12" of "June 12"); a
+date the context states in another form, or does not date at all, does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import local_engine
+from groundrail.grounding import dates
+from groundrail.grounding.windows import Document
+
+ARTICLE = (
+    "The centre opened on March 18, 2012. The board met on 3 June and again on the 17th. The "
+    "fair runs from Aug. 5 to Aug. 7, and the museum is closed on New Year's Day. Filed "
+    "2024-03-05T09:14:00Z; due 7/4/2023. The pharmacy is open 24/7, rated 4/5, and it "
+    "opened its drive-through in October."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "It opened on March 18.",
+        "It opened on 18 March 2012.",
+        "It opened on the 18th of March, 2012.",
+        "It opened on Sunday, March 18th.",
+        "It opened in March 2012.",  # no day
+        "The board met on June 3 and June 17.",  # "the 17th": a day of the month at hand
+        "The fair is open on August 6.",  # a day of a range
+        "The museum is closed on January 1.",  # a holiday's date
+        "It was filed on March 5 and was due on July 4 (or April 7).",  # ISO and slash dates
+        "The board met on September 9.",  # neither the month nor the day is dated
+        "Two weeks later, on March 1, it reopened.",  # counted from a date: may be computed
+    ],
+)
+def test_a_date_the_context_states_or_does_not_date_passes(claim: str) -> None:
+    assert dates.misdated(claim, dates.stated(ARTICLE)) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "shifted"),
+    [
+        ("It opened on April 18, 2012.", ["April 18"]),  # the day, of another month
+        ("It opened on March 19.", ["March 19"]),  # the month, with another day
+        ("The board met on June the 12th.", ["June the 12th"]),
+        ("The fair opens on 12 August.", ["12 August"]),
+        ("It was filed on 2024-03-06.", ["2024-03-06"]),
+        # a month named with no day: the day is invented ("24/7", "4/5" are no dates)
+        ("The drive-through opened on October 24.", ["October 24"]),
+    ],
+)
+def test_a_date_the_context_dates_otherwise_is_shifted(claim: str, shifted: list[str]) -> None:
+    assert dates.misdated(claim, dates.stated(ARTICLE)) == shifted
+
+
+def test_months_as_verbs_and_names_after_a_month_are_no_dates() -> None:
+    context = dates.stated("They march 5 miles; it may 3 times. 10 August Wilson plays ran.")
+    assert context.dates == frozenset()
+    assert context.months == frozenset({8})
+
+
+async def test_the_engine_fails_a_shifted_date_the_model_entails() -> None:
+    engine = local_engine()
+    docs = [Document("a", "A jury convicted Pike on Wednesday. Sentencing is set for June 12.")]
+    claim = (await engine.check(docs, "Sentencing is set for July 12.")).claims[0]
+    assert (claim.label != "supported", claim.driver) == (True, "missing_numbers")
+    claim = (await engine.check(docs, "Pike will be sentenced on June 12.")).claims[0]
+    assert claim.signals["missing_numbers"] == 0.0
