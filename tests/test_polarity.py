@@ -52,6 +52,29 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # a price compared in words (read-22: "they usually cost less than standard latex")
+        ("Hybrid paints usually cost less than standard latex.", "cheaper"),
+        ("Hybrid paints are less expensive than standard latex.", "cheaper"),
+        # "more" / "less" before the same word
+        ("Smokers were less likely to develop the disease.", "less likely"),
+        # as the source says it
+        ("Hybrid paints are pricier than standard latex.", None),
+        ("Hybrid paints cost more than standard latex.", None),
+        ("Smokers were more likely to develop the disease.", None),
+        ("Smokers had more than twice the risk.", None),
+    ],
+)
+def test_a_comparison_in_words_reversed_is_caught(claim: str, word: str | None) -> None:
+    passage = (
+        "Waterborne alkyd hybrid paints are typically more expensive than standard latex. "
+        "Smokers were more likely to develop the disease."
+    )
+    assert polarity.reversed_word(claim, *sentences(passage)) == word
+
+
+@pytest.mark.parametrize(
     ("claim", "comparison"),
     [
         ("A latte feels lighter than a cappuccino.", "lighter than a cappuccino"),

@@ -69,6 +69,23 @@ for _one, _other in _PAIRS:
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
+# "more likely" / "less likely": "more" and "less" before the same word (not "more than")
+_MORE_OR_LESS = re.compile(r"\b(more|less)\s+(?!than\b)([a-z]{4,})\b")
+# a price compared in words, as the word of `_PAIRS` that says it
+_PRICED = (
+    (re.compile(r"\bless\s+expensive\b|\b(?<=cost\s)less\b|\b(?<=costs\s)less\b", re.I), "cheaper"),
+    (re.compile(r"\bmore\s+expensive\b|\b(?<=cost\s)more\b|\b(?<=costs\s)more\b", re.I), "pricier"),
+)
+
+
+def _priced(text: str) -> str:
+    """The text with a price compared in words as one word: "cost less" -> "cost cheaper",
+    "more expensive" -> "pricier"."""
+    for pattern, word in _PRICED:
+        text = pattern.sub(word, text)
+    return text
+
+
 _THAN = re.compile(
     r"\b(?:than|compared\s+(?:with|to))\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I
 )
@@ -84,10 +101,29 @@ _NO_COMPARISON = frozenset({"rather", "other", "never", "under", "over", "after"
 def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's word of direction or degree ("milder") when the context sentence that
     restates the rest of its clause (`bm25` ranks `units`) says the opposite ("stronger")
-    and not the word (see the module doc); None otherwise."""
+    and not the word (see the module doc); None otherwise. A price compared in words is
+    read as its word ("costs less" and "less expensive" as "cheaper"), and "more" / "less"
+    before one word as opposites ("more likely" / "less likely")."""
     if not units:
         return None
+    claim = _priced(claim)
     passages = [u.text for u in units]
+    for word in _MORE_OR_LESS.finditer(claim.lower()):
+        start, end = clause_at(claim, word.start(), word.end())
+        rest = claim[start : word.start()] + claim[word.end() : end]
+        if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
+            continue
+        best = restated_in(rest, passages, bm25)
+        if best is None:
+            continue
+        sentence = _priced(units[best].text).lower()
+        opposite = ("less " if word.group(1) == "more" else "more ") + word.group(2)
+        about = set(content_words(rest))
+        if word.group() not in sentence and any(
+            opposite in part and about & set(content_words(part)) and not has_negation(part)
+            for part in (sentence[i:j] for i, j in clauses(sentence))
+        ):
+            return word.group()
     for word in _WORD.finditer(claim.lower()):
         opposites = _OPPOSITES.get(word.group())
         if opposites is None or _SEASON.search(claim, max(0, word.start() - 12), word.end()):
@@ -99,7 +135,7 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         best = restated_in(rest, passages, bm25)
         if best is None:
             continue
-        sentence = units[best].text
+        sentence = _priced(units[best].text)
         if _SAME_SIDE[word.group()] & set(_WORD.findall(_SEASON.sub("", sentence).lower())):
             continue  # the word or one of its side ("declined" of "fell")
         # the opposite, not negated, in a clause of the sentence about the same thing: not
