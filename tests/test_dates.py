@@ -42,8 +42,8 @@ def test_a_date_the_context_states_or_does_not_date_passes(claim: str) -> None:
     [
         ("It opened on April 18, 2012.", ["April 18"]),  # the day, of another month
         ("It opened on March 19.", ["March 19"]),  # the month, with another day
-        ("The board met on June the 12th.", ["June the 12th"]),
-        ("The fair opens on 12 August.", ["12 August"]),
+        ("The board met on June the 12th.", ["June 12th"]),
+        ("The fair opens on 12 August.", ["August 12"]),  # a date as "month day"
         ("It was filed on 2024-03-06.", ["2024-03-06"]),
         # a month named with no day: the day is invented ("24/7", "4/5" are no dates)
         ("The drive-through opened on October 24.", ["October 24"]),
@@ -53,10 +53,23 @@ def test_a_date_the_context_dates_otherwise_is_shifted(claim: str, shifted: list
     assert dates.misdated(claim, dates.stated(ARTICLE)) == shifted
 
 
-def test_months_as_verbs_and_names_after_a_month_are_no_dates() -> None:
-    context = dates.stated("They march 5 miles; it may 3 times. 10 August Wilson plays ran.")
-    assert context.dates == frozenset()
-    assert context.months == frozenset({8})
+def test_months_as_verbs_and_a_name_after_a_month_are_no_dates() -> None:
+    context = dates.stated("They march 5 miles; it may 3 times. The festival opens August 12.")
+    assert context.dates == frozenset({(8, 12)})
+    # a claim's "10 August Wilson plays" is no date; "March 10, 15 people" is March 10
+    assert dates.misdated("It staged 10 August Wilson plays.", context) == []
+    assert dates.misdated("On August 12, 15 people came.", context) == []
+
+
+def test_times_after_a_date_and_a_claim_s_range_are_read_as_written() -> None:
+    context = dates.stated(
+        "The sale runs June 1, 2-4 p.m., and again between June 10 and June 14. The "
+        "tournament is 12/13 July; Lunar New Year's Day falls on January 29."
+    )
+    assert (6, 2) not in context.dates and (6, 12) in context.dates  # a time, a range
+    assert {(7, 12), (7, 13), (1, 29)} <= context.dates and (1, 1) not in context.dates
+    # a claim's range is its ends: "June 10-14" of "between June 10 and June 14"
+    assert dates.misdated("The sale runs June 10-14 and the tournament July 12.", context) == []
 
 
 async def test_the_engine_fails_a_shifted_date_the_model_entails() -> None:

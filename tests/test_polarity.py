@@ -106,3 +106,43 @@ async def test_the_engine_fails_a_reversed_claim() -> None:
     answer = "A latte feels lighter than a cappuccino."
     claim = (await engine.check([Document("p", PASSAGE)], answer)).claims[0]
     assert (claim.label != "supported", claim.driver) == (True, "reversed")
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        # the opposite said of the claim's own second side
+        (
+            "Older adults were most active in the mornings and less active in the evenings.",
+            "Older adults were more active in the mornings than in the evenings.",
+        ),
+        # a "than" in the sentence only, naming a word of the claim: the sides may be traded
+        (
+            "Regular seats are cheaper than premium seats at the arena.",
+            "Premium seats at the arena cost more.",
+        ),
+        # the sides traded with the opposite word
+        (
+            "Women were less likely than men to skip a dose.",
+            "Men were more likely than women to skip a dose.",
+        ),
+    ],
+)
+def test_a_faithful_comparison_of_the_other_side_is_not_reversed(passage: str, claim: str) -> None:
+    assert polarity.reversed_word(claim, *sentences(passage)) is None
+
+
+def test_another_sentence_with_the_claim_s_order_keeps_traded_sides_quiet() -> None:
+    passage = (
+        "In Britain, tea is more popular than coffee. In the United States, coffee is more "
+        "popular than tea."
+    )
+    claim = "In the United States, coffee is more popular than tea."
+    assert polarity.traded_sides(claim, *sentences(passage)) is None
+    assert (
+        polarity.traded_sides(
+            "In Britain, coffee is more popular than tea.",
+            *sentences("Tea is more popular than coffee in Britain."),
+        )
+        == "more popular than tea"
+    )

@@ -61,9 +61,12 @@ _GOOD_FOR = re.compile(
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # a price level said as a rank of price ranges ("in the lowest price range"), as the level's
-# own word; not "the lowest prices in town" (a comparison with other businesses)
+# own word; not "the lowest prices in town", "the lowest price range of any restaurant in
+# Bellevue" (a comparison with other businesses)
 _RANGE_RANK = re.compile(
-    r"\b(lowest|cheapest|middle|highest)(?=\s+(?:price\s+)?(?:range|level|tier|bracket)\b)", re.I
+    r"\b(lowest|cheapest|middle|highest)(?=\s+(?:price\s+)?(?:range|level|tier|bracket)\b"
+    r"(?!\s+(?:of|among|in|for)\b))",
+    re.I,
 )
 _RANK_LEVEL = {"lowest": "low", "cheapest": "low", "middle": "mid", "highest": "luxury"}
 # Words that say a field is there, or what has it: explained in any clause.

@@ -3,23 +3,27 @@
 
 The number rule (`numbers`) finds the day of such a date among the context's values (12 is
 in "June 12") and the model entails the claim: every other word is the source's. A claim's
-date (month and day: "July 12", "12 July", "July the 12th") fails it only in a positive
-conflict: the context never states that month and day together, and it dates the same
-month with other days only, or the same day in another month and never this month. A date
-the context does not write in a form read here ("Thanksgiving", "mid-June") therefore
-passes unless the context names that month or dates that day otherwise; a bare
-"the 17th" in the context accounts for any month's 17th, and a claim that counts days,
-weeks or months ("two weeks later, on October 28") is left alone: it may compute its date.
+date (month and day: "July 12", "12 July", "July the 12th", "2024-06-12") fails it only in a
+positive conflict: the context never states that month and day together, and it names the
+same month (with other days, or none: "opened in July" of "on July 24"), or dates the same
+day in another month. A date the context writes in a form not read here ("Thanksgiving",
+"mid-June") therefore passes unless the context names that month or dates that day
+otherwise. A day with no month in the context ("the 17th", "the 14th and 15th") accounts
+for any month's, and a claim's dates after a word that places a date in time, and the one
+nearest it, are left alone: the claim may compute them ("two weeks from October 14, ending
+on October 28", "the next day, June 13", "Jan 15 of the following year").
 
-Read, in the context and the claim: "June 12", "June 12th", "June the 12th", "12 June",
-"the 12th of June", "the twenty-first of September", "Fourth of July", any case but "may"
-and "march" (verbs unless capitalised); fixed-date holidays ("Christmas Eve", "New Year's
-Day"); ranges
-("June 12-14", "June 12 to 14", "June 28 to July 3", "12-14 June") as each of their days;
-lists ("June 3 and 17", "August 5, 6 and 7", "2 and 3 October") as their days; ISO dates
-("2024-06-12", "2024-06-12T09:14:00Z") and slash dates with a year ("6/12/2024", read both
-ways round: month first in the US, day first elsewhere). Slash pairs without a year ("24/7",
-"4/5 stars", "10/15 minutes") are no dates.
+Read in the context: "June 12", "June 12th", "June the 12th", "12 June", "the 12th of June",
+"the twenty-first of September", "the first day of July", "Saturday 14 and Sunday 15 June",
+any case but "may" and "march" (verbs unless capitalised); ranges ("June 12-14", "June 12
+to 14", "from June 28 to July 3", "between June 10 and June 14") as each of their days;
+lists ("June 3 and 17", "August 5, 6 and 7", "12/13 July"); a number after a date that is a
+time or a count is no day ("June 1, 2-4 p.m.", "March 10, 15 people"); ISO dates (with a
+time too), slash dates with a year both ways round (month first in the US, day first
+elsewhere; not "24/7", "4/5 stars", "10/15 minutes"), and fixed-date holidays ("Christmas
+Eve", "New Year's Day"; not "Lunar New Year's Day", nor a nation's "Independence Day").
+Read in a claim: the same written dates, a range as its two ends, no holidays and no slash
+dates, and not a day before a month and a name ("10 August Wilson plays").
 """
 
 from __future__ import annotations
@@ -48,10 +52,14 @@ _SPELLED = {
     )
 }
 _SPELLED_DAY = "|".join(sorted(_SPELLED, key=len, reverse=True)).replace("-", "[- ]")
-_DIGITS_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![.,]?\d)"
+# a day, not a time or a count after a date ("June 1, 2-4 p.m.", "March 5, 10 a.m.")
+_DIGITS_DAY = (
+    r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![.,:]?\d)"
+    r"(?!\s*(?:[-\u2013]\s*\d{1,2}\s*)?(?:[ap]\.?m\b|[ap]\.m\.|o'clock|%|percent))"
+)
 _DAY = rf"(?:{_DIGITS_DAY}|(?:{_SPELLED_DAY})\b)"
 _RANGE = r"\s*[-\u2013]\s*|\s+(?:to|through|thru|until|till)\s+"
-_LIST = r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+"
+_LIST = r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/"
 # a month, then its days: "June 12", "June the 12th", "June 12-14", "June 3, 17 and 21",
 # "June 28 to July 3"
 _MONTH_FIRST = re.compile(
@@ -59,24 +67,29 @@ _MONTH_FIRST = re.compile(
     rf"(?:(?:{_RANGE}|{_LIST})(?:(?P<month2>{_MONTH})\s+)?(?:the\s+)?{_DAY})*)",
     re.I,
 )
-# days, then their month: "12 June", "12-14 June", "the 12th of June", "2 and 3 October";
-# not "10 August Wilson plays" (a name after the month)
-_DAY_FIRST = re.compile(
-    rf"\b(?:the\s+)?(?P<days>{_DIGITS_DAY}(?:(?:{_RANGE}|{_LIST})(?:the\s+)?{_DIGITS_DAY})*)"
-    rf"\s+(?:of\s+)?(?P<month>{_MONTH})(?!\s+(?-i:[A-Z][a-z]))"
-    rf"|\b(?P<spelled>{_SPELLED_DAY})\s+of\s+(?P<of_month>{_MONTH})",
-    re.I,
+# days, then their month: "12 June", "12-14 June", "the 12th of June", "2 and 3 October",
+# "Saturday 14 and Sunday 15 June"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_DAY_FIRST = (
+    rf"\b(?:the\s+)?(?P<days>{_DIGITS_DAY}(?:(?:{_RANGE}|{_LIST}){_WEEKDAY}(?:the\s+)?"
+    rf"{_DIGITS_DAY})*)\s+(?:of\s+)?(?P<month>{_MONTH})"
 )
+# "the twenty-first of September", "the first day of July"
+_SPELLED_FIRST = rf"|\b(?P<spelled>{_SPELLED_DAY})\s+(?:day\s+)?of\s+(?P<of_month>{_MONTH})"
+_DAY_FIRST_CONTEXT = re.compile(_DAY_FIRST + _SPELLED_FIRST, re.I)
+# in a claim, not "10 August Wilson plays" (a name after the month): the claim's dates fail
+# it, the context's only vouch for others
+_DAY_FIRST_CLAIM = re.compile(_DAY_FIRST + r"(?!\s+(?-i:[A-Z][a-z]))" + _SPELLED_FIRST, re.I)
 _ONE_DAY = re.compile(rf"([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|({_SPELLED_DAY})\b", re.I)
 _JOIN = re.compile(rf"{_RANGE}|{_LIST}", re.I)
 _ISO = re.compile(r"\b(?:19|20)\d\d-(0?[1-9]|1[0-2])-([12]\d|3[01]|0?[1-9])(?!\d)")
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})\b")
 # "the 17th" with no month: a day of whichever month the text is about
-# holidays on a fixed date, read as that date
+# holidays on a fixed date, read as that date in the context (not a nation's own: "Lunar New
+# Year's Day", "Independence Day")
 _HOLIDAYS = {
     "new years day": (1, 1),
     "valentines day": (2, 14),
-    "independence day": (7, 4),
     "halloween": (10, 31),
     "christmas eve": (12, 24),
     "christmas day": (12, 25),
@@ -84,19 +97,24 @@ _HOLIDAYS = {
     "new years eve": (12, 31),
 }
 _HOLIDAY = re.compile(
-    r"\b(" + "|".join(h.replace("s ", "['\u2019]?s ") for h in _HOLIDAYS) + r")\b", re.I
-)
-_MONTH_WORD = re.compile(rf"\b{_MONTH}", re.I)
-_BARE_DAY = re.compile(
-    rf"\bthe\s+([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})", re.I
-)
-# a claim that counts time from a date may compute its date ("two weeks later", "two weeks
-# from October 14")
-_COUNTS_TIME = re.compile(
-    r"\b(?:days?|weeks?|months?|fortnight)\s+(?:later|after|before|earlier|from|following|prior)"
-    r"\b|\b(?:later|earlier)\s+on\b",
+    r"(?<!lunar )(?<!chinese )(?<!jewish )(?<!persian )(?<!orthodox )\b("
+    + "|".join(h.replace("s ", "['\u2019]?s ") for h in _HOLIDAYS)
+    + r")\b",
     re.I,
 )
+_MONTH_WORD = re.compile(rf"\b{_MONTH}", re.I)
+# "the 17th", "the 14th and 15th": a day with no month, of whichever month the text is about
+_BARE_DAY = re.compile(rf"\b([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})", re.I)
+# words that count time from a date, or name a date by its place in time ("the next day",
+# "the following Monday", "yesterday", "the end of March", "the April-June quarter"): the
+# claim's date nearest them may be computed, and is left alone
+_COUNTS_TIME = re.compile(
+    r"\b(?:days?|weeks?|months?|fortnight|later|earlier|next|following|previous|prior"
+    r"|yesterday|tomorrow|tonight|end\s+of|beginning\s+of|start\s+of|quarter|deadline)\b",
+    re.I,
+)
+# "between June 10 and June 14": a range
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,7 +128,7 @@ class Dates:
 
 def stated(text: str) -> Dates:
     """The dates `text` states (see the module doc)."""
-    dates = frozenset((month, day) for month, day, _ in _read(text, slashes=True))
+    dates = frozenset((month, day) for month, day, _, _ in _read(text, context=True))
     months = frozenset(n for m in _MONTH_WORD.finditer(text) if (n := _month(m.group())))
     bare = frozenset(int(m.group(1)) for m in _BARE_DAY.finditer(text))
     return Dates(dates, months, bare)
@@ -118,11 +136,16 @@ def stated(text: str) -> Dates:
 
 def misdated(claim: str, context: Dates) -> list[str]:
     """The dates of `claim`, as written, that conflict with the context's (module doc)."""
-    if _COUNTS_TIME.search(claim):
-        return []
+    read = _read(claim, context=False)
+    # a word that places a date in time takes the date nearest it ("Jan 15 of the following
+    # year") and every date after it ("two weeks from October 14, ending on October 28")
+    computed: set[int] = set()
+    for m in _COUNTS_TIME.finditer(claim) if read else ():
+        computed.add(min(range(len(read)), key=lambda i: abs(read[i][3] - m.start())))
+        computed |= {i for i, date in enumerate(read) if date[3] > m.start()}
     out = []
-    for month, day, raw in _read(claim, slashes=False):
-        if (month, day) in context.dates or day in context.bare_days:
+    for i, (month, day, raw, _) in enumerate(read):
+        if (month, day) in context.dates or day in context.bare_days or i in computed:
             continue
         # the month dated with other days, or named with none ("opened in July" of "on July
         # 24"), or the day dated in another month ("June 12" of "July 12")
@@ -131,25 +154,29 @@ def misdated(claim: str, context: Dates) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _read(text: str, slashes: bool) -> list[tuple[int, int, str]]:
-    """(month, day, as written) of each date of `text` (module doc); with `slashes`, also
-    slash dates with a year, both ways round."""
+def _read(text: str, context: bool) -> list[tuple[int, int, str, int]]:
+    """(month, day, as written, where) of each date of `text` (module doc). A context's
+    ranges are filled in ("between June 10 and June 14" too) and its holidays and slash dates
+    read; a claim's range is its two ends (a day between them is no claim of its own)."""
     out = []
     for m in _MONTH_FIRST.finditer(text):
         if _month(m.group("month")) is not None:
-            out += _days(m.group("days"), m.group("month"), m.group().rstrip("."))
-    for m in _DAY_FIRST.finditer(text):
+            after_between = context and bool(_BETWEEN.search(text, 0, m.start()))
+            out += _days(m, m.group("month"), context, after_between)
+    for m in (_DAY_FIRST_CONTEXT if context else _DAY_FIRST_CLAIM).finditer(text):
         if m.group("spelled") and (month := _month(m.group("of_month"))) is not None:
-            out.append((month, _day(m.group("spelled")), m.group().rstrip(".")))
+            out.append((month, _day(m.group("spelled")), m.group(), m.start()))
         elif m.group("month") and _month(m.group("month")) is not None:
-            out += _days(m.group("days"), m.group("month"), m.group().rstrip("."))
-    out += [(int(m.group(1)), int(m.group(2)), m.group()) for m in _ISO.finditer(text)]
+            out += _days(m, m.group("month"), context)
+    out += [(int(m.group(1)), int(m.group(2)), m.group(), m.start()) for m in _ISO.finditer(text)]
+    if not context:
+        return out
     for m in _HOLIDAY.finditer(text):
         name = re.sub(r"['\u2019]", "", m.group().lower())
-        out.append((*_HOLIDAYS[name], m.group()))
-    for m in _SLASH.finditer(text) if slashes else ():
+        out.append((*_HOLIDAYS[name], m.group(), m.start()))
+    for m in _SLASH.finditer(text):
         one, other = int(m.group(1)), int(m.group(2))
-        out += [(one, other, m.group()), (other, one, m.group())]
+        out += [(one, other, m.group(), m.start()), (other, one, m.group(), m.start())]
     return out
 
 
@@ -168,28 +195,36 @@ def _month(word: str) -> int | None:
     return _MONTH_NUMBER.get(name.lower())
 
 
-def _days(days: str, first_month: str, raw: str) -> list[tuple[int, int, str]]:
-    """The (month, day) of each day of a run of days ("12-14", "3, 17 and 21", "28 to July
-    3"), a range filled in."""
-    month = _month(first_month) or 0
-    out: list[tuple[int, int, str]] = []
+def _days(
+    match: re.Match[str], first_month: str, fill: bool, and_is_range: bool = False
+) -> list[tuple[int, int, str, int]]:
+    """(month, day, as written, where) of each day of a date's run of days ("12-14", "3, 17
+    and 21", "28 to July 3"), a range filled in when `fill` ("and" is a range after
+    "between"); each day written with its month ("July 3"). A list of days by commas must
+    end in "and" / "or" ("August 5, 6 and 7"); otherwise the first day is the date ("March
+    10, 15 people …")."""
+    days, base = match.group("days"), match.start("days")
+    joins = [j.group() for j in _JOIN.finditer(days)]
+    if any("," in j for j in joins) and not re.search(r"\b(?:and|or)\b|&", joins[-1]):
+        days = days[: days.index(",")]
+    month, month_word = _month(first_month) or 0, first_month.rstrip(".")
+    out: list[tuple[int, int, str, int]] = []
     cursor, ranged = 0, False
     for number in _ONE_DAY.finditer(days):
         between = days[cursor : number.start()]
         cursor = number.end()
         named = re.search(_MONTH, between, re.I)
-        next_month = (_month(named.group()) if named else None) or month
-        day = _day(number.group())
-        if out and ranged:
+        if named and _month(named.group()):
+            month, month_word = _month(named.group()) or month, named.group().rstrip(".")
+        day, where = _day(number.group()), base + number.start()
+        if out and ranged and fill:
             last_month, last_day = out[-1][0], out[-1][1]
-            if next_month == last_month:
-                out += [(last_month, d, raw) for d in range(last_day + 1, day)]
+            if month == last_month:
+                out += [(month, d, "", where) for d in range(last_day + 1, day)]
             else:
-                out += [(last_month, d, raw) for d in range(last_day + 1, 32)]
-                out += [(next_month, d, raw) for d in range(1, day)]
-        out.append((next_month, day, raw))
-        month = next_month
-        rest = days[cursor:]
-        join = _JOIN.match(rest)
-        ranged = bool(join and re.match(_RANGE, join.group(), re.I))
+                out += [(last_month, d, "", where) for d in range(last_day + 1, 32)]
+                out += [(month, d, "", where) for d in range(1, day)]
+        out.append((month, day, f"{month_word} {number.group()}", where))
+        join = _JOIN.match(days[cursor:])
+        ranged = bool(join and (and_is_range or re.match(_RANGE, join.group(), re.I)))
     return out

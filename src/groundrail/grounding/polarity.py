@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from groundrail.grounding.lexical import (
     BM25,
+    PREFIX,
     clause_at,
     clauses,
     content_words,
@@ -69,8 +70,13 @@ for _one, _other in _PAIRS:
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
-# "more likely" / "less likely": "more" and "less" before the same word (not "more than")
-_MORE_OR_LESS = re.compile(r"\b(more|less)\s+(?!than\b)([a-z]{4,})\b")
+# "more likely" / "less likely": "more" and "less" before the same word of degree (not "the
+# more …, the less …", nor "exercised more reported less")
+_DEGREE_WORDS = """likely common effective important popular frequent frequently often
+    difficult dangerous risky accurate efficient severe stable crowded affordable reliable
+    productive sensitive vulnerable prone costly expensive useful harmful active aggressive
+    profitable competitive"""
+_MORE_OR_LESS = re.compile(rf"(?<!the )\b(more|less)\s+({'|'.join(_DEGREE_WORDS.split())})\b")
 # a price compared in words, as the word of `_PAIRS` that says it
 _PRICED = (
     (re.compile(r"\bless\s+expensive\b|\b(?<=cost\s)less\b|\b(?<=costs\s)less\b", re.I), "cheaper"),
@@ -117,10 +123,17 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if best is None:
             continue
         sentence = _priced(units[best].text).lower()
-        opposite = ("less " if word.group(1) == "more" else "more ") + word.group(2)
+        opposite = re.compile(
+            rf"(?<!the )\b{'less' if word.group(1) == 'more' else 'more'}\s+{word.group(2)}\b"
+        )
         about = set(content_words(rest))
-        if word.group() not in sentence and any(
-            opposite in part and about & set(content_words(part)) and not has_negation(part)
+        if re.search(rf"\b{word.group()}\b", sentence) or _traded(claim[start:end], sentence):
+            continue
+        if any(
+            opposite.search(part)
+            and about & set(content_words(part))
+            and not has_negation(part)
+            and not _of_second_side(part, claim[start:end])
             for part in (sentence[i:j] for i, j in clauses(sentence))
         ):
             return word.group()
@@ -145,14 +158,38 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             opposites & set(_WORD.findall(part.lower()))
             and about & set(content_words(part))
             and not has_negation(part)
+            and not _of_second_side(part, claim[start:end])
             for part in (_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence))
         ):
             continue
-        theirs, ours = _THAN.search(sentence), _THAN.search(claim, start, end)
-        if theirs and ours and theirs.group(1).lower() != ours.group(1).lower():
+        if _traded(claim[start:end], sentence):
             continue  # the two sides trade places: "milder than a cappuccino"
         return claim[word.start() : word.end()]
     return None
+
+
+def _of_second_side(part: str, clause: str) -> bool:
+    """Whether a clause of the sentence says its opposite of the claim's second side: "less
+    active in the evenings" of "more active in the mornings than in the evenings" (the side
+    named outside a "than" of its own)."""
+    ours = _THAN.search(clause)
+    if ours is None:
+        return False
+    own = _THAN.sub("", part)
+    return ours.group(1).lower()[:PREFIX] in {w[:PREFIX] for w in content_words(own)}
+
+
+def _traded(clause: str, sentence: str) -> bool:
+    """Whether a claim's clause may compare the other way round from the sentence: it names
+    another second side after "than" ("milder than a cappuccino" of "stronger than a
+    latte"), or none while its own words hold the sentence's ("Premium seats cost more" of
+    "regular seats are cheaper than premium seats")."""
+    theirs, ours = _THAN.search(sentence), _THAN.search(clause)
+    if theirs is None:
+        return False
+    if ours is not None:
+        return theirs.group(1).lower() != ours.group(1).lower()
+    return bool(set(content_words(theirs.group(1))) & set(content_words(clause)))
 
 
 # what stands between "than" and the other side: "than the 2024 budget", "than in 2019",
@@ -204,7 +241,9 @@ def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     (the content words of its clause before the comparison), the sentence's second ("latte")
     all among the claim's first, the two second sides differ, and no comparison of the
     sentence with the same word has the claim's order ("men were more likely than women …,
-    while women were more likely than men …"). Numbers are words of a side ("the 2025 budget
+    while women were more likely than men …"), nor does any other sentence of the context
+    ("In Britain, tea is more popular than coffee. In the US, coffee is more popular than
+    tea."). Numbers are words of a side ("the 2025 budget
     is larger than the 2024 budget"). None otherwise, and when the claim's clause or the
     sentence negates anything ("not stronger than")."""
     passages = [u.text for u in units]
@@ -221,8 +260,9 @@ def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         mine = next(c for c in _comparisons(claim, start, end) if c[0] == word)
         sentence = units[best].text
         same = [c for c in _comparisons(sentence, 0, len(sentence)) if c[0] == word]
-        if any(set(mine[2]) <= set(c[2]) and set(mine[1]) & set(c[1]) for c in same):
-            continue  # the sentence also says it the claim's way round
+        stated = [c for u in units for c in _comparisons(u.text, 0, len(u.text)) if c[0] == word]
+        if any(set(mine[2]) <= set(c[2]) and set(mine[1]) & set(c[1]) for c in stated):
+            continue  # the context also says it the claim's way round ("In the US, …")
         for _, first, second in same:
             # the words the two second sides do not share ("rents" / "wages" of "… last year")
             ours_only, theirs_only = set(mine[2]) - set(second), set(second) - set(mine[2])
