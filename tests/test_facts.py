@@ -167,6 +167,7 @@ def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) ->
         "It serves lunch on Saturday and Sunday.",
         "A local paper rated it 8 out of 10.",
         "Appointments can be booked online on Mondays.",  # no times: no opening hours
+        "Another wished it had Monday hours.",  # a wish (read-23)
     ],
 )
 def test_what_is_no_statement_of_hours_or_rating_is_left_alone(claim: str) -> None:

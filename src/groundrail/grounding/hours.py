@@ -115,7 +115,10 @@ _SERVICE = re.compile(
 )
 _REVIEWS = re.compile(
     rf"\b(?:{OPINION}|reviewed|said|says|noted|mentioned|complained|reported|praised"
-    r"|recommended)\b",
+    r"|recommended"
+    # a reviewer's wish is no statement of the hours: "another wished the office had
+    # Saturday hours" (read-23)
+    r"|wish|wished|wishes|wishing|hoped|would\s+(?:like|love|prefer))\b",
     re.I,
 )
 # Where the words about one group of days end: "open Tuesday to Saturday and closed Sunday",
