@@ -161,7 +161,9 @@ def _read(text: str, context: bool) -> list[tuple[int, int, str, int]]:
     out = []
     for m in _MONTH_FIRST.finditer(text):
         if _month(m.group("month")) is not None:
-            after_between = context and bool(_BETWEEN.search(text, 0, m.start()))
+            after_between = context and bool(
+                _BETWEEN.search(text, max(0, m.start() - 12), m.start())
+            )
             out += _days(m, m.group("month"), context, after_between)
     for m in (_DAY_FIRST_CONTEXT if context else _DAY_FIRST_CLAIM).finditer(text):
         if m.group("spelled") and (month := _month(m.group("of_month"))) is not None:
