@@ -38,7 +38,12 @@ _MONTH_NUMBER = {name.lower(): n for n, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER |= {name[:3].lower(): n for n, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER["sept"] = 9
 _VERBS = frozenset({"may", "march", "mar"})  # months only when capitalised
-_MONTH = r"(?:" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\b\.?"
+_FULL = "|".join(sorted((m.lower() for m in MONTHS), key=len, reverse=True))
+_ABBREVIATIONS = {*(m[:3].lower() for m in MONTHS), "sept"} - {"may"}
+_SHORT = "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True))
+# a month's name, or its abbreviation with or without a dot ("Sept."; not "June." of "in
+# June. The first …")
+_MONTH = rf"(?:(?:{_FULL})\b|(?:{_SHORT})\b\.?)"
 _UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()  # noqa: SIM905
 _TEENS = """tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth
     seventeenth""".split()  # noqa: SIM905
@@ -62,29 +67,29 @@ _RANGE = r"\s*[-\u2013]\s*|\s+(?:to|through|thru|until|till)\s+"
 _LIST = r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/"
 # a month, then its days: "June 12", "June the 12th", "June 12-14", "June 3, 17 and 21",
 # "June 28 to July 3"
+# The patterns read lower-cased text (`_lower`): matching case-blind costs about twice as
+# much on a long context; a month's capitalisation ("May", "March") is read from the text.
 _MONTH_FIRST = re.compile(
     rf"\b(?P<month>{_MONTH})\s+(?:the\s+)?(?P<days>{_DAY}"
-    rf"(?:(?:{_RANGE}|{_LIST})(?:(?P<month2>{_MONTH})\s+)?(?:the\s+)?{_DAY})*)",
-    re.I,
+    rf"(?:(?:{_RANGE}|{_LIST})(?:(?P<month2>{_MONTH})\s+)?(?:the\s+)?{_DAY})*)"
 )
 # days, then their month: "12 June", "12-14 June", "the 12th of June", "2 and 3 October",
 # "Saturday 14 and Sunday 15 June"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-_DAY_FIRST = (
+_DAY_FIRST = re.compile(
     rf"\b(?:the\s+)?(?P<days>{_DIGITS_DAY}(?:(?:{_RANGE}|{_LIST}){_WEEKDAY}(?:the\s+)?"
     rf"{_DIGITS_DAY})*)\s+(?:of\s+)?(?P<month>{_MONTH})"
+    # "the twenty-first of September", "the first day of July"
+    rf"|\b(?P<spelled>{_SPELLED_DAY})\s+(?:day\s+)?of\s+(?P<of_month>{_MONTH})"
 )
-# "the twenty-first of September", "the first day of July"
-_SPELLED_FIRST = rf"|\b(?P<spelled>{_SPELLED_DAY})\s+(?:day\s+)?of\s+(?P<of_month>{_MONTH})"
-_DAY_FIRST_CONTEXT = re.compile(_DAY_FIRST + _SPELLED_FIRST, re.I)
-# in a claim, not "10 August Wilson plays" (a name after the month): the claim's dates fail
-# it, the context's only vouch for others
-_DAY_FIRST_CLAIM = re.compile(_DAY_FIRST + r"(?!\s+(?-i:[A-Z][a-z]))" + _SPELLED_FIRST, re.I)
-_ONE_DAY = re.compile(rf"([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|({_SPELLED_DAY})\b", re.I)
-_JOIN = re.compile(rf"{_RANGE}|{_LIST}", re.I)
+# in a claim, a capitalised word after the month makes it a name: "10 August Wilson plays"
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_ONE_DAY = re.compile(rf"([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|({_SPELLED_DAY})\b")
+_JOIN = re.compile(rf"{_RANGE}|{_LIST}")
+_RANGE_JOIN = re.compile(_RANGE)
+_MONTH_NAME = re.compile(_MONTH)
 _ISO = re.compile(r"\b(?:19|20)\d\d-(0?[1-9]|1[0-2])-([12]\d|3[01]|0?[1-9])(?!\d)")
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})\b")
-# "the 17th" with no month: a day of whichever month the text is about
 # holidays on a fixed date, read as that date in the context (not a nation's own: "Lunar New
 # Year's Day", "Independence Day")
 _HOLIDAYS = {
@@ -99,22 +104,20 @@ _HOLIDAYS = {
 _HOLIDAY = re.compile(
     r"(?<!lunar )(?<!chinese )(?<!jewish )(?<!persian )(?<!orthodox )\b("
     + "|".join(h.replace("s ", "['\u2019]?s ") for h in _HOLIDAYS)
-    + r")\b",
-    re.I,
+    + r")\b"
 )
-_MONTH_WORD = re.compile(rf"\b{_MONTH}", re.I)
+_MONTH_WORD = re.compile(rf"\b{_MONTH}")
 # "the 17th", "the 14th and 15th": a day with no month, of whichever month the text is about
-_BARE_DAY = re.compile(rf"\b([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})", re.I)
+_BARE_DAY = re.compile(rf"\b([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})")
 # words that count time from a date, or name a date by its place in time ("the next day",
 # "the following Monday", "yesterday", "the end of March", "the April-June quarter"): the
-# claim's date nearest them may be computed, and is left alone
+# claim's dates after them, and the one nearest them, may be computed and are left alone
 _COUNTS_TIME = re.compile(
     r"\b(?:days?|weeks?|months?|fortnight|later|earlier|next|following|previous|prior"
-    r"|yesterday|tomorrow|tonight|end\s+of|beginning\s+of|start\s+of|quarter|deadline)\b",
-    re.I,
+    r"|yesterday|tomorrow|tonight|end\s+of|beginning\s+of|start\s+of|quarter|deadline)\b"
 )
 # "between June 10 and June 14": a range
-_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+$")
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,19 +131,30 @@ class Dates:
 
 def stated(text: str) -> Dates:
     """The dates `text` states (see the module doc)."""
-    dates = frozenset((month, day) for month, day, _, _ in _read(text, context=True))
-    months = frozenset(n for m in _MONTH_WORD.finditer(text) if (n := _month(m.group())))
-    bare = frozenset(int(m.group(1)) for m in _BARE_DAY.finditer(text))
+    low = _lower(text)
+    dates = frozenset((month, day) for month, day, _, _ in _read(text, low, context=True))
+    months = frozenset(n for m in _MONTH_WORD.finditer(low) if (n := _month(text, *m.span())))
+    bare = frozenset(int(m.group(1)) for m in _BARE_DAY.finditer(low))
     return Dates(dates, months, bare)
+
+
+def _lower(text: str) -> str:
+    """`text` lower-cased with its offsets kept (a letter whose lower case is longer, "İ",
+    stays as it is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def misdated(claim: str, context: Dates) -> list[str]:
     """The dates of `claim`, as written, that conflict with the context's (module doc)."""
-    read = _read(claim, context=False)
+    low = _lower(claim)
+    read = _read(claim, low, context=False)
     # a word that places a date in time takes the date nearest it ("Jan 15 of the following
     # year") and every date after it ("two weeks from October 14, ending on October 28")
     computed: set[int] = set()
-    for m in _COUNTS_TIME.finditer(claim) if read else ():
+    for m in _COUNTS_TIME.finditer(low) if read else ():
         computed.add(min(range(len(read)), key=lambda i: abs(read[i][3] - m.start())))
         computed |= {i for i, date in enumerate(read) if date[3] > m.start()}
     out = []
@@ -154,29 +168,33 @@ def misdated(claim: str, context: Dates) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _read(text: str, context: bool) -> list[tuple[int, int, str, int]]:
-    """(month, day, as written, where) of each date of `text` (module doc). A context's
-    ranges are filled in ("between June 10 and June 14" too) and its holidays and slash dates
-    read; a claim's range is its two ends (a day between them is no claim of its own)."""
+def _read(text: str, low: str, context: bool) -> list[tuple[int, int, str, int]]:
+    """(month, day, as written, where) of each date of `text` (`low`: it lower-cased; module
+    doc). A context's ranges are filled in ("between June 10 and June 14" too) and its
+    holidays and slash dates read; a claim's range is its two ends (a day between them is no
+    claim of its own)."""
     out = []
-    for m in _MONTH_FIRST.finditer(text):
-        if _month(m.group("month")) is not None:
+    for m in _MONTH_FIRST.finditer(low):
+        if _month(text, *m.span("month")) is not None:
             after_between = context and bool(
-                _BETWEEN.search(text, max(0, m.start() - 12), m.start())
+                _BETWEEN.search(low, max(0, m.start() - 12), m.start())
             )
-            out += _days(m, m.group("month"), context, after_between)
-    for m in (_DAY_FIRST_CONTEXT if context else _DAY_FIRST_CLAIM).finditer(text):
-        if m.group("spelled") and (month := _month(m.group("of_month"))) is not None:
-            out.append((month, _day(m.group("spelled")), m.group(), m.start()))
-        elif m.group("month") and _month(m.group("month")) is not None:
-            out += _days(m, m.group("month"), context)
-    out += [(int(m.group(1)), int(m.group(2)), m.group(), m.start()) for m in _ISO.finditer(text)]
+            out += _days(text, m, context, after_between)
+    for m in _DAY_FIRST.finditer(low):
+        if m.group("spelled"):
+            if (month := _month(text, *m.span("of_month"))) is not None:
+                written = text[m.start() : m.end()]
+                out.append((month, _day(m.group("spelled")), written, m.start()))
+        elif _month(text, *m.span("month")) is not None and (
+            context or not _NAME_AFTER.match(text, m.end("month"))
+        ):
+            out += _days(text, m, context)
+    out += [(int(m.group(1)), int(m.group(2)), m.group(), m.start()) for m in _ISO.finditer(low)]
     if not context:
         return out
-    for m in _HOLIDAY.finditer(text):
-        name = re.sub(r"['\u2019]", "", m.group().lower())
-        out.append((*_HOLIDAYS[name], m.group(), m.start()))
-    for m in _SLASH.finditer(text):
+    for m in _HOLIDAY.finditer(low):
+        out.append((*_HOLIDAYS[re.sub(r"['\u2019]", "", m.group())], m.group(), m.start()))
+    for m in _SLASH.finditer(low):
         one, other = int(m.group(1)), int(m.group(2))
         out += [(one, other, m.group(), m.start()), (other, one, m.group(), m.start())]
     return out
@@ -190,34 +208,37 @@ def _day(word: str) -> int:
     return _SPELLED[re.sub(r"\s+", "-", word.lower())]
 
 
-def _month(word: str) -> int | None:
-    name = word.rstrip(".")
-    if name.lower() in _VERBS and not name[0].isupper():
+def _month(text: str, start: int, end: int) -> int | None:
+    """The number of the month named at text[start:end]; None for "may" and "march" not
+    capitalised (verbs)."""
+    name = text[start:end].rstrip(".")
+    if name.lower() in _VERBS and not name[:1].isupper():
         return None
     return _MONTH_NUMBER.get(name.lower())
 
 
 def _days(
-    match: re.Match[str], first_month: str, fill: bool, and_is_range: bool = False
+    text: str, match: re.Match[str], fill: bool, and_is_range: bool = False
 ) -> list[tuple[int, int, str, int]]:
     """(month, day, as written, where) of each day of a date's run of days ("12-14", "3, 17
-    and 21", "28 to July 3"), a range filled in when `fill` ("and" is a range after
-    "between"); each day written with its month ("July 3"). A list of days by commas must
-    end in "and" / "or" ("August 5, 6 and 7"); otherwise the first day is the date ("March
-    10, 15 people …")."""
+    and 21", "28 to July 3"; `match` of the lower-cased `text`), a range filled in when
+    `fill` ("and" is a range after "between"); each day written with its month ("July 3").
+    A list of days by commas must end in "and" / "or" ("August 5, 6 and 7"); otherwise the
+    first day is the date ("March 10, 15 people …")."""
     days, base = match.group("days"), match.start("days")
     joins = [j.group() for j in _JOIN.finditer(days)]
     if any("," in j for j in joins) and not re.search(r"\b(?:and|or)\b|&", joins[-1]):
         days = days[: days.index(",")]
-    month, month_word = _month(first_month) or 0, first_month.rstrip(".")
+    month = _month(text, *match.span("month")) or 0
+    month_word = text[match.start("month") : match.end("month")].rstrip(".")
     out: list[tuple[int, int, str, int]] = []
     cursor, ranged = 0, False
     for number in _ONE_DAY.finditer(days):
-        between = days[cursor : number.start()]
+        named = _MONTH_NAME.search(days, cursor, number.start())
         cursor = number.end()
-        named = re.search(_MONTH, between, re.I)
-        if named and _month(named.group()):
-            month, month_word = _month(named.group()) or month, named.group().rstrip(".")
+        if named and (number_of := _month(text, base + named.start(), base + named.end())):
+            month = number_of
+            month_word = text[base + named.start() : base + named.end()].rstrip(".")
         day, where = _day(number.group()), base + number.start()
         if out and ranged and fill:
             last_month, last_day = out[-1][0], out[-1][1]
@@ -226,7 +247,8 @@ def _days(
             else:
                 out += [(last_month, d, "", where) for d in range(last_day + 1, 32)]
                 out += [(month, d, "", where) for d in range(1, day)]
-        out.append((month, day, f"{month_word} {number.group()}", where))
-        join = _JOIN.match(days[cursor:])
-        ranged = bool(join and (and_is_range or re.match(_RANGE, join.group(), re.I)))
+        written = text[base + number.start() : base + number.end()]
+        out.append((month, day, f"{month_word} {written}", where))
+        join = _JOIN.match(days, cursor)
+        ranged = bool(join and (and_is_range or _RANGE_JOIN.match(join.group())))
     return out
