@@ -65,6 +65,8 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("Best of all, the brewery has a patio.", RECORD),
         ("It serves the interest of all patrons.", RECORD),
         ("It brews more beer than any other bar.", "the most beer of the bars on Main St"),
+        # a name or a code after the term's first word (read-23)
+        ("It won its first Class 3A title since 2009.", "the Class 3A Region 2 title"),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

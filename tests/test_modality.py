@@ -93,6 +93,20 @@ def test_a_scope_as_wide_as_its_source_is_not_widened(claim: str) -> None:
     assert widened(claim) is None
 
 
+def test_all_of_the_list_before_it_is_no_wider_scope() -> None:
+    # read-23: the three places, listed, "should all reach 165°F"
+    source = (
+        "A whole turkey is safe when the temperature reaches 165°F, measured in three places: "
+        "the thickest part of the thigh, the innermost part of the wing, and the thickest part "
+        "of the breast. Some cooks rest the bird for an hour."
+    )
+    claim = (
+        "The thickest part of the thigh, the innermost part of the wing and the thickest part "
+        "of the breast should all reach 165°F."
+    )
+    assert modality.widened(claim, *sentences(source)) is None
+
+
 STUDY = (
     "Some studies suggest that later school start times may improve attendance and grades, "
     "but results vary between districts. Trials have shown that daylight in the morning "

@@ -181,6 +181,11 @@ def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
     # "open 24 hours" is no span a delay is measured against
     shop = numbers.stated("The shop is open 24 hours. It opened at 3 a.m.")
     assert numbers.miscounted("It opened an hour later.", nothing, shop) == []
+    # an age is no span of years ("up from nine a year earlier" beside "a 29-year-old man")
+    thefts = numbers.stated("Police arrested a 29-year-old man. Thefts rose to 31 from nine.")
+    assert (
+        numbers.miscounted("Thefts rose to 31, up from nine a year earlier.", nothing, thefts) == []
+    )
 
 
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:

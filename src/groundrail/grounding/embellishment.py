@@ -62,6 +62,8 @@ def embellished(claim: str, source: str) -> str | None:
         before = claim[: found.start()].rstrip()
         if before and before[-1] not in _OPENERS and found.group()[0].isupper():
             continue  # a name's word: "the Saudi Premier League", "at Best Buy"
+        if any(word[:1].isupper() for word in found.group().split()[1:]):
+            continue  # a name or a code: "its first Class 3A title" (read-23)
         term = re.sub(r"^(?:the|its|their) ", "", _plain(found.group()))  # "the best": "best"
         plain = _plain(source) if plain is None else plain
         used = (

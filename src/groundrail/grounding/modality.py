@@ -201,6 +201,12 @@ _UNIVERSAL = re.compile(
     rf"(?!\s+(?:of\s+(?:the|its|their|his|her)\s+)?(?:{_COUNT})\b)",
     re.I,
 )
+# "all" floating after the list it quantifies: "the thigh, the wing and the breast should all"
+_OF_A_LIST = re.compile(
+    r",[^,;]*\band\b[^,;]*\b(?:should|must|will|would|can|could|are|were|have|had|do|did)"
+    r"\s+$",
+    re.I,
+)
 # what limits a scope: some of a group, a part of a place (not a count: "the 12 branches"
 # may be all of them; not "the most visited", "one of the largest")
 _LIMITED = re.compile(
@@ -218,6 +224,8 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     passages = [u.text for u in units]
     for scope in _UNIVERSAL.finditer(claim):
+        if _OF_A_LIST.search(claim, 0, scope.start()):
+            continue  # "the thigh, the wing and the breast should all reach 165°F" (read-23)
         start, end = clause_at(claim, scope.start(), scope.end())
         # the clause without its scope: what the source sentence restates
         best = restated_in(claim[start : scope.start()] + claim[scope.end() : end], passages, bm25)

@@ -108,6 +108,7 @@ _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 _ONE_SPAN_LATER = re.compile(
     rf"(?<!half )\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
 )
+_AGE = re.compile(r"[-\s]olds?\b")
 # counts that are idioms of rate or opening, no span a delay is measured against
 _RATE_COUNTS = {"hour": 24.0, "day": 7.0}
 # the word a number counts: "seven crew", "3-year", "12 km"
@@ -218,10 +219,10 @@ def stated(context: str) -> Stated:
         written.add(number)
         if m.group("scale"):
             values.add(number * _SCALES[m.group("scale")])
-        elif counted := _COUNTED.match(context, m.end()):
+        elif counted := _counted(context, m.end()):
             counts.setdefault(_stem(counted.group(1)), set()).add(number)
     for m in _CLAIMED.finditer(context):
-        if _VALUE.fullmatch(m.group()) and (counted := _COUNTED.match(context, m.end())):
+        if _VALUE.fullmatch(m.group()) and (counted := _counted(context, m.end())):
             counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
     for m in _RANGE_COUNTED.finditer(context):  # "between 1 and 2 kilograms": 1 kilogram too
         counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
@@ -253,6 +254,15 @@ def stated(context: str) -> Stated:
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
     return Stated(values, money, counts, written, named, years, calendar)
+
+
+def _counted(text: str, end: int) -> re.Match[str] | None:
+    """The word a number at text[:end] counts ("seven crew members"), unless the two say an
+    age ("a 29-year-old man": no span of years that "a year earlier" is measured against)."""
+    counted = _COUNTED.match(text, end)
+    if counted is None or _AGE.match(text, counted.end()):
+        return None
+    return counted
 
 
 def _reads_as_year(text: str, m: re.Match[str]) -> bool:
