@@ -79,3 +79,18 @@ async def test_the_engine_fails_a_shifted_date_the_model_entails() -> None:
     assert (claim.label != "supported", claim.driver) == (True, "missing_numbers")
     claim = (await engine.check(docs, "Pike will be sentenced on June 12.")).claims[0]
     assert claim.signals["missing_numbers"] == 0.0
+
+
+def test_more_written_forms_of_a_context_s_dates() -> None:
+    # a third review's faithful cases: a comma list, bracketed and short weekdays, a dotted
+    # abbreviation with no space, a dashed date
+    context = dates.stated(
+        "Performances: July 5, 6, 12, 13. June 14 (Sat) & 15 (Sun). Mon 10 \u2013 Fri 14 June. "
+        "Reopens Oct.15. Opened 07-Mar-2025."
+    )
+    assert {(7, 12), (7, 13), (6, 15), (6, 11), (10, 15), (3, 7)} <= context.dates
+    # "Election Day" is no word of computation: the shifted date still fails
+    context = dates.stated("Election Day is November 5. Early voting ends November 2.")
+    assert dates.misdated("Voters go to the polls on Election Day, November 7.", context) == [
+        "November 7"
+    ]

@@ -57,8 +57,10 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
         # a price compared in words (read-22: "they usually cost less than standard latex")
         ("Hybrid paints usually cost less than standard latex.", "cheaper"),
         ("Hybrid paints are less expensive than standard latex.", "cheaper"),
-        # "more" / "less" before the same word
-        ("Smokers were less likely to develop the disease.", "less likely"),
+        # "more" / "less" before the same word, with its second side
+        ("Smokers were less likely than nonsmokers to develop it.", "less likely"),
+        # no second side: which group is which is the model's ("men" of "women")
+        ("Smokers were less likely to develop the disease.", None),
         # as the source says it
         ("Hybrid paints are pricier than standard latex.", None),
         ("Hybrid paints cost more than standard latex.", None),
@@ -69,7 +71,8 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
 def test_a_comparison_in_words_reversed_is_caught(claim: str, word: str | None) -> None:
     passage = (
         "Waterborne alkyd hybrid paints are typically more expensive than standard latex. "
-        "Smokers were more likely to develop the disease."
+        "Smokers were more likely to develop the disease. Smokers were more likely than "
+        "nonsmokers to develop it."
     )
     assert polarity.reversed_word(claim, *sentences(passage)) == word
 
@@ -146,3 +149,23 @@ def test_another_sentence_with_the_claim_s_order_keeps_traded_sides_quiet() -> N
         )
         == "more popular than tea"
     )
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        # a noun in -er before "than" is no comparison
+        (
+            "Waits were shorter at the north counter than at the south counter.",
+            "Waits were longer at the south counter than at the north counter.",
+        ),
+        # the opposite said of the claim's second side, a number among its words
+        (
+            "Side effects were less common with the 10 mg dose.",
+            "Side effects were more common with the 40 mg dose than with the 10 mg dose.",
+        ),
+    ],
+)
+def test_a_third_review_s_faithful_comparisons_are_not_reversed(passage: str, claim: str) -> None:
+    assert polarity.reversed_word(claim, *sentences(passage)) is None
+    assert polarity.traded_sides(claim, *sentences(passage)) is None

@@ -69,13 +69,15 @@ _LIST = r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/"
 # "June 28 to July 3"
 # The patterns read lower-cased text (`_lower`): matching case-blind costs about twice as
 # much on a long context; a month's capitalisation ("May", "March") is read from the text.
+# a weekday in brackets after a day: "June 14 (Sat) & 15 (Sun)"
+_BRACKETED = r"(?:\s*\([a-z]{2,9}\.?\))?"
 _MONTH_FIRST = re.compile(
-    rf"\b(?P<month>{_MONTH})\s+(?:the\s+)?(?P<days>{_DAY}"
-    rf"(?:(?:{_RANGE}|{_LIST})(?:(?P<month2>{_MONTH})\s+)?(?:the\s+)?{_DAY})*)"
+    rf"\b(?P<month>{_MONTH})(?:\s+|(?<=\.))(?:the\s+)?(?P<days>{_DAY}{_BRACKETED}"
+    rf"(?:(?:{_RANGE}|{_LIST})(?:(?P<month2>{_MONTH})\s+)?(?:the\s+)?{_DAY}{_BRACKETED})*)"
 )
 # days, then their month: "12 June", "12-14 June", "the 12th of June", "2 and 3 October",
 # "Saturday 14 and Sunday 15 June"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
 _DAY_FIRST = re.compile(
     rf"\b(?:the\s+)?(?P<days>{_DIGITS_DAY}(?:(?:{_RANGE}|{_LIST}){_WEEKDAY}(?:the\s+)?"
     rf"{_DIGITS_DAY})*)\s+(?:of\s+)?(?P<month>{_MONTH})"
@@ -89,6 +91,8 @@ _JOIN = re.compile(rf"{_RANGE}|{_LIST}")
 _RANGE_JOIN = re.compile(_RANGE)
 _MONTH_NAME = re.compile(_MONTH)
 _ISO = re.compile(r"\b(?:19|20)\d\d-(0?[1-9]|1[0-2])-([12]\d|3[01]|0?[1-9])(?!\d)")
+# "07-Mar-2025"
+_DASHED = re.compile(rf"\b([12]\d|3[01]|0?[1-9])-(?P<month>{_SHORT})-(?:\d{{4}}|\d{{2}})\b")
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})\b")
 # holidays on a fixed date, read as that date in the context (not a nation's own: "Lunar New
 # Year's Day", "Independence Day")
@@ -154,7 +158,7 @@ def misdated(claim: str, context: Dates) -> list[str]:
     # a word that places a date in time takes the date nearest it ("Jan 15 of the following
     # year") and every date after it ("two weeks from October 14, ending on October 28")
     computed: set[int] = set()
-    for m in _COUNTS_TIME.finditer(low) if read else ():
+    for m in _COUNTS_TIME.finditer(claim) if read else ():  # not "Election Day"
         computed.add(min(range(len(read)), key=lambda i: abs(read[i][3] - m.start())))
         computed |= {i for i, date in enumerate(read) if date[3] > m.start()}
     out = []
@@ -194,6 +198,9 @@ def _read(text: str, low: str, context: bool) -> list[tuple[int, int, str, int]]
         return out
     for m in _HOLIDAY.finditer(low):
         out.append((*_HOLIDAYS[re.sub(r"['\u2019]", "", m.group())], m.group(), m.start()))
+    for m in _DASHED.finditer(low):
+        if (month := _month(text, *m.span("month"))) is not None:
+            out.append((month, int(m.group(1)), m.group(), m.start()))
     for m in _SLASH.finditer(low):
         one, other = int(m.group(1)), int(m.group(2))
         out += [(one, other, m.group(), m.start()), (other, one, m.group(), m.start())]
@@ -223,12 +230,13 @@ def _days(
     """(month, day, as written, where) of each day of a date's run of days ("12-14", "3, 17
     and 21", "28 to July 3"; `match` of the lower-cased `text`), a range filled in when
     `fill` ("and" is a range after "between"); each day written with its month ("July 3").
-    A list of days by commas must end in "and" / "or" ("August 5, 6 and 7"); otherwise the
-    first day is the date ("March 10, 15 people …")."""
+    In a claim a list of days by commas must end in "and" / "or" ("August 5, 6 and 7");
+    otherwise the first day is the date ("March 10, 15 people …"); a context's is read whole
+    ("Performances: July 5, 6, 12, 13")."""
     days, base = match.group("days"), match.start("days")
     joins = [j.group() for j in _JOIN.finditer(days)]
     if any("," in j for j in joins) and not re.search(r"\b(?:and|or)\b|&", joins[-1]):
-        days = days[: days.index(",")]
+        days = days if fill else days[: days.index(",")]
     month = _month(text, *match.span("month")) or 0
     month_word = text[match.start("month") : match.end("month")].rstrip(".")
     out: list[tuple[int, int, str, int]] = []

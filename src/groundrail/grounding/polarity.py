@@ -24,7 +24,6 @@ from collections.abc import Sequence
 
 from groundrail.grounding.lexical import (
     BM25,
-    PREFIX,
     clause_at,
     clauses,
     content_words,
@@ -92,13 +91,17 @@ def _priced(text: str) -> str:
     return text
 
 
-_THAN = re.compile(
-    r"\b(?:than|compared\s+(?:with|to))\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*([a-z]+)", re.I
-)
+_LEADS = r"(?:(?:a|an|the|its|their|in|at|on|with|for|among|by|from|of|to)\s+)*"
+_THAN = re.compile(rf"\b(?:than|compared\s+(?:with|to))\s+{_LEADS}([a-z]+)", re.I)
+# comparatives in -er (not "counter", "cancer", "quarter" before a "than")
+_COMPARATIVES = """larger smaller bigger higher lower faster slower quicker longer shorter older
+    younger newer cheaper pricier costlier greater stronger weaker milder better worse heavier
+    lighter warmer colder hotter cooler earlier later easier harder safer riskier wider narrower
+    deeper shallower richer poorer busier quieter louder healthier happier wealthier taller
+    thicker thinner lesser fewer"""
 # a comparison and its second side: "stronger than a latte", "more expensive than the bus"
 _COMPARED = re.compile(
-    r"\b((?:more|less)\s+[a-z]+|[a-z]+er)\s+than\s+(?:(?:a|an|the|its|their|in|at|on)\s+)*"
-    r"([a-z]+)",
+    rf"\b((?:more|less)\s+[a-z]+|{'|'.join(_COMPARATIVES.split())})\s+than\s+{_LEADS}([a-z]+)",
     re.I,
 )
 _NO_COMPARISON = frozenset({"rather", "other", "never", "under", "over", "after", "either"})
@@ -129,6 +132,8 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         about = set(content_words(rest))
         if re.search(rf"\b{word.group()}\b", sentence) or _traded(claim[start:end], sentence):
             continue
+        if not _THAN.search(claim, start, end):
+            continue  # no second side: "men were more likely" of "women were less likely"
         if any(
             opposite.search(part)
             and about & set(content_words(part))
@@ -170,13 +175,16 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
 
 def _of_second_side(part: str, clause: str) -> bool:
     """Whether a clause of the sentence says its opposite of the claim's second side: "less
-    active in the evenings" of "more active in the mornings than in the evenings" (the side
-    named outside a "than" of its own)."""
-    ours = _THAN.search(clause)
-    if ours is None:
+    active in the evenings" of "more active in the mornings than in the evenings", "less
+    common with the 10 mg dose" of "more common with the 40 mg dose than with the 10 mg dose"
+    (the side's words all in the clause, outside a "than" of its own)."""
+    than = _THAN_WORD_AT.search(clause)
+    if than is None:
         return False
-    own = _THAN.sub("", part)
-    return ours.group(1).lower()[:PREFIX] in {w[:PREFIX] for w in content_words(own)}
+    side = _second_side(clause[than.end() :])
+    own = _THAN_WORD_AT.split(part, maxsplit=1)[0]
+    words = {w for t in _TOKEN.findall(own.lower()) for w in content_words(t) or [t]}
+    return bool(side) and set(side) <= words
 
 
 def _traded(clause: str, sentence: str) -> bool:
@@ -196,11 +204,12 @@ def _traded(clause: str, sentence: str) -> bool:
 # "than does Denver", "than those in Boston", "than that of Ohio"
 _SIDE_LEAD = frozenset(
     """a an the its their his her our in at on of for does do did is are was were those that
-    it they""".split()  # noqa: SIM905
+    it they with among by from to""".split()  # noqa: SIM905
 )
 # where a comparison's first side starts at the latest: "…, while women were more likely"
 _SIDE_CUT = re.compile(r";|,\s+(?:while|whereas|but|though|although|yet)\b|\s+(?:while|whereas)\s")
 _THAN_WORD = re.compile(r"^\s*than\b", re.I)
+_THAN_WORD_AT = re.compile(r"\bthan\b|\bcompared\s+(?:with|to)\b", re.I)
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 
 
