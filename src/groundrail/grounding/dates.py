@@ -15,15 +15,17 @@ on October 28", "the next day, June 13", "Jan 15 of the following year").
 
 Read in the context: "June 12", "June 12th", "June the 12th", "12 June", "the 12th of June",
 "the twenty-first of September", "the first day of July", "Saturday 14 and Sunday 15 June",
-any case but "may" and "march" (verbs unless capitalised); ranges ("June 12-14", "June 12
-to 14", "from June 28 to July 3", "between June 10 and June 14") as each of their days;
-lists ("June 3 and 17", "August 5, 6 and 7", "12/13 July"); a number after a date that is a
-time or a count is no day ("June 1, 2-4 p.m.", "March 10, 15 people"); ISO dates (with a
-time too), slash dates with a year both ways round (month first in the US, day first
-elsewhere; not "24/7", "4/5 stars", "10/15 minutes"), and fixed-date holidays ("Christmas
-Eve", "New Year's Day"; not "Lunar New Year's Day", nor a nation's "Independence Day").
-Read in a claim: the same written dates, a range as its two ends, no holidays and no slash
-dates, and not a day before a month and a name ("10 August Wilson plays").
+"Mon 10 - Fri 14 June", "Oct.15", "07-Mar-2025", any case but "may" and "march" (verbs
+unless capitalised); ranges ("June 12-14", "June 12 to 14", "from June 28 to July 3",
+"between June 10 and June 14") as each of their days; lists ("June 3 and 17", "July 5, 6,
+12, 13", "June 14 (Sat) & 15 (Sun)", "12/13 July"); a time after a date is no day ("June 1,
+2-4 p.m."); ISO dates (with a time too), slash dates with a year both ways round (month
+first in the US, day first elsewhere; not "24/7", "4/5 stars", "10/15 minutes"), and
+fixed-date holidays ("Christmas Eve", "New Year's Day"; not "Lunar New Year's Day", nor a
+nation's "Independence Day"). Read in a claim: the same written dates, a range as its two
+ends, a list by commas only when it ends in "and" / "or" (else its first day: "March 10,
+15 people"), no holidays and no slash dates, and not a day before a month and a name ("10
+August Wilson plays").
 """
 
 from __future__ import annotations
