@@ -118,59 +118,70 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     claim = _priced(claim)
     passages = [u.text for u in units]
     for word in _MORE_OR_LESS.finditer(claim.lower()):
-        start, end = clause_at(claim, word.start(), word.end())
-        rest = claim[start : word.start()] + claim[word.end() : end]
-        if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
+        found = _restating(claim, word, passages, bm25)
+        if found is None:
             continue
-        best = restated_in(rest, passages, bm25)
-        if best is None:
-            continue
-        sentence = _priced(units[best].text).lower()
-        opposite = re.compile(
-            rf"(?<!the )\b{'less' if word.group(1) == 'more' else 'more'}\s+{word.group(2)}\b"
-        )
-        about = set(content_words(rest))
+        start, end, about, sentence = found
+        sentence = sentence.lower()
         if re.search(rf"\b{word.group()}\b", sentence) or _traded(claim[start:end], sentence):
             continue
         if not _THAN.search(claim, start, end):
             continue  # no second side: "men were more likely" of "women were less likely"
-        if any(
-            opposite.search(part)
-            and about & set(content_words(part))
-            and not has_negation(part)
-            and not _of_second_side(part, claim[start:end])
-            for part in (sentence[i:j] for i, j in clauses(sentence))
-        ):
+        opposite = re.compile(
+            rf"(?<!the )\b{'less' if word.group(1) == 'more' else 'more'}\s+{word.group(2)}\b"
+        )
+        parts = [sentence[i:j] for i, j in clauses(sentence)]
+        if _opposed([part for part in parts if opposite.search(part)], about, claim[start:end]):
             return word.group()
     for word in _WORD.finditer(claim.lower()):
         opposites = _OPPOSITES.get(word.group())
         if opposites is None or _SEASON.search(claim, max(0, word.start() - 12), word.end()):
             continue
-        start, end = clause_at(claim, word.start(), word.end())
-        rest = claim[start : word.start()] + claim[word.end() : end]
-        if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
+        found = _restating(claim, word, passages, bm25)
+        if found is None:
             continue
-        best = restated_in(rest, passages, bm25)
-        if best is None:
-            continue
-        sentence = _priced(units[best].text)
+        start, end, about, sentence = found
         if _SAME_SIDE[word.group()] & set(_WORD.findall(_SEASON.sub("", sentence).lower())):
             continue  # the word or one of its side ("declined" of "fell")
         # the opposite, not negated, in a clause of the sentence about the same thing: not
         # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
-        about = set(content_words(rest))
-        if not any(
-            opposites & set(_WORD.findall(part.lower()))
-            and about & set(content_words(part))
-            and not has_negation(part)
-            and not _of_second_side(part, claim[start:end])
-            for part in (_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence))
-        ):
+        parts = [_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence)]
+        saying = [part for part in parts if opposites & set(_WORD.findall(part.lower()))]
+        if not _opposed(saying, about, claim[start:end]):
             continue
         if _traded(claim[start:end], sentence):
             continue  # the two sides trade places: "milder than a cappuccino"
         return claim[word.start() : word.end()]
     return None
+
+
+def _restating(
+    claim: str, word: re.Match[str], passages: list[str], bm25: BM25
+) -> tuple[int, int, set[str], str] | None:
+    """For a word of the claim: its clause's (start, end), the content words of the clause's
+    rest, and the context sentence (price words read as one, `_priced`) that restates that
+    rest; None when the rest says too little (under two content words), the clause negates
+    anything, or no sentence restates it."""
+    start, end = clause_at(claim, word.start(), word.end())
+    rest = claim[start : word.start()] + claim[word.end() : end]
+    if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
+        return None
+    best = restated_in(rest, passages, bm25)
+    if best is None:
+        return None
+    return start, end, set(content_words(rest)), _priced(passages[best])
+
+
+def _opposed(parts: list[str], about: set[str], clause: str) -> bool:
+    """Whether one of the sentence's clauses that say the opposite (`parts`) says it of the
+    same thing (a content word of `about`), not negated, and not of the claim's second side
+    (`_of_second_side`)."""
+    return any(
+        about & set(content_words(part))
+        and not has_negation(part)
+        and not _of_second_side(part, clause)
+        for part in parts
+    )
 
 
 def _of_second_side(part: str, clause: str) -> bool:
@@ -200,15 +211,14 @@ def _traded(clause: str, sentence: str) -> bool:
     return bool(set(content_words(theirs.group(1))) & set(content_words(clause)))
 
 
-# what stands between "than" and the other side: "than the 2024 budget", "than in 2019",
+# what stands before a comparison's other side: "than the 2024 budget", "than in 2019",
 # "than does Denver", "than those in Boston", "than that of Ohio"
 _SIDE_LEAD = frozenset(
     """a an the its their his her our in at on of for does do did is are was were those that
-    it they with among by from to""".split()  # noqa: SIM905
+    it they with among by from to than""".split()  # noqa: SIM905
 )
 # where a comparison's first side starts at the latest: "…, while women were more likely"
 _SIDE_CUT = re.compile(r";|,\s+(?:while|whereas|but|though|although|yet)\b|\s+(?:while|whereas)\s")
-_THAN_WORD = re.compile(r"^\s*than\b", re.I)
 _THAN_WORD_AT = re.compile(r"\bthan\b|\bcompared\s+(?:with|to)\b", re.I)
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
 
@@ -236,7 +246,7 @@ def _comparisons(text: str, start: int, end: int) -> list[tuple[str, list[str], 
         begin = max([cut, *(c.end() for c in _SIDE_CUT.finditer(text, start, m.start()))])
         before = text[begin : m.start()]
         first = [w for w in _TOKEN.findall(before.lower()) if w[0].isdigit()]
-        second = _second_side(_THAN_WORD.sub("", text[m.end(1) : end], count=1))
+        second = _second_side(text[m.end(1) : end])
         out.append((m.group(1).lower(), content_words(before) + first, second))
         cut = m.end()
     return out
