@@ -190,6 +190,35 @@ def test_a_field_stated_the_other_way_round_contradicts(claim: str, field: str |
         assert result.label == "contradicted" and result.field == field
 
 
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # a bracket's polarity ends with it: Wi-Fi and outdoor seating go on with takeout
+        ("The cafe offers takeout (but not delivery), free Wi-Fi, and outdoor seating.",
+         "supported"),
+        ("The cafe offers takeout (but not delivery), a TV, and outdoor seating.",
+         "contradicted"),
+        ("It has no TV (or delivery), but it has a parking lot.", "supported"),
+        # a pet welcome is dogs allowed; a friendly price is a price level
+        ("The cafe is dog-friendly.", "contradicted"),
+        ("It is not pet-friendly, but it is good for kids.", "supported"),
+        ("Harbor Light Cafe is a budget-friendly cafe at 40 Front Street in Tampa.",
+         "supported"),
+        ("Diners can choose takeout or outdoor seating.", "supported"),
+    ],
+)  # fmt: skip
+def test_brackets_pets_and_friendly_prices_are_read_as_fields(claim: str, label: str) -> None:
+    cafe = {**CAFE, "attributes": {**CAFE["attributes"], "DogsAllowed": "False"}}
+    found = read(json.dumps(cafe))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label
+
+
+def test_an_identity_with_a_price_word_the_record_does_not_give_is_the_models() -> None:
+    claim = "Harbor Light Cafe is an upscale cafe at 40 Front Street in Tampa."
+    assert check(claim, [record()]).label is None
+
+
 def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     result = check("It is affordable, serves great pancakes, and has outdoor seating.", [record()])
     assert result.label is None

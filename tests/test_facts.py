@@ -242,6 +242,11 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Both reviews are positive.", False),  # a count of every review: all of them
         ("Two of the reviews are negative.", False),
         ("Customer experiences vary widely.", True),
+        ("Overall, customers are largely happy.", True),
+        ("Most reviewers seem satisfied.", True),  # a count of the whole: "most"
+        ("Customers are generally disappointed.", False),
+        ("Customers are happy with the prices.", None),  # a topic
+        ("Its 4-star rating reflects mixed experiences.", True),
         ("Customers love the varied menu.", None),  # "varied" of the menu
         ("Opinions differ on the portions.", None),  # a topic
         # one review's sentiment is the model's to judge
@@ -521,6 +526,20 @@ async def test_an_overviews_closing_verdict_has_no_contradiction_read() -> None:
     assert plan.focus == [UNREAD]
     claim = (await engine.check(docs, answer)).claims[0]
     assert claim.contradiction == 0.0 and claim.pairs  # the model still judges entailment
+
+
+def test_what_is_left_of_a_verdict_about_the_reviews_is_still_read_as_one() -> None:
+    engine = local_engine()
+    docs = from_options([json.dumps(NOODLES)])
+    answer = "Overall, reviews are mixed, with the broth and the noodles drawing the most talk."
+    plan = engine.plan(docs, answer, None)
+    # "reviews are mixed" is the stars' to decide; the rest is judged against the digest of
+    # the reviews (not the first line, whose "Noodles" it matches), its contradiction unread
+    assert plan.pairs[0].hypothesis == "The broth, and the noodles drawing the most talk."
+    assert plan.pairs[0].premise.startswith("Review 1 (5 stars") and "Review 2" in (
+        plan.pairs[0].premise
+    )
+    assert plan.focus == [UNREAD]
 
 
 def test_the_records_own_zero_hours_echoed_are_not_compared() -> None:

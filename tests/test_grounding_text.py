@@ -185,11 +185,12 @@ def test_a_list_closed_by_and_is_not_cut_into_clauses() -> None:
     assert [c.text for c in claims] == [sentence]
 
 
-def test_a_sentence_goes_on_after_a_clock_time_before_a_day_or_a_dotted_name() -> None:
+def test_a_sentence_goes_on_after_a_clock_time_a_dotted_name_or_a_business_name() -> None:
     answer = (
         "It is open from 11 a.m. to 9 p.m. Tuesday through Saturday and from 11 a.m. to 5 p.m. "
         "on Sunday. It closes at 9 p.m. The patio is lovely. Create the environment in a .venv "
-        "directory."
+        "directory. Crumb & Co. Bakery is an inexpensive bakery. It was founded by Smith & Co. "
+        "It opens at 7 a.m."
     )
     claims, _ = split_claims(answer)
     assert [c.text for c in claims] == [
@@ -198,6 +199,9 @@ def test_a_sentence_goes_on_after_a_clock_time_before_a_day_or_a_dotted_name() -
         "It closes at 9 p.m.",
         "The patio is lovely.",
         "Create the environment in a .venv directory.",
+        "Crumb & Co. Bakery is an inexpensive bakery.",  # the name's abbreviation goes on
+        "It was founded by Smith & Co.",  # a sentence of its own: more than the name
+        "It opens at 7 a.m.",
     ]
 
 

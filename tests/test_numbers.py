@@ -139,6 +139,10 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     climb = numbers.stated("The boiling point drops by about 1 degree for every 300 metres.")
     assert numbers.missing("It drops 1 degree C for every 300 feet.", climb) == ["300"]
     assert numbers.missing("It drops about 1 degree per 300 m of height.", climb) == []
+    # speeds: "gusts of 60 mph" of "gusts of 45 mph", though 60 line workers are counted
+    storm = numbers.stated("Gusts of 45 mph are expected. The utility brought in 60 workers.")
+    assert numbers.missing("Gusts of 60 mph are expected.", storm) == ["60"]
+    assert numbers.missing("Gusts of 45 mph are expected.", storm) == []
     # a unit the context names without counting it is left alone: "300 m", "a mile", "12 in."
     for context, claim in [
         ("The peak rises 300 m above a valley 300 km long.", "It rises 300 metres."),

@@ -42,9 +42,10 @@ from groundrail.grounding.linear import PRICE_WORDS
 from groundrail.grounding.records import Attribute, Record
 
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
-# (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces)
+# (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces); a
+# bracket cuts too: "offers takeout (but not delivery), free Wi-Fi" is three clauses
 _CUT = re.compile(
-    rf"(?<!\s)\s*[,;]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
+    rf"(?<!\s)\s*[,;()]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
 )
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # Words of absence, beside the negations of `lexical.has_negation`.
@@ -60,6 +61,10 @@ _GOOD_FOR = re.compile(
 )
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
+# what a pet is welcome as, and a price said friendly: "dog-friendly" -> "allows dogs",
+# "budget-friendly" -> "budget" (a price level's word), before `_FRIENDLY`
+_PETS_FRIENDLY = re.compile(r"\b(?:dog|dogs|pet|pets)-friendly\b", re.I)
+_PRICE_FRIENDLY = re.compile(r"\b(?:budget|wallet|pocket)-friendly\b", re.I)
 # a price level said as a rank of price ranges ("in the lowest price range"), as the level's
 # own word; not "the lowest prices in town", "the lowest price range of any restaurant in
 # Bellevue" (a comparison with other businesses)
@@ -82,7 +87,8 @@ GENERIC = frozenset(
     premises building fairly rather relatively quite very somewhat relies rely uses visits
     visit side end
     works operates runs handles handle handled handling
-    listed marked noted described atmosphere ambiance ambience vibe setting""".split()  # noqa: SIM905
+    listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
+    chose opt""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
 DISCOURSE = frozenset(
@@ -140,7 +146,8 @@ FACT_WORDS = frozenset(
     quite somewhat fairly gets get receives received receive earns earned earn garners
     garnered boasts perfect solid respectable decent impressive stellar flawless modest
     mediocre strong high low widely greatly considerably holding held carries carrying
-    maintains night nights morning mornings evening evenings afternoon afternoons""".split()  # noqa: SIM905
+    maintains night nights morning mornings evening evenings afternoon afternoons middling
+    reflects reflecting reflect reflected""".split()  # noqa: SIM905
 )
 _NOT_AVAILABLE = re.compile(r"(?<![\w/])n/a(?![\w/])", re.I)
 _DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"
@@ -253,9 +260,21 @@ def _identity(
     beside_name = [w for w in said if w not in GENERIC and w not in IDENTITY]
     if not beside_name or set(beside_name) <= set(record.title):
         return None
-    if all(w in GENERIC or w in IDENTITY or _named(w, record.names) for w in said):
+    priced = _price_words(record)  # "a budget-friendly Mexican taco restaurant at …"
+    if all(w in GENERIC or w in IDENTITY or w in priced or _named(w, record.names) for w in said):
         return index
     return None
+
+
+def _price_words(record: Record) -> frozenset[str]:
+    """The words the record's own price level is said with ("inexpensive affordable cheap
+    budget low" of level 1); empty when it states none."""
+    return frozenset(
+        word
+        for a in record.attributes
+        if a.present and a.name.endswith("price range")
+        for word in a.value.split()
+    )
 
 
 def _loosely_false(clause: Clause, attribute: Attribute, head: tuple[str, ...]) -> bool:
@@ -310,7 +329,9 @@ def clauses(claim: str) -> list[Clause]:
     """The claim cut into clauses, each with its polarity and the words it states."""
     # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
     # clauses' offsets hold in the claim
-    text = _FRIENDLY.sub(r"good for \1", claim)
+    text = _PETS_FRIENDLY.sub(lambda m: "allows dogs".ljust(len(m.group())), claim)
+    text = _PRICE_FRIENDLY.sub(lambda m: "budget".ljust(len(m.group())), text)
+    text = _FRIENDLY.sub(r"good for \1", text)
     text = _GOOD_FOR.sub(lambda m: "good for".ljust(len(m.group())), text)
     text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
     text = _RANGE_RANK.sub(lambda m: _RANK_LEVEL[m.group(1).lower()].ljust(len(m.group())), text)
@@ -322,6 +343,7 @@ def clauses(claim: str) -> list[Clause]:
     previous: bool | None = False
     auxiliary = False  # the last negated clause said "does not", "cannot" …
     cut_before: re.Match[str] | None = None  # the cut before the clause at hand
+    outer: bool | None = False  # the polarity before a bracket, which goes on after it
     for cut in [*_CUT.finditer(text), None]:
         end = cut.start() if cut is not None else len(text)
         piece = text[cursor:end]
@@ -379,6 +401,10 @@ def clauses(claim: str) -> list[Clause]:
             previous = False if cut is not None and ";" in cut.group() else negated
             if _negated(piece):
                 auxiliary = _AUXILIARY_NOT.search(piece) is not None
+        if cut is not None and "(" in cut.group():
+            outer = previous
+        elif cut is not None and ")" in cut.group():
+            previous = outer  # "(but not delivery), free Wi-Fi": Wi-Fi goes on with takeout
         if cut is not None:
             cursor = cut.end()
         cut_before = cut

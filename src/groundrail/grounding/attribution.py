@@ -187,19 +187,23 @@ def _paragraph(units: Sequence[Unit], best: int, text: str) -> list[Unit]:
     return list(units[first : last + 1])
 
 
-def swapped(claim: str, sentence: str, vocabulary: set[str]) -> tuple[str, str] | None:
+def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
     """(the claim's name, the source's name) when the claim restates `sentence` (the context
     sentence that matches it best; `SWAP_RESTATED` of the claim's content words outside
-    names) with a name of the context (`vocabulary`: its content words) in the place of
-    another: the same word before and after both, the names sharing no word and not spelled
-    alike ("review the Harbour Road section" of "review the Kings Avenue section", Harbour
-    Road being named elsewhere). None otherwise.
+    names) with another name in the place of one of the sentence's: the same word before and
+    after both, the names sharing no word, not spelled alike and neither the initials of the
+    other ("review the Harbour Road section" of "review the Kings Avenue section"; "a sign of
+    diabetes, kidney disease, Addison's disease" of "…, Cushing's disease"). None otherwise.
 
-    Summaries swap the places, people and bodies of an article; the model entails such
-    claims, every word being the article's. On the dev splits of the text sets (400 answers
-    each at most) it fires on one hallucinated answer (Factcheck-GPT) and no correct one;
-    with half the claim's words restated instead, on two hallucinated and three correct ones
-    (spelling variants and nested places)."""
+    Summaries swap the places, people and bodies of an article, and answers a name of their
+    own into a list they copy; the model entails such claims, every other word being the
+    source's. On the dev splits of the text sets (400 answers each at most) it fires on one
+    hallucinated answer (Factcheck-GPT) and no correct one; with half the claim's words
+    restated instead, on two hallucinated and three correct ones (spelling variants and
+    nested places). Thirteenth session: a name the context lacks counts too (before, it was
+    left to the weak names signal): on the dev splits of the thirteen sets (300 answers each
+    at most) it fires on two hallucinated answers and no correct one, on the hand-written
+    cases on one more hallucinated answer (`r25 dog-water twin`) and no correct one."""
     names = entities(claim)
     if not names:
         return None
@@ -212,8 +216,6 @@ def swapped(claim: str, sentence: str, vocabulary: set[str]) -> tuple[str, str] 
     own = [n for n in names if not set(content_words(n)) <= in_sentence]
     theirs = [n for n in entities(sentence) if not set(content_words(n)) <= in_claim]
     for name in own:
-        if not set(content_words(name)) <= vocabulary:
-            continue  # a name the context lacks is the names signal's
         place = _around(claim, name)
         for other in theirs:
             if (
@@ -221,9 +223,18 @@ def swapped(claim: str, sentence: str, vocabulary: set[str]) -> tuple[str, str] 
                 and place == _around(sentence, other)
                 and not set(content_words(name)) & set(content_words(other))
                 and SequenceMatcher(None, name, other).ratio() < SPELLED_ALIKE
+                and not _abbreviates(name, other)
+                and not _abbreviates(other, name)
             ):
                 return name, other
     return None
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether `short` is the initials of `long`'s words: "U.S." of "United States"."""
+    letters = re.sub(r"[^a-z]", "", short.lower())
+    initials = "".join(word[0] for word in _TOKEN.findall(long.lower()))
+    return len(letters) >= 2 and letters == initials
 
 
 SWAP_RESTATED = 0.75

@@ -230,8 +230,11 @@ def _sentences(
 
 # Where pysbd ends a sentence that goes on: before a word in lower case (a dotted name:
 # "create it in a .venv directory" came back as "… in a ." and "venv …"), and at "9 p.m."
-# before a day ("open from 11 a.m. to 9 p.m. Tuesday through Saturday and …").
+# before a day ("open from 11 a.m. to 9 p.m. Tuesday through Saturday and …"), and after a
+# business name's abbreviation that is all the segment holds ("Crumb & Co." | "Bakery is an
+# inexpensive bakery …"; not "… founded by Smith & Co." | "It …", a sentence of its own).
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_NAME_END = re.compile(r"^(?:\S+\s+){0,3}(?:Co|Bros|Corp|Inc|Ltd|Assn|Mfg)\.$")
 _DAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|Week(?:days|ends)\b")
 
 
@@ -241,8 +244,10 @@ def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
     for seg in segments:
         text = piece[seg.start : seg.end].lstrip()
         previous = piece[spans[-1][0] : spans[-1][1]].rstrip() if spans else ""
-        goes_on = text[:1].islower() or (
-            _CLOCK_END.search(previous) is not None and _DAY.match(text) is not None
+        goes_on = (
+            text[:1].islower()
+            or (_CLOCK_END.search(previous) is not None and _DAY.match(text) is not None)
+            or _NAME_END.match(previous) is not None
         )
         if spans and goes_on:
             spans[-1] = (spans[-1][0], seg.end)

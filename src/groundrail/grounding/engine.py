@@ -23,6 +23,7 @@ from groundrail.grounding import (
     modality,
     numbers,
     polarity,
+    quotes,
     sentiment,
 )
 from groundrail.grounding.batcher import MicroBatcher
@@ -334,7 +335,8 @@ class GroundingEngine:
             ]
         )
         window_bm25 = lexical.BM25([w.text for w in windows])
-        unit_bm25 = lexical.BM25([u.text for u in units])
+        unit_texts = [u.text for u in units]
+        unit_bm25 = lexical.BM25(unit_texts)
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
@@ -383,6 +385,9 @@ class GroundingEngine:
                 signals.append(lexical_signals)
                 continue
             ruled.append(None)
+            # the claim as the answer says it: the rest of "Overall, reviews are mixed, with
+            # the pizza drawing the most praise" is still about the reviews, and a verdict
+            whole_claim = text
             if stated is not None and stated.rest != text:
                 # the clauses a record's fields confirm are out; the model judges the rest
                 text = stated.rest
@@ -417,6 +422,8 @@ class GroundingEngine:
             lexical_signals["new_term"] = float(
                 embellishment.new_term(text, source_words) is not None
             )
+            # 'called it "the biggest goal of my life"' where no sentence says it
+            lexical_signals["misquoted"] = float(quotes.misquoted(text, unit_texts) is not None)
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)
@@ -426,7 +433,9 @@ class GroundingEngine:
             unit_scores = unit_bm25.scores(query)
             best = max(range(len(units)), key=unit_scores.__getitem__)
             top = units[best]
-            about_reviews = top.doc_id in record_ids and sentiment.about_reviews(query)
+            about_reviews = top.doc_id in record_ids and (
+                sentiment.about_reviews(query) or sentiment.about_reviews(whole_claim)
+            )
             if about_reviews and best not in review_units:
                 # "Reviewers praise the instructors" of a yoga studio "… & Instruction": the
                 # reviews' best line, not its categories'
@@ -457,9 +466,7 @@ class GroundingEngine:
                 records_only and sentiment.overgeneralised(text, review_texts, called)
             )
             # "review the Harbour Road section" of "review the Kings Avenue section"
-            lexical_signals["swapped"] = float(
-                attribution.swapped(text, top.text, words) is not None
-            )
+            lexical_signals["swapped"] = float(attribution.swapped(text, top.text) is not None)
             # "eleven crew members" of a sentence that says "seven crew members"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
@@ -497,7 +504,7 @@ class GroundingEngine:
                 if all(candidate.text != c.text for c in chosen):
                     chosen.append(candidate)
             per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
-            if top.doc_id in record_ids and sentiment.concludes(text):
+            if top.doc_id in record_ids and sentiment.concludes(whole_claim):
                 # "Overall, Menya Kaito is a solid choice for ramen lovers in Vancouver": the
                 # model read 8 of 10 such verdicts in the read record sets as contradicted,
                 # correct ones included; what the reviews add up to is `sentiment`'s to check
@@ -668,6 +675,7 @@ FAILING_RULES = (
     "embellished",
     "new_term",
     "overgeneralised",
+    "misquoted",
 )
 
 
@@ -686,7 +694,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     traded (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
-    one review says given to many reviewers (`sentiment.overgeneralised`)."""
+    one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no
+    sentence of the context holds (`quotes`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:
         return "missing_numbers"

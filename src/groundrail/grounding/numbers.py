@@ -326,6 +326,7 @@ _MEASURE_SPELLINGS = {
     },
     "volume": {"l": "litre litres liter liters", "gal": "gallon gallons"},
     "area": {"ac": "acre acres", "ha": "hectare hectares"},
+    "speed": {"mph": "mph", "kph": "kph kmh"},
 }
 _UNITS_OF_MEASURE = {
     word: unit

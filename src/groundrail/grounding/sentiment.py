@@ -38,8 +38,9 @@ _WHOLE = (
     r"|customers|diners|patrons|guests|clients|visitors)"
 )
 _LEAN = (
-    r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)|(?P<positive>positive|favou?rable|glowing)"
-    r"|(?P<negative>negative|unfavou?rable))"
+    r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)"
+    r"|(?P<positive>positive|favou?rable|glowing|happy|satisfied|pleased)"
+    r"|(?P<negative>negative|unfavou?rable|unhappy|dissatisfied|disappointed))"
 )
 _DEGREE = (
     r"(?:(?:generally|mostly|largely|overwhelmingly|predominantly|mainly|overall|very|quite"
@@ -59,7 +60,8 @@ _SENTIMENT = re.compile(
 # "mixed reviews" as what the business has, not as the subject ("negative reviews mention …").
 _HAS = re.compile(
     r"\b(?:has|have|had|received|receives|receive|gets|get|got|earned|earns|garnered|garners"
-    r"|draws|drew|with|boasts|enjoys|enjoyed|of|to)\s+(?:\w+\s+){0,2}$",
+    r"|draws|drew|with|boasts|enjoys|enjoyed|of|to|reflects?|reflecting|suggests?|suggesting"
+    r"|indicates?|indicating)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
 # A count before them says how many, not what they add up to: "two reviews are positive".

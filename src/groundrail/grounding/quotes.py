@@ -1,0 +1,52 @@
+"""A quotation the context does not hold: words put in quotation marks that no sentence of
+the context says.
+
+Summaries and answers invent quotations ('Okafor later called it "the biggest goal of my
+life"', of an article that quotes only the two coaches), and the model entails such claims:
+the speaker and the event are the article's, and a quotation reads as what someone said. A
+quotation is a claim about wording, so it is checked as wording: the quoted words (of
+`MIN_QUOTED` or more, each part of one cut at an ellipsis) must stand in one sentence of the
+context, in order, `QUOTED_SHARE` of them at least (a quotation trimmed or with a word
+changed by its own writer still counts). Shorter quotations (a title, a term: "the
+'gig economy'") are left to the other signals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from groundrail.grounding.lexical import terms
+
+MIN_QUOTED = 4  # words a quotation needs to be checked
+QUOTED_SHARE = 0.8  # of its words, in order, that one sentence of the context must hold
+# A quotation: straight or curly double quotes opening at a word boundary, so that the
+# inch mark of '12" pipe' opens none.
+_QUOTATION = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013-]))[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]")
+_ELLIPSIS = re.compile(r"\.\.\.|\u2026")
+
+
+def misquoted(claim: str, sentences: Sequence[str]) -> str | None:
+    """The first quotation of `claim` (its words as quoted) that none of `sentences` (the
+    context's sentences or record lines) holds (see the module doc); None when every one is
+    found, or the claim quotes nothing checkable."""
+    read: list[tuple[str, ...]] | None = None
+    for match in _QUOTATION.finditer(claim):
+        for part in _ELLIPSIS.split(match.group(1)):
+            words = terms(part)
+            if len(words) < MIN_QUOTED:
+                continue
+            read = read if read is not None else [tuple(terms(s)) for s in sentences]
+            if not any(_holds(words, sentence) for sentence in read):
+                return part.strip()
+    return None
+
+
+def _holds(quoted: list[str], sentence: tuple[str, ...]) -> bool:
+    """Whether the sentence holds `QUOTED_SHARE` of the quoted words, in order."""
+    needed = QUOTED_SHARE * len(quoted)
+    if len(set(quoted) & set(sentence)) < needed:
+        return False  # a cheap test first: too few of the words at all
+    blocks = SequenceMatcher(None, quoted, sentence, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) >= needed

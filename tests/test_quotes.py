@@ -1,0 +1,65 @@
+"""A quotation no sentence of the context holds fails its claim (`grounding/quotes.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import local_engine
+from groundrail.grounding.quotes import misquoted
+from groundrail.grounding.windows import Document
+
+ARTICLE = (
+    "Sam Okafor's header in stoppage time sent the Rovers to the final. "
+    '"I told the boys to keep believing until the last whistle," coach Dana Reyes said. '
+    "Lakeport coach Tim Varga called it "
+    "\u201ca cruel way to go out after the way we defended.\u201d"
+)
+SENTENCES = [s.strip() for s in ARTICLE.replace('said. "', 'said.\n"').split("\n")]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        'Reyes said he told the players "to keep believing until the last whistle."',
+        # trimmed, re-cased, or one word changed by the writer: still the source's words
+        'Varga called it "a cruel way to go out after how we defended."',
+        "Varga called the loss \u201ca cruel way to go out\u201d.",
+        # cut at an ellipsis: each part is found
+        'Varga said it was "a cruel way to go out ... the way we defended."',
+        # too short to check: a term or a title
+        'The Rovers play a "high press" style.',
+        'Reyes called it a "team effort".',
+        # an inch mark opens no quotation
+        'The 12" trophy and the "cup" were on display.',
+    ],
+)
+def test_a_quotation_the_context_holds_is_not_misquoted(claim: str) -> None:
+    assert misquoted(claim, SENTENCES) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "quoted"),
+    [
+        ('Okafor later called it "the biggest goal of my life."', "the biggest goal of my life."),
+        # the words are the article's, but not in one sentence, nor in that order
+        ('Reyes said "the last whistle sent the Rovers to the final."',
+         "the last whistle sent the Rovers to the final."),
+        ("Varga said \u201cwe defended well but the boys kept believing.\u201d",
+         "we defended well but the boys kept believing."),
+    ],
+)  # fmt: skip
+def test_a_quotation_no_sentence_holds_is_misquoted(claim: str, quoted: str) -> None:
+    assert misquoted(claim, SENTENCES) == quoted
+
+
+async def test_the_engine_fails_a_claim_with_an_invented_quotation() -> None:
+    engine = local_engine()
+    docs = [Document("a", ARTICLE)]
+    invented = await engine.check(docs, 'Okafor called it "the biggest goal of my life."')
+    (claim,) = invented.claims
+    assert claim.signals["misquoted"] == 1.0
+    assert claim.label != "supported" and invented.verdict != "grounded"
+    quoted = await engine.check(
+        docs, 'Coach Dana Reyes said "I told the boys to keep believing until the last whistle."'
+    )
+    assert quoted.claims[0].signals["misquoted"] == 0.0
