@@ -198,7 +198,9 @@ def test_a_field_stated_the_other_way_round_contradicts(claim: str, field: str |
          "supported"),
         ("The cafe offers takeout (but not delivery), a TV, and outdoor seating.",
          "contradicted"),
-        ("It has no TV (or delivery), but it has a parking lot.", "supported"),
+        ("It has a parking lot (but no TV), and outdoor seating.", "supported"),
+        # a bracket that is no aside stays in its clause: "parking (lot only)"
+        ("Harbor Light Cafe (Tampa) has outdoor seating and parking (lot only).", "supported"),
         # a pet welcome is dogs allowed; a friendly price is a price level
         ("The cafe is dog-friendly.", "contradicted"),
         ("It is not pet-friendly, but it is good for kids.", "supported"),
@@ -212,6 +214,20 @@ def test_brackets_pets_and_friendly_prices_are_read_as_fields(claim: str, label:
     found = read(json.dumps(cafe))[1]
     assert found is not None
     assert check(claim, [found]).label == label
+
+
+def test_what_reviewers_are_reported_to_say_is_not_ruled_by_the_fields() -> None:
+    # the record says no dogs; a review may still say the patio is dog-friendly
+    cafe = {**CAFE, "attributes": {**CAFE["attributes"], "DogsAllowed": "False"}}
+    found = read(json.dumps(cafe))[1]
+    assert found is not None
+    for claim in [
+        "One reviewer noted that the patio is dog-friendly.",
+        "Reviewers say the patio is dog-friendly.",
+    ]:
+        result = check(claim, [found])
+        assert result.label is None and result.rest == claim
+    assert check("The patio is dog-friendly.", [found]).label == "contradicted"
 
 
 def test_an_identity_with_a_price_word_the_record_does_not_give_is_the_models() -> None:

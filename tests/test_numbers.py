@@ -143,6 +143,9 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     storm = numbers.stated("Gusts of 45 mph are expected. The utility brought in 60 workers.")
     assert numbers.missing("Gusts of 60 mph are expected.", storm) == ["60"]
     assert numbers.missing("Gusts of 45 mph are expected.", storm) == []
+    # the context's bare number is the measure it goes on with: "gusts up to 75"
+    winds = numbers.stated("Winds of 60 mph are expected, with gusts up to 75 on the coast.")
+    assert numbers.missing("Gusts could reach 75 mph.", winds) == []
     # a unit the context names without counting it is left alone: "300 m", "a mile", "12 in."
     for context, claim in [
         ("The peak rises 300 m above a valley 300 km long.", "It rises 300 metres."),

@@ -42,12 +42,17 @@ from groundrail.grounding.linear import PRICE_WORDS
 from groundrail.grounding.records import Attribute, Record
 
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
-# (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces); a
-# bracket cuts too: "offers takeout (but not delivery), free Wi-Fi" is three clauses
+# (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces)
 _CUT = re.compile(
-    rf"(?<!\s)\s*[,;()]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
+    rf"(?<!\s)\s*[,;]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
 )
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
+# A bracketed aside that turns or negates: "offers takeout (but not delivery), free Wi-Fi" is
+# three clauses, and Wi-Fi goes on with takeout; not "Pho 99 (Midtown)", "parking (street
+# and lot)"
+_ASIDE = re.compile(
+    r"\((\s*(?:but|though|although|yet|except|without|not|no|never)\b[^()]*)\)", re.I
+)
 # Words of absence, beside the negations of `lexical.has_negation`.
 _ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
 _ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
@@ -88,7 +93,7 @@ GENERIC = frozenset(
     visit side end
     works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
-    chose opt""".split()  # noqa: SIM905
+    chose opt studio amenities amenity conveniences perks""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
 DISCOURSE = frozenset(
@@ -116,7 +121,7 @@ _PLACED = re.compile(r"\bin\s+((?:[A-Z][\w.'-]*(?:,\s*|\s+)?)+)")
 # Vietnamese spot specializing in pho").
 IDENTITY = frozenset(
     """located situated based sits lies address city state area specializing specializes
-    specialize specialty specialties cuisine food foods dishes fare menu""".split()  # noqa: SIM905
+    specialize specialty specialties cuisine food foods dishes fare menu general""".split()  # noqa: SIM905
 )
 # Words of a field's key a claim need not repeat: "restaurants delivery" is "delivery".
 FILLER = frozenset(
@@ -148,6 +153,14 @@ FACT_WORDS = frozenset(
     mediocre strong high low widely greatly considerably holding held carries carrying
     maintains night nights morning mornings evening evenings afternoon afternoons middling
     reflects reflecting reflect reflected""".split()  # noqa: SIM905
+)
+# What reviewers are reported to say ("One reviewer noted that the patio is dog-friendly"):
+# a claim about the reviews, which may say otherwise than the record's fields
+_REPORTED = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:reviewers?|customers?|guests?|diners?|patrons?|visitors?"
+    r"|clients?)\s+(?:also\s+)?(?:said|say|says|noted|note|notes|mentioned|mention|mentions"
+    r"|reported|report|reports|wrote|write|writes)\b",
+    re.I,
 )
 _NOT_AVAILABLE = re.compile(r"(?<![\w/])n/a(?![\w/])", re.I)
 _DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"
@@ -182,6 +195,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     """The claim's clauses checked against the records' attributes, hours and rating (see the
     module doc). Dollar signs are read as the price level they are ("Price range: $$$"), and
     "N/A" as "not available"."""
+    if _REPORTED.match(claim):
+        return FieldCheck(None, "", "", -1, claim)  # what reviewers said: the reviews' to judge
     claim = _DOLLARS.sub(lambda m: PRICE_WORDS[len(m.group())], claim)
     claim = _NOT_AVAILABLE.sub("not available", claim)  # "Outdoor Seating: N/A"
     stated = facts.find(claim, records)
@@ -337,13 +352,14 @@ def clauses(claim: str) -> list[Clause]:
     text = _RANGE_RANK.sub(lambda m: _RANK_LEVEL[m.group(1).lower()].ljust(len(m.group())), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)
     text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
+    # an aside is a clause of its own between two cuts that reset the polarity, as ";" does
+    text = _ASIDE.sub(lambda m: f";{m.group(1)};", text)
     out: list[Clause] = []
     verbs: list[bool] = []  # whether each clause of `out` has a verb of its own
     cursor = 0
     previous: bool | None = False
     auxiliary = False  # the last negated clause said "does not", "cannot" …
     cut_before: re.Match[str] | None = None  # the cut before the clause at hand
-    outer: bool | None = False  # the polarity before a bracket, which goes on after it
     for cut in [*_CUT.finditer(text), None]:
         end = cut.start() if cut is not None else len(text)
         piece = text[cursor:end]
@@ -401,10 +417,6 @@ def clauses(claim: str) -> list[Clause]:
             previous = False if cut is not None and ";" in cut.group() else negated
             if _negated(piece):
                 auxiliary = _AUXILIARY_NOT.search(piece) is not None
-        if cut is not None and "(" in cut.group():
-            outer = previous
-        elif cut is not None and ")" in cut.group():
-            previous = outer  # "(but not delivery), free Wi-Fi": Wi-Fi goes on with takeout
         if cut is not None:
             cursor = cut.end()
         cut_before = cut

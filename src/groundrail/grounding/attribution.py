@@ -191,9 +191,10 @@ def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
     """(the claim's name, the source's name) when the claim restates `sentence` (the context
     sentence that matches it best; `SWAP_RESTATED` of the claim's content words outside
     names) with another name in the place of one of the sentence's: the same word before and
-    after both, the names sharing no word, not spelled alike and neither the initials of the
-    other ("review the Harbour Road section" of "review the Kings Avenue section"; "a sign of
-    diabetes, kidney disease, Addison's disease" of "…, Cushing's disease"). None otherwise.
+    after both, the names sharing no word but a title's and neither a form of the other
+    (`_another_form`). "review the Harbour Road section" of "review the Kings Avenue
+    section"; "a sign of diabetes, kidney disease, Addison's disease" of "…, Cushing's
+    disease"; "Senator Sanders" of "Senator Warren". None otherwise.
 
     Summaries swap the places, people and bodies of an article, and answers a name of their
     own into a list they copy; the model entails such claims, every other word being the
@@ -221,24 +222,38 @@ def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
             if (
                 place is not None
                 and place == _around(sentence, other)
-                and not set(content_words(name)) & set(content_words(other))
-                and SequenceMatcher(None, name, other).ratio() < SPELLED_ALIKE
-                and not _abbreviates(name, other)
-                and not _abbreviates(other, name)
+                and not _own_words(name) & _own_words(other)
+                and not _another_form(_untitled(name), _untitled(other))
             ):
                 return name, other
     return None
 
 
-def _abbreviates(short: str, long: str) -> bool:
-    """Whether `short` is the initials of `long`'s words: "U.S." of "United States"."""
-    letters = re.sub(r"[^a-z]", "", short.lower())
-    initials = "".join(word[0] for word in _TOKEN.findall(long.lower()))
-    return len(letters) >= 2 and letters == initials
+def _untitled(name: str) -> str:
+    """A name less a title's words ("senator warren" -> "warren")."""
+    return " ".join(w for w in name.split() if not _TITLE_WORD.fullmatch(w.lower())) or name
+
+
+def _own_words(name: str) -> set[str]:
+    """A name's content words less a title's."""
+    return set(content_words(_untitled(name)))
+
+
+def _another_form(name: str, other: str) -> bool:
+    """Whether one name is another form of the other: spelled alike ("winconsin" of
+    "wisconsin"), or its short form ("the Fed" of "the Federal Reserve", "Kiev" of "Kyiv",
+    "Coke" of "Coca-Cola": the same first letter, and alike to its first word). Forms that
+    share neither ("Bob" of "Robert", "Burma" of "Myanmar") are not known."""
+    if SequenceMatcher(None, name, other).ratio() >= SPELLED_ALIKE:
+        return True
+    short, long = sorted((name, other), key=len)
+    first = re.split(r"[\s-]", long)[0]  # "coca" of "coca-cola"
+    return short[:1] == first[:1] and SequenceMatcher(None, short, first).ratio() >= SHORT_FORM
 
 
 SWAP_RESTATED = 0.75
 SPELLED_ALIKE = 0.8  # "winconsin" of "wisconsin", "aging" of "ageing": a spelling, no swap
+SHORT_FORM = 0.5  # "fed" of "federal", "philly" of "philadelphia"; not "denver" of "dallas"
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -269,6 +284,7 @@ _ROLES = (
     r"|member"
 )
 _QUALIFIER = r"deputy|assistant|vice|acting|interim|former|associate|co(?=-)|lieutenant"
+_TITLE_WORD = re.compile(rf"{_ROLES}|{_QUALIFIER}")
 _NAME_WORD = r"[A-Z][a-z]*(?:[A-Z'\u2019-][A-Za-z]+)?"  # "Nguyen", "McDonald", "O'Brien"
 _TITLED = re.compile(
     rf"(?i:\b((?:(?:{_QUALIFIER})[\s-]+){{0,3}})({_ROLES}))\s+"

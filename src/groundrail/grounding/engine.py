@@ -423,7 +423,9 @@ class GroundingEngine:
                 embellishment.new_term(text, source_words) is not None
             )
             # 'called it "the biggest goal of my life"' where no sentence says it
-            lexical_signals["misquoted"] = float(quotes.misquoted(text, unit_texts) is not None)
+            lexical_signals["misquoted"] = float(
+                quotes.misquoted(text, unit_texts, question) is not None
+            )
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             hypothesis = with_question(text, question if len(claims) == 1 else None)

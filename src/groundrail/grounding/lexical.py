@@ -83,10 +83,14 @@ def missing_entities(claim: str, context_words: set[str]) -> float:
 
 
 def _found(name: str, context_words: set[str]) -> bool:
+    """Whether the context names it: its words, or written as one word, or as the initials
+    of its words ("Los Angeles" of a review's "outside LA")."""
     named = " ".join(w for w in name.replace("-", " ").split() if w not in _NOT_NAMES)
+    words = name.replace("-", " ").split()
     return (
         set(content_words(named)) <= context_words
         or set(content_words(name.replace("-", ""))) <= context_words
+        or (len(words) > 1 and "".join(w[0] for w in words) in context_words)
     )
 
 

@@ -47,15 +47,22 @@ _HEDGED = re.compile(
 )
 
 
+# A subject hedged by its quantity: "many auto parts stores will read the code" says what
+# "stores will often read the code" says
+_SOME = re.compile(r"\b(?:many|some|most|several|certain|few)\b", re.I)
+
+
 def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's certain modal and verb ("will give") when the context sentence that best
-    matches its clause (`bm25` ranks `units`) hedges that verb (see the module doc); None
-    otherwise."""
+    matches its clause (`bm25` ranks `units`) hedges that verb (see the module doc), and no
+    quantity hedges the clause's subject ("many stores will …"); None otherwise."""
     if not units:
         return None
     passages = [u.text for u in units]
     for modal in _CERTAIN.finditer(claim):
         start, end = clause_at(claim, modal.start(), modal.end())
+        if _SOME.search(claim, start, modal.start()):
+            continue
         best = restated_in(claim[start:end], passages, bm25)
         if best is None:
             continue

@@ -432,7 +432,8 @@ def _pool(raw: str, number: float, how: str, money: bool, context: Stated) -> se
 
 def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
     """A measure in a unit the context measures in, never by this number: "about 4
-    kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds'. Or in a unit the
+    kilograms" of "1.8 kilograms (about 4 pounds)"; the 4 is the pounds' (unless the context
+    also writes it bare: "winds of 60 mph, gusts up to 75"). Or in a unit the
     context never names, of a number it measures in another unit of the same kind: "1
     degree for every 300 feet" of "… for every 300 metres" (a conversion the answer makes
     itself states another number, which the context lacks). A unit the context names but
@@ -441,7 +442,8 @@ def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
         return False
     measured = context.counts.get(unit)
     if measured:
-        return not _found(number, how, measured)
+        # "gusts up to 75" after "winds of 60 mph": the context's bare number is this measure
+        return not _found(number, how, measured) and not _bare(number, context)
     if unit in context.named:
         return False  # "a mile long", "300 m": named, but not counted
     return any(
@@ -449,6 +451,11 @@ def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
         for other, values in context.counts.items()
         if other != unit and _DIMENSIONS.get(other) == _DIMENSIONS[unit]
     )
+
+
+def _bare(number: float, context: Stated) -> bool:
+    """Whether the context writes the number with no word it counts after it."""
+    return number in context.values and not any(number in v for v in context.counts.values())
 
 
 def _parts_found(raw: str, context: set[float]) -> bool:

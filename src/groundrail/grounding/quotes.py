@@ -13,6 +13,7 @@ changed by its own writer still counts). Shorter quotations (a title, a term: "t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -25,28 +26,42 @@ QUOTED_SHARE = 0.8  # of its words, in order, that one sentence of the context m
 # inch mark of '12" pipe' opens none.
 _QUOTATION = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013-]))[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]")
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
+_INSERTED = re.compile(r"\[[^\]]*\]")  # the writer's own words: "[the players] never stopped"
+_HYPHEN = re.compile(r"[-\u2010\u2011]")
 
 
-def misquoted(claim: str, sentences: Sequence[str]) -> str | None:
+def misquoted(claim: str, sentences: Sequence[str], question: str | None = None) -> str | None:
     """The first quotation of `claim` (its words as quoted) that none of `sentences` (the
-    context's sentences or record lines) holds (see the module doc); None when every one is
+    context's sentences or record lines, in order), nor two of them in a row (a quotation
+    of two sentences), nor the question holds (see the module doc); None when every one is
     found, or the claim quotes nothing checkable."""
     read: list[tuple[str, ...]] | None = None
     for match in _QUOTATION.finditer(claim):
-        for part in _ELLIPSIS.split(match.group(1)):
-            words = terms(part)
+        for part in _ELLIPSIS.split(_INSERTED.sub(" ", match.group(1))):
+            words = _words(part)
             if len(words) < MIN_QUOTED:
                 continue
-            read = read if read is not None else [tuple(terms(s)) for s in sentences]
+            if read is None:
+                single = [_words(s) for s in sentences]
+                paired = [a + b for a, b in itertools.pairwise(single)]
+                read = [*single, *paired, _words(question or "")]
             if not any(_holds(words, sentence) for sentence in read):
                 return part.strip()
     return None
 
 
-def _holds(quoted: list[str], sentence: tuple[str, ...]) -> bool:
-    """Whether the sentence holds `QUOTED_SHARE` of the quoted words, in order."""
-    needed = QUOTED_SHARE * len(quoted)
-    if len(set(quoted) & set(sentence)) < needed:
+def _words(text: str) -> tuple[str, ...]:
+    """The words of `text` as `terms` reads them, a hyphenated word as its parts:
+    "state-of-the-art" is "state of the art"."""
+    return tuple(terms(_HYPHEN.sub(" ", text)))
+
+
+def _holds(quoted: tuple[str, ...], sentence: tuple[str, ...]) -> bool:
+    """Whether the sentence holds `QUOTED_SHARE` of the quoted words in order, all of them
+    but one at least ("would reopen in May" of "will reopen in May")."""
+    needed = min(QUOTED_SHARE * len(quoted), len(quoted) - 1)
+    distinct = set(quoted)
+    if len(distinct & set(sentence)) < min(QUOTED_SHARE * len(distinct), len(distinct) - 1):
         return False  # a cheap test first: too few of the words at all
     blocks = SequenceMatcher(None, quoted, sentence, autojunk=False).get_matching_blocks()
     return sum(block.size for block in blocks) >= needed

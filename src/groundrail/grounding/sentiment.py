@@ -46,13 +46,22 @@ _DEGREE = (
     r"(?:(?:generally|mostly|largely|overwhelmingly|predominantly|mainly|overall|very|quite"
     r"|somewhat|fairly|highly|decidedly)\s+)?"
 )
+# After a leaning, what makes it one about a topic, a cause or a moment, not the whole:
+# "disappointed by the wait", "happy that …", "unhappy to wait", "satisfied only with …"
+_TOPIC = (
+    r"(?:about|on|regarding|toward|towards|of|with|over|by|in|at|that|to|because|when|for"
+    r"|only|initially)"
+)
+# words between the reviewers and their verb, not a group's place or time ("visitors on
+# weekends were disappointed")
+_BETWEEN = r"(?:(?!(?:on|in|at|by|for|during|from|with|of)\b)\w+\s+){0,2}?"
 _SENTIMENT = re.compile(
-    rf"\b{_WHOLE}\s+(?:\w+\s+){{0,2}}?(?:are|were|is|was|seem|seems|appear|appears|remain"
-    rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+(?:about|on|regarding|toward"
-    r"|towards|of|with|over)\b)"
+    rf"\b{_WHOLE}\s+{_BETWEEN}(?:are|were|is|was|seem|seems|appear|appears|remain"
+    rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+{_TOPIC}\b)"
     rf"|\b{_WHOLE}\s+(?:\w+ly\s+)?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
     r"(?!\s+(?:about|on|regarding|over|with|in|from)\b)"
     rf"|\b(?P<attributive>{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE})\b"
+    rf"(?!\s+{_TOPIC}\b)"
     rf"|\b(?P<all>(?:all|every|each)\s+(?:of\s+the\s+|single\s+)?{OPINION})\b(?=[^.;]*?\b"
     r"(?:loved|enjoyed|praised|liked|happy|satisfied|pleased|positive|recommend\w*|raved)\b)",
     re.I,
@@ -60,13 +69,14 @@ _SENTIMENT = re.compile(
 # "mixed reviews" as what the business has, not as the subject ("negative reviews mention …").
 _HAS = re.compile(
     r"\b(?:has|have|had|received|receives|receive|gets|get|got|earned|earns|garnered|garners"
-    r"|draws|drew|with|boasts|enjoys|enjoyed|of|to|reflects?|reflecting|suggests?|suggesting"
-    r"|indicates?|indicating)\s+(?:\w+\s+){0,2}$",
+    r"|draws|drew|with|boasts|enjoys|enjoyed|of|to|reflects?|reflecting)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
-# A count before them says how many, not what they add up to: "two reviews are positive".
+# A count before them says how many, not what they add up to: "two reviews are positive",
+# "other customers were unhappy".
 _COUNTED = re.compile(
-    r"\b(one|two|three|four|five|both|some|several|a\s+few|\d+)\s+(?:of\s+the\s+(?:\w+\s+)?)?$",
+    r"\b(one|two|three|four|five|both|some|several|a\s+few|other|many|\d+)\s+"
+    r"(?:of\s+the\s+(?:\w+\s+)?)?$",
     re.I,
 )
 _COUNTS = {"one": 1, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
