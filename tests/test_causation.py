@@ -46,9 +46,6 @@ def unlinked(claim: str) -> str | None:
             "Because the planet's rotation is slow, the upper clouds circle it in four days.",
             "Because",
         ),
-        # a cause the article never gives at all: mostly words it never uses
-        ("Schools were closed because of a teachers' strike.", "because of"),
-        ("Because of a teachers' strike, schools were closed.", "Because of"),
         # the cause ends with its clause: what comes after ", while" is no part of it
         (
             "Schools in Port Ellis and Dunmore were closed, prompted by the power outages, "
@@ -67,8 +64,7 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         "Officials closed 30 roads because of the flooding.",  # the article's own link
         "Officials closed 30 roads due to flooding, and schools were closed on Monday.",
         "The planet's days are long because it turns slowly.",  # neighbours: left to the model
-        # an effect the article never gives is the model's (advice: "Act fast, because …")
-        "Drivers should stay home because of flooding.",
+        "Schools were closed because of a teachers' strike.",  # a half the article never gives
         "Port Ellis officials closed 30 roads and rescued four people.",  # no link
         "Schools in Port Ellis are due to reopen after customers regain electricity.",  # a date
         # a link the claim itself doubts or denies
