@@ -48,6 +48,8 @@ def test_a_usual_or_possible_event_made_certain_is_overstated(claim: str, modal:
         "You will need a passport to fly abroad.",  # another statement
         "A late passenger never returned to the gate.",  # "could not" states a fact
         "Seats given away are due to missing the cutoff.",  # "due to" as a cause, no date
+        # a subject hedged by its quantity: "many airlines will" says what "may" says
+        "If you miss the cutoff, many airlines will give away your seat.",
     ],
 )
 def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
