@@ -207,6 +207,9 @@ def test_a_field_stated_the_other_way_round_contradicts(claim: str, field: str |
         ("Harbor Light Cafe is a budget-friendly cafe at 40 Front Street in Tampa.",
          "supported"),
         ("Diners can choose takeout or outdoor seating.", "supported"),
+        # a price level said as its number (level 1 here), and where it sits (read-26)
+        ("It has a price level of 1 out of 4.", "supported"),
+        ("The cafe falls in the inexpensive price range (1 out of 4).", "supported"),
     ],
 )  # fmt: skip
 def test_brackets_pets_and_friendly_prices_are_read_as_fields(claim: str, label: str) -> None:

@@ -93,6 +93,7 @@ def test_a_records_hours_and_rating_are_kept_beside_its_text() -> None:
         "It holds a 3.5-star rating.",
         "It is rated three and a half stars.",
         "It has an average rating of 3.5 out of 5.",
+        "Kumo Noodle Bar has a high rating of 3.5 stars.",  # the place's own (read-26)
         # the lines of a timetable or a field list, their heading ("Hours:") cut off
         "Tuesday - Thursday: 11:30 AM - 9:00 PM",
         "* Friday: 11:30 a.m. - 11 p.m.",
@@ -168,6 +169,8 @@ def test_hours_and_ratings_said_wrong_disagree(claim: str, wrong: str | None) ->
         "A local paper rated it 8 out of 10.",
         "Appointments can be booked online on Mondays.",  # no times: no opening hours
         "Another wished it had Monday hours.",  # a wish (read-23)
+        # the next reviewer of a list, by what they did (read-26)
+        "and another arrived at 9 PM on a Sunday to find it closed.",
     ],
 )
 def test_what_is_no_statement_of_hours_or_rating_is_left_alone(claim: str) -> None:
@@ -247,6 +250,8 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Customers are generally disappointed.", False),
         ("Customers are happy with the prices.", None),  # a topic
         ("Its 4-star rating reflects mixed experiences.", True),
+        ("Reviews of Kumo Noodle Bar are mixed.", True),  # its name (read-26), not a topic:
+        ("Reviews of the broth are mixed.", None),
         ("Customers love the varied menu.", None),  # "varied" of the menu
         ("Opinions differ on the portions.", None),  # a topic
         # one review's sentiment is the model's to judge
@@ -683,6 +688,9 @@ REVIEWS = [
          False),
         ("Patients credit Dr. Alvarez with walking them through every step.", False),
         ("All three reviewers gave five stars.", False),
+        # the reviewers listed after a colon, each with their own words (read-26)
+        ("Several patients praise the care: one patient credits Dr. Alvarez with walking "
+         "them through every step.", False),
     ],
 )  # fmt: skip
 def test_what_one_review_says_given_to_many_reviewers_is_overgeneralised(

@@ -79,6 +79,13 @@ _RANGE_RANK = re.compile(
     re.I,
 )
 _RANK_LEVEL = {"lowest": "low", "cheapest": "low", "middle": "mid", "highest": "luxury"}
+# a price level said as its number: "a price level of 3 out of 4", "the upscale price range
+# (3 out of 4)", "price range: 2" (read-26), as the level's own word
+_PRICE_NUMBER = re.compile(
+    r"\bprice\s+(?:level|range|tier|point)\s*(?:of\s+|is\s+|:\s*|\(\s*)?([1-4])"
+    r"(?:\s*(?:out\s+of|/)\s*4)?(?:\s*\))?",
+    re.I,
+)
 # Words that say a field is there, or what has it: explained in any clause.
 GENERIC = frozenset(
     """offer offers offered offering provide provides provided providing take takes taking
@@ -93,7 +100,7 @@ GENERIC = frozenset(
     visit side end
     works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
-    chose opt studio amenities amenity conveniences perks""".split()  # noqa: SIM905
+    chose opt studio amenities amenity conveniences perks falls fall sits sit scale""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
 DISCOURSE = frozenset(
@@ -350,6 +357,7 @@ def clauses(claim: str) -> list[Clause]:
     text = _GOOD_FOR.sub(lambda m: "good for".ljust(len(m.group())), text)
     text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
     text = _RANGE_RANK.sub(lambda m: _RANK_LEVEL[m.group(1).lower()].ljust(len(m.group())), text)
+    text = _PRICE_NUMBER.sub(lambda m: PRICE_WORDS[int(m.group(1))].ljust(len(m.group())), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)
     text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
     # an aside is a clause of its own between two cuts that reset the polarity, as ";" does

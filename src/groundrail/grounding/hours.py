@@ -118,7 +118,10 @@ _REVIEWS = re.compile(
     r"|recommended"
     # a reviewer's wish is no statement of the hours: "another wished the office had
     # Saturday hours" (read-23)
-    r"|wish|wished|wishes|wishing|hoped|would\s+(?:like|love|prefer))\b",
+    r"|wish|wished|wishes|wishing|hoped|would\s+(?:like|love|prefer)"
+    # the next reviewer of a list, by what they did: "and another arrived at 3 PM on a Sunday
+    # to find the truck closed" (read-26)
+    r"|another\s+(?:\w+ed|came|went|found|had|was|got|saw|took|ate|paid|left))\b",
     re.I,
 )
 # Where the words about one group of days end: "open Tuesday to Saturday and closed Sunday",

@@ -62,6 +62,10 @@ _RATING_NEXT = re.compile(
     re.I,
 )
 _RATING_WORD = re.compile(r"\b(?:rating|rated|stars?)\b", re.I)
+# "has a high rating of": a degree of the place's own rating, not another's stars
+_OWN_HIGH = re.compile(
+    r"\b(?:has|holds|with|boasts|earns|carries)\s+an?\s+(?:very\s+)?(?:high|low)\s+$", re.I
+)
 
 
 def statements(claim: str, record: Record) -> Iterator[Said]:
@@ -73,8 +77,10 @@ def statements(claim: str, record: Record) -> Iterator[Said]:
         after = claim[match.end() : match.end() + LOOKBEHIND]
         if _NOT_OURS_BEFORE.search(before) or _NOT_OURS_AFTER.match(after):
             continue
-        if _OTHER_STARS.search(before[-30:]):
-            continue
+        if _OTHER_STARS.search(before[-30:]) and not (
+            _OWN_HIGH.search(before) and _RATING_WORD.match(match.group())
+        ):
+            continue  # not "a high rating of 4.5 stars" (read-26): the place's own
         if not _UNIT.search(match.group()) and re.match(r"\s*[A-Za-z]", after):
             continue  # "an average of 5 minutes": no stars
         if not _RATING_NEXT.match(after):

@@ -311,7 +311,7 @@ _RULED_OUT: dict[str, dict[str, tuple[str, ...]]] = {
 _PRICE_SYNONYMS = {
     1: "affordable cheap budget low",
     2: "moderately mid range average",
-    3: "pricey pricier pricy costly upscale high",
+    3: "pricey pricier pricy costly upscale high higher",
     4: "luxury high end",
 }
 

@@ -55,8 +55,11 @@ _TOPIC = (
 # words between the reviewers and their verb, not a group's place or time ("visitors on
 # weekends were disappointed")
 _BETWEEN = r"(?:(?!(?:on|in|at|by|for|during|from|with|of)\b)\w+\s+){0,2}?"
+# the business the reviews are of, by its capitalised name: "Reviews of Riverbend Urgent
+# Care are mixed" (read-26); not "reviews of the pasta", a topic
+_OF_NAME = r"(?:(?:of|for)\s+(?-i:[A-Z])[\w'&.-]*(?:\s+(?-i:[A-Z])[\w'&.-]*){0,4}\s+)?"
 _SENTIMENT = re.compile(
-    rf"\b{_WHOLE}\s+{_BETWEEN}(?:are|were|is|was|seem|seems|appear|appears|remain"
+    rf"\b{_WHOLE}\s+{_OF_NAME}{_BETWEEN}(?:are|were|is|was|seem|seems|appear|appears|remain"
     rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+{_TOPIC}\b)"
     rf"|\b{_WHOLE}\s+(?:\w+ly\s+)?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
     r"(?!\s+(?:about|on|regarding|over|with|in|from)\b)"
@@ -256,6 +259,9 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
         or _OF_STARS.search(claim)
     ):
         return False
+    listed = claim.find(":", many.end())
+    if listed >= 0 and _ONE_REVIEWER.search(claim, listed):
+        return False  # "Several reviewers praise the work: one customer …, and another …"
     # the whole claim, or the clause the reviewers open and what follows: "Staff are
     # described as friendly, while customers frequently mention lines out the door" (one
     # review says the line, another the staff)
