@@ -210,6 +210,7 @@ def test_a_field_stated_the_other_way_round_contradicts(claim: str, field: str |
         # a price level said as its number (level 1 here), and where it sits (read-26)
         ("It has a price level of 1 out of 4.", "supported"),
         ("The cafe falls in the inexpensive price range (1 out of 4).", "supported"),
+        ("It has a price level of 1.5 out of 4.", None),  # no level's number
     ],
 )  # fmt: skip
 def test_brackets_pets_and_friendly_prices_are_read_as_fields(claim: str, label: str) -> None:

@@ -177,6 +177,12 @@ def test_what_is_no_statement_of_hours_or_rating_is_left_alone(claim: str) -> No
     assert verdicts(claim) == []
 
 
+def test_another_as_an_adjective_leaves_the_hours_checked() -> None:
+    # "another <verb>ed" is a reviewer only before what they did it to: "another arrived at"
+    claim = "Another renovated space, it is open Monday through Sunday."
+    assert [f.agrees for f in find(claim, [record()]) if f.field == "hours"] == [False]
+
+
 def test_a_claim_whose_clauses_state_hours_rating_and_fields_is_decided() -> None:
     claim = (
         "It holds a 3.5-star rating, is open Tuesday through Sunday, and offers takeout "
@@ -252,6 +258,7 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Its 4-star rating reflects mixed experiences.", True),
         ("Reviews of Kumo Noodle Bar are mixed.", True),  # its name (read-26), not a topic:
         ("Reviews of the broth are mixed.", None),
+        ("Reviews of Spicy Miso are mixed.", None),  # a capitalised dish: no word of its name
         ("Customers love the varied menu.", None),  # "varied" of the menu
         ("Opinions differ on the portions.", None),  # a topic
         # one review's sentiment is the model's to judge
@@ -691,6 +698,9 @@ REVIEWS = [
         # the reviewers listed after a colon, each with their own words (read-26)
         ("Several patients praise the care: one patient credits Dr. Alvarez with walking "
          "them through every step.", False),
+        # what the many say before the colon is still read
+        ("Many patients credit Dr. Alvarez with walking them through every step: one patient "
+         "called it a must.", True),
     ],
 )  # fmt: skip
 def test_what_one_review_says_given_to_many_reviewers_is_overgeneralised(

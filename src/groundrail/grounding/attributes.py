@@ -82,7 +82,7 @@ _RANK_LEVEL = {"lowest": "low", "cheapest": "low", "middle": "mid", "highest": "
 # a price level said as its number: "a price level of 3 out of 4", "the upscale price range
 # (3 out of 4)", "price range: 2" (read-26), as the level's own word
 _PRICE_NUMBER = re.compile(
-    r"\bprice\s+(?:level|range|tier|point)\s*(?:of\s+|is\s+|:\s*|\(\s*)?([1-4])"
+    r"\bprice\s+(?:level|range|tier|point)\s*(?:of\s+|is\s+|:\s*|\(\s*)?([1-4])(?!\d|[.,]\d)"
     r"(?:\s*(?:out\s+of|/)\s*4)?(?:\s*\))?",
     re.I,
 )
@@ -100,7 +100,7 @@ GENERIC = frozenset(
     visit side end
     works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
-    chose opt studio amenities amenity conveniences perks falls fall sits sit scale""".split()  # noqa: SIM905
+    chose opt studio amenities amenity conveniences perks falls sits sit scale""".split()  # noqa: SIM905
 )
 # Words that only join a clause to the text around it.
 DISCOURSE = frozenset(

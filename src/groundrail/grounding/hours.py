@@ -121,7 +121,9 @@ _REVIEWS = re.compile(
     r"|wish|wished|wishes|wishing|hoped|would\s+(?:like|love|prefer)"
     # the next reviewer of a list, by what they did: "and another arrived at 3 PM on a Sunday
     # to find the truck closed" (read-26)
-    r"|another\s+(?:\w+ed|came|went|found|had|was|got|saw|took|ate|paid|left))\b",
+    r"|another\s+(?:\w+ed|came|went|found|had|was|got|saw|took|ate|paid|left)"
+    r"(?=\s+(?:at|on|in|to|by|around|after|before|during|there|it|the|a|an|that|their"
+    r"|her|his)\b))\b",
     re.I,
 )
 # Where the words about one group of days end: "open Tuesday to Saturday and closed Sunday",

@@ -49,7 +49,7 @@ _OTHER_STARS = re.compile(
 _OURS = re.compile(r"\b(?:rating|overall)\b", re.I)
 _NOT_OURS_AFTER = re.compile(
     r"^[\s-]*(?:reviews?|ratings?\s+from|to\s+\d|and\s+\d|(?:by|from)\s+(?:\w+\s+){0,3}"
-    r"(?:reviewers?|customers?|diners?|guests?))",
+    r"(?:reviewers?|reviews?|customers?|diners?|guests?))",
     re.I,
 )
 _UNIT = re.compile(r"star|out\s+of|/", re.I)

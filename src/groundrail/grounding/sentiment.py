@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from groundrail.grounding.lexical import LOOKBEHIND, content_words, has_negation
+from groundrail.grounding.lexical import LOOKBEHIND, content_words, has_negation, terms
 from groundrail.grounding.records import Record
 
 # Who gives an opinion, and what it is called.
@@ -56,8 +56,9 @@ _TOPIC = (
 # weekends were disappointed")
 _BETWEEN = r"(?:(?!(?:on|in|at|by|for|during|from|with|of)\b)\w+\s+){0,2}?"
 # the business the reviews are of, by its capitalised name: "Reviews of Riverbend Urgent
-# Care are mixed" (read-26); not "reviews of the pasta", a topic
-_OF_NAME = r"(?:(?:of|for)\s+(?-i:[A-Z])[\w'&.-]*(?:\s+(?-i:[A-Z])[\w'&.-]*){0,4}\s+)?"
+# Care are mixed" (read-26); not "reviews of the pasta", nor "Reviews of Pad Thai", a topic
+# that shares no word with the record's name (`leanings`)
+_OF_NAME = r"(?:(?:of|for)\s+(?P<of_name>(?-i:[A-Z])[\w'&.-]*(?:\s+(?-i:[A-Z])[\w'&.-]*){0,4})\s+)?"
 _SENTIMENT = re.compile(
     rf"\b{_WHOLE}\s+{_OF_NAME}{_BETWEEN}(?:are|were|is|was|seem|seems|appear|appears|remain"
     rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+{_TOPIC}\b)"
@@ -187,6 +188,8 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
         every = counted is not None and _count(counted.group(1)) == len(stars)
         if (counted and not every) or has_negation(re.split(r"[;,.:]", before)[-1]):
             continue  # "two reviews are positive" of three; "not all feedback was positive"
+        if match["of_name"] and not set(terms(match["of_name"])) & record.title:
+            continue  # "Reviews of Pad Thai are positive": a topic, not the business
         if match["attributive"] and not _HAS.search(before):
             continue  # "negative reviews mention slow service": some of them
         agrees: bool | None
@@ -260,8 +263,10 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     ):
         return False
     listed = claim.find(":", many.end())
-    if listed >= 0 and _ONE_REVIEWER.search(claim, listed):
-        return False  # "Several reviewers praise the work: one customer …, and another …"
+    if listed >= 0 and _ONE_REVIEWER.match(claim[listed + 1 :].lstrip()):
+        claim = claim[
+            :listed
+        ]  # "Several reviewers praise the work: one customer …": the many's words
     # the whole claim, or the clause the reviewers open and what follows: "Staff are
     # described as friendly, while customers frequently mention lines out the door" (one
     # review says the line, another the staff)
