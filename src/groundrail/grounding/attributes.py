@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -347,17 +347,25 @@ def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record
     return all(w in GENERIC or w in FACT_WORDS or _named(w, record.names) for w in left)
 
 
+def _in_place(
+    word: str | Callable[[re.Match[str]], str],
+) -> Callable[[re.Match[str]], str]:
+    """A replacement for `re.sub` that writes the word (or what `word` makes of the match)
+    padded to the match's length: the clauses' offsets hold in the claim."""
+    return lambda m: (word if isinstance(word, str) else word(m)).ljust(len(m.group()))
+
+
 def clauses(claim: str) -> list[Clause]:
     """The claim cut into clauses, each with its polarity and the words it states."""
     # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
     # clauses' offsets hold in the claim
-    text = _PETS_FRIENDLY.sub(lambda m: "allows dogs".ljust(len(m.group())), claim)
-    text = _PRICE_FRIENDLY.sub(lambda m: "budget".ljust(len(m.group())), text)
+    text = _PETS_FRIENDLY.sub(_in_place("allows dogs"), claim)
+    text = _PRICE_FRIENDLY.sub(_in_place("budget"), text)
     text = _FRIENDLY.sub(r"good for \1", text)
-    text = _GOOD_FOR.sub(lambda m: "good for".ljust(len(m.group())), text)
-    text = _NOT_ONLY.sub(lambda m: " " * len(m.group()), text)  # "not only … but also"
-    text = _RANGE_RANK.sub(lambda m: _RANK_LEVEL[m.group(1).lower()].ljust(len(m.group())), text)
-    text = _PRICE_NUMBER.sub(lambda m: PRICE_WORDS[int(m.group(1))].ljust(len(m.group())), text)
+    text = _GOOD_FOR.sub(_in_place("good for"), text)
+    text = _NOT_ONLY.sub(_in_place(""), text)  # "not only … but also"
+    text = _RANGE_RANK.sub(_in_place(lambda m: _RANK_LEVEL[m.group(1).lower()]), text)
+    text = _PRICE_NUMBER.sub(_in_place(lambda m: PRICE_WORDS[int(m.group(1))]), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)
     text = re.sub(r"beer and wine", "beer_and_wine", text, flags=re.I)  # Yelp's one value
     # an aside is a clause of its own between two cuts that reset the polarity, as ";" does
