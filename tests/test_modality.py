@@ -95,6 +95,52 @@ def test_a_scope_as_wide_as_its_source_is_not_widened(claim: str) -> None:
     assert widened(claim) is None
 
 
+FEW = (
+    "Some go on to subspecialize in interventional cardiology, which can require two more "
+    "years. Some of the cardio machines were out of order for weeks. Many small stones pass "
+    "on their own within a few weeks. The pizza arrives hot every time, several reviewers "
+    "said. Polls show 62% of voters favor the measure, though some undecided voters could "
+    "shift. The infection typically clears within a week. In some cases, patients need a "
+    "second course. The bus sometimes runs late on Sundays."
+)
+
+
+def few(claim: str) -> str | None:
+    return modality.widened(claim, *sentences(FEW))
+
+
+@pytest.mark.parametrize(
+    ("claim", "scope"),
+    [
+        # read-27 and read-28: most of what the source gives a few of, always what it says
+        # of many or sometimes
+        ("Most cardiologists then go on to subspecialize in interventional cardiology.", "Most"),
+        ("One member said most cardio machines were out of order for weeks.", "most"),
+        ("The good news is that small stones will always pass on their own.", "always"),
+        ("The bus always runs late on Sundays.", "always"),
+    ],
+)
+def test_most_or_always_of_a_few_is_widened(claim: str, scope: str) -> None:
+    assert few(claim) == scope
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Several reviewers said the pizza always arrives hot.",  # "every time"
+        "Most voters favor the measure, polls show.",  # "62%"
+        "In most cases, the infection clears within a week.",  # "typically"
+        "Always check whether the bus runs late on Sundays.",  # an instruction
+        "The bus does not always run on time on Sundays.",  # negated
+        "Its most popular dish is the pizza, which arrives hot every time.",  # a superlative
+        "Some of the cardio machines were out of order, and most small stones pass.",  # echoed
+        "Not all of the cardio machines were working for weeks.",  # "not all" widens nothing
+    ],
+)
+def test_most_or_always_the_source_says_too_is_not_widened(claim: str) -> None:
+    assert few(claim) is None
+
+
 def test_all_of_the_list_before_it_is_no_wider_scope() -> None:
     # read-23: the three places, listed, "should all reach 165°F"
     source = (

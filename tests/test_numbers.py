@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from conftest import sentences
 from groundrail.config import GroundingSettings
 from groundrail.grounding import lexical, numbers
 from groundrail.grounding.runtime import GroundingRuntime
@@ -237,4 +238,54 @@ async def test_a_miscount_in_words_fails_its_claim(runtime: GroundingRuntime) ->
     assert claim.label != "supported"
     assert claim.signals["miscounted"] == 1.0
     result = await runtime.engine.check(docs, "The schooner sank with seven crew members aboard.")
+    assert result.claims[0].signals["miscounted"] == 0.0
+
+
+SHOTS = (
+    "Children receive DTaP in five doses, at 2, 4, and 6 months and at 4 through 6 years. "
+    "If you have a deep or dirty wound and your last tetanus shot was more than 5 years ago, "
+    "your doctor may recommend a booster. The film runs 2 hours and 50 minutes. Orders ship "
+    "in 1-2 business days and can be returned within 30 days. Refunds take 14 days. I "
+    "waited 3 minutes for my coffee."
+)
+
+
+def misspanned(claim: str) -> list[str]:
+    units, bm25 = sentences(SHOTS)
+    return numbers.misspanned(claim, [u.text for u in units], bm25)
+
+
+def test_a_span_the_restated_sentence_counts_otherwise_is_misspanned() -> None:
+    # read-28: "2" is in the context, as months, so `missing` finds it
+    claim = (
+        "If you get a dirty wound and it has been more than 2 years since your last tetanus "
+        "shot, your doctor may recommend a booster."
+    )
+    assert numbers.missing(claim, numbers.stated(SHOTS)) == []
+    assert misspanned(claim) == ["2"]
+    assert misspanned("I waited 8 minutes for my coffee.") == ["8"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "If your last tetanus shot was more than 5 years ago, you may need a booster.",
+        "The film runs about 3 hours.",  # a rounding of hours and minutes
+        "Refunds take 2 weeks.",  # another unit
+        "Orders ship within 2 days, and you can return them within 30 days.",
+        "I waited under 5 minutes for my coffee.",  # a bound the span keeps
+        "The film was shown 3 times over 8 days.",  # a span the sentence does not count
+    ],
+)
+def test_a_span_as_the_sentence_counts_it_is_not_misspanned(claim: str) -> None:
+    assert misspanned(claim) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misspanned_claim_fails(runtime: GroundingRuntime) -> None:
+    docs = [Document("leaflet", SHOTS)]
+    claim = "Your doctor may recommend a booster if your last tetanus shot was more than {} ago."
+    result = await runtime.engine.check(docs, claim.format("2 years"))
+    assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
+    result = await runtime.engine.check(docs, claim.format("5 years"))
     assert result.claims[0].signals["miscounted"] == 0.0

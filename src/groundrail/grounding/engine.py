@@ -469,9 +469,11 @@ class GroundingEngine:
             )
             # "review the Harbour Road section" of "review the Kings Avenue section"
             lexical_signals["swapped"] = float(attribution.swapped(text, top.text) is not None)
-            # "eleven crew members" of a sentence that says "seven crew members"
+            # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
+            # years" of one that says "more than 5 years"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
+                or bool(numbers.misspanned(text, unit_texts, unit_bm25))
             )
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]

@@ -13,7 +13,9 @@ stated more strongly. So is a claim that calls proven or known what that sentenc
 suggests (`proven`: "have been shown to improve grades" of "some studies suggest … may
 improve grades"), or that states as fact what it hedges (`dropped_hedge`: "caused by an
 electrical issue" of "a possible electrical issue"). Likewise a scope widened (`widened`):
-"pharmacies across the state" of a sentence about "some pharmacies in Dane County".
+"pharmacies across the state" of a sentence about "some pharmacies in Dane County", "most
+cardio machines" of "some of the cardio machines", "small stones will always pass" of "many
+small stones pass".
 """
 
 from __future__ import annotations
@@ -223,23 +225,114 @@ _LIMITED = re.compile(
 )
 
 
+# most of a group, of a source's few of it: "most cardio machines were out of order" of "some
+# of the cardio machines"; not a superlative ("the most popular", "its most requested", "at
+# most", "most likely", "most known for", "what they liked most was")
+_MAJORITY = re.compile(
+    r"(?<!\bthe\s)(?<!\bat\s)(?<!['\u2019]s\s)(?<!\bits\s)(?<!\btheir\s)(?<!\bhis\s)"
+    r"(?<!\bher\s)(?<!\bour\s)(?<!\byour\s)\b(?:most|the\s+majority\s+of|nearly\s+all"
+    r"|almost\s+all)\b(?!\s+(?:of\s+all|[a-z]+ly|[a-z]+est|known|often|popular|famous|common"
+    r"|recent|important|valuable|visited|requested|used|liked|loved|praised|frequent|notable"
+    r"|memorable|was|is|are|were|be|been)\b)",
+    re.I,
+)
+# a source's few of a group (then `_QUANTIFIED`, and the words it quantifies)
+_FEW = re.compile(
+    r"\b(?:some|several|certain|a\s+few|a\s+handful|a\s+number|a\s+minority)\b"
+    r"(?!\s+(?:years?|decades?|times?|days?|weeks?|months?)\b)",
+    re.I,
+)
+# most of a group in the source's own words: "typically", "62%", "seven in ten"
+_MOST_SAID = re.compile(
+    r"\b(?:most|mostly|majority|many|nearly\s+(?:all|every)|almost\s+(?:all|every)|usually"
+    r"|typically|generally|largely|mainly|bulk|more\s+than\s+half|all\s+but|three[-\s]quarters"
+    r"|two[-\s]thirds|(?:\d+|[a-z]+)\s+(?:in|of|out\s+of)\s+(?:the\s+)?(?:\d+|two|three|four"
+    r"|five|six|seven|eight|nine|ten|eleven|twelve))\b|\d+(?:\.\d+)?\s*(?:%|percent\b)",
+    re.I,
+)
+# "always" of what the source says of some or many, or often ("many small stones pass on
+# their own"): not negated, hedged, an instruction or a compound ("not always", "as always",
+# "almost always", "you should always", "always-on")
+_ALWAYS = re.compile(
+    r"(?<!\bnot\s)(?<!\bas\s)(?<!\balmost\s)(?<!\bnearly\s)(?<!\bshould\s)(?<!\bmust\s)"
+    r"\balways\b(?!-)",
+    re.I,
+)
+_SOMETIMES = re.compile(
+    r"\b(?:some|several|certain|a\s+few|many|most|often|sometimes|occasionally|usually"
+    r"|typically|generally|frequently|at\s+times)\b",
+    re.I,
+)
+# every time in the source's own words: "every day", "consistently", "never fails to"
+_ALWAYS_SAID = re.compile(
+    r"\b(?:always|every|each\s+time|invariably|consistently|without\s+fail|never\s+fails?"
+    r"|since\s+(?:its|their|the)\s+(?:founding|opening|start))\b",
+    re.I,
+)
+_NOT_ALL = re.compile(r"\b(?:not|almost|nearly)\s+$", re.I)
+_QUANTIFIED = re.compile(r"\s+(?:of\s+(?:the|its|their|these|those|them)\s+|of\s+)?")
+_ALIGN = 3  # content words compared (`_aligned`)
+
+
+def _quantified(text: str, end: int) -> set[str]:
+    """The first content words after a quantifier ending at text[end]: what it quantifies."""
+    after = _QUANTIFIED.match(text, end)
+    return set(content_words(text[after.end() if after else end :])[:_ALIGN])
+
+
+def _aligned(sentence: str, limit: re.Match[str], claim: str, scope: re.Match[str]) -> bool:
+    """Whether the source's limit quantifies what the claim's scope does ("some of the cardio
+    machines" and "most cardio machines"; "many small stones pass" and "will always pass"),
+    and the claim does not say the limit itself ("…, and some pay over half")."""
+    said = _quantified(sentence, limit.end())
+    if any(
+        _quantified(claim, echo.end()) & said
+        for echo in re.finditer(rf"\b{re.escape(limit.group())}\b", claim, re.I)
+    ):
+        return False
+    # what "always" scopes may stand before it ("the roads always flood")
+    before = content_words(claim[: scope.start()])[-_ALIGN:] if limit.re is _SOMETIMES else []
+    return bool(said & (_quantified(claim, scope.end()) | set(before)))
+
+
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
-    County") and says no such scope itself; None otherwise. `bm25` ranks `units`."""
+    County") and says no such scope itself; or over most of what that sentence gives a few
+    of ("most" of "some of the machines"), or always what it says of some or often ("will
+    always pass" of "many small stones pass"), where the two quantify the same words
+    (`_aligned`) and the sentence says no most or always in words of its own. None
+    otherwise. `bm25` ranks `units`."""
     if not units:
         return None
     passages = [u.text for u in units]
-    for scope in _UNIVERSAL.finditer(claim):
+    scopes = [
+        (m, _LIMITED, _UNIVERSAL)
+        for m in _UNIVERSAL.finditer(claim)
+        if not _NOT_ALL.search(claim, 0, m.start())  # "not all", "almost all": no widening
+    ]
+    scopes += [(m, _FEW, _MOST_SAID) for m in _MAJORITY.finditer(claim)]
+    scopes += [(m, _SOMETIMES, _ALWAYS_SAID) for m in _ALWAYS.finditer(claim)]
+    for scope, limits, said in scopes:
         if _OF_A_LIST.search(claim, 0, scope.start()):
             continue  # "the thigh, the wing and the breast should all reach 165°F" (read-23)
         start, end = clause_at(claim, scope.start(), scope.end())
-        # the clause without its scope: what the source sentence restates
-        best = restated_in(claim[start : scope.start()] + claim[scope.end() : end], passages, bm25)
+        if limits is _SOMETIMES and not content_words(claim[start : scope.start()]):
+            continue  # "Always wear a helmet": an instruction
+        # the clause without its scope: what the source sentence restates; a fronted one
+        # ("In most cases, the infection clears") goes on to the next
+        rest = claim[start : scope.start()] + claim[scope.end() : end]
+        if len(content_words(rest)) < 2 and end < len(claim):
+            rest += claim[end : clause_at(claim, end + 1, end + 1)[1]]
+        best = restated_in(rest, passages, bm25)
         if best is None:
             continue
         sentence = units[best].text
-        said = {m.group().lower() for m in _UNIVERSAL.finditer(sentence)}
-        if not said and _LIMITED.search(sentence):
+        if said.search(sentence) or (limits is not _LIMITED and _UNIVERSAL.search(sentence)):
+            continue
+        if limits is _LIMITED:
+            if _LIMITED.search(sentence):
+                return scope.group()
+        elif any(_aligned(sentence, m, claim, scope) for m in limits.finditer(sentence)):
             return scope.group()
     return None

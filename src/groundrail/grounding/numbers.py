@@ -19,7 +19,8 @@ are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAu
 5", list markers ("1. Rest …"), and numbers written in words in the claim (a count an
 answer makes itself: "the two companies"), except a count of something the sentence it
 restates counts, in a number the context never writes ("eleven crew members" of "seven crew
-members": `miscounted`).
+members": `miscounted`), and a span of time in digits that the sentence restating its clause
+counts by another number ("more than 2 years" of "more than 5 years ago": `misspanned`).
 A calendar date the context dates otherwise ("July 12" of "June 12") is missing too
 (`dates.misdated`): its day alone is found in "June 12".
 """
@@ -27,11 +28,12 @@ A calendar date the context dates otherwise ("July 12" of "June 12") is missing 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from groundrail.grounding import dates
 from groundrail.grounding.dates import Dates
-from groundrail.grounding.lexical import STOPWORDS
+from groundrail.grounding.lexical import BM25, STOPWORDS, clause_at, restated_in
 from groundrail.grounding.linear import MONTHS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -103,6 +105,7 @@ _SCALE_ON = re.compile(
 )
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
 _SPAN_UNITS = r"(minute|hour|day|week|month|year)"
+_SPANS = frozenset(("minut", "hour", "day", "week", "month", "year"))  # as `_stem` writes them
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
 _ONE_SPAN_LATER = re.compile(
@@ -298,6 +301,38 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     return out
 
 
+def misspanned(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
+    """The spans of time a claim writes in digits ("more than 2 years") in a unit that the
+    context sentence restating the span's clause counts ("more than 5 years ago"), by a
+    number that sentence never writes. `missing` finds such a number when it is another
+    span's elsewhere ("at 2, 4 and 6 months"). A span the sentence gives in another unit ("2
+    weeks" of "14 days") or not at all (hours computed from "9:0-17:0") is left alone, as is
+    "about 3 hours" of a sentence that also counts minutes ("2 hours and 50 minutes") and
+    "under 5 minutes" of "3 minutes". `bm25` ranks `passages`."""
+    claim = _quantities(claim)
+    out = []
+    for m in _CLAIMED.finditer(claim):
+        counted = _counted(claim, m.end())
+        if not counted or not _VALUE.fullmatch(m.group()) or _stem(counted.group(1)) not in _SPANS:
+            continue
+        start, end = clause_at(claim, m.start(), counted.end())
+        best = restated_in(claim[start:end], passages, bm25)
+        if best is None:
+            continue
+        unit, sentence = _stem(counted.group(1)), stated(passages[best])
+        spans = sentence.counts.get(unit)
+        if not spans:
+            continue
+        number, how = value(m.group()), _hedge(claim[: m.start()])
+        if how == "about" and any(other in _SPANS for other in sentence.counts if other != unit):
+            continue
+        if how == "under" and any(v <= number for v in spans):
+            continue
+        if number not in sentence.values and not _found(number, how, spans):
+            out.append(m.group())
+    return out
+
+
 def _stem(word: str) -> str:
     """A counted word's stem, "members" and "member" alike: a final "s" off, then the first
     five letters; a unit of measure as its symbol ("kilograms", "kilos", "kg" as "kg")."""
@@ -349,8 +384,7 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
     value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
     it is an amount of money ("$1 to $2"), and the unit of measure after it ("kg" of "4
     kilograms", "" for none: `_MEASURES`)."""
-    claim = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
-    claim = claim.lower()
+    claim = _quantities(claim)
     money = {
         m.start(group) for m in _MONEY.finditer(claim) for group in (1, 2, 3) if m.group(group)
     }
@@ -361,15 +395,7 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
             continue  # a version or an address ("8.1.4") is a name
         before = claim[: m.start()]
         number = value(raw)
-        how = (
-            "about"
-            if _ABOUT.search(before)
-            else "over"
-            if _OVER.search(before)
-            else "under"
-            if _UNDER.search(before)
-            else "exact"
-        )
+        how = _hedge(before)
         if scaled := _SCALE_ON.match(claim, m.end()):
             number *= _scale(scaled.group(1))
             how = "about" if how == "exact" else how
@@ -385,6 +411,22 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
         measure = _stem(unit.group(1)) if unit else ""
         out.append((raw, number, how, m.start() in money, measure if measure in _MEASURES else ""))
     return out
+
+
+def _quantities(claim: str) -> str:
+    """The claim lower-cased, its list marker ("1. ") cut and what else states no quantity
+    (`_NOT_QUANTITY`) blanked out."""
+    blanked = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
+    return blanked.lower()
+
+
+def _hedge(before: str) -> str:
+    """How the words before a number state it: "about", "over", "under" or "exact"."""
+    if _ABOUT.search(before):
+        return "about"
+    if _OVER.search(before):
+        return "over"
+    return "under" if _UNDER.search(before) else "exact"
 
 
 def missing(claim: str, context: Stated) -> list[str]:
