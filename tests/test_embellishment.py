@@ -35,6 +35,11 @@ RECORD = (
         ("Sales hit a record high.", "record high"),
         ("It is the largest ever brewery on Main St.", "the largest ever"),
         ("It is the busiest brewery of any on Main St.", "the busiest brewery of any"),
+        # read-27 and read-28
+        ("The patio makes it a favorite with the office lunch crowd.", "favorite"),
+        ("Ask for Jenna, the bar's most requested bartender.", "most requested"),
+        ("Prices hit their lowest level in decades.", "their lowest level in decades"),
+        ("It was the first time water was found on such a planet.", "the first time"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -65,6 +70,9 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("Best of all, the brewery has a patio.", RECORD),
         ("It serves the interest of all patrons.", RECORD),
         ("It brews more beer than any other bar.", "the most beer of the bars on Main St"),
+        ("It is a favourite with locals.", "Locals say it is their favorite bar."),
+        ("Prices hit their lowest level in decades.", "the lowest prices since 1998"),
+        ("It was the first time water was found on such a planet.", "a first-time detection"),
         # a name or a code after the term's first word (read-23)
         ("It won its first Class 3A title since 2009.", "the Class 3A Region 2 title"),
     ],

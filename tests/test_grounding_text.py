@@ -39,6 +39,23 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "His lawyer said he would appeal.",
+        "High winds knocked out power to 40,000 homes.",
+        "Surgeons removed the tumour in March.",
+        "Thanksgiving sales rose 3%.",
+        "Heyward scored twice.",
+    ],
+)
+def test_a_claim_that_opens_like_a_greeting_is_a_claim(sentence: str) -> None:
+    # "Hi", "Sure", "Thanks", "Hey" are pleasantries as words, not as the start of one
+    claims, skipped = split_claims(sentence)
+    assert [c.text for c in claims] == [sentence]
+    assert skipped == []
+
+
+@pytest.mark.parametrize(
     "disclaimer",
     [
         "Please note that the information provided is based on the given passages and may not "

@@ -246,7 +246,10 @@ SHOTS = (
     "If you have a deep or dirty wound and your last tetanus shot was more than 5 years ago, "
     "your doctor may recommend a booster. The film runs 2 hours and 50 minutes. Orders ship "
     "in 1-2 business days and can be returned within 30 days. Refunds take 14 days. I "
-    "waited 3 minutes for my coffee."
+    "waited 3 minutes for my coffee. Striker Weber tore a calf muscle on Saturday and will "
+    "miss 6 weeks. The penalty is 90 days of interest on CDs of 12 months or less. Hill "
+    "missed 3 weeks with an ankle sprain in January. He missed 2 more weeks in February. "
+    "One reviewer waited 20 minutes for food. Another waited 25 minutes on a Friday."
 )
 
 
@@ -264,6 +267,10 @@ def test_a_span_the_restated_sentence_counts_otherwise_is_misspanned() -> None:
     assert numbers.missing(claim, numbers.stated(SHOTS)) == []
     assert misspanned(claim) == ["2"]
     assert misspanned("I waited 8 minutes for my coffee.") == ["8"]
+    # a clause that says little but its number is read with the one before it
+    assert misspanned("Weber tore a calf muscle and will be out for 3 weeks.") == ["3"]
+    # hours and minutes as one: 2 h 50 min is about 3 hours, not about 5
+    assert misspanned("The film runs about 5 hours.") == ["5"]
 
 
 @pytest.mark.parametrize(
@@ -275,6 +282,9 @@ def test_a_span_the_restated_sentence_counts_otherwise_is_misspanned() -> None:
         "Orders ship within 2 days, and you can return them within 30 days.",
         "I waited under 5 minutes for my coffee.",  # a bound the span keeps
         "The film was shown 3 times over 8 days.",  # a span the sentence does not count
+        "A 6-month CD costs you 90 days of interest.",  # an example within the bound
+        "Hill has missed 5 weeks in total this season.",  # a total, said as one
+        "Reviewers report waits of 20 to 25 minutes for food.",  # a range of two sentences
     ],
 )
 def test_a_span_as_the_sentence_counts_it_is_not_misspanned(claim: str) -> None:

@@ -129,6 +129,12 @@ async def test_the_engine_fails_a_reversed_claim() -> None:
             "Women were less likely than men to skip a dose.",
             "Men were more likely than women to skip a dose.",
         ),
+        # both directions in one claim, each of its own thing (read-12)
+        (
+            "Why does water boil at a lower temperature at high altitude? As you climb, the "
+            "air pressure falls, so the boiling point drops.",
+            "Higher altitude lowers the boiling point of water.",
+        ),
     ],
 )
 def test_a_faithful_comparison_of_the_other_side_is_not_reversed(passage: str, claim: str) -> None:

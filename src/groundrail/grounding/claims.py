@@ -44,9 +44,9 @@ _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 # that is only inline code is skipped as code.
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PLEASANTRY = re.compile(
-    r"^(hi|hello|hey|greetings|thanks|thank you|you're welcome|sure|certainly|of course|"
+    r"^((hi|hello|hey|greetings|thanks|thank you|you're welcome|sure|certainly|of course|"
     r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
-    r"let me know|feel free|happy to help|glad to help|is there anything else|"
+    r"let me know|feel free|happy to help|glad to help|is there anything else)\b|"
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
     re.IGNORECASE,
 )

@@ -29,7 +29,8 @@ _TERMS = (
     "famous", "famed", "well known", "acclaimed", "award winning", "iconic", "legendary",
     "beloved", "popular", "must-visit", "must-try", "hidden gem", "go-to", "family owned",
     "family run", "locally owned", "independently owned", "authentic", "unparalleled",
-    "unrivaled", "unrivalled", "unmatched",
+    "unrivaled", "unrivalled", "unmatched", "favorite", "favourite", "sought after",
+    "most requested", "crowd pleaser",
     # significance and impression a summary adds to what an article reports ("in a landmark
     # decision for delivery workers", "a watershed moment in Chinese politics")
     "landmark", "historic", "groundbreaking", "unprecedented", "watershed", "pivotal",
@@ -101,18 +102,23 @@ _RECORD = re.compile(
     r"|record[-\s](?:high|low|breaking|setting)|all[-\s]time\s+(?:high|low)"
     r"|(?:course|world|national|state|school|club|franchise|event|meet)\s+records?"
     rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}(?:of|among)\s+(?:any|all)"
-    r"|than\s+any\s+other)\b",
+    r"|than\s+any\s+other"
+    # "its lowest level in decades", "the first time water has been found on such a planet"
+    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?(?:in|for)\s+(?:decades|years|a\s+generation"
+    r"|a\s+century|(?:more\s+than\s+)?(?:a|\d+|two|three|four|five|ten|twenty)\s+(?:years|decades))"
+    r"|(?:the|a)\s+first\s+time|first[-\s]ever)\b",
     re.I,
 )
 _OF_RECORDS = re.compile(
-    r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first\s+time"
+    r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first[-\s]time"
     rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}",
     re.I,
 )
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"[-\u2010\u2011\s]+", " ", text.lower())
+    """Lower case, hyphens as spaces, "favourite" spelled "favorite"."""
+    return re.sub(r"[-\u2010\u2011\s]+", " ", text.lower()).replace("favour", "favor")
 
 
 # what a claim calls something: "a mixture called aqua regia", "is also known as", "a distance

@@ -144,16 +144,22 @@ class BM25:
         return out
 
 
-def restated_in(text: str, passages: Sequence[str], bm25: BM25) -> int | None:
+def restated_in(
+    text: str, passages: Sequence[str], bm25: BM25, compared: str | None = None
+) -> int | None:
     """The passage that matches `text` best by `bm25` (which ranks `passages`), when it holds
-    `RESTATED` of the text's content words: where the text restates its source, for the
-    rules that compare a detail of the two (`attribution`, `modality`); None when the text
-    says it in other words, or there are no passages."""
+    `RESTATED` of the content words of `compared` (the text itself by default; the text
+    without the detail a rule compares, so that a changed detail does not hide its own
+    source): where the text restates its source, for the rules that compare a detail of the
+    two (`attribution`, `modality`, `numbers.misspanned`); None when the text says it in
+    other words, or there are no passages."""
     if not passages:
         return None
+    compared = text if compared is None else compared
     scores = bm25.scores(text)
     best = max(range(len(passages)), key=scores.__getitem__)
-    return best if covered(text, passages[best]) >= RESTATED and content_words(text) else None
+    restates = covered(compared, passages[best]) >= RESTATED and content_words(compared)
+    return best if restates else None
 
 
 RESTATED = 0.6

@@ -239,7 +239,9 @@ _MAJORITY = re.compile(
 # a source's few of a group (then `_QUANTIFIED`, and the words it quantifies)
 _FEW = re.compile(
     r"\b(?:some|several|certain|a\s+few|a\s+handful|a\s+number|a\s+minority)\b"
-    r"(?!\s+(?:years?|decades?|times?|days?|weeks?|months?)\b)",
+    r"(?!\s+(?:years?|decades?|times?|days?|weeks?|months?)\b)"
+    # "some of the friendliest staff in Denver" praises; it counts nothing
+    r"(?!\s+of\s+(?:the|my|our|its|their)\s+(?:best|worst|most|[a-z]{3,}est)\b)",
     re.I,
 )
 # most of a group in the source's own words: "typically", "62%", "seven in ten"

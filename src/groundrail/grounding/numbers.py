@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from groundrail.grounding import dates
 from groundrail.grounding.dates import Dates
-from groundrail.grounding.lexical import BM25, STOPWORDS, clause_at, restated_in
+from groundrail.grounding.lexical import BM25, STOPWORDS, clause_at, content_words, restated_in
 from groundrail.grounding.linear import MONTHS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -105,7 +105,26 @@ _SCALE_ON = re.compile(
 )
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
 _SPAN_UNITS = r"(minute|hour|day|week|month|year)"
-_SPANS = frozenset(("minut", "hour", "day", "week", "month", "year"))  # as `_stem` writes them
+# spans of time as `_stem` writes them, and their length in minutes (a month a twelfth of a
+# year)
+_SPAN_MINUTES = {
+    "minut": 1.0,
+    "hour": 60.0,
+    "day": 1440.0,
+    "week": 10080.0,
+    "month": 43830.0,
+    "year": 525960.0,
+}
+_SPANS = frozenset(_SPAN_MINUTES)
+# a bound a sentence sets on a span ("CDs of 12 months or less", "longer than 5 years")
+_BOUND = re.compile(
+    r"\b(?:(?:more|less|longer|shorter|fewer|greater)\s+than|at\s+(?:least|most)|under|over"
+    r"|within|up\s+to)\s+\d|\d+[-\s]+[a-z]+\s+or\s+(?:less|more|longer|shorter|fewer)\b",
+    re.I,
+)
+_RANGE_END = re.compile(r"\d(?:\s*(?:-|\u2013|to|and)\s*)$")
+# a total or what is left, said as one ("10 years in all", "the remaining 3 weeks")
+_TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
 _ONE_SPAN_LATER = re.compile(
@@ -305,32 +324,63 @@ def misspanned(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
     """The spans of time a claim writes in digits ("more than 2 years") in a unit that the
     context sentence restating the span's clause counts ("more than 5 years ago"), by a
     number that sentence never writes. `missing` finds such a number when it is another
-    span's elsewhere ("at 2, 4 and 6 months"). A span the sentence gives in another unit ("2
-    weeks" of "14 days") or not at all (hours computed from "9:0-17:0") is left alone, as is
-    "about 3 hours" of a sentence that also counts minutes ("2 hours and 50 minutes") and
-    "under 5 minutes" of "3 minutes". `bm25` ranks `passages`."""
+    span's elsewhere ("at 2, 4 and 6 months"). Left alone: a span the sentence gives in
+    another unit ("2 weeks" of "14 days") or not at all (hours computed from "9:0-17:0"), a
+    rounding of hours and minutes ("about 3 hours" of "2 hours and 50 minutes"), "under 5
+    minutes" of "3 minutes", an exact span within a bound the sentence sets ("a 6-month CD"
+    of "CDs of 12 months or less") and a total said as one ("10 years in all" of "5 years,
+    with an option to renew for another 5"). The clause is read without its number, and
+    with the clause before it when it says little else ("… and will be out for 3 weeks").
+    `bm25` ranks `passages`."""
     claim = _quantities(claim)
     out = []
     for m in _CLAIMED.finditer(claim):
         counted = _counted(claim, m.end())
-        if not counted or not _VALUE.fullmatch(m.group()) or _stem(counted.group(1)) not in _SPANS:
+        unit = _stem(counted.group(1)) if counted else ""
+        if not counted or not _VALUE.fullmatch(m.group()) or unit not in _SPANS:
             continue
         start, end = clause_at(claim, m.start(), counted.end())
-        best = restated_in(claim[start:end], passages, bm25)
+        if len(content_words(claim[start : m.start()] + claim[m.end() : end])) < 3 and start:
+            start = clause_at(claim, start - 2, start - 2)[0]  # "… and will be out 3 weeks"
+        clause, without = claim[start:end], claim[start : m.start()] + claim[m.end() : end]
+        best = restated_in(clause, passages, bm25, compared=without)
         if best is None:
             continue
-        unit, sentence = _stem(counted.group(1)), stated(passages[best])
-        spans = sentence.counts.get(unit)
-        if not spans:
-            continue
         number, how = value(m.group()), _hedge(claim[: m.start()])
-        if how == "about" and any(other in _SPANS for other in sentence.counts if other != unit):
+        if _span_found(number, how, unit, passages[best], clause):
             continue
-        if how == "under" and any(v <= number for v in spans):
+        # a range's end or a total may come from other sentences: "waits of 20 to 25
+        # minutes" of two reviews, "5 weeks in total: 3 … and 2 more weeks"
+        ranged = _RANGE_END.search(claim, 0, m.start())
+        if (ranged or _TOTAL.search(clause)) and _span_found(
+            number, how, unit, " ".join(passages), clause
+        ):
             continue
-        if number not in sentence.values and not _found(number, how, spans):
-            out.append(m.group())
+        out.append(m.group())
     return out
+
+
+def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -> bool:
+    """Whether a claimed span (`misspanned`) agrees with the sentence it restates."""
+    sentence = stated(passage)
+    spans = sentence.counts.get(unit)
+    if not spans or number in sentence.values or _found(number, how, spans):
+        return True
+    if how == "under":
+        return any(v <= number for v in spans)
+    if how == "exact" and _BOUND.search(passage):
+        return True  # an example within the sentence's bound
+    if _TOTAL.search(clause) and any(number in (a + b, abs(a - b)) for a in spans for b in spans):
+        return True
+    # hours and minutes as one ("2 hours and 50 minutes" is about 3 hours)
+    whole = {
+        v + w * _SPAN_MINUTES[other] / _SPAN_MINUTES[unit]
+        for other, values in sentence.counts.items()
+        if other in _SPANS and other != unit and _SPAN_MINUTES[other] < _SPAN_MINUTES[unit]
+        for v in spans
+        for w in values
+    }
+    return how == "about" and _found(number, how, whole)
 
 
 def _stem(word: str) -> str:

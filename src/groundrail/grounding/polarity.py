@@ -137,6 +137,9 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         opposites = _OPPOSITES.get(word.group())
         if opposites is None or _SEASON.search(claim, max(0, word.start() - 12), word.end()):
             continue
+        both = re.compile(rf"(?:{'|'.join(opposites)})(?:s|d|ed|ing)?")
+        if any(both.fullmatch(other) for other in _WORD.findall(claim.lower())):
+            continue  # both ways in one claim: "higher altitude lowers the boiling point"
         found = _restating(claim, word, passages, bm25)
         if found is None:
             continue
