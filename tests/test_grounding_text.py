@@ -46,6 +46,7 @@ def test_claims_keep_offsets_and_skip_what_is_not_a_claim() -> None:
         "Surgeons removed the tumour in March.",
         "Thanksgiving sales rose 3%.",
         "Heyward scored twice.",
+        "Thanks to his lucky break, he bought his own place.",  # a cause, not thanks
     ],
 )
 def test_a_claim_that_opens_like_a_greeting_is_a_claim(sentence: str) -> None:
@@ -53,6 +54,12 @@ def test_a_claim_that_opens_like_a_greeting_is_a_claim(sentence: str) -> None:
     claims, skipped = split_claims(sentence)
     assert [c.text for c in claims] == [sentence]
     assert skipped == []
+
+
+def test_a_greeting_before_a_statement_is_cut_off() -> None:
+    claims, skipped = split_claims("Hello, I have heard of them but never seen them play.")
+    assert [c.text for c in claims] == ["I have heard of them but never seen them play."]
+    assert [s.reason for s in skipped] == ["framing"]
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 # that is only inline code is skipped as code.
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PLEASANTRY = re.compile(
-    r"^((hi|hello|hey|greetings|thanks|thank you|you're welcome|sure|certainly|of course|"
+    r"^((hi|hello|hey|greetings|thanks(?! to\b)|thank you|you're welcome|sure|certainly|of course|"
     r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
     r"let me know|feel free|happy to help|glad to help|is there anything else)\b|"
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
@@ -90,7 +90,7 @@ _FRAMING = re.compile(
     r"|(?:passage|document|source)\s+\d+)\s+(?:also\s+|further\s+)?(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?|adds?|explains?|confirms?|points?\s+out|"
     r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
-    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*"
+    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*|(?:hi|hello|hey),\s*(?=\w)"
     r"|(?:in\s+)?(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report),?\s+it\s+is\s+"
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
     r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w))",
