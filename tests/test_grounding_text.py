@@ -637,3 +637,11 @@ async def test_a_claim_longer_than_the_model_input_is_judged_not_failed() -> Non
     assert len(result.claims) == 1 and result.claims[0].label != "supported"
     fragment = await engine.check(docs, "About 2 to 4 minutes", "How long? " + endless)
     assert len(fragment.claims) == 1
+
+
+def test_a_field_line_with_its_value_is_a_claim_not_a_heading() -> None:
+    # Llama-2's field lists: the categories are stated, so a wrong one can be caught
+    answer = "Categories: Salvadoran, Latin American, Restaurants\nHours:\nMonday 9-5."
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == ["Salvadoran, Latin American, Restaurants", "Monday 9-5."]
+    assert [answer[s.span.start : s.span.end] for s in skipped] == ["Categories:", "Hours:"]

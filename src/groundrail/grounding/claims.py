@@ -304,6 +304,7 @@ def _heading(answer: str, span: Span) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", bare) if w.lower() not in _TITLE_SMALL]
     return (
         _BULLET.match(line) is None
+        and not _FIELD.match(bare)  # "Categories: Salvadoran, Latin American" states them
         and not bare.endswith((".", "!", "?", ";", ","))
         and len(bare.split()) <= HEADING_MAX_WORDS
         and not any(c.isdigit() for c in bare)
@@ -312,6 +313,8 @@ def _heading(answer: str, span: Span) -> bool:
     )
 
 
+# a field with its value on one line: "Categories: Salvadoran, Latin American, Restaurants"
+_FIELD = re.compile(r"^[^:]{1,40}:\s*\S")
 _TITLE_SMALL = frozenset("a an the of and or for to in on at by with from".split())  # noqa: SIM905
 
 
