@@ -201,3 +201,23 @@ def test_what_a_source_only_suggests_made_proven_is_overstated(claim: str, word:
 )
 def test_a_claim_as_tentative_as_its_source_is_not_overstated(claim: str) -> None:
     assert study(claim) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "done"),
+    [
+        ("Minneapolis and St. Paul have declared snow emergencies.", "have declared"),
+        ("The council has approved the new bike lanes.", "has approved"),
+    ],
+)
+def test_what_will_or_may_happen_reported_as_done_is_overstated(claim: str, done: str) -> None:
+    source = (
+        "Minneapolis and St. Paul will likely declare snow emergencies on Wednesday. The "
+        "council is expected to approve the new bike lanes next month."
+    )
+    assert modality.reported_done(claim, *sentences(source)) == done
+    assert modality.reported_done("The storm could have closed roads.", *sentences(source)) is None
+    said = "The council approved the bike lanes, which will open next month."
+    assert (
+        modality.reported_done("The council has approved the bike lanes.", *sentences(said)) is None
+    )

@@ -74,7 +74,48 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
         if verb in hedged and verb not in said:
             return modal.group()
-    return proven(claim, units, bm25) or dropped_hedge(claim, units, bm25)
+    return (
+        proven(claim, units, bm25)
+        or dropped_hedge(claim, units, bm25)
+        or reported_done(claim, units, bm25)
+    )
+
+
+# what a claim reports as done: "have declared", "has been approved", "were closed"
+_DONE = re.compile(
+    r"(?<!\bcould\s)(?<!\bwould\s)(?<!\bmight\s)(?<!\bmay\s)(?<!\bshould\s)(?<!\bmust\s)"
+    r"(?<!\bto\s)\b(?:(?:has|have|had)\s+(?:already\s+)?(?:been\s+)?|(?:was|were)\s+)([a-z]+(?:ed|en|wn))\b",
+    re.I,
+)
+# what a source says will or may happen: "will likely declare", "plans to open", "is set to"
+_AHEAD = re.compile(
+    r"\b(?:will|would|may|might|could|likely\s+to|(?:plans?|planned|intends?|aims?|hopes?"
+    r"|expects?|proposed|set|scheduled|expected|due|poised|going)\s+to)\s+(?:likely\s+)?"
+    r"(?:be\s+)?(?!not\b)([a-z]+)",
+    re.I,
+)
+
+
+def reported_done(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """What the claim reports as done ("Minneapolis and St. Paul have declared snow
+    emergencies") when the context sentence that best restates its clause says it will or
+    may happen ("will likely declare snow emergencies") and never that it happened; None
+    otherwise. `bm25` ranks `units`."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for done in _DONE.finditer(claim):
+        start, end = clause_at(claim, done.start(), done.end())
+        best = restated_in(claim[start:end], passages, bm25)
+        if best is None:
+            continue
+        sentence = units[best].text
+        verb = done.group(1).lower()[:PREFIX]
+        ahead = {m.group(1).lower()[:PREFIX] for m in _AHEAD.finditer(sentence)}
+        happened = {m.group(1).lower()[:PREFIX] for m in _DONE.finditer(sentence)}
+        if verb in ahead and verb not in happened:
+            return done.group()
+    return None
 
 
 # What a study or an investigation is said to establish, and what only suggests it: "have
