@@ -645,3 +645,23 @@ def test_a_field_line_with_its_value_is_a_claim_not_a_heading() -> None:
     claims, skipped = split_claims(answer)
     assert [c.text for c in claims] == ["Salvadoran, Latin American, Restaurants", "Monday 9-5."]
     assert [answer[s.span.start : s.span.end] for s in skipped] == ["Categories:", "Hours:"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "claim"),
+    [
+        # a refusal's tail states something (Llama-2's "I apologize, but …")
+        ("I'm sorry, but the restaurant closed permanently in 2019.", "the restaurant closed"),
+        ("I don't have the exact figure, but sales rose about 12%.", "sales rose about 12%."),
+        # a greeting's word opens a statement
+        ("Absolutely no pets are allowed inside the park.", "Absolutely no pets"),
+        ("Of course the museum is closed on Mondays.", "the museum is closed"),
+        # a bare year is an answer, not a list marker
+        ("1889.", "1889."),
+        # a lead before a list that states something itself
+        ("The study of 5,000 adults found three main effects:", "5,000 adults"),
+    ],
+)
+def test_statements_behind_a_greeting_or_refusal_are_judged(answer: str, claim: str) -> None:
+    claims, _ = split_claims(answer)
+    assert any(claim in c.text for c in claims)

@@ -44,9 +44,10 @@ _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 # that is only inline code is skipped as code.
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PLEASANTRY = re.compile(
-    r"^((hi|hello|hey|greetings|thanks(?! to\b)|thank you|you're welcome|sure|certainly|of course|"
-    r"absolutely|great question|good question|i hope (this|that) helps|hope (this|that) helps|"
-    r"let me know|feel free|happy to help|glad to help|is there anything else)\b|"
+    r"^(((hi|hello|hey)(\s+there)?|greetings|thanks|thank you|you're welcome|sure|certainly|"
+    r"of course|absolutely|great question|good question)(?=\s*(?:[!,.]|$))|"
+    r"(i hope (this|that) helps|hope (this|that) helps|"
+    r"let me know|feel free|happy to help|glad to help|is there anything else)\b[^,;]*$|"
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
     re.IGNORECASE,
 )
@@ -85,12 +86,13 @@ _FRAMING = re.compile(
     r"(?:here(?:'s|\s+is|\s+are)\b[^:\n]{0,160}:\s*"
     r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
-    rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^,:\n]{{0,40}}[,:]\s*"
+    rf"available\s+|attached\s+|retrieved\s+|following\s+)?{_SOURCE_NOUN}\b[^:\n]{{0,40}}?[,:](?!\d)\s*"
     rf"|(?:(?:the|this|these)\s+(?:provided\s+|given\s+|news\s+|original\s+)?{_SOURCE_NOUN}"
     r"|(?:passage|document|source)\s+\d+)\s+(?:also\s+|further\s+)?(?:says?|shows?|states?|"
     r"indicates?|mentions?|suggests?|notes?|reports?|adds?|explains?|confirms?|points?\s+out|"
     r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
-    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*|(?:hi|hello|hey),\s*(?=\w)"
+    r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*"
+    r"|(?:hi|hello|hey)(?:\s+there)?,\s*(?=\w)"
     r"|(?:in\s+)?(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report),?\s+it\s+is\s+"
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
     r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w))",
@@ -135,7 +137,7 @@ _ABSENCE = re.compile(
     r"|it\s+is\s+(?:not\s+possible|impossible)\s+to\s+(?:answer|determine|tell|say|know)\b"
     rf"[^.]*?(?:\b(?:from|based\s+on|with|given|using)\s+{_NOUN}{_END}|\bthe\s+question\b)"
     r"|the\s+answer\s+(?:cannot|can't|can\s+not)\s+be\s+(?:determined|found)\b"
-    rf"|[^.;]*?\b(?:is|are|was|were){_NOT}\s+(?:explicitly\s+)?(?:mentioned|specified|"
+    rf"|[^.;,]*?\b(?:is|are|was|were){_NOT}\s+(?:explicitly\s+)?(?:mentioned|specified|"
     r"provided|stated|given|listed|discussed|addressed|included|indicated|available)\s+"
     rf"(?:anywhere\s+)?(?:in|by|within)\s+{_NOUN}{_END})",
     re.IGNORECASE,
@@ -155,7 +157,7 @@ DEPENDS_MAX_WORDS = 10
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|though|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
-_LIST_MARKER = re.compile(r"^(\d+|[a-z])[.)]$", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z])[.)]$", re.IGNORECASE)
 # The words of a reaction rather than a statement ("Amazing!", "That is cool.", "I agree with
 # you.", "That sounds great!"): a sentence whose content words are all among these has
 # nothing to check. Chat answers and dialogue turns are full of them (FaithDial, Q²).
@@ -328,6 +330,10 @@ _LABEL_KEEPS = re.compile(
     re.IGNORECASE,
 )
 LABEL_MAX_WORDS = 4
+_VALUE = re.compile(
+    r"(?:yes|no|not|none|n/a|available|unavailable|offered|accepted|allowed|free|limited|only)\b",
+    re.I,
+)
 VALUE_MAX_WORDS = 3  # after a label this short a text is its value ("Delivery: Yes")
 
 
@@ -344,6 +350,7 @@ def _unlabelled(span: Span) -> tuple[Span, Span | None]:
         or _DAY.match(span.text, label.end())
         # a field and its value ("Delivery: Yes", "WiFi: Free"): the value alone says nothing
         or len(span.text[label.end() :].split()) <= VALUE_MAX_WORDS
+        or _VALUE.match(span.text, label.end())
     ):
         return span, None
     lead = span.text[: label.end()].rstrip()
@@ -352,10 +359,19 @@ def _unlabelled(span: Span) -> tuple[Span, Span | None]:
     )
 
 
+# a lead before a list that states something itself ("The museum, located in Paris, is home
+# to:", "The study of 5,000 adults found three main effects:")
+_STATES = re.compile(r"\d|\b(?:is|are|was|were|has|have|had)\b|,")
+
+
 def _unframed(span: Span) -> tuple[Span | None, Span | None]:
     """(the statement, the framing cut from its start): either may be None."""
     text = span.text
-    if text.endswith(":") and len(text.split()) <= FRAMING_MAX_WORDS:
+    if (
+        text.endswith(":")
+        and len(text.split()) <= FRAMING_MAX_WORDS
+        and (_FRAMING.match(text) or not _STATES.search(text))
+    ):
         return None, span
     match = _FRAMING.match(text)
     if match is None or not match.group():
@@ -370,7 +386,8 @@ def _unframed(span: Span) -> tuple[Span | None, Span | None]:
 
 
 _BEFORE_ABSENCE = re.compile(
-    r",\s+(?:but|however,?|although|though)\s+|;\s+(?:but\s+|however,?\s+)?"
+    r",\s+(?:but|however,?|although|though|and|so|only|which|stating|except)\s+"
+    r"|;\s+(?:but\s+|however,?\s+)?|\s+but\s+(?=(?:they|it|say|says|state|states|note|notes)\b)"
 )
 
 
@@ -382,9 +399,13 @@ def _absence_cut(span: Span) -> tuple[Span, Span | None]:
         head_text, tail = span.text[: cut.start()], span.text[cut.end() :]
         head = Span(head_text, span.start, span.start + cut.start())
         rest = Span(tail, span.start + cut.end(), span.end)
-        if _ABSENCE.match(tail) and content_words(head_text):
+        if (_ABSENCE.match(tail) or _REFUSAL.match(tail)) and content_words(head_text):
             return head, rest
-        if _ABSENCE.match(head_text) and content_words(tail) and not _ABSENCE.match(tail):
+        if (
+            (_ABSENCE.match(head_text) or _REFUSAL.match(head_text))
+            and content_words(tail)
+            and not _ABSENCE.match(tail)
+        ):
             return rest, head
     return span, None
 
