@@ -426,3 +426,18 @@ def test_a_contradicted_clause_outweighs_an_open_field_in_either_order() -> None
     assert found is not None
     assert check("It offers catering and delivery.", [found]).label == "contradicted"
     assert check("It offers delivery and catering.", [found]).label == "contradicted"
+
+
+async def test_a_list_item_is_read_as_its_lead_says_it() -> None:
+    # "does not offer:" before the list makes each item a claim that there is none
+    engine = local_engine()
+    docs = from_options([json.dumps(CAFE)])
+    answer = "The cafe does not offer:\n- Delivery\n- Reservations\n\nIt does offer:\n- Takeout"
+    result = await engine.check(docs, answer)
+    assert [(c.span.text, c.label) for c in result.claims] == [
+        ("Delivery", "supported"),
+        ("Reservations", "supported"),
+        ("Takeout", "supported"),
+    ]
+    wrong = await engine.check(docs, "The cafe does not offer:\n- Takeout\n- Delivery")
+    assert [c.label for c in wrong.claims] == ["contradicted", "supported"]

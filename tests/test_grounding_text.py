@@ -9,7 +9,7 @@ from tokenizers import Tokenizer
 
 from conftest import local_engine
 from groundrail.grounding import lexical, numbers
-from groundrail.grounding.claims import split_claims, without_citations
+from groundrail.grounding.claims import read_under_lead, split_claims, without_citations
 from groundrail.grounding.context import extract, from_options, question_of, split_documents
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
@@ -665,3 +665,27 @@ def test_a_field_line_with_its_value_is_a_claim_not_a_heading() -> None:
 def test_statements_behind_a_greeting_or_refusal_are_judged(answer: str, claim: str) -> None:
     claims, _ = split_claims(answer)
     assert any(claim in c.text for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("answer", "read"),
+    [
+        # an item that is no sentence reads with its lead's last clause
+        ("The cafe does not offer:\n- Delivery\n- WiFi", ["The cafe does not offer WiFi"]),
+        (
+            "It tends to develop slowly, and as it worsens it can cause:\n1. Cold hands and feet",
+            ["as it worsens it can cause Cold hands and feet"],
+        ),
+        # a sentence, a labelled field, a heading's or a framing's items read alone
+        ("Signs it is ready:\n- It doubles in size within 8 hours.", None),
+        ("The cafe's options:\n- Delivery: No", None),
+        ("Amenities:\n- Free WiFi", None),
+        ("Here are the key features:\n- Free WiFi", None),
+    ],
+)
+def test_a_list_item_that_is_no_sentence_reads_with_its_lead(
+    answer: str, read: list[str] | None
+) -> None:
+    claims, _ = split_claims(answer)
+    last = claims[-1]
+    assert read_under_lead(answer, last) == (read[0] if read else last.text)

@@ -465,6 +465,44 @@ def _closes_list(head: str) -> bool:
     return len(items) >= 2 and len(items[-1].split()) <= LIST_ITEM_WORDS
 
 
+# A list item that is no sentence ("- Delivery", "- anything from a mild ache to sharp pain")
+# says what its lead says of it: "Sal's Pizza does not offer:" makes "Delivery" a claim that
+# there is none. Such an item is read with the lead's last clause before it; a full sentence
+# ("- The staff were friendly."), a labelled field ("- Delivery: No") and an item under a
+# heading ("Attributes:") or a framing ("Here are the key points:") are read alone.
+_ITEM = re.compile(r"[ \t]*(?:[-*\u2022+]|\d{1,2}[.)])[ \t]+")
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|may|might|"
+    r"must|should|shall)\b|n['\u2019]t\b|:",
+    re.IGNORECASE,
+)
+# an item with a subject of its own states something: "It doubles in size within 8 hours"
+_SUBJECT = re.compile(r"(?:it|they|he|she|you|we|i|this|these|there|those)\b", re.IGNORECASE)
+ITEM_MAX_WORDS = 12
+LEAD_MIN_WORDS = 3
+
+
+def read_under_lead(answer: str, span: Span) -> str:
+    """The claim as its list's lead says it (see `_ITEM`): "does not offer Delivery" for the
+    item "Delivery" under "Sal's Pizza does not offer:"; else the claim's own text."""
+    line_start = answer.rfind("\n", 0, span.start) + 1
+    if _ITEM.match(answer, line_start) is None:
+        return span.text
+    item = _ITEM.sub("", _EMPHASIS.sub("", span.text).strip(), count=1)
+    if len(item.split()) > ITEM_MAX_WORDS or _FINITE.search(item) or _SUBJECT.match(item):
+        return span.text
+    lines = answer[: max(line_start - 1, 0)].split("\n")
+    while lines and _ITEM.match(lines[-1]):
+        lines.pop()  # the items before this one
+    lead = _EMPHASIS.sub("", lines[-1]).strip() if lines and line_start else ""
+    if not lead.endswith(":") or _FRAMING.match(lead) or _PLEASANTRY.match(lead):
+        return span.text
+    clause = re.split(r"[.;,]\s+(?:(?:and|but|while|though|although)\s+)?", lead[:-1])[-1]
+    if len(clause.split()) < LEAD_MIN_WORDS:
+        return span.text
+    return f"{clause} {item}"
+
+
 def without_citations(text: str) -> str:
     """The claim as the model should read it: "[2]" or "[doc-7]" markers and Markdown bold
     ("The Copper Still** is a bar", cut from "**The Copper Still** is …") are not content."""

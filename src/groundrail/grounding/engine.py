@@ -28,7 +28,13 @@ from groundrail.grounding import (
 )
 from groundrail.grounding.batcher import MicroBatcher
 from groundrail.grounding.card import Calibration
-from groundrail.grounding.claims import Skipped, Span, split_claims, without_citations
+from groundrail.grounding.claims import (
+    Skipped,
+    Span,
+    read_under_lead,
+    split_claims,
+    without_citations,
+)
 from groundrail.grounding.linear import HEADING
 from groundrail.grounding.model import NLIModel, Pair
 from groundrail.grounding.windows import (
@@ -369,7 +375,7 @@ class GroundingEngine:
         for index, claim in enumerate(claims):
             goes_on = index > 0 and _goes_on(claims[index - 1], claim)
             speaker = speaker if goes_on else ""
-            text = lexical.expand_acronyms(without_citations(claim.text), names)
+            text = lexical.expand_acronyms(without_citations(read_under_lead(answer, claim)), names)
             lexical_signals = _lexical_signals(text, words, context_numbers)
             stated = attributes.check(text, fields) if fields else None
             if (
