@@ -749,3 +749,29 @@ def test_a_digest_takes_a_second_sentence_of_a_review_that_adds_the_claim_s_word
         "broth is rich. Kids loved the gyoza plate. Review 2 (2 stars, July 16, 2022): We "
         "waited forty minutes on a Saturday and the noodles were soggy."
     )
+
+
+async def test_round_the_clock_hours_are_read_against_days_listed_0_0_0_0() -> None:
+    # Yelp lists a business open around the clock as "0:0-0:0"; no other claim of hours is
+    # compared with such a day
+    week = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    inn = {**NOODLES, "hours": dict.fromkeys(week[:5], "0:0-0:0")}
+    found = read(json.dumps(inn))[1]
+    assert found is not None
+    for claim in ("It is open 24 hours a day.", "It is open 24/7.", "It runs around the clock."):
+        assert [f.agrees for f in find(claim, [found])] == [True]
+    # a day it does not list, or one with hours of its own, fails the claim
+    assert [f.agrees for f in find("It is open 24 hours, seven days a week.", [found])] == [
+        True,
+        False,
+    ]
+    assert [f.agrees for f in find("It is open 24 hours a day.", [record()])] == [False]
+    assert find("Cancel at least 24 hours ahead.", [found]) == []
+    assert find("It is open from 9 a.m. to 5 p.m. on Monday.", [found]) == []
+    engine = local_engine()
+    docs = from_options([json.dumps(inn)])
+    result = await engine.check(docs, "Kumo Noodle Bar is open 24 hours a day.")
+    (claim,) = result.claims
+    assert (claim.label, claim.driver) == ("supported", "record")
+    assert claim.evidence is not None
+    assert docs[0].text[claim.evidence.start : claim.evidence.end] == claim.evidence.text

@@ -418,6 +418,12 @@ def test_framing_is_not_a_claim() -> None:
         ("It depends on the method. Boil the eggs for ten minutes.",
          ["Boil the eggs for ten minutes."]),
         ("That really depends on what you want to do:", []),
+        # a sentence that only says what follows
+        ("Based on the passages, offside works like this. A player level with the last "
+         "defender is onside.", ["A player level with the last defender is onside."]),
+        ("The steps are as follows.", []),
+        ("It works like this in most cars, because the pump is electric.",
+         ["It works like this in most cars, because the pump is electric."]),
         # what it depends on, said with it, is a claim
         ("That depends on two factors: cost and time.",
          ["That depends on two factors: cost and time."]),
@@ -673,7 +679,12 @@ def test_statements_behind_a_greeting_or_refusal_are_judged(answer: str, claim: 
         # an item that is no sentence reads with its lead's last clause
         ("The cafe does not offer:\n- Delivery\n- WiFi", ["The cafe does not offer WiFi"]),
         (
-            "It tends to develop slowly, and as it worsens it can cause:\n1. Cold hands and feet",
+            "The museum, in Paris, is home to:\n- the Mona Lisa",
+            ["The museum, in Paris, is home to the Mona Lisa"],
+        ),
+        (  # a long lead's last clause
+            "Iron deficiency anemia tends to develop slowly, and when it is mild it may cause "
+            "no symptoms, but as it worsens it can cause:\n1. Cold hands and feet",
             ["as it worsens it can cause Cold hands and feet"],
         ),
         # a sentence, a labelled field, a heading's or a framing's items read alone
@@ -686,6 +697,10 @@ def test_statements_behind_a_greeting_or_refusal_are_judged(answer: str, claim: 
 def test_a_list_item_that_is_no_sentence_reads_with_its_lead(
     answer: str, read: list[str] | None
 ) -> None:
-    claims, _ = split_claims(answer)
+    claims, skipped = split_claims(answer)
     last = claims[-1]
     assert read_under_lead(answer, last) == (read[0] if read else last.text)
+    # a lead its items are read with whole says nothing they do not: it is no claim of its own
+    lead = answer.split("\n")[0]
+    if read is not None:
+        assert (lead in [s.span.text for s in skipped]) == (len(lead.split()) <= 15)

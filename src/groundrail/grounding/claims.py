@@ -154,6 +154,13 @@ _DEPENDS = re.compile(
     re.IGNORECASE,
 )
 DEPENDS_MAX_WORDS = 10
+# "Offside works like this.", "The steps are as follows.": a sentence that only says what
+# follows
+_INTRODUCES = re.compile(
+    r"^[^.:;]*\b(?:(?:works?|goes|looks?|is\s+done)\s+like\s+this|(?:is|are)\s+as\s+follows"
+    r"|(?:include|includes|are|is)\s+the\s+following)\s*[.:!]?$",
+    re.IGNORECASE,
+)
 # Where a long compound sentence may be cut into clauses the model judges more reliably.
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:and|but|while|whereas|although|though|which)\s)")
 CITATION = re.compile(r"\s*\[(?P<ref>\d{1,3}|[A-Za-z][\w.:-]{0,63})\]")  # [2], [doc-7]
@@ -193,7 +200,27 @@ def split_claims(answer: str) -> tuple[list[Span], list[Skipped]]:
         skipped.append(Skipped(Span(code.group(), code.start(), code.end()), "code"))
         cursor = code.end()
     _sentences(answer, masked, cursor, len(answer), claims, skipped)
-    return claims, skipped
+    return _carried(answer, claims, skipped)
+
+
+def _carried(
+    answer: str, claims: list[Span], skipped: list[Skipped]
+) -> tuple[list[Span], list[Skipped]]:
+    """The claims less a lead of one clause that its list's items are read with
+    (`read_under_lead`): "Deductions are limited to:" says nothing its items do not."""
+    kept: list[Span] = []
+    for n, claim in enumerate(claims):
+        following = claims[n + 1] if n + 1 < len(claims) else None
+        lead = _EMPHASIS.sub("", claim.text).strip()[:-1]
+        if (
+            following is not None
+            and claim.text.endswith(":")
+            and read_under_lead(answer, following).startswith(f"{lead} ")
+        ):
+            skipped.append(Skipped(claim, "framing"))
+        else:
+            kept.append(claim)
+    return kept, skipped
 
 
 def _sentences(
@@ -425,6 +452,8 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "pleasantry"
     if _DEPENDS.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
         return "framing"
+    if _INTRODUCES.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
+        return "framing"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
         return "no_content"  # "Yes.", "OK!", "Amazing!", "I agree.", a stray "1."
     return None
@@ -467,9 +496,9 @@ def _closes_list(head: str) -> bool:
 
 # A list item that is no sentence ("- Delivery", "- anything from a mild ache to sharp pain")
 # says what its lead says of it: "Sal's Pizza does not offer:" makes "Delivery" a claim that
-# there is none. Such an item is read with the lead's last clause before it; a full sentence
-# ("- The staff were friendly."), a labelled field ("- Delivery: No") and an item under a
-# heading ("Attributes:") or a framing ("Here are the key points:") are read alone.
+# there is none. Such an item is read with the lead before it (a long lead's last clause); a
+# full sentence ("- The staff were friendly."), a labelled field ("- Delivery: No") and an
+# item under a heading ("Attributes:") or a framing ("Here are the key points:") read alone.
 _ITEM = re.compile(r"[ \t]*(?:[-*\u2022+]|\d{1,2}[.)])[ \t]+")
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|does|do|did|can|could|will|would|may|might|"
@@ -495,9 +524,13 @@ def read_under_lead(answer: str, span: Span) -> str:
     while lines and _ITEM.match(lines[-1]):
         lines.pop()  # the items before this one
     lead = _EMPHASIS.sub("", lines[-1]).strip() if lines and line_start else ""
-    if not lead.endswith(":") or _FRAMING.match(lead) or _PLEASANTRY.match(lead):
+    framing = _FRAMING.match(lead)
+    lead = lead[framing.end() :] if framing is not None else lead
+    if not lead.endswith(":") or _PLEASANTRY.match(lead):
         return span.text
-    clause = re.split(r"[.;,]\s+(?:(?:and|but|while|though|although)\s+)?", lead[:-1])[-1]
+    clause = lead[:-1]
+    if len(clause.split()) > FRAMING_MAX_WORDS:  # a long lead's last clause
+        clause = re.split(r"[.;,]\s+(?:(?:and|but|while|though|although)\s+)?", clause)[-1]
     if len(clause.split()) < LEAD_MIN_WORDS:
         return span.text
     return f"{clause} {item}"

@@ -40,7 +40,7 @@ def find(claim: str, records: Sequence[Record]) -> list[Fact]:
         return []
     record = records[n]
     found: list[Fact] = []
-    if record.hours:
+    if record.hours or record.all_day:
         found += [Fact(*s[:3], "hours", s[3], n) for s in hours.statements(claim, record)]
     elif not record.lists_hours and not hours.mentions_reviews(claim):
         absent = hours.none_listed(claim)  # it lists no hours, and the claim says so

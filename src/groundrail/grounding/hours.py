@@ -177,6 +177,16 @@ class _Times:
         return self.opens is None or self.closes is None
 
 
+# Hours around the clock: "open 24 hours", "24 hours a day", "24/7", "around the clock" (not
+# "cancel 24 hours ahead")
+_ALL_DAY = re.compile(
+    r"\b(?:open|opens|operates?|operating)\s+(?:\w+\s+){0,2}?(?:24\s*(?:hours|hrs)\b"
+    r"|all\s+day\s+and\s+(?:all\s+)?night)|\b24[\s-]hours?\s+a\s+day\b"
+    r"|\b24/7\b|\b(?:a)?round[\s-]the[\s-]clock\b",
+    re.I,
+)
+
+
 def statements(claim: str, record: Record) -> list[Said]:
     """The opening-hours statements of `claim` checked against `record` (see the module
     doc); [] for a claim about reviews or a meal's or service's hours."""
@@ -184,9 +194,13 @@ def statements(claim: str, record: Record) -> list[Said]:
         return []
     days = _day_specs(claim)
     times = _time_specs(claim)
+    clock = _ALL_DAY.search(claim)
+    around = _around_the_clock(clock, days, record) if clock and not times else None
+    if around is not None and not days:
+        return [around]
     if not times and not days:
         absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
-        return [(absent.start(), absent.end(), False, record.hours[0].stated)] if absent else []
+        return [(absent.start(), absent.end(), False, _first(record).stated)] if absent else []
     if not (
         _CUE.search(claim)
         or _CLOSED.search(claim)
@@ -220,7 +234,23 @@ def statements(claim: str, record: Record) -> list[Said]:
             facts.append(_days_fact(item, open_days, said[n], record))
         if item.closed and not _timed_after(claim, items, n):
             facts.append(_days_fact(item, item.closed, True, record))
-    return [f for f in facts if f is not None]
+    return [f for f in (around, *facts) if f is not None]
+
+
+def _first(record: Record) -> Day:
+    """The record's first listed day, the evidence of a claim of days it does not list."""
+    return (record.hours or record.all_day)[0]
+
+
+def _around_the_clock(clock: re.Match[str], days: list[_Days], record: Record) -> Said | None:
+    """Round-the-clock hours (`_ALL_DAY`) on the days said (every day, when none is): they
+    hold on days listed "0:0-0:0" and fail on a day with hours of its own."""
+    said = set().union(*(d.days for d in days)) or set(DAYS)
+    timed = [d for d in record.hours if d.name in said]
+    all_day = [d for d in record.all_day if d.name in said]
+    if not timed and not all_day:
+        return None
+    return (clock.start(), clock.end(), not timed, (timed or all_day)[0].stated)
 
 
 def _narrow(specs: list[_Days]) -> None:
@@ -433,7 +463,7 @@ def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | No
     end = max(times.end, group.end) if group is not None else times.end
     fitting = [d for d in record.hours if _fits(times, d)]
     if group is None or not group.days:
-        shown = fitting[0] if fitting else record.hours[0]
+        shown = fitting[0] if fitting else _first(record)
         return (start, end, bool(fitting), shown.stated)
     listed = {d.name: d for d in record.hours}
     names = [
@@ -448,7 +478,7 @@ def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | No
         return (start, end, True, listed[names[0]].stated)
     if times.single and fitting:
         return None
-    shown = listed.get(wrong, record.hours[0])
+    shown = listed.get(wrong, _first(record))
     return (start, end, False, shown.stated)
 
 
@@ -473,7 +503,7 @@ def _days_fact(spec: _Days, days: set[str], closed: bool | None, record: Record)
         names = [n for n in names if n in listed]
     wrong = [d for d in names if (d in listed) == closed]
     if wrong:
-        evidence = listed[wrong[0]].stated if closed else record.hours[0].stated
+        evidence = listed[wrong[0]].stated if closed else _first(record).stated
         return (spec.start, spec.end, False, evidence)
-    shown = next((listed[d] for d in names if d in listed), record.hours[0])
+    shown = next((listed[d] for d in names if d in listed), _first(record))
     return (spec.start, spec.end, True, shown.stated)

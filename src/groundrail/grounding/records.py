@@ -90,6 +90,9 @@ class Record:
     reviews: tuple[Review, ...] = ()
     # days listed with a range that says nothing ("0:0-0:0"): neither open nor closed
     unknown_days: frozenset[str] = frozenset()
+    # of those, the days listed "0:0-0:0", Yelp's way of saying open around the clock: only a
+    # claim of round-the-clock hours is checked against them (`hours.statements`)
+    all_day: tuple[Day, ...] = ()
     # whether it has opening hours in any form, read into `hours` or not
     lists_hours: bool = False
     # the words of its own name ("Kumo Noodle Bar"): which record a claim is about
@@ -123,11 +126,11 @@ def record_of(value: Any) -> Record | None:
     """The attributes, opening hours and rating of a decoded JSON value; None when it has
     none of them."""
     found = _attributes(value, ())
-    hours, unknown = _hours(value)
+    hours, unknown, all_day = _hours(value)
     top = read_literal(value)
     rating = _rating(top) if isinstance(top, dict) else None
     reviews = _reviews(top) if isinstance(top, dict) else ()
-    if not found and not hours and rating is None and not reviews:
+    if not found and not hours and not all_day and rating is None and not reviews:
         return None
     names: set[str] = set()
     title: set[str] = set()
@@ -150,6 +153,7 @@ def record_of(value: Any) -> Record | None:
         rating,
         reviews,
         unknown,
+        all_day,
         bool(hours or unknown) or _says_hours(top),
         frozenset(title),
         frozenset(places),
@@ -188,16 +192,17 @@ def _item_stars(value: Any) -> float | None:
     return next((s for k, v in value.items() if (s := stars_of(key_words(k), v)) is not None), None)
 
 
-def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str]]:
+def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str], tuple[Day, ...]]:
     """The first object of the record (outside its lists) keyed by day names with time
-    ranges as values ("7:0-15:0"), and its days whose value says nothing comparable
-    ("0:0-0:0", "09:00-13:00, 14:00-21:00")."""
+    ranges as values ("7:0-15:0"), its days whose value says nothing comparable ("0:0-0:0",
+    "09:00-13:00, 14:00-21:00"), and of those the days listed "0:0-0:0"."""
     value = read_literal(value)
     if not isinstance(value, dict):
-        return (), frozenset()
+        return (), frozenset(), ()
     present = present_fields(value)
     days = []
     unknown = set()
+    all_day = []
     for key, v in present.items():
         label = key_words(key)
         if label not in DAYS:
@@ -207,17 +212,18 @@ def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str]]:
             unknown.add(label)  # "09:00-13:00, 14:00-21:00": hours, but not one range
             continue
         h1, m1, h2, m2 = (int(x) for x in times.groups())
+        stated = f"{label} {scalar_words(label, v)}"
         if (h1, m1, h2, m2) == (0, 0, 0, 0):
             unknown.add(label)
+            all_day.append(Day(label, 0, 0, stated))
             continue
-        stated = f"{label} {scalar_words(label, v)}"
         days.append(Day(label, (h1 * 60 + m1) % 1440, (h2 * 60 + m2) % 1440, stated))
     if days or unknown:
-        return tuple(days), frozenset(unknown)
+        return tuple(days), frozenset(unknown), tuple(all_day)
     for v in present.values():
         if isinstance(v, dict) and any(inner := _hours(v)):
             return inner
-    return (), frozenset()
+    return (), frozenset(), ()
 
 
 def _says_hours(value: Any) -> bool:
