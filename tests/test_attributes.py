@@ -441,3 +441,11 @@ async def test_a_list_item_is_read_as_its_lead_says_it() -> None:
     ]
     wrong = await engine.check(docs, "The cafe does not offer:\n- Takeout\n- Delivery")
     assert [c.label for c in wrong.claims] == ["contradicted", "supported"]
+
+
+def test_a_category_said_in_the_singular_is_a_name_of_the_record() -> None:
+    # "brewery" of "Breweries", as "cafe" of "Cafes"
+    brewery = read(json.dumps({**CAFE, "categories": "Breweries, Beer Bar"}))[1]
+    assert brewery is not None
+    assert check("The brewery is inexpensive.", [brewery]).label == "supported"
+    assert check("The bakery is inexpensive.", [brewery]).label is None  # not what it is

@@ -69,6 +69,7 @@ def test_a_greeting_before_a_statement_is_cut_off() -> None:
         "be up to date.",
         "This summary is based solely on the article provided.",
         "Keep in mind that the details above may have changed.",
+        "Note that these impressions are based on a small number of reviews.",
     ],
 )
 def test_what_an_answer_says_of_itself_is_no_claim(disclaimer: str) -> None:
@@ -84,6 +85,7 @@ def test_what_an_answer_says_of_itself_is_no_claim(disclaimer: str) -> None:
         "Prices may vary.",
         "The answer is based on Newtonian mechanics, which says F = ma.",  # not a source
         "The description is based on the novel by Tolkien.",
+        "The reviews are based on a small number of visits.",
         # a statement after the disclaimer keeps the sentence a claim
         "Please note that the information is based on the given passages, and it opens at 9.",
     ],
@@ -422,6 +424,12 @@ def test_framing_is_not_a_claim() -> None:
         ("Based on the passages, offside works like this. A player level with the last "
          "defender is onside.", ["A player level with the last defender is onside."]),
         ("The steps are as follows.", []),
+        # a reply that only says the question's premise is wrong
+        ("No — it's the other way around. A warning is more serious than an advisory.",
+         ["A warning is more serious than an advisory."]),
+        ("Actually, that's a common misconception.", []),
+        ("It is wrong to assume the tower is short.",
+         ["It is wrong to assume the tower is short."]),
         ("It works like this in most cars, because the pump is electric.",
          ["It works like this in most cars, because the pump is electric."]),
         # what it depends on, said with it, is a claim

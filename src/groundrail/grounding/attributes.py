@@ -614,7 +614,8 @@ def _in(word: str, label: str) -> bool:
 def _named(word: str, names: frozenset[str]) -> bool:
     """Whether a record's names hold the word, a stem of it, or, for a long word, one that
     shares its first `SHARED_STEM` letters ("veterinary" of "Veterinarians")."""
-    return any(v in names or f"{v}s" in names for v in _variants(word)) or (
+    plurals = [f"{word[:-1]}ies"] if word.endswith("y") else []  # "brewery" of "Breweries"
+    return any(v in names or f"{v}s" in names for v in [*_variants(word), *plurals]) or (
         len(word) >= SHARED_STEM and any(n[:SHARED_STEM] == word[:SHARED_STEM] for n in names)
     )
 

@@ -68,13 +68,15 @@ _SOURCE_NOUN = (
 # is based on the given passages and may not be up to date.", "This summary is based solely on
 # the article." (Llama-2 and Mistral close answers so in RAGTruth's shapes)
 _ANSWER_NOUN = (
-    r"(?:the\s+|this\s+|my\s+|above\s+)?(?:information|answer|response|summary|overview|"
-    r"details|description)(?:\s+(?:provided|given|above|here))?"
+    r"(?:the\s+|this\s+|these\s+|my\s+|above\s+)?(?:information|answer|response|summary|"
+    r"overview|details|description|impressions|observations|highlights|insights)"
+    r"(?:\s+(?:provided|given|above|here))?"
 )
 _DISCLAIMER = re.compile(
     r"^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?"
     rf"{_ANSWER_NOUN}\s+(?:is|was|are)\s+(?:based|drawn)\s+(?:solely\s+|only\s+|entirely\s+"
-    r"|exclusively\s+|purely\s+)?(?:on|from)\s+(?:the\s+|this\s+|these\s+|your\s+)?"
+    r"|exclusively\s+|purely\s+)?(?:on|from)\s+(?:the\s+|this\s+|these\s+|your\s+"
+    r"|(?:a|the)\s+(?:small|limited|handful|few)\s+(?:number\s+of\s+|set\s+of\s+|of\s+)?)?"
     rf"(?:provided\s+|given\s+|above\s+|available\s+|following\s+)?{_SOURCE_NOUN}\b[^,;]*$"
     rf"|^(?:(?:please\s+)?(?:note|keep\s+in\s+mind|be\s+aware|remember)\s+that\s+)?{_ANSWER_NOUN}"
     r"\s+(?:may|might|could)\s+(?:not\s+)?(?:be\s+)?(?:up[\s-]to[\s-]date|accurate|complete|"
@@ -154,6 +156,16 @@ _DEPENDS = re.compile(
     re.IGNORECASE,
 )
 DEPENDS_MAX_WORDS = 10
+# A reply to the question that says only that its premise is wrong ("No — it's the other way
+# around.", "Actually, that's a common misconception."): what is right follows it
+_REPLY = re.compile(
+    r"^(?:(?:no|yes|well|actually|not\s+quite|unfortunately)\b[\s,.!\u2014\u2013-]*)*"
+    r"(?:it['\u2019]s|it\s+is|that['\u2019]s|that\s+is|this\s+is)\s+(?:actually\s+)?"
+    r"(?:the\s+other\s+way\s+a?round|the\s+opposite|backwards|(?:a\s+)?(?:common\s+)?"
+    r"misconception|not\s+(?:quite\s+|entirely\s+)?(?:right|correct|true|accurate|the\s+case)"
+    r"|incorrect|inaccurate|wrong|false)\s*[.!]?$",
+    re.IGNORECASE,
+)
 # "Offside works like this.", "The steps are as follows.": a sentence that only says what
 # follows
 _INTRODUCES = re.compile(
@@ -453,6 +465,8 @@ def _skip_reason(text: str) -> SkipReason | None:
     if _DEPENDS.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
         return "framing"
     if _INTRODUCES.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
+        return "framing"
+    if _REPLY.match(text):
         return "framing"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
         return "no_content"  # "Yes.", "OK!", "Amazing!", "I agree.", a stray "1."
