@@ -449,3 +449,24 @@ def test_a_category_said_in_the_singular_is_a_name_of_the_record() -> None:
     assert brewery is not None
     assert check("The brewery is inexpensive.", [brewery]).label == "supported"
     assert check("The bakery is inexpensive.", [brewery]).label is None  # not what it is
+
+
+@pytest.mark.parametrize(
+    ("appointment_only", "claim", "label"),
+    [
+        ("False", "Appointments are not required, and walk-ins are accepted.", "supported"),
+        ("False", "It takes walk-ins and has outdoor seating.", "supported"),
+        ("False", "It is walk-in friendly.", "supported"),
+        ("True", "Walk-ins are welcome.", "contradicted"),
+        ("True", "It welcomes walk-ins.", "contradicted"),
+        # walk-ins refused: left to the model, not read as walk-ins taken
+        ("True", "It does not take walk-ins.", None),
+    ],
+)
+def test_walk_ins_taken_are_what_by_appointment_only_rules_out(
+    appointment_only: str, claim: str, label: str | None
+) -> None:
+    salon = {**CAFE, "attributes": {"ByAppointmentOnly": appointment_only, "OutdoorSeating": True}}
+    found = read(json.dumps(salon))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label

@@ -513,6 +513,46 @@ def test_a_label_before_a_sentence_is_a_heading_unless_the_sentence_needs_it() -
     assert [c.text for c in said] == ["John said: The plan will cut costs."]
 
 
+def test_a_list_item_s_bold_title_and_number_are_no_part_of_its_claim() -> None:
+    answer = (
+        "Here are the steps:\n"
+        "1. **Send a demand letter.** Before filing, write to your landlord.\n"
+        "2. **File your claim**: Complete the form at the clerk's office.\n"
+        "- **In the fridge:** If you only bake on weekends, refrigeration is easier.\n"
+        "3) **The fee is $35.** It is paid when you file.\n"
+        "**The Copper Still** is a bar."
+    )
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [
+        "Before filing, write to your landlord.",
+        "Complete the form at the clerk's office.",
+        "If you only bake on weekends, refrigeration is easier.",  # a bold label may be long
+        "The fee is $35.** It is paid when you file.",  # a title with a number states it
+        "The Copper Still** is a bar.",  # a bold name is no label
+    ]
+    assert [s.span.text for s in skipped if s.reason == "heading"] == [
+        "Send a demand letter.",
+        "File your claim**:",
+        "In the fridge:**",
+    ]
+    assert all(answer[c.start : c.end] == c.text for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("answer", "claim"),
+    [
+        ("**Short answer: yes, but less efficiently.**", "yes, but less efficiently."),
+        ("The short answer is: use acetaminophen.", "use acetaminophen."),
+        ("In short, the museum is closed on Mondays.", "the museum is closed on Mondays."),
+        ("TL;DR: it opened in 1793.", "it opened in 1793."),
+    ],
+)  # fmt: skip
+def test_a_short_answer_label_is_framing(answer: str, claim: str) -> None:
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [claim]
+    assert [s.reason for s in skipped] == ["framing"]
+
+
 def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
     sentence = (
         "It is open Monday from noon to 6 p.m., Tuesday and Wednesday from 10 a.m. to 6 p.m., "
@@ -564,6 +604,40 @@ def test_a_negation_is_added_only_when_the_premise_has_none() -> None:
     assert not lexical.adds_negation(premise, "The café does not deliver.")
     assert not lexical.adds_negation("Open daily.", "Nothing is known about its notes.")
     assert lexical.has_negation("It isn\u2019t open on Mondays.")  # a typographic apostrophe
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("You do not need to restart your computer.", "You do need to restart your computer."),
+        ("No restart is needed.", "restart is needed."),
+        ("No, you can't skip it and it won't hurt.", "you can skip it and it will hurt."),
+        ("Funds aren\u2019t FDIC insured and have never lost value.",
+         "Funds are FDIC insured and have lost value."),
+        ("The span has not yet reopened; there is no longer a toll.",
+         "The span has reopened; there is a toll."),
+        ("It has neither Wi-Fi nor parking.", None),  # no word to take out
+    ],
+)  # fmt: skip
+def test_a_text_is_affirmed_by_taking_its_negations_out(text: str, plain: str | None) -> None:
+    assert lexical.affirmed(text) == plain
+
+
+async def test_a_negated_claim_of_a_negated_sentence_is_read_without_the_negations() -> None:
+    # the model calls "No restart is needed." of this passage a contradiction (0.89)
+    passage = (
+        "How to flush DNS on Windows\nType cmd in the Start menu, right-click Command Prompt "
+        "and choose Run as administrator. Then type ipconfig /flushdns and press Enter. You "
+        'should see the message "Successfully flushed the DNS Resolver Cache." You do not need '
+        "to restart your computer afterward."
+    )
+    engine = local_engine()
+    right = await engine.check(from_options([passage]), "No restart is needed.")
+    assert right.claims[0].label == "supported"
+    # a sentence that says the opposite still contradicts the claim
+    opposite = passage.replace("You do not need to restart", "You must restart")
+    wrong = await engine.check(from_options([opposite]), "No restart is needed.")
+    assert wrong.claims[0].label == "contradicted"
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

@@ -299,3 +299,19 @@ async def test_a_misspanned_claim_fails(runtime: GroundingRuntime) -> None:
     assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
     result = await runtime.engine.check(docs, claim.format("5 years"))
     assert result.claims[0].signals["miscounted"] == 0.0
+
+
+def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> None:
+    users = numbers.given("My wife and I make about $3,500 a month. My son is 4 years old.")
+    context = numbers.stated("The income limit is $3,970 for a household of two.")
+    claim = "Your $3,500 is below the $3,970 limit."
+    assert numbers.missing_share(claim, context) == 0.5
+    assert numbers.missing_share(claim, context, users) == 0.0
+    # the same number of something else is still the context's to state
+    assert numbers.missing_share("Give no more than 4 doses a day.", context, users) == 1.0
+    # a span of the user's own ("7 years ago") is theirs, not a miscount of the sentence's
+    shot = numbers.given("I cut my hand. My last tetanus shot was more than 7 years ago.")
+    units, bm25 = sentences(SHOTS)
+    said = "Your last tetanus shot was more than 7 years ago, so a booster may be recommended."
+    assert numbers.misspanned(said, [u.text for u in units], bm25) == ["7"]
+    assert numbers.misspanned(said, [u.text for u in units], bm25, shot) == []

@@ -64,6 +64,14 @@ _PREDICATE_NOT = re.compile(r"\s*and\s+(?!there\b)[^,;]*?\b(?:are|were)\s+not?\b
 _GOOD_FOR = re.compile(
     r"\b(?:geared\s+towards?|ideal\s+for|suitable\s+for|suited\s+(?:for|to))\b", re.I
 )
+# walk-ins taken are what "by appointment only" rules out: "walk-ins are welcome", "takes
+# walk-ins" -> "no appointment" (not after a negation: "does not take walk-ins")
+_WALK_INS = re.compile(
+    r"(?<!\bnot\s)(?<!n['\u2019]t\s)(?<!\bno\s)\b(?:walk[-\s]ins?\s+(?:are\s+|is\s+)?(?:welcome"
+    r"|welcomed|accepted|allowed|available|taken|encouraged)\b|(?:accepts?|accepting|takes?|taking"
+    r"|welcomes?|welcoming|allows?)\s+walk[-\s]ins?\b|walk[-\s]in[-\s]friendly\b)",
+    re.I,
+)
 _NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # what a pet is welcome as, and a price said friendly: "dog-friendly" -> "allows dogs",
@@ -359,7 +367,8 @@ def clauses(claim: str) -> list[Clause]:
     """The claim cut into clauses, each with its polarity and the words it states."""
     # "kid-friendly" -> "good for kid", "doesn't" -> "does no": the same length, so the
     # clauses' offsets hold in the claim
-    text = _PETS_FRIENDLY.sub(_in_place("allows dogs"), claim)
+    text = _WALK_INS.sub(_in_place("no appointment"), claim)
+    text = _PETS_FRIENDLY.sub(_in_place("allows dogs"), text)
     text = _PRICE_FRIENDLY.sub(_in_place("budget"), text)
     text = _FRIENDLY.sub(r"good for \1", text)
     text = _GOOD_FOR.sub(_in_place("good for"), text)

@@ -97,7 +97,9 @@ _FRAMING = re.compile(
     r"|(?:hi|hello|hey)(?:\s+there)?,\s*(?=\w)"
     r"|(?:in\s+)?(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report),?\s+it\s+is\s+"
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
-    r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w))",
+    r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w)"
+    r"|(?:the\s+)?(?:short|quick|simple)\s+answer(?:\s+is)?\s*[:\u2014\u2013-]\s*(?=\w)"
+    r"|(?:in\s+short|in\s+brief|tl;?\s*dr|bottom\s+line)\s*[:,\u2014\u2013-]\s*(?=\w))",
     re.IGNORECASE,
 )
 # What the documents leave out, said of the documents ("The passages do not mention the
@@ -253,10 +255,10 @@ def _sentences(
                 skipped.append(Skipped(framing, "framing"))
             if span is None:
                 continue
-            if _heading(answer, span):
+            if _heading(answer, span) or _bold_title(answer, span):
                 skipped.append(Skipped(span, "heading"))
                 continue
-            span, label = _unlabelled(span)
+            span, label = _unlabelled(answer, span)
             if label is not None:
                 skipped.append(Skipped(label, "heading"))
             span, absence = _absence_cut(span)
@@ -307,9 +309,14 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
 
 
 def _strip(answer: str, start: int, end: int) -> Span | None:
-    """Drop surrounding blanks and list bullets, keeping the offsets true."""
+    """Drop surrounding blanks, list bullets and, at a line's start, an ordered list's marker
+    ("2. **File your claim**: …"), keeping the offsets true."""
     text = answer[start:end]
     lead = len(text) - len(text.lstrip(" \t\r\n-*•>#"))
+    if not answer[answer.rfind("\n", 0, start) + 1 : start].strip():
+        marker = _ORDERED.match(text, lead)
+        if marker is not None:
+            lead = marker.end()
     text = text[lead:].rstrip()
     if not text:
         return None
@@ -323,6 +330,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_\n]+\1\s*:?\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022+]\s|\d+[.)]\s)")
 _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold: "**The Copper Still** is a bar"
+_ORDERED = re.compile(r"\d{1,2}[.)]\s+[*_\s]*")  # "2. **", "3) "
 HEADING_MAX_WORDS = 8
 
 
@@ -368,7 +376,11 @@ _LABEL_KEEPS = re.compile(
     r"location|address)\b",
     re.IGNORECASE,
 )
-LABEL_MAX_WORDS = 4
+LABEL_MAX_WORDS = 4  # and 8 for a label in bold, which Markdown marks as one
+# "In the fridge:** If …", "Send a demand letter**: Before …" (the bold opened before the span)
+_BOLD_LABEL = re.compile(
+    r"^([^*_\n:]{1,60}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*[:\u2013\u2014-])\s+(?=\S)"
+)
 _VALUE = re.compile(
     r"(?:yes|no|not|none|n/a|available|unavailable|offered|accepted|allowed|free|limited|only)\b",
     re.I,
@@ -376,13 +388,39 @@ _VALUE = re.compile(
 VALUE_MAX_WORDS = 3  # after a label this short a text is its value ("Delivery: Yes")
 
 
-def _unlabelled(span: Span) -> tuple[Span, Span | None]:
-    """(the sentence, the label cut from its start, if any: see `_LABEL`)."""
-    label = _LABEL.match(span.text)
+def _bold_opened(answer: str, span: Span) -> bool:
+    """Whether Markdown bold opens on the span's line just before it ("1. **Serve …")."""
+    before = answer[answer.rfind("\n", 0, span.start) + 1 : span.start].rstrip()
+    return before.endswith(("**", "__"))
+
+
+def _bold_title(answer: str, span: Span) -> bool:
+    """Whether the span is a list item's title in bold, a sentence the item's text goes on
+    from on its line ("1. **Send a demand letter.** Before filing, send …"): it heads the
+    item (see `_LABEL`)."""
+    after = answer[span.end : span.end + 2]
+    line_end = answer.find("\n", span.end)
+    rest = answer[span.end + 2 : len(answer) if line_end < 0 else line_end]
+    return (
+        after in ("**", "__")
+        and span.text.endswith((".", "!"))
+        and _bold_opened(answer, span)
+        and bool(rest.strip())
+        and len(span.text.split()) <= HEADING_MAX_WORDS
+        and not any(c.isdigit() for c in span.text)
+        and not _LABEL_KEEPS.search(span.text)
+    )
+
+
+def _unlabelled(answer: str, span: Span) -> tuple[Span, Span | None]:
+    """(the sentence, the label cut from its start, if any: see `_LABEL`; a label in bold,
+    "**In the fridge:** If you …", may have words in lower case)."""
+    bold = _bold_opened(answer, span)
+    label = (_BOLD_LABEL.match(span.text) if bold else None) or _LABEL.match(span.text)
     if (
         label is None
-        or len(label.group(1).split()) > LABEL_MAX_WORDS
-        or any(w[0].islower() for w in label.group(1).split()[1:])  # "John said: …"
+        or len(label.group(1).split()) > LABEL_MAX_WORDS + 4 * bold
+        or (not bold and any(w[0].islower() for w in label.group(1).split()[1:]))
         or _LABEL_KEEPS.search(label.group(1))
         or _DAY.search(label.group(1))  # "On Mondays: it is closed"
         or any(c.isdigit() for c in label.group(1))

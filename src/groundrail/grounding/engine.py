@@ -346,6 +346,14 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
+        # the quantities users give of their own case ("My daughter is 4 months old", "we
+        # make about $3,500 a month") are the answer's to use, in a question in the first
+        # person (not "Why did Marie Curie win … in 1905?")
+        users = (
+            numbers.given(question)
+            if question and _FIRST_PERSON.search(question)
+            else numbers.Given()
+        )
         names = lexical.acronyms(context)
         source = f"{context} {question or ''}"
         source_words = words | set(lexical.content_words(question or ""))
@@ -376,7 +384,7 @@ class GroundingEngine:
             goes_on = index > 0 and _goes_on(claims[index - 1], claim)
             speaker = speaker if goes_on else ""
             text = lexical.expand_acronyms(without_citations(read_under_lead(answer, claim)), names)
-            lexical_signals = _lexical_signals(text, words, context_numbers)
+            lexical_signals = _lexical_signals(text, words, context_numbers, users)
             stated = attributes.check(text, fields) if fields else None
             if (
                 stated is not None
@@ -397,7 +405,7 @@ class GroundingEngine:
             if stated is not None and stated.rest != text:
                 # the clauses a record's fields confirm are out; the model judges the rest
                 text = stated.rest
-                lexical_signals = _lexical_signals(text, words, context_numbers)
+                lexical_signals = _lexical_signals(text, words, context_numbers, users)
             # given to the wrong speaker; "will" where the source says "may"
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(text, units, unit_bm25, texts) is not None
@@ -479,7 +487,7 @@ class GroundingEngine:
             # years" of one that says "more than 5 years"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
-                or bool(numbers.misspanned(text, unit_texts, unit_bm25))
+                or bool(numbers.misspanned(text, unit_texts, unit_bm25, users))
             )
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
@@ -513,31 +521,44 @@ class GroundingEngine:
             for candidate in candidates:
                 if all(candidate.text != c.text for c in chosen):
                     chosen.append(candidate)
-            per_claim.append(list(range(len(pairs), len(pairs) + len(chosen))))
-            if top.doc_id in record_ids and sentiment.concludes(whole_claim):
+            focus_window = next(c for c in chosen if c.text == focused)
+            concludes = top.doc_id in record_ids and sentiment.concludes(whole_claim)
+            # "No restart is needed." of "You do not need to restart your computer": a claim
+            # and its focused premise that both negate are read with their negations taken out
+            # (`lexical.affirmed`), judged first: the model calls such a pair a contradiction
+            # (0.89 there; 0.12 for "restart is needed." of "You do need to restart …")
+            plain = (
+                (lexical.affirmed(text), lexical.affirmed(focused))
+                if not concludes and lexical.has_negation(text) and lexical.has_negation(focused)
+                else (None, None)
+            )
+            start = len(pairs)
+            if plain[0] is not None and plain[1] is not None:
+                pairs.append(
+                    Pair(plain[1], with_question(plain[0], question if len(claims) == 1 else None))
+                )
+                premises.append(focus_window)
+            first = len(pairs)
+            per_claim.append(list(range(start, first + len(chosen))))
+            if concludes:
                 # "Overall, Menya Kaito is a solid choice for ramen lovers in Vancouver": the
                 # model read 8 of 10 such verdicts in the read record sets as contradicted,
                 # correct ones included; what the reviews add up to is `sentiment`'s to check
                 focus.append(UNREAD)
+            elif first > start:
+                focus.append(start)  # the contradiction of the pair without negations
             else:
-                focus.append(
-                    len(pairs) + next(i for i, c in enumerate(chosen) if c.text == focused)
-                )
+                focus.append(first + chosen.index(focus_window))
+            for premise in chosen:
+                pairs.append(Pair(premise.text, hypothesis))
+                premises.append(premise)
             if unframed is not None:
                 # one reviewer's words without "Another customer complained about", against
                 # the focused premise, judged last (only while the claim is unsettled); the
                 # claim's contradiction stays the framed claim's
-                per_claim[-1].append(len(pairs) + len(chosen))
-                focus_window = next(c for c in chosen if c.text == focused)
-                chosen_pairs = [Pair(focus_window.text, unframed)]
-                chosen_premises = [focus_window]
-            else:
-                chosen_pairs, chosen_premises = [], []
-            for premise in chosen:
-                pairs.append(Pair(premise.text, hypothesis))
-                premises.append(premise)
-            pairs.extend(chosen_pairs)
-            premises.extend(chosen_premises)
+                per_claim[-1].append(len(pairs))
+                pairs.append(Pair(focus_window.text, unframed))
+                premises.append(focus_window)
             signals.append(lexical_signals)
         return Plan(
             claims, skipped, premises, pairs, per_claim, signals, ruled, focus, records_only
@@ -620,6 +641,7 @@ class GroundingEngine:
 
 
 FRAGMENT_WORDS = 6
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|me|us)\b")
 UNREAD = -1  # `Plan.focus` of a claim whose contradiction is not read
 
 
@@ -789,11 +811,13 @@ def _join(units: list[Unit]) -> str:
     return " ".join(u.text for u in units)
 
 
-def _lexical_signals(claim: str, words: set[str], context: numbers.Stated) -> dict[str, float]:
+def _lexical_signals(
+    claim: str, words: set[str], context: numbers.Stated, users: numbers.Given
+) -> dict[str, float]:
     return {
         "missing_words": lexical.missing_share(claim, words),
         "missing_span": lexical.missing_span(claim, words),
-        "missing_numbers": numbers.missing_share(claim, context),
+        "missing_numbers": numbers.missing_share(claim, context, users),
         "missing_entities": lexical.missing_entities(claim, words),
     }
 

@@ -13,6 +13,18 @@ from groundrail.grounding.linear import DAYS, MONTHS
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
+# `affirmed`: each negation and what is left in its place, in order ("can't" before "n't")
+_AFFIRM = tuple(
+    (re.compile(negation, re.IGNORECASE), plain)
+    for negation, plain in (
+        (r"^no\b[,.!]?\s*", ""),  # "No, you don't …", "No restart is needed."
+        (r"\bcannot\b|\bcan['\u2019]t\b", "can"),
+        (r"\bwon['\u2019]t\b", "will"),
+        (r"n['\u2019]t\b", ""),  # "doesn't" -> "does"
+        (r"\b(?:not|never|no)(?:\s+(?:yet|longer))?\s+", ""),
+    )
+)
+_UNAFFIRMABLE = re.compile(r"\b(?:none|nor|neither)\b", re.IGNORECASE)
 # Capitalised words not at a sentence start: a cheap stand-in for named entities.
 _ENTITY = re.compile(
     r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+(?:(?:\s+|-)[A-Z][a-z]+)*\b"  # "Blue Heron", "Wi-Fi"
@@ -268,6 +280,17 @@ def has_negation(text: str) -> bool:
     """Whether the text has a negation word: "not", "no", "never", "cannot", "none", "nor",
     "n't" (straight or typographic apostrophe)."""
     return bool(_NEGATION.search(text))
+
+
+def affirmed(text: str) -> str | None:
+    """The text with its negations taken out ("You do not need to restart" -> "You do need to
+    restart", "No restart is needed." -> "restart is needed.", "cannot" -> "can"); None when
+    it negates in a way no word can be taken out of ("none", "nor", "neither")."""
+    if _UNAFFIRMABLE.search(text):
+        return None
+    for negation, plain in _AFFIRM:
+        text = negation.sub(plain, text)
+    return text
 
 
 def adds_negation(premise: str, hypothesis: str) -> bool:

@@ -320,7 +320,9 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     return out
 
 
-def misspanned(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
+def misspanned(
+    claim: str, passages: Sequence[str], bm25: BM25, users: Given = frozenset()
+) -> list[str]:
     """The spans of time a claim writes in digits ("more than 2 years") in a unit that the
     context sentence restating the span's clause counts ("more than 5 years ago"), by a
     number that sentence never writes. `missing` finds such a number when it is another
@@ -331,7 +333,8 @@ def misspanned(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
     of "CDs of 12 months or less") and a total said as one ("10 years in all" of "5 years,
     with an option to renew for another 5"). The clause is read without its number, and
     with the clause before it when it says little else ("… and will be out for 3 weeks").
-    `bm25` ranks `passages`."""
+    `bm25` ranks `passages`; a span the user gave (`given`: "At 4 months" of "My daughter
+    is 4 months old") is left alone."""
     claim = _quantities(claim)
     out = []
     for m in _CLAIMED.finditer(claim):
@@ -347,6 +350,8 @@ def misspanned(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
         if best is None:
             continue
         number, how = value(m.group()), _hedge(claim[: m.start()])
+        if (number, False, unit) in users:
+            continue
         if _span_found(number, how, unit, passages[best], clause):
             continue
         # a range's end or a total may come from other sentences: "waits of 20 to 25
@@ -428,12 +433,16 @@ def _scale(word: str) -> int:
     return _SCALES.get(word) or _SCALE_SHORT[word]
 
 
-def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
+Claimed = tuple[str, float, str, bool, str, str]
+
+
+def claimed(claim: str) -> list[Claimed]:
     """The numbers a claim states in digits: each as written, its value (scaled: "8.3
     million" is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled
     value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
-    it is an amount of money ("$1 to $2"), and the unit of measure after it ("kg" of "4
-    kilograms", "" for none: `_MEASURES`)."""
+    it is an amount of money ("$1 to $2"), the unit of measure after it ("kg" of "4
+    kilograms", "" for none: `_MEASURES`) and the stem of the word it counts ("month" of "4
+    months old")."""
     claim = _quantities(claim)
     money = {
         m.start(group) for m in _MONEY.finditer(claim) for group in (1, 2, 3) if m.group(group)
@@ -459,8 +468,25 @@ def claimed(claim: str) -> list[tuple[str, float, str, bool, str]]:
             number = float(year.group(1)[:2] + raw)
         unit = _COUNTED.match(claim, m.end())
         measure = _stem(unit.group(1)) if unit else ""
-        out.append((raw, number, how, m.start() in money, measure if measure in _MEASURES else ""))
+        is_money = m.start() in money
+        out.append((raw, number, how, is_money, measure if measure in _MEASURES else "", measure))
     return out
+
+
+Given = frozenset[tuple[float, bool, str]]
+
+
+def given(text: str) -> Given:
+    """The quantities a text gives (a user's question: "My daughter is 4 months old", "we make
+    about $3,500 a month"): each number's value, whether it is money, and, for no money, the
+    stem of the word it counts. A claim's number among them is the user's, no number for the
+    context to state (`missing_share`, `misspanned`)."""
+    return frozenset(_given_key(number) for number in claimed(text))
+
+
+def _given_key(number: Claimed) -> tuple[float, bool, str]:
+    _, value_, _, money, _, counted = number
+    return value_, money, "" if money else counted
 
 
 def _quantities(claim: str) -> str:
@@ -486,19 +512,20 @@ def missing(claim: str, context: Stated) -> list[str]:
     return _missing(claimed(claim), context) + dates.misdated(claim, context.dates)
 
 
-def missing_share(claim: str, context: Stated) -> float:
-    """The share of the claim's numbers that `missing` reports (a date counted as its day);
-    0.0 when it states none."""
-    stated_numbers, dated = claimed(claim), dates.misdated(claim, context.dates)
+def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> float:
+    """The share of the claim's numbers that `missing` reports (a date counted as its day),
+    the numbers the user gave (`given`) left out; 0.0 when it states none."""
+    stated_numbers = [n for n in claimed(claim) if _given_key(n) not in users]
+    dated = dates.misdated(claim, context.dates)
     if not stated_numbers:
         return 1.0 if dated else 0.0
     return min(1.0, (len(_missing(stated_numbers, context)) + len(dated)) / len(stated_numbers))
 
 
-def _missing(numbers: list[tuple[str, float, str, bool, str]], context: Stated) -> list[str]:
+def _missing(numbers: list[Claimed], context: Stated) -> list[str]:
     return [
         raw
-        for raw, number, how, money, unit in numbers
+        for raw, number, how, money, unit, _ in numbers
         if (
             not _found(number, how, _pool(raw, number, how, money, context))
             and not (not money and _parts_found(raw, context.values))
