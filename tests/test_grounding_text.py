@@ -553,6 +553,100 @@ def test_a_short_answer_label_is_framing(answer: str, claim: str) -> None:
     assert [s.reason for s in skipped] == ["framing"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I hope this summary is helpful!",
+        "I hope that answers your question!",
+        "Thank you for your question!",
+        "Great, thanks for the question.",
+        "If you have any other questions, feel free to ask.",
+        "Please let me know if you have any further questions.",
+        "I'm here to help with any other questions you may have.",
+    ],
+)
+def test_what_an_answer_says_to_the_user_is_no_claim(sentence: str) -> None:
+    claims, skipped = split_claims(f"The museum opens at 9 a.m. {sentence}")
+    assert [c.text for c in claims] == ["The museum opens at 9 a.m."]
+    assert [s.reason for s in skipped] == ["pleasantry"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I hope this restaurant reopens soon.",
+        "Thank you for your patience, the museum reopens in May.",
+        "If you have questions about billing, call the front desk.",
+    ],
+)
+def test_a_courtesy_with_a_statement_is_a_claim(sentence: str) -> None:
+    assert [c.text for c in split_claims(sentence)[0]] == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("There is no information in the passages about who designed the bridge.", "absence"),
+        ("No, the passages do not say that vitamin C cures the common cold.", "absence"),
+        ("Based on the passages, it is not possible to determine the exact date.", "absence"),
+        ("I'm just an AI, I don't have personal opinions.", "refusal"),
+        ("(Word count: 118)", "no_content"),
+        ("Summary (120 words):", "no_content"),
+    ],
+)
+def test_what_the_passages_lack_and_a_word_count_are_no_claims(answer: str, reason: str) -> None:
+    claims, skipped = split_claims(answer)
+    assert claims == []
+    assert skipped[-1].reason == reason
+
+
+def test_a_list_s_lead_reads_across_a_blank_line_unless_it_only_announces_the_items() -> None:
+    answer = "The bakery does not offer:\n\n* Delivery\n* Table service"
+    claims, _ = split_claims(answer)
+    assert [read_under_lead(answer, c) for c in claims] == [
+        "The bakery does not offer Delivery",
+        "The bakery does not offer Table service",
+    ]
+    announced = "The hotel is in Las Vegas. Key details include:\n\n- Free Wi-Fi\n- A pool"
+    claims, skipped = split_claims(announced)
+    assert [read_under_lead(announced, c) for c in claims] == [
+        "The hotel is in Las Vegas.",
+        "Free Wi-Fi",
+        "A pool",
+    ]
+    assert [(s.span.text, s.reason) for s in skipped] == [("Key details include:", "framing")]
+    # an item that is a sentence reads alone
+    said = "What customers say:\n- Several reviewers praised the cleanliness of the salon."
+    assert [read_under_lead(said, c) for c in split_claims(said)[0]] == [
+        "Several reviewers praised the cleanliness of the salon."
+    ]
+
+
+def test_a_sentence_ends_after_a_street_s_abbreviation_before_an_overview_s_opener() -> None:
+    answer = (
+        "Sunnyside is at 123 Main St. The restaurant is open daily. It is at 12 St. Paul St. now."
+    )
+    assert [c.text for c in split_claims(answer)[0]] == [
+        "Sunnyside is at 123 Main St.",
+        "The restaurant is open daily.",
+        "It is at 12 St. Paul St. now.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "claim"),
+    [
+        ("Additionally, passage 2 mentions that the bridge opened in 1937.",
+         "the bridge opened in 1937."),
+        ("In passage 3, it is mentioned that peppermint oil helps.", "peppermint oil helps."),
+        ("Moreover, according to the passages, the fee is $35.", "the fee is $35."),
+        ("However, the fee is $35.", "However, the fee is $35."),  # no framing: a contrast
+    ],
+)  # fmt: skip
+def test_a_connective_before_framing_is_framing(answer: str, claim: str) -> None:
+    assert [c.text for c in split_claims(answer)[0]] == [claim]
+
+
 def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
     sentence = (
         "It is open Monday from noon to 6 p.m., Tuesday and Wednesday from 10 a.m. to 6 p.m., "

@@ -45,15 +45,31 @@ _FENCED = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PLEASANTRY = re.compile(
     r"^(((hi|hello|hey)(\s+there)?|greetings|thanks|thank you|you're welcome|sure|certainly|"
-    r"of course|absolutely|great question|good question)(?=\s*(?:[!,.]|$))|"
+    r"of course|absolutely|great question|good question|sorry)(?=\s*(?:[!,.]|$))|"
     r"(i hope (this|that) helps|hope (this|that) helps|"
     r"let me know|feel free|happy to help|glad to help|is there anything else)\b[^,;]*$|"
     r"here (is|are) (the|a|an|your)\b[^.]{0,40}:?$)",
     re.IGNORECASE,
 )
+# What Llama-2 and GPT-3.5 say to the user around an answer ("I hope this summary is
+# helpful!", "Thank you for your question!", "If you have any other questions, feel free to
+# ask.", "I'm here to help with any other questions you may have."): a whole sentence of
+# `COURTESY_MAX_WORDS` at most, without a number
+_COURTESY = re.compile(
+    r"^(?:(?:great|okay|ok|well|again)[,!.]?\s+)?(?:"
+    r"i\s+hope\s+(?:this|that|the\s+above|my\s+\w+|these)\b.*\b(?:help|useful|answer|clear"
+    r"|clarif|assist|informative)"
+    r"|(?:please\s+)?(?:do\s+not\s+hesitate|don['\u2019]t\s+hesitate|let\s+me\s+know|feel\s+free)\b"
+    r"|if\s+you\s+have\s+(?:any\s+)?(?:other|more|further|additional|follow-up)?\s*questions?\b"
+    r"|thanks?(?:\s+you)?(?:\s+so\s+much)?\s+for\s+(?:your|the|this|asking|reaching)\b"
+    r"|(?:i['\u2019]m|i\s+am|i['\u2019]d\s+be|i\s+would\s+be)\s+(?:here|happy|glad|more\s+than\s+happy)"
+    r"\s+to\s+(?:help|assist)\b)",
+    re.IGNORECASE,
+)
+COURTESY_MAX_WORDS = 20
 _REFUSAL = re.compile(
     r"^(i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i (can ?not|can't|am unable|'m unable|"
-    r"don't have|do not have) |as an ai\b|unfortunately,? i\b)",
+    r"don't have|do not have) |as an ai\b|i'?m (?:just |only )?an ai\b|unfortunately,? i\b)",
     re.IGNORECASE,
 )
 # Words that frame an answer rather than state anything: "Sure!", "Here is what the passage
@@ -85,6 +101,9 @@ _DISCLAIMER = re.compile(
 )
 _FRAMING = re.compile(
     r"^(?:(?:sure|certainly|okay|ok|of course|absolutely|great|yes)[!,.]?\s+)?"
+    r"(?:(?:additionally|also|moreover|furthermore|however|in\s+addition|finally|lastly"
+    r"|similarly|specifically),?\s+(?=(?:based|according|from|per|as|the|this|these|passage"
+    r"|document|source|in)\b))?"
     r"(?:here(?:'s|\s+is|\s+are)\b[^:\n]{0,160}:\s*"
     r"|(?:based\s+on|according\s+to|from|per|as\s+(?:stated|described|mentioned|shown|noted)"
     r"\s+in)\s+(?:the\s+|this\s+|these\s+|your\s+|my\s+)?(?:provided\s+|given\s+|above\s+|"
@@ -95,7 +114,8 @@ _FRAMING = re.compile(
     r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*"
     r"|(?:hi|hello|hey)(?:\s+there)?,\s*(?=\w)"
-    r"|(?:in\s+)?(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report),?\s+it\s+is\s+"
+    r"|(?:in\s+)?(?:(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report)"
+    r"|(?:passage|document|source)\s+\d+),?\s+it\s+is\s+"
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
     r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w)"
     r"|(?:the\s+)?(?:short|quick|simple)\s+answer(?:\s+is)?\s*[:\u2014\u2013-]\s*(?=\w)"
@@ -120,7 +140,8 @@ _NOUN = (
 _END = r"(?=\s*(?:[.,;:!?)]|$))"  # the documents end the phrase: "in the passages."
 _NOT = r"(?:\s*not|n['\u2019]t)"
 _ABSENCE = re.compile(
-    r"^(?:(?:however|unfortunately|but|note that|please note that|that said|also)\b,?\s+)?"
+    r"^(?:(?:however|unfortunately|but|note that|please note that|that said|also|no|actually)"
+    r"\b,?\s+)?"
     rf"(?:(?:{_NOUN}\s+(?:do|does|did){_NOT}\s+(?:\w+\s+)?"
     rf"|(?:none|neither)\s+of\s+{_NOUN}\s+|neither\s+(?:passage|document|source|text)\s+)"
     r"(?:mention|specify|provide|contain|include|say|state|give|indicate|discuss|address|list|"
@@ -128,7 +149,8 @@ _ABSENCE = re.compile(
     rf"|{_NOUN}\s+(?:makes?\s+no\s+mention|never\s+mentions?|(?:says?|mentions?)\s+nothing)\b"
     r"|there(?:\s+is|\s+are|\s+was|\s+were|['\u2019]s)\s+(?:no|not\s+enough|insufficient)\s+"
     r"(?:specific\s+)?(?:information|mention|data|details?|indication)\b[^.]*?\b"
-    rf"(?:(?:in|from|within)\s+{_NOUN}{_END}|to\s+answer\s+(?:the|this|your)\s+question)"
+    rf"(?:(?:in|from|within)\s+{_NOUN}(?:{_END}|\s+(?:about|on|regarding|concerning|as\s+to)\b)"
+    r"|to\s+answer\s+(?:the|this|your)\s+question)"
     r"|no\s+(?:specific\s+)?(?:information|details?|data)\b[^.]*?\b(?:is|are|was|were)\s+"
     rf"(?:provided|given|available|mentioned|included)\b[^.]*?\b(?:in|by|from|within)\s+{_NOUN}"
     rf"{_END}"
@@ -147,6 +169,19 @@ _ABSENCE = re.compile(
     re.IGNORECASE,
 )
 FRAMING_MAX_WORDS = 15  # a short sentence ending in ":" introduces what follows
+# what cannot be told, after framing that names the sources ("Based on the passages, it is
+# not possible to determine …"): `_ABSENCE` needs the sources in the sentence
+_UNDETERMINED = re.compile(
+    r"^it\s+is\s+(?:not\s+possible|impossible|not\s+clear|unclear|difficult)\s+to\s+"
+    r"(?:answer|determine|tell|say|know|confirm|establish)\b",
+    re.IGNORECASE,
+)
+# what a summary says of its own length: "(Word count: 118)", "Summary (120 words):"
+_WORD_COUNT = re.compile(
+    r"^\(?(?:word\s+count|words?)\s*[:\-]?\s*\d+\s*(?:words?)?\)?\.?$"
+    r"|^(?:\w+\s+){0,2}\(\s*\d+\s+words?\s*\)\s*:?$",
+    re.IGNORECASE,
+)
 # "It depends on what you want to do.", "That depends on the method.": a short opener that
 # says the answer has parts, which follow
 _DEPENDS = re.compile(
@@ -255,6 +290,10 @@ def _sentences(
                 skipped.append(Skipped(framing, "framing"))
             if span is None:
                 continue
+            if framing is not None and _UNDETERMINED.match(span.text):
+                # "Based on the passages, it is not possible to determine the exact date."
+                skipped.append(Skipped(span, "absence"))
+                continue
             if _heading(answer, span) or _bold_title(answer, span):
                 skipped.append(Skipped(span, "heading"))
                 continue
@@ -296,7 +335,25 @@ def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], seg.end)
         else:
             spans.append((seg.start, seg.end))
-    return spans
+    return [cut for start, end in spans for cut in _street_cut(piece, start, end)]
+
+
+# pysbd reads a street's abbreviation as no sentence's end ("located at 123 Main St. The
+# restaurant is open daily"): a sentence ends there when one of an overview's openers follows
+_STREET_END = re.compile(
+    r"\d+\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Pkwy|Ct|Pl)\.(?=\s+(?:The|It"
+    r"|They|This|Its|Their|Customers|Reviewers|Diners|Guests|Hours|Parking|Prices|Reviews"
+    r"|Overall)\b)"
+)
+
+
+def _street_cut(piece: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut after each street abbreviation that ends a sentence (`_STREET_END`)."""
+    out = []
+    for m in _STREET_END.finditer(piece, start, end):
+        out.append((start, m.end()))
+        start = m.end()
+    return [*out, (start, end)]
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -447,7 +504,7 @@ def _unframed(span: Span) -> tuple[Span | None, Span | None]:
     if (
         text.endswith(":")
         and len(text.split()) <= FRAMING_MAX_WORDS
-        and (_FRAMING.match(text) or not _STATES.search(text))
+        and (_FRAMING.match(text) or not _STATES.search(text) or _announces(text))
     ):
         return None, span
     match = _FRAMING.match(text)
@@ -487,6 +544,17 @@ def _absence_cut(span: Span) -> tuple[Span, Span | None]:
     return span, None
 
 
+def _courtesy(text: str) -> bool:
+    """Whether the sentence only addresses the user (`_COURTESY`): what follows a comma after
+    the courtesy is one too ("If you have any other questions, feel free to ask."; not "Thank
+    you for your patience, the museum reopens in May.")."""
+    found = _COURTESY.match(text)
+    if found is None or len(text.split()) > COURTESY_MAX_WORDS or any(c.isdigit() for c in text):
+        return False
+    after = re.split(r"[,;]\s*", text[found.end() :], maxsplit=1)
+    return len(after) == 1 or _COURTESY.match(after[1]) is not None
+
+
 def _skip_reason(text: str) -> SkipReason | None:
     if _INLINE_CODE.fullmatch(text.rstrip(".:;,")):
         return "code"
@@ -500,6 +568,10 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "disclaimer"
     if _PLEASANTRY.match(text.rstrip(".!")):
         return "pleasantry"
+    if _courtesy(text):
+        return "pleasantry"
+    if _WORD_COUNT.match(text):
+        return "no_content"  # "(Word count: 118)"
     if _DEPENDS.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
         return "framing"
     if _INTRODUCES.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
@@ -559,6 +631,12 @@ _FINITE = re.compile(
 )
 # an item with a subject of its own states something: "It doubles in size within 8 hours"
 _SUBJECT = re.compile(r"(?:it|they|he|she|you|we|i|this|these|there|those)\b", re.IGNORECASE)
+# an item that opens with a determiner and runs to a stop is a sentence: "Several reviewers
+# praised the cleanliness of the salon.", "The company reported a loss of $2 million."
+_DETERMINED = re.compile(
+    r"(?:the|a|an|several|many|most|some|one|two|three|all|both|each|another|its|their)\s",
+    re.IGNORECASE,
+)
 ITEM_MAX_WORDS = 12
 LEAD_MIN_WORDS = 3
 
@@ -570,11 +648,16 @@ def read_under_lead(answer: str, span: Span) -> str:
     if _ITEM.match(answer, line_start) is None:
         return span.text
     item = _ITEM.sub("", _EMPHASIS.sub("", span.text).strip(), count=1)
-    if len(item.split()) > ITEM_MAX_WORDS or _FINITE.search(item) or _SUBJECT.match(item):
+    if (
+        len(item.split()) > ITEM_MAX_WORDS
+        or _FINITE.search(item)
+        or _SUBJECT.match(item)
+        or (_DETERMINED.match(item) and item.endswith(".") and len(item.split()) >= 5)
+    ):
         return span.text
     lines = answer[: max(line_start - 1, 0)].split("\n")
-    while lines and _ITEM.match(lines[-1]):
-        lines.pop()  # the items before this one
+    while lines and (_ITEM.match(lines[-1]) or not lines[-1].strip()):
+        lines.pop()  # the items before this one, and blank lines ("does not offer:⏎⏎* …")
     lead = _EMPHASIS.sub("", lines[-1]).strip() if lines and line_start else ""
     framing = _FRAMING.match(lead)
     lead = lead[framing.end() :] if framing is not None else lead
@@ -583,9 +666,26 @@ def read_under_lead(answer: str, span: Span) -> str:
     clause = lead[:-1]
     if len(clause.split()) > FRAMING_MAX_WORDS:  # a long lead's last clause
         clause = re.split(r"[.;,]\s+(?:(?:and|but|while|though|although)\s+)?", clause)[-1]
-    if len(clause.split()) < LEAD_MIN_WORDS:
-        return span.text
+    last = re.split(r"[.;!?]\s+", clause)[-1]
+    if len(clause.split()) < LEAD_MIN_WORDS or _announces(last):
+        return span.text  # "Key details include:" says nothing of its items
     return f"{clause} {item}"
+
+
+def _announces(lead: str) -> bool:
+    """Whether a lead only announces its items (`_GENERIC_LEAD`)."""
+    return all(w in _GENERIC_LEAD for w in content_words(lead))
+
+
+# the words of a lead that only announces its items ("Key details include:", "Some of the
+# main highlights are:")
+_GENERIC_LEAD = frozenset(
+    content_words(
+        "key main notable important other additional some details points features highlights "
+        "facts information things takeaways include includes included following summary "
+        "overview quick"
+    )
+)
 
 
 def without_citations(text: str) -> str:
