@@ -647,6 +647,23 @@ def test_a_connective_before_framing_is_framing(answer: str, claim: str) -> None
     assert [c.text for c in split_claims(answer)[0]] == [claim]
 
 
+def test_a_day_that_opens_a_sentence_after_a_clock_time_starts_a_claim() -> None:
+    answer = "It is open Monday to Thursday, 8 a.m. to 5 p.m. Friday hours are 8 a.m. to noon."
+    assert [c.text for c in split_claims(answer)[0]] == [
+        "It is open Monday to Thursday, 8 a.m. to 5 p.m.",
+        "Friday hours are 8 a.m. to noon.",
+    ]
+
+
+def test_a_list_item_s_label_may_be_in_sentence_case() -> None:
+    answer = "Causes:\n1. Financial crisis: France was deeply in debt.\n- John said: It will work."
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == ["France was deeply in debt.", "John said: It will work."]
+    assert ("Financial crisis:", "heading") in [(s.span.text, s.reason) for s in skipped]
+    passage = split_claims("Passage 1: The capital of Australia is Canberra.")[0]
+    assert [c.text for c in passage] == ["The capital of Australia is Canberra."]
+
+
 def test_a_list_of_days_hours_is_not_cut_into_clauses() -> None:
     sentence = (
         "It is open Monday from noon to 6 p.m., Tuesday and Wednesday from 10 a.m. to 6 p.m., "

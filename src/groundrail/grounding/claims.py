@@ -114,6 +114,7 @@ _FRAMING = re.compile(
     r"clarifies|specifies|recommends?|warns?)\s+(?:that\s+)?(?=\w)(?![^.]*\?)"
     r"|(?:sure|certainly|okay|ok|of course|absolutely)[!,.]\s*"
     r"|(?:hi|hello|hey)(?:\s+there)?,\s*(?=\w)"
+    r"|(?:passage|document|source)\s+\d+\s*:\s*(?=\w)"
     r"|(?:in\s+)?(?:(?:the|this)\s+(?:news\s+)?(?:article|passage|text|report)"
     r"|(?:passage|document|source)\s+\d+),?\s+it\s+is\s+"
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
@@ -318,6 +319,10 @@ def _sentences(
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _NAME_END = re.compile(r"^(?:\S+\s+){0,3}(?:Co|Bros|Corp|Inc|Ltd|Assn|Mfg)\.$")
 _DAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|Week(?:days|ends)\b")
+# a day that opens a sentence of its own: "… 5 p.m. Friday hours are 8 a.m. to noon."
+_DAY_OPENS = re.compile(
+    rf"(?:{_DAY.pattern})(?:\s+hours?)?\s+(?:is|are|has|have|opens?|closes?|runs?)\b"
+)
 
 
 def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
@@ -328,7 +333,11 @@ def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
         previous = piece[spans[-1][0] : spans[-1][1]].rstrip() if spans else ""
         goes_on = (
             text[:1].islower()
-            or (_CLOCK_END.search(previous) is not None and _DAY.match(text) is not None)
+            or (
+                _CLOCK_END.search(previous) is not None
+                and _DAY.match(text) is not None
+                and _DAY_OPENS.match(text) is None
+            )
             or _NAME_END.match(previous) is not None
         )
         if spans and goes_on:
@@ -433,6 +442,9 @@ _LABEL_KEEPS = re.compile(
     r"location|address)\b",
     re.IGNORECASE,
 )
+_SAYS = re.compile(
+    r"\b(?:said|says|say|noted|notes|added|adds|wrote|writes|stated|states|explained|told|asked)$"
+)
 LABEL_MAX_WORDS = 4  # and 8 for a label in bold, which Markdown marks as one
 # "In the fridge:** If …", "Send a demand letter**: Before …" (the bold opened before the span)
 _BOLD_LABEL = re.compile(
@@ -474,10 +486,16 @@ def _unlabelled(answer: str, span: Span) -> tuple[Span, Span | None]:
     "**In the fridge:** If you …", may have words in lower case)."""
     bold = _bold_opened(answer, span)
     label = (_BOLD_LABEL.match(span.text) if bold else None) or _LABEL.match(span.text)
+    # a list item's label may be in sentence case ("1. Financial crisis: France was …")
+    item = _ITEM.match(answer, answer.rfind("\n", 0, span.start) + 1) is not None
     if (
         label is None
         or len(label.group(1).split()) > LABEL_MAX_WORDS + 4 * bold
-        or (not bold and any(w[0].islower() for w in label.group(1).split()[1:]))
+        or (
+            not bold
+            and any(w[0].islower() for w in label.group(1).split()[1:])
+            and (not item or _SAYS.search(label.group(1)) is not None)
+        )
         or _LABEL_KEEPS.search(label.group(1))
         or _DAY.search(label.group(1))  # "On Mondays: it is closed"
         or any(c.isdigit() for c in label.group(1))
