@@ -234,9 +234,13 @@ def test_what_reviewers_are_reported_to_say_is_not_ruled_by_the_fields() -> None
     assert check("The patio is dog-friendly.", [found]).label == "contradicted"
 
 
-def test_an_identity_with_a_price_word_the_record_does_not_give_is_the_models() -> None:
+def test_an_identity_with_a_price_word_the_record_does_not_give_is_not_supported() -> None:
     claim = "Harbor Light Cafe is an upscale cafe at 40 Front Street in Tampa."
-    assert check(claim, [record()]).label is None
+    assert check(claim, [record()]).label == "contradicted"  # "$" against "upscale"
+    pricier = {**CAFE, "attributes": {**CAFE["attributes"], "RestaurantsPriceRange2": "2"}}
+    found = read(json.dumps(pricier))[1]
+    assert found is not None
+    assert check(claim, [found]).label is None  # a level apart: the model's
 
 
 def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
@@ -468,5 +472,31 @@ def test_walk_ins_taken_are_what_by_appointment_only_rules_out(
 ) -> None:
     salon = {**CAFE, "attributes": {"ByAppointmentOnly": appointment_only, "OutdoorSeating": True}}
     found = read(json.dumps(salon))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label
+
+
+@pytest.mark.parametrize(
+    ("level", "claim", "label"),
+    [
+        ("4", "Harbor Light Cafe is an inexpensive cafe in Tampa.", "contradicted"),
+        ("4", "It is moderately priced.", "contradicted"),
+        ("4", "The price range is $.", "contradicted"),
+        ("1", "It is an upscale cafe.", "contradicted"),
+        ("1", "It is very expensive.", "contradicted"),
+        # a level next to the record's is a loose word, left to the model
+        ("2", "Prices are affordable.", None),
+        ("3", "It is moderately priced.", None),
+        # not the place's prices, or a reviewer's view
+        ("1", "It is located in an upscale neighborhood.", None),
+        ("1", "It helps avoid costly repairs.", None),
+        ("1", "One reviewer found it expensive.", None),
+    ],
+)
+def test_a_price_word_two_levels_from_the_record_s_contradicts(
+    level: str, claim: str, label: str | None
+) -> None:
+    cafe = {**CAFE, "attributes": {**CAFE["attributes"], "RestaurantsPriceRange2": level}}
+    found = read(json.dumps(cafe))[1]
     assert found is not None
     assert check(claim, [found]).label == label

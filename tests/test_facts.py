@@ -775,3 +775,45 @@ async def test_round_the_clock_hours_are_read_against_days_listed_0_0_0_0() -> N
     assert (claim.label, claim.driver) == ("supported", "record")
     assert claim.evidence is not None
     assert docs[0].text[claim.evidence.start : claim.evidence.end] == claim.evidence.text
+
+
+def test_a_days_object_without_times_is_no_opening_hours() -> None:
+    # Yelp's "BestNights" comes before "hours" and is keyed by days too
+    nights = "{'monday': False, 'friday': True, 'saturday': True}"
+    bar = {k: v for k, v in NOODLES.items() if k not in ("hours", "attributes")}
+    bar |= {"attributes": {"BestNights": nights}, "hours": {"Friday": "16:0-2:0"}}
+    found = read(json.dumps(bar))[1]
+    assert found is not None
+    assert [d.name for d in found.hours] == ["friday"] and not found.unknown_days
+    assert [f.agrees for f in find("It is open until 2 a.m. on Fridays.", [found])] == [True]
+
+
+@pytest.mark.parametrize(
+    ("claim", "stars", "agrees"),
+    [
+        ("It is highly rated.", 4.5, [True]),
+        ("Kumo Noodle Bar is a highly rated noodle bar.", 5.0, [True]),
+        ("It is top-rated on Yelp.", 4.0, [True]),
+        ("It is a highly rated noodle bar.", 3.0, [False]),
+        ("It is well-rated by customers.", 3.5, [False]),
+        ("Reviewers love the highly rated ramen.", 3.0, []),  # a dish, not the place
+    ],
+)
+def test_highly_rated_is_four_stars_or_more(claim: str, stars: float, agrees: list[bool]) -> None:
+    found = read(json.dumps({**NOODLES, "business_stars": stars}))[1]
+    assert found is not None
+    assert [f.agrees for f in find(claim, [found])] == agrees
+
+
+@pytest.mark.parametrize(
+    ("claim", "agrees"),
+    [
+        ("The business is open six days a week.", [True]),  # Tuesday to Sunday
+        ("It is open 6 days a week, closed on Mondays.", [True, True]),
+        ("It is open five days a week.", [False]),
+        ("It is open only three nights a week.", [False]),
+        ("Classes run three days a week.", []),  # no word of opening hours
+    ],
+)
+def test_the_days_a_week_it_is_open_are_counted(claim: str, agrees: list[bool]) -> None:
+    assert [f.agrees for f in find(claim, [record()])] == agrees

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from groundrail.grounding import facts
+from groundrail.grounding import facts, hours
 from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
 from groundrail.grounding.linear import PRICE_WORDS
 from groundrail.grounding.records import Attribute, Record
@@ -219,6 +219,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     wrong = next((f for f in stated if not f.agrees), None)
     if wrong is not None:
         return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
+    if len(records) == 1 and (mispriced := _mispriced(claim, records[0])) is not None:
+        return FieldCheck("contradicted", mispriced.name, mispriced.stated, 0, "")
     agreed: list[tuple[str, str, int]] = []  # (field, stated, record) of agreeing clauses
     unknown: tuple[str, str, int] | None = None  # the first clause that claims an open field
     open_clauses: list[Clause] = []
@@ -293,6 +295,59 @@ def _identity(
     priced = _price_words(record)  # "a budget-friendly Mexican taco restaurant at …"
     if all(w in GENERIC or w in IDENTITY or w in priced or _named(w, record.names) for w in said):
         return index
+    return None
+
+
+# The words of each price level that say no other ("cheap", "upscale"): a claim that says
+# one two or more levels away from the record's is wrong ("a cheap steakhouse" of "$$$$";
+# "affordable" of "$$" is a loose word, left to the model)
+_LEVEL_WORDS = {
+    1: re.compile(r"\b(?:inexpensive|cheap|budget-friendly|affordable)\b", re.I),
+    2: re.compile(r"\b(?:moderately[\s-]priced|moderate|mid-?(?:range|priced))\b", re.I),
+    3: re.compile(r"\b(?:expensive|pricey|pricy|upscale)\b", re.I),
+    4: re.compile(r"\b(?:very\s+expensive|splurge)\b", re.I),
+}
+# said of the place or its prices: "it is a cheap …", "is moderately priced", "cheap eats",
+# "prices are …"; not "in an upscale neighborhood", "avoided costly repairs"
+_PRICE_SAID_BEFORE = re.compile(
+    r"(?:\b(?:is|are|it['\u2019]s|remains?|seems?|prices?|pricing|menu)\s+(?:an?\s+)?"
+    r"(?:(?:quite|fairly|relatively|very|rather|somewhat|generally|pretty)\s+)?|\bprice\s+range\s+"
+    r"(?:is|of)\s+)$",
+    re.I,
+)
+_PRICE_SAID_AFTER = re.compile(
+    r"^[\s-]*(?:priced|prices?|pricing|eats?|spot|place|option|choice|side|end)\b", re.I
+)
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever|\bno)\s+(?:\w+\s+)?$", re.I)
+PRICE_GAP = 2  # levels apart
+
+
+def _mispriced(claim: str, record: Record) -> Attribute | None:
+    """The record's price level when the claim says the place costs a level `PRICE_GAP` or
+    more away from it (`_LEVEL_WORDS`), of the place or its prices, not negated, not in a
+    claim about the reviews (a reviewer may find a "$$" place expensive); None otherwise."""
+    price = next(
+        (a for a in record.attributes if a.present and a.name.endswith("price range")), None
+    )
+    if price is None or hours.mentions_reviews(claim):
+        return None
+    level = next(
+        n for n in sorted(PRICE_WORDS, reverse=True) if price.value.startswith(PRICE_WORDS[n])
+    )
+    for said, words in _LEVEL_WORDS.items():
+        if abs(said - level) < PRICE_GAP:
+            continue
+        for m in words.finditer(claim):
+            before, after = claim[: m.start()], claim[m.end() :]
+            following = re.match(r"[\s-]*(\w+)", after)
+            of_place = (
+                _PRICE_SAID_BEFORE.search(before)
+                or _PRICE_SAID_AFTER.match(after)
+                or "priced" in m.group().lower()
+                or (following is not None and _named(following.group(1).lower(), record.names))
+            )
+            if of_place and not _NEGATED_BEFORE.search(before):
+                return price
     return None
 
 

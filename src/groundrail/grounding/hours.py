@@ -196,11 +196,14 @@ def statements(claim: str, record: Record) -> list[Said]:
     times = _time_specs(claim)
     clock = _ALL_DAY.search(claim)
     around = _around_the_clock(clock, days, record) if clock and not times else None
+    week = _week_count(claim, record)
     if around is not None and not days:
-        return [around]
+        return [around, *week]
     if not times and not days:
         absent = _NO_HOURS.search(claim)  # "hours are not listed", though the record has them
-        return [(absent.start(), absent.end(), False, _first(record).stated)] if absent else []
+        if absent:
+            return [(absent.start(), absent.end(), False, _first(record).stated), *week]
+        return week
     if not (
         _CUE.search(claim)
         or _CLOSED.search(claim)
@@ -234,7 +237,28 @@ def statements(claim: str, record: Record) -> list[Said]:
             facts.append(_days_fact(item, open_days, said[n], record))
         if item.closed and not _timed_after(claim, items, n):
             facts.append(_days_fact(item, item.closed, True, record))
-    return [f for f in (around, *facts) if f is not None]
+    return [f for f in (around, *facts, *week) if f is not None]
+
+
+# "open six days a week", "three nights a week": how many days it lists hours for (seven is
+# every day, `_DAY_SPEC`)
+_DAYS_A_WEEK = re.compile(
+    r"\b(?P<n>one|two|three|four|five|six|[1-6])\s+(?:days|nights)\s+(?:a|per|each|of\s+the)\s+week\b",
+    re.I,
+)
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _week_count(claim: str, record: Record) -> list[Said]:
+    """The claim's count of days a week it is open (`_DAYS_A_WEEK`), against the days the
+    record lists hours for (a day listed "0:0-0:0" among them)."""
+    said = _DAYS_A_WEEK.search(claim)
+    if said is None or not _CUE.search(claim):
+        return []
+    n = said.group("n").lower()
+    listed = [*record.hours, *record.all_day]
+    agrees = len({d.name for d in listed}) == (int(n) if n.isdigit() else _COUNTS[n])
+    return [(said.start(), said.end(), agrees, _first(record).stated)]
 
 
 def _first(record: Record) -> Day:

@@ -68,9 +68,36 @@ _OWN_HIGH = re.compile(
 )
 
 
+# the rating said as a degree: "highly rated", "top-rated", "well-rated" (4 stars or more on
+# Yelp's scale of 5), of the place itself: at the clause's end, before "by …", "on …", or
+# before a word it is called by ("a highly rated gym"); not of a dish ("the highly rated
+# tacos")
+_DEGREE = re.compile(r"\b(?:highly|well|top|very\s+well)[\s-]+rated\b(?P<next>\s*[\w-]*)", re.I)
+_DEGREE_NEXT = re.compile(r"^\s*(?:$|by|on|among|in|with|and|for|overall)$", re.I)
+HIGH_STARS = 4.0
+
+
+def _degrees(claim: str, record: Record) -> Iterator[Said]:
+    """The statements of `claim` that the place is highly rated (`_DEGREE`)."""
+    assert record.rating is not None
+    for match in _DEGREE.finditer(claim):
+        following = match.group("next").strip().lower()
+        if re.search(r"\bthe\s+$", claim[: match.start()], re.I):
+            continue  # "the highly rated tacos": a thing it serves
+        if not (
+            _DEGREE_NEXT.match(following)
+            or following in record.names
+            or f"{following}s" in record.names
+        ):
+            continue
+        agrees = record.rating.stars >= HIGH_STARS
+        yield match.start(), match.start("next"), agrees, record.rating.stated
+
+
 def statements(claim: str, record: Record) -> Iterator[Said]:
     """The statements of `claim` of the record's own star rating (see the module doc)."""
     assert record.rating is not None
+    yield from _degrees(claim, record)
     about_reviews = mentions_reviews(claim)
     for match in _RATING.finditer(claim):
         before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]

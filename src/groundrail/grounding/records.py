@@ -195,7 +195,9 @@ def _item_stars(value: Any) -> float | None:
 def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str], tuple[Day, ...]]:
     """The first object of the record (outside its lists) keyed by day names with time
     ranges as values ("7:0-15:0"), its days whose value says nothing comparable ("0:0-0:0",
-    "09:00-13:00, 14:00-21:00"), and of those the days listed "0:0-0:0"."""
+    "09:00-13:00, 14:00-21:00"), and of those the days listed "0:0-0:0". A day's value
+    without a digit is no time ("BestNights": {"friday": true}, before "hours" in Yelp's
+    records, had every hours claim judged against it)."""
     value = read_literal(value)
     if not isinstance(value, dict):
         return (), frozenset(), ()
@@ -205,9 +207,9 @@ def _hours(value: Any) -> tuple[tuple[Day, ...], frozenset[str], tuple[Day, ...]
     all_day = []
     for key, v in present.items():
         label = key_words(key)
-        if label not in DAYS:
-            continue
-        times = TIME_RANGE.match(v.strip()) if isinstance(v, str) else None
+        if label not in DAYS or not isinstance(v, str) or not any(c.isdigit() for c in v):
+            continue  # not hours: Yelp's "BestNights": {"monday": false, "friday": true, …}
+        times = TIME_RANGE.match(v.strip())
         if times is None:
             unknown.add(label)  # "09:00-13:00, 14:00-21:00": hours, but not one range
             continue
