@@ -500,3 +500,23 @@ def test_a_price_word_two_levels_from_the_record_s_contradicts(
     found = read(json.dumps(cafe))[1]
     assert found is not None
     assert check(claim, [found]).label == label
+
+
+@pytest.mark.parametrize(
+    ("noise", "attire", "claim", "label"),
+    [
+        ("u'loud'", "u'casual'", "The noise level is average.", "contradicted"),
+        ("u'average'", "u'casual'", "It is loud.", "contradicted"),
+        ("u'average'", "u'casual'", "The noise level is average.", "supported"),
+        ("u'average'", "u'casual'", "Attire is dressy.", "contradicted"),
+        # a casual atmosphere is no attire: left alone of a dressy place
+        ("u'average'", "u'dressy'", "It has a casual atmosphere.", None),
+    ],
+)
+def test_noise_and_attire_values_rule_out_the_far_ones(
+    noise: str, attire: str, claim: str, label: str | None
+) -> None:
+    attributes = {"NoiseLevel": noise, "RestaurantsAttire": attire}
+    found = read(json.dumps({**CAFE, "attributes": attributes}))[1]
+    assert found is not None
+    assert check(claim, [found]).label == label

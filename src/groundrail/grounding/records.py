@@ -300,18 +300,21 @@ def _attributes(value: Any, path: tuple[str, ...]) -> list[Attribute]:
 
 # Values of Yelp's closed-vocabulary fields that a field's value rules out (its documented
 # values: Alcohol none / beer_and_wine / full_bar, WiFi no / free / paid, NoiseLevel quiet /
-# average / loud / very_loud): "a full bar" is false of "alcohol: beer and wine", "free Wi-Fi"
-# of "wifi: paid". Only values no one would use for the field's own ("beer and wine" is true
-# of a full bar; "quiet" and "average" are near enough).
+# average / loud / very_loud, RestaurantsAttire casual / dressy / formal): "a full bar" is
+# false of "alcohol: beer and wine", "free Wi-Fi" of "wifi: paid", "an average noise level"
+# of "loud", "dressy attire" of "casual". Only values no one would use for the field's own
+# ("beer and wine" is true of a full bar; "quiet" and "average" are near enough).
 _RULED_OUT: dict[str, dict[str, tuple[str, ...]]] = {
     "alcohol": {"": ("full bar", "beer and wine"), "beer and wine": ("full bar",)},
     "wifi": {"": ("free", "paid"), "free": ("paid",), "paid": ("free",)},
     "noise level": {
         "quiet": ("loud", "very loud"),
-        "average": ("very loud",),
-        "loud": ("quiet",),
-        "very loud": ("quiet",),
+        "average": ("loud", "very loud"),
+        "loud": ("quiet", "average"),
+        "very loud": ("quiet", "average"),
     },
+    # not "casual" of a dressy place: a casual atmosphere is Ambience's
+    "restaurants attire": {"casual": ("dressy", "formal")},
 }
 
 
