@@ -817,3 +817,16 @@ def test_highly_rated_is_four_stars_or_more(claim: str, stars: float, agrees: li
 )
 def test_the_days_a_week_it_is_open_are_counted(claim: str, agrees: list[bool]) -> None:
     assert [f.agrees for f in find(claim, [record()])] == agrees
+
+
+def test_how_many_reviews_the_rating_averages_is_read_against_review_count() -> None:
+    counted = read(json.dumps({**NOODLES, "business_stars": 4.0, "review_count": 244}))[1]
+    assert counted is not None
+    assert check("It holds a 4-star rating based on 244 reviews.", [counted]).label == "supported"
+    assert check("It holds a 4-star rating based on 240 reviews.", [counted]).label == (
+        "contradicted"
+    )
+    assert find("One of the 3 reviews praised the broth.", [counted]) == []
+    uncounted = read(json.dumps({**NOODLES, "business_stars": 4.0}))[1]
+    assert uncounted is not None  # no review_count: the number is the model's and the rules'
+    assert check("It holds a 4-star rating based on 244 reviews.", [uncounted]).label is None

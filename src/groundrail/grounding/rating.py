@@ -94,10 +94,31 @@ def _degrees(claim: str, record: Record) -> Iterator[Said]:
         yield match.start(), match.start("next"), agrees, record.rating.stated
 
 
+# how many reviews the rating averages: "based on 244 reviews", "from 54 reviews", "It has
+# 312 reviews on Yelp"; not a reviewer's ("one of the 3 reviews")
+_COUNT = re.compile(
+    r"(?:\b(?:based\s+on|from|across|over|with|has|had|holds|drawn\s+from)\s+)"
+    r"(?P<n>\d[\d,]*)\s+(?:(?:customer|online|yelp|user)\s+)?(?:reviews|ratings)\b",
+    re.I,
+)
+
+
+def _counts(claim: str, record: Record) -> Iterator[Said]:
+    """The statements of `claim` of how many reviews the rating averages (`_COUNT`), against
+    Yelp's `review_count`; none when the record does not give it."""
+    assert record.rating is not None
+    if record.rating.count is None:
+        return
+    for match in _COUNT.finditer(claim):
+        agrees = int(match.group("n").replace(",", "")) == record.rating.count
+        yield match.start(), match.end(), agrees, f"review count: {record.rating.count}"
+
+
 def statements(claim: str, record: Record) -> Iterator[Said]:
     """The statements of `claim` of the record's own star rating (see the module doc)."""
     assert record.rating is not None
     yield from _degrees(claim, record)
+    yield from _counts(claim, record)
     about_reviews = mentions_reviews(claim)
     for match in _RATING.finditer(claim):
         before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]

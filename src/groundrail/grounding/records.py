@@ -67,6 +67,8 @@ class Rating:
 
     stars: float
     stated: str  # the linearised words ("business stars: 4 (average rating 4 stars)")
+    # how many reviews it averages (Yelp's top-level `review_count`), None when not given
+    count: int | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -249,7 +251,9 @@ def _rating(top: dict[Any, Any]) -> Rating | None:
         label = key_words(key)
         stars = stars_of(label, v)
         if stars is not None:
-            return Rating(stars, f"{label}: {own_field(label, v, '')}")
+            count = top.get("review_count")
+            counted = count if isinstance(count, int) and not isinstance(count, bool) else None
+            return Rating(stars, f"{label}: {own_field(label, v, '')}", counted)
     return None
 
 
