@@ -349,10 +349,8 @@ class GroundingEngine:
         # the quantities users give of their own case ("My daughter is 4 months old", "we
         # make about $3,500 a month") are the answer's to use, in a question in the first
         # person (not "Why did Marie Curie win … in 1905?")
-        users = (
-            numbers.given(question)
-            if question and _FIRST_PERSON.search(question)
-            else numbers.Given()
+        users: numbers.Given = (
+            numbers.given(question) if question and _FIRST_PERSON.search(question) else frozenset()
         )
         names = lexical.acronyms(context)
         source = f"{context} {question or ''}"
