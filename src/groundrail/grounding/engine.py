@@ -440,7 +440,8 @@ class GroundingEngine:
             )
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
-            hypothesis = with_question(text, question if len(claims) == 1 else None)
+            asked = question if len(claims) == 1 else None
+            hypothesis = with_question(text, asked)
             # one record's own name is in half its claims and on its first line: it says
             # nothing about which line a claim draws on
             query = _without_words(text, fields[0].title) if len(fields) == 1 else text
@@ -521,20 +522,10 @@ class GroundingEngine:
                     chosen.append(candidate)
             focus_window = next(c for c in chosen if c.text == focused)
             concludes = top.doc_id in record_ids and sentiment.concludes(whole_claim)
-            # "No restart is needed." of "You do not need to restart your computer": a claim
-            # and its focused premise that both negate are read with their negations taken out
-            # (`lexical.affirmed`), judged first: the model calls such a pair a contradiction
-            # (0.89 there; 0.12 for "restart is needed." of "You do need to restart …")
-            plain = (
-                (lexical.affirmed(text), lexical.affirmed(focused))
-                if not concludes and lexical.has_negation(text) and lexical.has_negation(focused)
-                else (None, None)
-            )
+            affirmed = None if concludes else _affirmed_pair(text, focused, asked)
             start = len(pairs)
-            if plain[0] is not None and plain[1] is not None:
-                pairs.append(
-                    Pair(plain[1], with_question(plain[0], question if len(claims) == 1 else None))
-                )
+            if affirmed is not None:  # judged first
+                pairs.append(affirmed)
                 premises.append(focus_window)
             first = len(pairs)
             per_claim.append(list(range(start, first + len(chosen))))
@@ -668,6 +659,21 @@ _NEW_SUBJECT = re.compile(
     r"(?:(?:and|but|though|although|while|whereas|yet)\s+)?(?:a|an|the|one|another|others?"
     r"|some|many|most|several|both|all|each|two|three|four|its?|their|this|that|these|those)\b"
 )
+
+
+def _affirmed_pair(claim: str, premise: str, question: str | None) -> Pair | None:
+    """A claim and its focused premise that both negate, with their negations taken out
+    (`lexical.affirmed`): "No restart is needed." of "You do not need to restart your
+    computer" is read as "restart is needed." of "You do need to restart …". The model calls
+    the first pair a contradiction (0.89) and the second not (0.12); the claim's contradiction
+    is read from it. None when either side does not negate, or negates with no word to take
+    out ("neither … nor")."""
+    if not (lexical.has_negation(claim) and lexical.has_negation(premise)):
+        return None
+    plain_claim, plain_premise = lexical.affirmed(claim), lexical.affirmed(premise)
+    if plain_claim is None or plain_premise is None:
+        return None
+    return Pair(plain_premise, with_question(plain_claim, question))
 
 
 def with_question(claim: str, question: str | None) -> str:
