@@ -77,6 +77,9 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "Tom Hallorann said the building's future would be decided at a February workshop.",
         # a fact the article states without a speaker
         "Tom Hallorann said the closure will save about $1.2 million a year.",
+        # his words end where the next speaker's clause begins (read-33)
+        "Tom Hallorann said he voted with the majority, but Rachel Imbert told the board every "
+        "dollar spent heating empty classrooms is a dollar not spent on teachers.",
         # a title or a body, not a name; a pronoun; a place before the verb
         "The Superintendent said every dollar spent heating empty classrooms is wasted.",
         "She said every dollar spent heating empty classrooms is a dollar not spent on teachers.",

@@ -40,6 +40,9 @@ RECORD = (
         ("Ask for Jenna, the bar's most requested bartender.", "most requested"),
         ("Prices hit their lowest level in decades.", "their lowest level in decades"),
         ("It was the first time water was found on such a planet.", "the first time"),
+        # the place's standing, not its goods'
+        ("It is popular among students.", "popular"),
+        ("Its most popular beers sell out.", "popular"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -75,6 +78,9 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("It was the first time water was found on such a planet.", "a first-time detection"),
         # a name or a code after the term's first word (read-23)
         ("It won its first Class 3A title since 2009.", "the Class 3A Region 2 title"),
+        # what sells or fills up, not the place's standing (read-33)
+        ("Popular items sell out, so come early.", RECORD),
+        ("Its popular evening classes fill up fast.", RECORD),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

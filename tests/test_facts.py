@@ -126,6 +126,27 @@ def test_opening_and_closing_times_listed_by_day_are_checked(claim: str, label: 
 
 
 @pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # r33: "weekends, and Thursdays" reads as one list of days said open; the group name
+        # holds of its days the record lists (Saturday), the day beside it of itself
+        ("Street parking can be difficult on weekends, and Thursdays are easiest to book "
+         "because of the later hours.", None),
+        ("It is open weekends and Tuesdays.", "supported"),
+        ("It is open weekends and Mondays.", "contradicted"),
+        ("It is open from noon to 11 p.m. on Fridays and weekends.", "contradicted"),
+    ],
+)  # fmt: skip
+def test_a_group_of_days_listed_with_other_days_holds_of_its_listed_days(
+    claim: str, label: str | None
+) -> None:
+    hours = {day: time for day, time in NOODLES["hours"].items() if day != "Sunday"}
+    saturday_only = read(json.dumps({**NOODLES, "hours": hours}))[1]
+    assert saturday_only is not None
+    assert check(claim, [saturday_only]).label == label
+
+
+@pytest.mark.parametrize(
     ("claim", "wrong"),
     [
         ("It is open seven days a week.", "seven days a week"),
@@ -709,6 +730,22 @@ def test_what_one_review_says_given_to_many_reviewers_is_overgeneralised(
     assert sentiment.overgeneralised(claim, REVIEWS, frozenset({"smile", "dental"})) is general
     # one review is no many
     assert not sentiment.overgeneralised(claim, REVIEWS[:1], frozenset())
+
+
+def test_a_short_claim_two_reviews_say_in_part_is_not_overgeneralised() -> None:
+    # read-33: the second review says "prices" in other words ("reasonable" for "fair")
+    reviews = [
+        "Honest mechanics and the prices are fair. They fixed my brakes in a day.",
+        "Reasonable prices, though the waiting room is tiny.",
+        "Booked online for an oil change, in and out in 40 minutes.",
+    ]
+    assert not sentiment.overgeneralised(
+        "Several reviewers found the prices fair.", reviews, frozenset()
+    )
+    # one review's words, with no other review saying any of them
+    assert sentiment.overgeneralised(
+        "Several reviewers call the mechanics honest.", reviews, frozenset()
+    )
 
 
 async def test_the_engine_fails_an_overgeneralised_claim_of_a_record() -> None:

@@ -728,6 +728,10 @@ def test_a_negation_is_added_only_when_the_premise_has_none() -> None:
         ("The span has not yet reopened; there is no longer a toll.",
          "The span has reopened; there is a toll."),
         ("It has neither Wi-Fi nor parking.", None),  # no word to take out
+        # a noun of absence (r33)
+        ("Other causes include a lack of lubrication on the caliper contact points.",
+         "Other causes include lubrication on the caliper contact points."),
+        ("The absence of symptoms does not rule it out.", "symptoms does rule it out."),
     ],
 )  # fmt: skip
 def test_a_text_is_affirmed_by_taking_its_negations_out(text: str, plain: str | None) -> None:
@@ -749,6 +753,22 @@ async def test_a_negated_claim_of_a_negated_sentence_is_read_without_the_negatio
     opposite = passage.replace("You do not need to restart", "You must restart")
     wrong = await engine.check(from_options([opposite]), "No restart is needed.")
     assert wrong.claims[0].label == "contradicted"
+
+
+async def test_a_list_item_of_absence_is_read_against_a_lack_of_it() -> None:
+    # r33: the model calls the item a contradiction of "a lack of lubrication" (0.98)
+    passage = (
+        "Brake squeal is a high-pitched noise caused by vibration between the pad and the "
+        "rotor. The most common cause is worn pads. Other causes include glazed rotors, "
+        "missing anti-squeal shims and a lack of lubrication on the caliper contact points."
+    )
+    answer = (
+        "Common causes of brake squeal:\n- Worn brake pads.\n"
+        "- No lubrication on the caliper contact points."
+    )
+    result = await local_engine().check(from_options([passage]), answer)
+    item = next(c for c in result.claims if "lubrication" in c.span.text)
+    assert item.label == "supported", item
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

@@ -123,6 +123,32 @@ def test_a_count_in_words_against_the_sentence_it_restates(
     assert numbers.miscounted(claim, numbers.stated(restated), numbers.stated(WRECK)) == wrong
 
 
+def test_a_count_in_words_written_elsewhere_as_another_thing_is_still_a_miscount() -> None:
+    # r33: "4" stands in "District 4", not as years; a count the sentence itself writes as a
+    # bare number ("closer to 4") is its own (read-5)
+    context = (
+        "Okafor promised to freeze the property tax rate for two years. District 4 elected "
+        "Marcus Lee. They quoted a 2 hour turnaround and it was closer to 4."
+    )
+    tax, turnaround = (numbers.stated(s) for s in context.split(". ")[::2])
+    stated = numbers.stated(context)
+    claim = "Okafor pledged to freeze the tax rate for four years."
+    assert numbers.miscounted(claim, tax, stated) == ["four"]
+    assert numbers.miscounted(claim.replace("four", "two"), tax, stated) == []
+    claim = "The quoted two-hour turnaround was closer to four hours."
+    assert numbers.miscounted(claim, turnaround, stated) == []
+
+
+def test_a_span_of_one_the_sentence_counts_otherwise_is_a_miscount() -> None:
+    # read-33: "one week" of "at least two weeks"; "one reviewer" is the answer's own count
+    sentence = "If you must swim, wait at least two weeks and cover the tattoo."
+    swim, stated = numbers.stated(sentence), numbers.stated(sentence + " One week in, it itches.")
+    assert numbers.miscounted("If you must swim, wait at least one week.", swim, swim) == ["one"]
+    assert numbers.miscounted("One reviewer swam after two weeks.", swim, swim) == []
+    # the context counts weeks by one elsewhere: the rule cannot tell
+    assert numbers.miscounted("Wait at least one week to swim.", swim, stated) == []
+
+
 def test_a_measure_is_compared_within_its_unit() -> None:
     rock = numbers.stated(
         "It was a stony meteorite weighing 1.8 kilograms (about 4 pounds). It landed 3 km "
@@ -147,6 +173,11 @@ def test_a_measure_is_compared_within_its_unit() -> None:
     # the context's bare number is the measure it goes on with: "gusts up to 75"
     winds = numbers.stated("Winds of 60 mph are expected, with gusts up to 75 on the coast.")
     assert numbers.missing("Gusts could reach 75 mph.", winds) == []
+    # a speed spelled out is the speed's symbol, not a distance (read-33)
+    scooters = numbers.stated("Scooters are limited to 15 miles per hour, and 8 mph downtown.")
+    assert numbers.missing("Speeds are capped at 15 mph, and 8 mph downtown.", scooters) == []
+    assert numbers.missing("Speeds are capped at 20 miles an hour.", scooters) == ["20"]
+    assert numbers.missing("Trains run at 80 km per hour.", numbers.stated("at 80 kph")) == []
     # a unit the context names without counting it is left alone: "300 m", "a mile", "12 in."
     for context, claim in [
         ("The peak rises 300 m above a valley 300 km long.", "It rises 300 metres."),
@@ -298,6 +329,54 @@ async def test_a_misspanned_claim_fails(runtime: GroundingRuntime) -> None:
     result = await runtime.engine.check(docs, claim.format("2 years"))
     assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
     result = await runtime.engine.check(docs, claim.format("5 years"))
+    assert result.claims[0].signals["miscounted"] == 0.0
+
+
+BAR = (
+    "Happy hour runs 4-7 p.m. on weekdays, with $5 wings and $6 drafts. The kitchen closes "
+    "at 10. On Saturday the Rovers won 2-1 after trailing at the half. In March the Rovers "
+    "lost 5-3 at home. Tickets for the cup final cost $15 to $40. The quiz is for students "
+    "in grades 9 through 12."
+)
+
+
+def misranged(claim: str) -> list[str]:
+    units, bm25 = sentences(BAR)
+    return numbers.misranged(claim, [u.text for u in units], bm25)
+
+
+def test_a_range_the_restated_sentence_ends_otherwise_is_misranged() -> None:
+    # read-33: "6" is in the context, as the drafts' price, so `missing` finds it
+    claim = "Happy hour runs from 4-6 p.m. on weekdays."
+    assert numbers.missing(claim, numbers.stated(BAR)) == []
+    assert misranged(claim) == ["4-6"]
+    assert misranged("On Saturday the Rovers won 3-1 after trailing at the half.") == ["3-1"]
+    assert misranged("Cup final tickets cost between $15 and $30.") == ["between $15 and $30"]
+    assert misranged("The quiz is open to students in grades 10 through 12.") == ["10 through 12"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Happy hour runs 4 to 7 p.m. on weekdays.",
+        "Happy hour is 4-7pm, with $5 wings.",
+        "Cup final tickets cost between 15 and 40 dollars.",
+        "The Rovers lost 3-5 at home in March.",  # a score the other way round
+        "The kitchen is open 5-10.",  # a sentence with no range
+        "Parking near the ground costs $4-6.",  # no sentence restates it
+        "The Rovers won 2-1 on Saturday, and they lost 5-3 in March.",
+    ],
+)
+def test_a_range_as_the_context_writes_it_is_not_misranged(claim: str) -> None:
+    assert misranged(claim) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misranged_claim_fails(runtime: GroundingRuntime) -> None:
+    docs = [Document("listing", BAR)]
+    result = await runtime.engine.check(docs, "Happy hour runs 4-6 p.m. on weekdays.")
+    assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
+    result = await runtime.engine.check(docs, "Happy hour runs 4-7 p.m. on weekdays.")
     assert result.claims[0].signals["miscounted"] == 0.0
 
 

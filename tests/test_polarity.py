@@ -51,6 +51,31 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
     assert reversed_word(claim) is None
 
 
+WRECK = (
+    "Divers found the wreck in about 190 feet of water roughly 14 miles northwest of Whitefish "
+    "Point. The storm moved east across the lake. The crew came from the northern shore."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # r33: a compass direction turned ("northeast" of "northwest"), or its adjective
+        ("The wreck lies in 190 feet of water 14 miles northeast of Whitefish Point.", "northeast"),
+        ("The wreck was found 14 miles southwest of Whitefish Point.", "southwest"),
+        ("The crew came from the southern shore.", "southern"),
+        ("The storm moved west across the lake.", "west"),
+        # as the source says it, or rounded to a direction of its side
+        ("The wreck lies 14 miles northwest of Whitefish Point.", None),
+        ("The wreck lies about 14 miles north of Whitefish Point.", None),
+        ("The storm moved northeast across the lake.", None),
+        ("The crew came from the north shore.", None),
+    ],
+)  # fmt: skip
+def test_a_compass_direction_turned_is_caught(claim: str, word: str | None) -> None:
+    assert polarity.reversed_word(claim, *sentences(WRECK)) == word
+
+
 @pytest.mark.parametrize(
     ("claim", "word"),
     [

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 
 from groundrail.grounding.lexical import (
     BM25,
+    CLAUSE,
     content_words,
     entities,
     restated_in,
@@ -83,10 +84,11 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
-    """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>";
-    None when no capitalised name comes before its first verb of saying, or the name is the
-    claim's first word alone ("Police said …" is no person), unless `first_word` (a
-    context's "Nyquist said …")."""
+    """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>", the
+    statement ending at the first clause cut before a second verb of saying; None when no
+    capitalised name comes before its first verb of saying, or the name is the claim's first
+    word alone ("Police said …" is no person), unless `first_word` (a context's "Nyquist
+    said …")."""
     verb = _SPEECH.search(claim)
     if verb is None or _REPORTED.search(claim):
         return None  # "X said …, according to Y": whose words, the claim itself hedges
@@ -115,7 +117,12 @@ def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     last = subject.group().split()[-1]
     if last.lower() in _NOT_PERSONS:
         return None  # "Education Secretary says", "British Embassy said": whose name, unsaid
-    return last, claim[verb.end() :]
+    statement = claim[verb.end() :]
+    if (again := _SPEECH.search(statement)) and (cut := CLAUSE.search(statement, 0, again.start())):
+        # "Okafor said the alternative was cutting service, but dissenting members Hale and
+        # Ortiz argued …": Okafor's words end where the next speaker's clause begins
+        statement = statement[: cut.start()]
+    return last, statement
 
 
 def misattributed(

@@ -483,10 +483,11 @@ class GroundingEngine:
             # "review the Harbour Road section" of "review the Kings Avenue section"
             lexical_signals["swapped"] = float(attribution.swapped(text, top.text) is not None)
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
-            # years" of one that says "more than 5 years"
+            # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users))
+                or bool(numbers.misranged(text, unit_texts, unit_bm25))
             )
             # the best-matching sentence alone: a small model reads a focused premise best
             candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
@@ -666,9 +667,11 @@ def _affirmed_pair(claim: str, premise: str, question: str | None) -> Pair | Non
     (`lexical.affirmed`): "No restart is needed." of "You do not need to restart your
     computer" is read as "restart is needed." of "You do need to restart …". The model calls
     the first pair a contradiction (0.89) and the second not (0.12); the claim's contradiction
-    is read from it. None when either side does not negate, or negates with no word to take
-    out ("neither … nor")."""
-    if not (lexical.has_negation(claim) and lexical.has_negation(premise)):
+    is read from it. So is a list item "No lubrication on the caliper contact points." of "…
+    and a lack of lubrication on the caliper contact points" (0.98 contradiction; affirmed,
+    0.97 entailment). None when either side does not negate (`lexical.negates`), or negates
+    with no word to take out ("neither … nor")."""
+    if not (lexical.has_negation(claim) and lexical.negates(premise)):
         return None
     plain_claim, plain_premise = lexical.affirmed(claim), lexical.affirmed(premise)
     if plain_claim is None or plain_premise is None:

@@ -161,7 +161,8 @@ class _Days:
     end: int
     days: set[str]
     closed: set[str]  # days the claim says are closed ("except Monday")
-    loose: bool  # a group name ("weekdays", "weekends"): said of the days of it the record lists
+    # the days of a group name ("weekdays", "weekends"): said of those of them the record lists
+    loose: set[str]
     timed: set[str] | None = None  # the days a time said of it applies to (`_narrow`)
 
 
@@ -301,7 +302,7 @@ def _day_specs(claim: str) -> list[_Days]:
     specs: list[_Days] = []
     for match in _DAY_SPEC.finditer(claim):
         names = _named_days(match)
-        loose = bool(match.group("weekdays") or match.group("weekends"))
+        loose = set(names) if match.group("weekdays") or match.group("weekends") else set()
         previous = specs[-1] if specs else None
         gap = claim[previous.end : match.start()] if previous is not None else ""
         before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
@@ -309,7 +310,7 @@ def _day_specs(claim: str) -> list[_Days]:
             _BUT.search(before) and previous is not None and previous.days == set(DAYS)
         )
         if previous is None and excepted:  # "Except for Mondays, it is open every day"
-            specs.append(_Days(match.start(), match.end(), set(), names, False))
+            specs.append(_Days(match.start(), match.end(), set(), names, set()))
         elif previous is not None and (
             excepted or (previous.closed and _JOIN.match(gap))
         ):  # "every day except Monday (and Tuesday)"
@@ -318,7 +319,7 @@ def _day_specs(claim: str) -> list[_Days]:
             previous.end = max(previous.end, match.end())
         elif previous is not None and _JOIN.match(gap) and not previous.closed:
             previous.days |= names
-            previous.loose = previous.loose and loose
+            previous.loose |= loose
             previous.end = match.end()
         else:
             specs.append(_Days(match.start(), match.end(), names, set(), loose))
@@ -495,8 +496,7 @@ def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | No
     ]
     if not names:
         return None  # said only of days whose hours say nothing ("0:0-0:0")
-    if group.loose:
-        names = [n for n in names if n in listed] or names
+    names = _listed_of_groups(names, group.loose, listed)
     wrong = next((n for n in names if n not in listed or not _fits(times, listed[n])), None)
     if wrong is None:
         return (start, end, True, listed[names[0]].stated)
@@ -504,6 +504,15 @@ def _times_fact(times: _Times, group: _Days | None, record: Record) -> Said | No
         return None
     shown = listed.get(wrong, _first(record))
     return (start, end, False, shown.stated)
+
+
+def _listed_of_groups(names: list[str], loose: set[str], listed: dict[str, Day]) -> list[str]:
+    """`names` less the days of a group name ("weekends") the record lists no hours for,
+    when it lists some day of the group: "busy on weekends, and Thursdays are easiest to
+    book" of a record open on Saturday, not Sunday, says nothing wrong."""
+    if not any(n in listed for n in names if n in loose):
+        return names
+    return [n for n in names if n not in loose or n in listed]
 
 
 def _fits(times: _Times, day: Day) -> bool:
@@ -523,8 +532,8 @@ def _days_fact(spec: _Days, days: set[str], closed: bool | None, record: Record)
     names = [n for n in sorted(days, key=DAYS.index) if n not in record.unknown_days]
     if closed is None or not names:
         return None  # no statement, or only days whose hours say nothing ("0:0-0:0")
-    if spec.loose and not closed and any(n in listed for n in names):
-        names = [n for n in names if n in listed]
+    if not closed:
+        names = _listed_of_groups(names, spec.loose, listed)
     wrong = [d for d in names if (d in listed) == closed]
     if wrong:
         evidence = listed[wrong[0]].stated if closed else _first(record).stated

@@ -13,6 +13,9 @@ from groundrail.grounding.linear import DAYS, MONTHS
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+|\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|none|nor)\b|n['\u2019]t\b", re.IGNORECASE)
+# a noun that negates what follows it: "a lack of lubrication", "the absence of symptoms"
+_PRIVATIVE_WORDS = r"\b(?:(?:an?|the)\s+)?(?:lack|absence)\s+of\s+"
+_PRIVATIVE = re.compile(_PRIVATIVE_WORDS, re.IGNORECASE)
 # `affirmed`: each negation and what is left in its place, in order ("can't" before "n't")
 _AFFIRM = tuple(
     (re.compile(negation, re.IGNORECASE), plain)
@@ -22,6 +25,7 @@ _AFFIRM = tuple(
         (r"\bwon['\u2019]t\b", "will"),
         (r"n['\u2019]t\b", ""),  # "doesn't" -> "does"
         (r"\b(?:not|never|no)(?:\s+(?:yet|longer))?\s+", ""),
+        (_PRIVATIVE_WORDS, ""),  # "a lack of lubrication" -> "lubrication"
     )
 )
 _UNAFFIRMABLE = re.compile(r"\b(?:none|nor|neither)\b", re.IGNORECASE)
@@ -282,10 +286,17 @@ def has_negation(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
 
+def negates(text: str) -> bool:
+    """Whether the text negates: a negation word (`has_negation`) or a noun of absence ("a
+    lack of", "the absence of")."""
+    return has_negation(text) or _PRIVATIVE.search(text) is not None
+
+
 def affirmed(text: str) -> str | None:
     """The text with its negations taken out ("You do not need to restart" -> "You do need to
-    restart", "No restart is needed." -> "restart is needed.", "cannot" -> "can"); None when
-    it negates in a way no word can be taken out of ("none", "nor", "neither")."""
+    restart", "No restart is needed." -> "restart is needed.", "cannot" -> "can", "a lack of
+    lubrication" -> "lubrication"); None when it negates in a way no word can be taken out of
+    ("none", "nor", "neither")."""
     if _UNAFFIRMABLE.search(text):
         return None
     for negation, plain in _AFFIRM:

@@ -18,9 +18,10 @@ are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAu
 "G7", "8.1.4"), URLs, e-mail addresses, phone numbers, "24/7", "7 days a week" and "out of
 5", list markers ("1. Rest …"), and numbers written in words in the claim (a count an
 answer makes itself: "the two companies"), except a count of something the sentence it
-restates counts, in a number the context never writes ("eleven crew members" of "seven crew
-members": `miscounted`), and a span of time in digits that the sentence restating its clause
-counts by another number ("more than 2 years" of "more than 5 years ago": `misspanned`).
+restates counts, in a number neither that sentence writes nor the context counts it by
+("eleven crew members" of "seven crew members": `miscounted`), and a span of time in digits
+that the sentence restating its clause counts by another number ("more than 2 years" of
+"more than 5 years ago": `misspanned`).
 A calendar date the context dates otherwise ("July 12" of "June 12") is missing too
 (`dates.misdated`): its day alone is found in "June 12".
 """
@@ -124,6 +125,8 @@ _BOUND = re.compile(
 )
 _RANGE_END = re.compile(r"\d(?:\s*(?:-|\u2013|to|and)\s*)$")
 # a total or what is left, said as one ("10 years in all", "the remaining 3 weeks")
+# a speed spelled out: "15 miles per hour", "80 kilometres an hour" (`_speeds`)
+_SPEED = re.compile(r"\b(miles?|kilomet(?:er|re)s?|km)\s+(?:per|an|a)\s+hour\b")
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
@@ -171,6 +174,13 @@ _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
 # an amount of money: "$3", "$3-5" (both ends), "12.95 dollars"
 _CURRENCY = r"[$\u00a3\u20ac]"
+# a range or score in digits (`misranged`): "4-6", "$10 to $25", "between 20 and 30", not
+# clock times ("9:00-17:00"), dates ("2012-03-18") or codes ("A4-6")
+_RANGE = re.compile(
+    rf"(?<![\w.,:/$-])(?P<between>between\s+)?{_CURRENCY}?(?P<low>\d+(?:\.\d+)?)"
+    r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|through)\s+|(?(between)\s+and\s+|(?!)))"
+    rf"{_CURRENCY}?(?P<high>\d+(?:\.\d+)?)(?=[ap]\.?m\b|\W|$)(?![.,:/-]\d)"
+)
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?(\d+(?:[.,]\d+)*)(?:\s*(?:-|\u2013|to)\s*{_CURRENCY}?\s?(\d+(?:[.,]\d+)*))?"
     r"|(\d+(?:[.,]\d+)*)\s*(?:dollars?|usd|euros?|bucks)\b"
@@ -220,7 +230,7 @@ def stated(context: str) -> Stated:
     of money (see module)."""
     items = {float(m.group(2)) for m in _ITEM_INDEX.finditer(context)}
     calendar = dates.stated(context)
-    context = _ITEM_INDEX.sub(r"\1 ", context).lower()
+    context = _speeds(_ITEM_INDEX.sub(r"\1 ", context).lower())
     values: set[float] = {max(items)} if items else set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
@@ -296,21 +306,30 @@ def _reads_as_year(text: str, m: re.Match[str]) -> bool:
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
-    ordinals) of a thing that the context sentence it restates (`sentence`) counts
-    (`Stated.counts`: "seven crew members"), in a number the context never writes; and a
-    delay of one ("about an hour later") in a unit the context counts, never as one ("three
-    hours later"). An
-    answer's own count of what the context lists ("three people were killed" of an article
-    naming them, beside "264 people were injured") is no miscount: the sentence it restates
-    does not count people."""
+    ordinals, or a span of one: "wait at least one week" of "at least two weeks") of a thing that
+    the context sentence it restates (`sentence`) counts (`Stated.counts`: "seven crew members"),
+    in a number that sentence never writes and the context never counts the thing by ("freeze the
+    tax rate for four years" of "for two years", though a "4" stands elsewhere; "closer to four
+    hours" of "a 2 hour turnaround and it was closer to 4" is no miscount); and a delay of one
+    ("about an hour later") in a unit the context counts, never as one ("three hours later"). An
+    answer's own count of what the context lists ("three people were killed" of an article naming
+    them, beside "264 people were injured") is no miscount: the sentence it restates does not
+    count people."""
     out = []
     for m in _WORD_NUMBER.finditer(claim.lower()):
         word = m.group("tens") or m.group("single")
         counted = _COUNTED.match(claim.lower(), m.end())
-        if word in _ORDINALS or word in ("zero", "one") or m.group("scale") or not counted:
+        if word in _ORDINALS or word == "zero" or m.group("scale") or not counted:
             continue
         number = _word_value(m)
-        if sentence.counts.get(_stem(counted.group(1))) and number not in context.written:
+        unit = _stem(counted.group(1))
+        if word == "one" and unit not in _SPANS:
+            continue  # "one reviewer": an answer's own count; "one week" is a span's
+        if (
+            sentence.counts.get(unit)
+            and number not in sentence.written
+            and number not in context.counts.get(unit, set())
+        ):
             out.append(m.group())
     for m in _ONE_SPAN_LATER.finditer(claim.lower()):  # "about an hour later" of "three hours"
         unit = _stem(m.group(1))
@@ -363,6 +382,35 @@ def misspanned(
             continue
         out.append(m.group())
     return out
+
+
+def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
+    """The ranges and scores a claim writes in digits ("4-6 p.m.", "from $10 to $25",
+    "between 20 and 30", "won 3-1") that the context sentence restating the range's clause
+    (`lexical.restated_in`, read without the range) gives with one end changed ("4-7", "won
+    2-1"): each number of the claim's range may stand elsewhere in the context, so the number
+    rule finds both. Left alone: a range the context writes anywhere (either order), a
+    sentence with no range or none that shares an end, clock times ("9:00-17:00") and ranges
+    in words. `bm25` ranks `passages`."""
+    out = []
+    written = {pair for passage in passages for pair in _ranges(passage)}
+    for m in _RANGE.finditer(claim):
+        pair = (value(m.group("low")), value(m.group("high")))
+        if pair in written or pair[::-1] in written or pair[0] == pair[1]:
+            continue
+        start, end = clause_at(claim, m.start(), m.end())
+        without = claim[start : m.start()] + claim[m.end() : end]
+        best = restated_in(claim[start:end], passages, bm25, compared=without)
+        if best is not None and any(
+            len(set(pair) & set(other)) == 1 for other in _ranges(passages[best])
+        ):
+            out.append(m.group().strip())
+    return out
+
+
+def _ranges(text: str) -> set[tuple[float, float]]:
+    """The ranges and scores `text` writes in digits, as (first, second) values."""
+    return {(value(m.group("low")), value(m.group("high"))) for m in _RANGE.finditer(text)}
 
 
 def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -> bool:
@@ -490,10 +538,19 @@ def _given_key(number: Claimed) -> tuple[float, bool, str]:
 
 
 def _quantities(claim: str) -> str:
-    """The claim lower-cased, its list marker ("1. ") cut and what else states no quantity
-    (`_NOT_QUANTITY`) blanked out."""
+    """The claim lower-cased, its list marker ("1. ") cut, what else states no quantity
+    (`_NOT_QUANTITY`) blanked out and a speed spelled out written as its symbol
+    (`_speeds`)."""
     blanked = _NOT_QUANTITY.sub(lambda m: " " * len(m.group()), _LIST_MARKER.sub("", claim, 1))
-    return blanked.lower()
+    return _speeds(blanked.lower())
+
+
+def _speeds(text: str) -> str:
+    """Lower-cased `text` with each speed spelled out ("15 miles per hour", "80 kilometres an
+    hour") written as its symbol ("15 mph"), padded to its length: a speed, not a distance."""
+    return _SPEED.sub(
+        lambda m: ("kph" if m.group(1).startswith("k") else "mph").ljust(len(m.group())), text
+    )
 
 
 def _hedge(before: str) -> str:

@@ -4,13 +4,14 @@
 Answers over passages and summaries keep the source's words and flip the one that carries the
 direction, and the model entails such claims: every other word is the source's. The rule: a
 claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose" / "fell",
-"approved" / "rejected" …) fails the claim when the context sentence that best matches the
-rest of its clause holds most of that clause's content words (`lexical.restated_in`), holds
-the word's opposite (in a clause that shares a content word with the claim's clause) and no
-word of the word's own side ("declined" of "fell"), and neither the claim's clause nor the
-sentence's clause negates anything ("not as strong", "no longer rose": a paraphrase may flip
-the word and negate it). "Fall" the season ("next fall") is no direction; "more" / "fewer"
-are left out (a sentence says them of different things too often).
+"approved" / "rejected" …, and compass directions that share no step: "northeast" /
+"northwest", not "north" / "northwest") fails the claim when the context sentence that best
+matches the rest of its clause holds most of that clause's content words
+(`lexical.restated_in`), holds the word's opposite (in a clause that shares a content word with
+the claim's clause) and no word of the word's own side ("declined" of "fell"), and neither the
+claim's clause nor the sentence's clause negates anything ("not as strong", "no longer rose": a
+paraphrase may flip the word and negate it). "Fall" the season ("next fall") is no direction;
+"more" / "fewer" are left out (a sentence says them of different things too often).
 A comparison whose two sides trade places with its opposite word is faithful ("a latte is
 milder than a cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the
 sentence name a different side after "than" or "compared with"); with the same comparison word
@@ -66,6 +67,25 @@ for _one, _other in _PAIRS:
         for _word in _side.split():
             _OPPOSITES[_word] = _OPPOSITES.get(_word, frozenset()) | frozenset(_opposite.split())
             _SAME_SIDE[_word] = _SAME_SIDE.get(_word, frozenset()) | frozenset(_side.split())
+# Compass directions, as (east, north) steps: two are opposed when they share no step of the
+# same sign ("northeast" / "northwest", "north" / "east"), of a side when they do ("north" of
+# "northwest": a rounding); each with its adjective ("northwestern")
+_COMPASS = {
+    "north": (0, 1),
+    "northeast": (1, 1),
+    "east": (1, 0),
+    "southeast": (1, -1),
+    "south": (0, -1),
+    "southwest": (-1, -1),
+    "west": (-1, 0),
+    "northwest": (-1, 1),
+}
+for _word, (_east, _north) in _COMPASS.items():
+    _sides = [_w for _w, (_e, _n) in _COMPASS.items() if _e * _east + _n * _north > 0]
+    _opposed_to = [_w for _w in _COMPASS if _w not in _sides]
+    for _form in (_word, _word + "ern"):
+        _OPPOSITES[_form] = frozenset(f for w in _opposed_to for f in (w, w + "ern"))
+        _SAME_SIDE[_form] = frozenset(f for w in _sides for f in (w, w + "ern"))
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")

@@ -281,9 +281,11 @@ _CLAUSE_CUT = re.compile(r"[;:]\s+|,\s+(?:and|but|while|whereas|though|although)
 
 def _one_review_says(text: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
     """Whether one review holds half the text's said words (at least MIN_SAID) and each
-    other review at most one of them (`overgeneralised`)."""
+    other review at most one of them, none when the text says three words or fewer: "Several
+    reviewers found the prices fair" of "prices are fair" and "reasonable prices" is a
+    paraphrase of two (`overgeneralised`)."""
     said = set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
     if len(said) < MIN_SAID:
         return False
     shared = sorted((len(said & set(content_words(review))) for review in reviews), reverse=True)
-    return shared[0] >= max(MIN_SAID, len(said) / 2) and shared[1] <= 1
+    return shared[0] >= max(MIN_SAID, len(said) / 2) and shared[1] <= (1 if len(said) > 3 else 0)
