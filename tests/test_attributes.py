@@ -110,6 +110,8 @@ def test_a_clause_s_polarity_follows_the_list_it_is_in(
         "There is no TV, alcohol is not served, and outdoor seating is available.",
         "It does not offer delivery, reservations, TV, or paid Wi-Fi.",
         "It is fairly cheap, has a parking lot, and welcomes kids.",
+        # the source named before the fields (read-33)
+        "According to its listing, the café has outdoor seating and free Wi-Fi.",
     ],
 )
 def test_fields_said_in_words_support_a_claim(claim: str) -> None:

@@ -113,8 +113,8 @@ GENERIC = frozenset(
 # Words that only join a clause to the text around it.
 DISCOURSE = frozenset(
     """overall however additionally also finally generally notably furthermore moreover
-    meanwhile lastly""".split()  # noqa: SIM905
-)
+    meanwhile lastly according listing record profile data information details""".split()  # noqa: SIM905
+)  # "According to its listing, the salon specializes in coloring": the source, said
 # Words that make a clause a statement of its own (its polarity is its own, not the list's).
 VERBS = frozenset(
     """is are was were has have offers offer offered provides provide provided takes take
