@@ -112,6 +112,8 @@ def test_a_clause_s_polarity_follows_the_list_it_is_in(
         "It is fairly cheap, has a parking lot, and welcomes kids.",
         # the source named before the fields (read-33)
         "According to its listing, the café has outdoor seating and free Wi-Fi.",
+        # the price level called a rating (read-34)
+        "It has a price range rating of 1 and a parking lot.",
     ],
 )
 def test_fields_said_in_words_support_a_claim(claim: str) -> None:

@@ -444,6 +444,33 @@ def test_an_it_depends_opener_is_framing(answer: str, claims: list[str]) -> None
 
 
 @pytest.mark.parametrize(
+    ("answer", "claims"),
+    [
+        # a sentence that only turns to the downsides listed next (read-34)
+        ("The few drawbacks are minor. Parking is tight.", ["Parking is tight."]),
+        ("Criticisms are limited. One reviewer found the music loud.",
+         ["One reviewer found the music loud."]),
+        ("Other experiences were less positive. A client waited an hour.",
+         ["A client waited an hour."]),
+        ("There are some concerns, however.", []),
+        # what the downsides are, said with them, is a claim
+        ("There were a few complaints about parking.",
+         ["There were a few complaints about parking."]),
+        ("Complaints centre on the wait.", ["Complaints centre on the wait."]),
+        # a sentence that only announces the way that follows (read-34)
+        ("Good news: there's a set process for exactly this situation. File form T2201.",
+         ["File form T2201."]),
+        ("There are a few options.", []),
+        ("There's a fee for this situation.", ["There's a fee for this situation."]),
+        ("There is no way to recover deleted files.",
+         ["There is no way to recover deleted files."]),
+    ],
+)  # fmt: skip
+def test_a_turn_to_the_downsides_or_a_way_is_framing(answer: str, claims: list[str]) -> None:
+    assert [c.text for c in split_claims(answer)[0]] == claims
+
+
+@pytest.mark.parametrize(
     "framing",
     [
         "In this article, it is reported that ",
@@ -769,6 +796,31 @@ async def test_a_list_item_of_absence_is_read_against_a_lack_of_it() -> None:
     result = await local_engine().check(from_options([passage]), answer)
     item = next(c for c in result.claims if "lubrication" in c.span.text)
     assert item.label == "supported", item
+
+
+async def test_a_negated_claim_is_contradicted_only_when_its_denial_is_entailed() -> None:
+    # read-34: the model calls "aren't a safe treat" a contradiction of "dangerous" (0.73);
+    # its denial, "Grapes are a safe treat …", is not entailed (0.04)
+    engine = local_engine()
+    grapes = [
+        Document(
+            "vet",
+            "Grapes and raisins can cause sudden kidney failure in dogs, "
+            "so any amount should be treated as dangerous.",
+        )
+    ]
+    claim = (await engine.check(grapes, "Grapes aren't a safe treat for your dog.")).claims[0]
+    assert claim.label != "contradicted" and claim.contradiction < 0.1, claim
+    # a negation the premise denies is still contradicted: its denial is entailed
+    restart = [
+        Document(
+            "help",
+            "After you flush the DNS cache, restart your computer so the change takes effect.",
+        )
+    ]
+    said = "You don't need to restart your computer after flushing the DNS cache."
+    claim = (await engine.check(restart, said)).claims[0]
+    assert claim.label == "contradicted", claim
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

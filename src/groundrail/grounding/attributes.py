@@ -179,6 +179,8 @@ _REPORTED = re.compile(
 )
 _NOT_AVAILABLE = re.compile(r"(?<![\w/])n/a(?![\w/])", re.I)
 _DOLLARS = re.compile(r"(?<![\w$])\${1,4}(?![\w$])")  # "$$" alone, not "$12"
+# the price level called a rating: "a price range rating of 2", "its price rating is 2"
+_PRICE_RATING = re.compile(r"\bprice(?:\s+range)?\s+(?:rating|tier)\b", re.I)
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 MIN_TERM = 3  # shorter words match a key only whole ("tv")
@@ -208,11 +210,13 @@ class FieldCheck:
 
 def check(claim: str, records: Sequence[Record]) -> FieldCheck:
     """The claim's clauses checked against the records' attributes, hours and rating (see the
-    module doc). Dollar signs are read as the price level they are ("Price range: $$$"), and
-    "N/A" as "not available"."""
+    module doc). Dollar signs are read as the price level they are ("Price range: $$$"), a
+    price rating as the price level ("a price range rating of 2"), and "N/A" as "not
+    available"."""
     if _REPORTED.match(claim):
         return FieldCheck(None, "", "", -1, claim)  # what reviewers said: the reviews' to judge
     claim = _DOLLARS.sub(lambda m: PRICE_WORDS[len(m.group())], claim)
+    claim = _PRICE_RATING.sub("price level", claim)  # "a price range rating of 2"
     claim = _NOT_AVAILABLE.sub("not available", claim)  # "Outdoor Seating: N/A"
     stated = facts.find(claim, records)
     only = facts.subject(claim, records) if len(records) > 1 else None

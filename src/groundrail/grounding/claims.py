@@ -226,6 +226,37 @@ _REACTION = frozenset(
         "sure haha lol hmm oh ah thanks welcome hope wish s"
     )
 )
+# A sentence that only turns to the downsides an overview lists next ("The drawbacks
+# mentioned are mostly practical.", "Criticisms are limited."): the model reads each against
+# a review as contradicted (read-34: 5 of 8 correct record overviews flagged by one alone);
+# what the downsides are is in the sentences that follow, which are judged.
+_FAULT = frozenset(
+    content_words(
+        "drawbacks downsides concerns criticisms criticism complaints gripes negatives "
+        "weaknesses shortcomings caveats experiences"
+    )
+)
+_TURN = _FAULT | frozenset(
+    content_words(
+        "mentioned noted raised cited reported voiced mostly mainly largely generally however "
+        "though also other others some several few minor limited small practical main common "
+        "notable less positive reviews reviewers customers guests patients clients feedback "
+        "there point worth noting side flip"
+    )
+)
+TURN_MAX_WORDS = 8
+# A sentence that only announces the steps or options that follow (read-34: "there's a set
+# process for exactly this situation." read as contradicted by an eligibility rule).
+_WAY_NOUNS = frozenset(
+    content_words("process procedure way ways steps options option approach solution fix route")
+)
+_WAY = _WAY_NOUNS | frozenset(
+    content_words(
+        "set simple clear straightforward easy standard good news fortunately luckily exactly "
+        "precisely this situation case few couple several available there here handle deal s"
+    )
+)
+_LESS_POSITIVE = re.compile(r"\bless\s+(?:positive|favou?rable|enthusiastic|impressed)\b", re.I)
 MIN_CLAUSE_WORDS = 5
 LIST_ITEM_WORDS = 4  # ", and" after a comma-separated item this short closes a list
 LONG_SENTENCE_WORDS = 30
@@ -573,6 +604,31 @@ def _courtesy(text: str) -> bool:
     return len(after) == 1 or _COURTESY.match(after[1]) is not None
 
 
+def _turns(text: str) -> bool:
+    """Whether the sentence only turns to the downsides that follow it ("The few drawbacks are
+    minor.", "Other experiences were less positive.", "There are some concerns, however."):
+    short, every content word one of `_TURN`, one of them a word of fault or "less
+    positive"."""
+    words = content_words(text)
+    return (
+        len(text.split()) <= TURN_MAX_WORDS
+        and all(w in _TURN for w in words)
+        and (any(w in _FAULT for w in words) or _LESS_POSITIVE.search(text) is not None)
+    )
+
+
+def _announces_a_way(text: str) -> bool:
+    """Whether the sentence only announces that a way follows ("Good news: there's a set
+    process for exactly this situation.", "There are a few options."): short, every content
+    word one of `_WAY`, one of them a word of a way."""
+    words = content_words(text)
+    return (
+        len(text.split()) <= DEPENDS_MAX_WORDS
+        and all(w in _WAY for w in words)
+        and any(w in _WAY_NOUNS for w in words)
+    )
+
+
 def _skip_reason(text: str) -> SkipReason | None:
     if _INLINE_CODE.fullmatch(text.rstrip(".:;,")):
         return "code"
@@ -595,6 +651,8 @@ def _skip_reason(text: str) -> SkipReason | None:
     if _INTRODUCES.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
         return "framing"
     if _REPLY.match(text):
+        return "framing"
+    if _turns(text) or _announces_a_way(text):
         return "framing"
     if _LIST_MARKER.match(text) or all(w in _REACTION for w in content_words(text)):
         return "no_content"  # "Yes.", "OK!", "Amazing!", "I agree.", a stray "1."
