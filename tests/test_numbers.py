@@ -149,6 +149,20 @@ def test_a_span_of_one_the_sentence_counts_otherwise_is_a_miscount() -> None:
     assert numbers.miscounted("Wait at least one week to swim.", swim, stated) == []
 
 
+def test_a_limit_the_context_sets_is_no_rounding_of_another_limit() -> None:
+    # read-34: "up to 10 kg" of "up to 8 kg"; the 10 of "10%" is a share, no bare number
+    bags = numbers.stated(
+        "Lap infants pay 10% of the adult fare. Economy passengers may bring one cabin bag of "
+        "up to 8 kg. More than 236 residents signed."
+    )
+    assert numbers.missing("You may bring a cabin bag of up to 10 kg.", bags) == ["10"]
+    assert numbers.missing("You may bring a cabin bag of up to 8 kg.", bags) == []
+    # a value stated as it is still allows a rounder bound; a lower bound, a weaker one
+    parcel = numbers.stated("The parcel weighed 8 kg.")
+    assert numbers.missing("The parcel weighed under 10 kg.", parcel) == []
+    assert numbers.missing("More than 200 residents signed.", bags) == []
+
+
 def test_a_measure_is_compared_within_its_unit() -> None:
     rock = numbers.stated(
         "It was a stony meteorite weighing 1.8 kilograms (about 4 pounds). It landed 3 km "
@@ -353,6 +367,7 @@ def test_a_range_the_restated_sentence_ends_otherwise_is_misranged() -> None:
     assert misranged("On Saturday the Rovers won 3-1 after trailing at the half.") == ["3-1"]
     assert misranged("Cup final tickets cost between $15 and $30.") == ["between $15 and $30"]
     assert misranged("The quiz is open to students in grades 10 through 12.") == ["10 through 12"]
+    assert misranged("The quiz is for students in grades 9-to-11.") == ["9-to-11"]
 
 
 @pytest.mark.parametrize(

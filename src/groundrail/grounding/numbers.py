@@ -56,6 +56,7 @@ _NOT_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = r"\s+(?:\$|£|€)?$"
+_HEDGE_REACH = 24  # characters before a context's number read for its hedge
 _ABOUT = re.compile(
     r"\b(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|"
     r"estimated|~)" + _HEDGE,
@@ -127,6 +128,7 @@ _RANGE_END = re.compile(r"\d(?:\s*(?:-|\u2013|to|and)\s*)$")
 # a total or what is left, said as one ("10 years in all", "the remaining 3 weeks")
 # a speed spelled out: "15 miles per hour", "80 kilometres an hour" (`_speeds`)
 _SPEED = re.compile(r"\b(miles?|kilomet(?:er|re)s?|km)\s+(?:per|an|a)\s+hour\b")
+_PERCENT = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*%")
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
@@ -174,11 +176,11 @@ _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
 # an amount of money: "$3", "$3-5" (both ends), "12.95 dollars"
 _CURRENCY = r"[$\u00a3\u20ac]"
-# a range or score in digits (`misranged`): "4-6", "$10 to $25", "between 20 and 30", not
+# a range or score in digits (`misranged`): "4-6", "$10 to $25", "1-to-10", "between 20 and 30", not
 # clock times ("9:00-17:00"), dates ("2012-03-18") or codes ("A4-6")
 _RANGE = re.compile(
     rf"(?<![\w.,:/$-])(?P<between>between\s+)?{_CURRENCY}?(?P<low>\d+(?:\.\d+)?)"
-    r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|through)\s+|(?(between)\s+and\s+|(?!)))"
+    r"(?:-to-|\s*[-\u2013\u2014]\s*|\s+(?:to|through)\s+|(?(between)\s+and\s+|(?!)))"
     rf"{_CURRENCY}?(?P<high>\d+(?:\.\d+)?)(?=[ap]\.?m\b|\W|$)(?![.,:/-]\d)"
 )
 _MONEY = re.compile(
@@ -210,6 +212,9 @@ class Stated:
     years: frozenset[float] = frozenset()
     # the calendar dates it states (`dates.stated`)
     dates: Dates = field(default_factory=Dates)
+    # the values it states only as bounds, by hedge ("up to 8 kg": "under"; "more than 200":
+    # "over"; "about 5": "about")
+    bounded: dict[str, set[float]] = field(default_factory=dict)
 
 
 def value(raw: str) -> float:
@@ -232,11 +237,14 @@ def stated(context: str) -> Stated:
     calendar = dates.stated(context)
     context = _speeds(_ITEM_INDEX.sub(r"\1 ", context).lower())
     values: set[float] = {max(items)} if items else set()
+    bounded: dict[str, set[float]] = {}
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
         number = value(m.group())
         values.add(number)
+        how = _hedge(context[max(0, m.start() - _HEDGE_REACH) : m.start()])
+        bounded.setdefault(how, set()).add(number)
         if "." in m.group():  # "9.45 a.m." is also 9 and 45
             values.update(value(part) for part in m.group().replace(",", "").split("."))
         if scaled := _SCALE_AFTER.match(context, m.end()):
@@ -258,6 +266,8 @@ def stated(context: str) -> Stated:
             counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
     for m in _RANGE_COUNTED.finditer(context):  # "between 1 and 2 kilograms": 1 kilogram too
         counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
+    for m in _PERCENT.finditer(context):  # "10%": a share, no bare number (`_bare`)
+        counts.setdefault("%", set()).add(value(m.group(1)))
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _SEASON.finditer(context):  # "2019-20" is also 2020, as a claim reads it
@@ -285,7 +295,9 @@ def stated(context: str) -> Stated:
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
-    return Stated(values, money, counts, written, named, years, calendar)
+    exact = bounded.pop("exact", set())  # a value also stated as it is is no bound only
+    bounds = {how: found - exact for how, found in bounded.items()}
+    return Stated(values, money, counts, written, named, years, calendar, bounds)
 
 
 def _counted(text: str, end: int) -> re.Match[str] | None:
@@ -584,11 +596,23 @@ def _missing(numbers: list[Claimed], context: Stated) -> list[str]:
         raw
         for raw, number, how, money, unit, _ in numbers
         if (
-            not _found(number, how, _pool(raw, number, how, money, context))
+            not _found(
+                number,
+                how,
+                _pool(raw, number, how, money, context) - _other_bounds(number, how, context),
+            )
             and not (not money and _parts_found(raw, context.values))
         )
         or _mismeasured(number, how, unit, context)
     ]
+
+
+def _other_bounds(number: float, how: str, context: Stated) -> set[float]:
+    """The context's upper bounds but the claim's own number, for a claimed upper bound ("up
+    to 8 kg" against a claimed "up to 10 kg"): a bound allows a rounding of a value ("under
+    10 minutes" of "8 minutes"), not another limit ("up to 10 kg" of "up to 8 kg"). A lower
+    bound keeps them: "more than 200 residents" of "more than 236" holds."""
+    return context.bounded.get(how, set()) - {number} if how == "under" else set()
 
 
 def _pool(raw: str, number: float, how: str, money: bool, context: Stated) -> set[float]:
@@ -619,7 +643,8 @@ def _mismeasured(number: float, how: str, unit: str, context: Stated) -> bool:
     measured = context.counts.get(unit)
     if measured:
         # "gusts up to 75" after "winds of 60 mph": the context's bare number is this measure
-        return not _found(number, how, measured) and not _bare(number, context)
+        within = measured - _other_bounds(number, how, context)
+        return not _found(number, how, within) and not _bare(number, context)
     if unit in context.named:
         return False  # "a mile long", "300 m": named, but not counted
     return any(
