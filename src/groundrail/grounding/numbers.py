@@ -404,9 +404,12 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
     rule finds both. Left alone: a range the context writes anywhere (either order), a
     sentence with no range or none that shares an end, clock times ("9:00-17:00") and ranges
     in words. `bm25` ranks `passages`."""
-    out = []
+    out: list[str] = []
+    found = list(_RANGE.finditer(claim))
+    if not found:
+        return out  # most claims: the context's ranges are not read
     written = {pair for passage in passages for pair in _ranges(passage)}
-    for m in _RANGE.finditer(claim):
+    for m in found:
         pair = (value(m.group("low")), value(m.group("high")))
         if pair in written or pair[::-1] in written or pair[0] == pair[1]:
             continue
