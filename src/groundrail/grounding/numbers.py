@@ -29,6 +29,7 @@ A calendar date the context dates otherwise ("July 12" of "June 12") is missing 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -56,7 +57,11 @@ _NOT_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = r"\s+(?:\$|£|€)?$"
-_HEDGE_REACH = 24  # characters before a context's number read for its hedge
+# a number stated as an upper bound: "up to 8 kg", "under $20" (`Stated.limits`)
+_LIMIT = re.compile(
+    r"\b(?:under|less\s+than|fewer\s+than|up\s+to|at\s+most|just\s+under|below)\s+"
+    r"(?:\$|£|€)?(\d+(?:[.,]\d+)*)"
+)
 _ABOUT = re.compile(
     r"\b(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|"
     r"estimated|~)" + _HEDGE,
@@ -128,7 +133,6 @@ _RANGE_END = re.compile(r"\d(?:\s*(?:-|\u2013|to|and)\s*)$")
 # a total or what is left, said as one ("10 years in all", "the remaining 3 weeks")
 # a speed spelled out: "15 miles per hour", "80 kilometres an hour" (`_speeds`)
 _SPEED = re.compile(r"\b(miles?|kilomet(?:er|re)s?|km)\s+(?:per|an|a)\s+hour\b")
-_PERCENT = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*%")
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
@@ -212,9 +216,8 @@ class Stated:
     years: frozenset[float] = frozenset()
     # the calendar dates it states (`dates.stated`)
     dates: Dates = field(default_factory=Dates)
-    # the values it states only as bounds, by hedge ("up to 8 kg": "under"; "more than 200":
-    # "over"; "about 5": "about")
-    bounded: dict[str, set[float]] = field(default_factory=dict)
+    # the values it states only as upper bounds ("up to 8 kg"; not when it also says "8 kg")
+    limits: frozenset[float] = frozenset()
 
 
 def value(raw: str) -> float:
@@ -237,21 +240,23 @@ def stated(context: str) -> Stated:
     calendar = dates.stated(context)
     context = _speeds(_ITEM_INDEX.sub(r"\1 ", context).lower())
     values: set[float] = {max(items)} if items else set()
-    bounded: dict[str, set[float]] = {}
+    stated_times: Counter[float] = Counter()  # how often each value is written
+    shares: set[float] = set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
         number = value(m.group())
         values.add(number)
-        how = _hedge(context[max(0, m.start() - _HEDGE_REACH) : m.start()])
-        bounded.setdefault(how, set()).add(number)
+        stated_times[number] += 1
+        if context.startswith("%", m.end()):  # "10%": a share, no bare number (`_bare`)
+            shares.add(number)
         if "." in m.group():  # "9.45 a.m." is also 9 and 45
             values.update(value(part) for part in m.group().replace(",", "").split("."))
         if scaled := _SCALE_AFTER.match(context, m.end()):
             values.add(number * _scale(scaled.group(1)))
     as_year = [(_reads_as_year(context, m), value(m.group())) for m in _YEAR.finditer(context)]
     years = frozenset(v for year, v in as_year if year) - {v for year, v in as_year if not year}
-    counts: dict[str, set[float]] = {}
+    counts: dict[str, set[float]] = {"%": shares} if shares else {}
     written = set(values)
     for m in _WORD_NUMBER.finditer(context):
         number = _word_value(m)
@@ -266,8 +271,6 @@ def stated(context: str) -> Stated:
             counts.setdefault(_stem(counted.group(1)), set()).add(value(m.group()))
     for m in _RANGE_COUNTED.finditer(context):  # "between 1 and 2 kilograms": 1 kilogram too
         counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
-    for m in _PERCENT.finditer(context):  # "10%": a share, no bare number (`_bare`)
-        counts.setdefault("%", set()).add(value(m.group(1)))
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _SEASON.finditer(context):  # "2019-20" is also 2020, as a claim reads it
@@ -295,9 +298,11 @@ def stated(context: str) -> Stated:
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
-    exact = bounded.pop("exact", set())  # a value also stated as it is is no bound only
-    bounds = {how: found - exact for how, found in bounded.items()}
-    return Stated(values, money, counts, written, named, years, calendar, bounds)
+    limited = Counter(
+        value(m.group(1)) for m in _LIMIT.finditer(context) if _VALUE.fullmatch(m.group(1))
+    )
+    limits = frozenset(v for v, times in limited.items() if times == stated_times[v])
+    return Stated(values, money, counts, written, named, years, calendar, limits)
 
 
 def _counted(text: str, end: int) -> re.Match[str] | None:
@@ -615,7 +620,7 @@ def _other_bounds(number: float, how: str, context: Stated) -> set[float]:
     to 8 kg" against a claimed "up to 10 kg"): a bound allows a rounding of a value ("under
     10 minutes" of "8 minutes"), not another limit ("up to 10 kg" of "up to 8 kg"). A lower
     bound keeps them: "more than 200 residents" of "more than 236" holds."""
-    return context.bounded.get(how, set()) - {number} if how == "under" else set()
+    return set(context.limits - {number}) if how == "under" else set()
 
 
 def _pool(raw: str, number: float, how: str, money: bool, context: Stated) -> set[float]:
