@@ -339,3 +339,21 @@ def test_one_persons_words_given_to_a_group_are_generalised(claim: str, group: s
 )
 def test_words_a_group_says_or_no_one_says_are_not(claim: str) -> None:
     assert generalised(claim) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "statement"),
+    [
+        # the statement ends where the next named speaker's clause begins (read-33)
+        ("Board chair Denise Okafor said the alternative was cutting service, but dissenting "
+         "members Marcus Hale and Lina Ortiz argued for county funding.",
+         " the alternative was cutting service"),
+        ("Mayor Okafor said the plan, which was costly, would save money, but Hale argued it "
+         "would not.", " the plan, which was costly, would save money"),
+        # no one else is named: a relative clause's verb of saying is the statement's
+        ("Mayor Okafor said the report, which says costs rose, was wrong.",
+         " the report, which says costs rose, was wrong."),
+    ],
+)  # fmt: skip
+def test_a_speaker_s_statement_ends_at_the_next_speaker(claim: str, statement: str) -> None:
+    assert attribution.speaker(claim) == ("Okafor", statement)

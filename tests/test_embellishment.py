@@ -43,6 +43,9 @@ RECORD = (
         # the place's standing, not its goods'
         ("It is popular among students.", "popular"),
         ("Its most popular beers sell out.", "popular"),
+        # a verb after the place's noun is no item of its own (review)
+        ("The popular cafe serves brunch daily.", "popular"),
+        ("It is a popular campus hangout.", "popular"),
     ],
 )
 def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, term: str) -> None:
@@ -80,7 +83,8 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("It won its first Class 3A title since 2009.", "the Class 3A Region 2 title"),
         # what sells or fills up, not the place's standing (read-33)
         ("Popular items sell out, so come early.", RECORD),
-        ("Its popular evening classes fill up fast.", RECORD),
+        ("Its popular classes fill up fast.", RECORD),
+        ("Popular Pastries sell out early.", RECORD),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 from tokenizers import Tokenizer
 
 from conftest import local_engine
+from groundrail.cache.pairs import Override
 from groundrail.grounding import lexical, numbers
 from groundrail.grounding.claims import read_under_lead, split_claims, without_citations
 from groundrail.grounding.context import extract, from_options, question_of, split_documents
@@ -464,6 +465,11 @@ def test_an_it_depends_opener_is_framing(answer: str, claims: list[str]) -> None
         ("There's a fee for this situation.", ["There's a fee for this situation."]),
         ("There is no way to recover deleted files.",
          ["There is no way to recover deleted files."]),
+        # what negates or praises says something (review)
+        ("There are no complaints.", ["There are no complaints."]),
+        ("There is no fix.", ["There is no fix."]),
+        ("Customers noted mostly positive experiences.",
+         ["Customers noted mostly positive experiences."]),
     ],
 )  # fmt: skip
 def test_a_turn_to_the_downsides_or_a_way_is_framing(answer: str, claims: list[str]) -> None:
@@ -821,6 +827,25 @@ async def test_a_negated_claim_is_contradicted_only_when_its_denial_is_entailed(
     said = "You don't need to restart your computer after flushing the DNS cache."
     claim = (await engine.check(restart, said)).claims[0]
     assert claim.label == "contradicted", claim
+
+
+async def test_a_correction_of_the_denial_pair_is_not_the_claim_s() -> None:
+    # the denial pair's text is the opposite claim: a user's correction of it over the same
+    # premise says nothing of this one
+    engine = local_engine()
+    restart = [
+        Document(
+            "help",
+            "After you flush the DNS cache, restart your computer so the change takes effect.",
+        )
+    ]
+    plan = engine.plan(restart, "You don't need to restart your computer afterward.", None)
+    (denial,) = [row for row in plan.denial if row is not None]
+    probs = engine.model.predict(plan.pairs)
+    overrides: list[Override | None] = [None] * len(plan.pairs)
+    overrides[denial] = "supported"
+    (claim,) = engine.decide(plan, probs, overrides).claims
+    assert claim.driver != "feedback" and claim.label == "contradicted", claim
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

@@ -53,7 +53,7 @@ def test_a_direction_as_the_source_says_it_is_not(claim: str) -> None:
 
 WRECK = (
     "Divers found the wreck in about 190 feet of water roughly 14 miles northwest of Whitefish "
-    "Point. The storm moved east across the lake. The crew came from the northern shore."
+    "Point. The storm moved eastward across the lake. The crew came from the northern shore."
 )
 
 
@@ -70,6 +70,9 @@ WRECK = (
         ("The wreck lies about 14 miles north of Whitefish Point.", None),
         ("The storm moved northeast across the lake.", None),
         ("The crew came from the north shore.", None),
+        # an adverb of a direction is of its side; of another, opposed (review)
+        ("The storm moved eastward across the lake.", None),
+        ("The storm moved westwards across the lake.", "westwards"),
     ],
 )  # fmt: skip
 def test_a_compass_direction_turned_is_caught(claim: str, word: str | None) -> None:

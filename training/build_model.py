@@ -13,7 +13,9 @@
    the card, with the int8 model's MNLI accuracy next to the fp32 export's.
 
 With --dev-only only steps 1 and 2 run (no test split is read): for choosing between runs,
-into a folder of their own (`--out runs/model-X`), never the packaged one.
+into a folder of their own (`--out runs/model-X`), never the packaged one. With
+--keep-calibration (and --model) step 2 is skipped: the folder's calibration is tested as it
+is, after an engine change that leaves the dev verdicts where they were.
 """
 
 from __future__ import annotations
@@ -216,6 +218,12 @@ def main() -> None:
     ap.add_argument("--max-len", type=int, default=192)
     ap.add_argument("--report", type=Path, help="also write the test tables as Markdown here")
     ap.add_argument(
+        "--keep-calibration",
+        action="store_true",
+        help="with --model: test with the folder's own calibration, refitting nothing (after an "
+        "engine change that leaves the dev verdicts as they were)",
+    )
+    ap.add_argument(
         "--dev-only",
         action="store_true",
         help="export and calibrate only (no test split is read): for choosing between runs",
@@ -225,6 +233,8 @@ def main() -> None:
         ap.error("--report needs the test split, which --dev-only does not read")
     if args.run and not args.base:
         ap.error("--run needs --base")
+    if args.keep_calibration and (args.run or args.dev_only):
+        ap.error("--keep-calibration tests an exported --model as it is")
     if args.run:
         card, fp32_accuracy = exported(args)
     else:
@@ -232,8 +242,9 @@ def main() -> None:
             shutil.copytree(args.model, args.out, dirs_exist_ok=True)
         card = read_card(args.out)
         fp32_accuracy = card.metrics.get("quantization", {}).get("mnli_three_way_accuracy_fp32")
-    card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
-    write_card(args.out, card)
+    if not args.keep_calibration:
+        card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
+        write_card(args.out, card)
     if args.dev_only:
         read_card(args.out)  # the folder verifies
         return

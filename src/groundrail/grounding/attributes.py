@@ -110,11 +110,20 @@ GENERIC = frozenset(
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
     chose opt studio amenities amenity conveniences perks falls sits sit scale""".split()  # noqa: SIM905
 )
-# Words that only join a clause to the text around it.
-DISCOURSE = frozenset(
-    """overall however additionally also finally generally notably furthermore moreover
-    meanwhile lastly according listing record profile data information details""".split()  # noqa: SIM905
-)  # "According to its listing, the salon specializes in coloring": the source, said
+# The record named as the source ("According to its listing, the salon specializes in
+# coloring"): no field of its own.
+SOURCE_WORDS = frozenset(
+    {"according", "listing", "record", "profile", "data", "information", "details"}
+)
+# Words that only join a clause to the text around it, or name its source.
+DISCOURSE = (
+    frozenset(
+        """overall however additionally also finally generally notably furthermore moreover
+        meanwhile lastly""".split()  # noqa: SIM905
+    )
+    | SOURCE_WORDS
+)
+
 # Words that make a clause a statement of its own (its polarity is its own, not the list's).
 VERBS = frozenset(
     """is are was were has have offers offer offered provides provide provided takes take

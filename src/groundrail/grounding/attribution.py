@@ -41,6 +41,7 @@ _SPEECH = re.compile(rf"(?<![-\w]){SPEECH}\b")  # not "so-called"
 _NAME = re.compile(
     r"\b[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)*"
 )
+_JOINED_NAMES = re.compile(r"\s*(?:,|and|&)\s*|\s*,\s*and\s+")  # "Hale and Ortiz", "A, B"
 _SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _REPORTED = re.compile(r"\baccording to\b", re.I)
 _OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
@@ -85,10 +86,10 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>", the
-    statement ending at the first clause cut before a second verb of saying; None when no
-    capitalised name comes before its first verb of saying, or the name is the claim's first
-    word alone ("Police said …" is no person), unless `first_word` (a context's "Nyquist
-    said …")."""
+    statement ending where a second named speaker's clause begins (`_up_to_next_speaker`);
+    None when no capitalised name comes before its first verb of saying, or the name is the
+    claim's first word alone ("Police said …" is no person), unless `first_word` (a context's
+    "Nyquist said …")."""
     verb = _SPEECH.search(claim)
     if verb is None or _REPORTED.search(claim):
         return None  # "X said …, according to Y": whose words, the claim itself hedges
@@ -117,12 +118,24 @@ def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     last = subject.group().split()[-1]
     if last.lower() in _NOT_PERSONS:
         return None  # "Education Secretary says", "British Embassy said": whose name, unsaid
-    statement = claim[verb.end() :]
-    if (again := _SPEECH.search(statement)) and (cut := CLAUSE.search(statement, 0, again.start())):
-        # "Okafor said the alternative was cutting service, but dissenting members Hale and
-        # Ortiz argued …": Okafor's words end where the next speaker's clause begins
-        statement = statement[: cut.start()]
-    return last, statement
+    return last, _up_to_next_speaker(claim[verb.end() :])
+
+
+def _up_to_next_speaker(statement: str) -> str:
+    """A speaker's statement up to the clause of the next named speaker, if one follows ("the
+    alternative was cutting service" of "…, but dissenting members Marcus Hale and Lina
+    Ortiz argued …"): the last clause cut before the names that open that clause."""
+    again = _SPEECH.search(statement)
+    names = list(_NAME.finditer(statement, 0, again.start())) if again else []
+    if not names:
+        return statement  # "the report, which says costs rose, was wrong": no one else
+    subject = names[-1]
+    for name in reversed(names[:-1]):  # "Marcus Hale and Lina Ortiz": one subject
+        if not _JOINED_NAMES.fullmatch(statement[name.end() : subject.start()]):
+            break
+        subject = name
+    cuts = [c for c in CLAUSE.finditer(statement, 0, subject.start()) if c.end() <= subject.start()]
+    return statement[: cuts[-1].start()] if cuts else statement
 
 
 def misattributed(

@@ -10,7 +10,7 @@ from typing import Literal
 import pysbd
 from pysbd.utils import TextSpan
 
-from groundrail.grounding.lexical import content_words
+from groundrail.grounding.lexical import content_words, has_negation
 
 SkipReason = Literal[
     "question",
@@ -233,7 +233,7 @@ _REACTION = frozenset(
 _FAULT = frozenset(
     content_words(
         "drawbacks downsides concerns criticisms criticism complaints gripes negatives "
-        "weaknesses shortcomings caveats experiences"
+        "weaknesses shortcomings caveats"
     )
 )
 _TURN = _FAULT | frozenset(
@@ -241,7 +241,7 @@ _TURN = _FAULT | frozenset(
         "mentioned noted raised cited reported voiced mostly mainly largely generally however "
         "though also other others some several few minor limited small practical main common "
         "notable less positive reviews reviewers customers guests patients clients feedback "
-        "there point worth noting side flip"
+        "experiences there point worth noting side flip"
     )
 )
 TURN_MAX_WORDS = 8
@@ -607,11 +607,12 @@ def _courtesy(text: str) -> bool:
 def _turns(text: str) -> bool:
     """Whether the sentence only turns to the downsides that follow it ("The few drawbacks are
     minor.", "Other experiences were less positive.", "There are some concerns, however."):
-    short, every content word one of `_TURN`, one of them a word of fault or "less
-    positive"."""
+    short, negating nothing ("There are no complaints." is a claim), every content word one
+    of `_TURN`, one of them a word of fault or "less positive"."""
     words = content_words(text)
     return (
         len(text.split()) <= TURN_MAX_WORDS
+        and not has_negation(text)  # "There are no complaints." says there are none
         and all(w in _TURN for w in words)
         and (any(w in _FAULT for w in words) or _LESS_POSITIVE.search(text) is not None)
     )
@@ -620,10 +621,11 @@ def _turns(text: str) -> bool:
 def _announces_a_way(text: str) -> bool:
     """Whether the sentence only announces that a way follows ("Good news: there's a set
     process for exactly this situation.", "There are a few options."): short, every content
-    word one of `_WAY`, one of them a word of a way."""
+    word one of `_WAY`, one of them a word of a way, negating nothing ("There is no fix.")."""
     words = content_words(text)
     return (
         len(text.split()) <= DEPENDS_MAX_WORDS
+        and not has_negation(text)  # "There is no fix."
         and all(w in _WAY for w in words)
         and any(w in _WAY_NOUNS for w in words)
     )

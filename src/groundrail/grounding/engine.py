@@ -242,8 +242,8 @@ class GroundingEngine:
             return True
         if not judged:
             return False
-        if any(overrides[r] for r in rows):
-            return True
+        if any(overrides[r] for r in rows if r != _denial_row(plan, claim)):
+            return True  # a correction of the denial pair is the opposite claim's
         if _fails(plan, claim):
             return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
@@ -598,10 +598,16 @@ class GroundingEngine:
             if ruled is not None:
                 results.append(_ruled(claim, *ruled, signals))
                 continue
+            denial = _denial_row(plan, index)  # its correction is the opposite claim's
             corrected = next(
-                (overrides[r] for r in planned if r < len(overrides) and overrides[r]), None
+                (
+                    overrides[r]
+                    for r in planned
+                    if r < len(overrides) and overrides[r] and r != denial
+                ),
+                None,
             )
-            rows = [r for r in planned if judged[r] and r != _denial_row(plan, index)]
+            rows = [r for r in planned if judged[r] and r != denial]
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
             values = self._values(
@@ -715,6 +721,15 @@ def _affirmed_pair(claim: str, premise: str, question: str | None) -> Pair | Non
     return Pair(plain_premise, with_question(plain_claim, question))
 
 
+# negations whose removal says no denial: "not only X but Y", "can't eat until 6 pm", "no more
+# than two cups", "no lack of options", "nothing but praise"
+_NO_DENIAL = re.compile(
+    r"\bnot\s+only\b|\buntil\b|\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner)\s+than\b"
+    r"|\bno\s+(?:lack|shortage)\b|\bnothing\s+but\b",
+    re.IGNORECASE,
+)
+
+
 def _denial_pair(claim: str, premise: str, question: str | None) -> Pair | None:
     """A negated claim without its negations (`lexical.affirmed`), of its focused premise:
     "Grapes are a safe treat for your dog." of "… so any amount should be treated as
@@ -725,9 +740,10 @@ def _denial_pair(claim: str, premise: str, question: str | None) -> Pair | None:
     46 of 96 such claims of correct answers (of premises that negate nothing) read a
     contradiction over 0.5, 17 with the bound. A premise that negates too is read as it is
     ("There is no known safe amount …": the claim's own contradiction comes from
-    `_affirmed_pair`). None when the claim does not negate, or negates with no word to take
-    out."""
-    if not lexical.has_negation(claim):
+    `_affirmed_pair`). None when the claim does not negate, negates with no word to take
+    out, or negates in a way whose removal says no denial (`_NO_DENIAL`: "not only", "not
+    until", "no more than")."""
+    if not lexical.has_negation(claim) or _NO_DENIAL.search(claim):
         return None
     plain = lexical.affirmed(claim)
     if plain is None or plain == claim:

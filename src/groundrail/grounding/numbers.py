@@ -57,11 +57,10 @@ _NOT_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = r"\s+(?:\$|£|€)?$"
-# a number stated as an upper bound: "up to 8 kg", "under $20" (`Stated.limits`)
-_LIMIT = re.compile(
-    r"\b(?:under|less\s+than|fewer\s+than|up\s+to|at\s+most|just\s+under|below)\s+"
-    r"(?:\$|£|€)?(\d+(?:[.,]\d+)*)"
-)
+# a limit: "up to 8 kg", "at most 2", "no more than $50" (`Stated.limits`; a claim's "limit")
+_LIMIT_WORDS = r"\b(?:up\s+to|at\s+most|no\s+more\s+than|(?:a\s+)?maximum\s+of)\s+(?:\$|£|€)?"
+_LIMIT = re.compile(_LIMIT_WORDS + r"(\d+(?:[.,]\d+)*)")
+_LIMITED = re.compile(_LIMIT_WORDS + "$", re.IGNORECASE)
 _ABOUT = re.compile(
     r"\b(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|"
     r"estimated|~)" + _HEDGE,
@@ -323,25 +322,22 @@ def _reads_as_year(text: str, m: re.Match[str]) -> bool:
 
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
-    ordinals, or a span of one: "wait at least one week" of "at least two weeks") of a thing that
-    the context sentence it restates (`sentence`) counts (`Stated.counts`: "seven crew members"),
-    in a number that sentence never writes and the context never counts the thing by ("freeze the
-    tax rate for four years" of "for two years", though a "4" stands elsewhere; "closer to four
-    hours" of "a 2 hour turnaround and it was closer to 4" is no miscount); and a delay of one
-    ("about an hour later") in a unit the context counts, never as one ("three hours later"). An
-    answer's own count of what the context lists ("three people were killed" of an article naming
-    them, beside "264 people were injured") is no miscount: the sentence it restates does not
-    count people."""
+    ordinals) of a thing that the context sentence it restates (`sentence`) counts
+    (`Stated.counts`: "seven crew members"), in a number that sentence never writes and the
+    context never counts the thing by ("freeze the tax rate for four years" of "for two years",
+    though a "4" stands elsewhere; "closer to four hours" of "a 2 hour turnaround and it was
+    closer to 4" is no miscount); and a delay of one ("about an hour later") in a unit the
+    context counts, never as one ("three hours later"). An answer's own count of what the context
+    lists ("three people were killed" of an article naming them, beside "264 people were
+    injured") is no miscount: the sentence it restates does not count people."""
     out = []
     for m in _WORD_NUMBER.finditer(claim.lower()):
         word = m.group("tens") or m.group("single")
         counted = _COUNTED.match(claim.lower(), m.end())
-        if word in _ORDINALS or word == "zero" or m.group("scale") or not counted:
+        if word in _ORDINALS or word in ("zero", "one") or m.group("scale") or not counted:
             continue
         number = _word_value(m)
         unit = _stem(counted.group(1))
-        if word == "one" and unit not in _SPANS:
-            continue  # "one reviewer": an answer's own count; "one week" is a span's
         if (
             sentence.counts.get(unit)
             and number not in sentence.written
@@ -415,7 +411,7 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
         return out  # most claims: the context's ranges are not read
     written = {pair for passage in passages for pair in _ranges(passage)}
     for m in found:
-        pair = (value(m.group("low")), value(m.group("high")))
+        pair = _range_of(m)
         if pair in written or pair[::-1] in written or pair[0] == pair[1]:
             continue
         start, end = clause_at(claim, m.start(), m.end())
@@ -430,7 +426,16 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
 
 def _ranges(text: str) -> set[tuple[float, float]]:
     """The ranges and scores `text` writes in digits, as (first, second) values."""
-    return {(value(m.group("low")), value(m.group("high"))) for m in _RANGE.finditer(text)}
+    return {_range_of(m) for m in _RANGE.finditer(text)}
+
+
+def _range_of(m: re.Match[str]) -> tuple[float, float]:
+    """A range's two values, a year's second written short as the first's ("2019-20" is 2019
+    to 2020, "1939-45" 1939 to 1945)."""
+    low, high = m.group("low"), m.group("high")
+    if len(low) == 4 and len(high) == 2 and low.isdigit() and high.isdigit():
+        high = low[:2] + high
+    return value(low), value(high)
 
 
 def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -> bool:
@@ -505,12 +510,12 @@ Claimed = tuple[str, float, str, bool, str, str]
 
 
 def claimed(claim: str) -> list[Claimed]:
-    """The numbers a claim states in digits: each as written, its value (scaled: "8.3
-    million" is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled
-    value: a rounding), "over" ("more than 200"), "under" ("up to 5") or "exact", and whether
-    it is an amount of money ("$1 to $2"), the unit of measure after it ("kg" of "4
-    kilograms", "" for none: `_MEASURES`) and the stem of the word it counts ("month" of "4
-    months old")."""
+    """The numbers a claim states in digits: each as written, its value (scaled: "8.3 million"
+    is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled value: a
+    rounding), "over" ("more than 200"), "limit" ("up to 5", "at most 5"), "under" ("under 5")
+    or "exact", and whether it is an amount of money ("$1 to $2"), the unit of measure after it
+    ("kg" of "4 kilograms", "" for none: `_MEASURES`) and the stem of the word it counts
+    ("month" of "4 months old")."""
     claim = _quantities(claim)
     money = {
         m.start(group) for m in _MONEY.finditer(claim) for group in (1, 2, 3) if m.group(group)
@@ -522,7 +527,7 @@ def claimed(claim: str) -> list[Claimed]:
             continue  # a version or an address ("8.1.4") is a name
         before = claim[: m.start()]
         number = value(raw)
-        how = _hedge(before)
+        how = "limit" if _LIMITED.search(before) else _hedge(before)
         if scaled := _SCALE_ON.match(claim, m.end()):
             number *= _scale(scaled.group(1))
             how = "about" if how == "exact" else how
@@ -616,11 +621,11 @@ def _missing(numbers: list[Claimed], context: Stated) -> list[str]:
 
 
 def _other_bounds(number: float, how: str, context: Stated) -> set[float]:
-    """The context's upper bounds but the claim's own number, for a claimed upper bound ("up
-    to 8 kg" against a claimed "up to 10 kg"): a bound allows a rounding of a value ("under
-    10 minutes" of "8 minutes"), not another limit ("up to 10 kg" of "up to 8 kg"). A lower
-    bound keeps them: "more than 200 residents" of "more than 236" holds."""
-    return set(context.limits - {number}) if how == "under" else set()
+    """The context's limits but the claim's own number, for a claimed limit ("up to 8 kg"
+    against a claimed "up to 10 kg"): a bound allows a rounding of a value ("under 10
+    minutes" of "8 minutes"), and a bound under a limit holds ("costs under $20" of "up to
+    $18"), but a limit is no rounding of another limit ("up to 10 kg" of "up to 8 kg")."""
+    return set(context.limits - {number}) if how == "limit" else set()
 
 
 def _pool(raw: str, number: float, how: str, money: bool, context: Stated) -> set[float]:
@@ -686,6 +691,6 @@ def _found(number: float, how: str, context: set[float]) -> bool:
         return False
     if how == "over":
         return any(number <= v <= 1.5 * number for v in context)
-    if how == "under":
+    if how in ("under", "limit"):
         return any(number / 1.5 <= v <= number for v in context)
     return False

@@ -4,7 +4,7 @@
 Answers over passages and summaries keep the source's words and flip the one that carries the
 direction, and the model entails such claims: every other word is the source's. The rule: a
 claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose" / "fell",
-"approved" / "rejected" …, and compass directions that share no step: "northeast" /
+"approved" / "rejected" …, and compass directions 90 degrees or more apart: "northeast" /
 "northwest", not "north" / "northwest") fails the claim when the context sentence that best
 matches the rest of its clause holds most of that clause's content words
 (`lexical.restated_in`), holds the word's opposite (in a clause that shares a content word with
@@ -67,9 +67,17 @@ for _one, _other in _PAIRS:
         for _word in _side.split():
             _OPPOSITES[_word] = _OPPOSITES.get(_word, frozenset()) | frozenset(_opposite.split())
             _SAME_SIDE[_word] = _SAME_SIDE.get(_word, frozenset()) | frozenset(_side.split())
-# Compass directions, as (east, north) steps: two are opposed when they share no step of the
-# same sign ("northeast" / "northwest", "north" / "east"), of a side when they do ("north" of
-# "northwest": a rounding); each with its adjective ("northwestern")
+
+
+# Compass directions, as (east, north) steps: two are opposed when they lie 90 degrees or more
+# apart ("northeast" / "northwest", "north" / "east"), of a side when less ("north" of
+# "northwest": a rounding); each with its adjective and adverbs ("northwestern", "eastward",
+# "eastwards")
+def _compass_forms(direction: str) -> tuple[str, ...]:
+    """A compass direction's words: "east", "eastern", "eastward", "eastwards"."""
+    return (direction, direction + "ern", direction + "ward", direction + "wards")
+
+
 _COMPASS = {
     "north": (0, 1),
     "northeast": (1, 1),
@@ -83,9 +91,9 @@ _COMPASS = {
 for _word, (_east, _north) in _COMPASS.items():
     _sides = [_w for _w, (_e, _n) in _COMPASS.items() if _e * _east + _n * _north > 0]
     _opposed_to = [_w for _w in _COMPASS if _w not in _sides]
-    for _form in (_word, _word + "ern"):
-        _OPPOSITES[_form] = frozenset(f for w in _opposed_to for f in (w, w + "ern"))
-        _SAME_SIDE[_form] = frozenset(f for w in _sides for f in (w, w + "ern"))
+    for _form in _compass_forms(_word):
+        _OPPOSITES[_form] = frozenset(f for w in _opposed_to for f in _compass_forms(w))
+        _SAME_SIDE[_form] = frozenset(f for w in _sides for f in _compass_forms(w))
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
