@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
@@ -846,6 +847,17 @@ async def test_a_correction_of_the_denial_pair_is_not_the_claim_s() -> None:
     overrides[denial] = "supported"
     (claim,) = engine.decide(plan, probs, overrides).claims
     assert claim.driver != "feedback" and claim.label == "contradicted", claim
+
+
+def test_a_claim_with_only_its_denial_known_is_not_settled() -> None:
+    # a cache may hold the denial pair (another claim's own pair) before any premise
+    engine = local_engine()
+    restart = [Document("help", "After you flush the DNS cache, restart your computer.")]
+    plan = engine.plan(restart, "You don't need to restart your computer afterward.", None)
+    (denial,) = [row for row in plan.denial if row is not None]
+    probs = np.full((len(plan.pairs), 3), np.nan, dtype=np.float32)
+    probs[denial] = engine.model.predict([plan.pairs[denial]])[0]
+    assert not engine._settled(plan, 0, probs, [None] * len(plan.pairs))
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

@@ -249,6 +249,8 @@ class GroundingEngine:
         calibration = self.model.card.calibration
         focus = self._focus(plan, claim, probs)
         premises = [r for r in judged if r != _denial_row(plan, claim)]
+        if not premises:
+            return False  # only its denial is known (a cached pair): no premise judged yet
         values = self._values(
             plan.lexical[claim], probs[premises], focus, self._denied(plan, claim, probs)
         )
