@@ -805,6 +805,13 @@ async def test_a_list_item_of_absence_is_read_against_a_lack_of_it() -> None:
     assert item.label == "supported", item
 
 
+RESTART = [
+    Document(
+        "help", "After you flush the DNS cache, restart your computer so the change takes effect."
+    )
+]
+
+
 async def test_a_negated_claim_is_contradicted_only_when_its_denial_is_entailed() -> None:
     # read-34: the model calls "aren't a safe treat" a contradiction of "dangerous" (0.73);
     # its denial, "Grapes are a safe treat …", is not entailed (0.04)
@@ -819,14 +826,8 @@ async def test_a_negated_claim_is_contradicted_only_when_its_denial_is_entailed(
     claim = (await engine.check(grapes, "Grapes aren't a safe treat for your dog.")).claims[0]
     assert claim.label != "contradicted" and claim.contradiction < 0.1, claim
     # a negation the premise denies is still contradicted: its denial is entailed
-    restart = [
-        Document(
-            "help",
-            "After you flush the DNS cache, restart your computer so the change takes effect.",
-        )
-    ]
     said = "You don't need to restart your computer after flushing the DNS cache."
-    claim = (await engine.check(restart, said)).claims[0]
+    claim = (await engine.check(RESTART, said)).claims[0]
     assert claim.label == "contradicted", claim
 
 
@@ -834,13 +835,7 @@ async def test_a_correction_of_the_denial_pair_is_not_the_claim_s() -> None:
     # the denial pair's text is the opposite claim: a user's correction of it over the same
     # premise says nothing of this one
     engine = local_engine()
-    restart = [
-        Document(
-            "help",
-            "After you flush the DNS cache, restart your computer so the change takes effect.",
-        )
-    ]
-    plan = engine.plan(restart, "You don't need to restart your computer afterward.", None)
+    plan = engine.plan(RESTART, "You don't need to restart your computer afterward.", None)
     (denial,) = [row for row in plan.denial if row is not None]
     probs = engine.model.predict(plan.pairs)
     overrides: list[Override | None] = [None] * len(plan.pairs)
@@ -852,8 +847,7 @@ async def test_a_correction_of_the_denial_pair_is_not_the_claim_s() -> None:
 def test_a_claim_with_only_its_denial_known_is_not_settled() -> None:
     # a cache may hold the denial pair (another claim's own pair) before any premise
     engine = local_engine()
-    restart = [Document("help", "After you flush the DNS cache, restart your computer.")]
-    plan = engine.plan(restart, "You don't need to restart your computer afterward.", None)
+    plan = engine.plan(RESTART, "You don't need to restart your computer afterward.", None)
     (denial,) = [row for row in plan.denial if row is not None]
     probs = np.full((len(plan.pairs), 3), np.nan, dtype=np.float32)
     probs[denial] = engine.model.predict([plan.pairs[denial]])[0]

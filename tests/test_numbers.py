@@ -11,6 +11,7 @@ import pytest_asyncio
 from conftest import sentences
 from groundrail.config import GroundingSettings
 from groundrail.grounding import lexical, numbers
+from groundrail.grounding.lexical import BM25
 from groundrail.grounding.runtime import GroundingRuntime
 from groundrail.grounding.windows import Document
 
@@ -292,9 +293,14 @@ SHOTS = (
 )
 
 
+def passages(context: str) -> tuple[list[str], BM25]:
+    """The context's sentences and their BM25 index, as the span and range rules take them."""
+    units, bm25 = sentences(context)
+    return [u.text for u in units], bm25
+
+
 def misspanned(claim: str) -> list[str]:
-    units, bm25 = sentences(SHOTS)
-    return numbers.misspanned(claim, [u.text for u in units], bm25)
+    return numbers.misspanned(claim, *passages(SHOTS))
 
 
 def test_a_span_the_restated_sentence_counts_otherwise_is_misspanned() -> None:
@@ -349,8 +355,7 @@ BAR = (
 
 
 def misranged(claim: str) -> list[str]:
-    units, bm25 = sentences(BAR)
-    return numbers.misranged(claim, [u.text for u in units], bm25)
+    return numbers.misranged(claim, *passages(BAR))
 
 
 def test_a_range_the_restated_sentence_ends_otherwise_is_misranged() -> None:
@@ -363,8 +368,8 @@ def test_a_range_the_restated_sentence_ends_otherwise_is_misranged() -> None:
     assert misranged("The quiz is open to students in grades 10 through 12.") == ["10 through 12"]
     assert misranged("The quiz is for students in grades 9-to-11.") == ["9-to-11"]
     # a year's second written short is the same range (review)
-    units, bm25 = sentences("The 2019-2020 season ended early.")
-    assert numbers.misranged("The 2019-20 season ended early.", [u.text for u in units], bm25) == []
+    season = passages("The 2019-2020 season ended early.")
+    assert numbers.misranged("The 2019-20 season ended early.", *season) == []
 
 
 @pytest.mark.parametrize(
@@ -402,7 +407,6 @@ def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> Non
     assert numbers.missing_share("Give no more than 4 doses a day.", context, users) == 1.0
     # a span of the user's own ("7 years ago") is theirs, not a miscount of the sentence's
     shot = numbers.given("I cut my hand. My last tetanus shot was more than 7 years ago.")
-    units, bm25 = sentences(SHOTS)
     said = "Your last tetanus shot was more than 7 years ago, so a booster may be recommended."
-    assert numbers.misspanned(said, [u.text for u in units], bm25) == ["7"]
-    assert numbers.misspanned(said, [u.text for u in units], bm25, shot) == []
+    assert numbers.misspanned(said, *passages(SHOTS)) == ["7"]
+    assert numbers.misspanned(said, *passages(SHOTS), shot) == []

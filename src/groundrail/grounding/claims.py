@@ -609,12 +609,9 @@ def _turns(text: str) -> bool:
     minor.", "Other experiences were less positive.", "There are some concerns, however."):
     short, negating nothing ("There are no complaints." is a claim), every content word one
     of `_TURN`, one of them a word of fault or "less positive"."""
-    words = content_words(text)
-    return (
-        len(text.split()) <= TURN_MAX_WORDS
-        and not has_negation(text)  # "There are no complaints." says there are none
-        and all(w in _TURN for w in words)
-        and (any(w in _FAULT for w in words) or _LESS_POSITIVE.search(text) is not None)
+    words = _only_words_of(text, _TURN, TURN_MAX_WORDS)
+    return words is not None and (
+        any(w in _FAULT for w in words) or _LESS_POSITIVE.search(text) is not None
     )
 
 
@@ -622,13 +619,18 @@ def _announces_a_way(text: str) -> bool:
     """Whether the sentence only announces that a way follows ("Good news: there's a set
     process for exactly this situation.", "There are a few options."): short, every content
     word one of `_WAY`, one of them a word of a way, negating nothing ("There is no fix.")."""
+    words = _only_words_of(text, _WAY, DEPENDS_MAX_WORDS)
+    return words is not None and any(w in _WAY_NOUNS for w in words)
+
+
+def _only_words_of(text: str, vocabulary: frozenset[str], max_words: int) -> list[str] | None:
+    """The sentence's content words when it is short (`max_words` at most), negates nothing
+    ("There are no complaints.", "There is no fix." say something) and says nothing but
+    words of `vocabulary` (`_turns`, `_announces_a_way`); None otherwise."""
     words = content_words(text)
-    return (
-        len(text.split()) <= DEPENDS_MAX_WORDS
-        and not has_negation(text)  # "There is no fix."
-        and all(w in _WAY for w in words)
-        and any(w in _WAY_NOUNS for w in words)
-    )
+    if len(text.split()) > max_words or has_negation(text):
+        return None
+    return words if all(w in vocabulary for w in words) else None
 
 
 def _skip_reason(text: str) -> SkipReason | None:

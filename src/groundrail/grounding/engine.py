@@ -242,13 +242,14 @@ class GroundingEngine:
             return True
         if not judged:
             return False
-        if any(overrides[r] for r in rows if r != _denial_row(plan, claim)):
+        denial = _denial_row(plan, claim)
+        if any(overrides[r] for r in rows if r != denial):
             return True  # a correction of the denial pair is the opposite claim's
         if _fails(plan, claim):
             return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
         focus = self._focus(plan, claim, probs)
-        premises = [r for r in judged if r != _denial_row(plan, claim)]
+        premises = [r for r in judged if r != denial]
         if not premises:
             return False  # only its denial is known (a cached pair): no premise judged yet
         values = self._values(

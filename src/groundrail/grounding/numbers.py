@@ -239,14 +239,18 @@ def stated(context: str) -> Stated:
     calendar = dates.stated(context)
     context = _speeds(_ITEM_INDEX.sub(r"\1 ", context).lower())
     values: set[float] = {max(items)} if items else set()
-    stated_times: Counter[float] = Counter()  # how often each value is written
+    limited = Counter(
+        value(m.group(1)) for m in _LIMIT.finditer(context) if _VALUE.fullmatch(m.group(1))
+    )
+    stated_times: Counter[float] = Counter()  # how often each limited value is written
     shares: set[float] = set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
         number = value(m.group())
         values.add(number)
-        stated_times[number] += 1
+        if number in limited:
+            stated_times[number] += 1
         if context.startswith("%", m.end()):  # "10%": a share, no bare number (`_bare`)
             shares.add(number)
         if "." in m.group():  # "9.45 a.m." is also 9 and 45
@@ -296,9 +300,6 @@ def stated(context: str) -> Stated:
         _UNITS_OF_MEASURE.get(token, token)
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
-    )
-    limited = Counter(
-        value(m.group(1)) for m in _LIMIT.finditer(context) if _VALUE.fullmatch(m.group(1))
     )
     limits = frozenset(v for v, times in limited.items() if times == stated_times[v])
     return Stated(values, money, counts, written, named, years, calendar, limits)
