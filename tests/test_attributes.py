@@ -362,6 +362,23 @@ def test_a_clause_opened_by_though_or_yet_states_its_field() -> None:
     assert check("It offers takeout, though it has delivery.", [record()]).label == "contradicted"
 
 
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # read-35: "don't mind … street parking" says the parking is there (here: a lot)
+        "It suits guests who don't mind stairs or lot parking.",
+        "You can't beat the outdoor seating.",
+        "Don't miss the outdoor seating.",
+        "It does not just offer takeout; it has outdoor seating too.",
+    ],
+)
+def test_a_negation_that_affirms_what_follows_states_the_field(claim: str) -> None:
+    assert check(claim, [record()]).label != "contradicted"
+    # the same words with a plain negation still contradict
+    plain = "It suits guests, but there is no outdoor seating or lot parking."
+    assert check(plain, [record()]).label == "contradicted"
+
+
 def test_dollar_signs_are_a_price_level() -> None:
     assert check("Price range: $", [record()]).label == "supported"
     assert check("Price range: $$$$", [record()]).label is None  # not ruled out: the model's

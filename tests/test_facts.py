@@ -722,6 +722,15 @@ REVIEWS = [
         # what the many say before the colon is still read
         ("Many patients credit Dr. Alvarez with walking them through every step: one patient "
          "called it a must.", True),
+        # the word of many counts the reviewers, a word or two from them (read-35)
+        ("Dr. Alvarez is consistently credited by patients with walking them through every "
+         "step.", True),
+        ("Most anxious patients credit Dr. Alvarez with walking them through every step.", True),
+        # a word of many that counts something else, or none: "as many", "most steps"
+        ("Dr. Alvarez walks patients through as many steps of the root canal as they like.",
+         False),
+        ("Dr. Alvarez walked through most steps of the root canal, and patients were anxious.",
+         False),
     ],
 )  # fmt: skip
 def test_what_one_review_says_given_to_many_reviewers_is_overgeneralised(

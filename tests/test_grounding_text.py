@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
-from conftest import local_engine
+from conftest import local_engine, sentences
 from groundrail.cache.pairs import Override
 from groundrail.grounding import lexical, numbers
 from groundrail.grounding.claims import read_under_lead, split_claims, without_citations
@@ -1000,3 +1000,23 @@ def test_a_list_item_that_is_no_sentence_reads_with_its_lead(
     lead = answer.split("\n")[0]
     if read is not None:
         assert (lead in [s.span.text for s in skipped]) == (len(lead.split()) <= 15)
+
+
+def test_a_context_sentence_goes_on_after_a_title_an_initial_or_a_time_before_its_day() -> None:
+    # read-35: "at 11 p.m. Sunday" was cut in two, and the claim's best sentence lost its half
+    text = (
+        "No one was injured. A crew had closed the road at 11 p.m. Sunday after heavy rain. "
+        "County archaeologist Dr. Helen Marsh mapped the site with J. R. Ortiz. The viewing "
+        "area opens at 8 a.m. The lot is free. Is it safe? No. The mud is deep."
+    )
+    units, _ = sentences(text)
+    assert [u.text for u in units] == [
+        "No one was injured.",
+        "A crew had closed the road at 11 p.m. Sunday after heavy rain.",
+        "County archaeologist Dr. Helen Marsh mapped the site with J. R. Ortiz.",
+        "The viewing area opens at 8 a.m.",
+        "The lot is free.",
+        "Is it safe?",
+        "No.",
+        "The mud is deep.",
+    ]

@@ -24,6 +24,24 @@ def reversed_word(claim: str) -> str | None:
 @pytest.mark.parametrize(
     ("claim", "word"),
     [
+        # read-35: the other sex, every other word the source's
+        ("Male cats may knead more when they're about to go into heat.", "Male"),
+        ("In the trial, women lost more weight than the placebo group.", "women"),
+        ("Female cats may knead more before going into heat.", None),
+        ("Men and women in the trial lost more weight than the placebo group.", None),
+    ],
+)
+def test_the_other_sex_is_caught(claim: str, word: str | None) -> None:
+    passage = (
+        "Female cats may knead more when they are about to go into heat. In the trial, men "
+        "lost more weight than the placebo group."
+    )
+    assert polarity.reversed_word(claim, *sentences(passage)) == word
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
         ("Its thick layer of foam makes a cappuccino taste milder.", "milder"),
         ("Ridership on the Blue Line fell 12 percent after the new timetable.", "fell"),
         ("The board rejected the budget on Tuesday.", "rejected"),
@@ -203,3 +221,28 @@ def test_another_sentence_with_the_claim_s_order_keeps_traded_sides_quiet() -> N
 def test_a_third_review_s_faithful_comparisons_are_not_reversed(passage: str, claim: str) -> None:
     assert polarity.reversed_word(claim, *sentences(passage)) is None
     assert polarity.traded_sides(claim, *sentences(passage)) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "denied"),
+    [
+        # read-35: what no one suffered, said of someone
+        ("One motorist was injured, even though crews had closed the road overnight.",
+         "One motorist was injured"),
+        ("Two workers were hurt when the slope gave way.", "Two workers were hurt"),
+        ("A guard has been injured.", "A guard has been injured"),
+        # as the source says it, or of something else
+        ("No one was injured, as crews had closed the road.", None),
+        ("Nobody was hurt.", None),
+        ("Two trucks were damaged.", None),
+        ("The road was closed overnight.", None),
+    ],
+)  # fmt: skip
+def test_what_no_one_suffered_said_of_someone_is_denied(claim: str, denied: str | None) -> None:
+    passages = ["No one was injured.", "None of the workers were hurt.", "Crews closed the road."]
+    assert polarity.denied(claim, passages) == denied
+
+
+def test_a_count_the_context_gives_elsewhere_is_not_denied() -> None:
+    passages = ["No one was injured in the first crash.", "Three people were injured later."]
+    assert polarity.denied("Two people were injured.", passages) is None

@@ -72,7 +72,11 @@ _WALK_INS = re.compile(
     r"|welcomes?|welcoming|allows?)\s+walk[-\s]ins?\b|walk[-\s]in[-\s]friendly\b)",
     re.I,
 )
-_NOT_ONLY = re.compile(r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just)\b)", re.I)
+# a negation that affirms what follows: "not only … but also", "who don't mind street
+# parking", "can't beat the free Wi-Fi", "don't miss the patio"
+_AFFIRMING_NOT = re.compile(
+    r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just|mind|minding|miss|forget|beat)\b)", re.I
+)
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # what a pet is welcome as, and a price said friendly: "dog-friendly" -> "allows dogs",
 # "budget-friendly" -> "budget" (a price level's word), before `_FRIENDLY`
@@ -440,7 +444,7 @@ def clauses(claim: str) -> list[Clause]:
     text = _PRICE_FRIENDLY.sub(_in_place("budget"), text)
     text = _FRIENDLY.sub(r"good for \1", text)
     text = _GOOD_FOR.sub(_in_place("good for"), text)
-    text = _NOT_ONLY.sub(_in_place(""), text)  # "not only … but also"
+    text = _AFFIRMING_NOT.sub(_in_place(""), text)  # "not only … but also", "don't mind"
     text = _RANGE_RANK.sub(_in_place(lambda m: _RANK_LEVEL[m.group(1).lower()]), text)
     text = _PRICE_NUMBER.sub(_in_place(lambda m: PRICE_WORDS[int(m.group(1))]), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)

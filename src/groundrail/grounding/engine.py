@@ -445,10 +445,12 @@ class GroundingEngine:
             )
             lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
             # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
-            # a cappuccino" of "a cappuccino is stronger than a latte"
+            # a cappuccino" of "a cappuccino is stronger than a latte"; "One motorist was
+            # injured" of "No one was injured"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
+                or polarity.denied(text, unit_texts) is not None
             )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(
@@ -809,8 +811,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     statement given to someone the context does not name beside it, or one that puts another
     of the context's names in the place of its source's, or a title the context does not give
     the person beside their name (`attribution`), or a hedge made
-    certain or a scope widened (`modality`), or a direction reversed or a comparison's sides
-    traded (`polarity`), or a
+    certain or a scope widened (`modality`), or a direction reversed, a comparison's sides
+    traded or what no one suffered said of someone (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
     one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no

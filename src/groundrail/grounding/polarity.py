@@ -1,12 +1,13 @@
 """A comparison or a direction reversed: "a cappuccino tastes milder" of a passage saying it
-"tastes stronger"; "fares fell" of "fares rose".
+"tastes stronger"; "fares fell" of "fares rose"; "One motorist was injured" of "No one was
+injured" (`denied`).
 
 Answers over passages and summaries keep the source's words and flip the one that carries the
 direction, and the model entails such claims: every other word is the source's. The rule: a
 claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose" / "fell",
-"approved" / "rejected" …, and compass directions 90 degrees or more apart: "northeast" /
-"northwest", not "north" / "northwest") fails the claim when the context sentence that best
-matches the rest of its clause holds most of that clause's content words
+"approved" / "rejected", "male" / "female" …, and compass directions 90 degrees or more
+apart: "northeast" / "northwest", not "north" / "northwest") fails the claim when the context
+sentence that best matches the rest of its clause holds most of that clause's content words
 (`lexical.restated_in`), holds the word's opposite (in a clause that shares a content word with
 the claim's clause) and no word of the word's own side ("declined" of "fell"), and neither the
 claim's clause nor the sentence's clause negates anything ("not as strong", "no longer rose": a
@@ -59,6 +60,8 @@ _PAIRS = (
     ("gained gain gains", "lost loses"),
     ("positive", "negative"),
     ("above", "below"),
+    ("male males", "female females"),
+    ("men boys", "women girls"),
 )  # fmt: skip
 _OPPOSITES: dict[str, frozenset[str]] = {}
 _SAME_SIDE: dict[str, frozenset[str]] = {}  # a word's side: "fell" with "declined", "dropped"
@@ -324,3 +327,44 @@ def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             ):
                 return claim[ours.start() : ours.end()]
     return None
+
+
+# a subject that denies what befell it: "No one was injured", "Nobody was hurt", "None of the
+# passengers were hurt", "No workers were killed"
+_BEFELL = r"(?:was|were|(?:has|have|had)\s+been|got)\s+([a-z]+)"
+_DENIED = re.compile(
+    rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:the\s+)?[a-z]+)?|no\s+[a-z]+)\s+{_BEFELL}", re.I
+)
+# the same said of a counted subject: "One motorist was injured", "two people were hurt", "3
+# workers were killed", "a guard was injured"
+_COUNTED = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|some)"
+    rf"\s+(?:[a-z]+\s+){{1,2}}?{_BEFELL}",
+    re.I,
+)
+
+
+def denied(claim: str, passages: Sequence[str]) -> str | None:
+    """The claim's counted subject and what befell it ("One motorist was injured") when a
+    sentence of the context says no one was ("No one was injured."), and none says it of a
+    counted subject ("No one was injured in the first crash; two were injured in the
+    second"): the model entails such a claim (0.81 against "No one was injured." and the
+    sentence on the closure it joins). None otherwise, and for a claim that negates."""
+    if has_negation(claim):
+        return None
+    befell = {word: m.group() for m in _COUNTED.finditer(claim) for word in _verb(m)}
+    if not befell:
+        return None
+    said = {word for p in passages for m in _COUNTED.finditer(p) for word in _verb(m)}
+    for passage in passages:
+        for m in _DENIED.finditer(passage):
+            for word in _verb(m):
+                if word in befell and word not in said:
+                    return befell[word]
+    return None
+
+
+def _verb(m: re.Match[str]) -> list[str]:
+    """What befell the subject of a `_DENIED` or `_COUNTED` match, as a content word (none
+    when the word is a function word)."""
+    return content_words(m.group(1))[:1]

@@ -220,8 +220,17 @@ _MANY_WORDS = (
     "consistently frequently repeatedly regularly often routinely many most several multiple "
     "numerous all universally widely commonly uniformly invariably"
 )
-# a word of many on its own ("all", not "all-you-can-eat"; "most", not "the most flavorful")
-_MANY = re.compile(rf"(?<![-\w])(?<!the )(?:{'|'.join(_MANY_WORDS.split())})(?![-\w])", re.I)
+# a word of many on its own ("all", not "all-you-can-eat"; "most", not "the most flavorful";
+# "many", not "as many flavors as they like")
+_MANY = re.compile(
+    rf"(?<![-\w])(?<!the )(?<!as )(?<!so )(?<!too )(?<!how )"
+    rf"(?:{'|'.join(_MANY_WORDS.split())})(?![-\w])",
+    re.I,
+)
+# the most words between a word of many and the reviewers it counts: "many happy customers",
+# "patients have consistently credited", "is consistently praised by diners" (not "lines for
+# most problems … the number of members")
+NEAR = 2
 _OF_STARS = re.compile(r"\b(?:stars?|rat(?:ing|ings|ed|e))\b", re.I)  # the rating rule's
 # what says who said it and how, not what was said
 _FRAME = frozenset(
@@ -256,11 +265,8 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     against the review that says them. On the read record sets it fires on one overview that
     does (`read13-record-saguaro-family-dentistry-tucson-anxiety-praise-generalised`) and on
     no correct one (docs/grounding.md)."""
-    if (
-        len(reviews) < MIN_REVIEWS
-        or not (_MANY.search(claim) and (many := _MANY_REVIEWERS.search(claim)))
-        or _OF_STARS.search(claim)
-    ):
+    many = _many_reviewers(claim)
+    if len(reviews) < MIN_REVIEWS or many is None or _OF_STARS.search(claim):
         return False
     listed = claim.find(":", many.end())
     if listed >= 0 and _ONE_REVIEWER.match(claim[listed + 1 :].lstrip()):
@@ -276,6 +282,18 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     )
 
 
+def _many_reviewers(claim: str) -> re.Match[str] | None:
+    """The reviewers a word of many counts ("Many customers", "diners consistently"): the
+    first within `NEAR` words of one, with no clause cut between; None when there is none."""
+    for reviewers in _MANY_REVIEWERS.finditer(claim):
+        for many in _MANY.finditer(claim):
+            between = claim[min(many.end(), reviewers.end()) : max(many.start(), reviewers.start())]
+            if len(_WORDS.findall(between)) <= NEAR and not re.search(r"[,;:.]", between):
+                return reviewers
+    return None
+
+
+_WORDS = re.compile(r"\w+")
 _CLAUSE_CUT = re.compile(r"[;:]\s+|,\s+(?:and|but|while|whereas|though|although)\s+")
 
 

@@ -73,9 +73,19 @@ def make_windows(
 
 
 # Where prose breaks into sentences (and structured lines into fields): after . ! ? or a line
-# break, before what starts a sentence. Cheaper than pysbd on long documents, and a unit only
-# needs to be a reasonable piece of evidence, not a perfect sentence.
-_UNIT_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\s*\n\s*")
+# break, before what starts a sentence; not after a title or an initial ("Dr. Helen Marsh",
+# "J. Smith"), nor between a time and its day or month ("at 11 p.m. Sunday"). Cheaper than
+# pysbd on long documents, and a unit only needs to be a reasonable piece of evidence, not a
+# perfect sentence.
+_TITLES = "Dr Mr Mrs Ms St Jr Sr Prof Gov Sen Rep Gen Col Lt Sgt Rev Hon Mt Ft vs"
+_SENTENCE_END = (
+    r"(?<=[.!?])"
+    + "".join(rf"(?<!\b{title}\.)" for title in _TITLES.split())
+    + r"(?<!\b[A-Z]\.)\s+(?=[\"'(\[]?[A-Z0-9])"
+    r"(?<![ap]\.m\.\s(?=(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    r"|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+)
+_UNIT_BREAK = re.compile(rf"{_SENTENCE_END}|\s*\n\s*")
 # A linearised record's unit is its line: a field group, or one review with its heading.
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 
@@ -131,11 +141,8 @@ def make_units(
     return units
 
 
-# A review's sentences, not cut after a title ("Dr. Hanley"); text documents keep
-# `_UNIT_BREAK`, the split their calibration was fitted with.
-_REVIEW_SENTENCE = re.compile(
-    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])"
-)
+# A review's sentences, cut as prose is (not after a title: "Dr. Hanley")
+_REVIEW_SENTENCE = re.compile(_SENTENCE_END)
 
 
 def review_digest(record_text: str, claim: str) -> str | None:
