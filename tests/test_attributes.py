@@ -368,7 +368,7 @@ def test_a_clause_opened_by_though_or_yet_states_its_field() -> None:
         # read-35: "don't mind … street parking" says the parking is there (here: a lot)
         "It suits guests who don't mind stairs or lot parking.",
         "You can't beat the outdoor seating.",
-        "Don't miss the outdoor seating.",
+        "You cannot beat the prices or the outdoor seating.",  # a review helper's
         "It does not just offer takeout; it has outdoor seating too.",
     ],
 )

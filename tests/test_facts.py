@@ -726,6 +726,10 @@ REVIEWS = [
         ("Dr. Alvarez is consistently credited by patients with walking them through every "
          "step.", True),
         ("Most anxious patients credit Dr. Alvarez with walking them through every step.", True),
+        ("As many patients note, Dr. Alvarez walks them through every step.", True),
+        ("Many reviews credit Dr. Alvarez with walking them through every step.", True),
+        ("Dr. Alvarez walking them through every step is frequently mentioned by patients.",
+         True),
         # a word of many that counts something else, or none: "as many", "most steps"
         ("Dr. Alvarez walks patients through as many steps of the root canal as they like.",
          False),

@@ -246,3 +246,41 @@ def test_what_no_one_suffered_said_of_someone_is_denied(claim: str, denied: str 
 def test_a_count_the_context_gives_elsewhere_is_not_denied() -> None:
     passages = ["No one was injured in the first crash.", "Three people were injured later."]
     assert polarity.denied("Two people were injured.", passages) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "day"),
+    [
+        # read-35: a review's day changed
+        ("Service was slow, about 35 minutes for food on a Saturday.", "Saturday"),
+        ("The council voted 6-3 on Thursday night to approve the renovation.", "Thursday"),
+        # the day as said; a day of a sentence that names many; a day another sentence says
+        ("Service was slow, about 35 minutes for food on a Friday.", None),
+        ("The shop is open on Saturdays.", None),
+        ("The council voted on Tuesday, and the mayor said on Wednesday she would sign it.",
+         None),
+        ("The council voted 6-3 on Wednesday night to approve the renovation.", None),
+    ],
+)  # fmt: skip
+def test_a_day_of_the_week_changed_is_caught(claim: str, day: str | None) -> None:
+    passage = (
+        "Review 2 (3 stars, May 1, 2022): Service was slow, about 35 minutes for food on a "
+        "Friday. The council voted 6-3 on Tuesday night to approve the renovation. The shop "
+        "is open Monday through Friday. The mayor said Wednesday she would sign it."
+    )
+    assert polarity.reversed_word(claim, *sentences(passage)) == day
+
+
+@pytest.mark.parametrize(
+    ("claim", "passages"),
+    [
+        # a review helper's: boilerplate denials, another subject, a search, a qualifier
+        ("A fire was reported at 3 a.m.", ["Crews came at 3 a.m.", "No injuries were reported."]),
+        ("Two officers were injured.", ["No protesters were injured.", "Officers were treated."]),
+        ("A body was found in the river.", ["No one was found in the house."]),
+        ("A woman was taken to hospital.", ["No one was taken to hospital with serious injuries."]),
+        ("The driver of a delivery truck was injured.", ["No one was injured."]),
+    ],
+)  # fmt: skip
+def test_a_denial_of_something_else_denies_nothing(claim: str, passages: list[str]) -> None:
+    assert polarity.denied(claim, passages) is None

@@ -73,9 +73,9 @@ _WALK_INS = re.compile(
     re.I,
 )
 # a negation that affirms what follows: "not only … but also", "who don't mind street
-# parking", "can't beat the free Wi-Fi", "don't miss the patio"
+# parking", "you cannot beat the free Wi-Fi" (not "won't miss the TV": that it is absent)
 _AFFIRMING_NOT = re.compile(
-    r"(?:\bnot|n['\u2019]t)(?=\s+(?:only|just|mind|minding|miss|forget|beat)\b)", re.I
+    r"(?:\bnot|\bcannot|n['\u2019]t)(?=\s+(?:only|just|mind|minding|forget|beat)\b)", re.I
 )
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
 # what a pet is welcome as, and a price said friendly: "dog-friendly" -> "allows dogs",

@@ -149,12 +149,14 @@ _RANGE_COUNTED = re.compile(
     rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
 _YEAR = re.compile(r"(?<![\d.,$])(?:1[89]|20)\d\d(?![.,]?\d)")  # "2019", not "2,019", "$2019"
-# a year and one told from it later in its sentence: "evacuated in 1964 and flooded the
-# following year" (1965), "opened in 2010; a year earlier …" (2009)
+# a year told from the year written last before it: "evacuated in 1964 and flooded the
+# following year" (1965), "moved in 2005 and went public the following year" (2006, not 1991
+# of a "1990" before), "… in 1964. A year later, …", "opened in 2010; a year earlier …" (2009)
 _YEAR_THEN = re.compile(
-    r"(?<![\d.,$])((?:1[89]|20)\d\d)(?![.,]?\d)[^.;!?]*?\b(?:the\s+(following|next|previous)"
-    r"\s+year|(?:a|one)\s+year\s+(later|after|earlier|before)|the\s+year\s+(after|before))\b"
+    r"\b(?:the\s+(following|next|previous)\s+year|(?:a|one)\s+year\s+(later|after|earlier"
+    r"|before)|the\s+year\s+(after|before))\b"
 )
+YEAR_THEN_REACH = 200  # characters back from such a phrase to the year it is told from
 # a year where it reads as one: before no noun ("closed in 2019 after …", "march 18, 2012,")
 # or before a noun of years ("the 2019 season"); "to 1900 homes" is a count
 _YEAR_NOUNS = frozenset(
@@ -283,8 +285,10 @@ def stated(context: str) -> Stated:
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _YEAR_THEN.finditer(context):  # "in 1964 … the following year" is also 1965
-        step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
-        values.add(value(m.group(1)) + step)
+        before = list(_YEAR.finditer(context, max(0, m.start() - YEAR_THEN_REACH), m.start()))
+        if before:
+            step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
+            values.add(value(before[-1].group()) + step)
     for m in _SEASON.finditer(context):  # "2019-20" is also 2020, as a claim reads it
         values.add(float(m.group(1)[:2] + m.group(2)))
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18
@@ -362,9 +366,6 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     return out
 
 
-JOINED = 2  # words a clause shares with another sentence that counts its span (`misspanned`)
-
-
 def misspanned(
     claim: str, passages: Sequence[str], bm25: BM25, users: Given = frozenset()
 ) -> list[str]:
@@ -377,13 +378,9 @@ def misspanned(
     minutes" of "3 minutes", an exact span within a bound the sentence sets ("a 6-month CD"
     of "CDs of 12 months or less") and a total said as one ("10 years in all" of "5 years,
     with an option to renew for another 5"). The clause is read without its number, and
-    with the clause before it when it says little else ("… and will be out for 3 weeks"). A
-    clause that joins two sentences may take its span from another sentence that counts it
-    so and shares `JOINED` of the clause's other words, when the sentence it restates has
-    none of the words just before the span ("by nearly 90 minutes" of a sentence on "13 hours
-    and 21 minutes"; not "issued within the past 10 years" of "issued within the last 15").
-    `bm25` ranks `passages`; a span the user gave (`given`: "At 4 months" of "My daughter is
-    4 months old") is left alone."""
+    with the clause before it when it says little else ("… and will be out for 3 weeks").
+    `bm25` ranks `passages`; a span the user gave (`given`: "At 4 months" of "My daughter
+    is 4 months old") is left alone."""
     claim = _quantities(claim)
     out = []
     for m in _CLAIMED.finditer(claim):
@@ -408,18 +405,6 @@ def misspanned(
         ranged = _RANGE_END.search(claim, 0, m.start())
         if (ranged or _TOTAL.search(clause)) and _span_found(
             number, how, unit, " ".join(passages), clause
-        ):
-            continue
-        # a clause that joins two sentences: "beating the 2011 record of 13:21 by nearly 90
-        # minutes" of "the previous record of 13 hours and 21 minutes was set in 2011" and
-        # "the fastest crossing on record by nearly 90 minutes"
-        said = _words_of(without) - {unit}
-        lead = _words_of(" ".join(claim[start : m.start()].split()[-3:]))
-        if not lead & set(content_words(passages[best])) and any(
-            number in stated(passage).counts.get(unit, set())
-            and len(said & set(content_words(passage))) >= JOINED
-            for i, passage in enumerate(passages)
-            if i != best
         ):
             continue
         out.append(m.group())
@@ -488,11 +473,6 @@ def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -
         for w in values
     }
     return how == "about" and _found(number, how, whole)
-
-
-def _words_of(text: str) -> set[str]:
-    """The text's content words of three letters or more, numbers aside."""
-    return {w for w in content_words(text) if len(w) > 2 and not w.isdigit()}
 
 
 def _stem(word: str) -> str:

@@ -97,6 +97,31 @@ for _word, (_east, _north) in _COMPASS.items():
     for _form in _compass_forms(_word):
         _OPPOSITES[_form] = frozenset(f for w in _opposed_to for f in _compass_forms(w))
         _SAME_SIDE[_form] = frozenset(f for w in _sides for f in _compass_forms(w))
+# The days of the week, each the opposite of the others: "waited 35 minutes on a Saturday" of a
+# review's "on a Friday". A sentence that names two days or a group of them ("Monday through
+# Friday", "weekends", "daily") says nothing against a third (`_many_days`), and a day some
+# sentence names alone may be the claim's (`_day_said`).
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+for _day in _DAYS:
+    _OPPOSITES[_day] = frozenset(f"{d}{s}" for d in _DAYS if d != _day for s in ("", "s"))
+    _OPPOSITES[f"{_day}s"] = _OPPOSITES[_day]
+    _SAME_SIDE[_day] = _SAME_SIDE[f"{_day}s"] = frozenset({_day, f"{_day}s"})
+_DAY_GROUPS = frozenset({"weekend", "weekends", "weekday", "weekdays", "daily", "week"})
+
+
+def _many_days(sentence: str) -> bool:
+    """Whether a sentence names two days of the week or a group of days."""
+    words = set(_WORD.findall(sentence.lower()))
+    return len({w.removesuffix("s") for w in words} & set(_DAYS)) > 1 or bool(words & _DAY_GROUPS)
+
+
+def _day_said(day: str, units: Sequence[Unit]) -> bool:
+    """Whether a sentence of the context names the day alone (not among others: a record's
+    hours name every day)."""
+    side = _SAME_SIDE[day]
+    return any(side & set(_WORD.findall(u.text.lower())) and not _many_days(u.text) for u in units)
+
+
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
@@ -177,6 +202,10 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         start, end, about, sentence = found
         if _SAME_SIDE[word.group()] & set(_WORD.findall(_SEASON.sub("", sentence).lower())):
             continue  # the word or one of its side ("declined" of "fell")
+        if word.group().removesuffix("s") in _DAYS and (
+            _many_days(sentence) or _day_said(word.group(), units)
+        ):
+            continue  # "on Saturday" of "open Monday through Friday", or of another sentence
         # the opposite, not negated, in a clause of the sentence about the same thing: not
         # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
         parts = [_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence)]
@@ -329,42 +358,38 @@ def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     return None
 
 
-# a subject that denies what befell it: "No one was injured", "Nobody was hurt", "None of the
-# passengers were hurt", "No workers were killed"
-_BEFELL = r"(?:was|were|(?:has|have|had)\s+been|got)\s+([a-z]+)"
-_DENIED = re.compile(
-    rf"\b(?:no\s+one|nobody|none(?:\s+of\s+(?:the\s+)?[a-z]+)?|no\s+[a-z]+)\s+{_BEFELL}", re.I
-)
-# the same said of a counted subject: "One motorist was injured", "two people were hurt", "3
-# workers were killed", "a guard was injured"
+# what befalls people in the news, which "No one was …" denies: "No one was injured", "Nobody
+# was hurt", "None of the passengers were hurt" (not "No injuries were reported", "No one was
+# found in the house": boilerplate and searches, said beside what did befall someone)
+_HARMS = r"(?:injured|hurt|killed|wounded|harmed|hospitali[sz]ed|arrested|charged|detained)"
+_BEFELL = rf"(?:was|were|(?:has|have|had)\s+been|got)\s+({_HARMS})\b"
+_DENIED = re.compile(rf"\b(?:no\s+one|nobody|none\s+of\s+(?:the\s+)?[a-z]+)\s+{_BEFELL}", re.I)
+# the same said of a counted subject at the start of a clause: "One motorist was injured",
+# "two people were hurt", "3 workers were killed", "A guard was injured"
 _COUNTED = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|some)"
-    rf"\s+(?:[a-z]+\s+){{1,2}}?{_BEFELL}",
+    r"(?:^|[,;:]\s+|\b(?:and|but|while|when|after)\s+)"
+    r"((?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|several|many|some)"
+    rf"\s+(?:[a-z]+\s+){{1,2}}?{_BEFELL})",
     re.I,
 )
+# what befell someone, however said: "Two officers were injured", "police arrested a man"
+_SAID = re.compile(rf"\b({_HARMS})\b", re.I)
 
 
 def denied(claim: str, passages: Sequence[str]) -> str | None:
-    """The claim's counted subject and what befell it ("One motorist was injured") when a
-    sentence of the context says no one was ("No one was injured."), and none says it of a
-    counted subject ("No one was injured in the first crash; two were injured in the
-    second"): the model entails such a claim (0.81 against "No one was injured." and the
-    sentence on the closure it joins). None otherwise, and for a claim that negates."""
+    """The claim's counted subject and the harm that befell it ("One motorist was injured")
+    when a sentence of the context says no one suffered it ("No one was injured."), and no
+    other sentence says the harm at all ("No one was injured in the first crash; two were
+    injured in the second"): the model entails such a claim (0.81 against "No one was
+    injured." and the sentence on the closure it joins). None otherwise, and for a claim
+    that negates."""
     if has_negation(claim):
         return None
-    befell = {word: m.group() for m in _COUNTED.finditer(claim) for word in _verb(m)}
+    befell = {m.group(2).lower(): m.group(1) for m in _COUNTED.finditer(claim)}
     if not befell:
         return None
-    said = {word for p in passages for m in _COUNTED.finditer(p) for word in _verb(m)}
-    for passage in passages:
-        for m in _DENIED.finditer(passage):
-            for word in _verb(m):
-                if word in befell and word not in said:
-                    return befell[word]
-    return None
-
-
-def _verb(m: re.Match[str]) -> list[str]:
-    """What befell the subject of a `_DENIED` or `_COUNTED` match, as a content word (none
-    when the word is a function word)."""
-    return content_words(m.group(1))[:1]
+    denials = [m.group(1).lower() for p in passages for m in _DENIED.finditer(p)]
+    said = {
+        m.group(1).lower() for p in passages if not _DENIED.search(p) for m in _SAID.finditer(p)
+    }
+    return next((befell[harm] for harm in denials if harm in befell and harm not in said), None)

@@ -221,16 +221,19 @@ _MANY_WORDS = (
     "numerous all universally widely commonly uniformly invariably"
 )
 # a word of many on its own ("all", not "all-you-can-eat"; "most", not "the most flavorful";
-# "many", not "as many flavors as they like")
+# "many", not "too many people" nor "as many flavors as they like": `_AS_MANY_AS`)
 _MANY = re.compile(
-    rf"(?<![-\w])(?<!the )(?<!as )(?<!so )(?<!too )(?<!how )"
+    rf"(?<![-\w])(?<!the )(?<!so )(?<!too )(?<!how )"
     rf"(?:{'|'.join(_MANY_WORDS.split())})(?![-\w])",
     re.I,
 )
-# the most words between a word of many and the reviewers it counts: "many happy customers",
-# "patients have consistently credited", "is consistently praised by diners" (not "lines for
-# most problems … the number of members")
-NEAR = 2
+_AS_MANY_AS = re.compile(r"(?<=\bas )many\b(?=[^,;.]*\bas\b)", re.I)
+# the most words between a word of many and the reviewers (or reviews) it counts: "many happy
+# customers", "patients have consistently credited", "is frequently called the best by
+# reviewers", "Many reviews credit" (not "lines for most problems on the cave wall, and the
+# locker room is small for the number of members": a comma between)
+NEAR = 4
+_MANY_COUNTED = re.compile(rf"{_MANY_REVIEWERS.pattern}|\breviews\b", re.I)
 _OF_STARS = re.compile(r"\b(?:stars?|rat(?:ing|ings|ed|e))\b", re.I)  # the rating rule's
 # what says who said it and how, not what was said
 _FRAME = frozenset(
@@ -241,6 +244,7 @@ _FRAME = frozenset(
         noted notes highlight highlighted highlights appreciate appreciated appreciates love
         loved loves enjoy enjoyed enjoys describe described describes say said says call
         called calls find found finds rave raved raves compliment complimented compliments
+        reviews
         commend commended commends agree agreed report reported reports like liked likes also
         their"""
     )
@@ -283,10 +287,13 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
 
 
 def _many_reviewers(claim: str) -> re.Match[str] | None:
-    """The reviewers a word of many counts ("Many customers", "diners consistently"): the
-    first within `NEAR` words of one, with no clause cut between; None when there is none."""
-    for reviewers in _MANY_REVIEWERS.finditer(claim):
+    """The reviewers (or reviews) a word of many counts ("Many customers", "diners
+    consistently", "Many reviews"): the first within `NEAR` words of one, with no comma or
+    clause cut between; None when there is none."""
+    for reviewers in _MANY_COUNTED.finditer(claim):
         for many in _MANY.finditer(claim):
+            if _AS_MANY_AS.match(claim, many.start()):
+                continue
             between = claim[min(many.end(), reviewers.end()) : max(many.start(), reviewers.start())]
             if len(_WORDS.findall(between)) <= NEAR and not re.search(r"[,;:.]", between):
                 return reviewers

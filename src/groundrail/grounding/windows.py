@@ -73,17 +73,19 @@ def make_windows(
 
 
 # Where prose breaks into sentences (and structured lines into fields): after . ! ? or a line
-# break, before what starts a sentence; not after a title or an initial ("Dr. Helen Marsh",
-# "J. Smith"), nor between a time and its day or month ("at 11 p.m. Sunday"). Cheaper than
+# break, before what starts a sentence; not after a title ("Dr. Helen Marsh"), nor between a
+# time and its day or month ("at 11 p.m. Sunday"; an initial, "vitamin D.", "Plan B." and "the
+# U.S." end sentences too often to be kept with what follows). Cheaper than
 # pysbd on long documents, and a unit only needs to be a reasonable piece of evidence, not a
 # perfect sentence.
 _TITLES = "Dr Mr Mrs Ms St Jr Sr Prof Gov Sen Rep Gen Col Lt Sgt Rev Hon Mt Ft vs"
 _SENTENCE_END = (
     r"(?<=[.!?])"
     + "".join(rf"(?<!\b{title}\.)" for title in _TITLES.split())
-    + r"(?<!\b[A-Z]\.)\s+(?=[\"'(\[]?[A-Z0-9])"
-    r"(?<![ap]\.m\.\s(?=(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-    r"|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+    + r"\s+(?=[\"'(\[]?[A-Z0-9])"
+    r"(?<![ap]\.m\.\s(?=(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan(?:uary)?"
+    r"|Feb(?:ruary)?|March|April|June|July|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\b(?!['\u2019])))"
 )
 _UNIT_BREAK = re.compile(rf"{_SENTENCE_END}|\s*\n\s*")
 # A linearised record's unit is its line: a field group, or one review with its heading.
