@@ -727,7 +727,14 @@ REVIEWS = [
          "step.", True),
         ("Most anxious patients credit Dr. Alvarez with walking them through every step.", True),
         ("As many patients note, Dr. Alvarez walks them through every step.", True),
-        ("Many reviews credit Dr. Alvarez with walking them through every step.", True),
+        # reviews counted are no reviewers ("Most reviews are positive, with one customer
+        # praising …"); a determiner after them counts what follows; one of them (a review
+        # helper's)
+        ("Many reviews credit Dr. Alvarez with walking them through every step.", False),
+        ("Patients mention several things, like Dr. Alvarez walking them through every step.",
+         False),
+        ("Most patients were happy, although one credited Dr. Alvarez with walking them "
+         "through every step.", False),
         ("Dr. Alvarez walking them through every step is frequently mentioned by patients.",
          True),
         # a word of many that counts something else, or none: "as many", "most steps"

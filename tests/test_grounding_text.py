@@ -1002,19 +1002,22 @@ def test_a_list_item_that_is_no_sentence_reads_with_its_lead(
         assert (lead in [s.span.text for s in skipped]) == (len(lead.split()) <= 15)
 
 
-def test_a_context_sentence_goes_on_after_a_title_or_a_time_before_its_day() -> None:
+def test_a_context_sentence_goes_on_after_a_title_an_initial_or_a_time_before_its_day() -> None:
     # read-35: "at 11 p.m. Sunday" was cut in two, and the claim's best sentence lost its half
     text = (
         "No one was injured. A crew had closed the road at 11 p.m. Sunday after heavy rain. "
-        "County archaeologist Dr. Helen Marsh mapped the site. Take vitamin D. The viewing "
-        "area opens at 8 a.m. Mayor Jane Ortiz spoke at 7 p.m. Sunday's show is at 8 p.m. "
-        "March 3 is the last one. The lot is free. Is it safe? No. The mud is deep."
+        "County archaeologist Dr. Helen Marsh mapped the site with J. R. Ortiz and George W. "
+        "Bush. The U.S. Supreme Court ruled in the U.S. The game is Sept. 12. Take vitamin "
+        "D. The viewing area opens at 8 a.m. Mayor Jane Ortiz spoke at 7 p.m. Sunday's show "
+        "is at 8 p.m. March 3 is the last one. The lot is free. Is it safe? No. The mud is deep."
     )
     units, _ = sentences(text)
     assert [u.text for u in units] == [
         "No one was injured.",
         "A crew had closed the road at 11 p.m. Sunday after heavy rain.",
-        "County archaeologist Dr. Helen Marsh mapped the site.",
+        "County archaeologist Dr. Helen Marsh mapped the site with J. R. Ortiz and George W. Bush.",
+        "The U.S. Supreme Court ruled in the U.S.",
+        "The game is Sept. 12.",
         "Take vitamin D.",
         "The viewing area opens at 8 a.m.",
         "Mayor Jane Ortiz spoke at 7 p.m.",

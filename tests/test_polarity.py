@@ -230,6 +230,7 @@ def test_a_third_review_s_faithful_comparisons_are_not_reversed(passage: str, cl
         ("One motorist was injured, even though crews had closed the road overnight.",
          "One motorist was injured"),
         ("Two workers were hurt when the slope gave way.", "Two workers were hurt"),
+        ("Two crew workers were injured.", "Two crew workers were injured"),
         ("A guard has been injured.", "A guard has been injured"),
         # as the source says it, or of something else
         ("No one was injured, as crews had closed the road.", None),
@@ -280,6 +281,11 @@ def test_a_day_of_the_week_changed_is_caught(claim: str, day: str | None) -> Non
         ("A body was found in the river.", ["No one was found in the house."]),
         ("A woman was taken to hospital.", ["No one was taken to hospital with serious injuries."]),
         ("The driver of a delivery truck was injured.", ["No one was injured."]),
+        # the harm said in other words elsewhere; none of others (a second review)
+        ("One firefighter was injured.", ["No one was injured.", "One firefighter had injuries."]),
+        ("Three people were killed.", ["No one was killed at first.", "A blast left three dead."]),
+        ("12 people were arrested.", ["No one was arrested Saturday.", "Police detained 12."]),
+        ("Two protesters were injured.", ["None of the officers were injured."]),
     ],
 )  # fmt: skip
 def test_a_denial_of_something_else_denies_nothing(claim: str, passages: list[str]) -> None:

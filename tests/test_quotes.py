@@ -63,3 +63,24 @@ async def test_the_engine_fails_a_claim_with_an_invented_quotation() -> None:
         docs, 'Coach Dana Reyes said "I told the boys to keep believing until the last whistle."'
     )
     assert quoted.claims[0].signals["misquoted"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "code"),
+    [
+        # read-35: a path the docs never write
+        ("If nothing sets it, the default is `./build`.", "./build"),
+        ("Set `QMK_OUTPUT` to override it.", "QMK_OUTPUT"),
+        # as the docs or the question write it; code with spaces; a fenced block
+        ("If nothing sets it, the default is `./dist`.", None),
+        ("Set `clean_output` to `true` in `quillmark.toml`.", None),
+        ("Run `quillmark build --clean` to rebuild.", None),
+        ("My file is `notes.md`.", None),
+    ],
+)
+def test_inline_code_the_context_never_writes_is_misquoted(claim: str, code: str | None) -> None:
+    docs = [
+        "The output_dir setting controls where files go (default: ./dist).",
+        "Set clean_output = true in quillmark.toml. Environment variables start with QMK_.",
+    ]
+    assert misquoted(claim, docs, "Why is notes.md not rendered?") == code

@@ -149,9 +149,9 @@ _RANGE_COUNTED = re.compile(
     rf"\b(\d+(?:\.\d+)?)\s*(?:-|\u2013|to|and)\s*\d+(?:\.\d+)?{_COUNTED_WORD}"
 )
 _YEAR = re.compile(r"(?<![\d.,$])(?:1[89]|20)\d\d(?![.,]?\d)")  # "2019", not "2,019", "$2019"
-# a year told from the year written last before it: "evacuated in 1964 and flooded the
-# following year" (1965), "moved in 2005 and went public the following year" (2006, not 1991
-# of a "1990" before), "… in 1964. A year later, …", "opened in 2010; a year earlier …" (2009)
+# a year told from a year written before it (any within `YEAR_THEN_REACH`: which one it is
+# told from is not read): "evacuated in 1964 and flooded the following year" (1965), "… in
+# 1964. A year later, …", "opened in 2010; a year earlier …" (2009)
 _YEAR_THEN = re.compile(
     r"\b(?:the\s+(following|next|previous)\s+year|(?:a|one)\s+year\s+(later|after|earlier"
     r"|before)|the\s+year\s+(after|before))\b"
@@ -285,10 +285,9 @@ def stated(context: str) -> Stated:
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
     for m in _YEAR_THEN.finditer(context):  # "in 1964 … the following year" is also 1965
-        before = list(_YEAR.finditer(context, max(0, m.start() - YEAR_THEN_REACH), m.start()))
-        if before:
-            step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
-            values.add(value(before[-1].group()) + step)
+        step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
+        for year in _YEAR.finditer(context, max(0, m.start() - YEAR_THEN_REACH), m.start()):
+            values.add(value(year.group()) + step)
     for m in _SEASON.finditer(context):  # "2019-20" is also 2020, as a claim reads it
         values.add(float(m.group(1)[:2] + m.group(2)))
     for m in _MONTH.finditer(context):  # "March 18" is also 3/18

@@ -363,7 +363,7 @@ def traded_sides(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
 # found in the house": boilerplate and searches, said beside what did befall someone)
 _HARMS = r"(?:injured|hurt|killed|wounded|harmed|hospitali[sz]ed|arrested|charged|detained)"
 _BEFELL = rf"(?:was|were|(?:has|have|had)\s+been|got)\s+({_HARMS})\b"
-_DENIED = re.compile(rf"\b(?:no\s+one|nobody|none\s+of\s+(?:the\s+)?[a-z]+)\s+{_BEFELL}", re.I)
+_DENIED = re.compile(rf"\b(?:no\s+one|nobody|none\s+of\s+(?:the\s+)?([a-z]+))\s+{_BEFELL}", re.I)
 # the same said of a counted subject at the start of a clause: "One motorist was injured",
 # "two people were hurt", "3 workers were killed", "A guard was injured"
 _COUNTED = re.compile(
@@ -372,24 +372,42 @@ _COUNTED = re.compile(
     rf"\s+(?:[a-z]+\s+){{1,2}}?{_BEFELL})",
     re.I,
 )
-# what befell someone, however said: "Two officers were injured", "police arrested a man"
-_SAID = re.compile(rf"\b({_HARMS})\b", re.I)
+# each harm with the words that say it otherwise: "suffered minor injuries", "left three
+# people dead", "had died of their wounds", "detained 12 people", "filed murder charges"
+_HARM_WORDS = {
+    "injur": r"injur\w*|hurt|wound\w*|harm\w*",
+    "kill": r"kill\w*|died|dies|dead|death\w*|fatal\w*",
+    "arrest": r"arrest\w*|detain\w*|custody",
+    "charg": r"charg\w*",
+    "hospitali": r"hospital\w*",
+}
+_HARM_OF = {
+    "injured": "injur", "hurt": "injur", "wounded": "injur", "harmed": "injur",
+    "killed": "kill", "arrested": "arrest", "detained": "arrest", "charged": "charg",
+    "hospitalised": "hospitali", "hospitalized": "hospitali",
+}  # fmt: skip
 
 
 def denied(claim: str, passages: Sequence[str]) -> str | None:
     """The claim's counted subject and the harm that befell it ("One motorist was injured")
-    when a sentence of the context says no one suffered it ("No one was injured."), and no
-    other sentence says the harm at all ("No one was injured in the first crash; two were
-    injured in the second"): the model entails such a claim (0.81 against "No one was
-    injured." and the sentence on the closure it joins). None otherwise, and for a claim
-    that negates."""
+    when a sentence of the context says no one suffered it ("No one was injured."; "None of
+    the officers …" only of officers), and no other sentence names that harm in any words
+    ("No one was injured in the first explosion. One firefighter suffered minor injuries"):
+    the model entails such a claim (0.81 against "No one was injured." and the sentence on
+    the closure it joins). None otherwise, and for a claim that negates."""
     if has_negation(claim):
         return None
-    befell = {m.group(2).lower(): m.group(1) for m in _COUNTED.finditer(claim)}
+    befell = {_HARM_OF[m.group(2).lower()]: m for m in _COUNTED.finditer(claim)}
     if not befell:
         return None
-    denials = [m.group(1).lower() for p in passages for m in _DENIED.finditer(p)]
-    said = {
-        m.group(1).lower() for p in passages if not _DENIED.search(p) for m in _SAID.finditer(p)
-    }
-    return next((befell[harm] for harm in denials if harm in befell and harm not in said), None)
+    others = " ".join(p for p in passages if not _DENIED.search(p))
+    for p in passages:
+        for denial in _DENIED.finditer(p):
+            harm = _HARM_OF[denial.group(2).lower()]
+            counted = befell.get(harm)
+            if counted is None or re.search(rf"\b(?:{_HARM_WORDS[harm]})", others, re.I):
+                continue
+            of = denial.group(1)  # "None of the officers": the claim's subject must be them
+            if of is None or of.lower()[:5] in counted.group(1).lower():
+                return counted.group(1)
+    return None

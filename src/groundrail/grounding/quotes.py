@@ -12,6 +12,11 @@ trimmed or with a word changed by its own writer still counts). Shorter quotatio
 title, a term: "the 'gig economy'") are left to the other signals. On the dev splits of the
 thirteen sets (300 answers each at most) it fires on five hallucinated answers and no
 correct one (docs/grounding.md).
+
+Inline code of one token (a path, a file, a flag, a variable, a value: "the default is
+`./build`" of docs that say "(default: ./dist)") is wording too: the context or the question
+must write it as it stands. Code with spaces (a command put together from the docs' parts)
+is left alone.
 """
 
 from __future__ import annotations
@@ -31,13 +36,18 @@ _QUOTATION = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013-]))[\"\u201c]([^\"\u201c\u
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 _INSERTED = re.compile(r"\[[^\]]*\]")  # the writer's own words: "[the players] never stopped"
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
+_CODE = re.compile(r"(?<!`)`([^`\s]{2,})`(?!`)")  # inline code of one token: "`./dist`"
 
 
 def misquoted(claim: str, sentences: Sequence[str], question: str | None = None) -> str | None:
     """The first quotation of `claim` (its words as quoted) that none of `sentences` (the
     context's sentences or record lines, in order), nor two of them in a row (a quotation
     of two sentences), nor the question holds (see the module doc); None when every one is
-    found, or the claim quotes nothing checkable."""
+    found, or the claim quotes nothing checkable. Inline code of one token is the first
+    checked: it must stand in a sentence or the question as it is."""
+    for code in _CODE.finditer(claim):
+        if not any(code.group(1) in text for text in (*sentences, question or "")):
+            return code.group(1)
     read: list[tuple[str, ...]] | None = None
     for match in _QUOTATION.finditer(claim):
         for part in _ELLIPSIS.split(_INSERTED.sub(" ", match.group(1))):

@@ -228,12 +228,17 @@ _MANY = re.compile(
     re.I,
 )
 _AS_MANY_AS = re.compile(r"(?<=\bas )many\b(?=[^,;.]*\bas\b)", re.I)
-# the most words between a word of many and the reviewers (or reviews) it counts: "many happy
-# customers", "patients have consistently credited", "is frequently called the best by
-# reviewers", "Many reviews credit" (not "lines for most problems on the cave wall, and the
-# locker room is small for the number of members": a comma between)
+# the most words between a word of many and the reviewers it counts: "many happy customers",
+# "patients have consistently credited", "is frequently called the best by reviewers" (not
+# "lines for most problems on the cave wall, and the locker room is small for the number of
+# members": a comma between)
 NEAR = 4
-_MANY_COUNTED = re.compile(rf"{_MANY_REVIEWERS.pattern}|\breviews\b", re.I)
+# a determiner of many after the reviewers counts what follows it ("Reviews highlight several
+# dishes"), not them
+_DETERMINERS = frozenset({"many", "most", "several", "multiple", "numerous"})
+# where the many hand over to one reviewer: "Most reviewers enjoyed it, although one found the
+# service slow", "… and another loved the tacos"
+_ONE_OF_THEM = re.compile(r"\b(?:one|another)\b", re.I)
 _OF_STARS = re.compile(r"\b(?:stars?|rat(?:ing|ings|ed|e))\b", re.I)  # the rating rule's
 # what says who said it and how, not what was said
 _FRAME = frozenset(
@@ -244,7 +249,6 @@ _FRAME = frozenset(
         noted notes highlight highlighted highlights appreciate appreciated appreciates love
         loved loves enjoy enjoyed enjoys describe described describes say said says call
         called calls find found finds rave raved raves compliment complimented compliments
-        reviews
         commend commended commends agree agreed report reported reports like liked likes also
         their"""
     )
@@ -277,6 +281,8 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
         claim = claim[
             :listed
         ]  # "Several reviewers praise the work: one customer …": the many's words
+    one = _ONE_OF_THEM.search(claim, many.end())
+    claim = claim[: one.start()] if one else claim  # "…, although one reviewer found …"
     # the whole claim, or the clause the reviewers open and what follows: "Staff are
     # described as friendly, while customers frequently mention lines out the door" (one
     # review says the line, another the staff)
@@ -287,12 +293,14 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
 
 
 def _many_reviewers(claim: str) -> re.Match[str] | None:
-    """The reviewers (or reviews) a word of many counts ("Many customers", "diners
-    consistently", "Many reviews"): the first within `NEAR` words of one, with no comma or
-    clause cut between; None when there is none."""
-    for reviewers in _MANY_COUNTED.finditer(claim):
+    """The reviewers a word of many counts ("Many customers", "diners consistently"): the
+    first within `NEAR` words of one, with no comma or clause cut between (a determiner of
+    many only before them); None when there is none."""
+    for reviewers in _MANY_REVIEWERS.finditer(claim):
         for many in _MANY.finditer(claim):
-            if _AS_MANY_AS.match(claim, many.start()):
+            if _AS_MANY_AS.match(claim, many.start()) or (
+                many.start() > reviewers.end() and many.group().lower() in _DETERMINERS
+            ):
                 continue
             between = claim[min(many.end(), reviewers.end()) : max(many.start(), reviewers.start())]
             if len(_WORDS.findall(between)) <= NEAR and not re.search(r"[,;:.]", between):

@@ -73,19 +73,30 @@ def make_windows(
 
 
 # Where prose breaks into sentences (and structured lines into fields): after . ! ? or a line
-# break, before what starts a sentence; not after a title ("Dr. Helen Marsh"), nor between a
-# time and its day or month ("at 11 p.m. Sunday"; an initial, "vitamin D.", "Plan B." and "the
-# U.S." end sentences too often to be kept with what follows). Cheaper than
-# pysbd on long documents, and a unit only needs to be a reasonable piece of evidence, not a
-# perfect sentence.
-_TITLES = "Dr Mr Mrs Ms St Jr Sr Prof Gov Sen Rep Gen Col Lt Sgt Rev Hon Mt Ft vs"
+# break, before what starts a sentence; not after a title or a month ("Dr. Helen Marsh",
+# "Sept. 12", "No. 3"), a name's initial (after a capitalised word or another initial: "George
+# W. Bush", "J. R. Ortiz"; not "vitamin D."), a dotted abbreviation before a name ("the U.S.
+# Supreme Court", not "the U.S. The …"), nor between a time and its day or month ("at 11 p.m.
+# Sunday"). Cheaper than pysbd on long documents, and a unit only needs to be a reasonable
+# piece of evidence, not a perfect sentence.
+# what opens a sentence after "the U.S." ("… in the U.S. The …"), where a name goes on ("the
+# U.S. Supreme Court", "Washington, D.C. Mayor …")
+_OPENERS = """The|A|An|It|He|She|They|We|I|You|This|That|These|Those|There|In|On|At|But|And|So
+    |Its|His|Her|Their|Our|After|When|While|If|As|Some|Many|Most|One|No|Officials|Police"""
+_OPENERS = "".join(_OPENERS.split())
+NAME_LETTERS = 12  # the longest first name (and one) an initial is read after: "Christopher"
+_TITLES = """Dr Mr Mrs Ms St Jr Sr Prof Gov Sen Rep Gen Col Lt Sgt Capt Cmdr Det Supt Cpl Pvt
+    Maj Rev Hon Mt Ft vs Jan Feb Mar Apr Aug Sept Sep Oct Nov Dec"""
 _SENTENCE_END = (
     r"(?<=[.!?])"
     + "".join(rf"(?<!\b{title}\.)" for title in _TITLES.split())
-    + r"\s+(?=[\"'(\[]?[A-Z0-9])"
+    + "".join(rf"(?<!\b[A-Z][a-z]{{{n}}} [A-Z]\.)" for n in range(1, NAME_LETTERS))
+    + rf"(?<!\b[A-Z]\.[A-Z]\.(?=\s+(?!(?:{_OPENERS})\b)))"
+    + r"(?<!\b[A-Z]\. [A-Z]\.)\s+(?=[\"'(\[]?[A-Z0-9])(?![A-Z]\.\s)"
+    r"(?<!\bNo\.\s(?=\d))"  # "ranked No. 3"
     r"(?<![ap]\.m\.\s(?=(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan(?:uary)?"
-    r"|Feb(?:ruary)?|March|April|June|July|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
-    r"|Nov(?:ember)?|Dec(?:ember)?)\b(?!['\u2019])))"
+    r"|Feb(?:ruary)?|March|April|May(?=\s+\d)|June|July|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b(?!['\u2019])))"
 )
 _UNIT_BREAK = re.compile(rf"{_SENTENCE_END}|\s*\n\s*")
 # A linearised record's unit is its line: a field group, or one review with its heading.
