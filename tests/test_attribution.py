@@ -335,6 +335,9 @@ def test_one_persons_words_given_to_a_group_are_generalised(claim: str, group: s
         "One Hillcrest resident said a bear was on his deck three times this month.",  # one
         "Residents have welcomed the measures.",  # said of some residents: no one speaks
         "Hikers should keep away from the trailhead.",  # no group says anything
+        # what follows from the group's words is another's (read-36)
+        "Some residents worried about the measures, so Tom Bixby said nobody is doing "
+        "anything about the bear on his deck this month.",
     ],
 )
 def test_words_a_group_says_or_no_one_says_are_not(claim: str) -> None:

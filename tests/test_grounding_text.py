@@ -597,6 +597,10 @@ def test_a_short_answer_label_is_framing(answer: str, claim: str) -> None:
         "If you have any other questions, feel free to ask.",
         "Please let me know if you have any further questions.",
         "I'm here to help with any other questions you may have.",
+        # sympathy (read-36: "Sorry to hear that!" came back contradicted)
+        "Sorry to hear that!",
+        "I'm so sorry to hear about your headphones.",
+        "Sorry for the trouble.",
     ],
 )
 def test_what_an_answer_says_to_the_user_is_no_claim(sentence: str) -> None:
@@ -611,6 +615,7 @@ def test_what_an_answer_says_to_the_user_is_no_claim(sentence: str) -> None:
         "I hope this restaurant reopens soon.",
         "Thank you for your patience, the museum reopens in May.",
         "If you have questions about billing, call the front desk.",
+        "Sorry to hear the museum closes at 5 p.m. on Mondays.",
     ],
 )
 def test_a_courtesy_with_a_statement_is_a_claim(sentence: str) -> None:
@@ -852,6 +857,45 @@ def test_a_claim_with_only_its_denial_known_is_not_settled() -> None:
     probs = np.full((len(plan.pairs), 3), np.nan, dtype=np.float32)
     probs[denial] = engine.model.predict([plan.pairs[denial]])[0]
     assert not engine._settled(plan, 0, probs, [None] * len(plan.pairs))
+
+
+VOTES = [
+    Document(
+        "news",
+        "The council approved the budget 5-2 on Tuesday. Council members Raymond Tull and "
+        "Priya Desai cast the dissenting votes. Tull argued that the city should have drawn "
+        "down its reserve fund instead of raising taxes, while Desai objected to a $310,000 cut "
+        "to the parks and recreation department, which will reduce summer pool hours at two of "
+        "the city's four public pools.",
+    )
+]
+JOINS = (
+    "Council members Raymond Tull and Priya Desai voted no, with Tull favoring use of the "
+    "reserve fund instead and Desai opposing a $310,000 parks cut that will reduce summer "
+    "hours at two public pools."
+)
+
+
+async def test_a_claim_joining_two_sentences_is_contradicted_at_most_as_both_read() -> None:
+    # r18 budget faithful: the best sentence alone (on the objections) reads the claim as
+    # contradicted, 0.90; with the votes' sentence before it, 0.68
+    engine = local_engine()
+    plan = engine.plan(VOTES, JOINS, None)
+    (joined,) = [row for row in plan.joined if row is not None]
+    assert plan.pairs[joined].premise.startswith("Council members Raymond Tull")
+    assert plan.pairs[joined].premise.endswith("four public pools.")
+    probs = engine.model.predict(plan.pairs)
+    focus = plan.focus[0]
+    assert focus is not None
+    (claim,) = engine.decide(plan, probs).claims
+    contradiction = engine.model.contradiction
+    assert contradiction is not None
+    assert claim.contradiction == pytest.approx(
+        min(float(probs[focus, contradiction]), float(probs[joined, contradiction])), abs=1e-3
+    )
+    assert claim.contradiction < float(probs[focus, contradiction])
+    # the joined premise bounds the contradiction only: no entailment is read from it
+    assert plan.pairs[joined] not in claim.pairs
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

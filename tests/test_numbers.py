@@ -434,3 +434,33 @@ def test_a_year_told_from_another_is_stated(claim: str, missing: list[str]) -> N
         "school was built in 1975. A year later, it closed."
     )
     assert numbers.missing(claim, numbers.stated(context)) == missing
+
+
+@pytest.mark.parametrize(
+    ("claim", "miscounted"),
+    [
+        # read-36: an exact count of a thing the restated sentence counts otherwise
+        ("The party had a private table for 15 kids.", ["15"]),
+        ("An 10-pound bone-in shoulder can take 12 to 16 hours.", ["10"]),
+        # as the sentence counts it; hedged; a bound the sentence sets; a year; no noun
+        ("The party had a private table for 10 kids.", []),
+        ("The party had a private table for about 12 kids.", []),
+        ("Up to 14 guests can join a party.", []),
+        ("The party room opened in 2019 after a fire.", []),
+        ("The party had a private table for 15.", []),
+        # money, a scale, a share; a count another sentence gives (bench r23, r24, r32)
+        ("The party room renovation cost $3.4 million.", []),
+        ("Party bookings rose 9 percent.", []),
+        ("Maya scored 27 points in the party game.", []),
+    ],
+)
+def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
+    claim: str, miscounted: list[str]
+) -> None:
+    context = (
+        "The birthday party had a private table for 10 kids. So an 8-pound bone-in shoulder "
+        "can take 12 to 16 hours. Up to 12 guests can join a party. The party room opened "
+        "in 2018 after a fire. The party room renovation cost $2.1 million. Party bookings "
+        "rose 4 percent. Maya scored 12 points in the party game. She scored 27 points in all."
+    )
+    assert numbers.misspanned(claim, *passages(context)) == miscounted

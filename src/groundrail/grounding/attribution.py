@@ -389,7 +389,12 @@ _GROUP_SAYS = re.compile(
 )
 _SAYS = re.compile(rf"\b{_SAYING}\b|[\"\u201c\u201d]", re.I)
 # where what a group is said to say ends: "…, though sensitivity varies a lot"
-_TURN = re.compile(r";|,\s+(?:but|though|although|while|whereas|yet)\b")
+# where what the group says ends: a turn, or what follows from it ("Some neighbors had
+# worried about rats, so volunteers will pick up fallen fruit": the volunteers' part is
+# another's, read-36)
+_TURN = re.compile(
+    r";|,\s+(?:but|though|although|while|whereas|yet|so|and\s+so|which\s+is\s+why)\b"
+)
 # one person by a pronoun: '"…," she said', "he told reporters"
 _ONE_SAID = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?{SPEECH}\b|\b{SPEECH}\s+(?:he|she)\b", re.I)
 # a sentence in which many speak: "others say", "residents have complained", "many said"

@@ -53,7 +53,8 @@ _PLEASANTRY = re.compile(
 )
 # What Llama-2 and GPT-3.5 say to the user around an answer ("I hope this summary is
 # helpful!", "Thank you for your question!", "If you have any other questions, feel free to
-# ask.", "I'm here to help with any other questions you may have."): a whole sentence of
+# ask.", "I'm here to help with any other questions you may have.", "Sorry to hear that!"):
+# a whole sentence of
 # `COURTESY_MAX_WORDS` at most, without a number
 _COURTESY = re.compile(
     r"^(?:(?:great|okay|ok|well|again)[,!.]?\s+)?(?:"
@@ -63,7 +64,9 @@ _COURTESY = re.compile(
     r"|if\s+you\s+have\s+(?:any\s+)?(?:other|more|further|additional|follow-up)?\s*questions?\b"
     r"|thanks?(?:\s+you)?(?:\s+so\s+much)?\s+for\s+(?:your|the|this|asking|reaching)\b"
     r"|(?:i['\u2019]m|i\s+am|i['\u2019]d\s+be|i\s+would\s+be)\s+(?:here|happy|glad|more\s+than\s+happy)"
-    r"\s+to\s+(?:help|assist)\b)",
+    r"\s+to\s+(?:help|assist)\b"
+    r"|(?:i['\u2019]m\s+|i\s+am\s+|so\s+|really\s+)*sorry\s+(?:to\s+hear|about\s+(?:that|this)"
+    r"|for\s+(?:the|any)\s+(?:trouble|inconvenience|hassle))\b)",
     re.IGNORECASE,
 )
 COURTESY_MAX_WORDS = 20

@@ -118,6 +118,10 @@ class Plan:
     # contradiction; None for a claim without one. Not one of the claim's premises: its
     # entailment is the opposite claim's
     denial: list[int | None] = field(default_factory=list)
+    # per claim: the pair of its joined premise (`_joined`: its best-matching sentence with the
+    # one that holds the claim's other words), whose contradiction also bounds the claim's;
+    # None for a claim without one. Not one of the claim's premises (`_bounds`)
+    joined: list[int | None] = field(default_factory=list)
     # the context is records only: a name none of them states fails its claim (`_fails`)
     records_only: bool = False
 
@@ -249,9 +253,9 @@ class GroundingEngine:
             return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
         focus = self._focus(plan, claim, probs)
-        premises = [r for r in judged if r != denial]
+        premises = [r for r in judged if r not in _bounds(plan, claim)]
         if not premises:
-            return False  # only its denial is known (a cached pair): no premise judged yet
+            return False  # only its bounds are known (cached pairs): no premise judged yet
         values = self._values(
             plan.lexical[claim], probs[premises], focus, self._denied(plan, claim, probs)
         )
@@ -277,12 +281,21 @@ class GroundingEngine:
         return focused
 
     def _denied(self, plan: Plan, claim: int, probs: np.ndarray) -> float:
-        """The entailment of the claim's denial pair (`_denial_pair`), the most its
-        contradiction can be; 1.0 (no bound) when it has none or it is not judged yet."""
+        """The most the claim's contradiction can be: the entailment of its denial pair
+        (`_denial_pair`) and the contradiction of its joined premise (`_joined`), each once
+        judged; 1.0 (no bound) without either."""
+        bound = 1.0
         row = _denial_row(plan, claim)
-        if row is None or not _judged(probs[row : row + 1])[0]:
-            return 1.0
-        return float(probs[row, self.model.entailment])
+        if row is not None and _judged(probs[row : row + 1])[0]:
+            bound = float(probs[row, self.model.entailment])
+        row = plan.joined[claim] if plan.joined else None
+        if (
+            row is not None
+            and self.model.contradiction is not None
+            and _judged(probs[row : row + 1])[0]
+        ):
+            bound = min(bound, float(probs[row, self.model.contradiction]))
+        return bound
 
     def _values(
         self,
@@ -367,6 +380,7 @@ class GroundingEngine:
         window_bm25 = lexical.BM25([w.text for w in windows])
         unit_texts = [u.text for u in units]
         unit_bm25 = lexical.BM25(unit_texts)
+        unit_words = [set(lexical.content_words(t)) for t in unit_texts]
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
@@ -402,6 +416,7 @@ class GroundingEngine:
         ruled: list[tuple[ClaimLabel, Evidence] | None] = []
         focus: list[int | None] = []
         denial: list[int | None] = []
+        joined: list[int | None] = []
         speaker = ""  # the review line of the sentence's one reviewer ("A beagle owner said …")
         for index, claim in enumerate(claims):
             goes_on = index > 0 and _goes_on(claims[index - 1], claim)
@@ -420,6 +435,7 @@ class GroundingEngine:
                 per_claim.append([])
                 focus.append(None)
                 denial.append(None)
+                joined.append(None)
                 signals.append(lexical_signals)
                 continue
             ruled.append(None)
@@ -577,6 +593,21 @@ class GroundingEngine:
                 per_claim[-1].append(len(pairs))
                 pairs.append(Pair(focus_window.text, unframed))
                 premises.append(focus_window)
+            # a claim that draws on two sentences: its best one with the one holding its other
+            # words ("Tap Find lost item, then Contact driver." of "… and tap Find lost item."
+            # and "Then tap Contact driver …": contradiction 0.86 against the first alone)
+            both = (
+                _joined(units, unit_words, best, text)
+                if not line and focused == top.text and not concludes
+                else None
+            )
+            if both is not None:  # judged after the premises, only while the claim would fail
+                joined.append(len(pairs))
+                per_claim[-1].append(len(pairs))
+                pairs.append(Pair(both, hypothesis))
+                premises.append(Window(top.doc_id, -1, top.start, top.end, both))
+            else:
+                joined.append(None)
             denied = None if concludes else _denial_pair(text, focused, asked)
             if denied is not None:  # judged last, only while the claim would fail
                 denial.append(len(pairs))
@@ -587,7 +618,17 @@ class GroundingEngine:
                 denial.append(None)
             signals.append(lexical_signals)
         return Plan(
-            claims, skipped, premises, pairs, per_claim, signals, ruled, focus, denial, records_only
+            claims,
+            skipped,
+            premises,
+            pairs,
+            per_claim,
+            signals,
+            ruled,
+            focus,
+            denial,
+            joined,
+            records_only,
         )
 
     def decide(
@@ -612,7 +653,7 @@ class GroundingEngine:
                 ),
                 None,
             )
-            rows = [r for r in planned if judged[r] and r != denial]
+            rows = [r for r in planned if judged[r] and r not in _bounds(plan, index)]
             entail = probs[rows, model.entailment]
             best = int(np.argmax(entail))
             values = self._values(
@@ -761,6 +802,15 @@ def _denial_row(plan: Plan, claim: int) -> int | None:
     return plan.denial[claim] if plan.denial else None
 
 
+def _bounds(plan: Plan, claim: int) -> set[int]:
+    """The rows of the claim's pairs that only bound its contradiction (its denial pair and
+    its joined premise): no premise its entailment is read from. A joined premise's
+    entailment let an invented claim pass ("Any other unused days can be paid out in cash"
+    of a leave policy: 0.23 against 0.06 for its best premise)."""
+    rows = {_denial_row(plan, claim), plan.joined[claim] if plan.joined else None}
+    return {r for r in rows if r is not None}
+
+
 def with_question(claim: str, question: str | None) -> str:
     """The hypothesis the model judges: a fragment answer ("1793", "Arthur's Magazine": short,
     no closing punctuation) means nothing without its question, so the question goes first; a
@@ -856,6 +906,29 @@ def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | N
     picked = [units[i] for i in sorted(chosen)]
     best = units[top]
     return Window(best.doc_id, -1, best.start, best.end, _join(picked))
+
+
+JOIN_CHARS = 600  # the longest sentence `_joined` adds to a claim's best one
+
+
+def _joined(units: list[Unit], words: list[set[str]], best: int, claim: str) -> str | None:
+    """The claim's best-matching sentence (`units[best]`) with the sentence of its document
+    that holds most of the claim's content words it lacks, in document order: the one next
+    to it when that holds one of them, any other when it holds two; None when none does."""
+    rest = {w for w in lexical.content_words(claim) if len(w) > 2} - words[best]
+    if not rest:
+        return None
+    doc = units[best].doc_id
+    held = {
+        j: len(rest & words[j])
+        for j in range(len(units))
+        if j != best and units[j].doc_id == doc and len(units[j].text) <= JOIN_CHARS
+    }
+    other = max(held, key=lambda j: (held[j], -abs(j - best)), default=None)
+    if other is None or held[other] < (1 if abs(other - best) == 1 else 2):
+        return None
+    first, second = sorted((best, other))
+    return f"{units[first].text} {units[second].text}"
 
 
 def _judged(probs: np.ndarray) -> np.ndarray:

@@ -370,22 +370,27 @@ def misspanned(
 ) -> list[str]:
     """The spans of time a claim writes in digits ("more than 2 years") in a unit that the
     context sentence restating the span's clause counts ("more than 5 years ago"), by a
-    number that sentence never writes. `missing` finds such a number when it is another
-    span's elsewhere ("at 2, 4 and 6 months"). Left alone: a span the sentence gives in
-    another unit ("2 weeks" of "14 days") or not at all (hours computed from "9:0-17:0"), a
-    rounding of hours and minutes ("about 3 hours" of "2 hours and 50 minutes"), "under 5
-    minutes" of "3 minutes", an exact span within a bound the sentence sets ("a 6-month CD"
-    of "CDs of 12 months or less") and a total said as one ("10 years in all" of "5 years,
-    with an option to renew for another 5"). The clause is read without its number, and
-    with the clause before it when it says little else ("… and will be out for 3 weeks").
-    `bm25` ranks `passages`; a span the user gave (`given`: "At 4 months" of "My daughter
-    is 4 months old") is left alone."""
+    number that sentence never writes; and so the exact counts of a thing ("a private table
+    for 15 kids" of "a private table for 10 kids", `_a_count`). `missing` finds such a
+    number when it is another span's elsewhere ("at 2, 4 and 6 months"). Left alone: a span
+    the sentence gives in another unit ("2 weeks" of "14 days") or not at all (hours
+    computed from "9:0-17:0"), a rounding of hours and minutes ("about 3 hours" of "2 hours
+    and 50 minutes"), "under 5 minutes" of "3 minutes", an exact span within a bound the
+    sentence sets ("a 6-month CD" of "CDs of 12 months or less") and a total said as one
+    ("10 years in all" of "5 years, with an option to renew for another 5"). The clause is
+    read without its number, and with the clause before it when it says little else ("… and
+    will be out for 3 weeks"). `bm25` ranks `passages`; a span the user gave (`given`: "At 4
+    months" of "My daughter is 4 months old") is left alone."""
     claim = _quantities(claim)
     out = []
     for m in _CLAIMED.finditer(claim):
         counted = _counted(claim, m.end())
         unit = _stem(counted.group(1)) if counted else ""
-        if not counted or not _VALUE.fullmatch(m.group()) or unit not in _SPANS:
+        if (
+            not counted
+            or not _VALUE.fullmatch(m.group())
+            or (unit not in _SPANS and not _a_count(claim, m, counted))
+        ):
             continue
         start, end = clause_at(claim, m.start(), counted.end())
         if len(content_words(claim[start : m.start()] + claim[m.end() : end])) < 3 and start:
@@ -399,6 +404,8 @@ def misspanned(
             continue
         if _span_found(number, how, unit, passages[best], clause):
             continue
+        if unit not in _SPANS and number in stated(" ".join(passages)).counts.get(unit, ()):
+            continue  # a count of the thing another sentence gives ("scored 27 points")
         # a range's end or a total may come from other sentences: "waits of 20 to 25
         # minutes" of two reviews, "5 weeks in total: 3 … and 2 more weeks"
         ranged = _RANGE_END.search(claim, 0, m.start())
@@ -451,12 +458,34 @@ def _range_of(m: re.Match[str]) -> tuple[float, float]:
     return value(low), value(high)
 
 
+# words after a number that count no thing: a scale, money, a share
+_NOT_COUNTS = frozenset(
+    {*_SCALES, "millions", "billions", "thousands", "trillion", "cents", "dollars", "percent"}
+)
+
+
+def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
+    """Whether a number of the claim counts a thing exactly ("a table for 15 kids", "a
+    10-pound shoulder"): before a noun (no function word: "in 2019 after"; no scale, money
+    or share: "$3.4 million", "up 9 percent"), no year, no hedge ("about 15 kids" may round
+    the sentence's 14)."""
+    return (
+        counted.group(1) not in STOPWORDS
+        and counted.group(1) not in _NOT_COUNTS
+        and not claim[: number.start()].endswith(("$", "\u00a3", "\u20ac"))
+        and not (_YEAR.fullmatch(number.group()) and _reads_as_year(claim.lower(), number))
+        and _hedge(claim[: number.start()]) == "exact"
+    )
+
+
 def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -> bool:
-    """Whether a claimed span (`misspanned`) agrees with the sentence it restates."""
+    """Whether a claimed span or count (`misspanned`) agrees with the sentence it restates."""
     sentence = stated(passage)
     spans = sentence.counts.get(unit)
     if not spans or number in sentence.values or _found(number, how, spans):
         return True
+    if unit not in _SPANS:
+        return bool(_BOUND.search(passage))  # a count: "up to 12 guests" of a party of 10
     if how == "under":
         return any(v <= number for v in spans)
     if how == "exact" and _BOUND.search(passage):
