@@ -616,6 +616,7 @@ def test_what_an_answer_says_to_the_user_is_no_claim(sentence: str) -> None:
         "Thank you for your patience, the museum reopens in May.",
         "If you have questions about billing, call the front desk.",
         "Sorry to hear the museum closes at 5 p.m. on Mondays.",
+        "Sorry to hear that the museum is closed on Mondays.",  # a third review's
     ],
 )
 def test_a_courtesy_with_a_statement_is_a_claim(sentence: str) -> None:

@@ -452,6 +452,10 @@ def test_a_year_told_from_another_is_stated(claim: str, missing: list[str]) -> N
         ("The party room renovation cost $3.4 million.", []),
         ("Party bookings rose 9 percent.", []),
         ("Maya scored 27 points in the party game.", []),
+        # a count updated bare; a number in a name; money beside (a third review's)
+        ("The party drew 60 guests.", []),
+        ("All iPhone 15 models were handed out at the party.", []),
+        ("The party room was booked for 15 kids.", ["15"]),
     ],
 )
 def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
@@ -461,6 +465,8 @@ def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
         "The birthday party had a private table for 10 kids. So an 8-pound bone-in shoulder "
         "can take 12 to 16 hours. Up to 12 guests can join a party. The party room opened "
         "in 2018 after a fire. The party room renovation cost $2.1 million. Party bookings "
-        "rose 4 percent. Maya scored 12 points in the party game. She scored 27 points in all."
+        "rose 4 percent. Maya scored 12 points in the party game. She scored 27 points in all. "
+        "The party drew 40 guests at first; by nightfall the count had risen to 60. All iPhone "
+        "14 models were handed out at the party. The party room was booked for 10 kids at $15."
     )
     assert numbers.misspanned(claim, *passages(context)) == miscounted

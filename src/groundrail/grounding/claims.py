@@ -65,8 +65,9 @@ _COURTESY = re.compile(
     r"|thanks?(?:\s+you)?(?:\s+so\s+much)?\s+for\s+(?:your|the|this|asking|reaching)\b"
     r"|(?:i['\u2019]m|i\s+am|i['\u2019]d\s+be|i\s+would\s+be)\s+(?:here|happy|glad|more\s+than\s+happy)"
     r"\s+to\s+(?:help|assist)\b"
-    r"|(?:i['\u2019]m\s+|i\s+am\s+|so\s+|really\s+)*sorry\s+(?:to\s+hear|about\s+(?:that|this)"
-    r"|for\s+(?:the|any)\s+(?:trouble|inconvenience|hassle))\b)",
+    r"|(?:i['\u2019]m\s+|i\s+am\s+|so\s+|really\s+)*sorry\s+(?:to\s+hear\s+(?:that|this"
+    r"|about\s+(?:that|this|your\s+[\w\s'\u2019-]+))|about\s+(?:that|this)"
+    r"|for\s+(?:the|any)\s+(?:trouble|inconvenience|hassle))\s*[.!]*$)",
     re.IGNORECASE,
 )
 COURTESY_MAX_WORDS = 20

@@ -601,7 +601,9 @@ class GroundingEngine:
                 if not line and focused == top.text and not concludes
                 else None
             )
-            if both is not None:  # judged after the premises, only while the claim would fail
+            if both is not None and all(
+                both != c.text for c in chosen
+            ):  # not twice  # judged after the premises, only while the claim would fail
                 joined.append(len(pairs))
                 per_claim[-1].append(len(pairs))
                 pairs.append(Pair(both, hypothesis))

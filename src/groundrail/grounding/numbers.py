@@ -381,6 +381,9 @@ def misspanned(
     read without its number, and with the clause before it when it says little else ("… and
     will be out for 3 weeks"). `bm25` ranks `passages`; a span the user gave (`given`: "At 4
     months" of "My daughter is 4 months old") is left alone."""
+    named = {  # before the case is lost: "iPhone 15 models", not "An 8-pound shoulder"
+        m.group(2) for m in _NAMED_NUMBER.finditer(claim) if m.group(1).lower() not in STOPWORDS
+    }
     claim = _quantities(claim)
     out = []
     for m in _CLAIMED.finditer(claim):
@@ -389,7 +392,7 @@ def misspanned(
         if (
             not counted
             or not _VALUE.fullmatch(m.group())
-            or (unit not in _SPANS and not _a_count(claim, m, counted))
+            or (unit not in _SPANS and (m.group() in named or not _a_count(claim, m, counted)))
         ):
             continue
         start, end = clause_at(claim, m.start(), counted.end())
@@ -404,8 +407,8 @@ def misspanned(
             continue
         if _span_found(number, how, unit, passages[best], clause):
             continue
-        if unit not in _SPANS and number in stated(" ".join(passages)).counts.get(unit, ()):
-            continue  # a count of the thing another sentence gives ("scored 27 points")
+        if unit not in _SPANS and _counts_so(number, unit, " ".join(passages)):
+            continue  # "scored 27 points" in another sentence; "the toll had risen to 12"
         # a range's end or a total may come from other sentences: "waits of 20 to 25
         # minutes" of two reviews, "5 weeks in total: 3 … and 2 more weeks"
         ranged = _RANGE_END.search(claim, 0, m.start())
@@ -458,21 +461,43 @@ def _range_of(m: re.Match[str]) -> tuple[float, float]:
     return value(low), value(high)
 
 
+_MONEY_BEFORE = re.compile(rf"{_CURRENCY}\s?$")  # a currency sign just before a number
+# a number that is part of a name: "iPhone 15 models", "Apollo 11 astronauts", "Route 2"
+_NAMED_NUMBER = re.compile(r"\b([A-Za-z]*[A-Z][\w-]*)\.?\s(\d+(?:[.,]\d+)*)")
 # words after a number that count no thing: a scale, money, a share
 _NOT_COUNTS = frozenset(
     {*_SCALES, "millions", "billions", "thousands", "trillion", "cents", "dollars", "percent"}
 )
 
 
+def _counts_so(number: float, unit: str, context: str) -> bool:
+    """Whether the text counts the thing by the number ("She scored 27 points in all"), or
+    writes the number with no thing after it, as news updates a count ("the death toll had
+    risen to 12", "He finished with 34"); money is no count ("a slice cost $15")."""
+    for m in _CLAIMED.finditer(context):
+        if (
+            not _VALUE.fullmatch(m.group())
+            or value(m.group()) != number
+            or _MONEY_BEFORE.search(context, 0, m.start())
+        ):
+            continue  # another number, or money ("a slice cost $15")
+        counted = _counted(context, m.end())
+        if counted is None or counted.group(1) in STOPWORDS or _stem(counted.group(1)) == unit:
+            return True
+    return False
+
+
 def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
     """Whether a number of the claim counts a thing exactly ("a table for 15 kids", "a
     10-pound shoulder"): before a noun (no function word: "in 2019 after"; no scale, money
     or share: "$3.4 million", "up 9 percent"), no year, no hedge ("about 15 kids" may round
-    the sentence's 14)."""
+    the sentence's 14). A number after a capitalised word is a name's ("iPhone 15 models",
+    `_NAMED_NUMBER`), read in `misspanned` before the claim is lower-cased."""
+    before = claim[: number.start()]
     return (
         counted.group(1) not in STOPWORDS
         and counted.group(1) not in _NOT_COUNTS
-        and not claim[: number.start()].endswith(("$", "\u00a3", "\u20ac"))
+        and not _MONEY_BEFORE.search(before)
         and not (_YEAR.fullmatch(number.group()) and _reads_as_year(claim.lower(), number))
         and _hedge(claim[: number.start()]) == "exact"
     )
@@ -482,10 +507,10 @@ def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -
     """Whether a claimed span or count (`misspanned`) agrees with the sentence it restates."""
     sentence = stated(passage)
     spans = sentence.counts.get(unit)
+    if unit not in _SPANS:  # a count: "up to 12 guests" of a party of 10 is a bound's
+        return not spans or _counts_so(number, unit, passage) or bool(_BOUND.search(passage))
     if not spans or number in sentence.values or _found(number, how, spans):
         return True
-    if unit not in _SPANS:
-        return bool(_BOUND.search(passage))  # a count: "up to 12 guests" of a party of 10
     if how == "under":
         return any(v <= number for v in spans)
     if how == "exact" and _BOUND.search(passage):
