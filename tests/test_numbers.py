@@ -456,6 +456,9 @@ def test_a_year_told_from_another_is_stated(claim: str, missing: list[str]) -> N
         ("The party drew 60 guests.", []),
         ("All iPhone 15 models were handed out at the party.", []),
         ("The party room was booked for 15 kids.", ["15"]),
+        # the count in words, or bare in the sentence ("by 11 early in the third quarter")
+        ("Guests may take 6 tablets a day at the party.", []),
+        ("The team came back from an 11-point deficit at the party game.", []),
     ],
 )
 def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
@@ -467,6 +470,8 @@ def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
         "in 2018 after a fire. The party room renovation cost $2.1 million. Party bookings "
         "rose 4 percent. Maya scored 12 points in the party game. She scored 27 points in all. "
         "The party drew 40 guests at first; by nightfall the count had risen to 60. All iPhone "
-        "14 models were handed out at the party. The party room was booked for 10 kids at $15."
+        "14 models were handed out at the party. The party room was booked for 10 kids at $15. "
+        "Guests may take six tablets a day at the party. At the party game the team trailed by "
+        "11 early in the third quarter."
     )
     assert numbers.misspanned(claim, *passages(context)) == miscounted

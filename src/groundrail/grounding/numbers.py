@@ -407,7 +407,7 @@ def misspanned(
             continue
         if _span_found(number, how, unit, passages[best], clause):
             continue
-        if unit not in _SPANS and _counts_so(number, unit, " ".join(passages)):
+        if unit not in _SPANS and _told_elsewhere(number, unit, " ".join(passages)):
             continue  # "scored 27 points" in another sentence; "the toll had risen to 12"
         # a range's end or a total may come from other sentences: "waits of 20 to 25
         # minutes" of two reviews, "5 weeks in total: 3 … and 2 more weeks"
@@ -462,6 +462,14 @@ def _range_of(m: re.Match[str]) -> tuple[float, float]:
 
 
 _MONEY_BEFORE = re.compile(rf"{_CURRENCY}\s?$")  # a currency sign just before a number
+# a count updated with no thing after it: "had risen to 12", "finished with 34", "bringing
+# the total to 17", "for a total of 2,000"
+_UPDATED = re.compile(
+    r"\b(?:ris(?:en|es|ing|e)|rose|climb\w*|gr[eo]w\w*|jump\w*|reach\w*|increas\w*|finish\w*"
+    r"|ended|stood|bring\w*|brought|rais\w*|total\w*)\b(?:\s+[\w-]+){0,4}?\s+(?:to|with|at|of)"
+    r"\s+(\d{1,3}(?:,\d{3})+|\d+)(?!\d|[.,]\d)(?!\s+[a-z]{3,})",
+    re.I,
+)
 # a number that is part of a name: "iPhone 15 models", "Apollo 11 astronauts", "Route 2"
 _NAMED_NUMBER = re.compile(r"\b([A-Za-z]*[A-Z][\w-]*)\.?\s(\d+(?:[.,]\d+)*)")
 # words after a number that count no thing: a scale, money, a share
@@ -470,21 +478,23 @@ _NOT_COUNTS = frozenset(
 )
 
 
-def _counts_so(number: float, unit: str, context: str) -> bool:
-    """Whether the text counts the thing by the number ("She scored 27 points in all"), or
-    writes the number with no thing after it, as news updates a count ("the death toll had
-    risen to 12", "He finished with 34"); money is no count ("a slice cost $15")."""
-    for m in _CLAIMED.finditer(context):
-        if (
-            not _VALUE.fullmatch(m.group())
-            or value(m.group()) != number
-            or _MONEY_BEFORE.search(context, 0, m.start())
-        ):
-            continue  # another number, or money ("a slice cost $15")
-        counted = _counted(context, m.end())
-        if counted is None or counted.group(1) in STOPWORDS or _stem(counted.group(1)) == unit:
-            return True
-    return False
+def _counts_so(number: float, unit: str, text: str) -> bool:
+    """Whether a sentence the claim restates counts the thing by the number ("six tablets" of
+    "6 tablets") or writes the number at all, not as money ("by 11 early in the third
+    quarter" of "an 11-point deficit"; "a slice cost $15" is no count)."""
+    said = stated(text)
+    return number in said.counts.get(unit, ()) or (
+        number in said.values and number not in said.money
+    )
+
+
+def _told_elsewhere(number: float, unit: str, context: str) -> bool:
+    """Whether the context counts the thing by the number ("She scored 27 points in all"), or
+    updates a count to it with no thing after it, as news does ("the death toll had risen
+    to 12", "He finished with 34", "for a total of 2,000")."""
+    if number in stated(context).counts.get(unit, ()):
+        return True
+    return any(value(m.group(1)) == number for m in _UPDATED.finditer(context))
 
 
 def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
