@@ -239,7 +239,10 @@ class GroundingEngine:
         judged and may be anything up to 1 before. The worst case takes each signal to the
         end of its range which raises P(unsupported). If that P stays under the claim's bar,
         every further premise leaves the claim supported, so the verdict is the one judging
-        them all would give; only the claim's reported support and evidence can differ."""
+        them all would give; only the claim's reported support and evidence can differ. A
+        claim whose only pairs left are bounds (`_bounds`), which fails even at no
+        contradiction and reads too little contradiction to be labelled contradicted, is
+        settled too: the bounds cannot change its label."""
         rows = plan.pair_windows[claim]
         judged = [r for r, done in zip(rows, _judged(probs[rows]), strict=True) if done]
         if len(judged) == len(rows):
@@ -259,6 +262,14 @@ class GroundingEngine:
         values = self._values(
             plan.lexical[claim], probs[premises], focus, self._denied(plan, claim, probs)
         )
+        threshold = self._threshold(calibration, len(plan.claims))
+        if focus is not None and set(rows) - set(judged) <= _bounds(plan, claim):
+            # only bounds are left, which can only lower the contradiction: a claim that fails
+            # with none and whose label is no contradiction already keeps its label
+            limit = calibration.contradiction if calibration else 0.5
+            best, _ = _calibrated({**values, "contradiction": 0.0}, calibration)
+            if best >= threshold and values["contradiction"] < limit:
+                return True
         if calibration is None:
             worst = values["nli"]  # P(unsupported) is the nli signal, which can only fall
         else:
@@ -268,7 +279,7 @@ class GroundingEngine:
                 shift += max(0.0, weights.get("contradiction", 0.0) * 1.0)
             z = calibration.bias + sum(_contributions(values, calibration).values())
             worst = _sigmoid(z + shift)
-        return worst < self._threshold(calibration, len(plan.claims))
+        return worst < threshold
 
     def _focus(self, plan: Plan, claim: int, probs: np.ndarray) -> np.ndarray | None:
         """The claim's focused premise's probabilities, None while it is not judged."""
@@ -530,7 +541,7 @@ class GroundingEngine:
             # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
-                or bool(numbers.misspanned(text, unit_texts, unit_bm25, users))
+                or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
             )
             # the best-matching sentence alone: a small model reads a focused premise best

@@ -225,6 +225,8 @@ class Stated:
     dates: Dates = field(default_factory=Dates)
     # the values it states only as upper bounds ("up to 8 kg"; not when it also says "8 kg")
     limits: frozenset[float] = frozenset()
+    # the counts it updates to with no thing after them ("the toll had risen to 12", `_UPDATED`)
+    updates: frozenset[float] = frozenset()
 
 
 def value(raw: str) -> float:
@@ -314,7 +316,8 @@ def stated(context: str) -> Stated:
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
     limits = frozenset(v for v, times in limited.items() if times == stated_times[v])
-    return Stated(values, money, counts, written, named, years, calendar, limits)
+    updates = frozenset(value(m.group(1)) for m in _UPDATED.finditer(context))
+    return Stated(values, money, counts, written, named, years, calendar, limits, updates)
 
 
 def _counted(text: str, end: int) -> re.Match[str] | None:
@@ -366,7 +369,11 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
 
 
 def misspanned(
-    claim: str, passages: Sequence[str], bm25: BM25, users: Given = frozenset()
+    claim: str,
+    passages: Sequence[str],
+    bm25: BM25,
+    users: Given = frozenset(),
+    context: Stated | None = None,
 ) -> list[str]:
     """The spans of time a claim writes in digits ("more than 2 years") in a unit that the
     context sentence restating the span's clause counts ("more than 5 years ago"), by a
@@ -380,7 +387,8 @@ def misspanned(
     ("10 years in all" of "5 years, with an option to renew for another 5"). The clause is
     read without its number, and with the clause before it when it says little else ("… and
     will be out for 3 weeks"). `bm25` ranks `passages`; a span the user gave (`given`: "At 4
-    months" of "My daughter is 4 months old") is left alone."""
+    months" of "My daughter is 4 months old") is left alone. `context`: the passages'
+    `stated` values, when the caller has them."""
     named = {  # before the case is lost: "iPhone 15 models", not "An 8-pound shoulder"
         m.group(2) for m in _NAMED_NUMBER.finditer(claim) if m.group(1).lower() not in STOPWORDS
     }
@@ -407,7 +415,9 @@ def misspanned(
             continue
         if _span_found(number, how, unit, passages[best], clause):
             continue
-        if unit not in _SPANS and _told_elsewhere(number, unit, " ".join(passages)):
+        if context is None:
+            context = stated(" ".join(passages))
+        if unit not in _SPANS and _told_elsewhere(number, unit, context):
             continue  # "scored 27 points" in another sentence; "the toll had risen to 12"
         # a range's end or a total may come from other sentences: "waits of 20 to 25
         # minutes" of two reviews, "5 weeks in total: 3 … and 2 more weeks"
@@ -488,13 +498,11 @@ def _counts_so(number: float, unit: str, text: str) -> bool:
     )
 
 
-def _told_elsewhere(number: float, unit: str, context: str) -> bool:
+def _told_elsewhere(number: float, unit: str, context: Stated) -> bool:
     """Whether the context counts the thing by the number ("She scored 27 points in all"), or
     updates a count to it with no thing after it, as news does ("the death toll had risen
     to 12", "He finished with 34", "for a total of 2,000")."""
-    if number in stated(context).counts.get(unit, ()):
-        return True
-    return any(value(m.group(1)) == number for m in _UPDATED.finditer(context))
+    return number in context.counts.get(unit, ()) or number in context.updates
 
 
 def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
