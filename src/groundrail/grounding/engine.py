@@ -252,8 +252,6 @@ class GroundingEngine:
         denial = _denial_row(plan, claim)
         if any(overrides[r] for r in rows if r != denial):
             return True  # a correction of the denial pair is the opposite claim's
-        if _fails(plan, claim):
-            return False  # it fails whatever its premises say; only its label is open
         calibration = self.model.card.calibration
         focus = self._focus(plan, claim, probs)
         premises = [r for r in judged if r not in _bounds(plan, claim)]
@@ -263,13 +261,16 @@ class GroundingEngine:
             plan.lexical[claim], probs[premises], focus, self._denied(plan, claim, probs)
         )
         threshold = self._threshold(calibration, len(plan.claims))
+        failing = _fails(plan, claim) is not None
         if focus is not None and set(rows) - set(judged) <= _bounds(plan, claim):
             # only bounds are left, which can only lower the contradiction: a claim that fails
-            # with none and whose label is no contradiction already keeps its label
+            # with none (or by a rule) and whose label is no contradiction keeps its label
             limit = calibration.contradiction if calibration else 0.5
             best, _ = _calibrated({**values, "contradiction": 0.0}, calibration)
-            if best >= threshold and values["contradiction"] < limit:
+            if (failing or best >= threshold) and values["contradiction"] < limit:
                 return True
+        if failing:
+            return False  # it fails whatever its premises say; only its label is open
         if calibration is None:
             worst = values["nli"]  # P(unsupported) is the nli signal, which can only fall
         else:
