@@ -488,11 +488,11 @@ _NOT_COUNTS = frozenset(
 )
 
 
-def _counts_so(number: float, unit: str, text: str) -> bool:
-    """Whether a sentence the claim restates counts the thing by the number ("six tablets" of
-    "6 tablets") or writes the number at all, not as money ("by 11 early in the third
-    quarter" of "an 11-point deficit"; "a slice cost $15" is no count)."""
-    said = stated(text)
+def _counts_so(number: float, unit: str, said: Stated) -> bool:
+    """Whether a sentence the claim restates (`said`: its `stated` values) counts the thing by
+    the number ("six tablets" of "6 tablets") or writes the number at all, not as money ("by
+    11 early in the third quarter" of "an 11-point deficit"; "a slice cost $15" is no
+    count)."""
     return number in said.counts.get(unit, ()) or (
         number in said.values and number not in said.money
     )
@@ -526,7 +526,7 @@ def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -
     sentence = stated(passage)
     spans = sentence.counts.get(unit)
     if unit not in _SPANS:  # a count: "up to 12 guests" of a party of 10 is a bound's
-        return not spans or _counts_so(number, unit, passage) or bool(_BOUND.search(passage))
+        return not spans or _counts_so(number, unit, sentence) or bool(_BOUND.search(passage))
     if not spans or number in sentence.values or _found(number, how, spans):
         return True
     if how == "under":
