@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -897,6 +898,37 @@ async def test_a_claim_joining_two_sentences_is_contradicted_at_most_as_both_rea
     assert claim.contradiction < float(probs[focus, contradiction])
     # the joined premise bounds the contradiction only: no entailment is read from it
     assert plan.pairs[joined] not in claim.pairs
+
+
+def test_a_record_claim_joining_two_reviews_is_bounded_by_both() -> None:
+    # read-36: "A few cautions: the launch area is rocky …, and the parking lot can fill by
+    # 11" draws on two reviews; its focused review alone read it as contradicted (0.62)
+    record = {
+        "name": "Foothill Paddle Co.",
+        "city": "Boise",
+        "categories": "Kayaking, Paddleboarding",
+        "review_info": [
+            {"review_stars": 5.0, "review_date": "2022-07-01", "review_text": (
+                "The launch area is rocky, so bring water shoes. Our guide Tess was patient.")},
+            {"review_stars": 4.0, "review_date": "2022-09-04", "review_text": (
+                "They lent our lab a life vest. The parking lot fills by 11 on hot weekends.")},
+        ],
+    }  # fmt: skip
+    claim = (
+        "A few cautions: the launch area is rocky, so water shoes are recommended, and the "
+        "parking lot can fill by 11 a.m. on hot weekends."
+    )
+    plan = local_engine().plan(from_options([json.dumps(record)]), claim, None)
+    (joined,) = [row for row in plan.joined if row is not None]
+    assert plan.pairs[joined].premise == (
+        "Review 1 (5 stars, July 1, 2022): The launch area is rocky, so bring water shoes. "
+        "Review 2 (4 stars, September 4, 2022): The parking lot fills by 11 on hot weekends."
+    )
+    # a claim one review says alone has no joined premise
+    plan = local_engine().plan(
+        from_options([json.dumps(record)]), "The launch area is rocky, so bring water shoes.", None
+    )
+    assert plan.joined == [None]
 
 
 def test_the_claim_bar_rises_with_the_number_of_claims() -> None:

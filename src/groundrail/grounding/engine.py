@@ -612,8 +612,12 @@ class GroundingEngine:
             # both), judged after the premises, only while the claim would fail; not when
             # it is one of them already
             both = (
-                _joined(units, unit_words, best, text)
-                if not line and focused == top.text and not concludes
+                None
+                if concludes or digest is not None
+                else _joined(units, unit_words, best, text)
+                if not line and focused == top.text
+                else _joined_review(lines, review_units, best, focused, text)
+                if sentence is not None
                 else None
             )
             if both is not None and all(both != c.text for c in chosen):
@@ -944,6 +948,31 @@ def _joined(units: list[Unit], words: list[set[str]], best: int, claim: str) -> 
         return None
     first, second = sorted((best, other))
     return f"{units[first].text} {units[second].text}"
+
+
+def _joined_review(
+    lines: list[str], reviews: set[int], best: int, focused: str, claim: str
+) -> str | None:
+    """A claim's focused review sentences (`focused`, of review line `lines[best]`) with the
+    sentences of another review of the record that say most of the claim's content words
+    they lack (two at least; `review_focus`), in review order: "A party of eight paid about
+    $22 per person, and the big round tables suit family gatherings" draws on two reviews.
+    None when no other review says two of them."""
+    rest = {w for w in lexical.content_words(claim) if len(w) > 2} - set(
+        lexical.content_words(focused)
+    )
+    held = {
+        j: len(rest & set(lexical.content_words(lines[j])))
+        for j in reviews
+        if lines[j] != lines[best] and lines[j].split(":", 1)[0] != lines[best].split(":", 1)[0]
+    }
+    other = max(held, key=lambda j: (held[j], -j), default=None)
+    if other is None or held[other] < 2:
+        return None
+    said = review_focus(lines[other], " ".join(sorted(rest)))
+    if said is None:
+        return None
+    return f"{focused} {said}" if best < other else f"{said} {focused}"
 
 
 def _judged(probs: np.ndarray) -> np.ndarray:
