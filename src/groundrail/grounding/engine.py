@@ -7,7 +7,7 @@ import dataclasses
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -258,7 +258,7 @@ class GroundingEngine:
         if not premises:
             return False  # only its bounds are known (cached pairs): no premise judged yet
         values = self._values(
-            plan.lexical[claim], probs[premises], focus, self._denied(plan, claim, probs)
+            plan.lexical[claim], probs[premises], focus, self._bound(plan, claim, probs)
         )
         threshold = self._threshold(calibration, len(plan.claims))
         failing = _fails(plan, claim) is not None
@@ -292,7 +292,7 @@ class GroundingEngine:
         focused: np.ndarray = probs[row]
         return focused
 
-    def _denied(self, plan: Plan, claim: int, probs: np.ndarray) -> float:
+    def _bound(self, plan: Plan, claim: int, probs: np.ndarray) -> float:
         """The most the claim's contradiction can be: the entailment of its denial pair
         (`_denial_pair`) and the contradiction of its joined premise (`_joined`), each once
         judged; 1.0 (no bound) without either."""
@@ -314,7 +314,7 @@ class GroundingEngine:
         lexical_signals: dict[str, float],
         probs: np.ndarray,
         focus: np.ndarray | None,
-        denied: float = 1.0,
+        bound: float = 1.0,
     ) -> dict[str, float]:
         """A claim's signals from its judged premises' probabilities (rows of `probs`): the
         best entailment over them all, the contradiction of the focused premise alone (0.0
@@ -323,11 +323,11 @@ class GroundingEngine:
         leave allowance." beside the sentence a claim copies: contradiction 0.96 against 0.02
         for that sentence alone); on the dev splits, reading it from the focused premise kept
         the mean balanced accuracy (0.742) and flagged fewer correct real answers (0.201 ->
-        0.176). A negated claim's contradiction is at most its denial's entailment (`denied`,
-        `_denial_pair`)."""
+        0.176). The contradiction is at most `bound` (`_bound`: a negated claim's denial's
+        entailment, a joined premise's contradiction)."""
         entail = float(probs[:, self.model.entailment].max())
         contra = (
-            min(float(focus[self.model.contradiction]), denied)
+            min(float(focus[self.model.contradiction]), bound)
             if self.model.contradiction is not None and focus is not None
             else 0.0
         )
@@ -392,7 +392,6 @@ class GroundingEngine:
         window_bm25 = lexical.BM25([w.text for w in windows])
         unit_texts = [u.text for u in units]
         unit_bm25 = lexical.BM25(unit_texts)
-        unit_words = [set(lexical.content_words(t)) for t in unit_texts]
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
@@ -614,7 +613,7 @@ class GroundingEngine:
             both = (
                 None
                 if concludes or digest is not None
-                else _joined(units, unit_words, best, text)
+                else _joined(units, unit_bm25.words, best, text)
                 if not line and focused == top.text
                 else _joined_review(lines, review_units, best, focused, text)
                 if sentence is not None
@@ -679,7 +678,7 @@ class GroundingEngine:
                 signals,
                 probs[rows],
                 self._focus(plan, index, probs),
-                self._denied(plan, index, probs),
+                self._bound(plan, index, probs),
             )
             contra = values["contradiction"]
             p_unsupported, driver = _calibrated(values, calibration)
@@ -930,11 +929,18 @@ def _assemble(units: list[Unit], scores: list[float], budget: int) -> Window | N
 JOIN_CHARS = 600  # the longest sentence `_joined` adds to a claim's best one
 
 
-def _joined(units: list[Unit], words: list[set[str]], best: int, claim: str) -> str | None:
+def _lacking(claim: str, words: Set[str]) -> set[str]:
+    """The claim's content words of three letters or more that `words` lacks: what a joined
+    premise must add (`_joined`, `_joined_review`)."""
+    return {w for w in lexical.content_words(claim) if len(w) > 2} - words
+
+
+def _joined(units: list[Unit], words: Sequence[Set[str]], best: int, claim: str) -> str | None:
     """The claim's best-matching sentence (`units[best]`) with the sentence of its document
     that holds most of the claim's content words it lacks, in document order: the one next
-    to it when that holds one of them, any other when it holds two; None when none does."""
-    rest = {w for w in lexical.content_words(claim) if len(w) > 2} - words[best]
+    to it when that holds one of them, any other when it holds two; None when none does.
+    `words`: each unit's content words."""
+    rest = _lacking(claim, words[best])
     if not rest:
         return None
     doc = units[best].doc_id
@@ -958,9 +964,7 @@ def _joined_review(
     they lack (two at least; `review_focus`), in review order: "A party of eight paid about
     $22 per person, and the big round tables suit family gatherings" draws on two reviews.
     None when no other review says two of them."""
-    rest = {w for w in lexical.content_words(claim) if len(w) > 2} - set(
-        lexical.content_words(focused)
-    )
+    rest = _lacking(claim, set(lexical.content_words(focused)))
     held = {
         j: len(rest & set(lexical.content_words(lines[j])))
         for j in reviews

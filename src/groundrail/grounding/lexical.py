@@ -129,6 +129,8 @@ class BM25:
 
     def __init__(self, passages: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
         docs = [Counter(content_words(p)) for p in passages]
+        # each passage's content words (`content_words`), in passage order
+        self.words = [frozenset(d) for d in docs]
         lengths = [sum(d.values()) for d in docs]
         avg = (sum(lengths) / len(lengths)) if lengths else 0.0
         self._size = len(docs)
