@@ -360,3 +360,62 @@ def test_words_a_group_says_or_no_one_says_are_not(claim: str) -> None:
 )  # fmt: skip
 def test_a_speaker_s_statement_ends_at_the_next_speaker(claim: str, statement: str) -> None:
     assert attribution.speaker(claim) == ("Okafor", statement)
+
+
+LIGHTHOUSE = (
+    "Carrow Point Lighthouse is a 38-metre granite tower on the northern headland of the Isle "
+    "of Tarrin. It was designed by the engineer Alasdair Menzies and built between 1851 and "
+    "1854 by the contractor Hugh Calloway, whose firm also built the harbour wall at Port "
+    "Essan. Its lantern was first lit in 1855."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "traded"),
+    [
+        # read-37: two names the sentence gives, each after the other's word
+        ("It was designed by the engineer Hugh Calloway and built by the contractor Alasdair "
+         "Menzies.", ("alasdair menzies", "hugh calloway")),
+        ("Leeds won with a goal from keeper Tom Ade and a save by striker Joe Kim.",
+         ("joe kim", "tom ade")),
+        # as the sentence places them; one word only; a name with no word before it
+        ("It was designed by the engineer Alasdair Menzies and built by the contractor Hugh "
+         "Calloway.", None),
+        ("Leeds won with a goal from striker Tom Ade and a save by keeper Joe Kim.", None),
+        ("The Millbrook shelter's director, Ana Ruiz, said the dogs were thin.", None),
+        ("Hugh Calloway built it to a design by the engineer Alasdair Menzies.", None),
+    ],
+)  # fmt: skip
+def test_two_names_traded_between_their_words_are_caught(
+    claim: str, traded: tuple[str, str] | None
+) -> None:
+    sentence = {
+        "It": LIGHTHOUSE.split(". ")[1],
+        "Leeds": "Leeds won with a goal from striker Tom Ade and a save by keeper Joe Kim.",
+        "The": "Ana Ruiz, director of Millbrook shelter, said the dogs were thin.",
+        "Hugh": LIGHTHOUSE.split(". ")[1],
+    }[claim.split()[0]]
+    assert attribution.traded(claim, sentence) == traded
+
+
+async def test_a_sentence_opening_on_a_pronoun_is_read_with_its_name() -> None:
+    # read-37: the model reads "It was designed by …" against "Carrow Point Lighthouse was
+    # designed by …" as contradicted (0.82); with the name it entails the faithful claim, and
+    # the names traded between their roles still fail
+    engine = local_engine()
+    doc = Document("a", LIGHTHOUSE)
+    faithful = (
+        "Carrow Point Lighthouse was designed by the engineer Alasdair Menzies and built by "
+        "the contractor Hugh Calloway between 1851 and 1854. Carrow Point Lighthouse's lantern "
+        "was first lit in 1855."
+    )
+    designed, lit = (await engine.check([doc], faithful)).claims
+    assert designed.label == lit.label == "supported"
+    assert designed.pairs[0].premise.startswith("Carrow Point Lighthouse was designed by")
+    traded = (
+        faithful.replace("Alasdair Menzies", "X")
+        .replace("Hugh Calloway", "Alasdair Menzies")
+        .replace("X", "Hugh Calloway")
+    )
+    designed, _ = (await engine.check([doc], traded)).claims
+    assert (designed.label, designed.driver) == ("unsupported", "swapped")

@@ -17,7 +17,13 @@ from groundrail.grounding.context import extract, from_options, question_of, spl
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
 from groundrail.grounding.model import DEFAULT_MODEL
-from groundrail.grounding.windows import Document, make_units, make_windows, token_offsets
+from groundrail.grounding.windows import (
+    Document,
+    make_units,
+    make_windows,
+    resolved,
+    token_offsets,
+)
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
 NO_OPTIONS = GroundrailOptions()
@@ -1104,3 +1110,40 @@ def test_a_context_sentence_goes_on_after_a_title_an_initial_or_a_time_before_it
         "No.",
         "The mud is deep.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "premise"),
+    [
+        # the name the sentence before opens on, as much of it as the claim says
+        ("Morrow's saxifrage (Saxifraga morrowii) is a low perennial. It grows on cliffs.",
+         "Morrow's saxifrage grows only on cliffs.", "Morrow's saxifrage grows on cliffs."),
+        ("Dr. Ana Ruiz, 52, leads the shelter. She said the dogs were thin.",
+         "Ruiz said the dogs were thin.", "Ruiz said the dogs were thin."),
+        ("Margaret Hale was born in Leeds. She trained as a nurse. She worked in Paris.",
+         "Margaret Hale worked in Paris.", "Margaret Hale worked in Paris."),
+        ("The Harbor City Hawks have won the league twice. Their coach is Dana Hill.",
+         "The Hawks' coach is Dana Hill.", "Hawks' coach is Dana Hill."),
+        ("Bank of America has cut costs. It cut 200 jobs.",
+         "Bank of America cut 200 jobs.", "Bank of America cut 200 jobs."),
+        ("Power banks are lithium batteries. They are not permitted in checked baggage.",
+         "Power banks aren't allowed in checked bags.",
+         "Power banks are not permitted in checked baggage."),
+        # no subject alone opens the sentence before; an "It" of no name; the claim names
+        # another; no pronoun
+        ("In 2019, Acme bought Beta. It fired 200 workers.", "Acme fired 200 workers.", None),
+        ("Smith told reporters the plan was late. He blamed the weather.",
+         "The plan's author blamed the weather.", None),
+        ("The vaccine is safe. It is important to note that it is free.",
+         "The vaccine is free.", None),
+        ("Kofi Mensah has scored the winner. It was Mensah's first goal.",
+         "It was Kofi Mensah's first goal.", None),
+        ("Acme sued Beta. It lost the case.", "Beta lost the case.", None),
+        ("Acme sued Beta. Acme lost the case.", "Acme lost the case.", None),
+    ],
+)  # fmt: skip
+def test_a_sentence_opening_on_a_pronoun_takes_the_name_the_claim_says(
+    text: str, claim: str, premise: str | None
+) -> None:
+    units, _ = sentences(text)
+    assert resolved(units, len(units) - 1, claim) == premise

@@ -475,3 +475,97 @@ def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
         "11 early in the third quarter."
     )
     assert numbers.misspanned(claim, *passages(context)) == miscounted
+
+
+@pytest.mark.parametrize(
+    ("claim", "miscounted"),
+    [
+        # counts bound to the other thing of the same sentence: swapped, or one moved
+        ("The shelter took in 40 dogs and 25 cats after the raid.", ["40", "25"]),
+        ("The shelter took in 40 dogs after the raid.", ["40"]),
+        ("The crash injured 12 passengers and 3 crew members.", ["12", "3"]),
+        ("The clinic hired 4 doctors on Monday.", ["4"]),
+        # as the sentence binds them, in either order or in words; a thing it does not count
+        ("The shelter took in 40 cats and 25 dogs after the raid.", []),
+        ("The shelter took in 25 dogs after the raid.", []),
+        ("The shelter took in 40 animals after the raid.", []),
+        ("The crash injured 12 crew members and 3 passengers.", []),
+        # the number after no thing: "40 more", "40 remained", "another 12 were"
+        ("Another 40 dogs arrived on Friday.", []),
+        ("By Sunday 30 dogs remained at the shelter.", []),
+        ("The clinic's 12 staff include 4 nurses.", []),
+    ],
+)
+def test_a_count_the_sentence_gives_to_another_thing_is_misspanned(
+    claim: str, miscounted: list[str]
+) -> None:
+    context = (
+        "The shelter took in 25 dogs and 40 cats after the raid. On Friday 40 more arrived. "
+        "By Sunday 30 remained at the shelter. The crash injured 3 passengers and 12 crew "
+        "members. The clinic hired two doctors and four nurses on Monday. The clinic has 12 "
+        "staff, 4 of them nurses."
+    )
+    assert numbers.misspanned(claim, *passages(context)) == miscounted
+
+
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        # read-37: money the context writes in words, with its scale
+        ("The deal will cost about $38 million.", []),
+        ("The event raised $4.7 million for charity.", []),
+        ("The largest gift, $380,000, went to the hospital.", []),
+        ("The state provided £120 million of the funding.", []),
+        ("The bid was worth €640 million.", []),
+        ("The deal will cost $39 million.", ["39"]),
+        # a scaled amount rounds the context's at its last digit, no more
+        ("The event raised $4.8 million for charity.", ["4.8"]),
+        ("Ticket sales brought in $2.6 billion.", []),
+        ("Ticket sales brought in $3 billion.", []),
+        ("Ticket sales brought in $2.7 billion.", ["2.7"]),
+        ("The region has 1.2 million residents.", []),
+        ("The region has 1.3 million residents.", ["1.3"]),
+        ("The region has about 1.3 million residents.", []),
+        # pounds of weight are no money
+        ("The shoulder weighed 10 pounds.", []),
+    ],
+)
+def test_money_in_words_and_scaled_amounts_round_at_their_last_digit(
+    claim: str, missing: list[str]
+) -> None:
+    context = numbers.stated(
+        "The added cost is estimated at 38 million dollars. The event raised 4.7 million "
+        "dollars, with 380,000 dollars going to the hospital. The government gave 120 million "
+        "pounds and the bid was 640 million euros. Ticket sales brought in $2.64 billion. The "
+        "region has 1,234,000 residents. A 10-pound shoulder."
+    )
+    assert numbers.missing(claim, context) == missing
+
+
+@pytest.mark.parametrize(
+    ("claim", "traded"),
+    [
+        # read-38: two numbers traded between what follows them in one sentence
+        ("Admission is EUR 8 for adults and EUR 14 for children aged 6 to 17.", ("8", "14")),
+        ("Voters approved Measure L, a $12 million bond to replace the main library, but "
+         "rejected Measure P, a $28 million parks levy.", ("12", "28")),
+        ("The plant employs 120 engineers and 45 technicians.", ("45", "120")),
+        # as the sentence binds them, in other words or order; words before the numbers
+        ("Admission is EUR 14 for adults and EUR 8 for children aged 6 to 17.", None),
+        ("Voters approved a $28 million library bond but rejected a $12 million parks levy.",
+         None),
+        ("Adults pay EUR 14 and children EUR 8.", None),
+        ("The plant employs 120 technicians and 45 engineers.", None),
+    ],
+)  # fmt: skip
+def test_two_numbers_traded_between_their_things_are_caught(
+    claim: str, traded: tuple[str, str] | None
+) -> None:
+    passages = [
+        "Admission is EUR 14 for adults and EUR 8 for children aged 6 to 17; children under 6 "
+        "get in free.",
+        "Voters approved Measure L, a $28 million bond to replace the main library, but "
+        "rejected Measure P, a $12 million parks levy that drew 46 percent support.",
+        "The plant employs 45 engineers and 120 technicians.",
+    ]
+    assert numbers.traded_values(claim, passages) == traded

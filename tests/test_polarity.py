@@ -290,3 +290,78 @@ def test_a_day_of_the_week_changed_is_caught(claim: str, day: str | None) -> Non
 )  # fmt: skip
 def test_a_denial_of_something_else_denies_nothing(claim: str, passages: list[str]) -> None:
     assert polarity.denied(claim, passages) is None
+
+
+SPARED = [
+    "A delivery van struck a light pole on Main Street on Friday night.",
+    "The driver, who was not hurt, told police he had swerved to avoid a deer.",
+    "The pilot, a 52-year-old instructor from Dayton, Ohio, was not injured.",
+    "Both hikers were unhurt when rescuers reached them.",
+    "The guard escaped injury, but a visitor was hurt by falling glass.",
+    "The cashier was not arrested.",
+    "The goalkeeper was not seriously hurt.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "spared"),
+    [
+        # a harm said of someone the context says came to no harm, in its words or others
+        ("A van hit a light pole after its driver swerved to avoid a deer; the driver was "
+         "hospitalized.", "driver was hospitalized"),
+        ("The driver was injured in the crash.", "driver was injured"),
+        ("The driver suffered minor injuries.", "driver suffered minor injur"),
+        ("The pilot was taken to a local hospital.", "pilot was taken to a local hospital"),
+        ("One of the hikers was injured in the fall.", "hikers was injured"),
+        ("The guard was hurt by falling glass.", "guard was hurt"),
+        ("The cashier was arrested at the scene.", "cashier was arrested"),
+        # as the context says it; another harm; someone else; a harm the context leaves open
+        ("The driver, who was not hurt, said he had swerved.", None),
+        ("The driver was cited for careless driving.", None),
+        ("The cashier was charged with theft.", None),
+        ("A visitor was hurt by falling glass.", None),
+        ("The goalkeeper was hurt in the first half.", None),
+        ("The passenger was injured.", None),
+    ],
+)  # fmt: skip
+def test_a_harm_said_of_someone_the_context_spares_is_caught(
+    claim: str, spared: str | None
+) -> None:
+    assert polarity.spared(claim, SPARED) == spared
+
+
+def test_someone_of_that_name_harmed_elsewhere_is_not_spared() -> None:
+    passages = ["The driver of the van was not hurt.", "The driver of the car was injured."]
+    assert polarity.spared("The driver was injured.", passages) is None
+
+
+UNNEGATED = (
+    "Among those 80 and older, the difference was not statistically significant, the authors "
+    "said. WPA3-Enterprise is not supported on this model. The K7 supports WPA3-Personal. "
+    "The museum is not open on Mondays. It is open Tuesday through Sunday. Patients should "
+    "not eat after midnight. The drug did not reduce pain in the trial."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unnegated"),
+    [
+        # read-38: what the sentence negates, affirmed
+        ("The link was strongest at ages 65 to 74 and statistically significant among people "
+         "80 and older.", "statistically significant"),
+        ("The K7 lists WPA3-Personal, and WPA3-Enterprise is supported on this model too.",
+         "supported"),
+        ("Patients should eat after midnight.", "eat"),
+        ("The drug did reduce pain in the trial.", "reduce"),
+        # negated as the sentence has it, or in other words; said unnegated elsewhere
+        ("WPA3-Enterprise is unsupported on this model.", None),
+        ("The difference was statistically insignificant among those 80 and older.", None),
+        ("The K7 supports WPA3-Personal but not WPA3-Enterprise.", None),
+        ("Patients should eat nothing after midnight.", None),
+        ("The drug failed to reduce pain in the trial.", None),
+        ("The museum is open Tuesday through Sunday.", None),
+        ("The museum is open on Mondays.", None),
+    ],
+)  # fmt: skip
+def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str | None) -> None:
+    assert polarity.unnegated(claim, *sentences(UNNEGATED)) == unnegated

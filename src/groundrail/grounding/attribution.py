@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 from groundrail.grounding.lexical import (
     BM25,
     CLAUSE,
+    STOPWORDS,
     content_words,
     entities,
     restated_in,
@@ -277,6 +278,55 @@ SHORT_FORM = 0.5  # "fed" of "federal", "philly" of "philadelphia"; not "denver"
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 
+def traded(claim: str, sentence: str) -> tuple[str, str] | None:
+    """(the two names) when the claim gives two names that `sentence` (the context sentence
+    that matches it best) also gives, each after the word the sentence puts before the other:
+    "designed by the engineer Hugh Calloway and built by the contractor Alasdair Menzies" of
+    "designed by the engineer Alasdair Menzies and built … by the contractor Hugh Calloway".
+    The word is the nearest lower-case content word among the three before a name (a role,
+    a verb); the model entails such a claim (0.85), every word being the sentence's. Both
+    words must trade places: "the Millbrook shelter's director, Ana Ruiz" of "Ana Ruiz,
+    director of Millbrook shelter" is left alone. None otherwise."""
+    low = sentence.lower()
+    names = sorted(n for n in entities(claim) if n in low)
+    for i, name in enumerate(names):
+        for other in names[i + 1 :]:
+            if name in other or other in name:
+                continue
+            mine, yours = _word_before(claim, name), _word_before(claim, other)
+            if (
+                mine is not None
+                and yours is not None
+                and mine != yours
+                and mine in _words_before(sentence, other)
+                and yours in _words_before(sentence, name)
+                and mine not in _words_before(sentence, name)
+                and yours not in _words_before(sentence, other)
+            ):
+                return name, other
+    return None
+
+
+def _words_before(text: str, name: str) -> set[str]:
+    """The nearest lower-case content word among the three words before each `name`
+    (lower-cased) in `text`: "engineer" of "by the engineer Alasdair Menzies"."""
+    low = text.lower()
+    found = set()
+    for at in (m.start() for m in re.finditer(re.escape(name), low)):
+        words = re.findall(r"[A-Za-z][\w'-]*", text[:at])[-3:]
+        word = next((w for w in reversed(words) if w[0].islower() and w not in STOPWORDS), None)
+        if word is not None:
+            found.add(word)
+    return found
+
+
+def _word_before(text: str, name: str) -> str | None:
+    """`_words_before` of the first `name` in `text`."""
+    low = text.lower()
+    at = low.find(name)
+    return next(iter(_words_before(text[: at + len(name)], name)), None) if at >= 0 else None
+
+
 def _around(text: str, name: str) -> tuple[str, str] | None:
     """The words just before and after the first `name` (lower-cased) in `text`; None when
     it is not found or stands alone."""
@@ -340,6 +390,37 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
         if given and qualifiers not in given:
             theirs = " ".join([*sorted(min(given, key=sorted)), role])
             return titled.group().removesuffix(name).strip(), theirs
+    return None
+
+
+def misroled(claim: str, context: str) -> tuple[str, str] | None:
+    """(the claim's title, the role the context gives that person) when the claim gives a
+    person a role that the context gives another person by name ("Judge Renata Osei") and
+    never this one, whom it gives another role beside their name ("The group's attorney,
+    Marcus Tilley, said"): "Judge Marcus Tilley has blocked …" (`read-38`; the model entails
+    it, the judge's sentence and the attorney's each holding its words). A role the context
+    gives no one else by name, or gives the person too ("council member Ann Ruiz, who was
+    elected mayor"), is left to `retitled` and the model. None otherwise."""
+    for titled in _TITLED.finditer(claim):
+        role, name = titled.group(2).lower(), titled.group(3)
+        others = {
+            m.group(3)
+            for m in _TITLED.finditer(context)
+            if m.group(2).lower() == role and m.group(3) != name
+        }
+        if not others:
+            continue
+        beside = [
+            _beside(context, at.start(), at.end())
+            for at in re.finditer(rf"\b{re.escape(name)}\b", context)
+        ]
+        roles = {
+            m.group().lower()
+            for near in beside
+            for m in re.finditer(rf"(?i:\b(?:{_ROLES})\b)", near)
+        }
+        if roles and role not in roles:
+            return titled.group().removesuffix(name).strip(), min(roles)
     return None
 
 

@@ -44,6 +44,7 @@ from groundrail.grounding.windows import (
     line_of,
     make_units,
     make_windows,
+    resolved,
     review_digest,
     review_focus,
     token_offsets,
@@ -461,8 +462,12 @@ class GroundingEngine:
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(text, units, unit_bm25, texts) is not None
             )
-            # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"
-            lexical_signals["retitled"] = float(attribution.retitled(text, context) is not None)
+            # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"; "Judge
+            # Marcus Tilley" of "Judge Renata Osei" and "The group's attorney, Marcus Tilley"
+            lexical_signals["retitled"] = float(
+                attribution.retitled(text, context) is not None
+                or attribution.misroled(text, context) is not None
+            )
             # "residents complain …" of one resident's words
             lexical_signals["generalised"] = float(
                 not records_only and attribution.generalised(text, units, unit_bm25) is not None
@@ -473,11 +478,14 @@ class GroundingEngine:
             lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
             # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
             # a cappuccino" of "a cappuccino is stronger than a latte"; "One motorist was
-            # injured" of "No one was injured"
+            # injured" of "No one was injured"; "the driver was hospitalized" of "The driver,
+            # who was not hurt"; "is supported on this model" of "is not supported …"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
                 or polarity.denied(text, unit_texts) is not None
+                or polarity.spared(text, unit_texts) is not None
+                or polarity.unnegated(text, units, unit_bm25) is not None
             )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(
@@ -535,24 +543,32 @@ class GroundingEngine:
             lexical_signals["overgeneralised"] = float(
                 records_only and sentiment.overgeneralised(text, review_texts, called)
             )
-            # "review the Harbour Road section" of "review the Kings Avenue section"
-            lexical_signals["swapped"] = float(attribution.swapped(text, top.text) is not None)
+            # "review the Harbour Road section" of "review the Kings Avenue section"; "the
+            # engineer Hugh Calloway … the contractor Alasdair Menzies" of the other way round
+            lexical_signals["swapped"] = float(
+                attribution.swapped(text, top.text) is not None
+                or attribution.traded(text, top.text) is not None
+            )
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
-            # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7"
+            # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7";
+            # "EUR 8 for adults and EUR 14 for children" of the other way round
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
+                or numbers.traded_values(text, unit_texts) is not None
             )
-            # the best-matching sentence alone: a small model reads a focused premise best
-            candidates = [Window(top.doc_id, -1, top.start, top.end, top.text)]
+            # the best-matching sentence alone: a small model reads a focused premise best;
+            # with the name its opening pronoun stands for, when the claim says it
+            top_text = (None if line else resolved(units, best, text)) or top.text
+            candidates = [Window(top.doc_id, -1, top.start, top.end, top_text)]
             # of a review, the few sentences that say what the claim says, under its heading
             # (`review_focus`): the model reads a whole review's other sentences as
             # contradiction
             sentence = review_focus(line, text) if line else None
             if sentence is not None:
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, sentence))
-            focused = sentence or top.text
+            focused = sentence or top_text
             digest = review_digest(texts[top.doc_id], text) if about_reviews else None
             if digest is not None:  # reviews as a whole: the sentence of each that says it
                 candidates.insert(0, Window(top.doc_id, -1, top.start, top.end, digest))
@@ -614,7 +630,7 @@ class GroundingEngine:
                 None
                 if concludes or digest is not None
                 else _joined(units, unit_bm25.words, best, text)
-                if not line and focused == top.text
+                if not line and focused == top_text
                 else _joined_review(lines, review_units, best, focused, text)
                 if sentence is not None
                 else None

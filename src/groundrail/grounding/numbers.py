@@ -7,21 +7,22 @@ stated number the context lacks is checked apart from it (`engine.GroundingEngin
 Values are compared, not strings. The context's numbers are read in digits and in words
 ("twenty-nine", "twenty-first", "a dozen", "three-and-a-half", "March" as 3), scaled ("1.5
 million" is also 1500000), a decimal also as its parts and a 24-hour clock time also as its
-12-hour hour ("22:00" is 10). A claim's number is found when it is one of them, when its
-parts are ("9.45am" against "9:45 a.m."), after "about", "nearly" … or with a scale word
-("8.3 million") when one lies within 10 % of it, and after "more than", "up to" … when it is
-round (a multiple of 5) and one lies on the stated side of it, within half as much again
-("over 200 reviews" of 283); "2013-14" is 2013 and 2014. An amount of money ("$1 to $2") is
-looked for among the context's amounts of money ("$3-5", "12 dollars"), and the index in a
-record item's heading ("Review 2 (…)") is no quantity, the last one being how many there
-are ("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAuCl4", "F1",
-"G7", "8.1.4"), URLs, e-mail addresses, phone numbers, "24/7", "7 days a week" and "out of
-5", list markers ("1. Rest …"), and numbers written in words in the claim (a count an
-answer makes itself: "the two companies"), except a count of something the sentence it
-restates counts, in a number neither that sentence writes nor the context counts it by
-("eleven crew members" of "seven crew members": `miscounted`), and a span of time in digits
-that the sentence restating its clause counts by another number ("more than 2 years" of
-"more than 5 years ago": `misspanned`).
+12-hour hour ("22:00" is 10). A claim's number is found when it is one of them, when its parts
+are ("9.45am" against "9:45 a.m."), after "about", "nearly" … when one lies within 10 % of it,
+with a scale word when one rounds to it at the claim's last digit ("8.3 million" of 8,270,000
+or 8,340,000; not "$4.8 million" of "4.7 million dollars"), and after "more than", "up to" …
+when it is round (a multiple of 5) and one lies on the stated side of it, within half as much
+again ("over 200 reviews" of 283); "2013-14" is 2013 and 2014. An amount of money ("$1 to $2")
+is looked for among the context's amounts of money ("$3-5", "12 dollars"), and the index in a
+record item's heading ("Review 2 (…)") is no quantity, the last one being how many there are
+("3 reviews"). Not checked: numbers inside names and codes ("COVID-19", "HAuCl4", "F1", "G7",
+"8.1.4"), URLs, e-mail addresses, phone numbers, "24/7", "7 days a week" and "out of 5", list
+markers ("1. Rest …"), and numbers written in words in the claim (a count an answer makes
+itself: "the two companies"), except a count of something the sentence it restates counts, in a
+number neither that sentence writes nor the context counts it by ("eleven crew members" of
+"seven crew members": `miscounted`), and a span of time in digits that the sentence restating
+its clause counts by another number ("more than 2 years" of "more than 5 years ago":
+`misspanned`).
 A calendar date the context dates otherwise ("July 12" of "June 12") is missing too
 (`dates.misdated`): its day alone is found in "June 12".
 """
@@ -185,7 +186,8 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)[-\u2013/]$")  # "2013-" before "14"
 _SEASON = re.compile(r"\b((?:19|20)\d\d)[-\u2013/](\d\d)\b(?![-/]\d)")  # "2019-20"
 _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
-# an amount of money: "$3", "$3-5" (both ends), "12.95 dollars"
+# an amount of money: "$3", "$3-5" (both ends), "12.95 dollars", "38 million dollars", "120
+# million pounds" (pounds of weight come unscaled: "a 10-pound shoulder")
 _CURRENCY = r"[$\u00a3\u20ac]"
 # a range or score in digits (`misranged`): "4-6", "$10 to $25", "1-to-10", "between 20 and 30", not
 # clock times ("9:00-17:00"), dates ("2012-03-18") or codes ("A4-6")
@@ -196,7 +198,8 @@ _RANGE = re.compile(
 )
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?(\d+(?:[.,]\d+)*)(?:\s*(?:-|\u2013|to)\s*{_CURRENCY}?\s?(\d+(?:[.,]\d+)*))?"
-    r"|(\d+(?:[.,]\d+)*)\s*(?:dollars?|usd|euros?|bucks)\b"
+    r"|(\d+(?:[.,]\d+)*)\s*(?:(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|usd|euros?|bucks)"
+    r"|(?:million|billion|bn)\s+(?:pounds?|sterling))\b"
 )
 # `_WORD_NUMBER`, `_MONTH`, `_SCALE_AFTER` and `_MONEY` read lower-cased text (`stated`,
 # `claimed`): matching case-blind costs about 2.5 times as much on a long context
@@ -488,14 +491,110 @@ _NOT_COUNTS = frozenset(
 )
 
 
-def _counts_so(number: float, unit: str, said: Stated) -> bool:
-    """Whether a sentence the claim restates (`said`: its `stated` values) counts the thing by
-    the number ("six tablets" of "6 tablets") or writes the number at all, not as money ("by
-    11 early in the third quarter" of "an 11-point deficit"; "a slice cost $15" is no
-    count)."""
+def _counts_so(number: float, unit: str, said: Stated, sentence: str) -> bool:
+    """Whether a sentence the claim restates (`sentence`, `said`: its `stated` values) counts
+    the thing by the number ("six tablets" of "6 tablets") or writes the number at all, not
+    as money ("by 11 early in the third quarter" of "an 11-point deficit"; "a slice cost $15"
+    is no count) nor as the count of other things ("40 dogs" of "25 dogs and 40 cats",
+    `_counts_others`)."""
     return number in said.counts.get(unit, ()) or (
-        number in said.values and number not in said.money
+        number in said.values
+        and number not in said.money
+        and not _counts_others(number, unit, sentence.lower())
     )
+
+
+# plural nouns that end in no "s": what a number before them counts
+_PLURALS = frozenset({
+    "people", "children", "men", "women", "feet", "teeth", "mice", "geese", "staff", "crew",
+    "police", "personnel", "cattle", "sheep", "deer", "fish",
+})  # fmt: skip
+_PLURAL = re.compile(r"[a-z]+[^su]s")  # "cats", not "class", "bonus"
+
+
+def _counts_others(number: float, unit: str, sentence: str) -> bool:
+    """Whether lower-cased `sentence` writes the number before a plural noun other than the
+    claim's (`unit`, a `_stem`): "40 cats" counts no dogs. Words that are no things after a
+    number ("40 more", "40 remained", "40 others", "40 percent") count nothing here."""
+    digits = (
+        m
+        for m in _CLAIMED.finditer(sentence)
+        if _VALUE.fullmatch(m.group()) and value(m.group()) == number
+    )
+    words = (
+        m
+        for m in _WORD_NUMBER.finditer(sentence)
+        if not m.group("scale") and _word_value(m) == number
+    )
+    for m in (*digits, *words):
+        counted = _counted(sentence, m.end())
+        word = counted.group(1) if counted else ""
+        if (
+            (word in _PLURALS or _PLURAL.fullmatch(word))
+            and word not in STOPWORDS
+            and word not in _NOT_COUNTS
+            and word != "others"
+            and _stem(word) != unit
+        ):
+            return True
+    return False
+
+
+# a number and what follows it up to a clause's turn or the next number: "EUR 14 for adults",
+# "$28 million bond to replace the main library"
+_BOUND_TO = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![.,]?\d)(?:\s*(?:%|percent|per\s+cent|million|billion"
+    r"|thousand|bn|m|k)\b)?((?:\s+(?!and\b|but\b|or\b|while\b|whereas\b)[A-Za-z][\w'-]*){0,4})"
+)
+
+
+def traded_values(claim: str, passages: Sequence[str]) -> tuple[str, str] | None:
+    """(two numbers of the claim) when each stands before the words that follow the other in
+    a sentence of the context that gives both: "EUR 8 for adults and EUR 14 for children" of
+    "EUR 14 for adults and EUR 8 for children", "a $12 million bond to replace the main
+    library, … a $28 million parks levy" of the other way round. Each number's words are
+    the content words of the four words after it (past a scale or "%"), up to a comma, a
+    conjunction or another number; both must share none with the words the sentence gives
+    the number itself and some with the other's. The number rule finds both numbers and the
+    model entails such claims, every word being the sentence's. None otherwise."""
+    mine = _bindings(claim)
+    if len(mine) < 2:
+        return None
+    for passage in passages:
+        theirs = _bindings(passage)
+        for a, words_a in mine.items():
+            for b, words_b in mine.items():
+                if (
+                    a < b
+                    and a in theirs
+                    and b in theirs
+                    and not words_a & theirs[a]
+                    and not words_b & theirs[b]
+                    and words_a & theirs[b]
+                    and words_b & theirs[a]
+                ):
+                    return _shown(a), _shown(b)
+    return None
+
+
+def _bindings(text: str) -> dict[float, set[str]]:
+    """Each number of `text` (by value) with the content words after it (`_BOUND_TO`), the
+    numbers written once only with words after them."""
+    out: dict[float, set[str]] = {}
+    seen: Counter[float] = Counter()
+    for m in _BOUND_TO.finditer(text):
+        if not _VALUE.fullmatch(m.group(1)):
+            continue
+        number = value(m.group(1))
+        seen[number] += 1
+        words = set(content_words(m.group(2)))
+        if words:
+            out[number] = words
+    return {n: w for n, w in out.items() if seen[n] == 1}
+
+
+def _shown(number: float) -> str:
+    return f"{number:g}"
 
 
 def _told_elsewhere(number: float, unit: str, context: Stated) -> bool:
@@ -526,7 +625,9 @@ def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -
     sentence = stated(passage)
     spans = sentence.counts.get(unit)
     if unit not in _SPANS:  # a count: "up to 12 guests" of a party of 10 is a bound's
-        return not spans or _counts_so(number, unit, sentence) or bool(_BOUND.search(passage))
+        return (
+            not spans or _counts_so(number, unit, sentence, passage) or bool(_BOUND.search(passage))
+        )
     if not spans or number in sentence.values or _found(number, how, spans):
         return True
     if how == "under":
@@ -596,8 +697,8 @@ Claimed = tuple[str, float, str, bool, str, str]
 
 def claimed(claim: str) -> list[Claimed]:
     """The numbers a claim states in digits: each as written, its value (scaled: "8.3 million"
-    is 8300000; "2013-14" is 2014), how it is stated: "about" (also any scaled value: a
-    rounding), "over" ("more than 200"), "limit" ("up to 5", "at most 5"), "under" ("under 5")
+    is 8300000; "2013-14" is 2014), how it is stated: "about", "rounded" (a scaled value:
+    `_rounds_to`), "over" ("more than 200"), "limit" ("up to 5", "at most 5"), "under" ("under 5")
     or "exact", and whether it is an amount of money ("$1 to $2"), the unit of measure after it
     ("kg" of "4 kilograms", "" for none: `_MEASURES`) and the stem of the word it counts
     ("month" of "4 months old")."""
@@ -615,7 +716,7 @@ def claimed(claim: str) -> list[Claimed]:
         how = "limit" if _LIMITED.search(before) else _hedge(before)
         if scaled := _SCALE_ON.match(claim, m.end()):
             number *= _scale(scaled.group(1))
-            how = "about" if how == "exact" else how
+            how = "rounded" if how == "exact" else how
         year = _YEAR_RANGE.search(before)
         if (
             year
@@ -697,12 +798,22 @@ def _missing(numbers: list[Claimed], context: Stated) -> list[str]:
             not _found(
                 number,
                 how,
-                _pool(raw, number, how, money, context) - _other_bounds(number, how, context),
+                pool := _pool(raw, number, how, money, context)
+                - _other_bounds(number, how, context),
             )
+            and not (how == "rounded" and _rounds_to(raw, number, pool))
             and not (not money and _parts_found(raw, context.values))
         )
         or _mismeasured(number, how, unit, context)
     ]
+
+
+def _rounds_to(raw: str, number: float, pool: set[float]) -> bool:
+    """Whether a scaled number (`raw` as written, `number` its value: "4.8" of "$4.8 million")
+    rounds or cuts a value of `pool` at its last digit: 4,760,000 and 4,840,000 are "4.8
+    million", 4,712,000 and "4.7 million" are not."""
+    step = number / value(raw) * 10.0 ** -len(raw.partition(".")[2]) if value(raw) else 0.0
+    return any(abs(v - number) <= step / 2 or 0 <= v - number < step for v in pool)
 
 
 def _other_bounds(number: float, how: str, context: Stated) -> set[float]:

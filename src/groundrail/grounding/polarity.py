@@ -1,6 +1,7 @@
 """A comparison or a direction reversed: "a cappuccino tastes milder" of a passage saying it
 "tastes stronger"; "fares fell" of "fares rose"; "One motorist was injured" of "No one was
-injured" (`denied`).
+injured" (`denied`); "the driver was hospitalized" of "The driver, who was not hurt, …"
+(`spared`); "is supported on this model" of "is not supported on this model" (`unnegated`).
 
 Answers over passages and summaries keep the source's words and flip the one that carries the
 direction, and the model entails such claims: every other word is the source's. The rule: a
@@ -26,9 +27,11 @@ from collections.abc import Sequence
 
 from groundrail.grounding.lexical import (
     BM25,
+    RESTATED,
     clause_at,
     clauses,
     content_words,
+    covered,
     has_negation,
     restated_in,
 )
@@ -411,3 +414,147 @@ def denied(claim: str, passages: Sequence[str]) -> str | None:
             if of is None or of.lower()[:5] in counted.group(1).lower():
                 return counted.group(1)
     return None
+
+
+# a person the context says came to no harm: "The driver, who was not hurt, …", "the two
+# passengers were not injured", "the guard was unhurt", "the pilot escaped injury", and of a
+# subject whose description runs between commas at the start of a sentence ("The driver, a
+# 41-year-old man from Albany, New York, was not hurt"). Not "was not seriously hurt": some
+# harm is said
+_UNHARMED = (
+    r"(?:(?:was|were|had\s+been|has\s+been)\s+(?:not|never)\s+"
+    r"(?P<not>hurt|injured|harmed|wounded|hospitali[sz]ed|arrested|charged)"
+    r"|(?:was|were)\s+(?:unhurt|uninjured|unharmed)"
+    r"|escaped\s+(?:injury|unhurt|uninjured|unharmed)"
+    r"|(?:did\s+not|didn't)\s+(?:suffer|sustain)\s+(?:any\s+)?injur\w*)\b"
+)
+_SPARED = (
+    re.compile(rf"\b([a-z]{{3,}})(?:,\s+who\s+|\s+){_UNHARMED}", re.I),
+    re.compile(
+        rf"(?:^|[.;]\s+)(?:the|a|an|his|her|its|their)\s+(?:[\w-]+\s+)?([a-z]{{3,}}),"
+        rf"[^.;]{{1,80}}?,\s+{_UNHARMED}",
+        re.I,
+    ),
+)
+# what a denial of harm rules out: no hurt is also no stay in hospital and no death
+_SPARES = {
+    "hurt": ("injur", "hospitali", "kill"), "injured": ("injur", "hospitali", "kill"),
+    "harmed": ("injur", "hospitali", "kill"), "wounded": ("injur", "hospitali", "kill"),
+    "hospitalised": ("hospitali",), "hospitalized": ("hospitali",),
+    "arrested": ("arrest",), "charged": ("charg",),
+}  # fmt: skip
+# a harm said of a subject in a claim: "the driver was hospitalized", "its driver, who was
+# injured", "the driver suffered minor injuries", "the driver was taken to hospital"
+_SUFFERED = (
+    (re.compile(rf"\b([a-z]{{3,}})(?:,\s+who\s+|\s+){_BEFELL}", re.I), None),
+    (re.compile(r"\b([a-z]{3,})\s+(?:suffered|sustained)\s+[\w\s-]{0,30}?injur", re.I), "injur"),
+    (
+        re.compile(
+            r"\b([a-z]{3,})\s+(?:was|were)\s+(?:taken|rushed|airlifted|flown)\s+to\s+"
+            r"(?:a\s+|the\s+)?(?:[a-z]+\s+)?hospital",
+            re.I,
+        ),
+        "hospitali",
+    ),
+)
+
+
+def spared(claim: str, passages: Sequence[str]) -> str | None:
+    """The harm a claim says befell someone ("the driver was hospitalized") when a sentence of
+    the context says that person came to no harm ("The driver, who was not hurt, told police
+    …"; `_SPARED`), and no sentence says, in any words, that harm befell someone of that name
+    beside the denial ("The driver was not hurt, but a passenger was injured" spares no
+    passenger). The subject is matched by its first five letters ("passenger" of "passengers").
+    The model entails "The driver was injured." of "The driver, who was not hurt, told police
+    he had swerved" at 0.98 (and "hospitalized" is judged neutral). None otherwise, and for a
+    claim that negates."""
+    if has_negation(claim):
+        return None
+    suffered = [
+        (m.group(1).lower()[:5], harm or _HARM_OF[m.group(2).lower()], m.group())
+        for pattern, harm in _SUFFERED
+        for m in pattern.finditer(claim)
+    ]
+    if not suffered:
+        return None
+    for p in passages:
+        for pattern in _SPARED:
+            for denial in pattern.finditer(p):
+                said = (denial.group("not") or "hurt").lower()
+                who = denial.group(1).lower()[:5]
+                rest = " ".join(
+                    q if q is not p else q.replace(denial.group(), " ") for q in passages
+                )
+                for subject, harm, text in suffered:
+                    if subject != who or harm not in _SPARES[said]:
+                        continue
+                    if re.search(rf"\b{who}\w*\b[^.;]*\b(?:{_HARM_WORDS[harm]})", rest, re.I):
+                        continue  # someone of that name was harmed after all
+                    return text
+    return None
+
+
+# a negated verb or adjective of a context sentence and the word it negates, or the two when
+# the first is an adverb: "is not supported", "was not statistically significant", "did not
+# reduce"; not a negated quantity or degree ("not only", "not always", "not all")
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never)|n['\u2019]t)\s+(?!(?:only|just|merely|necessarily|always|all|every"
+    r"|quite|exactly|much|many|too|very|as|so|yet|until|even|enough|least|more|less|a|an|the"
+    r"|be|been|being|have|had|to|in|on|at|for|with|from|by|of|that|this|it|be)\b)"
+    r"([a-z][\w-]*ly\s+[a-z][\w-]*|[a-z][\w-]*)",
+    re.IGNORECASE,
+)
+# words that say "not" otherwise: a claim with one may paraphrase the sentence's negation
+_OTHERWISE_NEGATED = re.compile(
+    r"\b(?:nothing|nobody|none|without|avoid\w*|refrain\w*|stop\w*|fail\w*|lack\w*|unable"
+    r"|absent|instead|rather|neither|hardly|barely|rarely|seldom|only|except|yet|until|free\s+of"
+    r"|no\s+longer)\b",
+    re.IGNORECASE,
+)
+
+
+def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The words a clause of the claim affirms ("statistically significant among people 80
+    and older", "WPA3-Enterprise is supported on this model too") that the context sentence
+    restating the clause (`lexical.restated_in`) negates ("was not statistically
+    significant", "is not supported on this model") in a clause whose content words the
+    claim's clause restates, when no sentence of the context says
+    them unnegated. A clause with a word that negates otherwise ("failed to", "without",
+    "only" …, or the word with a negating prefix: "unsupported") is left alone: it may say
+    the same. The model reads such claims between
+    entailment and contradiction (0.43 / 0.50: `read-38`) and a long answer's claims pass at
+    that. None otherwise."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        if has_negation(clause) or _OTHERWISE_NEGATED.search(clause):
+            continue
+        best = restated_in(clause, passages, bm25)
+        if best is None:
+            continue
+        sentence = passages[best]
+        for negated in _NEGATED.finditer(sentence):
+            negating = sentence[slice(*clause_at(sentence, negated.start(), negated.end()))]
+            if covered(negating, clause) < RESTATED:
+                continue  # "what won't work with my hair" of "about what will work"
+            words = negated.group(1).lower()
+            said = re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE)
+            last = words.split()[-1]
+            if re.search(rf"\b(?:un|in|im|il|ir|dis|non-?){re.escape(last)}", clause, re.I):
+                continue  # "unsupported", "statistically insignificant": the same, negated
+            if said.search(clause) and not any(
+                _unnegated_in(said, passage) for passage in passages
+            ):
+                return words
+    return None
+
+
+def _unnegated_in(said: re.Pattern[str], passage: str) -> bool:
+    """Whether `passage` says the words `said` finds with no negation in the three words
+    before them."""
+    return any(
+        not has_negation(" ".join(passage[: m.start()].split()[-3:]))
+        for m in said.finditer(passage)
+    )
