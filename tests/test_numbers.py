@@ -542,30 +542,40 @@ def test_money_in_words_and_scaled_amounts_round_at_their_last_digit(
     assert numbers.missing(claim, context) == missing
 
 
+TICKETS = "Admission: adults EUR 14; children aged 6-17 EUR 8; children under 6 free."
+MEASURES = (
+    "Measure L, a $28 million bond to replace the 1962 main library, passed with 58 percent "
+    "of the vote. Measure P, a $12 million property tax levy for park maintenance, failed."
+)
+PLANT = "The plant employs 45 engineers and 120 technicians, and its 3 lines run 24 hours."
+EARNINGS = (
+    "Sales volumes, which measure items sold, declined 2 percent. The frozen-meals division, "
+    "which makes up half of revenue, posted a 4 percent drop in volume, while snacks grew 1 "
+    "percent. Frozen meals had fallen 2 percent a year earlier."
+)
+
+
 @pytest.mark.parametrize(
-    ("claim", "traded"),
+    ("context", "claim", "traded"),
     [
-        # read-38: two numbers traded between what follows them in one sentence
-        ("Admission is EUR 8 for adults and EUR 14 for children aged 6 to 17.", ("8", "14")),
-        ("Voters approved Measure L, a $12 million bond to replace the main library, but "
-         "rejected Measure P, a $28 million parks levy.", ("12", "28")),
-        ("The plant employs 120 engineers and 45 technicians.", ("45", "120")),
-        # as the sentence binds them, in other words or order; words before the numbers
-        ("Admission is EUR 14 for adults and EUR 8 for children aged 6 to 17.", None),
-        ("Voters approved a $28 million library bond but rejected a $12 million parks levy.",
-         None),
-        ("Adults pay EUR 14 and children EUR 8.", None),
-        ("The plant employs 120 technicians and 45 engineers.", None),
+        # read-38: two numbers traded between what is said around them
+        (TICKETS, "Admission is EUR 8 for adults and EUR 14 for children aged 6 to 17.",
+         ("8", "14")),
+        (MEASURES, "Voters approved Measure L, a $12 million bond to replace the main library, "
+         "but rejected Measure P, a $28 million parks levy.", ("12", "28")),
+        (PLANT, "The plant employs 120 engineers and 45 technicians.", ("45", "120")),
+        # as the context says them, in other words or order; times of day
+        (TICKETS, "Admission is EUR 14 for adults and EUR 8 for children aged 6 to 17.", None),
+        (MEASURES, "Voters approved a $28 million library bond but rejected a $12 million "
+         "parks levy.", None),
+        (PLANT, "The plant employs 120 technicians and 45 engineers.", None),
+        (EARNINGS, "Sales volumes slipped 2 percent, with frozen meals down 4 percent and "
+         "snacks up 1 percent.", None),
+        ("Open 8 a.m. to 5 p.m. Monday; 10 a.m. to 7 p.m. Thursday.",
+         "It opens at 10 a.m. on Monday and 8 a.m. on Thursday.", None),
     ],
 )  # fmt: skip
-def test_two_numbers_traded_between_their_things_are_caught(
-    claim: str, traded: tuple[str, str] | None
+def test_two_numbers_traded_between_what_is_said_around_them_are_caught(
+    context: str, claim: str, traded: tuple[str, str] | None
 ) -> None:
-    passages = [
-        "Admission is EUR 14 for adults and EUR 8 for children aged 6 to 17; children under 6 "
-        "get in free.",
-        "Voters approved Measure L, a $28 million bond to replace the main library, but "
-        "rejected Measure P, a $12 million parks levy that drew 46 percent support.",
-        "The plant employs 45 engineers and 120 technicians.",
-    ]
-    assert numbers.traded_values(claim, passages) == traded
+    assert numbers.traded_values(claim, [context]) == traded

@@ -493,6 +493,7 @@ class GroundingEngine:
             )
             lexical_signals["embellished"] = float(
                 embellishment.embellished(text, source) is not None
+                or embellishment.extra_item(text, unit_texts, words) is not None
             )
             lexical_signals["new_term"] = float(
                 embellishment.new_term(text, source_words) is not None

@@ -29,6 +29,7 @@ A calendar date the context dates otherwise ("July 12" of "June 12") is missing 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -36,7 +37,14 @@ from dataclasses import dataclass, field
 
 from groundrail.grounding import dates
 from groundrail.grounding.dates import Dates
-from groundrail.grounding.lexical import BM25, STOPWORDS, clause_at, content_words, restated_in
+from groundrail.grounding.lexical import (
+    BM25,
+    STOPWORDS,
+    clause_at,
+    clauses,
+    content_words,
+    restated_in,
+)
 from groundrail.grounding.linear import MONTHS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -540,57 +548,54 @@ def _counts_others(number: float, unit: str, sentence: str) -> bool:
     return False
 
 
-# a number and what follows it up to a clause's turn or the next number: "EUR 14 for adults",
-# "$28 million bond to replace the main library"
-_BOUND_TO = re.compile(
-    r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![.,]?\d)(?:\s*(?:%|percent|per\s+cent|million|billion"
-    r"|thousand|bn|m|k)\b)?((?:\s+(?!and\b|but\b|or\b|while\b|whereas\b)[A-Za-z][\w'-]*){0,4})"
-)
-
-
 def traded_values(claim: str, passages: Sequence[str]) -> tuple[str, str] | None:
-    """(two numbers of the claim) when each stands before the words that follow the other in
-    a sentence of the context that gives both: "EUR 8 for adults and EUR 14 for children" of
-    "EUR 14 for adults and EUR 8 for children", "a $12 million bond to replace the main
-    library, … a $28 million parks levy" of the other way round. Each number's words are
-    the content words of the four words after it (past a scale or "%"), up to a comma, a
-    conjunction or another number; both must share none with the words the sentence gives
-    the number itself and some with the other's. The number rule finds both numbers and the
-    model entails such claims, every word being the sentence's. None otherwise."""
-    mine = _bindings(claim)
+    """(two numbers of the claim) when the words around each in the claim, that the other's
+    lack, stand around the other number in the context and none around its own (words the
+    context gives both numbers left out): "EUR 8 for adults and EUR 14 for children aged 6
+    to 17" of "adults EUR 14; children aged 6-17 EUR 8", "a $12 million bond to replace the
+    main library, but rejected Measure P, a $28 million parks levy" of "a $28 million bond
+    to replace the 1962 main library" and "a $12 million property tax levy for park
+    maintenance" (`read-38`). Around a number: its clause and its sentence's first clause
+    (`_clause_words`). The number rule finds both numbers and the model entails such claims,
+    every word being the context's. None otherwise."""
+    mine = _clause_words(claim, opening=False)
     if len(mine) < 2:
         return None
-    for passage in passages:
-        theirs = _bindings(passage)
-        for a, words_a in mine.items():
-            for b, words_b in mine.items():
-                if (
-                    a < b
-                    and a in theirs
-                    and b in theirs
-                    and not words_a & theirs[a]
-                    and not words_b & theirs[b]
-                    and words_a & theirs[b]
-                    and words_b & theirs[a]
-                ):
-                    return _shown(a), _shown(b)
+    theirs = _clause_words(" ".join(passages), opening=True)
+    for a, b in itertools.combinations(sorted(mine), 2):
+        if a not in theirs or b not in theirs:
+            continue
+        only_a, only_b = mine[a] - mine[b], mine[b] - mine[a]
+        at_a, at_b = theirs[a] - theirs[b], theirs[b] - theirs[a]
+        if only_a & at_b and only_b & at_a and not only_a & at_a and not only_b & at_b:
+            return _shown(a), _shown(b)
     return None
 
 
-def _bindings(text: str) -> dict[float, set[str]]:
-    """Each number of `text` (by value) with the content words after it (`_BOUND_TO`), the
-    numbers written once only with words after them."""
+def _clause_words(text: str, opening: bool) -> dict[float, set[str]]:
+    """Each number `text` writes in digits (by value; not a time of day: "8 a.m.", "9:30")
+    with the content words, no numbers, of every clause (`lexical.clauses`) that writes it,
+    and with `opening` of that clause's sentence's first clause when it writes no number, its
+    subject's as a rule ("The frozen-meals division, which …, posted a 4 percent drop")."""
     out: dict[float, set[str]] = {}
-    seen: Counter[float] = Counter()
-    for m in _BOUND_TO.finditer(text):
-        if not _VALUE.fullmatch(m.group(1)):
-            continue
-        number = value(m.group(1))
-        seen[number] += 1
-        words = set(content_words(m.group(2)))
-        if words:
-            out[number] = words
-    return {n: w for n, w in out.items() if seen[n] == 1}
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        cuts = clauses(sentence)
+        lead = sentence[slice(*cuts[0])]
+        first = _words_of(lead) if opening and not _CLAIMED.search(lead) else set()
+        for start, end in cuts:
+            clause = sentence[start:end]
+            words = _words_of(clause) | first
+            for m in _CLAIMED.finditer(clause):
+                if _VALUE.fullmatch(m.group()) and not _TIME_OF_DAY.match(clause, m.end()):
+                    out.setdefault(value(m.group()), set()).update(words)
+    return out
+
+
+_TIME_OF_DAY = re.compile(r"\s*(?:[ap]\.?m\b|:\d)", re.I)
+
+
+def _words_of(text: str) -> set[str]:
+    return {w for w in content_words(text) if not w[0].isdigit()}
 
 
 def _shown(number: float) -> str:
