@@ -384,6 +384,9 @@ LIGHTHOUSE = (
         ("Leeds won with a goal from striker Tom Ade and a save by keeper Joe Kim.", None),
         ("The Millbrook shelter's director, Ana Ruiz, said the dogs were thin.", None),
         ("Hugh Calloway built it to a design by the engineer Alasdair Menzies.", None),
+        # a review helper's: a verb before a name is no role ("was succeeded by", "met")
+        ("As chair, Tom Bell was succeeded by Ana Ruiz in March.", None),
+        ("At the summit, Xi Jinping met Joe Biden.", None),
     ],
 )  # fmt: skip
 def test_two_names_traded_between_their_words_are_caught(
@@ -394,6 +397,8 @@ def test_two_names_traded_between_their_words_are_caught(
         "Leeds": "Leeds won with a goal from striker Tom Ade and a save by keeper Joe Kim.",
         "The": "Ana Ruiz, director of Millbrook shelter, said the dogs were thin.",
         "Hugh": LIGHTHOUSE.split(". ")[1],
+        "As": "As chair, Ana Ruiz succeeded Tom Bell in March.",
+        "At": "At the summit, Joe Biden met Xi Jinping.",
     }[claim.split()[0]]
     assert attribution.traded(claim, sentence) == traded
 
@@ -419,3 +424,26 @@ async def test_a_sentence_opening_on_a_pronoun_is_read_with_its_name() -> None:
     )
     designed, _ = (await engine.check([doc], traded)).claims
     assert (designed.label, designed.driver) == ("unsupported", "swapped")
+
+
+@pytest.mark.parametrize(
+    ("claim", "misroled"),
+    [
+        # read-38: a role the context gives another person by name
+        ("Calder County Judge Marcus Tilley has blocked the warehouse.", ("Judge", "attorney")),
+        # the person's own role; a role akin to theirs (a review helper's)
+        ("Judge Renata Osei has blocked the warehouse.", None),
+        ("Attorney Marcus Tilley said residents were relieved.", None),
+        ("CEO Ana Ruiz announced the layoffs.", None),
+        ("Lawyer Marcus Tilley said residents were relieved.", None),
+    ],
+)
+def test_a_role_the_context_gives_another_person_is_caught(
+    claim: str, misroled: tuple[str, str] | None
+) -> None:
+    context = (
+        "Judge Renata Osei vacated the board's approval. The group's attorney, Marcus Tilley, "
+        "said residents were relieved. Former CEO Tom Bell stepped down in May. Ana Ruiz, the "
+        "company's chief executive since June, announced the layoffs."
+    )
+    assert attribution.misroled(claim, context) == misroled

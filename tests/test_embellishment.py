@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from conftest import local_engine
-from groundrail.grounding import embellishment
 from groundrail.grounding.embellishment import embellished, new_term
 from groundrail.grounding.lexical import content_words
 from groundrail.grounding.windows import Document
@@ -148,28 +147,3 @@ async def test_the_engine_fails_a_claim_with_a_new_term() -> None:
     (claim,) = result.claims
     assert claim.label != "supported"
     assert claim.signals["new_term"] == 1.0
-
-
-PDF_HELP = [
-    "In Quillpad for desktop, open the note, then choose File > Export > PDF.",
-    "Exported PDFs keep headings, checklists, and embedded images.",
-    "Handwritten sketches are exported as images.",
-]
-
-
-@pytest.mark.parametrize(
-    ("claim", "extra"),
-    [
-        # read-37: an item the list adds to the sentence's, named nowhere in the context
-        ("Headings, checklists, tables and embedded images carry over to the PDF.", "table"),
-        ("Exports keep headings, checklists, images and page numbers.", "numbe page"),
-        # the sentence's items; one joined from another sentence; one said in other words
-        ("Headings, checklists and embedded images carry over to the PDF.", None),
-        ("Headings, checklists, sketches and embedded images carry over.", None),
-        ("Headings, checklists and pictures carry over.", None),
-        ("Headings, to-do lists and embedded pictures carry over.", None),
-    ],
-)
-def test_an_item_a_list_adds_to_the_sentence_s_is_caught(claim: str, extra: str | None) -> None:
-    words = set(content_words(" ".join(PDF_HELP)))
-    assert embellishment.extra_item(claim, PDF_HELP, words) == extra

@@ -1115,31 +1115,38 @@ def test_a_context_sentence_goes_on_after_a_title_an_initial_or_a_time_before_it
 @pytest.mark.parametrize(
     ("text", "claim", "premise"),
     [
-        # the name the sentence before opens on, as much of it as the claim says
+        # the subject of the sentence before, which says what it is, as much of it as the
+        # claim says
         ("Morrow's saxifrage (Saxifraga morrowii) is a low perennial. It grows on cliffs.",
          "Morrow's saxifrage grows only on cliffs.", "Morrow's saxifrage grows on cliffs."),
-        ("Dr. Ana Ruiz, 52, leads the shelter. She said the dogs were thin.",
+        ("Dr. Ana Ruiz is the shelter's director. She said the dogs were thin.",
          "Ruiz said the dogs were thin.", "Ruiz said the dogs were thin."),
-        ("Margaret Hale was born in Leeds. She trained as a nurse. She worked in Paris.",
-         "Margaret Hale worked in Paris.", "Margaret Hale worked in Paris."),
-        ("The Harbor City Hawks have won the league twice. Their coach is Dana Hill.",
+        ("The Harbor City Hawks are a hockey team. Their coach is Dana Hill.",
          "The Hawks' coach is Dana Hill.", "Hawks' coach is Dana Hill."),
-        ("Bank of America has cut costs. It cut 200 jobs.",
+        ("Bank of America is one of the largest banks. It cut 200 jobs.",
          "Bank of America cut 200 jobs.", "Bank of America cut 200 jobs."),
-        ("Power banks are lithium batteries. They are not permitted in checked baggage.",
+        ("Power banks are a common gadget. They are not permitted in checked baggage.",
          "Power banks aren't allowed in checked bags.",
          "Power banks are not permitted in checked baggage."),
-        # no subject alone opens the sentence before; an "It" of no name; the claim names
-        # another; no pronoun
+        # a sentence before that may give the pronoun to another (a review helper's: the
+        # wrong name would entail a claim that gives the fact to the wrong one); an "It" of
+        # no name; the claim names another; no pronoun
+        ("Acme has acquired Beta Labs. It was founded in 2010.", "Acme was founded in 2010.",
+         None),
+        ("Margaret Hale was married to Tom Hale. He died in 1960.",
+         "Margaret Hale died in 1960.", None),
+        ("Marie Curie was a physicist. Her sister was a doctor. She ran a sanatorium.",
+         "Marie Curie ran a sanatorium.", None),
+        ("Last year, Acme posted record sales. It also opened ten stores.",
+         "Acme opened ten stores.", None),
+        ("Acme is a thermostat maker. It is believed the thermostat was faulty.",
+         "Acme believes the thermostat was faulty.", None),
         ("In 2019, Acme bought Beta. It fired 200 workers.", "Acme fired 200 workers.", None),
-        ("Smith told reporters the plan was late. He blamed the weather.",
-         "The plan's author blamed the weather.", None),
-        ("The vaccine is safe. It is important to note that it is free.",
+        ("The vaccine is a new one. It is important to note that it is free.",
          "The vaccine is free.", None),
-        ("Kofi Mensah has scored the winner. It was Mensah's first goal.",
-         "It was Kofi Mensah's first goal.", None),
-        ("Acme sued Beta. It lost the case.", "Beta lost the case.", None),
-        ("Acme sued Beta. Acme lost the case.", "Acme lost the case.", None),
+        ("Acme is a maker of sensors. It was Acme's first loss.", "It was Acme's first loss.",
+         None),
+        ("Acme is a maker of sensors. Acme lost the case.", "Acme lost the case.", None),
     ],
 )  # fmt: skip
 def test_a_sentence_opening_on_a_pronoun_takes_the_name_the_claim_says(

@@ -480,11 +480,15 @@ def test_a_count_the_restated_sentence_gives_otherwise_is_misspanned(
 @pytest.mark.parametrize(
     ("claim", "miscounted"),
     [
-        # counts bound to the other thing of the same sentence: swapped, or one moved
+        # counts bound to the other thing of the same sentence, which the claim names too
         ("The shelter took in 40 dogs and 25 cats after the raid.", ["40", "25"]),
-        ("The shelter took in 40 dogs after the raid.", ["40"]),
         ("The crash injured 12 passengers and 3 crew members.", ["12", "3"]),
-        ("The clinic hired 4 doctors on Monday.", ["4"]),
+        ("The clinic hired 4 doctors and 2 nurses on Monday.", ["4", "2"]),
+        # one the claim does not name may be its thing in other words (a review helper's:
+        # "killed 3 people" of "killed three workers and injured 17 people")
+        ("The shelter took in 40 dogs after the raid.", []),
+        ("The clinic hired 4 doctors on Monday.", []),
+        ("The fire killed 3 people and injured 17 others.", []),
         # as the sentence binds them, in either order or in words; a thing it does not count
         ("The shelter took in 40 cats and 25 dogs after the raid.", []),
         ("The shelter took in 25 dogs after the raid.", []),
@@ -503,7 +507,7 @@ def test_a_count_the_sentence_gives_to_another_thing_is_misspanned(
         "The shelter took in 25 dogs and 40 cats after the raid. On Friday 40 more arrived. "
         "By Sunday 30 remained at the shelter. The crash injured 3 passengers and 12 crew "
         "members. The clinic hired two doctors and four nurses on Monday. The clinic has 12 "
-        "staff, 4 of them nurses."
+        "staff, 4 of them nurses. The fire killed three workers and injured 17 people."
     )
     assert numbers.misspanned(claim, *passages(context)) == miscounted
 
@@ -520,6 +524,9 @@ def test_a_count_the_sentence_gives_to_another_thing_is_misspanned(
         ("The deal will cost $39 million.", ["39"]),
         # a scaled amount rounds the context's at its last digit, no more
         ("The event raised $4.8 million for charity.", ["4.8"]),
+        ("The event raised $4.6 million for charity.", ["4.6"]),
+        ("The city won an $8.3 million grant.", []),
+        ("The budget is $38 billion in US dollars.", []),
         ("Ticket sales brought in $2.6 billion.", []),
         ("Ticket sales brought in $3 billion.", []),
         ("Ticket sales brought in $2.7 billion.", ["2.7"]),
@@ -537,7 +544,8 @@ def test_money_in_words_and_scaled_amounts_round_at_their_last_digit(
         "The added cost is estimated at 38 million dollars. The event raised 4.7 million "
         "dollars, with 380,000 dollars going to the hospital. The government gave 120 million "
         "pounds and the bid was 640 million euros. Ticket sales brought in $2.64 billion. The "
-        "region has 1,234,000 residents. A 10-pound shoulder."
+        "region has 1,234,000 residents. A 10-pound shoulder. The city won a grant of $8.25 "
+        "million. The budget is 38 billion US dollars."
     )
     assert numbers.missing(claim, context) == missing
 

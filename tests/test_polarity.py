@@ -365,3 +365,66 @@ UNNEGATED = (
 )  # fmt: skip
 def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str | None) -> None:
     assert polarity.unnegated(claim, *sentences(UNNEGATED)) == unnegated
+
+
+@pytest.mark.parametrize(
+    ("context", "claim", "unnegated"),
+    [
+        # a review helper's faithful claims: another thing named, "not … until", a relative
+        # or conditional clause, what the sentence says instead, "declined to"
+        ("The AX3000 supports WPA3-Personal. WPA3-Enterprise is not supported on this model.",
+         "WPA3-Personal is supported on this model.", None),
+        ("The X200 has weather sealing. Weather sealing is not included on the X100.",
+         "Weather sealing is included on the X200.", None),
+        ("Your refund won't arrive until Friday.", "Your refund will arrive on Friday.", None),
+        ("Service was not fully restored until Tuesday evening.",
+         "Service was fully restored on Tuesday evening.", None),
+        ("Most orders arrive within five business days, if not sooner.",
+         "Most orders arrive within five business days or sooner.", None),
+        ("A spokesperson for the hospital did not respond to requests for comment.",
+         "The hospital declined to respond to requests for comment.", None),
+        ("The outage was not caused by a cyberattack but by a faulty software update.",
+         "The outage was caused by a faulty software update.", None),
+        ("Refunds are not issued in cash; they are credited to the original card.",
+         "Refunds are issued to the original card.", None),
+        ("The new policy does not apply to employees hired before 2020.",
+         "The new policy will apply to employees hired from 2020 on.", None),
+        ("Patients who did not receive the booster were twice as likely to be hospitalized.",
+         "Patients who receive the booster are half as likely to be hospitalized.", None),
+        # and what it negates past "be", or with "cannot"
+        ("The drug has not been approved for use in children.",
+         "The drug has been approved for use in children.", "approved"),
+        ("The reset link cannot be reused after it expires.",
+         "The reset link can be reused after it expires.", "reused"),
+    ],
+)  # fmt: skip
+def test_a_negation_of_something_else_is_not_unnegated(
+    context: str, claim: str, unnegated: str | None
+) -> None:
+    assert polarity.unnegated(claim, *sentences(context)) == unnegated
+
+
+@pytest.mark.parametrize(
+    ("passages", "claim"),
+    [
+        # a review helper's faithful claims: another driver; a partial denial; the noun
+        # another's object; "who" as no one; a harm in other words overriding the denial
+        (["The truck driver, who was not hurt, told troopers he swerved.",
+          "A woman driving a sedan suffered a broken wrist."],
+         "The sedan driver was hospitalized with a broken wrist."),
+        (["Two residents suffered burns and were taken to Mercy Medical Center.",
+          "Other residents were not injured."], "Two residents were injured in the fire."),
+        (["The shooting left one man wounded.",
+          "A second man who was with the victim was not hurt."],
+         "The victim was wounded in the shooting."),
+        (["Residents who were not injured were taken to a shelter.",
+          "Two firefighters were hospitalized with burns."],
+         "The two firefighters who were hospitalized had burns."),
+        (["One passenger suffered a broken leg and was taken to Mercy Medical Center.",
+          "The other passengers were not hurt."], "One passenger was injured."),
+    ],
+)  # fmt: skip
+def test_a_harm_the_context_gives_someone_else_is_not_spared(
+    passages: list[str], claim: str
+) -> None:
+    assert polarity.spared(claim, passages) is None

@@ -309,13 +309,14 @@ def traded(claim: str, sentence: str) -> tuple[str, str] | None:
 
 def _words_before(text: str, name: str) -> set[str]:
     """The nearest lower-case content word among the three words before each `name`
-    (lower-cased) in `text`: "engineer" of "by the engineer Alasdair Menzies"."""
+    (lower-cased) in `text`, when it names what someone is (`_ROLE_LIKE`): "engineer" of
+    "by the engineer Alasdair Menzies", not "succeeded" of "was succeeded by Ana Ruiz"."""
     low = text.lower()
     found = set()
     for at in (m.start() for m in re.finditer(re.escape(name), low)):
         words = re.findall(r"[A-Za-z][\w'-]*", text[:at])[-3:]
         word = next((w for w in reversed(words) if w[0].islower() and w not in STOPWORDS), None)
-        if word is not None:
+        if word is not None and _ROLE_LIKE.fullmatch(word):
             found.add(word)
     return found
 
@@ -353,6 +354,9 @@ _ROLES = (
     r"|ambassador|assemblyman|assemblywoman|delegate|curator|architect|engineer"
     r"|member"
 )
+# a word that names what someone is: a role (`_ROLES`) or a noun of a doer ("contractor",
+# "striker", "keeper", "physicist"), not a verb ("succeeded", "faced", "met")
+_ROLE_LIKE = re.compile(rf"(?:{_ROLES})s?|[a-z]+(?:er|or|ist|ian|ant|ent)s?")
 _QUALIFIER = r"deputy|assistant|vice|acting|interim|former|associate|co(?=-)|lieutenant"
 _TITLE_WORD = re.compile(rf"{_ROLES}|{_QUALIFIER}")
 _NAME_WORD = r"[A-Z][a-z]*(?:[A-Z'\u2019-][A-Za-z]+)?"  # "Nguyen", "McDonald", "O'Brien"
@@ -400,7 +404,9 @@ def misroled(claim: str, context: str) -> tuple[str, str] | None:
     Marcus Tilley, said"): "Judge Marcus Tilley has blocked …" (`read-38`; the model entails
     it, the judge's sentence and the attorney's each holding its words). A role the context
     gives no one else by name, or gives the person too ("council member Ann Ruiz, who was
-    elected mayor"), is left to `retitled` and the model. None otherwise."""
+    elected mayor"), or one akin to the person's (`_AKIN`: "CEO Ana Ruiz" of "Ana Ruiz, the
+    company's chief executive", "lawyer" of "attorney") is left to `retitled` and the model.
+    None otherwise."""
     for titled in _TITLED.finditer(claim):
         role, name = titled.group(2).lower(), titled.group(3)
         others = {
@@ -419,9 +425,34 @@ def misroled(claim: str, context: str) -> tuple[str, str] | None:
             for near in beside
             for m in re.finditer(rf"(?i:\b(?:{_ROLES})\b)", near)
         }
-        if roles and role not in roles:
+        if roles and not any(_akin(role, theirs) for theirs in roles):
             return titled.group().removesuffix(name).strip(), min(roles)
     return None
+
+
+# roles one person may be called by another of: the same office in other words ("CEO" of
+# "chief executive", "lawyer" of "attorney") or one held with it ("manager" and "coach")
+_AKIN = tuple(
+    frozenset(family.split())
+    for family in (
+        "president chief ceo cfo coo founder owner executive director chair chairman "
+        "chairwoman chairperson manager administrator supervisor superintendent principal "
+        "dean provost chancellor treasurer secretary trustee member editor curator",
+        "attorney lawyer prosecutor",
+        "spokesperson spokesman spokeswoman",
+        "officer inspector sergeant detective sheriff marshal",
+        "senator representative councilman councilwoman councilmember councillor "
+        "assemblyman assemblywoman delegate member commissioner minister",
+        "physician surgeon nurse chief",
+        "researcher scientist economist analyst professor engineer architect",
+        "coach manager captain",
+    )
+)
+
+
+def _akin(role: str, other: str) -> bool:
+    """Whether two roles may be one person's (`_AKIN`)."""
+    return role == other or any(role in family and other in family for family in _AKIN)
 
 
 def _qualifiers(before: str) -> frozenset[str]:

@@ -1,7 +1,6 @@
 """Praise, rank, records and provenance the context never gives: "a family-owned brewery",
-"the best gym in Edmonton", "a premier destination", "the steepest in its history"; names
-for things it never names (`new_term`); and items a list adds to the context's
-(`extra_item`).
+"the best gym in Edmonton", "a premier destination", "the steepest in its history"; and
+names for things it never names (`new_term`).
 
 Overviews and summaries add words of standing to what the source says; the model entails them,
 because the rest of the claim's words are the source's. The rule: a claim using one of the
@@ -21,7 +20,6 @@ of reviews that say "gorgeous" or "amazing").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from groundrail.grounding.lexical import PREFIX, STOPWORDS, content_words
 
@@ -172,41 +170,3 @@ def new_term(claim: str, context_words: set[str]) -> str | None:
         if words and 2 * len(words - context_words) > len(words):
             return term
     return None
-
-
-# a list of three or more short items: "headings, checklists, tables and embedded images"
-_ITEM = r"[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2}"
-_LIST = re.compile(rf"({_ITEM}(?:,\s+{_ITEM})+),?\s+(?:and|or)\s+({_ITEM})")
-
-
-def extra_item(claim: str, sentences: Sequence[str], context_words: set[str]) -> str | None:
-    """An item a list of the claim adds to a list of a context sentence: "Headings,
-    checklists, tables and embedded images carry over" of "Exported PDFs keep headings,
-    checklists, and embedded images" (`read-37`). Every item of the sentence's list (two or
-    more) must be one of the claim's (sharing a content word), and the added item must be
-    one the context never names (no content word of it in `context_words`): an item the
-    claim joins from another sentence, or one that says another item in other words (as many
-    items as the sentence's), is left alone. The model entails such claims, every other word
-    being the sentence's. None otherwise."""
-    mine = [_items(m) for m in _LIST.finditer(claim)]
-    if not mine:
-        return None
-    for sentence in sentences:
-        for m in _LIST.finditer(sentence):
-            theirs = _items(m)
-            for items in mine:
-                if len(items) <= len(theirs):
-                    continue
-                if not all(any(t & i for i in items) for t in theirs):
-                    continue
-                for item in items:
-                    if item and not item & context_words:
-                        return " ".join(sorted(item))
-    return None
-
-
-def _items(found: re.Match[str]) -> list[frozenset[str]]:
-    """The content words of each item of a `_LIST` match (the first one's up to three words
-    may hold the list's lead-in: "PDFs keep headings")."""
-    parts = [*found.group(1).split(","), found.group(2)]
-    return [frozenset(content_words(part)) for part in parts]

@@ -493,7 +493,6 @@ class GroundingEngine:
             )
             lexical_signals["embellished"] = float(
                 embellishment.embellished(text, source) is not None
-                or embellishment.extra_item(text, unit_texts, words) is not None
             )
             lexical_signals["new_term"] = float(
                 embellishment.new_term(text, source_words) is not None
@@ -889,15 +888,17 @@ def _fails(plan: Plan, claim: int) -> str | None:
     """The signal that fails a claim whatever the model reads, if one does: a number the
     context never states (the model reads such claims as entailed when their other words
     match: grounding/numbers.py), or a date it dates otherwise (grounding/dates.py), or a
-    count in words that the sentence it restates gives otherwise (`numbers.miscounted`), or,
+    count that the sentence it restates gives otherwise or to another thing, or two numbers
+    traded between what is said around them (`numbers`), or,
     when the context is records only, a name none of them states (a stylist, a city, a
     cuisine the record lacks: in the hand-written record sets every correct overview's names
     are the record's own, see docs/grounding.md), or a
     statement given to someone the context does not name beside it, or one that puts another
-    of the context's names in the place of its source's, or a title the context does not give
-    the person beside their name (`attribution`), or a hedge made
-    certain or a scope widened (`modality`), or a direction reversed, a comparison's sides
-    traded or what no one suffered said of someone (`polarity`), or a
+    of the context's names in the place of its source's or two of them traded, or a title or
+    role the context does not give the person beside their name (`attribution`), or a hedge
+    made certain or a scope widened (`modality`), or a direction reversed, a comparison's
+    sides traded, a harm the context denies or spares said of someone, or what the context
+    negates affirmed (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
     one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no

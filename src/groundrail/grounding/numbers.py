@@ -103,7 +103,13 @@ _MONTHS = {  # "may" is left out: mostly the verb
     name.lower(): n for n, name in enumerate(MONTHS, start=1) if name != "May"
 }
 _MONTH = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b")
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+}
 _SCALE_WORDS = "|".join(_SCALES)
 _ONES = "|".join([*_UNITS, *_ORDINALS])
 _WORD_NUMBER = re.compile(
@@ -113,6 +119,7 @@ _WORD_NUMBER = re.compile(
     r"(?:[-\s](?P<scale>" + _SCALE_WORDS + r"))?\b"
 )
 # "8.3 million", "$4.8m", "12k", "$5 bn": a context's scaled values (one too many is harmless)
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_ORDINALS, *_SCALES])
 _SCALE_AFTER = re.compile(rf"\s*({_SCALE_WORDS}|bn|m|k)\b")
 # a claim's: a short scale only written on its number ("300 m" is metres, not 300 million)
 _SCALE_ON = re.compile(
@@ -196,7 +203,7 @@ _DATE_GOES_ON = re.compile(r"[-/]\d")  # "2012-03-18": "03" is a month
 APPROXIMATION = 0.10  # "about 20" is found in a context that says 19.6 (relative difference)
 # an amount of money: "$3", "$3-5" (both ends), "12.95 dollars", "38 million dollars", "120
 # million pounds" (pounds of weight come unscaled: "a 10-pound shoulder")
-_CURRENCY = r"[$\u00a3\u20ac]"
+_CURRENCY = r"(?:[$\u00a3\u20ac]|(?i:\b(?:usd|eur|gbp|cad|aud)\b\s?))"  # "$", "EUR 14"
 # a range or score in digits (`misranged`): "4-6", "$10 to $25", "1-to-10", "between 20 and 30", not
 # clock times ("9:00-17:00"), dates ("2012-03-18") or codes ("A4-6")
 _RANGE = re.compile(
@@ -206,8 +213,10 @@ _RANGE = re.compile(
 )
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?(\d+(?:[.,]\d+)*)(?:\s*(?:-|\u2013|to)\s*{_CURRENCY}?\s?(\d+(?:[.,]\d+)*))?"
-    r"|(\d+(?:[.,]\d+)*)\s*(?:(?:(?:million|billion|thousand|bn|m)\s+)?(?:dollars?|usd|euros?|bucks)"
-    r"|(?:million|billion|bn)\s+(?:pounds?|sterling))\b"
+    r"|(\d+(?:[.,]\d+)*)\s*(?:(?:(?:million|billion|trillion|thousand|bn|m)\s+)?"
+    r"(?:(?:us|u\.s\.|canadian|australian|singapore|hong\s+kong|new\s+zealand)\s+)?"
+    r"(?:dollars?|usd|euros?|bucks)"
+    r"|(?:million|billion|trillion|bn|m)\s+(?:british\s+)?(?:pounds?|sterling))\b"
 )
 # `_WORD_NUMBER`, `_MONTH`, `_SCALE_AFTER` and `_MONEY` read lower-cased text (`stated`,
 # `claimed`): matching case-blind costs about 2.5 times as much on a long context
@@ -424,7 +433,7 @@ def misspanned(
         number, how = value(m.group()), _hedge(claim[: m.start()])
         if (number, False, unit) in users:
             continue
-        if _span_found(number, how, unit, passages[best], clause):
+        if _span_found(number, how, unit, passages[best], clause, claim):
             continue
         if context is None:
             context = stated(" ".join(passages))
@@ -499,7 +508,7 @@ _NOT_COUNTS = frozenset(
 )
 
 
-def _counts_so(number: float, unit: str, said: Stated, sentence: str) -> bool:
+def _counts_so(number: float, unit: str, said: Stated, sentence: str, claim: str) -> bool:
     """Whether a sentence the claim restates (`sentence`, `said`: its `stated` values) counts
     the thing by the number ("six tablets" of "6 tablets") or writes the number at all, not
     as money ("by 11 early in the third quarter" of "an 11-point deficit"; "a slice cost $15"
@@ -508,7 +517,7 @@ def _counts_so(number: float, unit: str, said: Stated, sentence: str) -> bool:
     return number in said.counts.get(unit, ()) or (
         number in said.values
         and number not in said.money
-        and not _counts_others(number, unit, sentence.lower())
+        and not _counts_others(number, unit, sentence.lower(), claim)
     )
 
 
@@ -520,10 +529,13 @@ _PLURALS = frozenset({
 _PLURAL = re.compile(r"[a-z]+[^su]s")  # "cats", not "class", "bonus"
 
 
-def _counts_others(number: float, unit: str, sentence: str) -> bool:
+def _counts_others(number: float, unit: str, sentence: str, claim: str) -> bool:
     """Whether lower-cased `sentence` writes the number before a plural noun other than the
-    claim's (`unit`, a `_stem`): "40 cats" counts no dogs. Words that are no things after a
-    number ("40 more", "40 remained", "40 others", "40 percent") count nothing here."""
+    claim's (`unit`, a `_stem`) that the claim also names: "40 dogs and 25 cats" of "25 dogs
+    and 40 cats" (40 counts cats). Words that are no things after a number ("40 more", "40
+    remained", "40 others", "40 percent") count nothing here; a noun the claim does not name
+    may be the claim's in other words ("killed 3 people" of "killed three workers and
+    injured 17 people", "1,214 votes were rejected" of "1,214 ballots": a review helper's)."""
     digits = (
         m
         for m in _CLAIMED.finditer(sentence)
@@ -543,6 +555,7 @@ def _counts_others(number: float, unit: str, sentence: str) -> bool:
             and word not in _NOT_COUNTS
             and word != "others"
             and _stem(word) != unit
+            and re.search(rf"\b{re.escape(_stem(word))}", claim) is not None
         ):
             return True
     return False
@@ -561,7 +574,11 @@ def traded_values(claim: str, passages: Sequence[str]) -> tuple[str, str] | None
     mine = _clause_words(claim, opening=False)
     if len(mine) < 2:
         return None
-    theirs = _clause_words(" ".join(passages), opening=True)
+    # "… $12 million and $28 million on parks and the library, respectively": the numbers
+    # stand apart from their words
+    theirs = _clause_words(
+        " ".join(p for p in passages if not _RESPECTIVELY.search(p)), opening=True
+    )
     for a, b in itertools.combinations(sorted(mine), 2):
         if a not in theirs or b not in theirs:
             continue
@@ -591,6 +608,7 @@ def _clause_words(text: str, opening: bool) -> dict[float, set[str]]:
     return out
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _TIME_OF_DAY = re.compile(r"\s*(?:[ap]\.?m\b|:\d)", re.I)
 
 
@@ -619,19 +637,25 @@ def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
     return (
         counted.group(1) not in STOPWORDS
         and counted.group(1) not in _NOT_COUNTS
+        and counted.group(1) not in _NUMBER_WORDS  # "17 three-point attempts"
         and not _MONEY_BEFORE.search(before)
         and not (_YEAR.fullmatch(number.group()) and _reads_as_year(claim.lower(), number))
         and _hedge(claim[: number.start()]) == "exact"
     )
 
 
-def _span_found(number: float, how: str, unit: str, passage: str, clause: str) -> bool:
-    """Whether a claimed span or count (`misspanned`) agrees with the sentence it restates."""
+def _span_found(
+    number: float, how: str, unit: str, passage: str, clause: str, claim: str = ""
+) -> bool:
+    """Whether a claimed span or count (`misspanned`) agrees with the sentence it restates
+    (`claim`: the whole lower-cased claim, for `_counts_others`)."""
     sentence = stated(passage)
     spans = sentence.counts.get(unit)
     if unit not in _SPANS:  # a count: "up to 12 guests" of a party of 10 is a bound's
         return (
-            not spans or _counts_so(number, unit, sentence, passage) or bool(_BOUND.search(passage))
+            not spans
+            or _counts_so(number, unit, sentence, passage, claim)
+            or bool(_BOUND.search(passage))
         )
     if not spans or number in sentence.values or _found(number, how, spans):
         return True
@@ -815,10 +839,10 @@ def _missing(numbers: list[Claimed], context: Stated) -> list[str]:
 
 def _rounds_to(raw: str, number: float, pool: set[float]) -> bool:
     """Whether a scaled number (`raw` as written, `number` its value: "4.8" of "$4.8 million")
-    rounds or cuts a value of `pool` at its last digit: 4,760,000 and 4,840,000 are "4.8
-    million", 4,712,000 and "4.7 million" are not."""
+    rounds a value of `pool` at its last digit (half up or down): 4,760,000 and 4,840,000 are
+    "4.8 million"; 4,712,000, "4.7 million" and 4,860,000 are not."""
     step = number / value(raw) * 10.0 ** -len(raw.partition(".")[2]) if value(raw) else 0.0
-    return any(abs(v - number) <= step / 2 or 0 <= v - number < step for v in pool)
+    return any(abs(v - number) <= step / 2 * (1 + 1e-9) for v in pool)
 
 
 def _other_bounds(number: float, how: str, context: Stated) -> set[float]:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from groundrail.grounding.lexical import (
     BM25,
     RESTATED,
+    STOPWORDS,
     clause_at,
     clauses,
     content_words,
@@ -429,7 +430,7 @@ _UNHARMED = (
     r"|(?:did\s+not|didn't)\s+(?:suffer|sustain)\s+(?:any\s+)?injur\w*)\b"
 )
 _SPARED = (
-    re.compile(rf"\b([a-z]{{3,}})(?:,\s+who\s+|\s+){_UNHARMED}", re.I),
+    re.compile(rf"\b([a-z]{{3,}})(?:,?\s+who\s+|\s+){_UNHARMED}", re.I),
     re.compile(
         rf"(?:^|[.;]\s+)(?:the|a|an|his|her|its|their)\s+(?:[\w-]+\s+)?([a-z]{{3,}}),"
         rf"[^.;]{{1,80}}?,\s+{_UNHARMED}",
@@ -446,7 +447,7 @@ _SPARES = {
 # a harm said of a subject in a claim: "the driver was hospitalized", "its driver, who was
 # injured", "the driver suffered minor injuries", "the driver was taken to hospital"
 _SUFFERED = (
-    (re.compile(rf"\b([a-z]{{3,}})(?:,\s+who\s+|\s+){_BEFELL}", re.I), None),
+    (re.compile(rf"\b([a-z]{{3,}})(?:,?\s+who\s+|\s+){_BEFELL}", re.I), None),
     (re.compile(r"\b([a-z]{3,})\s+(?:suffered|sustained)\s+[\w\s-]{0,30}?injur", re.I), "injur"),
     (
         re.compile(
@@ -457,6 +458,30 @@ _SUFFERED = (
         "hospitali",
     ),
 )
+
+
+# words that stand before a verb but name no one: "who", "and" …
+_NO_SUBJECT = frozenset(
+    {"who", "which", "that", "and", "but", "then", "also", "inside", "others", "other"}
+)
+# what makes a denial partial, or its noun another's object: "Other residents were not
+# injured", "A second man who was with the victim was not hurt"
+_NOT_ALL = re.compile(
+    r"\b(?:other|remaining|rest\s+of\s+the|with|of|by|to|for|at|from|near|behind|inside"
+    r"|among)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$",
+    re.I,
+)
+# each harm in any words, for a denial some other sentence overrides: "suffered burns and
+# was taken to Mercy Medical Center", "airlifted to a trauma center with head injuries"
+_INJURY = (
+    r"injur\w*|hurt|wound\w*|harm\w*|burn\w*|broke\w*|fractur\w*|bruis\w*|cuts?|died|dead"
+    r"|death|kill\w*|hospital\w*|medical\s+cent\w*|trauma|treated|airlift\w*|critical"
+    r"|stitch\w*"
+)
+_IN_ANY_WORDS = {
+    "injur": _INJURY, "hospitali": _INJURY, "kill": _INJURY,
+    "arrest": r"arrest\w*|detain\w*|custody", "charg": r"charg\w*|indict\w*",
+}  # fmt: skip
 
 
 def spared(claim: str, passages: Sequence[str]) -> str | None:
@@ -471,46 +496,72 @@ def spared(claim: str, passages: Sequence[str]) -> str | None:
     if has_negation(claim):
         return None
     suffered = [
-        (m.group(1).lower()[:5], harm or _HARM_OF[m.group(2).lower()], m.group())
+        (
+            m.group(1).lower()[:5],
+            _modifier(claim, m.start(1)),
+            harm or _HARM_OF[m.group(2).lower()],
+            m.group(),
+        )
         for pattern, harm in _SUFFERED
         for m in pattern.finditer(claim)
+        if m.group(1).lower() not in _NO_SUBJECT
     ]
     if not suffered:
         return None
     for p in passages:
         for pattern in _SPARED:
             for denial in pattern.finditer(p):
+                if denial.group(1).lower() in _NO_SUBJECT or _NOT_ALL.search(p, 0, denial.start(1)):
+                    continue
                 said = (denial.group("not") or "hurt").lower()
-                who = denial.group(1).lower()[:5]
+                who, kind = denial.group(1).lower()[:5], _modifier(p, denial.start(1))
                 rest = " ".join(
                     q if q is not p else q.replace(denial.group(), " ") for q in passages
                 )
-                for subject, harm, text in suffered:
+                for subject, modifier, harm, text in suffered:
                     if subject != who or harm not in _SPARES[said]:
                         continue
-                    if re.search(rf"\b{who}\w*\b[^.;]*\b(?:{_HARM_WORDS[harm]})", rest, re.I):
+                    if modifier and kind and modifier != kind:
+                        continue  # "the sedan driver" of "The truck driver … was not hurt"
+                    if re.search(rf"\b{who}\w*\b[^.;]*\b(?:{_IN_ANY_WORDS[harm]})", rest, re.I):
                         continue  # someone of that name was harmed after all
                     return text
     return None
+
+
+def _modifier(text: str, start: int) -> str | None:
+    """The word that qualifies the noun at text[start:] ("truck" of "The truck driver",
+    "sedan's" of "the sedan's driver"); None after an article or none."""
+    before = re.search(r"([A-Za-z][\w'\u2019-]*)\s+$", text[:start])
+    if before is None or before.group(1).lower() in STOPWORDS:
+        return None
+    return before.group(1).lower().removesuffix("'s").removesuffix("\u2019s")
 
 
 # a negated verb or adjective of a context sentence and the word it negates, or the two when
 # the first is an adverb: "is not supported", "was not statistically significant", "did not
 # reduce"; not a negated quantity or degree ("not only", "not always", "not all")
 _NEGATED = re.compile(
-    r"(?:\b(?:not|never)|n['\u2019]t)\s+(?!(?:only|just|merely|necessarily|always|all|every"
-    r"|quite|exactly|much|many|too|very|as|so|yet|until|even|enough|least|more|less|a|an|the"
-    r"|be|been|being|have|had|to|in|on|at|for|with|from|by|of|that|this|it|be)\b)"
-    r"([a-z][\w-]*ly\s+[a-z][\w-]*|[a-z][\w-]*)",
+    r"(?:\b(?:not|never|cannot)|n['\u2019]t)\s+(?:(?:be|been|being)\s+)?"
+    r"(?!(?:only|just|merely|necessarily|always|all|every|quite|exactly|much|many|too|very|as"
+    r"|so|yet|until|even|enough|least|more|less|a|an|the|have|had|to|in|on|at|for|with|from"
+    r"|by|of|that|this|it)\b)"
+    r"((?!(?:apply|reply|supply|comply|imply|rely|multiply)\b)[a-z][\w-]*ly\s+[a-z][\w-]*"
+    r"|[a-z][\w-]*)",
     re.IGNORECASE,
 )
+# a negation that negates no statement of the sentence: in a relative or a conditional clause
+# ("Patients who did not receive the booster", "if not sooner")
+_NOT_STATED = re.compile(r"\b(?:who|that|which|if)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # words that say "not" otherwise: a claim with one may paraphrase the sentence's negation
 _OTHERWISE_NEGATED = re.compile(
     r"\b(?:nothing|nobody|none|without|avoid\w*|refrain\w*|stop\w*|fail\w*|lack\w*|unable"
     r"|absent|instead|rather|neither|hardly|barely|rarely|seldom|only|except|yet|until|free\s+of"
-    r"|no\s+longer)\b",
+    r"|no\s+longer|declin\w*|refus\w*|denied|denies)\b",
     re.IGNORECASE,
 )
+# what names one thing among others: a capitalised word, a number, a model ("X100")
+_IDENTITY = re.compile(r"\b(?:[A-Z][\w-]*|\w*\d[\w.-]*)")
 
 
 def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -518,12 +569,16 @@ def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     and older", "WPA3-Enterprise is supported on this model too") that the context sentence
     restating the clause (`lexical.restated_in`) negates ("was not statistically
     significant", "is not supported on this model") in a clause whose content words the
-    claim's clause restates, when no sentence of the context says
-    them unnegated. A clause with a word that negates otherwise ("failed to", "without",
-    "only" …, or the word with a negating prefix: "unsupported") is left alone: it may say
-    the same. The model reads such claims between
-    entailment and contradiction (0.43 / 0.50: `read-38`) and a long answer's claims pass at
-    that. None otherwise."""
+    claim's clause restates, when no sentence of the context says them unnegated. Left alone:
+    a clause with a word that negates otherwise ("failed to", "declined to", "without",
+    "only" …, or the word with a negating prefix: "unsupported"), a negation of a relative or
+    conditional clause ("who did not receive", "if not sooner"), "not … until" (a time:
+    "won't arrive until Friday"), a claim that restates the sentence's other clause ("not in
+    cash; they are credited to the original card", "not by a cyberattack but by a faulty
+    update": two of its words), and one that names another thing than the negating clause
+    ("WPA3-Personal is supported" of "WPA3-Enterprise is not supported", "X200" of "X100").
+    The model reads such claims between entailment and contradiction (0.43 / 0.50:
+    `read-38`) and a long answer's claims pass at that. None otherwise."""
     if not units:
         return None
     passages = [u.text for u in units]
@@ -536,19 +591,52 @@ def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             continue
         sentence = passages[best]
         for negated in _NEGATED.finditer(sentence):
-            negating = sentence[slice(*clause_at(sentence, negated.start(), negated.end()))]
-            if covered(negating, clause) < RESTATED:
-                continue  # "what won't work with my hair" of "about what will work"
+            begin, stop = clause_at(sentence, negated.start(), negated.end())
+            negating = sentence[begin:stop]
             words = negated.group(1).lower()
+            if (
+                covered(negating, clause) < RESTATED  # "what won't work with my hair"
+                or _NOT_STATED.search(sentence, begin, negated.start())
+                or re.search(r"\buntil\b", sentence[negated.end() : stop], re.I)
+                or _another_part(clause, negating, sentence[stop:])
+                or _other_thing(clause, negating)
+                or re.search(  # "unsupported", "statistically insignificant": the same
+                    rf"\b(?:un|in|im|il|ir|dis|non-?){re.escape(words.split()[-1])}", clause, re.I
+                )
+            ):
+                continue
             said = re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE)
-            last = words.split()[-1]
-            if re.search(rf"\b(?:un|in|im|il|ir|dis|non-?){re.escape(last)}", clause, re.I):
-                continue  # "unsupported", "statistically insignificant": the same, negated
             if said.search(clause) and not any(
                 _unnegated_in(said, passage) for passage in passages
             ):
                 return words
     return None
+
+
+def _another_part(clause: str, negating: str, rest: str) -> bool:
+    """Whether two or more of the claim clause's content words that the negating clause lacks
+    stand in the `rest` of the sentence after it: the claim restates what it says instead
+    ("issued to the original card" of "not issued in cash; they are credited to the original
+    card")."""
+    extra = set(content_words(clause)) - set(content_words(negating))
+    return len(extra & set(content_words(rest))) >= 2
+
+
+def _other_thing(clause: str, negating: str) -> bool:
+    """Whether the claim clause and the negating clause each name something the other does
+    not ("WPA3-Personal" and "WPA3-Enterprise", "X200" and "X100"): another thing's."""
+    mine, theirs = _names(clause), _names(negating)
+    return bool(mine - theirs) and bool(theirs - mine)
+
+
+def _names(text: str) -> set[str]:
+    """The `_IDENTITY` words of `text`, lower-cased, but a plain word that opens it ("The")."""
+    text = text.strip()
+    return {
+        m.group().lower()
+        for m in _IDENTITY.finditer(text)
+        if m.start() or not re.fullmatch(r"[A-Z][a-z]*", m.group())
+    }
 
 
 def _unnegated_in(said: re.Pattern[str], passage: str) -> bool:

@@ -211,65 +211,63 @@ def review_focus(line: str, claim: str, most: int = 3) -> str | None:
     return heading.group() + " ".join(sentences[i] for i in sorted(chosen))
 
 
-# a sentence that opens on a pronoun: its subject ("It was designed by …", "He said …") or
+# a sentence that opens on a pronoun: its subject ("It was designed by …", "She said …") or
 # its possessive ("Its lantern was first lit …")
 _PRONOUN = re.compile(r"(?:(It|He|She|They)|(Its|His|Her|Their))\s+(?=[a-z])")
-_PERSON = {"It": "it", "Its": "it", "He": "he", "His": "he", "She": "she", "Her": "she",
-           "They": "they", "Their": "they"}  # fmt: skip
-# the subject that opens a sentence: the words before its first auxiliary verb, a bracket or
-# a comma ("Carrow Point Lighthouse is …", "Morrow's saxifrage (Saxifraga morrowii) is …",
-# "Dr. Ana Ruiz, 52, leads …", "Power banks are …"), a leading article left out
-_SUBJECT = re.compile(
+# a sentence that says what its subject is, the subject opening it: "Carrow Point Lighthouse
+# is a 38-metre granite tower …", "Morrow's saxifrage (Saxifraga morrowii) is a low …",
+# "Tinnitus is a common problem", "Dr. Ana Ruiz is the shelter's director"
+_DEFINED = re.compile(
     r"(?:(?:The|A|An)\s+)?(?P<subject>[\w'\u2019&.-]+(?:\s+[\w'\u2019&.-]+){0,4}?)"
-    r"(?:\s*[(,]|\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must"
-    r"|should|does|do|did)\b)"
+    r"(?:\s+\([^)]*\))?\s+(?:is|are|was|were)\s+(?:a|an|the|one\s+of)\s"
 )
 # "It" that stands for no name: "It is important to …", "It was Mensah's first goal", "It was
-# the first time …"
+# the first time …", "It is believed the …", "It emerged on Friday that …"
 _NO_ANTECEDENT = re.compile(
-    r"It\s+(?:is|was|has\s+been|will\s+be)\s+(?:[A-Z]|(?:the|a|an)\s+(?:first|second|third"
-    r"|only|last)\b|(?:\w+\s+){0,2}?(?:to|that|whether|how|why|when|unclear|not\s+clear)\b)"
+    r"It\s+(?:(?:is|was|has\s+been|will\s+be)\s+(?:[A-Z]|(?:the|a|an)\s+(?:first|second|third"
+    r"|only|last)\b|(?:\w+\s+){0,2}?(?:to|that|whether|how|why|when|unclear|not\s+clear|said"
+    r"|believed|thought|hoped|expected|likely|unlikely|possible|time|now)\b)"
+    r"|(?:turned\s+out|emerged|remains|makes\s+sense|follows|comes|seems|appears)\b)"
 )
 # words no subject of a few words holds but a name's "of" and "and" ("Bank of America")
 _NOT_IN_NAMES = STOPWORDS - {"of", "and"}
-# how many sentences back a pronoun's name may stand
-PRONOUN_REACH = 3
 
 
 def resolved(units: list[Unit], index: int, claim: str) -> str | None:
-    """Unit `index`'s text with the pronoun it opens on replaced by the name that opens the
-    sentence before it ("It was designed by the engineer Alasdair Menzies …" after "Carrow
-    Point Lighthouse is a 38-metre granite tower …" reads "Carrow Point Lighthouse was
-    designed …"), going back over sentences that open on the same pronoun, at most
-    `PRONOUN_REACH`, within one document. Only for a claim that names the one the pronoun
-    stands for, which the sentence does not: the model reads such a premise against such a
-    claim as contradicted (0.82 against "Carrow Point Lighthouse was designed by …", 0.46
-    "Margaret Hale was born in Leeds …" against "She was born in Leeds …"; 0.92 and 0.96 with
-    the name). None otherwise: no pronoun, no name, or one the claim does not say."""
+    """Unit `index`'s text with the pronoun it opens on replaced by the subject of the
+    sentence just before it in its document, when that sentence says what its subject is
+    (`_DEFINED`: "It was designed by the engineer Alasdair Menzies …" after "Carrow Point
+    Lighthouse is a 38-metre granite tower …" reads "Carrow Point Lighthouse was designed
+    …"), and only for a claim that says the subject (as much of its end as it says: "Ruiz"
+    of "Dr. Ana Ruiz"), which the sentence does not. The model reads such a premise against
+    such a claim as contradicted (0.82 against "Carrow Point Lighthouse was designed by …",
+    0.46 "Margaret Hale was born in Leeds …" against "She was born in Leeds …"; 0.92 and 0.96
+    with the name). A sentence before that does something to another thing ("Acme has
+    acquired Beta Labs. It was founded in 2010 …") may give the pronoun to either, and is
+    left alone: a wrong name would make a claim that gives the fact to the wrong one
+    entailed. None otherwise: no pronoun, no such sentence, or a subject the claim does not
+    say."""
     unit = units[index]
     opening = _PRONOUN.match(unit.text)
-    if opening is None or _NO_ANTECEDENT.match(unit.text):
+    if opening is None or _NO_ANTECEDENT.match(unit.text) or index == 0:
         return None
-    pronoun = opening.group(1) or opening.group(2)
-    for back in range(index - 1, max(-1, index - 1 - PRONOUN_REACH), -1):
-        before = units[back]
-        if before.doc_id != unit.doc_id:
-            return None
-        again = _PRONOUN.match(before.text)
-        if again is not None and _PERSON[again.group(1) or again.group(2)] == _PERSON[pronoun]:
-            continue  # "He was born in … He trained as …": the name is further back
-        subject = _SUBJECT.match(before.text)
-        if subject is None or set(subject["subject"].lower().split()) & _NOT_IN_NAMES:
-            return None  # "Acme bought Beta in 2019, and …": no subject alone opens it
-        said = _said_of(subject["subject"], claim)
-        if said is None or re.search(rf"\b{re.escape(said)}\b", unit.text, re.I):
-            return None
-        if said[0].islower():  # "the driver", "the team"
-            said = f"The {said}"
-        if opening.group(2):  # "Its lantern", "Their coach": the name's
-            said += "'" if said.endswith("s") else "'s"
-        return f"{said} {unit.text[opening.end() :]}"
-    return None
+    before = units[index - 1]
+    defined = _DEFINED.match(before.text)
+    if (
+        before.doc_id != unit.doc_id
+        or defined is None
+        or set(defined["subject"].lower().split()) & _NOT_IN_NAMES
+        or defined["subject"][0].isdigit()
+    ):
+        return None
+    said = _said_of(defined["subject"], claim)
+    if said is None or re.search(rf"\b{re.escape(said)}\b", unit.text, re.I):
+        return None
+    if said[0].islower():  # "the driver", "the team"
+        said = f"The {said}"
+    if opening.group(2):  # "Its lantern", "Their coach": the name's
+        said += "'" if said.endswith("s") else "'s"
+    return f"{said} {unit.text[opening.end() :]}"
 
 
 def _said_of(name: str, claim: str) -> str | None:
