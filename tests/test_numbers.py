@@ -586,4 +586,37 @@ EARNINGS = (
 def test_two_numbers_traded_between_what_is_said_around_them_are_caught(
     context: str, claim: str, traded: tuple[str, str] | None
 ) -> None:
-    assert numbers.traded_values(claim, [context]) == traded
+    assert numbers.traded_values(claim, numbers.Around([context])) == traded
+
+
+@pytest.mark.parametrize(
+    ("claim", "premise"),
+    [
+        # read-37: amounts in words written with the claim's signs
+        ("A £250,000 hardship fund offers £500 per flooded household.",
+         "The council set up a hardship fund of £250,000, with payments of £500 per household."),
+        ("The repairs cost $86 million.",
+         "The council set up a hardship fund of 250,000 pounds, with payments of 500 pounds "
+         "per household."),
+        # amounts the claim does not write with a sign stay in words
+        ("The fund holds 250,000 pounds.",
+         "The council set up a hardship fund of 250,000 pounds, with payments of 500 pounds "
+         "per household."),
+    ],
+)  # fmt: skip
+def test_amounts_in_words_are_written_with_the_claim_s_signs(claim: str, premise: str) -> None:
+    sentence = (
+        "The council set up a hardship fund of 250,000 pounds, with payments of 500 pounds "
+        "per household."
+    )
+    assert numbers.as_claimed(sentence, claim) == premise
+
+
+def test_a_scaled_amount_beside_money_is_money() -> None:
+    # read-37: "cost 86 million dollars, about 9 million more than budgeted"
+    context = numbers.stated(
+        "The repairs cost 86 million dollars, about 9 million more than budgeted. The region "
+        "has 4 million residents."
+    )
+    assert numbers.missing("The repairs ran $9 million over budget.", context) == []
+    assert numbers.missing("The project cost $4 million more.", context) == ["4"]

@@ -396,6 +396,7 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
+        around = numbers.Around(unit_texts)  # the words around its numbers, read on need
         # the quantities users give of their own case ("My daughter is 4 months old", "we
         # make about $3,500 a month") are the answer's to use, in a question in the first
         # person (not "Why did Marie Curie win … in 1905?")
@@ -556,11 +557,14 @@ class GroundingEngine:
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
-                or numbers.traded_values(text, unit_texts) is not None
+                or numbers.traded_values(text, around) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
-            # with the name its opening pronoun stands for, when the claim says it
-            top_text = (None if line else resolved(units, best, text)) or top.text
+            # with the name its opening pronoun stands for, when the claim says it, and its
+            # amounts in words with the claim's signs ("250,000 pounds" as "£250,000")
+            top_text = numbers.as_claimed(
+                (None if line else resolved(units, best, text)) or top.text, text
+            )
             candidates = [Window(top.doc_id, -1, top.start, top.end, top_text)]
             # of a review, the few sentences that say what the claim says, under its heading
             # (`review_focus`): the model reads a whole review's other sentences as

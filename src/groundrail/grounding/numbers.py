@@ -29,6 +29,7 @@ A calendar date the context dates otherwise ("July 12" of "June 12") is missing 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -330,6 +331,10 @@ def stated(context: str) -> Stated:
                 money.add(value(amount))
                 if scaled := _SCALE_AFTER.match(context, m.end(group)):  # "$4.8 million"
                     money.add(value(amount) * _scale(scaled.group(1)))
+    for sentence in re.split(r"(?<=[.!?;])\s+", context):
+        if _MONEY.search(sentence):  # "cost 86 million dollars, about 9 million more"
+            for m in _IMPLIED_MONEY.finditer(sentence):
+                money.update((value(m.group(1)), value(m.group(1)) * _scale(m.group(2))))
     named = frozenset(
         _UNITS_OF_MEASURE.get(token, token)
         for token in _TOKEN.findall(context)
@@ -491,6 +496,37 @@ def _range_of(m: re.Match[str]) -> tuple[float, float]:
     return value(low), value(high)
 
 
+# a scaled amount with no unit, which a sentence that names money elsewhere means as money
+_IMPLIED_MONEY = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(million|billion|trillion|bn)\b")
+# an amount written in words ("250,000 pounds", "86 million dollars") and the sign a claim
+# writes it with
+_WORDED_MONEY = re.compile(
+    r"(?<![\d.,$\u00a3\u20ac])(\d+(?:[.,]\d+)*)(\s*(?:million|billion|trillion))?\s+"
+    r"(?:(?:us|u\.s\.)\s+)?(dollars?|pounds?|euros?)\b",
+    re.I,
+)
+_SIGNS = {"dollar": "$", "pound": "\u00a3", "euro": "\u20ac"}
+
+
+def as_claimed(premise: str, claim: str) -> str:
+    """`premise` with each amount it writes in words ("250,000 pounds", "120 million pounds")
+    written with the sign the claim gives the same amount ("£250,000", "£120 million"): the
+    model reads "A £250,000 hardship fund offers £500 per flooded household" against "a
+    hardship fund of 250,000 pounds, with initial payments of 500 pounds per flooded
+    household" as contradicted (0.87), and entails it against the same sentence with the
+    signs (0.97; `read-37`). Amounts the claim does not write with that sign stay as they
+    are ("a 10-pound shoulder", "weighs 500 pounds")."""
+    if not _WORDED_MONEY.search(premise):
+        return premise
+
+    def signed_form(m: re.Match[str]) -> str:
+        sign = _SIGNS[m.group(3).lower().rstrip("s")]
+        written = f"{sign}{m.group(1)}{m.group(2) or ''}"
+        return written if written.replace(" ", "") in claim.replace(" ", "") else m.group()
+
+    return _WORDED_MONEY.sub(signed_form, premise)
+
+
 _MONEY_BEFORE = re.compile(rf"{_CURRENCY}\s?$")  # a currency sign just before a number
 # a count updated with no thing after it: "had risen to 12", "finished with 34", "bringing
 # the total to 17", "for a total of 2,000"
@@ -561,7 +597,22 @@ def _counts_others(number: float, unit: str, sentence: str, claim: str) -> bool:
     return False
 
 
-def traded_values(claim: str, passages: Sequence[str]) -> tuple[str, str] | None:
+class Around:
+    """The words around each number of a context's `passages` (`_clause_words`, with each
+    sentence's subject; not of a sentence that gives its numbers "respectively": "… $12
+    million and $28 million on parks and the library, respectively" stand apart from their
+    words), read once, on the first claim with two numbers (`traded_values`)."""
+
+    def __init__(self, passages: Sequence[str]) -> None:
+        self._passages = passages
+
+    @functools.cached_property
+    def words(self) -> dict[float, set[str]]:
+        kept = (p for p in self._passages if not _RESPECTIVELY.search(p))
+        return _clause_words(" ".join(kept), opening=True)
+
+
+def traded_values(claim: str, around: Around) -> tuple[str, str] | None:
     """(two numbers of the claim) when the words around each in the claim, that the other's
     lack, stand around the other number in the context and none around its own (words the
     context gives both numbers left out): "EUR 8 for adults and EUR 14 for children aged 6
@@ -574,11 +625,7 @@ def traded_values(claim: str, passages: Sequence[str]) -> tuple[str, str] | None
     mine = _clause_words(claim, opening=False)
     if len(mine) < 2:
         return None
-    # "… $12 million and $28 million on parks and the library, respectively": the numbers
-    # stand apart from their words
-    theirs = _clause_words(
-        " ".join(p for p in passages if not _RESPECTIVELY.search(p)), opening=True
-    )
+    theirs = around.words
     for a, b in itertools.combinations(sorted(mine), 2):
         if a not in theirs or b not in theirs:
             continue
