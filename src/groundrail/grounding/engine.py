@@ -397,6 +397,7 @@ class GroundingEngine:
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
         around = numbers.Around(unit_texts)  # the words around its numbers, read on need
+        negated = polarity.negated_words(unit_texts)
         # the quantities users give of their own case ("My daughter is 4 months old", "we
         # make about $3,500 a month") are the answer's to use, in a question in the first
         # person (not "Why did Marie Curie win … in 1905?")
@@ -486,7 +487,7 @@ class GroundingEngine:
                 or polarity.traded_sides(text, units, unit_bm25) is not None
                 or polarity.denied(text, unit_texts) is not None
                 or polarity.spared(text, unit_texts) is not None
-                or polarity.unnegated(text, units, unit_bm25) is not None
+                or polarity.unnegated(text, units, unit_bm25, negated) is not None
             )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(

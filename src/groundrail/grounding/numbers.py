@@ -33,7 +33,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from groundrail.grounding import dates
@@ -598,18 +598,37 @@ def _counts_others(number: float, unit: str, sentence: str, claim: str) -> bool:
 
 
 class Around:
-    """The words around each number of a context's `passages` (`_clause_words`, with each
-    sentence's subject; not of a sentence that gives its numbers "respectively": "… $12
-    million and $28 million on parks and the library, respectively" stand apart from their
-    words), read once, on the first claim with two numbers (`traded_values`)."""
+    """A context's `passages` for `traded_values`: the numbers each writes, read once, on the
+    first claim with two numbers, and the words around given numbers (`_clause_words`, with
+    each sentence's subject), read of the passages that write them only. Not a passage that
+    gives its numbers "respectively" ("… $12 million and $28 million on parks and the
+    library, respectively"): they stand apart from their words."""
 
     def __init__(self, passages: Sequence[str]) -> None:
         self._passages = passages
+        self._words: dict[int, dict[float, set[str]]] = {}  # of each passage read so far
 
     @functools.cached_property
-    def words(self) -> dict[float, set[str]]:
-        kept = (p for p in self._passages if not _RESPECTIVELY.search(p))
-        return _clause_words(" ".join(kept), opening=True)
+    def _numbers(self) -> list[set[float]]:
+        return [
+            set()
+            if _RESPECTIVELY.search(passage)
+            else {
+                value(m.group()) for m in _CLAIMED.finditer(passage) if _VALUE.fullmatch(m.group())
+            }
+            for passage in self._passages
+        ]
+
+    def words(self, numbers: Set[float]) -> dict[float, set[str]]:
+        """The words around each of `numbers` in the passages that write one."""
+        out: dict[float, set[str]] = {}
+        for i, has in enumerate(self._numbers):
+            if has & numbers:
+                if i not in self._words:
+                    self._words[i] = _clause_words(self._passages[i], opening=True)
+                for number, words in self._words[i].items():
+                    out.setdefault(number, set()).update(words)
+        return out
 
 
 def traded_values(claim: str, around: Around) -> tuple[str, str] | None:
@@ -625,7 +644,7 @@ def traded_values(claim: str, around: Around) -> tuple[str, str] | None:
     mine = _clause_words(claim, opening=False)
     if len(mine) < 2:
         return None
-    theirs = around.words
+    theirs = around.words(mine.keys())
     for a, b in itertools.combinations(sorted(mine), 2):
         if a not in theirs or b not in theirs:
             continue

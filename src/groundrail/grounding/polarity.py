@@ -564,7 +564,15 @@ _OTHERWISE_NEGATED = re.compile(
 _IDENTITY = re.compile(r"\b(?:[A-Z][\w-]*|\w*\d[\w.-]*)")
 
 
-def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+def negated_words(passages: Sequence[str]) -> frozenset[str]:
+    """The words the sentences of a context negate (`_NEGATED`: "supported" of "is not
+    supported"), lower-cased: read once per check, for `unnegated`."""
+    return frozenset(m.group(1).lower() for p in passages for m in _NEGATED.finditer(p))
+
+
+def unnegated(
+    claim: str, units: Sequence[Unit], bm25: BM25, negated: frozenset[str] | None = None
+) -> str | None:
     """The words a clause of the claim affirms ("statistically significant among people 80
     and older", "WPA3-Enterprise is supported on this model too") that the context sentence
     restating the clause (`lexical.restated_in`) negates ("was not statistically
@@ -578,10 +586,13 @@ def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     update": two of its words), and one that names another thing than the negating clause
     ("WPA3-Personal is supported" of "WPA3-Enterprise is not supported", "X200" of "X100").
     The model reads such claims between entailment and contradiction (0.43 / 0.50:
-    `read-38`) and a long answer's claims pass at that. None otherwise."""
-    if not units:
-        return None
+    `read-38`) and a long answer's claims pass at that. `negated`: the context's
+    `negated_words`, when the caller has them. None otherwise."""
     passages = [u.text for u in units]
+    negated = negated_words(passages) if negated is None else negated
+    low = claim.lower()
+    if not any(re.search(rf"\b{re.escape(words)}\b", low) for words in negated):
+        return None  # most claims: no word the context negates, no sentence to find
     for start, end in clauses(claim):
         clause = claim[start:end]
         if has_negation(clause) or _OTHERWISE_NEGATED.search(clause):
@@ -590,14 +601,14 @@ def unnegated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if best is None:
             continue
         sentence = passages[best]
-        for negated in _NEGATED.finditer(sentence):
-            begin, stop = clause_at(sentence, negated.start(), negated.end())
+        for found in _NEGATED.finditer(sentence):
+            begin, stop = clause_at(sentence, found.start(), found.end())
             negating = sentence[begin:stop]
-            words = negated.group(1).lower()
+            words = found.group(1).lower()
             if (
                 covered(negating, clause) < RESTATED  # "what won't work with my hair"
-                or _NOT_STATED.search(sentence, begin, negated.start())
-                or re.search(r"\buntil\b", sentence[negated.end() : stop], re.I)
+                or _NOT_STATED.search(sentence, begin, found.start())
+                or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
                 or _another_part(clause, negating, sentence[stop:])
                 or _other_thing(clause, negating)
                 or re.search(  # "unsupported", "statistically insignificant": the same
