@@ -466,7 +466,7 @@ _NO_SUBJECT = frozenset(
 )
 # what makes a denial partial, or its noun another's object: "Other residents were not
 # injured", "A second man who was with the victim was not hurt"
-_NOT_ALL = re.compile(
+_PARTIAL = re.compile(
     r"\b(?:other|remaining|rest\s+of\s+the|with|of|by|to|for|at|from|near|behind|inside"
     r"|among)\s+(?:(?:the|a|an|his|her|its|their)\s+)?$",
     re.I,
@@ -511,7 +511,7 @@ def spared(claim: str, passages: Sequence[str]) -> str | None:
     for p in passages:
         for pattern in _SPARED:
             for denial in pattern.finditer(p):
-                if denial.group(1).lower() in _NO_SUBJECT or _NOT_ALL.search(p, 0, denial.start(1)):
+                if denial.group(1).lower() in _NO_SUBJECT or _PARTIAL.search(p, 0, denial.start(1)):
                     continue
                 said = (denial.group("not") or "hurt").lower()
                 who, kind = denial.group(1).lower()[:5], _modifier(p, denial.start(1))
