@@ -473,14 +473,15 @@ _PARTIAL = re.compile(
 )
 # each harm in any words, for a denial some other sentence overrides: "suffered burns and
 # was taken to Mercy Medical Center", "airlifted to a trauma center with head injuries"
+# (`_HARM_WORDS`, with the words of injuries and their care)
 _INJURY = (
-    r"injur\w*|hurt|wound\w*|harm\w*|burn\w*|broke\w*|fractur\w*|bruis\w*|cuts?|died|dead"
-    r"|death|kill\w*|hospital\w*|medical\s+cent\w*|trauma|treated|airlift\w*|critical"
-    r"|stitch\w*"
+    rf"{_HARM_WORDS['injur']}|burn\w*|broke\w*|fractur\w*|bruis\w*|cuts?|died|dead|death"
+    rf"|kill\w*|{_HARM_WORDS['hospitali']}|medical\s+cent\w*|trauma|treated|airlift\w*"
+    r"|critical|stitch\w*"
 )
 _IN_ANY_WORDS = {
     "injur": _INJURY, "hospitali": _INJURY, "kill": _INJURY,
-    "arrest": r"arrest\w*|detain\w*|custody", "charg": r"charg\w*|indict\w*",
+    "arrest": _HARM_WORDS["arrest"], "charg": rf"{_HARM_WORDS['charg']}|indict\w*",
 }  # fmt: skip
 
 
