@@ -356,6 +356,7 @@ _ROLES = (
 )
 # a word that names what someone is: a role (`_ROLES`) or a noun of a doer ("contractor",
 # "striker", "keeper", "physicist"), not a verb ("succeeded", "faced", "met")
+_ROLE = re.compile(rf"(?i:\b(?:{_ROLES})\b)")
 _ROLE_LIKE = re.compile(rf"(?:{_ROLES})s?|[a-z]+(?:er|or|ist|ian|ant|ent)s?")
 _QUALIFIER = r"deputy|assistant|vice|acting|interim|former|associate|co(?=-)|lieutenant"
 _TITLE_WORD = re.compile(rf"{_ROLES}|{_QUALIFIER}")
@@ -407,24 +408,19 @@ def misroled(claim: str, context: str) -> tuple[str, str] | None:
     elected mayor"), or one akin to the person's (`_AKIN`: "CEO Ana Ruiz" of "Ana Ruiz, the
     company's chief executive", "lawyer" of "attorney") is left to `retitled` and the model.
     None otherwise."""
-    for titled in _TITLED.finditer(claim):
+    titled_here = list(_TITLED.finditer(claim))
+    if not titled_here:
+        return None
+    holders = [(m.group(2).lower(), m.group(3)) for m in _TITLED.finditer(context)]
+    for titled in titled_here:
         role, name = titled.group(2).lower(), titled.group(3)
-        others = {
-            m.group(3)
-            for m in _TITLED.finditer(context)
-            if m.group(2).lower() == role and m.group(3) != name
-        }
-        if not others:
+        if not any(theirs == role and holder != name for theirs, holder in holders):
             continue
         beside = [
             _beside(context, at.start(), at.end())
             for at in re.finditer(rf"\b{re.escape(name)}\b", context)
         ]
-        roles = {
-            m.group().lower()
-            for near in beside
-            for m in re.finditer(rf"(?i:\b(?:{_ROLES})\b)", near)
-        }
+        roles = {m.group().lower() for near in beside for m in _ROLE.finditer(near)}
         if roles and not any(_akin(role, theirs) for theirs in roles):
             return titled.group().removesuffix(name).strip(), min(roles)
     return None
