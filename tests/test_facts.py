@@ -887,3 +887,42 @@ def test_how_many_reviews_the_rating_averages_is_read_against_review_count() -> 
     uncounted = read(json.dumps({**NOODLES, "business_stars": 4.0}))[1]
     assert uncounted is not None  # no review_count: the number is the model's and the rules'
     assert check("It holds a 4-star rating based on 244 reviews.", [uncounted]).label is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "agrees"),
+    [
+        # read-39: the record (closed on Mondays) leaves Monday out, and says so in words
+        ("The record does not list Monday hours.", True),
+        ("The listing doesn't give hours for Monday.", True),
+        ("It is open Tuesday through Sunday; the record does not list Monday hours.", True),
+        # the record lists Sunday: saying it does not is wrong
+        ("The record does not list Sunday hours.", False),
+    ],
+)
+def test_hours_the_record_is_said_not_to_list_are_checked(claim: str, agrees: bool) -> None:
+    result = check(claim, [record()])
+    assert result.label == ("supported" if agrees else "contradicted")
+    assert result.field == "hours"
+
+
+@pytest.mark.parametrize(
+    ("claim", "agrees"),
+    [
+        # read-39: how the rest lean, after "mixed" (the reviews are 5 and 2 stars: a mean of
+        # 3.5, positive on the whole)
+        ("Reviews are mixed but mostly positive.", True),
+        ("Reviews are mixed, though generally positive:", True),
+        ("Reviews are mixed but mostly negative.", False),
+        # read-40: "consistently positive" says every review is
+        ("Reviews are consistently positive.", False),
+        ("Reviews are uniformly positive.", False),
+    ],
+)
+def test_a_leaning_said_with_mixed_reviews_or_of_every_review_is_checked(
+    claim: str, agrees: bool
+) -> None:
+    found = [f.agrees for f in find(claim, [record()]) if f.field == "reviews"]
+    assert found == [agrees]
+    # the whole leaning is read: nothing of it is left to the model
+    assert check(claim, [record()]).label == ("supported" if agrees else "contradicted")

@@ -96,7 +96,7 @@ def test_what_an_answer_says_of_itself_is_no_claim(disclaimer: str) -> None:
         "The description is based on the novel by Tolkien.",
         "The reviews are based on a small number of visits.",
         # a statement after the disclaimer keeps the sentence a claim
-        "Please note that the information is based on the given passages, and it opens at 9.",
+        "The information is based on the given passages, and it opens at 9.",
     ],
 )
 def test_what_something_is_based_on_is_a_claim(claim: str) -> None:
@@ -1154,3 +1154,44 @@ def test_a_sentence_opening_on_a_pronoun_takes_the_name_the_claim_says(
 ) -> None:
     units, _ = sentences(text)
     assert resolved(units, len(units) - 1, claim) == premise
+
+
+@pytest.mark.parametrize(
+    ("answer", "claim"),
+    [
+        # read-39: a call to attend asserts nothing; the statement after it is the claim
+        ("Please note that the parking lot only holds about 30 cars.",
+         "the parking lot only holds about 30 cars."),
+        ("It is important to note that permits are checked on weekends.",
+         "permits are checked on weekends."),
+        ("Keep in mind that the museum is closed on Mondays.", "the museum is closed on Mondays."),
+        ("It should be noted that the fee is waived for children.",
+         "the fee is waived for children."),
+    ],
+)  # fmt: skip
+def test_a_call_to_note_before_a_statement_is_cut_off(answer: str, claim: str) -> None:
+    claims, skipped = split_claims(answer)
+    assert [c.text for c in claims] == [claim]
+    assert [s.reason for s in skipped] == ["framing"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "claims"),
+    [
+        # read-39: the question said back asserts nothing
+        ("You're asking whether you can upgrade directly from PelicanDB 3.9 to 4.2.", []),
+        ("You asked about the parking rules at the trailhead.", []),
+        ("You want to know if the museum is open on Mondays.", []),
+        # a clause of its own after it states something
+        ("You're asking whether you can upgrade directly to 4.2, which still supports Ubuntu "
+         "20.04.",
+         ["You're asking whether you can upgrade directly to 4.2, which still supports Ubuntu "
+          "20.04."]),
+        ("You are right that the museum is open on Mondays.",
+         ["You are right that the museum is open on Mondays."]),
+    ],
+)  # fmt: skip
+def test_a_question_said_back_is_no_claim(answer: str, claims: list[str]) -> None:
+    found, skipped = split_claims(answer)
+    assert [c.text for c in found] == claims
+    assert [s.reason for s in skipped] == ([] if claims else ["question"])

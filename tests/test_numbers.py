@@ -620,3 +620,90 @@ def test_a_scaled_amount_beside_money_is_money() -> None:
     )
     assert numbers.missing("The repairs ran $9 million over budget.", context) == []
     assert numbers.missing("The project cost $4 million more.", context) == ["4"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "plain"),
+    [
+        # read-39: the model read the stress as a contradiction (0.97, and 0.02 without it)
+        ("The lot only holds about 30 cars.", "The lot holds about 30 cars."),
+        ("The hotel has only 12 rooms.", "The hotel has 12 rooms."),
+        ("The course only runs for six weeks.", "The course runs for six weeks."),
+        ("It is just a few minutes from the station.", "It is a few minutes from the station."),
+        # exclusiveness of no quantity, and a subject's count, stay
+        ("It only opens on weekends.", "It only opens on weekends."),
+        ("You lift it only at the one bureau the issuer uses.",
+         "You lift it only at the one bureau the issuer uses."),
+        ("Only one reviewer complained.", "Only one reviewer complained."),
+        ("The food is fine, but only two staff were on.",
+         "The food is fine, but only two staff were on."),
+    ],
+)  # fmt: skip
+def test_only_before_a_quantity_is_not_judged(claim: str, plain: str) -> None:
+    assert numbers.unstressed(claim) == plain
+
+
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        # read-40: sums and differences a claim says it works out
+        ("Two grants together cover £3.5 million.", []),
+        ("The closures cut 350 jobs across the two towns.", []),
+        ("The grinder has 40 settings in total.", []),
+        ("Entry costs £45, or £7 less for affiliated club members.", []),
+        # wrong sums and differences are still missing
+        ("Two grants together cover £3.6 million.", ["3.6"]),
+        ("The closures cut 360 jobs across the two towns.", ["360"]),
+        ("Entry costs £45, or £8 less for affiliated club members.", ["8"]),
+        # no word of a sum: a number the context never states
+        ("The two grants cover £3.5 million.", ["3.5"]),
+        # "total" of no sum (read-6): 350 is no number of the context's
+        ("Exceptions include total disability and leaving at 350.", ["350"]),
+        # a difference of counts is left out: most small numbers are one
+        ("The closures cut 90 more jobs at Carrick than at Elsby.", ["90"]),
+    ],
+)
+def test_a_sum_or_difference_the_claim_says_it_works_out_is_found(
+    claim: str, missing: list[str]
+) -> None:
+    context = numbers.stated(
+        "The museum has been awarded £2.1 million by the National Heritage Fund, after a £1.4 "
+        "million commitment from the council. The company said 220 jobs would go at Carrick, "
+        "with a further 130 at Elsby. It shipped with 32 grind settings; firmware 2.1 adds 8. "
+        "Entry costs £45, or £38 for affiliated club members."
+    )
+    assert numbers.missing(claim, context) == missing
+
+
+def test_an_amount_in_words_with_its_currency_is_money() -> None:
+    # read-40: "two dollars off drafts" is "$2 off drafts"; "two pounds" may be a weight
+    context = numbers.stated(
+        "Happy hour runs until 6 on weekdays with two dollars off drafts. The loaf weighs three "
+        "pounds."
+    )
+    assert numbers.missing("Drafts are $2 off during happy hour.", context) == []
+    assert numbers.missing("Drafts are $3 off during happy hour.", context) == ["3"]
+    assert numbers.missing("The loaf costs £3.", context) == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("premise", "claim", "read"),
+    [
+        # read-40: 24-hour times written as the claim writes them
+        ("It closed the quay from Friday at 18:00 until the warning is lifted.",
+         "The quay closes from 6 p.m. on Friday.",
+         "It closed the quay from Friday at 6 p.m. until the warning is lifted."),
+        ("The doors open at 09:30 and close at 17:30.",
+         "It is open from 9:30 a.m. to 5:30 p.m.",
+         "The doors open at 9:30 a.m. and close at 5:30 p.m."),
+        ("Doors 12:00, last entry 23:30.", "Doors open at noon.", "Doors noon, last entry 23:30."),
+        # times the claim does not write, and times with their own a.m./p.m., stay
+        ("The doors open at 09:30 and close at 17:30.", "It opens at 10 a.m.",
+         "The doors open at 09:30 and close at 17:30."),
+        ("Open 9:30 am to 5:30 pm.", "It is open from 9:30 a.m.", "Open 9:30 am to 5:30 pm."),
+    ],
+)  # fmt: skip
+def test_times_of_day_are_written_as_the_claim_writes_them(
+    premise: str, claim: str, read: str
+) -> None:
+    assert numbers.as_claimed(premise, claim) == read

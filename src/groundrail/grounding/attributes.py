@@ -180,7 +180,8 @@ FACT_WORDS = frozenset(
     garnered boasts perfect solid respectable decent impressive stellar flawless modest
     mediocre strong high low widely greatly considerably holding held carries carrying
     maintains night nights morning mornings evening evenings afternoon afternoons middling
-    reflects reflecting reflect reflected""".split()  # noqa: SIM905
+    reflects reflecting reflect reflected list lists give gives given mention mentions specify
+    specifies show shows""".split()  # noqa: SIM905
 )
 # What reviewers are reported to say ("One reviewer noted that the patio is dog-friendly"):
 # a claim about the reviews, which may say otherwise than the record's fields
@@ -414,8 +415,8 @@ def _shared_head(
 
 def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record) -> bool:
     """Whether the facts state all the clause says: what is left once their spans are out is
-    words of hours, ratings or availability ("is open", "holds a … rating") or the record's
-    own name."""
+    words of hours, ratings or availability ("is open", "holds a … rating"), of the record
+    itself ("the record does not list Sunday hours") or the record's own name."""
     text = list(claim[clause.start : clause.end])
     for fact in found:
         for i in range(max(fact.start, clause.start), min(fact.end, clause.end)):
@@ -424,7 +425,9 @@ def _covered(claim: str, clause: Clause, found: list[facts.Fact], record: Record
         return False  # a number the facts did not read ("closes at 5 on Saturdays")
     left = [w for w in terms("".join(text)) if w not in STOPWORDS and not _negated(w)]
     left = [w for w in left if len(w) > 1 and w not in _CONTRACTED]
-    return all(w in GENERIC or w in FACT_WORDS or _named(w, record.names) for w in left)
+    return all(
+        w in GENERIC or w in FACT_WORDS or w in DISCOURSE or _named(w, record.names) for w in left
+    )
 
 
 def _in_place(

@@ -124,7 +124,24 @@ _FRAMING = re.compile(
     r"(?:reported|stated|noted|said|mentioned|explained)\s+that\s+(?=\w)"
     r"|to\s+answer\s+(?:your|the|this)\s+question,\s*(?=\w)"
     r"|(?:the\s+)?(?:short|quick|simple)\s+answer(?:\s+is)?\s*[:\u2014\u2013-]\s*(?=\w)"
-    r"|(?:in\s+short|in\s+brief|tl;?\s*dr|bottom\s+line)\s*[:,\u2014\u2013-]\s*(?=\w))",
+    r"|(?:in\s+short|in\s+brief|tl;?\s*dr|bottom\s+line)\s*[:,\u2014\u2013-]\s*(?=\w)"
+    # a call to attend that asserts nothing itself: "Please note that the lot holds about 30
+    # cars." (the model read that at 0.41 entailment, the statement alone at 0.95)
+    r"|(?:please\s+)?(?:note|keep\s+in\s+mind|bear\s+in\s+mind|be\s+aware|remember)\s+that\s+(?=\w)"
+    r"|it\s+(?:is|['\u2019]s)\s+(?:also\s+)?(?:important|worth|useful|helpful)\s+(?:to\s+)?"
+    r"(?:note|noting|mention|mentioning|remember|point\s+out|pointing\s+out|know)\s+that\s+(?=\w)"
+    r"|it\s+should\s+(?:also\s+)?be\s+(?:noted|mentioned)\s+that\s+(?=\w))",
+    re.IGNORECASE,
+)
+# The question said back to the user ("You're asking whether you can upgrade directly from
+# 3.9 to 4.2."): it asserts nothing, and the model contradicts it against an answer of no
+# (0.88; read-39). Not when a clause of its own follows ("…, which still supports Ubuntu
+# 20.04"): that one states something.
+_RESTATED = re.compile(
+    r"^(?:so,?\s+)?(?:you(?:['\u2019]re|\s+are)\s+(?:asking|wondering)|you\s+(?:asked|want\s+to"
+    r"\s+know|would\s+like\s+to\s+know|(?:['\u2019]d|would)\s+like\s+to\s+know)|your\s+question"
+    r"\s+is)\s+(?:about\s+|whether\s+|if\s+|how\s+|what\s+|why\s+|when\s+|where\s+|which\s+"
+    r"|who\s+)[^,;:]*$",
     re.IGNORECASE,
 )
 # What the documents leave out, said of the documents ("The passages do not mention the
@@ -561,8 +578,8 @@ def _unframed(span: Span) -> tuple[Span | None, Span | None]:
     ):
         return None, span
     match = _FRAMING.match(text)
-    if match is None or not match.group():
-        return span, None
+    if match is None or not match.group() or _DISCLAIMER.match(text) or _ABSENCE.match(text):
+        return span, None  # "Please note that the passages do not say …": one skipped sentence
     rest = text[match.end() :]
     if not content_words(rest):
         return None, span
@@ -640,7 +657,7 @@ def _only_words_of(text: str, vocabulary: frozenset[str], max_words: int) -> lis
 def _skip_reason(text: str) -> SkipReason | None:
     if _INLINE_CODE.fullmatch(text.rstrip(".:;,")):
         return "code"
-    if text.endswith("?"):
+    if text.endswith("?") or _RESTATED.match(text.rstrip(".")):
         return "question"
     if _REFUSAL.match(text):
         return "refusal"

@@ -506,7 +506,7 @@ class GroundingEngine:
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             asked = question if len(claims) == 1 else None
-            hypothesis = with_question(text, asked)
+            hypothesis = with_question(numbers.unstressed(text), asked)
             # one record's own name is in half its claims and on its first line: it says
             # nothing about which line a claim draws on
             query = _without_words(text, fields[0].title) if len(fields) == 1 else text

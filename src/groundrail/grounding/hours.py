@@ -86,9 +86,13 @@ _CUE = re.compile(
 # Friday from 10 AM to 7 PM" takes appointments in its hours (not "appointments can be
 # booked online on Mondays")
 _APPOINTMENTS = re.compile(r"\bappointments?\b", re.I)
+# what a record leaves out, said of it: "not listed", "does not list", "doesn't give"
+_UNLISTED = (
+    r"(?:\bnot|n['\u2019]t)\s+(?:list|provid|availab|giv|specif|includ|mention|show|stat)\w*"
+)
 _CLOSED = re.compile(
-    r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|not\s+(?:listed|provided|available|given"
-    r"|specified|included|mentioned|shown)|unlisted|unavailable|dark)\b"
+    r"\b(?:closed|shut|not\s+open|no\s+(?:\w+\s+)?hours|unlisted|unavailable|dark)\b"
+    rf"|{_UNLISTED}"
     # a day (the placeholder "day" in `_says_closed`'s window) off, or closing on it all day
     r"|\b(?:days?|nights?)\s+off\b|\b(?:takes?|taking|with|has|have)\s+(?:\w+\s+){0,3}off\b"
     r"|\bclos(?:es|ing)\s+(?:only\s+)?on\s+day\b(?!\s+(?:at|from|until|by|early)\b)",
@@ -99,7 +103,7 @@ _NOT_OPEN = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:\w+\s+)?(?:open|oper
 _NO_HOURS = re.compile(
     r"\b(?:(?:opening|business|operating)\s+)?hours\b[^.;]*?\bnot\s+(?:listed|provided|available"
     r"|given|specified|included|mentioned|shown)\b|\bno\s+(?:(?:opening|business|operating)\s+)?"
-    r"hours\b(?![^.;]*\bfor\b)",
+    rf"hours\b(?![^.;]*\bfor\b)|{_UNLISTED}\s+(?:\w+\s+){{0,2}}(?:opening\s+|business\s+)?hours\b",
     re.I,
 )
 # Hours of a meal or a service are not the opening hours ("open for lunch from 11:30 to 2").

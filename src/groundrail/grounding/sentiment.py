@@ -5,11 +5,11 @@ about the reviews as a whole. The model judges them against one review at a time
 "mixed" as contradicted by every review that is not; the stars of the reviews decide them:
 
 - "reviews are mixed" holds when the reviews are 2 or more stars apart, and fails when all are
-  4-5 or all 1-2;
+  4-5 or all 1-2; "mixed but mostly positive" must also hold as "generally positive" does;
 - "generally positive" holds at a mean of 3.5 or more and fails at 2.5 or less ("negative"
   the other way round);
-- "all reviewers loved it" holds when every review has 4 or more, and fails at a review of 2
-  or fewer.
+- "all reviewers loved it" (and "reviews are consistently positive") holds when every
+  review has 4 or more, and fails at a review of 2 or fewer.
 
 Only the reviews as a whole count, said of them ("reviews are generally positive",
 "customers are divided") or before them ("mixed reviews", "received positive feedback"). Left
@@ -59,9 +59,15 @@ _BETWEEN = r"(?:(?!(?:on|in|at|by|for|during|from|with|of)\b)\w+\s+){0,2}?"
 # Care are mixed" (read-26); not "reviews of the pasta", nor "Reviews of Pad Thai", a topic
 # that shares no word with the record's name (`leanings`)
 _OF_NAME = r"(?:(?:of|for)\s+(?P<of_name>(?-i:[A-Z])[\w'&.-]*(?:\s+(?-i:[A-Z])[\w'&.-]*){0,4})\s+)?"
+# how the rest lean, after "mixed": "reviews are mixed but mostly positive"
+_ALSO = (
+    r"(?P<also>,?\s+(?:but|and|yet|though|although|if|while)\s+"
+    rf"{_DEGREE}(?:(?P<also_positive>positive|favou?rable)|negative|unfavou?rable))?"
+)
 _SENTIMENT = re.compile(
     rf"\b{_WHOLE}\s+{_OF_NAME}{_BETWEEN}(?:are|were|is|was|seem|seems|appear|appears|remain"
-    rf"|remains|have\s+been|has\s+been)\s+{_DEGREE}{_LEAN}\b(?!\s+{_TOPIC}\b)"
+    rf"|remains|have\s+been|has\s+been)\s+(?P<every>(?:consistently|uniformly|universally"
+    rf"|unanimously|all)\s+)?{_DEGREE}{_LEAN}{_ALSO}\b(?!\s+{_TOPIC}\b)"
     rf"|\b{_WHOLE}\s+(?:\w+ly\s+)?(?P<varies>vary|varies|varied|differ|differs|differed)\b"
     r"(?!\s+(?:about|on|regarding|over|with|in|from)\b)"
     rf"|\b(?P<attributive>{_DEGREE}{_LEAN.replace('?P<', '?P<a_')}\s+{_WHOLE})\b"
@@ -172,6 +178,14 @@ def concludes(claim: str) -> bool:
     return _CONCLUSION.match(claim.strip()) is not None
 
 
+def _leans(mean: float, negative: bool) -> bool | None:
+    """Whether reviews of `mean` stars are on the whole positive (or `negative`): True at 3.5
+    or more (2.5 or less), False at 2.5 or less (3.5 or more), None between."""
+    if negative:
+        return True if mean <= 2.5 else False if mean >= 3.5 else None
+    return True if mean >= 3.5 else False if mean <= 2.5 else None
+
+
 def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]:
     """Each statement of what the reviews add up to in `claim` (see the module doc): its
     character span, whether the reviews' stars agree, and the review that shows it (its line's
@@ -195,16 +209,17 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
         agrees: bool | None
         if match["mixed"] or match["a_mixed"] or match["varies"]:
             agrees = True if high - low >= 2 else False if low >= 4 or high <= 2 else None
-        elif match["all"] or (every and (match["positive"] or match["negative"])):
+            if match["also"] and agrees is not False:  # "… but mostly positive"
+                leans = _leans(mean, negative=not match["also_positive"])
+                agrees = leans if agrees is None or leans is not True else agrees
+        elif match["all"] or match["every"] or (every and (match["positive"] or match["negative"])):
             # "all reviewers loved it", "both reviews are positive" (of two)
             if match["negative"]:
                 agrees = True if high <= 2 else False if high >= 4 else None
             else:
                 agrees = True if low >= 4 else False if low <= 2 else None
-        elif match["positive"] or match["a_positive"]:
-            agrees = True if mean >= 3.5 else False if mean <= 2.5 else None
         else:
-            agrees = True if mean <= 2.5 else False if mean >= 3.5 else None
+            agrees = _leans(mean, negative=not (match["positive"] or match["a_positive"]))
         negative = bool(match["negative"] or match["a_negative"])
         if agrees is not None:
             yield match.start(), match.end(), agrees, highest if negative else lowest
