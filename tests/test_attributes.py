@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import local_engine
-from groundrail.grounding.attributes import check, clauses
+from groundrail.grounding.attributes import check, clauses, unlisted, vocabulary
 from groundrail.grounding.context import from_options
 from groundrail.grounding.records import Record, read
 
@@ -541,3 +541,70 @@ def test_noise_and_attire_values_rule_out_the_far_ones(
     found = read(json.dumps({**CAFE, "attributes": attributes}))[1]
     assert found is not None
     assert check(claim, [found]).label == label
+
+
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # read-41: "lot" alone names no group; the words before it say it is parking
+        ("Parking is available in a lot and in a garage.", "contradicted"),
+        ("Parking is available in a private lot.", "supported"),
+        ("There is a private parking lot.", "supported"),
+        # a false field of a group no word names still says little: "a lot of seating"
+        ("It has a lot of seating.", None),
+    ],
+)
+def test_a_parking_field_named_by_the_words_before_it_is_checked(
+    claim: str, label: str | None
+) -> None:
+    assert check(claim, [record()]).label == label
+
+
+REVIEWED = json.dumps(
+    {
+        **CAFE,
+        "review_info": [
+            {"review_stars": 5.0, "review_text": "Great cinnamon rolls and a cozy patio."}
+        ],
+    }
+)
+CAFE_TEXT = read(REVIEWED)[0]
+
+
+@pytest.mark.parametrize(
+    ("claim", "item"),
+    [
+        # read-15, read-32, read-40, read-41: amenities no word of the record names
+        ("The cafe also offers a courtesy shuttle.", "The cafe also offers a courtesy shuttle."),
+        ("It offers takeout, free Wi-Fi and eyelash extensions.", "and eyelash extensions."),
+        ("Guests have access to an indoor pool.", "Guests have access to an indoor pool."),
+    ],
+)
+def test_what_a_business_is_said_to_offer_that_no_word_of_its_record_names_is_unlisted(
+    claim: str, item: str
+) -> None:
+    assert unlisted(claim, vocabulary(CAFE_TEXT)) == item
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "It offers takeout and free Wi-Fi.",  # the record's fields ("take out" as one word)
+        "The cafe serves cinnamon rolls on its patio.",  # the reviews' words
+        "It is good for children.",  # a word for the field's "kids"
+        "It does not offer a courtesy shuttle.",  # negated
+        "Reviewers praise the courtesy shuttle.",  # what reviewers said: the model's
+        "It offers takeout, but maintenance could be improved.",  # a statement of its own
+        "It seems to offer decent value for travelers with pets.",  # an impression
+    ],
+)
+def test_what_the_record_names_or_no_offer_is_not_unlisted(claim: str) -> None:
+    assert unlisted(claim, vocabulary(CAFE_TEXT)) is None
+
+
+async def test_the_engine_fails_an_unlisted_amenity() -> None:
+    docs = from_options([REVIEWED])
+    answer = "Breakfast is served, and the cafe also offers catering."
+    result = await local_engine().check(docs, answer)
+    (claim,) = result.claims
+    assert (claim.label, claim.driver) == ("unsupported", "unlisted")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import local_engine
-from groundrail.grounding.embellishment import embellished, new_term
+from groundrail.grounding.embellishment import added, embellished, new_term
 from groundrail.grounding.lexical import content_words
 from groundrail.grounding.windows import Document
 
@@ -147,3 +147,53 @@ async def test_the_engine_fails_a_claim_with_a_new_term() -> None:
     (claim,) = result.claims
     assert claim.label != "supported"
     assert claim.signals["new_term"] == 1.0
+
+
+ROBOTICS = (
+    "Fairmont High School's robotics team won the Great Lakes regional championship on "
+    "Saturday and qualified for the world championship in Houston in April. The trip is "
+    "expected to cost about $18,000. The PTA has pledged $5,000, and two local businesses have "
+    "offered sponsorship. The team will hold a car wash fundraiser next month."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "clause"),
+    [
+        # read-39, read-41: an event, a motive, a consequence the article never touches
+        ("The PTA has pledged money, while the city council has promised to cover any "
+         "shortfall.", "while the city council has promised to cover any shortfall."),
+        ("The team won the regional title, and the mayor plans a victory parade downtown.",
+         "and the mayor plans a victory parade downtown."),
+    ],
+)  # fmt: skip
+def test_a_clause_of_words_the_context_never_uses_is_added(claim: str, clause: str) -> None:
+    assert added(claim, set(content_words(ROBOTICS))) == clause
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Fairmont's robotics squad took the Great Lakes regional crown on Saturday.",
+        "Local businesses have offered to sponsor the team, and a car wash is planned.",
+        # a number is the number rule's; the sources and the reader are no topic
+        "The trip will cost roughly eighteen thousand dollars in airfare and hotel rooms.",
+        "The passages describe several different fundraising approaches.",
+        "If you want to help, you can donate through the booster club website.",
+        # too few new words to be a statement of its own
+        "The team won, which thrilled everyone.",
+    ],
+)
+def test_a_paraphrase_or_a_clause_about_the_sources_is_not_added(claim: str) -> None:
+    assert added(claim, set(content_words(ROBOTICS))) is None
+
+
+async def test_the_engine_fails_an_added_clause() -> None:
+    answer = (
+        "Fairmont High School's robotics team won the Great Lakes regional championship on "
+        "Saturday, while the city council has promised to cover any shortfall."
+    )
+    result = await local_engine().check([Document("p", ROBOTICS)], answer)
+    (claim,) = result.claims
+    assert claim.label != "supported"
+    assert claim.signals["added"] == 1.0

@@ -12,7 +12,12 @@ from tokenizers import Tokenizer
 from conftest import local_engine, sentences
 from groundrail.cache.pairs import Override
 from groundrail.grounding import lexical, numbers
-from groundrail.grounding.claims import read_under_lead, split_claims, without_citations
+from groundrail.grounding.claims import (
+    read_under_lead,
+    split_claims,
+    standalone,
+    without_citations,
+)
 from groundrail.grounding.context import extract, from_options, question_of, split_documents
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
@@ -1195,3 +1200,30 @@ def test_a_question_said_back_is_no_claim(answer: str, claims: list[str]) -> Non
     found, skipped = split_claims(answer)
     assert [c.text for c in found] == claims
     assert [s.reason for s in skipped] == ([] if claims else ["question"])
+
+
+@pytest.mark.parametrize(
+    ("claim", "plain"),
+    [
+        # read-41: "instead" read as a contradiction of the premise (0.74; 0.21 without it)
+        ("Line your kitchen caddy with newspaper or a paper bag instead.",
+         "Line your kitchen caddy with newspaper or a paper bag."),
+        ("Instead, use a paper bag.", "Use a paper bag."),
+        ("However, the clinic is open on Saturdays.", "The clinic is open on Saturdays."),
+        ("The lot is small, however.", "The lot is small."),
+        # a contrast the claim itself states stays
+        ("Use honey instead of sugar.", "Use honey instead of sugar."),
+        ("It is small, though the patio is large.", "It is small, though the patio is large."),
+    ],
+)  # fmt: skip
+def test_a_contrast_with_the_sentence_before_is_not_judged(claim: str, plain: str) -> None:
+    assert standalone(claim) == plain
+
+
+async def test_a_claim_ending_in_instead_is_judged_without_it() -> None:
+    passage = "Residents may line their caddies with newspaper or paper bags to reduce odors."
+    answer = "Don't use plastic bags. Line your caddy with newspaper or a paper bag instead."
+    result = await local_engine().check([Document("p", passage)], answer)
+    hypotheses = {pair.hypothesis for claim in result.claims for pair in claim.pairs}
+    assert "Line your caddy with newspaper or a paper bag." in hypotheses
+    assert not any(h.endswith("instead.") for h in hypotheses)

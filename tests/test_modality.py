@@ -56,6 +56,15 @@ def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
     assert overstated(claim) is None
 
 
+def test_a_plan_said_as_scheduled_is_no_overstatement_of_an_expected_one() -> None:
+    # read-41: "is set to begin" of "is expected to begin"; "will begin" still overstates it
+    source = "The director said construction is expected to begin next spring."
+    claim = "Construction is set to begin next spring."
+    assert modality.overstated(claim, *sentences(source)) is None
+    certain = "Construction will begin next spring."
+    assert modality.overstated(certain, *sentences(source)) == "will begin"
+
+
 async def test_the_engine_fails_an_overstated_claim() -> None:
     engine = local_engine()
     answer = "If you miss the cutoff, the airline will give away your seat."

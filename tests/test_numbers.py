@@ -397,6 +397,60 @@ async def test_a_misranged_claim_fails(runtime: GroundingRuntime) -> None:
     assert result.claims[0].signals["miscounted"] == 0.0
 
 
+COUNCIL = (
+    "The Brennock City Council voted 7\u20132 on Monday night to approve a network of protected "
+    "bike lanes covering 14 miles of city streets. The two councillors who voted against said "
+    "they worried about lost parking. The school board adopted its budget 9-0 on Tuesday. The "
+    "library board backed the new hours, with two trustees voting no. The zoning panel "
+    "unanimously rejected the tower plan."
+)
+
+
+def misvoted(claim: str) -> str | None:
+    return numbers.misvoted(claim, *passages(COUNCIL))
+
+
+@pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        # read-39: "7-2" and "unanimously" share no number for the number rule to miss
+        ("The Brennock City Council voted unanimously on Monday to approve a 14-mile network "
+         "of protected bike lanes.", "unanimously"),
+        ("The library board backed the new hours without dissent.", "without dissent"),
+        ("The school board narrowly adopted its budget on Tuesday.", "narrowly"),
+        ("In a split vote, the zoning panel rejected the tower plan.", "split vote"),
+    ],
+)  # fmt: skip
+def test_a_vote_said_unanimous_or_split_against_its_tally_is_misvoted(
+    claim: str, words: str
+) -> None:
+    assert misvoted(claim) == words
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The school board unanimously adopted its budget on Tuesday.",  # 9-0
+        "The zoning panel voted unanimously to reject the tower plan.",
+        "The council narrowly approved a network of protected bike lanes covering 14 miles.",
+        "The Brennock City Council voted on Monday to approve protected bike lanes.",
+        "Residents were unanimous in their praise of the new park.",  # no sentence restates it
+    ],
+)
+def test_a_vote_said_as_its_tally_has_it_is_not_misvoted(claim: str) -> None:
+    assert misvoted(claim) is None
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misvoted_claim_fails(runtime: GroundingRuntime) -> None:
+    docs = [Document("article", COUNCIL)]
+    claim = "The Brennock City Council {} approved protected bike lanes covering 14 miles."
+    result = await runtime.engine.check(docs, claim.format("unanimously"))
+    assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
+    result = await runtime.engine.check(docs, claim.format("narrowly"))
+    assert result.claims[0].signals["miscounted"] == 0.0
+
+
 def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> None:
     users = numbers.given("My wife and I make about $3,500 a month. My son is 4 years old.")
     context = numbers.stated("The income limit is $3,970 for a household of two.")

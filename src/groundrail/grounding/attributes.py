@@ -23,6 +23,11 @@ A field the record leaves open (Yelp's `"RestaurantsDelivery": "None"`) makes a 
 the business has it unsupported ("offers delivery"); one saying it lacks it is left to the
 model.
 
+A clause that names a field of a group only by a word of the group's ("in a lot" for
+business parking) is checked when the claim's words before it name the group ("parking is
+available on the street and in a lot"). What a claim says the business offers that no word of
+the record names, reviews included ("also offers a courtesy shuttle"), is `unlisted`.
+
 `check` gives the claim a label when every clause of it is decided (all agree: supported; any
 disagrees: contradicted; one claims an open field: unsupported), and otherwise the part of the
 claim left for the model to judge.
@@ -31,13 +36,14 @@ claim left for the model to judge.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from groundrail.grounding import facts, hours
-from groundrail.grounding.lexical import STOPWORDS, has_negation, terms
+from groundrail.grounding.lexical import PREFIX, STOPWORDS, has_negation, terms
 from groundrail.grounding.linear import PRICE_WORDS
 from groundrail.grounding.records import Attribute, Record
 
@@ -112,7 +118,8 @@ GENERIC = frozenset(
     visit side end
     works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
-    chose opt studio amenities amenity conveniences perks falls sits sit scale""".split()  # noqa: SIM905
+    chose opt studio amenities amenity conveniences perks falls sits sit scale private
+    dedicated""".split()  # noqa: SIM905
 )
 # The record named as the source ("According to its listing, the salon specializes in
 # coloring"): no field of its own.
@@ -268,6 +275,9 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
                 unknown = unknown or (attribute.name, attribute.stated, record)
             continue
         head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
+        # the claim up to the clause may name the group: "parking is available on the street
+        # and in a lot", "Parking is available in a private lot" (its subject is no term)
+        head = (*head, *terms(claim[: clause.end]))
         if clause.negated == attribute.present and not _loosely_false(clause, attribute, head):
             return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
         if clause.negated == attribute.present:
@@ -383,7 +393,9 @@ def _price_words(record: Record) -> frozenset[str]:
 def _loosely_false(clause: Clause, attribute: Attribute, head: tuple[str, ...]) -> bool:
     """A false field of a group the clause does not name says little against it: "good for
     meal: dessert no" does not make "It serves dessert" false; "business parking: garage no"
-    does make "There is a parking garage" (or "garage and lot parking", `head`) false."""
+    does make "There is a parking garage" (or "garage and lot parking", "parking on the
+    street and in a garage": `head`, the words of the clauses around it that name the group)
+    false."""
     groups = attribute.path[1:]
     return (
         not attribute.present
@@ -679,6 +691,7 @@ _SYNONYMS = {
     "racks": "parking",
     "higher": "expensive",  # "prices are on the higher side / end"
     "patio": "outdoor",  # "outdoor seating on its patio"
+    "children": "kids",  # "good for children", "suitable for children"
 }
 
 
@@ -718,3 +731,64 @@ def _rest(claim: str, open_clauses: list[Clause]) -> str:
     parts = [claim[c.start : c.end].strip(" .!") for c in open_clauses]
     text = ", ".join([_LEAD.sub("", parts[0]), *parts[1:]])
     return text[:1].upper() + text[1:] + "."
+
+
+# what a business is said to offer: "offers a courtesy shuttle", "has an indoor pool",
+# "customers have access to …", "the menu features …"
+_OFFERED = re.compile(
+    r"\b(?:offers?|offering|provides?|providing|features?|featuring|has|have|sells?|selling"
+    r"|serves?|serving|includes?|including|boasts?|access\s+to)\b",
+    re.IGNORECASE,
+)
+# a claim about what reviewers said: the reviews' own words are the model's to judge
+_ABOUT_REVIEWS = re.compile(
+    r"\b(?:reviews?|reviewers?|criticisms?|complaints?|drawbacks?|downsides?|praised?"
+    r"|highlights?)\b"
+    # an impression: "it seems to offer decent value", "appears to provide attentive care"
+    r"|\b(?:seems?|appears?)\s+to\b",
+    re.IGNORECASE,
+)
+_NOT_ITEM = GENERIC | DISCOURSE | FILLER | VERBS | FACT_WORDS | IDENTITY | STOPWORDS
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """The words of a record's linearised text (`lexical.terms`: lower case, a hyphenated word
+    as one) with each two neighbours written as one ("takeout" of "take out"), cut to their
+    first `PREFIX` letters, for `unlisted`."""
+    words = terms(text)
+    joined = [*words, *(a + b for a, b in itertools.pairwise(words))]
+    return frozenset(v[:PREFIX] for w in joined for v in _variants(w))
+
+
+def unlisted(claim: str, listed: frozenset[str]) -> str | None:
+    """The first thing a claim says a business offers ("customers have access to a courtesy
+    shuttle", "the salon also offers eyelash extensions") of which no word is among the
+    record's words (`listed`: `vocabulary` of its linearised text, reviews included; a word
+    is found by a stem or its first `PREFIX` letters); None when there is none. Record
+    overviews add the amenities such a business usually has, and the model entails them, the
+    rest of the sentence being the record's. Left alone: a negated clause, a claim about what
+    reviewers said, and a clause with no word beside the ones that only say "offers" or
+    name the record's facts."""
+    if _ABOUT_REVIEWS.search(claim) or _REPORTED.match(claim):
+        return None
+    offering = False  # whether the clause at hand is one of what an offering verb lists
+    for clause in clauses(claim):
+        if _OFFERED.search(claim, clause.start, clause.end):
+            offering = True
+        elif VERBS & set(clause.terms) or _PREDICATE.search(claim, clause.start, clause.end):
+            offering = False  # a statement of its own: "but maintenance could be improved"
+        if not offering or clause.negated is not False:
+            continue
+        items = [w for w in clause.terms if w not in _NOT_ITEM]
+        if items and not any(v[:PREFIX] in listed for w in items for v in _variants(w)):
+            return claim[clause.start : clause.end]
+    return None
+
+
+# a verb of a clause's own beside `VERBS`: a modal, a passive or a participle ("could be
+# improved", "missing its herbs")
+_PREDICATE = re.compile(
+    r"\b(?:can|could|may|might|must|should|will|would|be|been|being|get|gets|got)\b"
+    r"|^\W*(?:and\s+|but\s+|or\s+)?[a-z]+(?:ed|ing)\b",
+    re.IGNORECASE,
+)

@@ -793,3 +793,23 @@ def without_citations(text: str) -> str:
     """The claim as the model should read it: "[2]" or "[doc-7]" markers and Markdown bold
     ("The Copper Still** is a bar", cut from "**The Copper Still** is …") are not content."""
     return _EMPHASIS.sub("", CITATION.sub("", text)).strip()
+
+
+# a contrast with the sentence before, not with the context: "Line your caddy with newspaper
+# instead.", "Instead, use …", "However, the clinic …" (not "instead of sugar")
+_CONTRAST_OPENING = re.compile(r"^(?:instead|rather|however),\s+", re.IGNORECASE)
+_CONTRAST_CLOSING = re.compile(r",?\s+(?:instead|however)(?=[.!]?$)", re.IGNORECASE)
+
+
+def standalone(claim: str) -> str:
+    """The claim without the word that contrasts it with the answer's sentence before it: an
+    opening "Instead," / "Rather," / "However," and a closing "instead" / ", however". The
+    model reads the contrast as one with its premise: "Line your kitchen caddy with newspaper
+    or a paper bag instead." against "Residents may line their caddies with newspaper or
+    paper bags" is contradicted at 0.74, without "instead" at 0.21 (`read-41`); "The clinic
+    offers flu shots on Saturdays instead." against "The clinic offers flu shots on
+    Saturdays." at 0.74, without it entailed at 0.97."""
+    stripped = _CONTRAST_CLOSING.sub("", _CONTRAST_OPENING.sub("", claim))
+    if stripped == claim:
+        return claim
+    return stripped[:1].upper() + stripped[1:]

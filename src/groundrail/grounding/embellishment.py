@@ -1,6 +1,7 @@
 """Praise, rank, records and provenance the context never gives: "a family-owned brewery",
-"the best gym in Edmonton", "a premier destination", "the steepest in its history"; and
-names for things it never names (`new_term`).
+"the best gym in Edmonton", "a premier destination", "the steepest in its history"; names for
+things it never names (`new_term`); and clauses of words it never uses, an event, motive or
+consequence it never touches (`added`).
 
 Overviews and summaries add words of standing to what the source says; the model entails them,
 because the rest of the claim's words are the source's. The rule: a claim using one of the
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from groundrail.grounding.lexical import PREFIX, STOPWORDS, content_words
+from groundrail.grounding.lexical import PREFIX, STOPWORDS, clauses, content_words
 
 # words of rank, renown and ownership: each states a fact about standing
 _TERMS = (
@@ -169,4 +170,41 @@ def new_term(claim: str, context_words: set[str]) -> str | None:
         words = set(content_words(term))
         if words and 2 * len(words - context_words) > len(words):
             return term
+    return None
+
+
+ADDED_SHARE = 0.75  # of a clause's content words the context never uses
+ADDED_WORDS = 4  # … and at least this many of them
+# a clause about the sources or the reader, not the topic: "the passages describe two
+# strategies", "based on the policy as written", "if you need a quiet space"
+_ABOUT_SOURCES = re.compile(
+    r"\b(?:passages?|articles?|texts?|documents?|sources?|context|policy|listing|records?"
+    r"|reviews?|you|your|you['\u2019](?:ll|re|d|ve)|i|we|our)\b",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred"
+    r"|thousand|million|billion|half|twice|once)\b",
+    re.IGNORECASE,
+)
+
+
+def added(claim: str, context_words: set[str]) -> str | None:
+    """The first clause of the claim (`lexical.clauses`) that states something of its own
+    the context never touches: at least `ADDED_WORDS` content words (`content_words`,
+    prefix-matched) that the context and question (`context_words`) never use, `ADDED_SHARE`
+    of its content words or more ("while the city council has promised to cover any
+    shortfall", "will raise parking fees to make up the shortfall", "airport shuttle
+    buses"); None when there is none. A paraphrase scatters new words among the source's;
+    an added event, motive or consequence is a clause of them. Left alone: a clause with a
+    number (the number rule's), and one about the sources or the reader ("the passages
+    describe …", "if you need …")."""
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        if _COUNT.search(clause) or _ABOUT_SOURCES.search(clause):
+            continue
+        words = content_words(clause)
+        missing = [w for w in words if w not in context_words]
+        if len(missing) >= ADDED_WORDS and len(missing) >= ADDED_SHARE * len(words):
+            return clause
     return None

@@ -33,6 +33,7 @@ from groundrail.grounding.claims import (
     Span,
     read_under_lead,
     split_claims,
+    standalone,
     without_citations,
 )
 from groundrail.grounding.linear import HEADING
@@ -423,6 +424,8 @@ class GroundingEngine:
             if (heading := HEADING.match(line))
         ]
         called = frozenset().union(*(record.names for record in fields))
+        # the records' words, for what a claim says they offer (`attributes.unlisted`)
+        listed = attributes.vocabulary(context) if records_only else frozenset()
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -499,6 +502,15 @@ class GroundingEngine:
             lexical_signals["new_term"] = float(
                 embellishment.new_term(text, source_words) is not None
             )
+            # "while the city council has promised to cover any shortfall" of an article that
+            # never touches it
+            lexical_signals["added"] = float(
+                not records_only and embellishment.added(text, source_words) is not None
+            )
+            # "also offers a courtesy shuttle" of a record that never names one
+            lexical_signals["unlisted"] = float(
+                records_only and attributes.unlisted(text, listed) is not None
+            )
             # 'called it "the biggest goal of my life"' where no sentence says it
             lexical_signals["misquoted"] = float(
                 quotes.misquoted(text, unit_texts, question) is not None
@@ -506,7 +518,7 @@ class GroundingEngine:
             # a clause cut from a longer answer ("and called the bathroom gross") is no fragment
             # answer: the question goes first only when the claim is the whole answer
             asked = question if len(claims) == 1 else None
-            hypothesis = with_question(numbers.unstressed(text), asked)
+            hypothesis = with_question(numbers.unstressed(standalone(text)), asked)
             # one record's own name is in half its claims and on its first line: it says
             # nothing about which line a claim draws on
             query = _without_words(text, fields[0].title) if len(fields) == 1 else text
@@ -559,6 +571,7 @@ class GroundingEngine:
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
                 or numbers.traded_values(text, around) is not None
+                or numbers.misvoted(text, unit_texts, unit_bm25) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
             # with the name its opening pronoun stands for, when the claim says it, and its
@@ -884,6 +897,8 @@ FAILING_RULES = (
     "unlinked",
     "embellished",
     "new_term",
+    "added",
+    "unlisted",
     "overgeneralised",
     "misquoted",
 )
@@ -906,6 +921,7 @@ def _fails(plan: Plan, claim: int) -> str | None:
     negates affirmed (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names (`embellishment`), or, of records, what
+    the business is said to offer that no word of them names (`attributes.unlisted`) or what
     one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no
     sentence of the context holds (`quotes`)."""
     signals = plan.lexical[claim]

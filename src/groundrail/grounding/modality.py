@@ -6,8 +6,9 @@ The rule: a claim's certain modal ("will", "always", "never", "certainly", "defi
 "won't", "is scheduled / set to") before a verb fails the claim when the context
 sentence that matches it best says the same verb after a hedge ("may", "might", "could",
 "can", "usually", "often", "typically", "generally", "sometimes", "likely", "possibly",
-"probably", "mostly", "normally", "occasionally", "in most / many / some cases"; not "could
-not", which states a fact) and not after a certain modal, and the content words of the
+"probably", "mostly", "normally", "occasionally", "in most / many / some cases", "expected
+to" (but not of "is set / scheduled to", which says what a plan "is expected to" do); not
+"could not", which states a fact) and not after a certain modal, and the content words of the
 modal's clause are mostly that sentence's (`lexical.restated_in`): the same statement,
 stated more strongly. So is a claim that calls proven or known what that sentence only
 suggests (`proven`: "have been shown to improve grades" of "some studies suggest … may
@@ -43,10 +44,12 @@ _CERTAIN = re.compile(
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
     r"|probably|mostly|normally|occasionally|in\s+(?:most|many|some)\s+cases,?"
-    r"|(?:expected|projected|estimated|forecast|anticipated)\s+to)\s+(?!not\b)"
+    r"|(?P<plan>(?:expected|projected|estimated|forecast|anticipated)\s+to))\s+(?!not\b)"
     r"(?:be\s+)?([a-z]+)",
     re.I,
 )
+# a plan's modal: what "is expected to begin next spring" says when put as "is set to begin"
+_SCHEDULED = re.compile(r"(?:is|are)\s+(?:scheduled|set)\s+to", re.I)
 
 
 # A subject hedged by its quantity: "many auto parts stores will read the code" says what
@@ -71,7 +74,12 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         sentence = units[best].text
         verb = modal.group(1).lower()[:PREFIX]
         said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
-        hedged = {m.group(1).lower()[:PREFIX] for m in _HEDGED.finditer(sentence)}
+        scheduled = _SCHEDULED.match(modal.group()) is not None
+        hedged = {
+            m.group(2).lower()[:PREFIX]
+            for m in _HEDGED.finditer(sentence)
+            if not (scheduled and m.group("plan"))  # "set to" of "expected to": a plan
+        }
         if verb in hedged and verb not in said:
             return modal.group()
     return (

@@ -30,7 +30,9 @@ number neither that sentence writes nor the context counts it by ("eleven crew m
 its clause counts by another number ("more than 2 years" of "more than 5 years ago":
 `misspanned`).
 A calendar date the context dates otherwise ("July 12" of "June 12") is missing too
-(`dates.misdated`): its day alone is found in "June 12".
+(`dates.misdated`): its day alone is found in "June 12". A vote said to be unanimous of a
+sentence that tallies votes against it ("voted 7-2"), or said to be split of one that says it
+was unanimous, is miscounted (`misvoted`).
 """
 
 from __future__ import annotations
@@ -493,6 +495,72 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
         ):
             out.append(m.group().strip())
     return out
+
+
+# a vote no one opposed: "voted unanimously", "a unanimous decision", "without dissent"
+_UNANIMOUS = re.compile(
+    r"\b(?:unanimous(?:ly)?|without\s+(?:a\s+single\s+)?(?:dissent|opposition|a\s+vote\s+against)"
+    r"|with\s+no\s+(?:dissent|opposition|votes?\s+against)|no\s+one\s+voted\s+against)\b",
+    re.IGNORECASE,
+)
+# a vote some opposed, in words: "narrowly approved", "a split vote", "a divided council voted"
+_SPLIT = re.compile(
+    r"\b(?:narrowly|split\s+(?:vote|decision)|(?:narrow|close)\s+(?:vote|margin)"
+    r"|divided\s+(?:vote|council|board|committee|panel|court|jury))\b",
+    re.IGNORECASE,
+)
+_TALLY_NUMBER = rf"(\d+|{'|'.join(_UNITS)})"
+# a tally: "voted 7-2", "approved 5 to 4", "in a 9-0 vote", "by a seven-to-two margin"
+_TALLY = re.compile(
+    r"\b(?:vot\w*|ballot\w*|approv\w*|pass\w*|reject\w*|adopt\w*|ruled|decided|endorse\w*)\b"
+    rf"[^.;:]{{0,40}}?(?<![\w.,:/$-]){_TALLY_NUMBER}(?:-to-|\s*[-\u2013\u2014]\s*|\s+to\s+)"
+    rf"{_TALLY_NUMBER}\b(?![.,:/-]\d)"
+    rf"|(?<![\w.,:/$-]){_TALLY_NUMBER}(?:-to-|\s*[-\u2013\u2014]\s*|\s+to\s+){_TALLY_NUMBER}"
+    r"\s+(?:vote|decision|margin|ruling|verdict)\b",
+    re.IGNORECASE,
+)
+# some voted against: "the two councillors who voted against", "cast the lone dissenting vote"
+_DISSENT = re.compile(
+    r"\bvot(?:ed|ing)\s+(?:against|no)\b|\bdissent(?:ed|ing)\b|\bvotes?\s+against\b", re.IGNORECASE
+)
+
+
+VOTE_CLAUSE_WORDS = 4  # content words; a shorter clause is read with the rest of the claim
+
+
+def misvoted(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
+    """The words of a claim that say a vote was unanimous ("voted unanimously", "without
+    dissent") where the context sentence restating the claim's clause (`lexical.restated_in`,
+    read without those words) gives a tally with votes against ("voted 7-2") or says some
+    voted against; and those that say it was split ("narrowly approved", "a split vote")
+    where that sentence says it was unanimous or gives a tally with none against ("9-0").
+    The tally's numbers may both stand in the context, so the number rule finds them; None
+    when the claim says neither, or no sentence restates its clause (the whole claim, when
+    the clause says little else: "In a split vote, …")."""
+    for pattern, opposite in ((_UNANIMOUS, True), (_SPLIT, False)):
+        m = pattern.search(claim)
+        if m is None:
+            continue
+        start, end = clause_at(claim, m.start(), m.end())
+        if len(content_words(claim[start:end])) < VOTE_CLAUSE_WORDS:
+            start, end = 0, len(claim)  # "In a split vote, the panel rejected the plan"
+        without = claim[start : m.start()] + claim[m.end() : end]
+        best = restated_in(claim[start:end], passages, bm25, compared=without)
+        if best is None:
+            continue
+        sentence = passages[best]
+        against = [_tally_value(t) for t in _TALLY.finditer(sentence)]
+        split = any(n > 0 for n in against) or _DISSENT.search(sentence) is not None
+        whole = _UNANIMOUS.search(sentence) is not None or (bool(against) and 0 in against)
+        if (split and not whole) if opposite else (whole and not split):
+            return m.group()
+    return None
+
+
+def _tally_value(m: re.Match[str]) -> float:
+    """The votes against of a `_TALLY` match: its second number."""
+    second = m.group(2) or m.group(4)
+    return float(_UNITS[second.lower()]) if second.lower() in _UNITS else value(second)
 
 
 def _ranges(text: str) -> set[tuple[float, float]]:
