@@ -417,7 +417,8 @@ def misvoted(claim: str) -> str | None:
         ("The Brennock City Council voted unanimously on Monday to approve a 14-mile network "
          "of protected bike lanes.", "unanimously"),
         ("The library board backed the new hours without dissent.", "without dissent"),
-        ("The school board narrowly adopted its budget on Tuesday.", "narrowly"),
+        ("The library board backed the new hours without objection.", "without objection"),
+        ("The school board narrowly adopted its budget on Tuesday.", "narrowly adopted"),
         ("In a split vote, the zoning panel rejected the tower plan.", "split vote"),
     ],
 )  # fmt: skip
@@ -435,6 +436,8 @@ def test_a_vote_said_unanimous_or_split_against_its_tally_is_misvoted(
         "The council narrowly approved a network of protected bike lanes covering 14 miles.",
         "The Brennock City Council voted on Monday to approve protected bike lanes.",
         "Residents were unanimous in their praise of the new park.",  # no sentence restates it
+        # "narrowly" of no vote, beside a tally of the claim's own (a review helper's)
+        "The school board adopted its budget 9-0, narrowly averting a shutdown.",
     ],
 )
 def test_a_vote_said_as_its_tally_has_it_is_not_misvoted(claim: str) -> None:

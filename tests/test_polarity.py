@@ -428,3 +428,42 @@ def test_a_harm_the_context_gives_someone_else_is_not_spared(
     passages: list[str], claim: str
 ) -> None:
     assert polarity.spared(claim, passages) is None
+
+
+AFFIRMED = (
+    "Governor Henrik Aalto told reporters that the board had discussed a cut but decided the "
+    "case was not yet strong enough. Two of the seven members voted for a quarter-point "
+    "reduction. The museum may close the east wing next year. The X200 has weather sealing. "
+    "Ordinary wear and tear, such as faded paint, cannot be charged. Landlords may deduct "
+    "for cleaning."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unaffirmed"),
+    [
+        # read-41: what the sentence affirms, negated (0.93 entailment against its paragraph)
+        ("Aalto said the board did not discuss a cut, wanting more evidence first.", "discuss"),
+        ("Two of the seven members did not vote for a quarter-point reduction.", "vote"),
+        # affirmed as the sentence has it; a plan, not a deed; another thing; a short clause
+        # read with its subject; negated in the context too
+        ("Aalto said the board discussed a cut.", None),
+        ("The museum will not close the east wing next year.", None),
+        ("The X100 does not have weather sealing.", None),
+        ("Under the law, wear and tear such as faded paint can't be deducted.", None),
+        ("The board did not decide the case was strong enough.", None),
+    ],
+)  # fmt: skip
+def test_what_the_sentence_affirms_negated_is_caught(claim: str, unaffirmed: str | None) -> None:
+    assert polarity.unaffirmed(claim, *sentences(AFFIRMED)) == unaffirmed
+
+
+async def test_the_engine_fails_what_the_context_affirms_negated() -> None:
+    answer = (
+        "The bank held its rate. Aalto said the board did not discuss a cut, wanting more "
+        "evidence first. Two of the seven members voted for a quarter-point reduction."
+    )
+    result = await local_engine().check([Document("p", AFFIRMED)], answer)
+    negated = result.claims[1]
+    assert negated.label != "supported"
+    assert negated.signals["reversed"] == 1.0

@@ -84,6 +84,7 @@ _AFFIRMING_NOT = re.compile(
     r"(?:\bnot|\bcannot|n['\u2019]t)(?=\s+(?:only|just|mind|minding|forget|beat)\b)", re.I
 )
 _FRIENDLY = re.compile(r"\b(\w+)-friendly\b", re.I)  # "kid-friendly" -> "good for kid"
+_A_LOT = re.compile(r"\b(?:a\s+lot|lots)\s+of\b", re.I)
 # what a pet is welcome as, and a price said friendly: "dog-friendly" -> "allows dogs",
 # "budget-friendly" -> "budget" (a price level's word), before `_FRIENDLY`
 _PETS_FRIENDLY = re.compile(r"\b(?:dog|dogs|pet|pets)-friendly\b", re.I)
@@ -119,7 +120,7 @@ GENERIC = frozenset(
     works operates runs handles handle handled handling
     listed marked noted described atmosphere ambiance ambience vibe setting choose chooses
     chose opt studio amenities amenity conveniences perks falls sits sit scale private
-    dedicated""".split()  # noqa: SIM905
+    dedicated nearby""".split()  # noqa: SIM905
 )
 # The record named as the source ("According to its listing, the salon specializes in
 # coloring"): no field of its own.
@@ -460,6 +461,7 @@ def clauses(claim: str) -> list[Clause]:
     text = _FRIENDLY.sub(r"good for \1", text)
     text = _GOOD_FOR.sub(_in_place("good for"), text)
     text = _AFFIRMING_NOT.sub(_in_place(""), text)  # "not only … but also", "don't mind"
+    text = _A_LOT.sub(_in_place("many"), text)  # "a lot of parking" names no parking lot
     text = _RANGE_RANK.sub(_in_place(lambda m: _RANK_LEVEL[m.group(1).lower()]), text)
     text = _PRICE_NUMBER.sub(_in_place(lambda m: PRICE_WORDS[int(m.group(1))]), text)
     text = re.sub(r"n['\u2019]t\b", " no", text)
@@ -751,12 +753,38 @@ _ABOUT_REVIEWS = re.compile(
 _NOT_ITEM = GENERIC | DISCOURSE | FILLER | VERBS | FACT_WORDS | IDENTITY | STOPWORDS
 
 
-def vocabulary(text: str) -> frozenset[str]:
+# what overviews call a field the record has: "to-go orders" of take-out, "televisions" of
+# TV (a review helper's faithful overviews)
+_FIELD_WORDS = {
+    "take out": "togo carryout pickup curbside takeaway",
+    "wifi": "wireless internet",
+    "tv": "television televisions",
+    "alcohol": "cocktails drinks liquor spirits bar",
+    "wheelchair": "ada accessible accessibility",
+    "kids": "children child family families",
+    "dogs": "pets pet dog",
+    "outdoor seating": "patio terrace sidewalk alfresco",
+    "credit cards": "cards card credit payment",
+    "reservations": "booking bookings book",
+    "caters": "catering",
+    "bike parking": "bikes rack racks",
+    "groups": "parties",
+}
+
+
+def vocabulary(text: str, records: Sequence[Record] = ()) -> frozenset[str]:
     """The words of a record's linearised text (`lexical.terms`: lower case, a hyphenated word
-    as one) with each two neighbours written as one ("takeout" of "take out"), cut to their
-    first `PREFIX` letters, for `unlisted`."""
+    as one) with each two neighbours written as one ("takeout" of "take out"), and the words
+    overviews call the fields `records` have (`_FIELD_WORDS`: "carryout" of take-out), cut
+    to their first `PREFIX` letters, for `unlisted`."""
     words = terms(text)
     joined = [*words, *(a + b for a, b in itertools.pairwise(words))]
+    for record in records:
+        for a in record.attributes:
+            if a.present and a.known:
+                joined += [
+                    w for key, said in _FIELD_WORDS.items() if key in a.name for w in said.split()
+                ]
     return frozenset(v[:PREFIX] for w in joined for v in _variants(w))
 
 

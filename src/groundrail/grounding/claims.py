@@ -798,18 +798,25 @@ def without_citations(text: str) -> str:
 # a contrast with the sentence before, not with the context: "Line your caddy with newspaper
 # instead.", "Instead, use …", "However, the clinic …" (not "instead of sugar")
 _CONTRAST_OPENING = re.compile(r"^(?:instead|rather|however),\s+", re.IGNORECASE)
-_CONTRAST_CLOSING = re.compile(r",?\s+(?:instead|however)(?=[.!]?$)", re.IGNORECASE)
+_CONTRAST_CLOSING = re.compile(
+    r"(?<!\bnot)(?<!\bor)(?<!\bthan)(?:\s+instead|,\s+however)(?=[.!]?$)", re.IGNORECASE
+)
+# a contrast the sentence draws itself: "He was not fined; he was jailed instead."
+_OWN_CONTRAST = re.compile(r";|\bbut\b|\bnot\b|n['\u2019]t\b|\bno\b", re.IGNORECASE)
 
 
 def standalone(claim: str) -> str:
     """The claim without the word that contrasts it with the answer's sentence before it: an
-    opening "Instead," / "Rather," / "However," and a closing "instead" / ", however". The
+    opening "Instead," / "Rather," / "However," and a closing "instead" / ", however" (not
+    after "not", "or" or "than", nor in a sentence that draws its own contrast: "not", "but",
+    ";"). The
     model reads the contrast as one with its premise: "Line your kitchen caddy with newspaper
     or a paper bag instead." against "Residents may line their caddies with newspaper or
     paper bags" is contradicted at 0.74, without "instead" at 0.21 (`read-41`); "The clinic
     offers flu shots on Saturdays instead." against "The clinic offers flu shots on
     Saturdays." at 0.74, without it entailed at 0.97."""
-    stripped = _CONTRAST_CLOSING.sub("", _CONTRAST_OPENING.sub("", claim))
+    opened = _CONTRAST_OPENING.sub("", claim)
+    stripped = opened if _OWN_CONTRAST.search(opened) else _CONTRAST_CLOSING.sub("", opened)
     if stripped == claim:
         return claim
     return stripped[:1].upper() + stripped[1:]

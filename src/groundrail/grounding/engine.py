@@ -425,7 +425,7 @@ class GroundingEngine:
         ]
         called = frozenset().union(*(record.names for record in fields))
         # the records' words, for what a claim says they offer (`attributes.unlisted`)
-        listed = attributes.vocabulary(context) if records_only else frozenset()
+        listed = attributes.vocabulary(context, fields) if records_only else frozenset()
         pairs: list[Pair] = []
         premises: list[Window] = []
         per_claim: list[list[int]] = []
@@ -484,13 +484,18 @@ class GroundingEngine:
             # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
             # a cappuccino" of "a cappuccino is stronger than a latte"; "One motorist was
             # injured" of "No one was injured"; "the driver was hospitalized" of "The driver,
-            # who was not hurt"; "is supported on this model" of "is not supported …"
+            # who was not hurt"; "is supported on this model" of "is not supported …"; "did
+            # not discuss a cut" of "had discussed a cut"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
                 or polarity.denied(text, unit_texts) is not None
                 or polarity.spared(text, unit_texts) is not None
                 or polarity.unnegated(text, units, unit_bm25, negated) is not None
+                or (
+                    not records_only  # a record says "no" as a value: `attributes`' to read
+                    and polarity.unaffirmed(text, units, unit_bm25, negated) is not None
+                )
             )
             # "because of the outages" where the context gives the two facts apart
             lexical_signals["unlinked"] = float(

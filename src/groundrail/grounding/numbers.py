@@ -267,6 +267,15 @@ def value(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+def count_of(word: str) -> float | None:
+    """The count a word writes, in digits or words ("8", "eight", "twenty-one"); None for any
+    other word."""
+    if _VALUE.fullmatch(word):
+        return value(word)
+    m = _WORD_NUMBER.fullmatch(word.lower())
+    return _word_value(m) if m is not None and not m.group("scale") else None
+
+
 def _word_value(m: re.Match[str]) -> float:
     word = m.group("tens") or m.group("single")
     number = float(_TENS.get(word, 0) + _UNITS.get(word, 0) + _ORDINALS.get(word, 0))
@@ -499,24 +508,29 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
 
 # a vote no one opposed: "voted unanimously", "a unanimous decision", "without dissent"
 _UNANIMOUS = re.compile(
-    r"\b(?:unanimous(?:ly)?|without\s+(?:a\s+single\s+)?(?:dissent|opposition|a\s+vote\s+against)"
-    r"|with\s+no\s+(?:dissent|opposition|votes?\s+against)|no\s+one\s+voted\s+against)\b",
+    r"\b(?:unanimous(?:ly)?|without\s+(?:a\s+single\s+)?(?:dissent|opposition|objection"
+    r"|a\s+vote\s+against)|with\s+no\s+(?:dissent|opposition|objections?|votes?\s+against)"
+    r"|no\s+one\s+voted\s+against|by\s+acclamation)\b",
     re.IGNORECASE,
 )
 # a vote some opposed, in words: "narrowly approved", "a split vote", "a divided council voted"
+_VOTED = (
+    r"(?:vot\w*|approv\w*|pass\w*|reject\w*|adopt\w*|defeat\w*|carri\w*|fail\w*|upheld"
+    r"|uphold\w*|confirm\w*|elect\w*|ruled|backed|endorse\w*|struck|overturn\w*)"
+)
 _SPLIT = re.compile(
-    r"\b(?:narrowly|split\s+(?:vote|decision)|(?:narrow|close)\s+(?:vote|margin)"
+    rf"\bnarrowly\s+{_VOTED}\b|\b(?:split\s+(?:vote|decision)|(?:narrow|close)\s+(?:vote|margin)"
     r"|divided\s+(?:vote|council|board|committee|panel|court|jury))\b",
     re.IGNORECASE,
 )
 _TALLY_NUMBER = rf"(\d+|{'|'.join(_UNITS)})"
 # a tally: "voted 7-2", "approved 5 to 4", "in a 9-0 vote", "by a seven-to-two margin"
 _TALLY = re.compile(
-    r"\b(?:vot\w*|ballot\w*|approv\w*|pass\w*|reject\w*|adopt\w*|ruled|decided|endorse\w*)\b"
+    rf"\b(?:{_VOTED}|ballot\w*|decided|deadlocked|split)\b"
     rf"[^.;:]{{0,40}}?(?<![\w.,:/$-]){_TALLY_NUMBER}(?:-to-|\s*[-\u2013\u2014]\s*|\s+to\s+)"
     rf"{_TALLY_NUMBER}\b(?![.,:/-]\d)"
     rf"|(?<![\w.,:/$-]){_TALLY_NUMBER}(?:-to-|\s*[-\u2013\u2014]\s*|\s+to\s+){_TALLY_NUMBER}"
-    r"\s+(?:vote|decision|margin|ruling|verdict)\b",
+    r"\s+(?:vote|decision|margin|ruling|verdict|majority|opinion)\b",
     re.IGNORECASE,
 )
 # some voted against: "the two councillors who voted against", "cast the lone dissenting vote"
@@ -532,15 +546,16 @@ def misvoted(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
     """The words of a claim that say a vote was unanimous ("voted unanimously", "without
     dissent") where the context sentence restating the claim's clause (`lexical.restated_in`,
     read without those words) gives a tally with votes against ("voted 7-2") or says some
-    voted against; and those that say it was split ("narrowly approved", "a split vote")
-    where that sentence says it was unanimous or gives a tally with none against ("9-0").
+    voted against; and those that say it was split ("narrowly approved", "a split vote"; not
+    in a claim that gives a tally or says unanimous itself) where that sentence says it was
+    unanimous or gives a tally with none against ("9-0").
     The tally's numbers may both stand in the context, so the number rule finds them; None
     when the claim says neither, or no sentence restates its clause (the whole claim, when
     the clause says little else: "In a split vote, …")."""
     for pattern, opposite in ((_UNANIMOUS, True), (_SPLIT, False)):
         m = pattern.search(claim)
-        if m is None:
-            continue
+        if m is None or (not opposite and (_UNANIMOUS.search(claim) or _TALLY.search(claim))):
+            continue  # "passed 98-0, narrowly averting a shutdown": the claim's tally says it
         start, end = clause_at(claim, m.start(), m.end())
         if len(content_words(claim[start:end])) < VOTE_CLAUSE_WORDS:
             start, end = 0, len(claim)  # "In a split vote, the panel rejected the plan"

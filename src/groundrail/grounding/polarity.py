@@ -27,8 +27,10 @@ from collections.abc import Sequence
 
 from groundrail.grounding.lexical import (
     BM25,
+    PREFIX,
     RESTATED,
     STOPWORDS,
+    affirmed,
     clause_at,
     clauses,
     content_words,
@@ -658,3 +660,69 @@ def _unnegated_in(said: re.Pattern[str], passage: str) -> bool:
         not has_negation(" ".join(passage[: m.start()].split()[-3:]))
         for m in said.finditer(passage)
     )
+
+
+# what says a thing may or will happen, or is asked, not that it happened: "may discuss",
+# "plans to discuss", "whether to discuss"
+_UNSETTLED = re.compile(
+    r"\b(?:may|might|can|could|would|should|will|if|whether|plans?|planned|expects?|expected"
+    r"|hopes?|wants?|wanted|considers?|considering|proposed?|asked|to)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_SUBJECT_WORDS = 3  # content words; a shorter clause ("can't be deducted") is read with
+# the claim before it, which says what it is about
+
+
+def unaffirmed(
+    claim: str, units: Sequence[Unit], bm25: BM25, negated: frozenset[str] | None = None
+) -> str | None:
+    """The word a clause of the claim negates ("Aalto said the board did not discuss a cut")
+    that the context sentence restating the clause without its negation
+    (`lexical.restated_in`) affirms, in a clause that negates nothing and restates most of
+    it ("told reporters that the board had discussed a cut"), when no sentence of the
+    context negates the word (`negated`: the context's `negated_words`). The mirror of
+    `unnegated`: a long answer's claims pass at the model's reading (0.93 entailment for the
+    claim above against its paragraph: `read-41`). Left alone: a negation whose removal says
+    no denial ("not only", "not … until", "no longer"), a word the sentence says may or will
+    happen ("may discuss", "can be contracted", "plans to discuss"), a negation of a
+    relative or conditional clause ("a loop that cannot be contracted"), a clause that names
+    another thing than the affirming one (`_other_thing`), and a word the context also
+    negates. A clause of fewer than `_SUBJECT_WORDS` content words is read with the
+    claim before it. None otherwise."""
+    passages = [u.text for u in units]
+    if not has_negation(claim) or not passages:
+        return None
+    negated = negated_words(passages) if negated is None else negated
+    denied = {w.split()[-1][:PREFIX] for w in negated}
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        found = _NEGATED.search(clause)
+        if (
+            found is None
+            or _OTHERWISE_NEGATED.search(clause)
+            or _NOT_STATED.search(clause, 0, found.start())  # "a loop that cannot be …"
+        ):
+            continue
+        word = found.group(1).split()[-1].lower()
+        stem = word[:PREFIX]
+        plain = affirmed(clause if len(content_words(clause)) >= _SUBJECT_WORDS else claim[:end])
+        if plain is None or stem in denied or word in STOPWORDS:
+            continue
+        best = restated_in(plain, passages, bm25)
+        if best is None:
+            continue
+        sentence = passages[best]
+        for said in re.finditer(rf"\b{re.escape(stem)}\w*", sentence, re.IGNORECASE):
+            begin, stop = clause_at(sentence, said.start(), said.end())
+            affirming = sentence[begin:stop]
+            if (
+                not has_negation(affirming)
+                and not _OTHERWISE_NEGATED.search(affirming)
+                and not _UNSETTLED.search(sentence, begin, said.start())
+                and covered(plain, affirming) >= RESTATED
+                and not _other_thing(plain, affirming)
+            ):
+                return word
+    return None
