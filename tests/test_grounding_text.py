@@ -1213,7 +1213,7 @@ def test_a_question_said_back_is_no_claim(answer: str, claims: list[str]) -> Non
         ("The lot is small, however.", "The lot is small."),
         # a contrast the claim itself states stays
         ("Use honey instead of sugar.", "Use honey instead of sugar."),
-        ("Take it with your medication, not instead.", "Take it with your medication, not instead."),
+        ("Take it with your pills, not instead.", "Take it with your pills, not instead."),
         ("He was not fined; he was jailed instead.", "He was not fined; he was jailed instead."),
         ("It is small, though the patio is large.", "It is small, though the patio is large."),
     ],
