@@ -63,6 +63,18 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
     # a pronoun's quote whose speaker the paragraph names before it
     article = ARTICLE.replace('," Imbert told the board.', '," she said.')
     assert misattributed(claim, article) == "Hallorann"
+    # a statement opened by its source (read-41), and one named "herself" (review)
+    opened = (
+        "According to Board President Tom Hallorann, every dollar spent heating empty "
+        "classrooms is a dollar not spent on teachers."
+    )
+    assert misattributed(opened) == "Hallorann"
+    assert misattributed(opened.replace("Board President Tom Hallorann", "Rachel Imbert")) is None
+    assert misattributed(opened.replace("Board President Tom Hallorann", "the minutes")) is None
+    assert attribution.speaker("Mayor Lee herself said the toll would rise.") == (
+        "Lee",
+        " the toll would rise.",
+    )
 
 
 @pytest.mark.parametrize(

@@ -435,7 +435,8 @@ AFFIRMED = (
     "case was not yet strong enough. Two of the seven members voted for a quarter-point "
     "reduction. The museum may close the east wing next year. The X200 has weather sealing. "
     "Ordinary wear and tear, such as faded paint, cannot be charged. Landlords may deduct "
-    "for cleaning."
+    "for cleaning. Police have launched an investigation into the fire. On a sphere, all "
+    "closed loops contract to a single point."
 )
 
 
@@ -445,6 +446,10 @@ AFFIRMED = (
         # read-41: what the sentence affirms, negated (0.93 entailment against its paragraph)
         ("Aalto said the board did not discuss a cut, wanting more evidence first.", "discuss"),
         ("Two of the seven members did not vote for a quarter-point reduction.", "vote"),
+        # in a relative clause too (SummEdits dev), but not what a kind of thing cannot do
+        ("Police, who have not launched an investigation into the fire, found no motive.",
+         "launched"),
+        ("On a torus, a closed loop that cannot contract to a single point exists.", None),
         # affirmed as the sentence has it; a plan, not a deed; another thing; a short clause
         # read with its subject; negated in the context too
         ("Aalto said the board discussed a cut.", None),

@@ -45,6 +45,8 @@ _NAME = re.compile(
 _JOINED_NAMES = re.compile(r"\s*(?:,|and|&)\s*|\s*,\s*and\s+")  # "Hale and Ortiz", "A, B"
 _SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _REPORTED = re.compile(r"\baccording to\b", re.I)
+# a statement opened by its source: "According to lead researcher Dr. Ines Carvalho, …"
+_ACCORDING = re.compile(r"\s*according\s+to\s+(?P<who>[^,;]{3,80}?),\s+(?P<said>.+)", re.I | re.S)
 _OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
 _PLACE_BEFORE = re.compile(  # a place
     r"\b(?:of|in|from|at|to|for|on|near|by|along|outside|inside|across|around|behind|beside"
@@ -54,7 +56,8 @@ _PLACE_BEFORE = re.compile(  # a place
 # between the speaker's name and the verb: nothing, an apposition ("Alicia Fernandez, the
 # bookkeeper who found it, told …") or an adverb or auxiliary
 _SUBJECT_GAP = re.compile(
-    r"\s*(?:,[^,]+,\s*|\s(?:also|has|had|have|later|then|previously|once|reportedly)\s+)?"
+    r"\s*(?:,[^,]+,\s*|\s(?:also|has|had|have|later|then|previously|once|reportedly"
+    r"|herself|himself|themselves)\s+)?"
 )
 # "said union spokesperson Derek Lunn": a name right after the verb, or after lower-case
 # words of a title (not "said in Chicago", "told The Associated Press", "said Tuesday")
@@ -86,11 +89,19 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
-    """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>", the
+    """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>" or
+    "According to <… First Last>, <statement>", the
     statement ending where a second named speaker's clause begins (`_up_to_next_speaker`);
     None when no capitalised name comes before its first verb of saying, or the name is the
     claim's first word alone ("Police said …" is no person), unless `first_word` (a context's
     "Nyquist said …")."""
+    according = _ACCORDING.match(claim)
+    if according is not None:  # "According to co-author Dr. Tobias Reinholt, their cells …"
+        named = list(_NAME.finditer(according.group("who")))
+        last = named[-1].group().split()[-1] if named else ""
+        if not last or last.lower() in _NOT_PERSONS or len(named[-1].group().split()) < 2:
+            return None  # "According to the report", "According to Yelp": no person's name
+        return last, according.group("said")
     verb = _SPEECH.search(claim)
     if verb is None or _REPORTED.search(claim):
         return None  # "X said …, according to Y": whose words, the claim itself hedges

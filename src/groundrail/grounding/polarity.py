@@ -68,6 +68,7 @@ _PAIRS = (
     ("above", "below"),
     ("male males", "female females"),
     ("men boys", "women girls"),
+    ("home", "away"),  # "a 3-0 away defeat" of "a 3-0 home defeat" (read-41)
 )  # fmt: skip
 _OPPOSITES: dict[str, frozenset[str]] = {}
 _SAME_SIDE: dict[str, frozenset[str]] = {}  # a word's side: "fell" with "declined", "dropped"
@@ -671,6 +672,13 @@ _UNSETTLED = re.compile(
 )
 
 
+# a condition, or what something cannot do said of a kind of thing: "if not sooner", "a loop
+# that cannot be contracted" (ExpertQA dev); not "which have not launched an investigation"
+_UNABLE_RELATIVE = re.compile(
+    r"\bif\s+(?:\w+\s+)?(?:not|never)\b|\b(?:that|which|who)\s+(?:cannot|can['\u2019]t"
+    r"|could\s+not|couldn['\u2019]t)\b",
+    re.IGNORECASE,
+)
 _SUBJECT_WORDS = 3  # content words; a shorter clause ("can't be deducted") is read with
 # the claim before it, which says what it is about
 
@@ -686,8 +694,8 @@ def unaffirmed(
     `unnegated`: a long answer's claims pass at the model's reading (0.93 entailment for the
     claim above against its paragraph: `read-41`). Left alone: a negation whose removal says
     no denial ("not only", "not … until", "no longer"), a word the sentence says may or will
-    happen ("may discuss", "can be contracted", "plans to discuss"), a negation of a
-    relative or conditional clause ("a loop that cannot be contracted"), a clause that names
+    happen ("may discuss", "can be contracted", "plans to discuss"), a condition ("if not")
+    and what a kind of thing cannot do ("a loop that cannot be contracted"), a clause that names
     another thing than the affirming one (`_other_thing`), and a word the context also
     negates. A clause of fewer than `_SUBJECT_WORDS` content words is read with the
     claim before it. None otherwise."""
@@ -702,7 +710,7 @@ def unaffirmed(
         if (
             found is None
             or _OTHERWISE_NEGATED.search(clause)
-            or _NOT_STATED.search(clause, 0, found.start())  # "a loop that cannot be …"
+            or _UNABLE_RELATIVE.search(clause, 0, found.end())  # "a loop that cannot be …"
         ):
             continue
         word = found.group(1).split()[-1].lower()
