@@ -216,6 +216,8 @@ def test_a_claim_whose_clauses_state_hours_rating_and_fields_is_decided() -> Non
     # what is left to the model keeps its verb: "… and serves great ramen."
     rest = check("It is closed on Mondays and serves great ramen.", [record()])
     assert rest.label is None and rest.rest == "Serves great ramen."
+    # praise said of the rating is the rating's (read-41: the model read it contradicted)
+    assert check("With a 3.5-star rating, it earns praise.", [record()]).label == "supported"
 
 
 def test_a_record_without_hours_agrees_that_none_are_listed() -> None:

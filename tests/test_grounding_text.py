@@ -758,6 +758,10 @@ def test_numbers_and_names_match_as_values() -> None:
     assert lexical.missing_entities("It has Wi-Fi at 12 Elm Street, Suite 200.", wifi) == 0.0
     assert lexical.missing_entities("One client praised Natalie.", wifi) == 1.0
     assert lexical.missing_entities("Hours: Additionally, it opens early.", wifi) == 0.0
+    # a name the context shortens (read-41: "senior lab"), not another name
+    lab = set(lexical.content_words("They helped me switch my senior lab to a new food."))
+    assert lexical.missing_entities("They helped switch a senior Labrador.", lab) == 0.0
+    assert lexical.missing_entities("They helped switch a senior Beagle.", lab) == 1.0
 
 
 def test_a_negation_is_added_only_when_the_premise_has_none() -> None:

@@ -58,6 +58,7 @@ def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
 
 def test_a_plan_said_as_scheduled_is_no_overstatement_of_an_expected_one() -> None:
     # read-41: "is set to begin" of "is expected to begin"; "will begin" still overstates it
+    # (r20: "will raise $14 million" of "is expected to raise about $14 million")
     source = "The director said construction is expected to begin next spring."
     claim = "Construction is set to begin next spring."
     assert modality.overstated(claim, *sentences(source)) is None

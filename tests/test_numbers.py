@@ -138,6 +138,12 @@ def test_a_count_in_words_written_elsewhere_as_another_thing_is_still_a_miscount
     assert numbers.miscounted(claim.replace("four", "two"), tax, stated) == []
     claim = "The quoted two-hour turnaround was closer to four hours."
     assert numbers.miscounted(claim, turnaround, stated) == []
+    # a difference the answer works out (read-42: 17 h 40 min against 14 h 5 min)
+    test = "The X5 lasted 17 hours and 40 minutes, well ahead of the Pyra 8's 14 hours."
+    longer = "The X5 lasted about three and a half hours longer than the Pyra 8."
+    assert numbers.miscounted(longer, numbers.stated(test), numbers.stated(test)) == []
+    lasted = "The X5 lasted about three hours."
+    assert numbers.miscounted(lasted, numbers.stated(test), numbers.stated(test)) == ["three"]
 
 
 def test_a_limit_the_context_sets_is_no_rounding_of_another_limit() -> None:
@@ -493,6 +499,17 @@ def test_a_year_told_from_another_is_stated(claim: str, missing: list[str]) -> N
     assert numbers.missing(claim, numbers.stated(context)) == missing
 
 
+def test_a_count_given_with_words_between_elsewhere_is_not_misspanned() -> None:
+    # read-42: "its 11 magnet programs" counts the programs of "three of the 11 programs"
+    context = (
+        "Brookfield will open applications for its 11 magnet programs. Families may rank up to "
+        "three programs."
+    )
+    claim = "Families rank up to three of the {} programs."
+    assert numbers.misspanned(claim.format(11), *passages(context)) == []
+    assert numbers.misspanned(claim.format(12), *passages(context)) == ["12"]
+
+
 @pytest.mark.parametrize(
     ("claim", "miscounted"),
     [
@@ -677,6 +694,13 @@ def test_a_scaled_amount_beside_money_is_money() -> None:
     )
     assert numbers.missing("The repairs ran $9 million over budget.", context) == []
     assert numbers.missing("The project cost $4 million more.", context) == ["4"]
+
+
+def test_a_share_in_words_is_a_share() -> None:
+    # read-42: "Forty-six percent of students" opens its sentence in words
+    context = numbers.stated("Forty-six percent of students passed, up from 41 percent.")
+    assert numbers.missing("The pass rate rose from 41 to 46 percent.", context) == []
+    assert numbers.missing("The pass rate rose to 47 percent.", context) == ["47"]
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,7 @@ FACT_WORDS = frozenset(
     mediocre strong high low widely greatly considerably holding held carries carrying
     maintains night nights morning mornings evening evenings afternoon afternoons middling
     reflects reflecting reflect reflected list lists give gives given mention mentions specify
-    specifies show shows""".split()  # noqa: SIM905
+    specifies show shows praise praised praises acclaim""".split()  # noqa: SIM905
 )
 # What reviewers are reported to say ("One reviewer noted that the patio is dog-friendly"):
 # a claim about the reviews, which may say otherwise than the record's fields

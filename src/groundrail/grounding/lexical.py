@@ -99,15 +99,22 @@ def missing_entities(claim: str, context_words: set[str]) -> float:
 
 
 def _found(name: str, context_words: set[str]) -> bool:
-    """Whether the context names it: its words, or written as one word, or as the initials
-    of its words ("Los Angeles" of a review's "outside LA")."""
+    """Whether the context names it: its words (or words each starts with, `_said`), or
+    written as one word, or as the initials of its words ("Los Angeles" of a review's
+    "outside LA")."""
     named = " ".join(w for w in name.replace("-", " ").split() if w not in _NOT_NAMES)
     words = name.replace("-", " ").split()
     return (
-        set(content_words(named)) <= context_words
+        all(_said(w, context_words) for w in content_words(named))
         or set(content_words(name.replace("-", ""))) <= context_words
         or (len(words) > 1 and "".join(w[0] for w in words) in context_words)
     )
+
+
+def _said(word: str, context_words: set[str]) -> bool:
+    """Whether the context uses the word, or a word of three letters or more that it starts
+    with: "Labrador" of a review's "my senior lab" (read-41)."""
+    return word in context_words or word[:3] in context_words or word[:4] in context_words
 
 
 def entities(text: str) -> set[str]:

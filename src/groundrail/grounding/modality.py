@@ -7,13 +7,14 @@ The rule: a claim's certain modal ("will", "always", "never", "certainly", "defi
 sentence that matches it best says the same verb after a hedge ("may", "might", "could",
 "can", "usually", "often", "typically", "generally", "sometimes", "likely", "possibly",
 "probably", "mostly", "normally", "occasionally", "in most / many / some cases", "expected
-to" (but not of "is set / scheduled to", which says what a plan "is expected to" do); not
-"could not", which states a fact) and not after a certain modal, and the content words of the
-modal's clause are mostly that sentence's (`lexical.restated_in`): the same statement,
-stated more strongly. So is a claim that calls proven or known what that sentence only
-suggests (`proven`: "have been shown to improve grades" of "some studies suggest … may
-improve grades"), or that states as fact what it hedges (`dropped_hedge`: "caused by an
-electrical issue" of "a possible electrical issue"). Likewise a scope widened (`widened`):
+to" (but not of "is set / scheduled to", which says what a plan "is expected to" do);
+not "could not", which states a fact) and not after a certain modal, and the
+content words of the modal's clause are mostly that sentence's (`lexical.restated_in`):
+the same statement, stated more strongly. So is a claim that calls proven or known what
+that sentence only suggests (`proven`: "have been shown to improve grades" of "some
+studies suggest … may improve grades"), or that states as fact what it hedges
+(`dropped_hedge`: "caused by an electrical issue" of "a possible electrical issue").
+Likewise a scope widened (`widened`):
 "pharmacies across the state" of a sentence about "some pharmacies in Dane County", "most
 cardio machines" of "some of the cardio machines", "small stones will always pass" of "many
 small stones pass".
@@ -50,7 +51,9 @@ _HEDGED = re.compile(
     re.I,
 )
 # a plan's modal: what "is expected to begin next spring" says when put as "is set to begin"
-_SCHEDULED = re.compile(r"(?:is|are)\s+(?:scheduled|set)\s+to", re.I)
+# (read-41); "will raise $14 million" of "is expected to raise about $14 million" is no plan's
+# (r20)
+_PLANNED = re.compile(r"(?:is|are)\s+(?:scheduled|set)\s+to", re.I)
 
 
 # A subject hedged by its quantity: "many auto parts stores will read the code" says what
@@ -75,11 +78,11 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         sentence = units[best].text
         verb = modal.group(1).lower()[:PREFIX]
         said = {m.group(1).lower()[:PREFIX] for m in _CERTAIN.finditer(sentence)}
-        scheduled = _SCHEDULED.match(modal.group()) is not None
+        planned = _PLANNED.match(modal.group()) is not None
         hedged = {
             m.group(2).lower()[:PREFIX]
             for m in _HEDGED.finditer(sentence)
-            if not (scheduled and m.group("plan"))  # "set to" of "expected to": a plan
+            if not (planned and m.group("plan"))  # "will take" of "expected to take": a plan
         }
         if verb in hedged and verb not in said:
             return modal.group()

@@ -322,6 +322,8 @@ def stated(context: str) -> Stated:
             values.add(number * _SCALES[m.group("scale")])
         if _MONEY_WORD.match(context, m.end()):  # "two dollars off drafts"
             worded_money.add(number * _SCALES.get(m.group("scale") or "", 1))
+        elif _SHARE_AFTER.match(context, m.end()):  # "Forty-six percent of students"
+            counts.setdefault("%", set()).add(number)
         elif counted := _counted(context, m.end()):
             counts.setdefault(_stem(counted.group(1)), set()).add(number)
     for m in _CLAIMED.finditer(context):
@@ -385,13 +387,21 @@ def _reads_as_year(text: str, m: re.Match[str]) -> bool:
     return after is None or after.group(1) in STOPWORDS or after.group(1) in _YEAR_NOUNS
 
 
+# a count of a difference: "three and a half hours longer than", "two more weeks"
+_COMPARED = re.compile(
+    r"\s+(?:longer|shorter|more|less|fewer|earlier|later|sooner|faster|slower|ahead|behind"
+    r"|older|younger|than)\b"
+)
+
+
 def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
     ordinals) of a thing that the context sentence it restates (`sentence`) counts
     (`Stated.counts`: "seven crew members"), in a number that sentence never writes and the
-    context never counts the thing by ("freeze the tax rate for four years" of "for two years",
-    though a "4" stands elsewhere; "closer to four hours" of "a 2 hour turnaround and it was
-    closer to 4" is no miscount); and a delay of one ("about an hour later") in a unit the
+    context never counts the thing by ("freeze the tax rate for four years" of "for two
+    years", though a "4" stands elsewhere; "closer to four hours" of "a 2 hour turnaround and
+    it was closer to 4" is no miscount, nor a difference the answer works out, "three and a
+    half hours longer than", read-42); and a delay of one ("about an hour later") in a unit the
     context counts, never as one ("three hours later"). An answer's own count of what the context
     lists ("three people were killed" of an article naming them, beside "264 people were
     injured") is no miscount: the sentence it restates does not count people."""
@@ -401,6 +411,8 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
         counted = _COUNTED.match(claim.lower(), m.end())
         if word in _ORDINALS or word in ("zero", "one") or m.group("scale") or not counted:
             continue
+        if _COMPARED.match(claim.lower(), counted.end()):
+            continue  # "three and a half hours longer than": a difference the answer works out
         number = _word_value(m)
         unit = _stem(counted.group(1))
         if (
@@ -853,10 +865,20 @@ def _shown(number: float) -> str:
 
 
 def _told_elsewhere(number: float, unit: str, context: Stated) -> bool:
-    """Whether the context counts the thing by the number ("She scored 27 points in all"), or
-    updates a count to it with no thing after it, as news does ("the death toll had risen
-    to 12", "He finished with 34", "for a total of 2,000")."""
-    return number in context.counts.get(unit, ()) or number in context.updates
+    """Whether the context counts the thing by the number ("She scored 27 points in all"),
+    also with up to two words between ("its 11 magnet programs" of "three of the 11
+    programs", read-42), or updates a count to it with no thing after it, as news does ("the
+    death toll had risen to 12", "He finished with 34", "for a total of 2,000")."""
+    if number in context.counts.get(unit, ()) or number in context.updates:
+        return True
+    digits = f"{number:g}"
+    return (
+        re.search(
+            rf"(?<![\d.,]){re.escape(digits)}\s+(?:[a-z-]+\s+){{1,2}}{re.escape(unit)}",
+            context.text,
+        )
+        is not None
+    )
 
 
 def _a_count(claim: str, number: re.Match[str], counted: re.Match[str]) -> bool:
