@@ -871,6 +871,8 @@ def _told_elsewhere(number: float, unit: str, context: Stated) -> bool:
     death toll had risen to 12", "He finished with 34", "for a total of 2,000")."""
     if number in context.counts.get(unit, ()) or number in context.updates:
         return True
+    if number not in context.written:
+        return False
     digits = f"{number:g}"
     return (
         re.search(
