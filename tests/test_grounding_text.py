@@ -1215,13 +1215,6 @@ def test_a_question_said_back_is_no_claim(answer: str, claims: list[str]) -> Non
         ("Instead, use a paper bag.", "Use a paper bag."),
         ("However, the clinic is open on Saturdays.", "The clinic is open on Saturdays."),
         ("The lot is small, however.", "The lot is small."),
-        # read-42: a state that goes on, a thing played down (0.82 contradicted → 0.97
-        # entailed); "still" as an adjective and "only" of exclusiveness stay
-        ("The rent cap is still only a proposal.", "The rent cap is a proposal."),
-        ("The road is still closed to trucks.", "The road is closed to trucks."),
-        ("The water is still.", "The water is still."),
-        ("The lake was still at dawn.", "The lake was still at dawn."),
-        ("It is only open on weekends.", "It is only open on weekends."),
         # a contrast the claim itself states stays
         ("Use honey instead of sugar.", "Use honey instead of sugar."),
         ("Take it with your pills, not instead.", "Take it with your pills, not instead."),

@@ -231,29 +231,3 @@ def test_what_will_or_may_happen_reported_as_done_is_overstated(claim: str, done
     assert (
         modality.reported_done("The council has approved the bike lanes.", *sentences(said)) is None
     )
-
-
-COUNTED = (
-    "Testing by volunteers at eight monitoring stations found that dissolved oxygen had "
-    "improved at five of them. All 12 branch libraries will close on Monday. Three of the nine "
-    "judges dissented."
-)
-
-
-@pytest.mark.parametrize(
-    ("claim", "scope"),
-    [
-        # read-41: all of a counted group, of a sentence that gives a part of it
-        ("Testing showed improved dissolved oxygen at all eight monitoring stations.",
-         "all eight"),
-        ("All nine judges dissented.", "All nine"),
-        # as the sentence counts it, or all of what it says all of
-        ("Testing showed improved dissolved oxygen at five of the eight stations.", None),
-        ("All 12 branch libraries will close on Monday.", None),
-        ("All three dissenting judges wrote opinions.", None),
-    ],
-)  # fmt: skip
-def test_all_of_a_group_the_source_gives_a_part_of_is_widened(
-    claim: str, scope: str | None
-) -> None:
-    assert modality.widened(claim, *sentences(COUNTED)) == scope

@@ -46,6 +46,8 @@ _JOINED_NAMES = re.compile(r"\s*(?:,|and|&)\s*|\s*,\s*and\s+")  # "Hale and Orti
 _SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _REPORTED = re.compile(r"\baccording to\b", re.I)
 # a statement opened by its source: "According to lead researcher Dr. Ines Carvalho, …"
+# a person's role just before their name: "co-author", "plant manager", "CEO", "Dr."
+_ROLE_BEFORE = re.compile(r"(?:\b(?!the\b|a\b|an\b)[a-z][a-z-]+|\b[A-Z]{2,}|\b(?:Dr|Prof)\.?)\s+$")
 _ACCORDING = re.compile(r"\s*according\s+to\s+(?P<who>[^,;]{3,80}?),\s+(?P<said>.+)", re.I | re.S)
 _OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
 _PLACE_BEFORE = re.compile(  # a place
@@ -90,17 +92,23 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>" or
-    "According to <… First Last>, <statement>", the
+    "According to <role> <First Last>, <statement>" (a role or title before the name: not
+    "According to Millbrook Plastics", a company, a review helper's), the
     statement ending where a second named speaker's clause begins (`_up_to_next_speaker`);
     None when no capitalised name comes before its first verb of saying, or the name is the
     claim's first word alone ("Police said …" is no person), unless `first_word` (a context's
     "Nyquist said …")."""
     according = _ACCORDING.match(claim)
     if according is not None:  # "According to co-author Dr. Tobias Reinholt, their cells …"
-        named = list(_NAME.finditer(according.group("who")))
+        who = according.group("who")
+        named = list(_NAME.finditer(who))
         last = named[-1].group().split()[-1] if named else ""
-        if not last or last.lower() in _NOT_PERSONS or len(named[-1].group().split()) < 2:
-            return None  # "According to the report", "According to Yelp": no person's name
+        titled = bool(named) and (
+            len(named[-1].group().split()) >= 3  # "Superintendent Rachel Imbert"
+            or _ROLE_BEFORE.search(who, 0, named[-1].start()) is not None  # "co-author X Y"
+        )
+        if not last or last.lower() in _NOT_PERSONS or not titled:
+            return None  # "According to the report", "According to Millbrook Plastics"
         return last, according.group("said")
     verb = _SPEECH.search(claim)
     if verb is None or _REPORTED.search(claim):

@@ -805,33 +805,17 @@ _CONTRAST_CLOSING = re.compile(
 _OWN_CONTRAST = re.compile(r";|\bbut\b|\bnot\b|n['\u2019]t\b|\bno\b", re.IGNORECASE)
 
 
-# "still" of a state that goes on: "The rent cap is still only a proposal." (an auxiliary's)
-_STILL = re.compile(
-    r"\b(is|are|was|were|has|have|had|remains|remain|can|could|will|would|does|do|did)"
-    r"\s+still\b(?=\s+\w)(?!\s+(?:and|or|but|as|in|on|at|for|with)\b)",  # not "is still."
-    re.IGNORECASE,
-)
-
-
-# "only" that plays a thing down: "is only a proposal", "was only a short walk"
-_ONLY_A = re.compile(r"\b(is|are|was|were|remains|remain)\s+only\b(?=\s+an?\b)", re.IGNORECASE)
-
-
 def standalone(claim: str) -> str:
     """The claim without the word that contrasts it with the answer's sentence before it: an
     opening "Instead," / "Rather," / "However," and a closing "instead" / ", however" (not
     after "not", "or" or "than", nor in a sentence that draws its own contrast: "not", "but",
-    ";"); and without "still" after an auxiliary and "only" between a copula and "a"
-    ("is still only a proposal"). The
+    ";"). The
     model reads the contrast as one with its premise: "Line your kitchen caddy with newspaper
     or a paper bag instead." against "Residents may line their caddies with newspaper or
     paper bags" is contradicted at 0.74, without "instead" at 0.21 (`read-41`); "The clinic
     offers flu shots on Saturdays instead." against "The clinic offers flu shots on
-    Saturdays." at 0.74, without it entailed at 0.97; "The rent cap is still only a
-    proposal." against "… introduced a proposal Monday that would cap annual rent increases"
-    at 0.82, "… is still a proposal." at 0.84, "The rent cap is a proposal." entailed at
-    0.97 (`read-42`). What is left states what the claim states."""
-    opened = _ONLY_A.sub(r"\1", _STILL.sub(r"\1", _CONTRAST_OPENING.sub("", claim)))
+    Saturdays." at 0.74, without it entailed at 0.97."""
+    opened = _CONTRAST_OPENING.sub("", claim)
     stripped = opened if _OWN_CONTRAST.search(opened) else _CONTRAST_CLOSING.sub("", opened)
     if stripped == claim:
         return claim

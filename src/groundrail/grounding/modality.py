@@ -33,7 +33,6 @@ from groundrail.grounding.lexical import (
     content_words,
     restated_in,
 )
-from groundrail.grounding.numbers import count_of
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
@@ -350,50 +349,17 @@ def _aligned(sentence: str, limit: re.Match[str], claim: str, scope: re.Match[st
     return bool(said & (_quantified(claim, scope.end()) | set(before)))
 
 
-# all of a counted group: "at all eight monitoring stations", "each of the 12 branches"
-_ALL_COUNTED = re.compile(
-    r"\b(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+(\d+|[a-z]+(?:-[a-z]+)?)\b", re.I
-)
-# part of it, in the source: "at five of them", "three of the eight"
-_PART_COUNTED = re.compile(
-    r"\b(\d+|[a-z]+(?:-[a-z]+)?)\s+of\s+(?:them|those|these|the|its|their)\b", re.I
-)
-
-
-def _all_of_part(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
-    """ "all eight" in a claim whose clause the context sentence restating it (read without
-    the words) says of a part of them ("improved at five of them"): the words; None when the
-    sentence says "all" too or no part smaller than the claim's count."""
-    for m in _ALL_COUNTED.finditer(claim):
-        total = count_of(m.group(1))
-        if total is None:
-            continue
-        start, end = clause_at(claim, m.start(), m.end())
-        rest = claim[start : m.start()] + claim[m.end() : end]
-        best = restated_in(rest, passages, bm25)
-        if best is None or _UNIVERSAL.search(passages[best]):
-            continue
-        parts = [count_of(p.group(1)) for p in _PART_COUNTED.finditer(passages[best])]
-        if any(part is not None and 0 < part < total for part in parts):
-            return m.group()
-    return None
-
-
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
     County") and says no such scope itself; or over most of what that sentence gives a few
     of ("most" of "some of the machines"), or always what it says of some or often ("will
     always pass" of "many small stones pass"), where the two quantify the same words
-    (`_aligned`) and the sentence says no most or always in words of its own; or all of a
-    counted group of which that sentence gives a part ("at all eight stations" of "at five
-    of them": `_all_of_part`). None otherwise. `bm25` ranks `units`."""
+    (`_aligned`) and the sentence says no most or always in words of its own. None
+    otherwise. `bm25` ranks `units`."""
     if not units:
         return None
     passages = [u.text for u in units]
-    counted = _all_of_part(claim, passages, bm25)
-    if counted is not None:
-        return counted
     scopes = [
         (m, _LIMITED, _UNIVERSAL)
         for m in _UNIVERSAL.finditer(claim)

@@ -267,15 +267,6 @@ def value(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
-def count_of(word: str) -> float | None:
-    """The count a word writes, in digits or words ("8", "eight", "twenty-one"); None for any
-    other word."""
-    if _VALUE.fullmatch(word):
-        return value(word)
-    m = _WORD_NUMBER.fullmatch(word.lower())
-    return _word_value(m) if m is not None and not m.group("scale") else None
-
-
 def _word_value(m: re.Match[str]) -> float:
     word = m.group("tens") or m.group("single")
     number = float(_TENS.get(word, 0) + _UNITS.get(word, 0) + _ORDINALS.get(word, 0))

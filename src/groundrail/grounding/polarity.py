@@ -550,7 +550,8 @@ _NEGATED = re.compile(
     r"(?!(?:only|just|merely|necessarily|always|all|every|quite|exactly|much|many|too|very|as"
     r"|so|yet|until|even|enough|least|more|less|a|an|the|have|had|to|in|on|at|for|with|from"
     r"|by|of|that|this|it)\b)"
-    r"((?!(?:apply|reply|supply|comply|imply|rely|multiply)\b)[a-z][\w-]*ly\s+[a-z][\w-]*"
+    r"((?!(?:apply|reply|supply|comply|imply|rely|multiply|rally|tally|bully|ally|sully|fly)\b)"
+    r"[a-z][\w-]*ly\s+[a-z][\w-]*"
     r"|[a-z][\w-]*)",
     re.IGNORECASE,
 )
@@ -679,6 +680,13 @@ _UNABLE_RELATIVE = re.compile(
     r"|could\s+not|couldn['\u2019]t)\b",
     re.IGNORECASE,
 )
+# a negation of an amount or a part, not of the deed: "did not offer more than 14 %", "five of
+# the nine have not signed", "at most of the sites", "the remaining counties"
+_QUANTIFIED_NOT = re.compile(
+    r"\b(?:more|less|fewer|most|majority|minority|all|any|every|each|both|some|many|only"
+    r"|remaining|other|half|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
 _SUBJECT_WORDS = 3  # content words; a shorter clause ("can't be deducted") is read with
 # the claim before it, which says what it is about
 
@@ -688,8 +696,11 @@ def unaffirmed(
 ) -> str | None:
     """The word a clause of the claim negates ("Aalto said the board did not discuss a cut")
     that the context sentence restating the clause without its negation
-    (`lexical.restated_in`) affirms, in a clause that negates nothing and restates most of
-    it ("told reporters that the board had discussed a cut"), when no sentence of the
+    (`lexical.restated_in`) affirms, in a clause that negates nothing and holds every
+    content word of it ("told reporters that the board had discussed a cut"; not "did not
+    score in the second half" of "scored in the first half", which negates its detail), when
+    the claim's clause counts nothing ("not more than four years", "five of the nine have
+    not signed": a review helper's probes) and no sentence of the
     context negates the word (`negated`: the context's `negated_words`). The mirror of
     `unnegated`: a long answer's claims pass at the model's reading (0.93 entailment for the
     claim above against its paragraph: `read-41`). Left alone: a negation whose removal says
@@ -710,6 +721,7 @@ def unaffirmed(
         if (
             found is None
             or _OTHERWISE_NEGATED.search(clause)
+            or _QUANTIFIED_NOT.search(clause)  # "not more than four years", "most of the sites"
             or _UNABLE_RELATIVE.search(clause, 0, found.end())  # "a loop that cannot be …"
         ):
             continue
@@ -729,7 +741,7 @@ def unaffirmed(
                 not has_negation(affirming)
                 and not _OTHERWISE_NEGATED.search(affirming)
                 and not _UNSETTLED.search(sentence, begin, said.start())
-                and covered(plain, affirming) >= RESTATED
+                and covered(plain, affirming) == 1.0
                 and not _other_thing(plain, affirming)
             ):
                 return word
