@@ -925,7 +925,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     sides traded, a harm the context denies or spares said of someone, or what the context
     negates affirmed (`polarity`), or a
     causal link the context never states (`causation`), or praise or rank the context never
-    gives, or a name for something it never names (`embellishment`), or, of records, what
+    gives, or a name for something it never names, or a clause of words it never uses
+    (`embellishment`), or, of records, what
     the business is said to offer that no word of them names (`attributes.unlisted`) or what
     one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no
     sentence of the context holds (`quotes`)."""
