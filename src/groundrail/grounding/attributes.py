@@ -275,13 +275,14 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
             else:  # "offers catering": unsupported, unless another clause contradicts
                 unknown = unknown or (attribute.name, attribute.stated, record)
             continue
-        head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
-        # the claim up to the clause may name the group: "parking is available on the street
-        # and in a lot", "Parking is available in a private lot" (its subject is no term)
-        head = (*head, *terms(claim[: clause.end]))
-        if clause.negated == attribute.present and not _loosely_false(clause, attribute, head):
-            return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
         if clause.negated == attribute.present:
+            head = _head_after(claim, cut[n + 1]) if n + 1 < len(cut) else ()
+            # the claim up to the clause may name the group: "parking is available on the
+            # street and in a lot", "Parking is available in a private lot" (its subject is
+            # no term)
+            head = (*head, *terms(claim[: clause.end]))
+            if not _loosely_false(clause, attribute, head):
+                return FieldCheck("contradicted", attribute.name, attribute.stated, record, "")
             open_clauses.append(clause)
             continue
         agreed.append((attribute.name, attribute.stated, record))
@@ -788,6 +789,15 @@ def vocabulary(text: str, records: Sequence[Record] = ()) -> frozenset[str]:
     return frozenset(v[:PREFIX] for w in joined for v in _variants(w))
 
 
+# a verb of a clause's own beside `VERBS`: a modal, a passive or a participle ("could be
+# improved", "missing its herbs")
+_PREDICATE = re.compile(
+    r"\b(?:can|could|may|might|must|should|will|would|be|been|being|get|gets|got)\b"
+    r"|^\W*(?:and\s+|but\s+|or\s+)?[a-z]+(?:ed|ing)\b",
+    re.IGNORECASE,
+)
+
+
 def unlisted(claim: str, listed: frozenset[str]) -> str | None:
     """The first thing a claim says a business offers ("customers have access to a courtesy
     shuttle", "the salon also offers eyelash extensions") of which no word is among the
@@ -811,12 +821,3 @@ def unlisted(claim: str, listed: frozenset[str]) -> str | None:
         if items and not any(v[:PREFIX] in listed for w in items for v in _variants(w)):
             return claim[clause.start : clause.end]
     return None
-
-
-# a verb of a clause's own beside `VERBS`: a modal, a passive or a participle ("could be
-# improved", "missing its herbs")
-_PREDICATE = re.compile(
-    r"\b(?:can|could|may|might|must|should|will|would|be|been|being|get|gets|got)\b"
-    r"|^\W*(?:and\s+|but\s+|or\s+)?[a-z]+(?:ed|ing)\b",
-    re.IGNORECASE,
-)

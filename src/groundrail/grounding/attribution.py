@@ -45,9 +45,9 @@ _NAME = re.compile(
 _JOINED_NAMES = re.compile(r"\s*(?:,|and|&)\s*|\s*,\s*and\s+")  # "Hale and Ortiz", "A, B"
 _SENTENCE_START = re.compile(r"(?<=[.!?\"\u201d])\s+")
 _REPORTED = re.compile(r"\baccording to\b", re.I)
-# a statement opened by its source: "According to lead researcher Dr. Ines Carvalho, …"
 # a person's role just before their name: "co-author", "plant manager", "CEO", "Dr."
 _ROLE_BEFORE = re.compile(r"(?:\b(?!the\b|a\b|an\b)[a-z][a-z-]+|\b[A-Z]{2,}|\b(?:Dr|Prof)\.?)\s+$")
+# a statement opened by its source: "According to lead researcher Dr. Ines Carvalho, …"
 _ACCORDING = re.compile(r"\s*according\s+to\s+(?P<who>[^,;]{3,80}?),\s+(?P<said>.+)", re.I | re.S)
 _OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
 _PLACE_BEFORE = re.compile(  # a place
