@@ -580,6 +580,13 @@ CAFE_TEXT = read(REVIEWED)[0]
         ("The cafe also offers a courtesy shuttle.", "The cafe also offers a courtesy shuttle."),
         ("It offers takeout, free Wi-Fi and eyelash extensions.", "and eyelash extensions."),
         ("Guests have access to an indoor pool.", "Guests have access to an indoor pool."),
+        # read-43: what guests are said to get
+        ("Guests get free Wi-Fi and an on-site fitness center.", "and an on-site fitness center."),
+        # r40: a listed item in "-ing" is no statement of its own
+        (
+            "It offers takeout, cinnamon rolls and catering for weddings, with a patio.",
+            "and catering for weddings",
+        ),
     ],
 )
 def test_what_a_business_is_said_to_offer_that_no_word_of_its_record_names_is_unlisted(
@@ -598,7 +605,10 @@ def test_what_a_business_is_said_to_offer_that_no_word_of_its_record_names_is_un
         "It does not offer a courtesy shuttle.",  # negated
         "Reviewers praise the courtesy shuttle.",  # what reviewers said: the model's
         "It offers takeout, but maintenance could be improved.",  # a statement of its own
+        "Guests get free Wi-Fi, but maintenance could get better.",
         "It seems to offer decent value for travelers with pets.",  # an impression
+        # read-44: a participle opens a statement of its own, in any clause
+        "It is a cafe that offers takeout, located at 40 Front Street, Suite 140.",
     ],
 )
 def test_what_the_record_names_or_no_offer_is_not_unlisted(claim: str) -> None:

@@ -84,3 +84,57 @@ async def test_the_engine_fails_an_unlinked_claim() -> None:
     answer = "Because of the power outages, schools in Port Ellis and Dunmore were closed."
     claim = (await engine.check([Document("a", ARTICLE)], answer)).claims[0]
     assert (claim.label, claim.driver) == ("unsupported", "unlinked")
+
+
+CO_OP = (
+    "The cooperative has raised its storage fee from 4 cents to 6 cents per bushel per month "
+    "starting August 1. Manager Tom Brennan said the elevators would stay open despite the "
+    "lower volumes. The commission cut the allowed return on equity to 9.3 percent to reflect "
+    "lower borrowing costs. The board lowered the allowed return on debt to 4 percent. The "
+    "district moved the bus stop to ease crowding at the gate."
+)
+
+
+def unpurposed(claim: str) -> str | None:
+    return causation.unpurposed(claim, *sentences(CO_OP))
+
+
+@pytest.mark.parametrize(
+    ("claim", "purpose"),
+    [
+        # read-43, read-44: a motive the sentence stating the fact never gives
+        ("The co-op is raising its storage fee from 4 to 6 cents per bushel per month from "
+         "August 1 to make up for the lower volumes.", "to make up for"),
+        ("The cooperative raised its storage fee to 6 cents a bushel in an effort to cut "
+         "losses.", "in an effort to"),
+        # "allowed" names the return: no cause
+        ("The allowed return on debt fell to 4 percent to reflect lower borrowing costs.",
+         "to reflect"),
+    ],
+)  # fmt: skip
+def test_a_purpose_the_sentence_never_gives_is_unpurposed(claim: str, purpose: str) -> None:
+    assert unpurposed(claim) == purpose
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the sentence gives it, or a purpose of its own
+        "The commission cut the return on equity to 9.3 percent to reflect lower borrowing costs.",
+        "The district moved the bus stop in order to ease crowding at the gate.",
+        # doubted, or too little of a purpose to judge
+        "The co-op may have raised its storage fee to 6 cents to make up for lost volume.",
+        "The cooperative raised its storage fee to 6 cents a bushel to offset it.",
+    ],
+)
+def test_a_purpose_the_sentence_gives_or_doubts_is_left(claim: str) -> None:
+    assert unpurposed(claim) is None
+
+
+async def test_the_engine_fails_an_unpurposed_claim() -> None:
+    answer = (
+        "The cooperative has raised its storage fee from 4 cents to 6 cents per bushel per "
+        "month starting August 1, in an effort to cover rising insurance premiums."
+    )
+    claim = (await local_engine().check([Document("a", CO_OP)], answer)).claims[0]
+    assert (claim.label, claim.driver) == ("unsupported", "unlinked")

@@ -119,6 +119,10 @@ def test_hours_and_ratings_said_in_words_agree(claim: str) -> None:
          "it closes at 11 p.m. on Friday and Saturday nights.", "supported"),
         ("It opens at 11:30 a.m. Tuesday through Friday and 1 p.m. on Saturday.",
          "contradicted"),
+        # "a" brings in no other place when the business is what it names
+        ("It is a noodle bar that opens at 9 a.m. Tuesday through Friday.", "contradicted"),
+        ("It has a cozy dining room and is open at 9 a.m. Tuesday through Friday.",
+         "contradicted"),
     ],
 )  # fmt: skip
 def test_opening_and_closing_times_listed_by_day_are_checked(claim: str, label: str) -> None:
@@ -473,6 +477,9 @@ def test_days_off_said_in_words_agree(claim: str) -> None:
         "Check-in opens at 3 p.m.",
         "Drinks are half-price from 6 to 8 p.m. on Thursdays, when it is open late.",
         "A lunch break runs from 1 to 2 p.m. on Saturdays, when it opens at noon.",
+        # another place, brought in by "a" (read-43)
+        "Breakfast isn't included, but a ground-floor cafe opens at 6:30.",
+        "There is no restaurant, though a nearby diner opens at 6 a.m.",
     ],
 )
 def test_the_hours_of_something_else_are_left_alone(claim: str) -> None:
@@ -919,6 +926,12 @@ def test_hours_the_record_is_said_not_to_list_are_checked(claim: str, agrees: bo
         # read-40: "consistently positive" says every review is
         ("Reviews are consistently positive.", False),
         ("Reviews are uniformly positive.", False),
+        # read-43: a leaning said with "lean", members of a gym, "enthusiastic"
+        ("Reviews are mixed but lean positive.", True),
+        ("Reviews are mixed, leaning negative.", False),
+        ("Reviews are mixed but skew negative.", False),
+        ("Members are enthusiastic.", True),
+        ("Patients are generally enthusiastic.", True),
     ],
 )
 def test_a_leaning_said_with_mixed_reviews_or_of_every_review_is_checked(

@@ -56,6 +56,25 @@ def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
     assert overstated(claim) is None
 
 
+@pytest.mark.parametrize(
+    ("claim", "modal"),
+    [
+        # read-43: a decision still weighed, said as made
+        ("Hartley said the company will offer partial refunds to owners.", "will offer"),
+        ("The state will extend the grant to cover fees and textbooks.", "will extend"),
+        ("The state is considering extending the grant to cover fees.", None),
+        ("The company said it will recall the bikes.", None),  # said as made
+    ],
+)
+def test_a_decision_still_weighed_said_as_made_is_overstated(claim: str, modal: str | None) -> None:
+    passage = (
+        'Hartley said the company was "evaluating" whether to offer a partial refund to '
+        "owners. The state is considering extending the grant to cover fees and textbooks. "
+        "The company said it will recall the bikes."
+    )
+    assert modality.overstated(claim, *sentences(passage)) == modal
+
+
 def test_a_plan_said_as_scheduled_is_no_overstatement_of_an_expected_one() -> None:
     # read-41: "is set to begin" of "is expected to begin"; "will begin" still overstates it
     # (r20: "will raise $14 million" of "is expected to raise about $14 million")
@@ -231,3 +250,57 @@ def test_what_will_or_may_happen_reported_as_done_is_overstated(claim: str, done
     assert (
         modality.reported_done("The council has approved the bike lanes.", *sentences(said)) is None
     )
+
+
+CONDITIONED = (
+    "The river authority said on Tuesday it would relax a rule that limits convoys through "
+    "the narrows to one at a time, allowing two-way traffic during daylight hours as long as "
+    "the gauge stays above 70 centimetres. If approved by the council, the new line will open "
+    "in 2027. Survey boats will check the channel depth every day. Bring a jacket if needed. "
+    "Refunds will be issued within 5 days if the item is returned unused. The beginner class "
+    "on Monday nights is perfect if you have never thrown a punch."
+)
+
+
+def unconditioned(claim: str) -> str | None:
+    return modality.unconditioned(claim, *sentences(CONDITIONED))
+
+
+@pytest.mark.parametrize(
+    ("claim", "condition"),
+    [
+        # read-43: the statement without the condition the sentence puts on it
+        ("The authority is easing its one-convoy rule at the narrows, allowing two-way traffic "
+         "in daylight, with survey boats checking the channel depth every day.", "as long as"),
+        ("The new line will open in 2027.", "If"),  # a condition that opens the sentence
+        ("Refunds will be issued within 5 days.", "if"),
+    ],
+)  # fmt: skip
+def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> None:
+    assert unconditioned(claim) == condition
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # kept, in the sentence's words or the claim's own
+        "Two-way traffic is allowed in daylight as long as the gauge stays above 70 cm.",
+        "If the council approves it, the new line will open in 2027.",
+        "Unused items that are returned are refunded within 5 days.",
+        "The new line could open in 2027.",  # a hedge of its own
+        # another statement of the sentence, or a condition of too few words
+        "Survey boats will check the channel depth every day.",
+        "Bring a jacket.",
+        # an "if" on what is, not on what will be
+        "Refunds are issued within 5 days.",
+        "The beginner class on Monday nights is perfect.",
+    ],
+)
+def test_a_condition_kept_or_of_another_statement_is_left(claim: str) -> None:
+    assert unconditioned(claim) is None
+
+
+async def test_the_engine_fails_an_unconditioned_claim() -> None:
+    answer = "The new line will open in 2027."
+    claim = (await local_engine().check([Document("a", CONDITIONED)], answer)).claims[0]
+    assert (claim.label, claim.driver) == ("unsupported", "widened")

@@ -460,6 +460,62 @@ async def test_a_misvoted_claim_fails(runtime: GroundingRuntime) -> None:
     assert result.claims[0].signals["miscounted"] == 0.0
 
 
+def mistimed(claim: str, context: str) -> str | None:
+    return numbers.mistimed(claim, *passages(context), numbers.times_of_day(context))
+
+
+HEATWAVE = (
+    "Electricity demand hit an all-time high of 41.8 gigawatts at 7:15 p.m. on Tuesday. The "
+    "operator asked households to avoid running dishwashers between 18:00 and 22:00. Cooling "
+    "centres open at 9 a.m. and the first bus leaves at 6:40."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "time"),
+    [
+        # read-43: the same hour and minute, on the other side of noon
+        ("Demand hit a record 41.8 GW at 7:15 a.m. on Tuesday.", "7:15 a.m."),
+        ("Households were asked to avoid dishwashers from 6 a.m. to 10 p.m.", "6 a.m."),
+        ("Cooling centres open at 9 p.m.", "9 p.m."),
+    ],
+)
+def test_a_time_of_day_on_the_other_side_of_noon_is_mistimed(claim: str, time: str) -> None:
+    assert mistimed(claim, HEATWAVE) == time
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Demand hit a record at 7:15 p.m. on Tuesday.",
+        "Households were asked to avoid dishwashers from 6 to 10 p.m.",
+        "The first bus leaves at 6:40 a.m.",  # "6:40" could be either
+        "Demand peaked in the evening, at about 7 p.m.",  # a time the context does not give
+    ],
+)
+def test_a_time_of_day_the_context_places_so_or_not_at_all_is_not_mistimed(claim: str) -> None:
+    assert mistimed(claim, HEATWAVE) is None
+
+
+def test_a_time_of_day_the_sentence_does_not_place_is_not_mistimed() -> None:
+    # r35: "after 6 p.m." of a review's "after 6", beside opening hours from 6 a.m.
+    hours = "The gym is open from 6 a.m. to 11 p.m. on weekdays."
+    review = "Reviewers say weeknights after 6 are very crowded at the gym."
+    claim = "Weeknights after 6 p.m. are very crowded at the gym."
+    assert mistimed(claim, f"{hours} {review}") is None
+    assert mistimed("The gym is open from 6 p.m. to 11 p.m. on weekdays.", hours) == "6 p.m."
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_mistimed_claim_fails(runtime: GroundingRuntime) -> None:
+    docs = [Document("article", HEATWAVE)]
+    claim = "Electricity demand hit an all-time high of 41.8 gigawatts at 7:15 {} on Tuesday."
+    result = await runtime.engine.check(docs, claim.format("a.m."))
+    assert (result.claims[0].label, result.claims[0].signals["miscounted"]) == ("unsupported", 1.0)
+    result = await runtime.engine.check(docs, claim.format("p.m."))
+    assert result.claims[0].label == "supported"
+
+
 def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> None:
     users = numbers.given("My wife and I make about $3,500 a month. My son is 4 years old.")
     context = numbers.stated("The income limit is $3,970 for a household of two.")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from conftest import local_engine, sentences
@@ -112,13 +114,18 @@ def test_a_compass_direction_turned_is_caught(claim: str, word: str | None) -> N
         ("Hybrid paints cost more than standard latex.", None),
         ("Smokers were more likely to develop the disease.", None),
         ("Smokers had more than twice the risk.", None),
+        # read-44: "more than" / "less than" of a thing, not of a number
+        ("Cocktails run about $14, a little more than downtown.", "more than"),
+        ("Cocktails run about $14, a little less than downtown bars.", None),
+        ("Cocktails run about $14, more than 12 dollars.", None),
     ],
 )
 def test_a_comparison_in_words_reversed_is_caught(claim: str, word: str | None) -> None:
     passage = (
         "Waterborne alkyd hybrid paints are typically more expensive than standard latex. "
         "Smokers were more likely to develop the disease. Smokers were more likely than "
-        "nonsmokers to develop it."
+        "nonsmokers to develop it. Cocktails run about $14, a little less than the downtown "
+        "places."
     )
     assert polarity.reversed_word(claim, *sentences(passage)) == word
 
@@ -396,12 +403,60 @@ def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str
          "The drug has been approved for use in children.", "approved"),
         ("The reset link cannot be reused after it expires.",
          "The reset link can be reused after it expires.", "reused"),
+        # read-43: a sentence that negates the clause beside the one restating it best
+        ("Contributors proposed a community fork of the last Apache release. Corvid said it "
+         "would not oppose such a fork.",
+         "Corvid said it would oppose a community fork of the last Apache release.", "oppose"),
+        # ... when it says enough of its own
+        ("Contributors proposed a community fork of the last Apache release. It did not say.",
+         "Corvid did say it would back a community fork of the last Apache release.", None),
     ],
 )  # fmt: skip
 def test_a_negation_of_something_else_is_not_unnegated(
     context: str, claim: str, unnegated: str | None
 ) -> None:
     assert polarity.unnegated(claim, *sentences(context)) == unnegated
+
+
+STRIKE = (
+    "Hotel workers walked off the job on October 4, two weeks after contract talks with the "
+    "employers broke down over wages. The union filed its notice three days before the vote. "
+    "A mediator joined a week later."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        # read-44: the same span of time, on the other side of the event
+        ("The walkout began October 4, two weeks before talks with the employers broke down.",
+         "two weeks before"),
+        ("The union filed its notice three days after the vote.", "three days after"),
+        ("The union filed its notice 3 days after the vote.", "3 days after"),
+        # as the source says it, or another span
+        ("The walkout began on October 4, two weeks after talks with the employers broke down.",
+         None),
+        ("The union filed its notice 3 days before the vote.", None),
+        ("The union filed its notice a week after the vote.", None),
+        ("A mediator joined a week afterwards.", None),
+        # the other event as the anchor: the same order in other words
+        ("The vote came three days after the union filed its notice.", None),
+    ],
+)  # fmt: skip
+def test_a_span_of_time_turned_round_is_reordered(claim: str, words: str | None) -> None:
+    units, bm25 = sentences(STRIKE)
+    assert polarity.reordered(claim, [u.text for u in units], bm25) == words
+
+
+def test_a_review_of_several_sentences_negates_in_its_own_sentence() -> None:
+    # read-43: a record's review is one passage; the negating clause ends with its sentence
+    review = (
+        "Review 1 (4 stars, March 9, 2023): Our suite had a kitchenette and a balcony "
+        "overlooking the river. Breakfast isn't included in the rate, but there's a cafe."
+    )
+    units, bm25 = sentences(review)
+    whole = [replace(units[0], end=len(review), text=review)]
+    assert polarity.unnegated("Breakfast is included in the rate.", whole, bm25) == "included"
 
 
 @pytest.mark.parametrize(

@@ -740,7 +740,10 @@ def _rest(claim: str, open_clauses: list[Clause]) -> str:
 # "customers have access to …", "the menu features …"
 _OFFERED = re.compile(
     r"\b(?:offers?|offering|provides?|providing|features?|featuring|has|have|sells?|selling"
-    r"|serves?|serving|includes?|including|boasts?|access\s+to)\b",
+    r"|serves?|serving|includes?|including|boasts?|access\s+to"
+    # what its customers are given: "Guests get free Wi-Fi and an on-site fitness center"
+    r"|(?:guests|customers|members|visitors|patrons|clients|you)\s+(?:also\s+)?"
+    r"(?:get|enjoy|receive))\b",
     re.IGNORECASE,
 )
 # a claim about what reviewers said: the reviews' own words are the model's to judge
@@ -790,10 +793,11 @@ def vocabulary(text: str, records: Sequence[Record] = ()) -> frozenset[str]:
 
 
 # a verb of a clause's own beside `VERBS`: a modal, a passive or a participle ("could be
-# improved", "missing its herbs")
+# improved", "located at 8820 Research Blvd", "but missing its herbs"; not a listed "and
+# catering for weddings")
 _PREDICATE = re.compile(
     r"\b(?:can|could|may|might|must|should|will|would|be|been|being|get|gets|got)\b"
-    r"|^\W*(?:and\s+|but\s+|or\s+)?[a-z]+(?:ed|ing)\b",
+    r"|^\W*(?:(?:and|but|or)\s+)?[a-z]+ed\b|^\W*(?:but\s+)?[a-z]+ing\b",
     re.IGNORECASE,
 )
 
@@ -813,7 +817,7 @@ def unlisted(claim: str, listed: frozenset[str]) -> str | None:
     for clause in clauses(claim):
         if _OFFERED.search(claim, clause.start, clause.end):
             offering = True
-        elif VERBS & set(clause.terms) or _PREDICATE.search(claim, clause.start, clause.end):
+        elif VERBS & set(clause.terms) or _PREDICATE.search(claim[clause.start : clause.end]):
             offering = False  # a statement of its own: "but maintenance could be improved"
         if not offering or clause.negated is not False:
             continue

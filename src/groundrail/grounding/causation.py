@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from groundrail.grounding.lexical import BM25, content_words
+from groundrail.grounding.lexical import BM25, content_words, covered, restated_in
 from groundrail.grounding.windows import Unit
 
 # "due to be arraigned", "due to reopen": a date, not a cause
@@ -111,6 +111,51 @@ def unlinked(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     if last - first == 1 and units[first].doc_id == units[last].doc_id:
         return None
     return link
+
+
+# a purpose the claim gives what it states: "raised the fee to make up for the lower volumes"
+_PURPOSE = re.compile(
+    r",?\s+(?:in\s+an?\s+(?:effort|attempt|bid)\s+to|in\s+order\s+to|so\s+as\s+to"
+    r"|as\s+a\s+way\s+to|with\s+the\s+(?:aim|goal|intention)\s+of|aimed\s+at"
+    r"|to\s+(?:make\s+up\s+for|compensate\s+for|offset|reflect|account\s+for))\s+",
+    re.I,
+)
+# a word of the context that gives a purpose or a reason (not `_CAUSAL`'s "allowed", "after":
+# "the allowed return on equity", read-44)
+_PURPOSIVE = re.compile(
+    r"\b(?:because|due|owing|thanks|since|reasons?|why|result\w*|consequen\w*|therefore|thus"
+    r"|hence|so\s+that|caus\w*|blam\w*|attribut\w*|driven|drove|prompt\w*|amid|cit(?:e|es|ed|ing)"
+    r"|aim\w*|goals?|purpose\w*|intend\w*|intent\w*|designed|effort|bid|order|reflect\w*"
+    r"|offset\w*|compensat\w*|make\s+up|hop(?:e|es|ed|ing)|want\w*|seek\w*|sought|plan\w*"
+    r"|strategy|response|respond\w*|address\w*|tackl\w*|curb\w*|counter\w*)\b",
+    re.I,
+)
+PURPOSE_FOUND = 0.5  # the share of a purpose's content words the sentence must hold
+
+
+def unpurposed(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The words that give a purpose or a reason for what the claim states ("to make up for
+    the lower volumes", "to reflect lower borrowing costs", "in an effort to …") when the
+    context sentence restating the statement (`lexical.restated_in`) gives no purpose or
+    reason (`_PURPOSIVE`) and holds under `PURPOSE_FOUND` of the purpose's content
+    words (`read-43`, `read-44`: the model entails the statement and the motive with it);
+    None otherwise, and for a claim that doubts anything (`_DOUBTED`) or says either part
+    in under two content words."""
+    m = _PURPOSE.search(claim)
+    if m is None or not units or _DOUBTED.search(claim):
+        return None
+    rest = claim[m.end() :]
+    end = _CLAUSE_END.search(rest)
+    purpose, stated = rest[: end.start()] if end else rest, claim[: m.start()]
+    if len(content_words(stated)) < 2 or len(content_words(purpose)) < 2:
+        return None
+    best = restated_in(stated, [u.text for u in units], bm25)
+    if best is None:
+        return None
+    sentence = units[best].text
+    if _PURPOSIVE.search(sentence):
+        return None
+    return m.group().strip(" ,") if covered(purpose, sentence) < PURPOSE_FOUND else None
 
 
 def _contrasted(sentence: str, words: list[set[str]]) -> bool:

@@ -397,6 +397,7 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
+        context_times = numbers.times_of_day(context)
         around = numbers.Around(unit_texts)  # the words around its numbers, read on need
         negated = polarity.negated_words(unit_texts)
         # the quantities users give of their own case ("My daughter is 4 months old", "we
@@ -480,26 +481,37 @@ class GroundingEngine:
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
-            lexical_signals["widened"] = float(modality.widened(text, units, unit_bm25) is not None)
+            # "across the state" of "some pharmacies in Dane County"; "allowing two-way
+            # traffic" of "… as long as the gauge stays above 70 centimetres"
+            # "across the state" of "some pharmacies in Dane County"; "allowing two-way
+            # traffic" of "… as long as the gauge stays above 70 centimetres"
+            lexical_signals["widened"] = float(
+                modality.widened(text, units, unit_bm25) is not None
+                or (not records_only and modality.unconditioned(text, units, unit_bm25) is not None)
+            )
             # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
             # a cappuccino" of "a cappuccino is stronger than a latte"; "One motorist was
             # injured" of "No one was injured"; "the driver was hospitalized" of "The driver,
             # who was not hurt"; "is supported on this model" of "is not supported …"; "did
-            # not discuss a cut" of "had discussed a cut"
+            # not discuss a cut" of "had discussed a cut"; "two weeks before" of "two weeks
+            # after"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
                 or polarity.denied(text, unit_texts) is not None
                 or polarity.spared(text, unit_texts) is not None
                 or polarity.unnegated(text, units, unit_bm25, negated) is not None
+                or polarity.reordered(text, unit_texts, unit_bm25) is not None
                 or (
                     not records_only  # a record says "no" as a value: `attributes`' to read
                     and polarity.unaffirmed(text, units, unit_bm25, negated) is not None
                 )
             )
-            # "because of the outages" where the context gives the two facts apart
+            # "because of the outages" where the context gives the two facts apart; "to make
+            # up for the lower volumes" where the sentence gives no purpose
             lexical_signals["unlinked"] = float(
                 causation.unlinked(text, units, unit_bm25) is not None
+                or causation.unpurposed(text, units, unit_bm25) is not None
             )
             lexical_signals["embellished"] = float(
                 embellishment.embellished(text, source) is not None
@@ -570,13 +582,15 @@ class GroundingEngine:
             )
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
             # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7";
-            # "EUR 8 for adults and EUR 14 for children" of the other way round
+            # "EUR 8 for adults and EUR 14 for children" of the other way round; "7:15 a.m."
+            # of "7:15 p.m."
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
                 or numbers.traded_values(text, around) is not None
                 or numbers.misvoted(text, unit_texts, unit_bm25) is not None
+                or numbers.mistimed(text, unit_texts, unit_bm25, context_times) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
             # with the name its opening pronoun stands for, when the claim says it, and its

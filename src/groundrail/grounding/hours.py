@@ -117,6 +117,14 @@ _SERVICE = re.compile(
     r"|events?|shows?|shuttle|buffet|drinks|break)\b",
     re.I,
 )
+# A place of its own, brought in by "a"/"an": "but a ground-floor cafe opens at 6:30" (a
+# hotel's review, read-43); not "a cafe that opens at 7", which the business is, nor "a
+# 4-star rating and is open …".
+_ANOTHER_PLACE = re.compile(
+    r"\ban?\s+(?:(?!(?:that|which|who|where|and|or|but|with|it|its|is|has)\b)[\w-]+\s+){1,3}"
+    r"(?:opens|closes|is\s+open|stays\s+open)\b",
+    re.I,
+)
 _REVIEWS = re.compile(
     rf"\b(?:{OPINION}|reviewed|said|says|noted|mentioned|complained|reported|praised"
     r"|recommended"
@@ -194,8 +202,8 @@ _ALL_DAY = re.compile(
 
 def statements(claim: str, record: Record) -> list[Said]:
     """The opening-hours statements of `claim` checked against `record` (see the module
-    doc); [] for a claim about reviews or a meal's or service's hours."""
-    if mentions_reviews(claim) or _SERVICE.search(claim):
+    doc); [] for a claim about reviews, a meal's or service's hours or another place's."""
+    if mentions_reviews(claim) or _SERVICE.search(claim) or _ANOTHER_PLACE.search(claim):
         return []
     days = _day_specs(claim)
     times = _time_specs(claim)

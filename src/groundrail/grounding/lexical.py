@@ -188,8 +188,14 @@ def restated_in(
 
 
 RESTATED = 0.6
-# where a clause ends: "…, and in hot weather it will lead to heatstroke"
-CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+")
+# where a clause ends: "…, and in hot weather it will lead to heatstroke", and where a
+# sentence does inside a passage of several (a review: "… overlooking the river. Breakfast
+# isn't included", read-43), not after "Dr." or "St."
+CLAUSE = re.compile(
+    r"[,;:]\s+|\s+(?:and|but|while|whereas|so)\s+"
+    r"|(?<=[a-z\d)][.!?])(?<!\b(?:Dr|Mr|Ms|St|Jr|Sr|vs)\.)(?<!\b(?:Mrs|Inc|Ave)\.)(?<!\bProf\.)"
+    r"\s+(?=[A-Z\"\u201c])"
+)
 
 
 def clause_at(text: str, start: int, end: int) -> tuple[int, int]:

@@ -6,7 +6,8 @@ The rule: a claim's certain modal ("will", "always", "never", "certainly", "defi
 "won't", "is scheduled / set to") before a verb fails the claim when the context
 sentence that matches it best says the same verb after a hedge ("may", "might", "could",
 "can", "usually", "often", "typically", "generally", "sometimes", "likely", "possibly",
-"probably", "mostly", "normally", "occasionally", "in most / many / some cases", "expected
+"probably", "mostly", "normally", "occasionally", "in most / many / some cases", a decision
+still weighed ("is considering extending", "evaluating whether to offer"), "expected
 to" (but not of "is set / scheduled to", which says what a plan "is expected to" do);
 not "could not", which states a fact) and not after a certain modal, and the
 content words of the modal's clause are mostly that sentence's (`lexical.restated_in`):
@@ -28,9 +29,11 @@ from collections.abc import Sequence
 from groundrail.grounding.lexical import (
     BM25,
     PREFIX,
+    RESTATED,
     clause_at,
     clauses,
     content_words,
+    covered,
     restated_in,
 )
 from groundrail.grounding.windows import Unit
@@ -45,6 +48,9 @@ _CERTAIN = re.compile(
 _HEDGED = re.compile(
     r"\b(?:may|might|could|can|usually|often|typically|generally|sometimes|likely|possibly"
     r"|probably|mostly|normally|occasionally|in\s+(?:most|many|some)\s+cases,?"
+    # a decision still weighed: "is considering extending", "was 'evaluating' whether to offer"
+    r"|(?:considering|weighing|evaluating|exploring|studying|debating)[\"'\u2019\u201d]?"
+    r"(?:\s+whether(?:\s+or\s+not)?)?(?:\s+to)?"
     r"|(?P<plan>(?:expected|projected|estimated|forecast|anticipated)\s+to))\s+(?!not\b)"
     r"(?:be\s+)?([a-z]+)",
     re.I,
@@ -389,4 +395,62 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
                 return scope.group()
         elif any(_aligned(sentence, m, claim, scope) for m in limits.finditer(sentence)):
             return scope.group()
+    return None
+
+
+# a condition a sentence puts on its statement: "as long as the gauge stays above 70 cm";
+# "if" only on what will be ("If approved, the line will open in 2027"), not on a judgement
+# ("perfect if you've never thrown a punch")
+_CONDITION = re.compile(
+    r"(?<!\beven\s)(?<!\bas\s)\b(?:as\s+long\s+as|so\s+long\s+as|provided(?:\s+that)?"
+    r"|providing\s+that|only\s+if|on\s+(?:the\s+)?condition\s+that|(?P<if>if)|unless)\s+",
+    re.I,
+)
+_WILL = re.compile(r"\b(?:will|would|won['\u2019]t)\b|['\u2019]ll\b", re.I)
+# a claim that keeps a condition or a hedge of its own
+_CONDITIONED = re.compile(
+    r"\b(?:if|unless|as\s+long\s+as|provided|providing|only|when|whenever|once|subject\s+to"
+    r"|conditions?|conditional|depend\w*|requir\w*|must|eligible|qualif\w*|may|might|could"
+    r"|can|possibly|sometimes|usually|typically|generally)\b",
+    re.I,
+)
+CONDITION_WORDS = 2  # content words a condition must have to be one a claim can drop
+CONDITION_KEPT = 0.5  # the share of them that says the claim keeps it in other words
+
+
+def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The condition a context sentence puts on what a claim's clause restates ("as long as
+    the gauge stays above 70 centimetres" on "allowing two-way traffic during daylight hours",
+    `read-43`) when the claim states it without: no word of a condition or a hedge
+    (`_CONDITIONED`) and under `CONDITION_KEPT` of the condition's content words. The
+    conditioned clause is the sentence's clause before the condition, or after it when the
+    condition opens the sentence ("If approved, the line will open in 2027"); the claim's
+    clause must hold `RESTATED` of its content words, and both must say "will" where the
+    condition is an "if". None otherwise, and for a condition of under `CONDITION_WORDS`
+    content words ("if needed"). The engine leaves records alone: their reviews judge under
+    conditions ("perfect if you've never thrown a punch") that an overview drops."""
+    if not units or _CONDITIONED.search(claim):
+        return None
+    passages = [u.text for u in units]
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        if len(content_words(clause)) < CONDITION_WORDS:
+            continue
+        best = restated_in(clause, passages, bm25)
+        if best is None:
+            continue
+        sentence = passages[best]
+        for m in _CONDITION.finditer(sentence):
+            cond_start, cond_end = clause_at(sentence, m.end(), m.end())
+            condition = sentence[m.end() : cond_end]
+            if len(content_words(condition)) < CONDITION_WORDS:
+                continue
+            if cond_start == m.start() and not sentence[: m.start()].strip():
+                main = sentence[cond_end : clause_at(sentence, cond_end + 1, cond_end + 1)[1]]
+            else:  # the clause up to the condition
+                main = sentence[clause_at(sentence, m.start(), m.start())[0] : m.start()]
+            if m["if"] and not (_WILL.search(main) and _WILL.search(clause)):
+                continue
+            if covered(main, clause) >= RESTATED and covered(condition, claim) < CONDITION_KEPT:
+                return m.group().strip()
     return None

@@ -267,6 +267,15 @@ def value(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+def small_number(word: str) -> int | None:
+    """The number a word of one to nineteen says ("three" -> 3; "a" and "an" -> 1, as in "a
+    week"), or the digits' value ("3" -> 3); None for any other word."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return 1 if word in ("a", "an") else _UNITS.get(word)
+
+
 def _word_value(m: re.Match[str]) -> float:
     word = m.group("tens") or m.group("single")
     number = float(_TENS.get(word, 0) + _UNITS.get(word, 0) + _ORDINALS.get(word, 0))
@@ -639,6 +648,44 @@ _CLOCK_12 = re.compile(
 )
 
 
+def _minute_of_day(m: re.Match[str]) -> int:
+    """The minute of the day a `_CLOCK_12` match names ("7:15 p.m." is 1155)."""
+    if m.group(4):
+        return 12 * 60 if m.group(4).lower() == "noon" else 0
+    hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+    return hour * 60 + int(m.group(2) or 0)
+
+
+def times_of_day(text: str) -> frozenset[int]:
+    """The minutes of the day `text` places on one side of noon: each "7:15 p.m.", "noon",
+    and each 24-hour "19:15" or "07:15" (not "7:15", which could be either)."""
+    placed = {_minute_of_day(m) for m in _CLOCK_12.finditer(text)}
+    placed |= {
+        int(m.group(1)) * 60 + int(m.group(2))
+        for m in _CLOCK_24.finditer(text)
+        if int(m.group(1)) >= 13 or m.group(1).startswith("0")
+    }
+    return frozenset(placed)
+
+
+def mistimed(claim: str, passages: Sequence[str], bm25: BM25, placed: frozenset[int]) -> str | None:
+    """The first time of day the claim gives with its "a.m." or "p.m." ("7:15 a.m.") that the
+    context sentence restating its clause (`lexical.restated_in`, read without its times)
+    gives on the other side of noon ("demand peaked at 7:15 p.m.", or "19:15") and the
+    context (`placed`: its `times_of_day`) nowhere on the claim's: the number rule finds its
+    7 and 15, and the model reads the two as one (`read-43`); None when there is none."""
+    for m in _CLOCK_12.finditer(claim):
+        minute = _minute_of_day(m)
+        if not m.group(3) or minute in placed:
+            continue
+        start, end = clause_at(claim, m.start(), m.end())
+        without = _CLOCK_12.sub(" ", claim[start:end])  # "p.m." is no word of it
+        best = restated_in(claim[start:end], passages, bm25, compared=without)
+        if best is not None and (minute + 12 * 60) % (24 * 60) in times_of_day(passages[best]):
+            return m.group()
+    return None
+
+
 def _as_claimed_times(premise: str, claim: str) -> str:
     """`premise` with each 24-hour time the claim writes on the 12-hour clock written as the
     claim writes it ("from Friday at 18:00" as "from Friday at 6 p.m." of "The North Quay
@@ -648,12 +695,7 @@ def _as_claimed_times(premise: str, claim: str) -> str:
         return premise
     written: dict[int, str] = {}
     for m in _CLOCK_12.finditer(claim):
-        if m.group(4):
-            minute = 12 * 60 if m.group(4).lower() == "noon" else 0
-        else:
-            hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
-            minute = hour * 60 + int(m.group(2) or 0)
-        written.setdefault(minute, m.group())
+        written.setdefault(_minute_of_day(m), m.group())
     if not written:
         return premise
 

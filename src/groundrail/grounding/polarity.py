@@ -17,7 +17,9 @@ paraphrase may flip the word and negate it). "Fall" the season ("next fall") is 
 A comparison whose two sides trade places with its opposite word is faithful ("a latte is
 milder than a cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the
 sentence name a different side after "than" or "compared with"); with the same comparison word
-it is reversed (`traded_sides`: "a latte tastes stronger than a cappuccino").
+it is reversed (`traded_sides`: "a latte tastes stronger than a cappuccino"). A span of time
+turned the other way is reversed too (`reordered`: "two weeks before talks broke down" of
+"two weeks after contract talks broke down").
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from groundrail.grounding.lexical import (
     has_negation,
     restated_in,
 )
+from groundrail.grounding.numbers import small_number
 from groundrail.grounding.windows import Unit
 
 # Pairs of words of opposite direction, each side with its inflections; a word's opposite is
@@ -138,7 +141,11 @@ _DEGREE_WORDS = """likely common effective important popular frequent frequently
     difficult dangerous risky accurate efficient severe stable crowded affordable reliable
     productive sensitive vulnerable prone costly expensive useful harmful active aggressive
     profitable competitive"""
-_MORE_OR_LESS = re.compile(rf"(?<!the )\b(more|less)\s+({'|'.join(_DEGREE_WORDS.split())})\b")
+# "more likely" / "less likely", and "more than" / "less than" of a thing, not a number ("a
+# little more than downtown" of "a little less than the downtown places", read-44)
+_MORE_OR_LESS = re.compile(
+    rf"(?<!the )\b(more|less)\s+({'|'.join(_DEGREE_WORDS.split())}|than(?!\s+[\d$\u00a3\u20ac]))\b"
+)
 # a price compared in words, as the word of `_PAIRS` that says it
 _PRICED = (
     (re.compile(r"\bless\s+expensive\b|\b(?<=cost\s)less\b|\b(?<=costs\s)less\b", re.I), "cheaper"),
@@ -223,6 +230,54 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             continue  # the two sides trade places: "milder than a cappuccino"
         return claim[word.start() : word.end()]
     return None
+
+
+# a span of time before or after an event: "two weeks before talks broke down"
+_SPAN_ORDER = re.compile(
+    r"\b(?P<count>\d+|a\s+few|several|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s+(?P<unit>minute|hour|day|night|week|month|year|decade)s?"
+    r"\s+(?P<order>before|after|earlier|later)\b",
+    re.I,
+)
+_ORDER = {"before": "before", "earlier": "before", "after": "after", "later": "after"}
+
+
+def _span(m: re.Match[str]) -> tuple[str, str]:
+    """A `_SPAN_ORDER` span of time as one key: "three days" and "3 day" are ("3", "day")."""
+    count = " ".join(m["count"].lower().split())
+    return str(small_number(count) or count), m["unit"].lower()
+
+
+def reordered(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
+    """The words of a claim that put a span of time on one side of an event ("two weeks
+    before talks broke down") when the context sentence restating the claim's clause (read
+    without the words) puts the same span on the other side of the same event (`_anchor`:
+    "two weeks after contract talks broke down", `read-44`) and nowhere on the claim's side;
+    None otherwise ("production stopped two days before the recall" of "the recall came two
+    days after production stopped" names the other event). The model reads the two as one:
+    every other word is the source's."""
+    for m in _SPAN_ORDER.finditer(claim):
+        start, end = clause_at(claim, m.start(), m.end())
+        without = claim[start : m.start()] + claim[m.end() : end]
+        best = restated_in(claim[start:end], passages, bm25, compared=without)
+        if best is None:
+            continue
+        sentence = passages[best]
+        anchor = _anchor(claim, m.end())
+        sides = {
+            _ORDER[o["order"].lower()]
+            for o in _SPAN_ORDER.finditer(sentence)
+            if _span(o) == _span(m) and covered(_anchor(sentence, o.end()), anchor) >= RESTATED
+        }
+        if sides and _ORDER[m["order"].lower()] not in sides:
+            return m.group()
+    return None
+
+
+def _anchor(text: str, end: int) -> str:
+    """The event a span of time ending at text[end] is measured from: the rest of its clause
+    ("talks broke down" of "two weeks after talks broke down")."""
+    return text[end : clause_at(text, end, end)[1]]
 
 
 def _restating(
@@ -575,6 +630,9 @@ def negated_words(passages: Sequence[str]) -> frozenset[str]:
     return frozenset(m.group(1).lower() for p in passages for m in _NEGATED.finditer(p))
 
 
+NEGATING_WORDS = 3  # content words of a negating clause found beside the best restatement
+
+
 def unnegated(
     claim: str, units: Sequence[Unit], bm25: BM25, negated: frozenset[str] | None = None
 ) -> str | None:
@@ -603,29 +661,49 @@ def unnegated(
         if has_negation(clause) or _OTHERWISE_NEGATED.search(clause):
             continue
         best = restated_in(clause, passages, bm25)
-        if best is None:
-            continue
-        sentence = passages[best]
-        for found in _NEGATED.finditer(sentence):
-            begin, stop = clause_at(sentence, found.start(), found.end())
-            negating = sentence[begin:stop]
-            words = found.group(1).lower()
-            if (
-                covered(negating, clause) < RESTATED  # "what won't work with my hair"
-                or _NOT_STATED.search(sentence, begin, found.start())
-                or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
-                or _another_part(clause, negating, sentence[stop:])
-                or _other_thing(clause, negating)
-                or re.search(  # "unsupported", "statistically insignificant": the same
-                    rf"\b(?:un|in|im|il|ir|dis|non-?){re.escape(words.split()[-1])}", clause, re.I
-                )
-            ):
-                continue
-            said = re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE)
-            if said.search(clause) and not any(
-                _unnegated_in(said, passage) for passage in passages
-            ):
+        # a sentence that negates the clause's words may be another than the one restating
+        # it best ("Corvid said it would not oppose such a fork." of "Corvid said it would
+        # oppose a community fork of the last Apache release", which another sentence names)
+        said_here = [w for w in negated if re.search(rf"\b{re.escape(w)}\b", clause, re.I)]
+        others = [
+            n
+            for n, passage in enumerate(passages)
+            if n != best and any(w in passage.lower() for w in said_here)
+        ]
+        for n in [*([] if best is None else [best]), *others]:
+            sentence = passages[n]
+            words = _restated_negation(clause, sentence, passages, n == best)
+            if words is not None:
                 return words
+    return None
+
+
+def _restated_negation(
+    clause: str, sentence: str, passages: Sequence[str], best: bool
+) -> str | None:
+    """The words a clause of `sentence` negates that the claim's `clause` affirms, for
+    `unnegated`: the negating clause's content words (at least `NEGATING_WORDS` of them
+    unless the sentence is the one restating the claim's clause best) stand in the claim's
+    clause, and no passage says the words unnegated."""
+    for found in _NEGATED.finditer(sentence):
+        begin, stop = clause_at(sentence, found.start(), found.end())
+        negating = sentence[begin:stop]
+        words = found.group(1).lower()
+        if (
+            covered(negating, clause) < RESTATED  # "what won't work with my hair"
+            or (not best and len(content_words(negating)) < NEGATING_WORDS)
+            or _NOT_STATED.search(sentence, begin, found.start())
+            or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
+            or _another_part(clause, negating, sentence[stop:])
+            or _other_thing(clause, negating)
+            or re.search(  # "unsupported", "statistically insignificant": the same
+                rf"\b(?:un|in|im|il|ir|dis|non-?){re.escape(words.split()[-1])}", clause, re.I
+            )
+        ):
+            continue
+        said = re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE)
+        if said.search(clause) and not any(_unnegated_in(said, passage) for passage in passages):
+            return words
     return None
 
 

@@ -35,11 +35,11 @@ OPINION = (
 # The reviews as a whole, and how they are said to lean.
 _WHOLE = (
     r"(?:reviews|opinions|feedback|ratings|reactions|impressions|experiences|reviewers"
-    r"|customers|diners|patrons|guests|clients|visitors)"
+    r"|customers|diners|patrons|guests|clients|visitors|members|patients)"
 )
 _LEAN = (
     r"(?:(?P<mixed>mixed|varied|divided|polari[sz]ed)"
-    r"|(?P<positive>positive|favou?rable|glowing|happy|satisfied|pleased)"
+    r"|(?P<positive>positive|favou?rable|glowing|happy|satisfied|pleased|enthusiastic)"
     r"|(?P<negative>negative|unfavou?rable|unhappy|dissatisfied|disappointed))"
 )
 _DEGREE = (
@@ -59,9 +59,11 @@ _BETWEEN = r"(?:(?!(?:on|in|at|by|for|during|from|with|of)\b)\w+\s+){0,2}?"
 # Care are mixed" (read-26); not "reviews of the pasta", nor "Reviews of Pad Thai", a topic
 # that shares no word with the record's name (`leanings`)
 _OF_NAME = r"(?:(?:of|for)\s+(?P<of_name>(?-i:[A-Z])[\w'&.-]*(?:\s+(?-i:[A-Z])[\w'&.-]*){0,4})\s+)?"
-# how the rest lean, after "mixed": "reviews are mixed but mostly positive"
+# how the rest lean, after "mixed": "reviews are mixed but mostly positive", "… but lean
+# positive" (read-43)
 _ALSO = (
-    r"(?P<also>,?\s+(?:but|and|yet|though|although|if|while)\s+"
+    r"(?P<also>(?:,?\s+(?:but|and|yet|though|although|if|while)\s+|,\s+(?=lean|tilt|skew))"
+    r"(?:(?:lean|tilt|skew)(?:s|ing)?\s+(?:towards?\s+(?:the\s+)?)?)?"
     rf"{_DEGREE}(?:(?P<also_positive>positive|favou?rable)|negative|unfavou?rable))?"
 )
 _SENTIMENT = re.compile(
