@@ -89,9 +89,11 @@ async def test_the_engine_fails_an_unlinked_claim() -> None:
 CO_OP = (
     "The cooperative has raised its storage fee from 4 cents to 6 cents per bushel per month "
     "starting August 1. Manager Tom Brennan said the elevators would stay open despite the "
-    "lower volumes. The commission cut the allowed return on equity to 9.3 percent to reflect "
-    "lower borrowing costs. The board lowered the allowed return on debt to 4 percent. The "
-    "district moved the bus stop to ease crowding at the gate."
+    "lower volumes. The board lowered the allowed return on debt to 4 percent. Harvest crews "
+    "began work on Monday. The commission cut the allowed return on equity to 9.3 percent to "
+    "reflect lower borrowing costs. The district moved the bus stop to ease crowding at the "
+    "gate. The museum will stay open until 9 p.m. on Thursdays. The change is meant to attract "
+    "visitors who work during the day."
 )
 
 
@@ -122,6 +124,8 @@ def test_a_purpose_the_sentence_never_gives_is_unpurposed(claim: str, purpose: s
         # the sentence gives it, or a purpose of its own
         "The commission cut the return on equity to 9.3 percent to reflect lower borrowing costs.",
         "The district moved the bus stop in order to ease crowding at the gate.",
+        # a review helper's: the purpose in the next sentence
+        "The museum will stay open until 9 p.m. on Thursdays in an effort to attract workers.",
         # doubted, or too little of a purpose to judge
         "The co-op may have raised its storage fee to 6 cents to make up for lost volume.",
         "The cooperative raised its storage fee to 6 cents a bushel to offset it.",

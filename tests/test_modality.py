@@ -258,7 +258,11 @@ CONDITIONED = (
     "the gauge stays above 70 centimetres. If approved by the council, the new line will open "
     "in 2027. Survey boats will check the channel depth every day. Bring a jacket if needed. "
     "Refunds will be issued within 5 days if the item is returned unused. The beginner class "
-    "on Monday nights is perfect if you have never thrown a punch."
+    "on Monday nights is perfect if you have never thrown a punch. Nurses will strike on "
+    "Monday, unless the hospital withdraws its pay offer. The concert will move indoors if rain "
+    "is forecast for Saturday. By Thursday, forecasters predicted heavy rain on Saturday. "
+    "Passengers will receive a meal voucher for any delay; if the delay exceeds three hours, "
+    "they will also receive a cash refund."
 )
 
 
@@ -274,6 +278,7 @@ def unconditioned(claim: str) -> str | None:
          "in daylight, with survey boats checking the channel depth every day.", "as long as"),
         ("The new line will open in 2027.", "If"),  # a condition that opens the sentence
         ("Refunds will be issued within 5 days.", "if"),
+        ("Nurses will strike on Monday.", "unless"),  # a condition after a comma
     ],
 )  # fmt: skip
 def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> None:
@@ -294,6 +299,9 @@ def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> Non
         # an "if" on what is, not on what will be
         "Refunds are issued within 5 days.",
         "The beginner class on Monday nights is perfect.",
+        # the condition met in another sentence, or one on the clause after it
+        "The concert will move indoors.",
+        "Passengers will receive a meal voucher for any delay.",
     ],
 )
 def test_a_condition_kept_or_of_another_statement_is_left(claim: str) -> None:

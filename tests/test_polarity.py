@@ -118,6 +118,9 @@ def test_a_compass_direction_turned_is_caught(claim: str, word: str | None) -> N
         ("Cocktails run about $14, a little more than downtown.", "more than"),
         ("Cocktails run about $14, a little less than downtown bars.", None),
         ("Cocktails run about $14, more than 12 dollars.", None),
+        # a quantity, or "more" said of the other side (a review helper's)
+        ("Smokers had more than half the risk of nonsmokers.", None),
+        ("The sequel relies on open combat more than the original game does.", None),
     ],
 )
 def test_a_comparison_in_words_reversed_is_caught(claim: str, word: str | None) -> None:
@@ -125,7 +128,8 @@ def test_a_comparison_in_words_reversed_is_caught(claim: str, word: str | None) 
         "Waterborne alkyd hybrid paints are typically more expensive than standard latex. "
         "Smokers were more likely to develop the disease. Smokers were more likely than "
         "nonsmokers to develop it. Cocktails run about $14, a little less than the downtown "
-        "places."
+        "places. Smokers had less than half the risk of nonsmokers. The sequel relies less than "
+        "the original game on stealth, and more on open combat."
     )
     assert polarity.reversed_word(claim, *sentences(passage)) == word
 
@@ -407,9 +411,18 @@ def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str
         ("Contributors proposed a community fork of the last Apache release. Corvid said it "
          "would not oppose such a fork.",
          "Corvid said it would oppose a community fork of the last Apache release.", "oppose"),
-        # ... when it says enough of its own
+        # ... when it says enough of its own, of the claim's subject, of now (a review
+        # helper's)
         ("Contributors proposed a community fork of the last Apache release. It did not say.",
          "Corvid did say it would back a community fork of the last Apache release.", None),
+        ("Ridgeway Energy said it welcomes a merger with Coastline Power. Harbor Utilities "
+         "said it would not support a merger with Coastline Power under any terms.",
+         "Ridgeway Energy said it would support a merger with Coastline Power.", None),
+        ("The original Pulse was not waterproof. The Pulse 2 can be worn while swimming to a "
+         "depth of 50 metres.", "The Pulse is waterproof to a depth of 50 metres.", None),
+        ("Under the old contract, glass from apartment buildings was not recyclable. Since May, "
+         "glass from all buildings goes to the new plant for recycling.",
+         "Since May, glass from apartment buildings is recyclable.", None),
     ],
 )  # fmt: skip
 def test_a_negation_of_something_else_is_not_unnegated(
@@ -446,6 +459,16 @@ STRIKE = (
 def test_a_span_of_time_turned_round_is_reordered(claim: str, words: str | None) -> None:
     units, bm25 = sentences(STRIKE)
     assert polarity.reordered(claim, [u.text for u in units], bm25) == words
+
+
+def test_the_other_event_as_the_anchor_is_not_reordered() -> None:
+    # a review helper's: the two events share most words; the claim measures from the other
+    passage = "The Senate passed the budget bill two days after the House passed the budget bill."
+    units, bm25 = sentences(passage)
+    claim = "The House passed the budget bill two days before the Senate passed the budget bill."
+    assert polarity.reordered(claim, [u.text for u in units], bm25) is None
+    turned = "The Senate passed the budget bill two days before the House passed the budget bill."
+    assert polarity.reordered(turned, [u.text for u in units], bm25) == "two days before"
 
 
 def test_a_review_of_several_sentences_negates_in_its_own_sentence() -> None:

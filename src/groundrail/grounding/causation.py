@@ -121,13 +121,16 @@ _PURPOSE = re.compile(
     re.I,
 )
 # a word of the context that gives a purpose or a reason (not `_CAUSAL`'s "allowed", "after":
-# "the allowed return on equity", read-44)
+# "the allowed return on equity", read-44; nor "since January", "due to open", "plant")
 _PURPOSIVE = re.compile(
-    r"\b(?:because|due|owing|thanks|since|reasons?|why|result\w*|consequen\w*|therefore|thus"
-    r"|hence|so\s+that|caus\w*|blam\w*|attribut\w*|driven|drove|prompt\w*|amid|cit(?:e|es|ed|ing)"
-    r"|aim\w*|goals?|purpose\w*|intend\w*|intent\w*|designed|effort|bid|order|reflect\w*"
-    r"|offset\w*|compensat\w*|make\s+up|hop(?:e|es|ed|ing)|want\w*|seek\w*|sought|plan\w*"
-    r"|strategy|response|respond\w*|address\w*|tackl\w*|curb\w*|counter\w*)\b",
+    r"\b(?:because|owing|thanks|reasons?|why|result\w*|consequen\w*|therefore|thus|hence"
+    r"|so\s+that|caus\w*|blam\w*|attribut\w*|driven|drove|prompt\w*|amid|cit(?:e|es|ed|ing)"
+    r"|aim\w*|goals?|purpose\w*|intend\w*|intent\w*|designed|meant|effort|bid|order"
+    r"|reflect\w*|offset\w*|compensat\w*|make\s+up|hop(?:e|es|ed|ing)|want\w*|seek\w*"
+    r"|sought|plan(?:s|ned|ning)?|strategy|response|respond\w*|address\w*|tackl\w*|curb\w*"
+    r"|counter\w*|target\w*|replac\w*|cover(?:s|ed|ing)?|account\w*|help\w*"
+    r"|eas(?:e|es|ed|ing)|to\s+(?:reduce|improve|attract|boost|cut|prevent|avoid|protect"
+    r"|support|meet|keep|give|encourage|raise|fund|pay|free|allow|lower|limit|save))\b",
     re.I,
 )
 PURPOSE_FOUND = 0.5  # the share of a purpose's content words the sentence must hold
@@ -135,10 +138,11 @@ PURPOSE_FOUND = 0.5  # the share of a purpose's content words the sentence must 
 
 def unpurposed(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The words that give a purpose or a reason for what the claim states ("to make up for
-    the lower volumes", "to reflect lower borrowing costs", "in an effort to …") when the
-    context sentence restating the statement (`lexical.restated_in`) gives no purpose or
-    reason (`_PURPOSIVE`) and holds under `PURPOSE_FOUND` of the purpose's content
-    words (`read-43`, `read-44`: the model entails the statement and the motive with it);
+    the lower volumes", "to reflect lower borrowing costs", "in an effort to …") when
+    neither the context sentence restating the statement (`lexical.restated_in`) nor the
+    sentences beside it give a purpose or a reason (`_PURPOSIVE`), and the sentence holds
+    under `PURPOSE_FOUND` of the purpose's content words (`read-43`, `read-44`: the model
+    entails the statement and the motive with it);
     None otherwise, and for a claim that doubts anything (`_DOUBTED`) or says either part
     in under two content words."""
     m = _PURPOSE.search(claim)
@@ -152,9 +156,12 @@ def unpurposed(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     best = restated_in(stated, [u.text for u in units], bm25)
     if best is None:
         return None
-    sentence = units[best].text
-    if _PURPOSIVE.search(sentence):
+    # a purpose given in the sentence or beside it: "… open until 9 p.m. The change is meant
+    # to attract visitors who work during the day."
+    near = [u.text for u in units[max(0, best - 1) : best + 2] if u.doc_id == units[best].doc_id]
+    if any(_PURPOSIVE.search(text) for text in near):
         return None
+    sentence = units[best].text
     return m.group().strip(" ,") if covered(purpose, sentence) < PURPOSE_FOUND else None
 
 

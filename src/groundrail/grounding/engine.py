@@ -397,7 +397,6 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
-        context_times = numbers.times_of_day(context)
         around = numbers.Around(unit_texts)  # the words around its numbers, read on need
         negated = polarity.negated_words(unit_texts)
         # the quantities users give of their own case ("My daughter is 4 months old", "we
@@ -481,8 +480,6 @@ class GroundingEngine:
             lexical_signals["overstated"] = float(
                 modality.overstated(text, units, unit_bm25) is not None
             )
-            # "across the state" of "some pharmacies in Dane County"; "allowing two-way
-            # traffic" of "… as long as the gauge stays above 70 centimetres"
             # "across the state" of "some pharmacies in Dane County"; "allowing two-way
             # traffic" of "… as long as the gauge stays above 70 centimetres"
             lexical_signals["widened"] = float(
@@ -590,7 +587,7 @@ class GroundingEngine:
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
                 or numbers.traded_values(text, around) is not None
                 or numbers.misvoted(text, unit_texts, unit_bm25) is not None
-                or numbers.mistimed(text, unit_texts, unit_bm25, context_times) is not None
+                or numbers.mistimed(text, unit_texts, unit_bm25) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
             # with the name its opening pronoun stands for, when the claim says it, and its

@@ -426,8 +426,9 @@ def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     conditioned clause is the sentence's clause before the condition, or after it when the
     condition opens the sentence ("If approved, the line will open in 2027"); the claim's
     clause must hold `RESTATED` of its content words, and both must say "will" where the
-    condition is an "if". None otherwise, and for a condition of under `CONDITION_WORDS`
-    content words ("if needed"). The engine leaves records alone: their reviews judge under
+    condition is an "if". None otherwise: for a condition of under `CONDITION_WORDS` content
+    words ("if needed"), and for one another sentence says was met ("the state approved the
+    funding"). The engine leaves records alone: their reviews judge under
     conditions ("perfect if you've never thrown a punch") that an overview drops."""
     if not units or _CONDITIONED.search(claim):
         return None
@@ -441,16 +442,29 @@ def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             continue
         sentence = passages[best]
         for m in _CONDITION.finditer(sentence):
-            cond_start, cond_end = clause_at(sentence, m.end(), m.end())
+            cond_end = clause_at(sentence, m.end(), m.end())[1]
             condition = sentence[m.end() : cond_end]
             if len(content_words(condition)) < CONDITION_WORDS:
                 continue
-            if cond_start == m.start() and not sentence[: m.start()].strip():
+            before = sentence[: m.start()].rstrip(" ,")
+            if before and not before.endswith((";", ":")):
+                # the last clause before it: "… on Monday, unless …"
+                main = before[clause_at(before, len(before), len(before))[0] :]
+            else:  # "If approved, the line will open in 2027", "…; if it exceeds three
+                # hours, they will also receive a refund"
                 main = sentence[cond_end : clause_at(sentence, cond_end + 1, cond_end + 1)[1]]
-            else:  # the clause up to the condition
-                main = sentence[clause_at(sentence, m.start(), m.start())[0] : m.start()]
             if m["if"] and not (_WILL.search(main) and _WILL.search(clause)):
                 continue
-            if covered(main, clause) >= RESTATED and covered(condition, claim) < CONDITION_KEPT:
+            if (
+                covered(main, clause) >= RESTATED
+                and covered(condition, claim) < CONDITION_KEPT
+                # the condition met in another sentence: "On Thursday, the state approved the
+                # funding in full."
+                and not any(
+                    covered(condition, other) >= RESTATED
+                    for n, other in enumerate(passages)
+                    if n != best
+                )
+            ):
                 return m.group().strip()
     return None

@@ -49,10 +49,12 @@ from groundrail.grounding import dates
 from groundrail.grounding.dates import Dates
 from groundrail.grounding.lexical import (
     BM25,
+    RESTATED,
     STOPWORDS,
     clause_at,
     clauses,
     content_words,
+    covered,
     restated_in,
 )
 from groundrail.grounding.linear import MONTHS
@@ -656,33 +658,64 @@ def _minute_of_day(m: re.Match[str]) -> int:
     return hour * 60 + int(m.group(2) or 0)
 
 
+# a time of day in words: "7 in the evening", "8 tonight", "ten o'clock at night", "7.15pm"
+_CLOCK_WORDS = re.compile(
+    r"\b(1[0-2]|0?[1-9]|ten|eleven|twelve|one|two|three|four|five|six|seven|eight|nine)"
+    r"(?:[:.]([0-5]\d))?(?:\s+o['\u2019]clock)?\s*(?:(in\s+the\s+morning)|in\s+the\s+(?:afternoon"
+    r"|evening)|at\s+night|tonight|(?<=\d)pm\b|(?<=\d)(am)\b)",
+    re.I,
+)
+
+
 def times_of_day(text: str) -> frozenset[int]:
     """The minutes of the day `text` places on one side of noon: each "7:15 p.m.", "noon",
-    and each 24-hour "19:15" or "07:15" (not "7:15", which could be either)."""
+    "7 in the evening", "8 tonight", "7.15pm", and each 24-hour "19:15" or "07:15" (not
+    "7:15", which could be either)."""
     placed = {_minute_of_day(m) for m in _CLOCK_12.finditer(text)}
     placed |= {
         int(m.group(1)) * 60 + int(m.group(2))
         for m in _CLOCK_24.finditer(text)
         if int(m.group(1)) >= 13 or m.group(1).startswith("0")
     }
+    for m in _CLOCK_WORDS.finditer(text):
+        hour = small_number(m.group(1)) or 0
+        morning = bool(m.group(3) or m.group(4))
+        placed.add((hour % 12 + (0 if morning else 12)) * 60 + int(m.group(2) or 0))
     return frozenset(placed)
 
 
-def mistimed(claim: str, passages: Sequence[str], bm25: BM25, placed: frozenset[int]) -> str | None:
-    """The first time of day the claim gives with its "a.m." or "p.m." ("7:15 a.m.") that the
-    context sentence restating its clause (`lexical.restated_in`, read without its times)
-    gives on the other side of noon ("demand peaked at 7:15 p.m.", or "19:15") and the
-    context (`placed`: its `times_of_day`) nowhere on the claim's: the number rule finds its
-    7 and 15, and the model reads the two as one (`read-43`); None when there is none."""
+def mistimed(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
+    """The first time of day the claim gives with its "a.m." or "p.m." ("7:15 a.m.") where a
+    clause of the context sentence restating the claim's clause (`lexical.restated_in`, both
+    read without their times) gives the same clock time on the other side of noon ("demand
+    peaked at 7:15 p.m.", "19:15", "7.15 in the evening") and not the claim's: the number rule
+    finds its 7 and 15, and the model reads the two as one (`read-43`). The sentence's clause
+    must hold `RESTATED` of the claim clause's words, or the claim's clause all of its own
+    ("closes at 9 p.m." of "The library closes at 9 a.m."), so that "the last ferry returns
+    at 7 p.m." is not read against "the first ferry leaves at 7 a.m." of the same sentence.
+    None otherwise."""
     for m in _CLOCK_12.finditer(claim):
-        minute = _minute_of_day(m)
-        if not m.group(3) or minute in placed:
+        if not m.group(3):
             continue
+        minute = _minute_of_day(m)
         start, end = clause_at(claim, m.start(), m.end())
         without = _CLOCK_12.sub(" ", claim[start:end])  # "p.m." is no word of it
         best = restated_in(claim[start:end], passages, bm25, compared=without)
-        if best is not None and (minute + 12 * 60) % (24 * 60) in times_of_day(passages[best]):
-            return m.group()
+        if best is None:
+            continue
+        sentence = passages[best]
+        for begin, stop in clauses(sentence):
+            part = sentence[begin:stop]
+            times = times_of_day(part)
+            if (
+                (minute + 12 * 60) % (24 * 60) in times
+                and minute not in times
+                and (
+                    covered(without, part) >= RESTATED
+                    or covered(_CLOCK_12.sub(" ", part), without) == 1.0
+                )
+            ):
+                return m.group()
     return None
 
 

@@ -141,10 +141,17 @@ _DEGREE_WORDS = """likely common effective important popular frequent frequently
     difficult dangerous risky accurate efficient severe stable crowded affordable reliable
     productive sensitive vulnerable prone costly expensive useful harmful active aggressive
     profitable competitive"""
-# "more likely" / "less likely", and "more than" / "less than" of a thing, not a number ("a
+# a quantity after "than": "more than 20", "more than half", "less than twice as long"
+_QUANTITY = (
+    r"(?:[\d$\u00a3\u20ac]|half\b|twice\b|double\b|triple\b|thrice\b|once\b|several\b"
+    r"|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+(?:\w+\s+)?(?:third"
+    r"|quarter|half|decade|dozen|hundred|thousand|million|year|month|week|day|hour|minute"
+    r"|times|percent)|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b)"
+)
+# "more likely" / "less likely", and "more than" / "less than" of a thing, not a quantity ("a
 # little more than downtown" of "a little less than the downtown places", read-44)
 _MORE_OR_LESS = re.compile(
-    rf"(?<!the )\b(more|less)\s+({'|'.join(_DEGREE_WORDS.split())}|than(?!\s+[\d$\u00a3\u20ac]))\b"
+    rf"(?<!the )\b(more|less)\s+({'|'.join(_DEGREE_WORDS.split())}|than(?!\s+{_QUANTITY}))\b"
 )
 # a price compared in words, as the word of `_PAIRS` that says it
 _PRICED = (
@@ -195,6 +202,8 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         sentence = sentence.lower()
         if re.search(rf"\b{word.group()}\b", sentence) or _traded(claim[start:end], sentence):
             continue
+        if word.group(2) == "than" and re.search(rf"\b{word.group(1)}\b", sentence):
+            continue  # "relies less than the original on stealth, and more on combat"
         if not _THAN.search(claim, start, end):
             continue  # no second side: "men were more likely" of "women were less likely"
         opposite = re.compile(
@@ -267,7 +276,12 @@ def reordered(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
         sides = {
             _ORDER[o["order"].lower()]
             for o in _SPAN_ORDER.finditer(sentence)
-            if _span(o) == _span(m) and covered(_anchor(sentence, o.end()), anchor) >= RESTATED
+            if _span(o) == _span(m)
+            and covered(_anchor(sentence, o.end()), anchor) >= RESTATED
+            # the claim's anchor is not the sentence's other event: "The House passed the
+            # bill two days before the Senate passed the bill" of "The Senate passed the bill
+            # two days after the House passed the bill"
+            and covered(anchor, sentence[: o.start()]) < covered(anchor, _anchor(sentence, o.end()))
         }
         if sides and _ORDER[m["order"].lower()] not in sides:
             return m.group()
@@ -678,6 +692,35 @@ def unnegated(
     return None
 
 
+# where a clause's subject ends: its first verb of saying, being or a modal
+_SUBJECT_END = re.compile(
+    r"\b(?:said|says|told|is|are|was|were|will|would|has|have|had|can|could|did|does|do|may"
+    r"|might|should|must)\b",
+    re.I,
+)
+# a sentence about another time: "The original Pulse was not waterproof", "Under the old
+# contract, glass … was not recyclable"
+_THEN_NOT_NOW = re.compile(
+    r"\b(?:old|original|previous|former|earlier|last\s+year|used\s+to|no\s+longer|until|prior"
+    r"|initially|at\s+first)\b",
+    re.I,
+)
+
+
+def _same_subject(clause: str, sentence: str, negating: str) -> bool:
+    """Whether a sentence other than the best restatement negates the claim's clause itself:
+    its negating clause has `NEGATING_WORDS` content words, the sentence names every content
+    word of the clause's subject (before its first `_SUBJECT_END` verb: "Corvid" of "Corvid
+    said it would oppose …", not "Ridgeway Energy" of a sentence about Harbor Utilities)."""
+    end = _SUBJECT_END.search(clause)
+    subject = set(content_words(clause[: end.start()])) if end else set()
+    return (
+        len(content_words(negating)) >= NEGATING_WORDS
+        and bool(subject)
+        and subject <= set(content_words(sentence))
+    )
+
+
 def _restated_negation(
     clause: str, sentence: str, passages: Sequence[str], best: bool
 ) -> str | None:
@@ -691,7 +734,8 @@ def _restated_negation(
         words = found.group(1).lower()
         if (
             covered(negating, clause) < RESTATED  # "what won't work with my hair"
-            or (not best and len(content_words(negating)) < NEGATING_WORDS)
+            or (not best and not _same_subject(clause, sentence, negating))
+            or _THEN_NOT_NOW.search(sentence)  # "Under the old contract, … was not recyclable"
             or _NOT_STATED.search(sentence, begin, found.start())
             or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
             or _another_part(clause, negating, sentence[stop:])
