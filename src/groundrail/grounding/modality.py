@@ -433,12 +433,15 @@ def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     if not units or _CONDITIONED.search(claim):
         return None
     passages = [u.text for u in units]
+    conditioned = [n for n, passage in enumerate(passages) if _CONDITION.search(passage)]
     for start, end in clauses(claim):
         clause = claim[start:end]
-        if len(content_words(clause)) < CONDITION_WORDS:
-            continue
+        if len(content_words(clause)) < CONDITION_WORDS or not any(
+            covered(clause, passages[n]) >= RESTATED for n in conditioned
+        ):
+            continue  # most claims: no sentence with a condition restates them
         best = restated_in(clause, passages, bm25)
-        if best is None:
+        if best is None or best not in conditioned:
             continue
         sentence = passages[best]
         for m in _CONDITION.finditer(sentence):
