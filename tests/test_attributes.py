@@ -554,6 +554,9 @@ def test_noise_and_attire_values_rule_out_the_far_ones(
         # lot of" names no lot (a review helper's)
         ("It has a lot of seating.", None),
         ("There is a lot of parking on the street.", None),
+        # read-46: "rather than" negates what follows it
+        ("Parking is in a lot rather than on the street.", None),
+        ("Parking is on the street rather than in a lot.", "contradicted"),
     ],
 )
 def test_a_parking_field_named_by_the_words_before_it_is_checked(
@@ -621,3 +624,12 @@ async def test_the_engine_fails_an_unlisted_amenity() -> None:
     result = await local_engine().check(docs, answer)
     (claim,) = result.claims
     assert (claim.label, claim.driver) == ("unsupported", "unlisted")
+
+
+def test_a_short_word_names_no_longer_field() -> None:
+    # read-45: "an app" is no "by appointment only"; "kid" still names "good for kids"
+    laundry = {**CAFE, "attributes": {**CAFE["attributes"], "ByAppointmentOnly": "False"}}
+    found = read(json.dumps(laundry))[1]
+    assert found is not None
+    assert check("The machines take cards or an app.", [found]).label is None
+    assert check("Harbor Light Cafe is kid-friendly.", [found]).label == "supported"

@@ -855,3 +855,15 @@ def test_times_of_day_are_written_as_the_claim_writes_them(
     premise: str, claim: str, read: str
 ) -> None:
     assert numbers.as_claimed(premise, claim) == read
+
+
+def test_a_worked_out_difference_of_shares_is_no_miscount() -> None:
+    # read-45, read-46: "up 6.4 percentage points" of 18.2 and 24.6 percent is no count
+    context = (
+        "The office vacancy rate climbed to a record 24.6 percent in the third quarter, up "
+        "from 18.2 percent a year earlier."
+    )
+    claim = (
+        "The vacancy rate hit a record 24.6 percent, up 6.4 percentage points from a year earlier."
+    )
+    assert numbers.misspanned(claim, *passages(context)) == []

@@ -50,7 +50,9 @@ from groundrail.grounding.records import Attribute, Record
 _CONNECTIVES = r"as well as|along with|and|but|or|nor|while|whereas|although|though|yet|plus|with"
 # (?<!\s): a run of spaces is tried once, from its start (not from each of its spaces)
 _CUT = re.compile(
-    rf"(?<!\s)\s*[,;]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)", re.I
+    rf"(?<!\s)\s*[,;]\s*|(?<!\balong)(?<!\bas well)(?<!\s)\s+(?=(?:{_CONNECTIVES})\b)"
+    r"|(?<!\s)\s+(?=(?:rather\s+than|instead\s+of)\b)",  # "on the street rather than in a lot"
+    re.I,
 )
 _LEAD = re.compile(rf"^(?:{_CONNECTIVES})\b\s*", re.I)
 # A bracketed aside that turns or negates: "offers takeout (but not delivery), free Wi-Fi" is
@@ -60,7 +62,9 @@ _ASIDE = re.compile(
     r"\((\s*(?:but|though|although|yet|except|without|not|no|never)\b[^()]*)\)", re.I
 )
 # Words of absence, beside the negations of `lexical.has_negation`.
-_ABSENCE = re.compile(r"\b(?:neither|without|except|lacks?|lacking|unavailable)\b", re.I)
+_ABSENCE = re.compile(
+    r"\b(?:neither|without|except|lacks?|lacking|unavailable|rather\s+than|instead\s+of)\b", re.I
+)
 _ELABORATION = re.compile(r"(?:with|including|such as|featuring|especially)\b", re.I)
 # "and <items> are not …": a plural verb negated after the items it joins ("n't" reads as
 # " no" by then), not "and there is no …"
@@ -206,6 +210,8 @@ _PRICE_RATING = re.compile(r"\bprice(?:\s+range)?\s+(?:rating|tier)\b", re.I)
 _CONTRACTED = frozenset({"doesn", "isn", "won", "don", "aren", "wasn", "weren", "didn"})
 _BREAKS = frozenset({"but", "while", "whereas", "although", "though", "yet"})
 MIN_TERM = 3  # shorter words match a key only whole ("tv")
+SHORT_TERM = 3  # words this short start a key's word at most 2 letters longer ("kid" of
+# "kids"; "app" is no "appointment", read-45)
 
 
 @dataclass(slots=True, frozen=True)
@@ -702,11 +708,16 @@ def _in(word: str, label: str) -> bool:
     """Whether the word (or a stem of it) starts a run of the label's words, written as one:
     "deliver" in "restaurants delivery", "takeout" in "take out", "kid" in "good for kids",
     not "serv" (of "serving") in "reservations". A word shorter than `MIN_TERM` must be one of
-    the label's words whole ("tv")."""
+    the label's words whole ("tv"), one of `SHORT_TERM` letters start a run at most two
+    letters longer ("kid" of "kids", not "app" of "appointment")."""
     words = label.split()
     runs = ["".join(words[i:]) for i in range(len(words))]
     return any(
-        v in words if len(v) < MIN_TERM else any(run.startswith(v) for run in runs)
+        v in words
+        if len(v) < MIN_TERM
+        else any(
+            run.startswith(v) and (len(v) > SHORT_TERM or len(run) <= len(v) + 2) for run in runs
+        )
         for v in _variants(word)
     )
 

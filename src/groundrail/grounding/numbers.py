@@ -784,7 +784,13 @@ _UPDATED = re.compile(
 _NAMED_NUMBER = re.compile(r"\b([A-Za-z]*[A-Z][\w-]*)\.?\s(\d+(?:[.,]\d+)*)")
 # words after a number that count no thing: a scale, money, a share
 _NOT_COUNTS = frozenset(
-    {*_SCALES, "millions", "billions", "thousands", "trillion", "cents", "dollars", "percent"}
+    {
+        *_SCALES,
+        *("millions", "billions", "thousands", "trillion", "cents", "dollars", "percent"),
+        # a share's difference, which a claim works out: "up 6.4 percentage points" of 18.2
+        # and 24.6 percent (read-45)
+        *("percentage", "basis"),
+    }
 )
 
 
