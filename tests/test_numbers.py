@@ -867,3 +867,16 @@ def test_a_worked_out_difference_of_shares_is_no_miscount() -> None:
         "The vacancy rate hit a record 24.6 percent, up 6.4 percentage points from a year earlier."
     )
     assert numbers.misspanned(claim, *passages(context)) == []
+
+
+def test_a_change_worked_out_between_the_claims_own_numbers_is_found() -> None:
+    # read-45: "a reduction of 265" of 410 and 145, both the claim's and the context's
+    context = numbers.stated("Cancellations fell from 410 to 145 over the same period.")
+    assert (
+        numbers.missing("Cancellations dropped from 410 to 145, a reduction of 265.", context) == []
+    )
+    # a wrong one, or one of numbers the claim does not give, is missing
+    assert numbers.missing(
+        "Cancellations dropped from 410 to 145, a reduction of 295.", context
+    ) == ["295"]
+    assert numbers.missing("Cancellations fell to 145, a reduction of 265.", context) == ["265"]

@@ -1165,16 +1165,31 @@ _DIFFERENCE = re.compile(
     r"\b(?:more|less|cheaper|dearer|higher|lower|off|difference|saving|savings|discount)\b",
     re.IGNORECASE,
 )
-Arithmetic = tuple[bool, bool]  # (whether the claim sums, whether it takes a difference)
+# a change between two numbers the claim gives: "from 410 to 145, a reduction of 265"
+_CHANGE = re.compile(
+    r"\b(?:reduction|drop|decline|decrease|increase|rise|fall|gain|loss|down|up|cut|jump"
+    r"|difference)\b",
+    re.IGNORECASE,
+)
+# (whether the claim sums, takes a difference, states a change)
+Arithmetic = tuple[bool, bool, bool]
 
 
 def _arithmetic(claim: str) -> Arithmetic:
-    return _SUMMED.search(claim) is not None, _DIFFERENCE.search(claim) is not None
+    return (
+        _SUMMED.search(claim) is not None,
+        _DIFFERENCE.search(claim) is not None,
+        _CHANGE.search(claim) is not None,
+    )
 
 
 def _missing(
-    numbers: list[Claimed], context: Stated, arithmetic: Arithmetic = (False, False)
+    numbers: list[Claimed], context: Stated, arithmetic: Arithmetic = (False, False, False)
 ) -> list[str]:
+    # a change the claim works out between two of its own numbers: "dropped from 410 to 145,
+    # a reduction of 265" (read-45); a wrong one ("of 295") stays missing
+    own = [n for _, n, *_ in numbers]
+    changes = {abs(a - b) for a, b in itertools.combinations(own, 2)} if arithmetic[2] else set()
     return [
         raw
         for raw, number, how, money, unit, counted in numbers
@@ -1190,6 +1205,7 @@ def _missing(
             and not (how == "rounded" and _rounds_to(raw, number, pool))
             and not (not money and _parts_found(raw, context.values))
             and not _worked_out(number, money, context, arithmetic)
+            and not any(math.isclose(number, change) for change in changes)
         )
         or _mismeasured(number, how, unit, context)
     ]
@@ -1241,7 +1257,7 @@ def _worked_out(number: float, money: bool, context: Stated, arithmetic: Arithme
     money, one that says it takes a difference (`_DIFFERENCE`), the difference of two
     amounts: "£7 less for club members" of £45 and £38. Differences of counts are left out:
     most small numbers are the difference of two of a long context's."""
-    sums, differences = arithmetic
+    sums, differences, _ = arithmetic
     if not (sums or (differences and money)):
         return False
     pool = sorted(context.money if money else context.written - context.years)
