@@ -397,6 +397,7 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
+        holding = modality.conditioned(unit_texts)  # the sentences that hold a condition
         around = numbers.Around(unit_texts)  # the words around its numbers, read on need
         negated = polarity.negated_words(unit_texts)
         # the quantities users give of their own case ("My daughter is 4 months old", "we
@@ -484,7 +485,10 @@ class GroundingEngine:
             # traffic" of "… as long as the gauge stays above 70 centimetres"
             lexical_signals["widened"] = float(
                 modality.widened(text, units, unit_bm25) is not None
-                or (not records_only and modality.unconditioned(text, units, unit_bm25) is not None)
+                or (
+                    not records_only
+                    and modality.unconditioned(text, units, unit_bm25, holding) is not None
+                )
             )
             # "tastes milder" of a sentence saying "tastes stronger"; "a latte is stronger than
             # a cappuccino" of "a cappuccino is stronger than a latte"; "One motorist was

@@ -418,7 +418,15 @@ CONDITION_WORDS = 2  # content words a condition must have to be one a claim can
 CONDITION_KEPT = 0.5  # the share of them that says the claim keeps it in other words
 
 
-def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+def conditioned(passages: Sequence[str]) -> list[int]:
+    """The indices of the passages that put a condition on a statement (`_CONDITION`): read
+    once a check, for `unconditioned`."""
+    return [n for n, passage in enumerate(passages) if _CONDITION.search(passage)]
+
+
+def unconditioned(
+    claim: str, units: Sequence[Unit], bm25: BM25, holding: Sequence[int] | None = None
+) -> str | None:
     """The condition a context sentence puts on what a claim's clause restates ("as long as
     the gauge stays above 70 centimetres" on "allowing two-way traffic during daylight hours",
     `read-43`) when the claim states it without: no word of a condition or a hedge
@@ -433,15 +441,15 @@ def unconditioned(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     if not units or _CONDITIONED.search(claim):
         return None
     passages = [u.text for u in units]
-    conditioned = [n for n, passage in enumerate(passages) if _CONDITION.search(passage)]
+    holding = conditioned(passages) if holding is None else holding
     for start, end in clauses(claim):
         clause = claim[start:end]
         if len(content_words(clause)) < CONDITION_WORDS or not any(
-            covered(clause, passages[n]) >= RESTATED for n in conditioned
+            covered(clause, passages[n]) >= RESTATED for n in holding
         ):
             continue  # most claims: no sentence with a condition restates them
         best = restated_in(clause, passages, bm25)
-        if best is None or best not in conditioned:
+        if best is None or best not in holding:
             continue
         sentence = passages[best]
         for m in _CONDITION.finditer(sentence):
