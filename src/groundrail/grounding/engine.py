@@ -397,7 +397,6 @@ class GroundingEngine:
         context = " ".join(d.text for d in docs)
         words = unit_bm25.vocabulary  # the units cover the context's text
         context_numbers = numbers.stated(context)
-        holding = modality.conditioned(unit_texts)  # the sentences that hold a condition
         around = numbers.Around(unit_texts)  # the words around its numbers, read on need
         negated = polarity.negated_words(unit_texts)
         # the quantities users give of their own case ("My daughter is 4 months old", "we
@@ -417,6 +416,8 @@ class GroundingEngine:
         lines = [line_of(texts[u.doc_id], u) if u.doc_id in record_ids else "" for u in units]
         review_units = {i for i, line in enumerate(lines) if HEADING.match(line)}
         records_only = bool(records) and len(records) == len(docs)
+        # the sentences that hold a condition (`modality.unconditioned`, not of records)
+        holding = [] if records_only else modality.conditioned(unit_texts)
         # the texts of the records' reviews, and the words the records are called by
         review_texts = [
             line[heading.end() :]

@@ -709,8 +709,8 @@ _THEN_NOT_NOW = re.compile(
 
 def _same_subject(clause: str, sentence: str, negating: str) -> bool:
     """Whether a sentence other than the best restatement negates the claim's clause itself:
-    its negating clause has `NEGATING_WORDS` content words, the sentence names every content
-    word of the clause's subject (before its first `_SUBJECT_END` verb: "Corvid" of "Corvid
+    its negating clause has `NEGATING_WORDS` content words, and the sentence names every
+    content word of the clause's subject (before its first `_SUBJECT_END` verb: "Corvid" of "Corvid
     said it would oppose …", not "Ridgeway Energy" of a sentence about Harbor Utilities)."""
     end = _SUBJECT_END.search(clause)
     subject = set(content_words(clause[: end.start()])) if end else set()
@@ -727,7 +727,10 @@ def _restated_negation(
     """The words a clause of `sentence` negates that the claim's `clause` affirms, for
     `unnegated`: the negating clause's content words (at least `NEGATING_WORDS` of them
     unless the sentence is the one restating the claim's clause best) stand in the claim's
-    clause, and no passage says the words unnegated."""
+    clause, and no passage says the words unnegated; None for a sentence about another time
+    (`_THEN_NOT_NOW`: "Under the old contract, … was not recyclable")."""
+    if _THEN_NOT_NOW.search(sentence):
+        return None
     for found in _NEGATED.finditer(sentence):
         begin, stop = clause_at(sentence, found.start(), found.end())
         negating = sentence[begin:stop]
@@ -735,7 +738,6 @@ def _restated_negation(
         if (
             covered(negating, clause) < RESTATED  # "what won't work with my hair"
             or (not best and not _same_subject(clause, sentence, negating))
-            or _THEN_NOT_NOW.search(sentence)  # "Under the old contract, … was not recyclable"
             or _NOT_STATED.search(sentence, begin, found.start())
             or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
             or _another_part(clause, negating, sentence[stop:])
