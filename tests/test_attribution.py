@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from conftest import local_engine, sentences
 from groundrail.grounding import attribution
 from groundrail.grounding.context import from_options
+from groundrail.grounding.lexical import content_words
 from groundrail.grounding.windows import Document
 
 ARTICLE = (
@@ -116,6 +118,44 @@ async def test_the_engine_fails_a_misattributed_claim_the_model_entails() -> Non
     closed, quote = (await engine.check([Document("a", ARTICLE)], answer)).claims
     assert closed.label == "supported"
     assert (quote.label, quote.driver) == ("unsupported", "misattributed")
+
+
+def test_he_said_reads_as_the_answer_s_last_speaker() -> None:
+    before = (
+        "The board voted 4-3. Superintendent Rachel Imbert, who recommended the closure, said "
+        "the district could no longer justify the building. "
+    )
+    claim = "He said the building's future would be decided at a workshop in February."
+    said, others = attribution.named(claim, before)
+    assert said.startswith("Imbert said the building")
+    assert others == {"Superintendent", "Rachel"}  # whom "He" may be instead
+    assert attribution.named("She also told the board the vote was close.", before)[0] == (
+        "Imbert also told the board the vote was close."
+    )
+    # two speakers in the sentence before, none, another paragraph, no verb of saying
+    two = "Imbert said the building was old, and Tom Hallorann told reporters it was not. "
+    assert attribution.named(claim, two)[0] == claim
+    assert attribution.named(claim, "The board voted 4-3. ")[0] == claim
+    assert attribution.named(claim, before + "\n\nThe vote was close. ")[0] == claim
+    assert attribution.named("He voted no.", before) == ("He voted no.", frozenset())
+
+
+async def test_the_engine_fails_a_he_said_claim_of_another_speaker_s_words() -> None:
+    # the article gives the workshop to Hallorann ("He said …"); the answer's "He" is Imbert
+    answer = (
+        "Superintendent Rachel Imbert, who recommended the closure, said the district could "
+        "no longer justify the building. He said the building's future would be decided at a "
+        "workshop in February."
+    )
+    article = ARTICLE.replace("Hallorann voted with", "Hallorann said he voted with")
+    claims = (await local_engine().check([Document("a", article)], answer)).claims
+    assert (claims[-1].label, claims[-1].driver) == ("unsupported", "misattributed")
+    right = answer.replace(
+        "Superintendent Rachel Imbert, who recommended the closure,",
+        ("Board President Tom Hallorann"),
+    ).replace(" could no longer justify the building", " voted with the majority")
+    claims = (await local_engine().check([Document("a", article)], right)).claims
+    assert claims[-1].driver != "misattributed"
 
 
 GROOMER = json.dumps(
@@ -459,3 +499,192 @@ def test_a_role_the_context_gives_another_person_is_caught(
         "company's chief executive since June, announced the layoffs."
     )
     assert attribution.misroled(claim, context) == misroled
+
+
+LOCKSMITH = [
+    "Locked myself out of my car on a Saturday. Marcus showed up in about 25 minutes and had "
+    "the door open in less than five minutes without a scratch.",
+    "Had all the locks rekeyed after buying our house. Tanya in the shop was great at "
+    "explaining the difference between rekeying and replacing, and she talked me out of new "
+    "deadbolts I didn't need.",
+    "Brought in an old fire safe with no combination. The team got it open in an hour.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "name"),
+    [
+        # read-48: what Tanya did, credited to Marcus, whom another review names
+        ("A new homeowner credited Marcus with clearly explaining rekeying versus replacing and "
+         "talking them out of unneeded deadbolts.", "Marcus"),
+        # right, or a name no review gives, or one in a list item after "by"
+        ("A new homeowner credited Tanya with clearly explaining rekeying versus replacing and "
+         "talking them out of unneeded deadbolts.", None),
+        ("A driver said Marcus showed up in about 25 minutes and opened the car door without a "
+         "scratch.", None),
+        ("A new homeowner credited Jordan with clearly explaining rekeying versus replacing.",
+         None),
+        ("Reviewers mention a car door opened by Marcus and the difference between rekeying and "
+         "replacing explained in the shop.", None),
+        # a word that names no one: a day, a team before its noun
+        ("The door was opened on a Saturday in about 25 minutes without a scratch.", None),
+    ],
+)  # fmt: skip
+def test_a_review_s_deed_credited_to_another_person_is_miscredited(
+    claim: str, name: str | None
+) -> None:
+    assert attribution.miscredited(claim, LOCKSMITH, frozenset({"keyline"})) == name
+
+
+async def test_the_engine_fails_a_miscredited_record_claim() -> None:
+    record = json.dumps(
+        {
+            "name": "Keyline Lock & Safe",
+            "city": "Boise",
+            "reviews": [{"stars": 5, "text": text} for text in LOCKSMITH],
+        }
+    )
+    answer = (
+        "A new homeowner credited {} with clearly explaining rekeying versus replacing and "
+        "talking them out of unneeded deadbolts."
+    )
+    wrong = (await local_engine().check(from_options([record]), answer.format("Marcus"))).claims
+    assert (wrong[0].label, wrong[0].driver) == ("unsupported", "misattributed")
+    right = (await local_engine().check(from_options([record]), answer.format("Tanya"))).claims
+    assert right[0].driver != "misattributed"
+
+
+RAILYARD = (
+    "The council approved the Crestline plan 6-1 on Monday.\n\n"
+    "Mayor Patricia Odum, who championed the plan, called it the biggest step this city has "
+    "taken on housing in a generation. Councillor Derek Hale cast the only vote against. "
+    '"We are approving 600 homes and zero new lanes," Hale said.\n\n'
+    "The hospital's chief nursing officer, Daniel Frey, said the hospital had hired 120 nurses "
+    'since January. "Ratios sound simple, but they can mean turning patients away from the '
+    'emergency room," said Union president Keisha Morrow.'
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "name"),
+    [
+        # read-47: the second of two statements is another's, named in its own sentence
+        ("Mayor Patricia Odum called it the city's biggest housing step in a generation, adding "
+         "that the council was approving 600 homes and zero new lanes.", "Odum"),
+        # read-48: a surname alone opening the claim, which the context gives a full name
+        ("Frey warned that ratios can mean turning patients away from the emergency room.",
+         "Frey"),
+        # right
+        ("Mayor Patricia Odum called it the city's biggest housing step in a generation.", None),
+        ("Hale said the council was approving 600 homes and zero new lanes.", None),
+        ("Morrow warned that ratios can mean turning patients away from the emergency room.",
+         None),
+    ],
+)  # fmt: skip
+def test_each_statement_and_a_bare_surname_are_read(claim: str, name: str | None) -> None:
+    assert misattributed(claim, RAILYARD) == name
+
+
+@pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        # read-48, read-47: a place the source never names, given to a name it uses
+        ("The ferries come from Denmark's Halvard Shipyard.", "Denmark's Halvard Shipyard"),
+        ("About 1,800 nurses at Madison's St. Brendan Medical Center walked out.",
+         "Madison's St. Brendan Medical Center"),
+        # the source's place, in its own words or a form of them; a possessed name it lacks
+        ("The ferries come from Norway's Halvard Shipyard.", None),
+        ("Ethiopia's Tigist Alemu won the race.", None),
+        ("The ferries come from Denmark's Kestrel Yard.", None),
+    ],
+)  # fmt: skip
+def test_a_name_given_a_place_the_source_never_names_is_relocated(
+    claim: str, words: str | None
+) -> None:
+    source = (
+        "The company will take delivery of three hybrid ferries from the Halvard Shipyard in "
+        "Norway. MILWAUKEE - About 1,800 nurses at St. Brendan Medical Center walked out. "
+        "Ethiopian runner Tigist Alemu won the race."
+    )
+    assert attribution.relocated(claim, set(content_words(source))) == words
+
+
+CLUB = (
+    "Coach Tom Alder said the club would build its attack around Nadia Ferreira. "
+    '"I wanted a club that plays to win every single week," Ferreira said.\n\n'
+    'The recall covers 40,000 cars. "Owners should get letters within 30 days," the '
+    "spokesperson told Reuters. Spokesperson Lydia Marsh declined to give a cost.\n\n"
+    '"We had maybe 20 minutes to get out," Luis said. Luis Ortega lost his house.\n\n'
+    "Both Portland goals came from corner kicks in the first half, Seattle coach Mia Lund "
+    "said afterwards. The Boeing 737 MAX line will hold at 38 jets a month, chief executive "
+    "Kelly Ortberg told analysts."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "name"),
+    [
+        # a review helper's: "She" may be the other person the sentence before names
+        ("Coach Tom Alder said the club would build its attack around Nadia Ferreira. She said "
+         "she wanted a club that plays to win every single week.", None),
+        # one person by their first name, a listener after "told", a company, a goalkeeper
+        # who conceded goals
+        ("Luis Ortega said they had maybe 20 minutes to get out.", None),
+        ("Spokesperson Lydia Marsh said owners should get letters within 30 days.", None),
+        ("Boeing said the 737 MAX line will hold at 38 jets a month.", None),
+        ("Seattle goalkeeper Ana Torres conceded two first-half goals, both from corner kicks.",
+         None),
+        # and still: a coach's words given to the player
+        ("Nadia Ferreira said the club would build its attack around her.", None),
+        ("Ferreira said both Portland goals came from corner kicks in the first half.",
+         "Ferreira"),
+    ],
+)  # fmt: skip
+def test_who_else_the_speaker_may_be_is_left_alone(answer: str, name: str | None) -> None:
+    units, bm25 = sentences(CLUB)
+    claims = [
+        attribution.named(s, answer[: answer.index(s)])
+        for s in re.split(r"(?<=\.) (?=[A-Z])", answer)
+    ]
+    said, others = claims[-1]
+    found = attribution.misattributed(
+        said, units, bm25, {"a": CLUB}, first_word=said != answer.split(". ")[-1], others=others
+    )
+    assert found == name
+
+
+def test_what_another_name_does_is_not_credited_to_the_name_before_it() -> None:
+    # a review helper's: "Cubano" and "Fenway" are no staff; what follows is Luis's or Carla's
+    reviews = [
+        "The Cubano was pressed perfectly. Sat at the bar and Luis made me a mezcal old "
+        "fashioned that was smoky and strong.",
+        "Parking near Fenway is rough on game nights. Carla at the front desk validated our "
+        "garage ticket without us asking.",
+        "Luis recommended the guava pastelito, which was great with coffee.",
+    ]
+    for claim in (
+        "Diners love the Cubano, while Luis at the bar makes a smoky, strong mezcal old fashioned.",
+        "Parking near Fenway is tough on game nights, though Carla at the front desk "
+        "validates garage tickets.",
+    ):
+        assert attribution.miscredited(claim, reviews, frozenset()) is None
+    wrong = "A guest said Carla at the bar made them a smoky, strong mezcal old fashioned."
+    assert attribution.miscredited(wrong, reviews, frozenset()) == "Carla"
+    # a person opening a review's sentence "behind the counter", a name before "made"
+    bakery = [
+        "Priya behind the counter remembered my order from last week and threw in a free "
+        "croissant.",
+        "The owner, Gabe, walked us through every pastry and recommended the cardamom bun.",
+    ]
+    wrong = (
+        "One customer said Gabe remembered their order from the week before and threw in a "
+        "free croissant."
+    )
+    assert attribution.miscredited(wrong, bakery, frozenset()) == "Gabe"
+    wrong = "A guest said Luis made them a Cubano pressed crispy with plenty of pickles."
+    cantina = [
+        "Get the Cubano, pressed crispy with plenty of pickles. Sat at the bar and Sam "
+        "poured me a beer.",
+        "Luis made me a mezcal old fashioned that was smoky and strong.",
+    ]
+    assert attribution.miscredited(wrong, cantina, frozenset()) == "Luis"

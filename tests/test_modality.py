@@ -170,6 +170,26 @@ def test_most_or_always_the_source_says_too_is_not_widened(claim: str) -> None:
     assert few(claim) is None
 
 
+@pytest.mark.parametrize(
+    ("claim", "scope"),
+    [
+        # read-47: "most" of a count under half, though the sentence gives a percent too
+        ("Most of the district's 14 elementary schools are below 60% capacity.", "Most"),
+        ("Most members voted against the plan.", "Most"),
+        # the count as it is, a count over half, or other things
+        ("Five of the district's 14 elementary schools are below 60% capacity.", None),
+        ("Most of the 12 branches will stay open.", None),
+        ("Most of the district's teachers are below retirement age.", None),
+    ],
+)  # fmt: skip
+def test_most_of_a_count_under_half_is_widened(claim: str, scope: str | None) -> None:
+    source = (
+        "Of its 14 elementary schools, five are operating at less than 60 percent of capacity. "
+        "Nine of the 12 branches will stay open. Three of the 40 members voted against the plan."
+    )
+    assert modality.widened(claim, *sentences(source)) == scope
+
+
 def test_all_of_the_list_before_it_is_no_wider_scope() -> None:
     # read-23: the three places, listed, "should all reach 165°F"
     source = (
@@ -262,7 +282,10 @@ CONDITIONED = (
     "Monday, unless the hospital withdraws its pay offer. The concert will move indoors if rain "
     "is forecast for Saturday. By Thursday, forecasters predicted heavy rain on Saturday. "
     "Passengers will receive a meal voucher for any delay; if the delay exceeds three hours, "
-    "they will also receive a cash refund."
+    "they will also receive a cash refund. Members who have the heater installed before "
+    "June 30 will also receive a $200 early-adopter bonus. Scientists who studied the samples "
+    "will publish their results next year. Customers who enroll in automatic payments will "
+    "get a $5 monthly discount."
 )
 
 
@@ -279,6 +302,10 @@ def unconditioned(claim: str) -> str | None:
         ("The new line will open in 2027.", "If"),  # a condition that opens the sentence
         ("Refunds will be issued within 5 days.", "if"),
         ("Nurses will strike on Monday.", "unless"),  # a condition after a comma
+        # read-44: a restriction on who receives it
+        ("You also receive a $200 early-adopter bonus.", "Members who"),
+        ("Members get a $200 early-adopter bonus.", "Members who"),
+        ("Customers get a $5 monthly discount.", "Customers who"),
     ],
 )  # fmt: skip
 def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> None:
@@ -302,6 +329,11 @@ def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> Non
         # the condition met in another sentence, or one on the clause after it
         "The concert will move indoors.",
         "Passengers will receive a meal voucher for any delay.",
+        # a restriction kept, in words of its own too, or one on who does something rather
+        # than who receives it
+        "Members who install the heater before June 30 get a $200 early-adopter bonus.",
+        "Autopay customers get a $5 monthly discount.",
+        "The scientists will publish their results next year.",
     ],
 )
 def test_a_condition_kept_or_of_another_statement_is_left(claim: str) -> None:

@@ -807,8 +807,10 @@ def test_only_before_a_quantity_is_not_judged(claim: str, plain: str) -> None:
         ("The two grants cover £3.5 million.", ["3.5"]),
         # "total" of no sum (read-6): 350 is no number of the context's
         ("Exceptions include total disability and leaving at 350.", ["350"]),
-        # a difference of counts is left out: most small numbers are one
-        ("The closures cut 90 more jobs at Carrick than at Elsby.", ["90"]),
+        # a difference of counts only within one sentence: most small numbers are one of two
+        # of a long context's
+        ("The closures cut 90 more jobs at Carrick than at Elsby.", []),
+        ("The closures cut 188 more jobs at Carrick than there are grind settings.", ["188"]),
     ],
 )
 def test_a_sum_or_difference_the_claim_says_it_works_out_is_found(
@@ -879,4 +881,104 @@ def test_a_change_worked_out_between_the_claims_own_numbers_is_found() -> None:
     assert numbers.missing(
         "Cancellations dropped from 410 to 145, a reduction of 295.", context
     ) == ["295"]
-    assert numbers.missing("Cancellations fell to 145, a reduction of 265.", context) == ["265"]
+    # of numbers the claim does not give: found when one context sentence gives both
+    assert numbers.missing("Cancellations fell to 145, a reduction of 265.", context) == []
+    apart = numbers.stated("Cancellations were 410 in May. By June they were 145.")
+    assert numbers.missing("Cancellations fell to 145, a reduction of 265.", apart) == ["265"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        # read-47, read-48: a difference of two numbers of one sentence, said as a change
+        ("Enrollment has fallen by roughly 3,500 students since 2015.", []),
+        ("Peak viewership hit 1.8 million, 500,000 more than last year.", []),
+        ("Base funding rises by $650.", []),
+        ("Enrollment has fallen by roughly 4,200 students since 2015.", ["4,200"]),
+        # without a word of change, a difference is no number of the context's, nor a bound
+        # (read-16: "more than 2,000 residents" of no number)
+        ("Some 3,500 students attend the district's schools.", ["3,500"]),
+        ("Enrollment fell as more than 3,000 students left.", ["3,000"]),
+        # a difference said with "fewer"; "up" of no amount says no change (a review helper's)
+        ("The district has 3,500 fewer students than in 2015.", []),
+        ("Filling up the 14,900 seats, 3,500 fans came.", ["3,500"]),
+        # read-47: a share's part of a number of its sentence
+        ("The study follows 1,200 workers, about 300 of whom wear sensors.", []),
+        # a half of a period is no share (a review helper's)
+        ("Revenue reached $1.2 billion.", ["1.2"]),
+        ("The study follows 1,200 workers, about 400 of whom wear sensors.", ["400"]),
+    ],
+)
+def test_a_number_worked_out_within_one_sentence_is_found(claim: str, missing: list[str]) -> None:
+    context = numbers.stated(
+        "District enrollment has dropped from 18,400 students in 2015 to about 14,900 this "
+        "year. Peak viewership reached 1.8 million concurrent viewers, up from 1.3 million at "
+        "last year's event. The formula raises the base allocation from $7,250 to $7,900. "
+        "The project will follow 1,200 farmworkers, fitting about a quarter of them with "
+        "sensors. Revenue in the first half was $2.4 billion."
+    )
+    assert numbers.missing(claim, context) == missing
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        # read-47, read-48: a share in words its own numbers do not make
+        ("The $410 million project was financed by a $150 million bond, covering nearly half "
+         "of the cost.", "nearly half of"),
+        ("Berth 14 employs 140 people, about a third of the roughly 310 at Berth 9.",
+         "about a third of"),
+        # read-48: a change in percent its two numbers do not make
+        ("The harvest will fall to 1.2 million tonnes from 2.0 million last year, a 60% drop.",
+         "60% drop"),
+        ("Revenue rose 20% to $5.6 billion from $5.0 billion.", "rose 20%"),
+        # right ones
+        ("The $410 million project was financed by a $150 million bond, covering more than a "
+         "third of the cost.", None),
+        ("Berth 14 employs 140 people, nearly half of the roughly 310 at Berth 9.", None),
+        ("The harvest will fall to 1.2 million tonnes from 2.0 million last year, a 40% drop.",
+         None),
+        ("Revenue rose 12% to $5.6 billion from $5.0 billion.", None),
+        ("Revenue rose about 11% to $5.6 billion from $5.0 billion.", None),
+        # no whole to read it against, or more numbers than a change's two, a date, a label,
+        # an ordinal or a count of other things as the part (a review helper's)
+        ("The bond covers nearly half of the cost.", None),
+        ("On March 14, about a third of the plant's 600 hourly workers voted to strike.", None),
+        ("Now in its 12th year, the fair draws about a quarter of the county's 80,000 "
+         "residents.", None),
+        ("The 3 largest chains operate about half of the region's 1,100 grocery stores.", None),
+        ("In Ward 3, nearly half of the 9,000 ballots were mailed.", None),
+        ("Ridership on Route 12 fell about 20%, to 8,400 daily riders.", None),
+        ("Sales of 300 units rose 60% in 2023 to 900 units from 500 units.", None),
+    ],
+)  # fmt: skip
+def test_a_share_the_claims_numbers_do_not_make_is_misshared(claim: str, wrong: str | None) -> None:
+    assert numbers.misshared(claim, numbers.stated("An unrelated context.")) == wrong
+
+
+def test_a_share_the_context_says_itself_is_not_misshared() -> None:
+    claim = (
+        "The $410 million project was financed by a $150 million bond, covering nearly half "
+        "of the cost."
+    )
+    context = numbers.stated("A $150 million bond covers nearly half of the cost.")
+    assert numbers.misshared(claim, context) is None
+    change = "The harvest will fall to 1.2 million tonnes from 2.0 million, a 60% drop."
+    assert numbers.misshared(change, numbers.stated("Output falls 60 percent.")) is None
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misshared_claim_fails(runtime: GroundingRuntime) -> None:
+    docs = [
+        Document(
+            "article",
+            "The wheat harvest is forecast at 1.2 million tonnes, down from 2.0 million tonnes "
+            "last year, after the driest winter on record.",
+        )
+    ]
+    claim = "The harvest will fall to 1.2 million tonnes from 2.0 million last year, a {} drop."
+    result = await runtime.engine.check(docs, claim.format("60%"))
+    assert result.claims[0].label != "supported"
+    assert result.claims[0].signals["miscounted"] == 1.0
+    result = await runtime.engine.check(docs, claim.format("40%"))
+    assert result.claims[0].signals["miscounted"] == 0.0

@@ -55,6 +55,27 @@ def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
     assert reversed_word(claim) == word
 
 
+def test_larger_of_fewer_is_reversed() -> None:
+    # read-47: "fewer" things, said as a "larger" amount of them
+    passage = (
+        "Winemakers in the Willamette Valley harvested about 18 percent fewer grapes in 2023 "
+        "than in 2022, according to the wine board."
+    )
+    claim = "The valley's 2023 grape harvest was about 18% {} than 2022's, the wine board said."
+    assert polarity.reversed_word(claim.format("larger"), *sentences(passage)) == "larger"
+    assert polarity.reversed_word(claim.format("smaller"), *sentences(passage)) is None
+    # fewer of another thing, or "fewer" said of what is larger (a review helper's)
+    staffing = "The school will have four fewer teachers next year, so classes will grow."
+    bigger = "Classes at the school will be bigger next year, with four teachers leaving."
+    assert polarity.reversed_word(bigger, *sentences(staffing)) is None
+    buses = "Because the district bought fewer but longer buses, each route carries 70 students."
+    bought = "Each route carries 70 students because the district bought bigger buses."
+    assert polarity.reversed_word(bought, *sentences(buses)) is None
+    seats = "The renovated arena has larger, more comfortable seats than the old one."
+    fewer = "The renovated arena has fewer seats than the old one."
+    assert polarity.reversed_word(fewer, *sentences(seats)) is None
+
+
 @pytest.mark.parametrize(
     "claim",
     [
@@ -434,7 +455,8 @@ def test_a_negation_of_something_else_is_not_unnegated(
 STRIKE = (
     "Hotel workers walked off the job on October 4, two weeks after contract talks with the "
     "employers broke down over wages. The union filed its notice three days before the vote. "
-    "A mediator joined a week later."
+    "A mediator joined a week later. The talks opened on Monday, and a mediator joined the "
+    "talks a week later."
 )
 
 
@@ -454,6 +476,12 @@ STRIKE = (
         ("A mediator joined a week afterwards.", None),
         # the other event as the anchor: the same order in other words
         ("The vote came three days after the union filed its notice.", None),
+        # read-47: an anchor that names no event, after the sentence's own event
+        ("The union filed its notice three days after that.", "three days after"),
+        ("The union filed its notice three days before that.", None),
+        ("The vote came three days after that.", None),
+        # the sentence's other event before the claim's pronoun (a review helper's)
+        ("The talks had opened a week before that.", None),
     ],
 )  # fmt: skip
 def test_a_span_of_time_turned_round_is_reordered(claim: str, words: str | None) -> None:
@@ -552,3 +580,35 @@ async def test_the_engine_fails_what_the_context_affirms_negated() -> None:
     negated = result.claims[1]
     assert negated.label != "supported"
     assert negated.signals["reversed"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        # read-48: done, of what the sentence says is not yet done
+        ("Chair Victor Almeida said the remaining $700,000 must come from the city, which has "
+         "already committed it.", "already committed"),
+        ("The council has already approved the library's new budget.", "already approved"),
+        # as the sentence says it, another verb, or a claim of its own negation
+        ("Chair Victor Almeida said the remaining $700,000 must come from the city, which has "
+         "not yet committed it.", None),
+        ("The council has already discussed the library's new budget.", None),
+        ("The mayor has already signed the contract.", None),
+        # "hasn't yet", a verb's short form; a sentence that says "already" of another thing,
+        # or "not yet" of another subject (a review helper's)
+        ("The state has already paid the grant.", "already paid"),
+        ("The county has already signed the lease.", "already signed"),
+        ("The council has already approved the design for the footbridge.", None),
+        ("Germany has already committed troops to the mission.", None),
+    ],
+)  # fmt: skip
+def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None) -> None:
+    passage = (
+        "Board chair Victor Almeida said the remaining $700,000 would have to come from the "
+        "city, which has not yet committed the money. The council is yet to approve the "
+        "library's new budget. The mayor signed the contract on Monday. The state hasn't yet "
+        "paid the grant. The county has yet to sign the lease. The council has already "
+        "approved the design for the footbridge but has not yet approved its funding. France "
+        "has not yet committed troops to the mission, while Germany has."
+    )
+    assert polarity.already(claim, *sentences(passage)) == words

@@ -23,7 +23,9 @@ from groundrail.grounding.lexical import (
     BM25,
     CLAUSE,
     STOPWORDS,
+    clause_at,
     content_words,
+    covered,
     entities,
     restated_in,
     terms,
@@ -34,7 +36,9 @@ SPEECH = (
     r"(?:said|says|told|tells|stated|states|argued|argues|warned|warns|noted|notes|added"
     r"|adds|explained|explains|claimed|claims|insisted|insists|testified|testifies|wrote"
     r"|writes|called|calls|described|describes|acknowledged|admitted|announced|urged"
-    r"|recalled|recalls|predicted|predicts|saying|telling|stating"
+    r"|recalled|recalls|predicted|predicts|stressed|stresses|emphasi[sz]ed|emphasi[sz]es"
+    r"|cautioned|cautions|contended|contends|remarked|remarks|reiterated|reiterates|saying"
+    r"|telling|stating"
     r"|arguing|warning|noting|adding|explaining|claiming|insisting|calling|describing)"
 )
 _SPEECH = re.compile(rf"(?<![-\w]){SPEECH}\b")  # not "so-called"
@@ -84,6 +88,9 @@ _NOT_PERSONS = frozenset(
     ltd""".split()  # noqa: SIM905
 )
 MIN_STATEMENT_WORDS = 4
+_PRONOUNS = frozenset("he she they we i it you".split())  # noqa: SIM905
+# capitalised words that open a phrase, no first name ("The Boeing 737 MAX")
+_FUNCTION_WORDS = r"(?:The|A|An|At|In|On|For|By|Of|To|From|With|And|But|Its|Their|His|Her|This)"
 # the sentences before it that may name the speaker, beyond its paragraph's ("… said. "…,"
 # she added.") when a document has no paragraphs
 BEFORE = 2
@@ -159,52 +166,243 @@ def _up_to_next_speaker(statement: str) -> str:
 
 
 def misattributed(
-    claim: str, units: Sequence[Unit], bm25: BM25, texts: dict[str, str]
+    claim: str,
+    units: Sequence[Unit],
+    bm25: BM25,
+    texts: dict[str, str],
+    *,
+    first_word: bool = False,
+    others: frozenset[str] = frozenset(),
 ) -> str | None:
     """The speaker's name when the claim gives a statement to someone the context does not
     name beside it (see the module doc); None when it does, or when the rule cannot tell.
     `bm25` ranks `units`, the context's sentences; `texts` are their documents' texts by id
-    (the paragraph of the best-matching sentence is where its speaker is named)."""
-    found = speaker(claim)
+    (the paragraph of the best-matching sentence is where its speaker is named).
+    `first_word`: the claim's first word is a person's name (`named`), see `speaker`;
+    `others`: names the claim's speaker may be in its stead (`named`), whose words it may
+    give."""
+    found = speaker(claim, first_word=first_word)
+    if found is None and not first_word:
+        # "Frey stressed that …" (read-48): a surname alone, when the context gives it a
+        # full name ("Daniel Frey"), is a person
+        found = speaker(claim, first_word=True)
+        if found is None or not claim.startswith(found[0]):
+            return None
+        full = re.compile(rf"\b(?!{_FUNCTION_WORDS}\b)[A-Z][a-z]+\s+{re.escape(found[0])}\b")
+        if not any(full.search(u.text) for u in units):
+            return None
     if found is None:
         return None
     name, statement = found
-    said = set(content_words(statement))
-    if len(said) < MIN_STATEMENT_WORDS:
-        return None
     if not units or not any(name.lower() in terms(u.text) for u in units):
         return None  # a name the context lacks is the names signal's
+    # each of its statements: "called it …, adding that the council was approving '600
+    # homes and zero new lanes'" (read-47: the second is another councillor's)
+    for part in _ADDING.split(statement):
+        if _misattributed_part(name, part, units, bm25, texts, others):
+            return name
+    return None
+
+
+# a statement that goes on to another: "…, adding that …", "…, and said …"
+_ADDING = re.compile(
+    r",\s+(?:and\s+)?(?:adding|saying|noting|arguing|warning|insisting|explaining|stressing"
+    r"|added|said|noted|argued|warned)\b"
+)
+
+
+def _misattributed_part(
+    name: str,
+    statement: str,
+    units: Sequence[Unit],
+    bm25: BM25,
+    texts: dict[str, str],
+    others: frozenset[str],
+) -> bool:
+    """Whether the context gives `statement`, said by `name`, to someone else than `name`
+    and `others` (see `misattributed`)."""
+    if len(set(content_words(statement))) < MIN_STATEMENT_WORDS:
+        return False
     best = restated_in(statement, [u.text for u in units], bm25)
     if best is None:
-        return None  # said in other words: the model's to judge
+        return False  # said in other words: the model's to judge
+    own = {who for who in _speakers(units[best].text) if who.lower() not in _PRONOUNS}
+    if own and not _ROLE.fullmatch(name):
+        # '"We are approving 600 homes and zero new lanes," Hale said.': Hale's, whoever else
+        # the paragraph names (a title may be the speaker's: "The Superintendent said"), and
+        # one person's by their first name ('"…," Luis said' of "Luis Ortega")
+        context = " ".join(u.text for u in units)
+        return (
+            not own & (others | {name})
+            and name.lower() not in terms(units[best].text)
+            and not any(re.search(rf"\b{o}\s+(?:[A-Z]\.\s+)?{name}\b", context) for o in own)
+        )
     paragraph = _paragraph(units, best, texts[units[best].doc_id])
     around = [u.text for u in paragraph]
     if name.lower() in terms(" ".join(around)):
-        return None
+        return False
     if pronoun := _PRONOUN_SAID.search(units[best].text):
         # '"…," she said' right after 'Coach Martin Doyle said …': Doyle's; "they", "we",
         # "I", or any other sentence before it: who, the rule cannot tell
         before = [u for u in paragraph if u.position == units[best].position - 1]
         if pronoun.group(1).lower() not in ("he", "she") or not before:
-            return None
+            return False
         if not _SAID.search(before[0].text):
-            return None
+            return False
         around = [before[0].text]
-    if not _speakers(" ".join(around)) - {name}:
-        return None  # no one else is named saying it
-    return name
+    return bool(_speakers(" ".join(around)) - {name} - others)  # someone else says it
+
+
+# a claim that gives its statement to the person of the answer's sentence before it
+_OPENING_PRONOUN = re.compile(rf"(?:he|she)(?=\s+(?:also\s+)?{SPEECH}\b)", re.I)
+
+
+def named(claim: str, before: str) -> tuple[str, frozenset[str]]:
+    """The claim with its opening "He" / "She" before a verb of saying replaced by the last
+    name of the one person the answer's sentence before it gives words to (`before`: the
+    answer up to the claim; the sentence within its paragraph): "He said the sheltered
+    western reefs were hit hardest" after "Dr. Peter Lindgren, who reviewed the findings,
+    noted less bleaching …" reads "Lindgren said …" (`read-46`: the article's "She said" is
+    another scientist's); with the capitalised words of that sentence, whom the pronoun may
+    stand for instead ("coach Tom Alder said the club would build its attack around Nadia
+    Ferreira. She said …": Ferreira's words are hers). The claim as it is, and no words,
+    when it opens otherwise, or that sentence gives words to no one or to two people."""
+    pronoun = _OPENING_PRONOUN.match(claim)
+    if pronoun is None:
+        return claim, frozenset()
+    paragraph = _PARAGRAPH.split(before.rstrip())[-1]
+    previous = _SENTENCE_START.split(paragraph)[-1]
+    who = _speakers(previous)
+    if len(who) != 1:
+        return claim, frozenset()
+    speaker_ = next(iter(who))
+    return speaker_ + claim[pronoun.end() :], frozenset(_CAPITALISED.findall(previous)) - who
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?\b")
+
+
+# a name inside a sentence (not its first word): "Tanya in the shop", "and Marisol made"
+# (not a place's first word: "Main Street", "Mass Ave")
+_NAMED_INSIDE = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?\b(?!\s+[A-Z])")
+_NOT_NAMES = frozenset(
+    """I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    June July August September October November December Dr Mr Mrs Ms Wi-Fi""".split()  # noqa: SIM905
+)
+# where what a claim says of a person ends: another reviewer's clause ("…, and another
+# noted that the price had gone up")
+_ANOTHER_SAYS = re.compile(
+    r"[;:]|,?\s+(?:and|but|while|whereas|though|although)\s+(?:another|a|an|one|others?|some"
+    r"|many|most|several|the\s+other)\b",
+    re.I,
+)
+CREDITED = 0.5  # of the words said of the person, in the review that says them
+ELSEWHERE = 0.5  # at most this share of that review's, in a review that names the person
+
+
+def miscredited(claim: str, reviews: Sequence[str], names: frozenset[str]) -> str | None:
+    """The name of a person (staff, an artist) a claim credits with what one review says of
+    someone else: the claim's words after the name (`MIN_STATEMENT_WORDS` content words at
+    least) are `CREDITED` in a review that names another person and not this one, and
+    under `ELSEWHERE` as much in each review that names this one ("credited Marcus with
+    clearly explaining rekeying versus replacing" of "Tanya in the shop was great at
+    explaining the difference between rekeying and replacing", Marcus being another review's
+    locksmith, `read-48`; "praised artist Dex for making their first tattoo … painless" of
+    "… and Marisol made the whole thing painless", `read-46`). `reviews` are the texts of
+    the records' reviews; `names`, the words the records are called by, are no person's.
+    None otherwise; the model entails such claims, every word but the name being the
+    review's."""
+    if len(reviews) < 2:
+        return None
+    persons = [_persons(review, names) for review in reviews]
+    for m in _named_inside(claim):
+        name = m.group()
+        if name.removesuffix("s") in _NOT_NAMES or not _AS_PERSON.match(claim, m.end()):
+            continue  # "on a Saturday", "a Broncos game", "the Ethiopian pour-over"
+        naming = [i for i, review in enumerate(reviews) if re.search(rf"\b{name}\b", review)]
+        if not naming:
+            continue
+        if claim[: m.start()].endswith("by "):
+            # "a mezcal old fashioned made by Darius": what they did comes before the name
+            said = claim[clause_at(claim, m.start(), m.end())[0] : m.start()]
+        else:
+            # up to another reviewer's clause or another name ("the Cubano, while Luis at the
+            # bar makes …": what Luis makes is no one's of the Cubano)
+            said = claim[m.end() :]
+            said = said[: end.start()] if (end := _ANOTHER_SAYS.search(said)) else said
+            said = said[: nxt[0].start()] if (nxt := _named_inside(said)) else said
+        if len(set(content_words(said))) < MIN_STATEMENT_WORDS:
+            continue
+        shares = [covered(said, review) for review in reviews]
+        best = max(range(len(reviews)), key=shares.__getitem__)
+        if (
+            shares[best] >= CREDITED
+            and best not in naming
+            and persons[best]
+            and all(shares[i] < ELSEWHERE * shares[best] for i in naming)
+        ):
+            return name
+    return None
+
+
+# a person opening a review's sentence: "Tanya in the shop was great", "Marisol made"
+_OPENING_PERSON = re.compile(
+    r"(?:^|(?<=[.!?] ))(?!Overall\b)([A-Z][a-z]{2,})(?:\s+(?:was|is|did|does|made|makes|has|had"
+    r"|took|gave|went|came|got|knew|put|always|really|who|[a-z]+ed|in\s+the|at\s+the"
+    r"|from\s+the|behind\s+the)|,\s+(?:the|our|my|who)\s)\b"
+)
+
+
+# what follows a person's name in a claim: a stop, a preposition, a verb ("Marcus phoned",
+# "Dex for", "Jonah, who"), not a noun ("a Broncos game")
+_AS_PERSON = re.compile(
+    r"\s*[,.;:)]|\s+(?:with|for|as|at|in|on|from|to|who|and|is|was|has|had|did|made|gave|took"
+    r"|kept|put|got|came|went|knew|[a-z]+ed|[a-z]+s)\b"
+)
+
+
+def _named_inside(text: str) -> list[re.Match[str]]:
+    """The capitalised words inside `text`'s sentences but a place's or a product's words
+    ("Mass Ave", "Miller Lite", "the Cubano"): `_NAMED_INSIDE` not after another capitalised
+    word or an article."""
+    return [
+        m
+        for m in _NAMED_INSIDE.finditer(text)
+        if not re.search(r"(?:[A-Z][\w'\u2019-]*|\b(?i:the|an?))\s$", text[: m.start()])
+    ]
+
+
+def _persons(review: str, names: frozenset[str]) -> set[str]:
+    """The names a review gives people, not the `names` of the records: capitalised words
+    inside its sentences (`_named_inside`), and ones opening a sentence that the review
+    never writes in lower case ("Tanya in the shop was great"); a plural's "s" dropped
+    ("Saturdays")."""
+    opening = {
+        m.group(1)
+        for m in _OPENING_PERSON.finditer(review)
+        if not re.search(rf"\b{m.group(1).lower()}\b", review)  # "Great" of "great"
+    }
+    inside = {m.group() for m in _named_inside(review)}
+    found = {p.removesuffix("s") if p.endswith("days") else p for p in inside | opening}
+    return {p for p in found - _NOT_NAMES if p.lower() not in names}
 
 
 def _speakers(text: str) -> set[str]:
     """The last names a text gives words to: "Imbert told the board", "Assistant U.S.
     Attorney Rebecca Tran said", "said union spokesperson Derek Lunn"."""
     out = set()
+    start = 0  # each verb's subject comes after the verb before it ("A said …, and B told")
     for verb in _SPEECH.finditer(text):
-        found = speaker(_SENTENCE_START.split(text[: verb.end()])[-1], first_word=True)
+        found = speaker(_SENTENCE_START.split(text[start : verb.end()])[-1], first_word=True)
+        start = verb.end()
         if found is not None:
             out.add(found[0])
         after = _NAME_AFTER.match(text, verb.end())
-        if after is not None and after.group(1).split()[0].lower() not in _NOT_NAMES_AFTER:
+        if (
+            after is not None
+            and after.group(1).split()[0].lower() not in _NOT_NAMES_AFTER
+            and verb.group() not in ("told", "tells", "telling")  # "told Reuters": the listener
+        ):
             out.add(after.group(1).split()[-1])
     return out
 
@@ -266,6 +464,36 @@ def swapped(claim: str, sentence: str) -> tuple[str, str] | None:
                 and not _another_form(_untitled(name), _untitled(other))
             ):
                 return name, other
+    return None
+
+
+# a name before another's possessive: "Denmark's Halvard Shipyard", "Madison's St. Brendan
+# Medical Center"
+_POSSESSOR = re.compile(
+    r"\b(?P<owner>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['\u2019]s\s+"
+    r"(?P<named>(?:[A-Z][\w.'\u2019&-]*\s+){0,3}[A-Z][\w'\u2019-]*)"
+)
+
+
+def relocated(claim: str, source_words: set[str]) -> str | None:
+    """The claim's words that give a name the source uses a place or owner the source never
+    names ("three diesel-electric hybrids from Denmark's Halvard Shipyard" of "… from the
+    Halvard Shipyard in Norway"; "nurses at Madison's St. Brendan Medical Center" of a
+    Milwaukee article, `read-47`, `read-48`): the possessor's words all absent from the
+    source (`source_words`: the context's and the question's content words), the possessed
+    name's all present. None otherwise ("Ethiopia's Tigist Alemu" of "Ethiopian runner
+    Tigist Alemu" shares its prefix). The model entails such claims, every other word being
+    the source's; on the read sets (read-12 … read-48) it fires on two twins and no correct
+    answer."""
+    for m in _POSSESSOR.finditer(claim):
+        owner, named = content_words(m["owner"]), content_words(m["named"])
+        if (
+            owner
+            and named
+            and not any(w in source_words for w in owner)
+            and all(w in source_words for w in named)
+        ):
+            return m.group()
     return None
 
 

@@ -426,6 +426,15 @@ class GroundingEngine:
             if (heading := HEADING.match(line))
         ]
         called = frozenset().union(*(record.names for record in fields))
+        # the capitalised words of the records' lines but their reviews: the records' names,
+        # places and categories, no reviewer's staff ("Nashville", "Gallatin Ave")
+        placed = called | frozenset(
+            word.lower()
+            for d, _ in records
+            for line in texts[d.id].split("\n")
+            if not HEADING.match(line)
+            for word in _CAPITALISED.findall(line)
+        )
         # the records' words, for what a claim says they offer (`attributes.unlisted`)
         listed = attributes.vocabulary(context, fields) if records_only else frozenset()
         pairs: list[Pair] = []
@@ -466,8 +475,13 @@ class GroundingEngine:
                 text = stated.rest
                 lexical_signals = _lexical_signals(text, words, context_numbers, users)
             # given to the wrong speaker; "will" where the source says "may"
+            # (to the answer's last speaker, by "He said")
+            said, others = attribution.named(text, answer[: claim.start])
             lexical_signals["misattributed"] = float(
-                attribution.misattributed(text, units, unit_bm25, texts) is not None
+                attribution.misattributed(
+                    said, units, unit_bm25, texts, first_word=said != text, others=others
+                )
+                is not None
             )
             # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"; "Judge
             # Marcus Tilley" of "Judge Renata Osei" and "The group's attorney, Marcus Tilley"
@@ -496,7 +510,7 @@ class GroundingEngine:
             # injured" of "No one was injured"; "the driver was hospitalized" of "The driver,
             # who was not hurt"; "is supported on this model" of "is not supported …"; "did
             # not discuss a cut" of "had discussed a cut"; "two weeks before" of "two weeks
-            # after"
+            # after"; "has already committed it" of "has not yet committed the money"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
@@ -504,6 +518,7 @@ class GroundingEngine:
                 or polarity.spared(text, unit_texts) is not None
                 or polarity.unnegated(text, units, unit_bm25, negated) is not None
                 or polarity.reordered(text, unit_texts, unit_bm25) is not None
+                or polarity.already(text, units, unit_bm25) is not None
                 or (
                     not records_only  # a record says "no" as a value: `attributes`' to read
                     and polarity.unaffirmed(text, units, unit_bm25, negated) is not None
@@ -572,20 +587,29 @@ class GroundingEngine:
                 lexical_signals["misattributed"] = max(
                     lexical_signals["misattributed"], float(moved)
                 )
+            # "credited Marcus with clearly explaining rekeying" of Tanya's review
+            lexical_signals["misattributed"] = max(
+                lexical_signals["misattributed"],
+                float(
+                    records_only and attribution.miscredited(text, review_texts, placed) is not None
+                ),
+            )
             # "Anxious patients consistently credit Dr. Alvarez …" of one patient's review
             lexical_signals["overgeneralised"] = float(
                 records_only and sentiment.overgeneralised(text, review_texts, called)
             )
             # "review the Harbour Road section" of "review the Kings Avenue section"; "the
-            # engineer Hugh Calloway … the contractor Alasdair Menzies" of the other way round
+            # engineer Hugh Calloway … the contractor Alasdair Menzies" of the other way round;
+            # "Denmark's Halvard Shipyard" of "the Halvard Shipyard in Norway"
             lexical_signals["swapped"] = float(
                 attribution.swapped(text, top.text) is not None
                 or attribution.traded(text, top.text) is not None
+                or attribution.relocated(text, source_words) is not None
             )
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
             # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7";
             # "EUR 8 for adults and EUR 14 for children" of the other way round; "7:15 a.m."
-            # of "7:15 p.m."
+            # of "7:15 p.m."; "nearly half of the cost" of $150 million of $410 million
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
@@ -593,6 +617,7 @@ class GroundingEngine:
                 or numbers.traded_values(text, around) is not None
                 or numbers.misvoted(text, unit_texts, unit_bm25) is not None
                 or numbers.mistimed(text, unit_texts, unit_bm25) is not None
+                or numbers.misshared(text, context_numbers) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
             # with the name its opening pronoun stands for, when the claim says it, and its
@@ -803,6 +828,9 @@ def _stars(heading: str) -> float | None:
     """A review heading's stars: "Review 2 (2 stars, May 14, 2022): " -> 2.0."""
     found = _STARS.search(heading)
     return float(found.group(1)) if found else None
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
 
 def _goes_on(previous: Span, claim: Span) -> bool:

@@ -24,7 +24,7 @@ small stones pass".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from groundrail.grounding.lexical import (
     BM25,
@@ -36,6 +36,7 @@ from groundrail.grounding.lexical import (
     covered,
     restated_in,
 )
+from groundrail.grounding.numbers import small_number
 from groundrail.grounding.windows import Unit
 
 _THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
@@ -355,6 +356,31 @@ def _aligned(sentence: str, limit: re.Match[str], claim: str, scope: re.Match[st
     return bool(said & (_quantified(claim, scope.end()) | set(before)))
 
 
+# a count of a whole: "five of its 14 elementary schools", "Of its 14 elementary schools,
+# five are …"
+_NUMBER_WORD = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_COUNT_OF = re.compile(
+    rf"\b(?P<part>{_NUMBER_WORD})\s+(?:of|out\s+of)\s+(?:the\s+|its\s+|their\s+)?"
+    rf"(?P<whole>{_NUMBER_WORD})\s+(?P<things>[^,;.]+)"
+    rf"|\bof\s+(?:the\s+|its\s+|their\s+)?(?P<whole2>{_NUMBER_WORD})\s+(?P<things2>[^,;.]+),\s+"
+    rf"(?P<part2>{_NUMBER_WORD})\b",
+    re.I,
+)
+
+
+def _minority(sentence: str, things: set[str]) -> bool:
+    """Whether the sentence counts under half of a whole of `things` (content words of the
+    claim's clause after its "most"): "Of its 14 elementary schools, five are operating below 60
+    percent of capacity" of "most of the district's 14 elementary schools" (`read-47`)."""
+    for m in _COUNT_OF.finditer(sentence):
+        part = small_number(m["part"] or m["part2"])
+        whole = small_number(m["whole"] or m["whole2"])
+        counted = set(content_words(m["things"] or m["things2"]))
+        if part is not None and whole and part < whole / 2 and counted & things:
+            return True
+    return False
+
+
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
@@ -388,6 +414,8 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if best is None:
             continue
         sentence = units[best].text
+        if limits is _FEW and _minority(sentence, set(content_words(claim[scope.end() : end]))):
+            return scope.group()  # "most of the district's 14 schools" of "five of its 14"
         if said.search(sentence) or (limits is not _LIMITED and _UNIVERSAL.search(sentence)):
             continue
         if limits is _LIMITED:
@@ -418,10 +446,55 @@ CONDITION_WORDS = 2  # content words a condition must have to be one a claim can
 CONDITION_KEPT = 0.5  # the share of them that says the claim keeps it in other words
 
 
+# what a restriction gives or asks of the people it names: a benefit, a charge, a right
+_BENEFIT = (
+    r"receive|get|gets|qualify|qualifies|pay|pays|earn|save|claim|be\s+(?:eligible|charged"
+    r"|offered|given|entitled|exempt|refunded|reimbursed|able|allowed|required)|are\s+(?:eligible"
+    r"|entitled|exempt|charged|offered|given|required)"
+)
+# a restriction on who gets what a sentence says: "Members who have the heater installed
+# before June 30 will also receive a $200 bonus" (`read-44`): the people, the restriction,
+# and the main clause from its verb
+_RESTRICTED = re.compile(
+    r"\b(?P<who>[a-z]+s|those|anyone|people)\s+(?:who|whose)\s+(?P<restriction>[^,;.]+?)\s+"
+    r"(?P<verb>(?:(?:will|would|can|could|may|must|also|then|each|still)\s+){0,3}"
+    rf"(?:{_BENEFIT})\b[^,;.]*)",
+    re.I,
+)
+
+
+def _conditions(sentence: str) -> Iterator[tuple[str, str, str, bool, bool]]:
+    """(its marker, the condition, the clause it conditions, whether it is an "if", whether
+    it restricts who) of each condition a sentence puts on a statement: `_CONDITION` and its
+    clause (see `unconditioned`), and `_RESTRICTED` with its people and main clause."""
+    for m in _CONDITION.finditer(sentence):
+        cond_end = clause_at(sentence, m.end(), m.end())[1]
+        before = sentence[: m.start()].rstrip(" ,")
+        if before and not before.endswith((";", ":")):
+            # the last clause before it: "… on Monday, unless …"
+            main = before[clause_at(before, len(before), len(before))[0] :]
+        else:  # "If approved, the line will open in 2027", "…; if it exceeds three
+            # hours, they will also receive a refund"
+            main = sentence[cond_end : clause_at(sentence, cond_end + 1, cond_end + 1)[1]]
+        yield m.group().strip(), sentence[m.end() : cond_end], main, bool(m["if"]), False
+    for m in _RESTRICTED.finditer(sentence):
+        yield f"{m['who']} who", m["restriction"], f"{m['who']} {m['verb']}", False, True
+
+
+def _stem_shared(text: str, other: str) -> bool:
+    """Whether a content word of `text` and one of `other` share their first four letters
+    ("autom" / "autopay", "combat" / "combat")."""
+    return bool({w[:4] for w in content_words(text)} & {w[:4] for w in content_words(other)})
+
+
 def conditioned(passages: Sequence[str]) -> list[int]:
-    """The indices of the passages that put a condition on a statement (`_CONDITION`): read
-    once a check, for `unconditioned`."""
-    return [n for n, passage in enumerate(passages) if _CONDITION.search(passage)]
+    """The indices of the passages that put a condition on a statement (`_CONDITION`,
+    `_RESTRICTED`): read once a check, for `unconditioned`."""
+    return [
+        n
+        for n, passage in enumerate(passages)
+        if _CONDITION.search(passage) or _RESTRICTED.search(passage)
+    ]
 
 
 def unconditioned(
@@ -429,15 +502,17 @@ def unconditioned(
 ) -> str | None:
     """The condition a context sentence puts on what a claim's clause restates ("as long as
     the gauge stays above 70 centimetres" on "allowing two-way traffic during daylight hours",
-    `read-43`) when the claim states it without: no word of a condition or a hedge
-    (`_CONDITIONED`) and under `CONDITION_KEPT` of the condition's content words. The
-    conditioned clause is the sentence's clause before the condition, or after it when the
-    condition opens the sentence ("If approved, the line will open in 2027"); the claim's
-    clause must hold `RESTATED` of its content words, and both must say "will" where the
-    condition is an "if". None otherwise: for a condition of under `CONDITION_WORDS` content
-    words ("if needed"), and for one another sentence says was met ("the state approved the
-    funding"). The engine leaves records alone: their reviews judge under
-    conditions ("perfect if you've never thrown a punch") that an overview drops."""
+    `read-43`; "Members who have the heater installed before June 30" on "will also receive a
+    $200 early-adopter bonus", `read-44`) when the claim states it without: no word of a
+    condition or a hedge (`_CONDITIONED`) and under `CONDITION_KEPT` of the condition's
+    content words. The conditioned clause is the sentence's clause before the condition, or
+    after it when the condition opens the sentence ("If approved, the line will open in
+    2027"), or the people and the verb after a restriction; the claim's clause must hold
+    `RESTATED` of its content words, and both must say "will" where the condition is an
+    "if". None otherwise: for a condition of under `CONDITION_WORDS` content words ("if
+    needed"), and for one another sentence says was met ("the state approved the funding").
+    The engine leaves records alone: their reviews judge under conditions ("perfect if
+    you've never thrown a punch") that an overview drops."""
     if not units or _CONDITIONED.search(claim):
         return None
     passages = [u.text for u in units]
@@ -452,23 +527,17 @@ def unconditioned(
         if best is None or best not in holding:
             continue
         sentence = passages[best]
-        for m in _CONDITION.finditer(sentence):
-            cond_end = clause_at(sentence, m.end(), m.end())[1]
-            condition = sentence[m.end() : cond_end]
+        for marker, condition, main, on_if, restricts in _conditions(sentence):
             if len(content_words(condition)) < CONDITION_WORDS:
                 continue
-            before = sentence[: m.start()].rstrip(" ,")
-            if before and not before.endswith((";", ":")):
-                # the last clause before it: "… on Monday, unless …"
-                main = before[clause_at(before, len(before), len(before))[0] :]
-            else:  # "If approved, the line will open in 2027", "…; if it exceeds three
-                # hours, they will also receive a refund"
-                main = sentence[cond_end : clause_at(sentence, cond_end + 1, cond_end + 1)[1]]
-            if m["if"] and not (_WILL.search(main) and _WILL.search(clause)):
+            if on_if and not (_WILL.search(main) and _WILL.search(clause)):
                 continue
             if (
                 covered(main, clause) >= RESTATED
                 and covered(condition, claim) < CONDITION_KEPT
+                # a restriction kept in a word of its own ("Autopay customers get $5 off" of
+                # "Customers who enroll in automatic payments will get …")
+                and not (restricts and _stem_shared(condition, clause))
                 # the condition met in another sentence: "On Thursday, the state approved the
                 # funding in full."
                 and not any(
@@ -477,5 +546,5 @@ def unconditioned(
                     if n != best
                 )
             ):
-                return m.group().strip()
+                return marker
     return None

@@ -684,6 +684,128 @@ def times_of_day(text: str) -> frozenset[int]:
     return frozenset(placed)
 
 
+# a share in words of a whole: "nearly half of the cost", "about a third of the roughly 310"
+_WORD_SHARE = re.compile(
+    r"\b(?:(?P<hedge>nearly|almost|about|roughly|around|approximately|more\s+than|over"
+    r"|less\s+than|under)\s+)?(?P<share>half|(?:a|one)\s+(?:third|quarter|fifth)"
+    r"|two[-\s]thirds|three[-\s]quarters)\s+of\b",
+    re.IGNORECASE,
+)
+_SHARE_OF = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5}
+_SHARE_OF |= {"thirds": 2 / 3, "quarters": 3 / 4}
+# a change in percent: "a 60% drop", "dropped 60 percent", "down by about 40%"
+_PERCENT_WORDS = r"\s?(?:%|percent\b|per\s+cent\b)"
+_CHANGED_BY = re.compile(
+    rf"(?P<percent>\d+(?:\.\d+)?){_PERCENT_WORDS}\s+(?:drop|fall|decline|decrease|cut|reduction"
+    r"|loss|rise|increase|jump|gain|lower|higher|fewer|less|more|smaller|larger|bigger)\b"
+    r"|\b(?:drop(?:s|ped)?|f[ae]ll(?:s|en)?|declin(?:e|es|ed)|decreas(?:e|es|ed)|cut|r[io]se"
+    r"|ris(?:es|en)|increas(?:e|es|ed)|jump(?:s|ed)?|gain(?:s|ed)?|down|up|grew|shr[au]nk)"
+    r"\s+(?:by\s+)?(?:(?P<hedge>about|roughly|around|nearly|almost|some)\s+)?"
+    rf"(?P<after>\d+(?:\.\d+)?){_PERCENT_WORDS}",
+    re.IGNORECASE,
+)
+# a number of the claim with its scale ("1.2 million"), for the shares it works out
+_AMOUNT = re.compile(
+    rf"(?P<money>{_CURRENCY})?(?<![\d.,])(?P<raw>\d+(?:[.,]\d+)*)(?!\d|[.,]\d|{_PERCENT_WORDS})"
+    rf"(?:\s*(?P<scale>{_SCALE_WORDS}|bn|m|k)\b)?(?:\s+(?P<counted>[a-z]+))?",
+    re.IGNORECASE,
+)
+# how far a share the claim says in words may be from the one its numbers make (relative):
+# "nearly half" is no 37 %, "about a third" no 45 %
+SHARE_SLACK = 0.2
+
+
+def misshared(claim: str, context: Stated) -> str | None:
+    """The share a claim works out wrongly between two numbers it gives: in words ("a $150
+    million green bond, covering nearly half of the cost" of a $410 million project, 37 %,
+    `read-47`; "140 people, about a third of the roughly 310", 45 %, `read-48`), the part
+    being the number just before the share and the whole the number just after its "of"
+    or else the claim's one other number of its kind (money or not); or as a change in
+    percent between the claim's two numbers ("fall to 1.2 million tonnes from 2.0 million
+    last year, a 60% drop": 40 %, `read-48`). The number rule finds each number, and the
+    model reads the share as the claim's own gloss. A share off by over `SHARE_SLACK` of
+    itself ("nearly": any more, or under 1 - `SHARE_SLACK`; a percent: by over a point, or
+    `APPROXIMATION` of itself for a hedged one) is wrong; a share the context itself says
+    (the same words, or the percent) is the context's. None otherwise."""
+    amounts = _amounts(claim)
+    for m in _WORD_SHARE.finditer(claim):
+        share = m.group("share").lower()
+        if f"{share} of" in context.text:
+            continue  # "nearly half of the cost" copied: the context's to answer for
+        value_ = _SHARE_OF[re.split(r"[-\s]", share)[-1]]
+        before = [a for a in amounts if a[0] < m.start()]
+        if not before:
+            continue
+        part = before[-1]
+        after = [a for a in amounts if 0 <= a[0] - m.end() <= 25]
+        others = [a for a in amounts if a is not part and a[2] == part[2]]
+        whole = after[0] if after else others[0] if len(others) == 1 else None
+        if whole is None or whole[1] <= part[1] or _other_things(part, whole):
+            continue  # "The 3 largest chains operate about half of the region's 1,100 stores"
+        ratio = part[1] / whole[1]
+        hedge = (m.group("hedge") or "").lower()
+        low, high = value_ * (1 - SHARE_SLACK), value_ * (1 + SHARE_SLACK)
+        if hedge in ("nearly", "almost"):
+            high = value_ * 1.01
+        elif hedge in ("more than", "over"):
+            low, high = value_ * 0.99, value_ * 2
+        elif hedge in ("less than", "under"):
+            low, high = 0.0, value_ * 1.01
+        if not low <= ratio <= high:
+            return m.group()
+    for m in _CHANGED_BY.finditer(claim):
+        raw = m.group("percent") or m.group("after")
+        percent = value(raw)
+        if percent in context.counts.get("%", set()):
+            continue
+        pair = [a for a in amounts if not (a[3] and _SPAN_WORD.match(a[3]))]
+        if len(pair) != 2 or pair[0][2] != pair[1][2]:
+            continue
+        if _other_things(*pair) and not any(_FROM.search(claim, 0, a[0]) for a in pair):
+            continue  # "from 2.0 million last year" is the change's start, whatever follows
+        a, b = sorted(v for _, v, *_ in pair)
+        if not a or a == b:
+            continue
+        changes = (100 * (b - a) / b, 100 * (b - a) / a)
+        near = APPROXIMATION * percent if m.group("hedge") else 1.0
+        if all(abs(change - percent) > near for change in changes):
+            return m.group()
+    return None
+
+
+_SPAN_WORD = re.compile(rf"{_SPAN_UNITS}s?$|%", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
+_FROM = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"\b[A-Z][a-z]*\.?\s*$")
+
+
+def _other_things(one: tuple[int, float, bool, str], other: tuple[int, float, bool, str]) -> bool:
+    """Whether two of the claim's numbers (`_amounts`) count other things: each has a word
+    after it that is no stop word, and the two differ ("3 largest" and "1,100 grocery")."""
+    words = [thing[3] for thing in (one, other)]
+    return not one[2] and all(w and w not in STOPWORDS for w in words) and words[0] != words[1]
+
+
+def _amounts(claim: str) -> list[tuple[int, float, bool, str]]:
+    """(where, its value with its scale, whether money, the word after it) of each number of
+    the claim but its shares, years, ordinals ("12th") and labels ("Route 12", "March 14",
+    "Berth 9": after a capitalised word) (`misshared`)."""
+    out = []
+    for m in _AMOUNT.finditer(claim):
+        raw = m.group("raw")
+        if (
+            not _VALUE.fullmatch(raw)
+            or _YEAR.fullmatch(raw)
+            or _ORDINAL_AFTER.match(claim, m.end("raw"))
+            or (not m.group("money") and _LABEL_BEFORE.search(claim, 0, m.start()))
+        ):
+            continue
+        number = value(raw) * (_scale(m.group("scale").lower()) if m.group("scale") else 1)
+        money = bool(m.group("money")) or bool(_MONEY_WORD.match(claim, m.end("raw")))
+        out.append((m.start(), number, money, (m.group("counted") or "").lower()))
+    return out
+
+
 def mistimed(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
     """The first time of day the claim gives with its "a.m." or "p.m." ("7:15 a.m.") where a
     clause of the context sentence restating the claim's clause (`lexical.restated_in`, both
@@ -1162,13 +1284,15 @@ _SUMMED = re.compile(
     re.IGNORECASE,
 )
 _DIFFERENCE = re.compile(
-    r"\b(?:more|less|cheaper|dearer|higher|lower|off|difference|saving|savings|discount)\b",
+    r"\b(?:more|less|fewer|cheaper|dearer|higher|lower|off|difference|saving|savings|discount)\b",
     re.IGNORECASE,
 )
 # a change between two numbers the claim gives: "from 410 to 145, a reduction of 265"
 _CHANGE = re.compile(
-    r"\b(?:reduction|drop|decline|decrease|increase|rise|fall|gain|loss|down|up|cut|jump"
-    r"|difference)\b",
+    r"\b(?:reductions?|drop(?:s|ped)?|declin(?:e|es|ed)|decreas(?:e|es|ed)|increas(?:e|es|ed)"
+    r"|ris(?:e|es|en)|rose|fall(?:s|en)?|fell|gain(?:s|ed)?|loss(?:es)?|lost|cut"
+    r"|(?:down|up)(?=\s+(?:by\s+|from\s+|to\s+)?(?:about\s+|some\s+)?[$\u00a3\u20ac\d])"
+    r"|jump(?:s|ed)?|grew|grow(?:s|n)?|climb(?:s|ed)?|shr[ai]nk|shrunk|difference)\b",
     re.IGNORECASE,
 )
 # (whether the claim sums, takes a difference, states a change)
@@ -1206,6 +1330,7 @@ def _missing(
             and not (not money and _parts_found(raw, context.values))
             and not _worked_out(number, money, context, arithmetic)
             and not any(math.isclose(number, change) for change in changes)
+            and not _in_one_sentence(number, how, context.text, arithmetic)
         )
         or _mismeasured(number, how, unit, context)
     ]
@@ -1267,6 +1392,49 @@ def _worked_out(number: float, money: bool, context: Stated, arithmetic: Arithme
         or (differences and money and math.isclose(b - a, number))
         for a, b in pairs
     )
+
+
+def _in_one_sentence(number: float, how: str, context: str, arithmetic: Arithmetic) -> bool:
+    """Whether a number is a share's part of a number of one context sentence ("about 300
+    of whom" of "1,200 farmworkers …, fitting about a quarter of them", `read-47`), or, for
+    a claim that takes a difference or states a change, the difference of two numbers of one
+    sentence ("fallen by roughly 3,500 students" of "dropped from 18,400 students in 2015 to
+    about 14,900"; "500,000 more than last year" of "1.8 million …, up from 1.3 million");
+    not a bound ("more than 2,000 residents": `read-16`'s invented donors).
+    Unlike `_worked_out`, within a sentence: most small numbers are the difference of two of
+    a long context's. `context` is lower-cased (`Stated.text`)."""
+    if how not in ("exact", "about", "rounded"):
+        return False  # a bound ("more than 2,000") is no worked-out number
+    parts, differences = _sentence_arithmetic(context)
+    return _found(number, how, parts) or (
+        (arithmetic[1] or arithmetic[2]) and _found(number, how, differences)
+    )
+
+
+# a share word that names a part of a period or a game: "first half", "third-quarter"
+_NO_SHARE = re.compile(r"(?:\b(?:first|second|third|fourth|final|last|back|front)\s+|-)$")
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_arithmetic(context: str) -> tuple[frozenset[float], frozenset[float]]:
+    """(the parts each share of a sentence takes of its numbers, the differences of two
+    numbers of a sentence) of lower-cased `context`, years and clock times left out; read
+    on need, for `_in_one_sentence`."""
+    parts: set[float] = set()
+    differences: set[float] = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+", _CLOCK.sub(" ", context)):
+        found = stated(sentence)
+        pool = sorted(found.values - found.years - {0.0})
+        shares = found.counts.get("%", set()) | {
+            share
+            for m in _SHARE_WORDS.finditer(sentence)
+            if not _NO_SHARE.search(sentence, 0, m.start())
+            and sentence[m.end() : m.end() + 1] != "-"
+            for share in _WORD_SHARES[m.group(1)]
+        }
+        parts.update(v * share / 100 for v in pool for share in shares if v not in shares)
+        differences.update(b - a for a, b in itertools.combinations(pool, 2))
+    return frozenset(parts), frozenset(differences)
 
 
 def _rounds_to(raw: str, number: float, pool: set[float]) -> bool:
@@ -1335,7 +1503,7 @@ def _parts_found(raw: str, context: set[float]) -> bool:
     return len(parts) == 2 and all(value(part) in context for part in parts)
 
 
-def _found(number: float, how: str, context: set[float]) -> bool:
+def _found(number: float, how: str, context: Set[float]) -> bool:
     """Whether the context states the number, or, for a hedged one, a value it allows: within
     10 % ("about"); for a round bound (a multiple of 5: "more than 200", not "up to 44 %",
     which copies its source), a value at or above it up to half as much again ("over"), or

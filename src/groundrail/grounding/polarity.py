@@ -13,7 +13,8 @@ sentence that best matches the rest of its clause holds most of that clause's co
 the claim's clause) and no word of the word's own side ("declined" of "fell"), and neither the
 claim's clause nor the sentence's clause negates anything ("not as strong", "no longer rose": a
 paraphrase may flip the word and negate it). "Fall" the season ("next fall") is no direction;
-"more" / "fewer" are left out (a sentence says them of different things too often).
+"more" / "fewer" are left out (a sentence says them of different things too often), but
+"fewer" is the opposite of "larger" and "bigger" ("18% larger" of "18 percent fewer grapes").
 A comparison whose two sides trade places with its opposite word is faithful ("a latte is
 milder than a cappuccino" of "a cappuccino tastes stronger than a latte": the clause and the
 sentence name a different side after "than" or "compared with"); with the same comparison word
@@ -51,7 +52,7 @@ _PAIRS = (
     ("rose rise rises rising risen increased increase increases increasing",
      "fell fall falls falling fallen decreased decrease decreases decreasing declined decline "
      "declines dropped drop drops"),
-    ("larger bigger", "smaller"),
+    ("larger bigger", "smaller fewer"),  # "18% larger" of "18 percent fewer grapes" (read-47)
     ("faster quicker", "slower"),
     ("earlier", "later"),
     ("cheaper", "costlier pricier"),
@@ -214,7 +215,11 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             return word.group()
     for word in _WORD.finditer(claim.lower()):
         opposites = _OPPOSITES.get(word.group())
-        if opposites is None or _SEASON.search(claim, max(0, word.start() - 12), word.end()):
+        if (
+            opposites is None
+            or word.group() == "fewer"  # "fewer seats" of "larger seats": a count, a size
+            or _SEASON.search(claim, max(0, word.start() - 12), word.end())
+        ):
             continue
         both = re.compile(rf"(?:{'|'.join(opposites)})(?:s|d|ed|ing)?")
         if any(both.fullmatch(other) for other in _WORD.findall(claim.lower())):
@@ -232,7 +237,11 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         # the opposite, not negated, in a clause of the sentence about the same thing: not
         # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
         parts = [_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence)]
-        saying = [part for part in parts if opposites & set(_WORD.findall(part.lower()))]
+        saying = [
+            part
+            for part in parts
+            if opposites & set(_WORD.findall(part.lower())) and _counted(part, claim[start:end])
+        ]
         if not _opposed(saying, about, claim[start:end]):
             continue
         if _traded(claim[start:end], sentence):
@@ -249,6 +258,60 @@ _SPAN_ORDER = re.compile(
     re.I,
 )
 _ORDER = {"before": "before", "earlier": "before", "after": "after", "later": "after"}
+
+
+# what a claim says has already happened, and what a sentence says has not yet
+_ALREADY = re.compile(r"\balready\s+(?:been\s+)?(?P<verb>[a-z]{4,})\b", re.I)
+_NOT_YET = re.compile(
+    r"(?:\bnot\s+yet|n['\u2019]t\s+yet|\byet\s+to|\bstill\s+(?:has|have|had)\s+not"
+    r"|\bhas\s+still\s+not)\s+(?:been\s+|be\s+)?(?P<verb>[a-z]{3,})\b",
+    re.I,
+)
+ALREADY_RESTATED = 0.5  # of the claim's content words, in the sentence that says "not yet"
+
+
+def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The claim's "already <verb>" when the context sentence that matches it best
+    (`ALREADY_RESTATED` of its content words) says the same verb has not yet happened, in a
+    clause that restates the claim's ("the city, which has already committed it" of "… from
+    the city, which has not yet committed the money", `read-48`; "yet to approve", "still has
+    not signed", "hasn't yet paid"); the verb is matched by `_same_verb`. None otherwise, and
+    when the sentence says the verb was already done too (of another thing). The clause alone says
+    too little to be restated, and the model entails the claim, every other word being the
+    sentence's."""
+    done = _ALREADY.search(claim)
+    if done is None or not units or has_negation(claim):
+        return None
+    passages = [u.text for u in units]
+    best = max(range(len(passages)), key=bm25.scores(claim).__getitem__)
+    if covered(claim, passages[best]) < ALREADY_RESTATED:
+        return None
+    sentence = passages[best]
+    verb = done["verb"].lower()
+    if any(_same_verb(verb, m["verb"].lower()) for m in _ALREADY.finditer(sentence)):
+        return None  # "has already approved the design but has not yet approved the funding"
+    start, end = clause_at(claim, done.start(), done.end())
+    clause = claim[start : done.start()] + claim[done.start("verb") : end]  # not "already"
+    for pending in _NOT_YET.finditer(sentence):
+        begin, stop = clause_at(sentence, pending.start(), pending.end())
+        subject = claim[start : done.start()]  # "Germany has" of "France has not yet"
+        if (
+            _same_verb(verb, pending["verb"].lower())
+            and covered(clause, sentence[begin:stop]) >= RESTATED
+            and (
+                not content_words(subject)
+                or covered(subject, sentence[begin : pending.start()]) >= RESTATED
+            )
+        ):
+            return done.group()
+    return None
+
+
+def _same_verb(one: str, other: str) -> bool:
+    """Whether two forms are one verb's: their first `PREFIX` letters, or the shorter one's
+    whole ("signed" / "sign", "voted" / "vote")."""
+    n = min(PREFIX, len(one), len(other))
+    return one[:n] == other[:n]
 
 
 def _span(m: re.Match[str]) -> tuple[str, str]:
@@ -273,19 +336,35 @@ def reordered(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
             continue
         sentence = passages[best]
         anchor = _anchor(claim, m.end())
+        # an anchor that names no event ("20 minutes before that") is the sentence's, when
+        # what comes before it is the sentence's too ("its solar arrays unfolded about")
+        bare = not content_words(anchor)
         sides = {
             _ORDER[o["order"].lower()]
             for o in _SPAN_ORDER.finditer(sentence)
             if _span(o) == _span(m)
-            and covered(_anchor(sentence, o.end()), anchor) >= RESTATED
-            # the claim's anchor is not the sentence's other event: "The House passed the
-            # bill two days before the Senate passed the bill" of "The Senate passed the bill
-            # two days after the House passed the bill"
-            and covered(anchor, sentence[: o.start()]) < covered(anchor, _anchor(sentence, o.end()))
+            and (
+                (bare and covered(claim[start : m.start()], _event_before(sentence, o)) >= RESTATED)
+                or (
+                    covered(_anchor(sentence, o.end()), anchor) >= RESTATED
+                    # the claim's anchor is not the sentence's other event: "The House passed the
+                    # bill two days before the Senate passed the bill" of "The Senate passed the
+                    # bill two days after the House passed the bill"
+                    and covered(anchor, sentence[: o.start()])
+                    < covered(anchor, _anchor(sentence, o.end()))
+                )
+            )
         }
         if sides and _ORDER[m["order"].lower()] not in sides:
             return m.group()
     return None
+
+
+def _event_before(sentence: str, span: re.Match[str]) -> str:
+    """The event a span of the sentence is said of: its clause up to the span ("crews
+    restored power to Mercy Hospital" of "…, and crews restored power to Mercy Hospital two
+    hours later"), not the sentence's other event."""
+    return sentence[clause_at(sentence, span.start(), span.start())[0] : span.start()]
 
 
 def _anchor(text: str, end: int) -> str:
@@ -309,6 +388,19 @@ def _restating(
     if best is None:
         return None
     return start, end, set(content_words(rest)), _priced(passages[best])
+
+
+def _counted(part: str, clause: str) -> bool:
+    """Whether a clause of the sentence that says "fewer" says it of a thing the claim's
+    clause names ("fewer grapes" of "the grape harvest was larger", not "four fewer teachers"
+    of "classes will be bigger", nor "fewer" of nothing the clause names: "bought fewer but
+    longer buses"); any other clause is."""
+    if not re.search(r"\bfewer\b", part, re.I):
+        return True
+    fewer = re.search(r"\bfewer\s+([a-z]+)", part.lower())  # none: "fewer but longer buses"
+    return fewer is not None and bool(
+        set(content_words(fewer.group(1))) & set(content_words(clause))
+    )
 
 
 def _opposed(parts: list[str], about: set[str], clause: str) -> bool:
