@@ -179,13 +179,18 @@ def test_most_or_always_the_source_says_too_is_not_widened(claim: str) -> None:
         # the count as it is, a count over half, or other things
         ("Five of the district's 14 elementary schools are below 60% capacity.", None),
         ("Most of the 12 branches will stay open.", None),
+        # a count over half of them too, or a "most" of the sentence's own (a review helper's)
+        ("Most voters support the bond measure.", None),
+        ("Most of the jurors had never served before.", None),
         ("Most of the district's teachers are below retirement age.", None),
     ],
 )  # fmt: skip
 def test_most_of_a_count_under_half_is_widened(claim: str, scope: str | None) -> None:
     source = (
         "Of its 14 elementary schools, five are operating at less than 60 percent of capacity. "
-        "Nine of the 12 branches will stay open. Three of the 40 members voted against the plan."
+        "Nine of the 12 branches will stay open. Three of the 40 members voted against the plan. "
+        "While four out of 10 Republicans back the bond measure, seven out of 10 voters support "
+        "it. Five of the 12 jurors were women, and most of the jurors had never served before."
     )
     assert modality.widened(claim, *sentences(source)) == scope
 
@@ -285,7 +290,8 @@ CONDITIONED = (
     "they will also receive a cash refund. Members who have the heater installed before "
     "June 30 will also receive a $200 early-adopter bonus. Scientists who studied the samples "
     "will publish their results next year. Customers who enroll in automatic payments will "
-    "get a $5 monthly discount."
+    "get a $5 monthly discount. Residents who are 65 or older will receive a free flu shot. "
+    "The 2,400 nurses who walked off the job in March will receive a 14% raise."
 )
 
 
@@ -306,6 +312,7 @@ def unconditioned(claim: str) -> str | None:
         ("You also receive a $200 early-adopter bonus.", "Members who"),
         ("Members get a $200 early-adopter bonus.", "Members who"),
         ("Customers get a $5 monthly discount.", "Customers who"),
+        ("Everyone will receive a free flu shot.", "Residents who"),
     ],
 )  # fmt: skip
 def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> None:
@@ -333,6 +340,11 @@ def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> Non
         # than who receives it
         "Members who install the heater before June 30 get a $200 early-adopter bonus.",
         "Autopay customers get a $5 monthly discount.",
+        # the people in words of their own, pointed back to, or a count that says which ones
+        # (a review helper's)
+        "Seniors will receive a free flu shot.",
+        "Those residents will receive a free flu shot.",
+        "The nurses will receive a 14% raise.",
         "The scientists will publish their results next year.",
     ],
 )

@@ -904,8 +904,10 @@ def test_a_change_worked_out_between_the_claims_own_numbers_is_found() -> None:
         ("Filling up the 14,900 seats, 3,500 fans came.", ["3,500"]),
         # read-47: a share's part of a number of its sentence
         ("The study follows 1,200 workers, about 300 of whom wear sensors.", []),
-        # a half of a period is no share (a review helper's)
+        # a half of a period, a quarter of a year, a third year are no shares (review helpers')
         ("Revenue reached $1.2 billion.", ["1.2"]),
+        ("Quarterly revenue was $3 million.", ["3"]),
+        ("Sales fell to 6,000 units.", ["6,000"]),
         ("The study follows 1,200 workers, about 400 of whom wear sensors.", ["400"]),
     ],
 )
@@ -915,7 +917,8 @@ def test_a_number_worked_out_within_one_sentence_is_found(claim: str, missing: l
         "year. Peak viewership reached 1.8 million concurrent viewers, up from 1.3 million at "
         "last year's event. The formula raises the base allocation from $7,250 to $7,900. "
         "The project will follow 1,200 farmworkers, fitting about a quarter of them with "
-        "sensors. Revenue in the first half was $2.4 billion."
+        "sensors. Revenue in the first half was $2.4 billion. Revenue in the quarter was $4.0 "
+        "million. Sales fell for a third straight year to 9,000 units."
     )
     assert numbers.missing(claim, context) == missing
 
@@ -949,6 +952,9 @@ def test_a_number_worked_out_within_one_sentence_is_found(claim: str, missing: l
         ("The 3 largest chains operate about half of the region's 1,100 grocery stores.", None),
         ("In Ward 3, nearly half of the 9,000 ballots were mailed.", None),
         ("Ridership on Route 12 fell about 20%, to 8,400 daily riders.", None),
+        ("During the 6-month pilot, about a third of the 300 participants dropped out.", None),
+        ("By day 3 of the strike, about half of the 1,600 workers had returned.", None),
+        ("Ridership grew from 1,450 to 2,300, a roughly 60% increase.", None),
         ("Sales of 300 units rose 60% in 2023 to 900 units from 500 units.", None),
     ],
 )  # fmt: skip

@@ -600,6 +600,7 @@ async def test_the_engine_fails_what_the_context_affirms_negated() -> None:
         ("The county has already signed the lease.", "already signed"),
         ("The council has already approved the design for the footbridge.", None),
         ("Germany has already committed troops to the mission.", None),
+        ("The agency has already released a summary of the report.", None),
     ],
 )  # fmt: skip
 def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None) -> None:
@@ -609,6 +610,7 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
         "library's new budget. The mayor signed the contract on Monday. The state hasn't yet "
         "paid the grant. The county has yet to sign the lease. The council has already "
         "approved the design for the footbridge but has not yet approved its funding. France "
-        "has not yet committed troops to the mission, while Germany has."
+        "has not yet committed troops to the mission, while Germany has. The agency has not yet "
+        "released the full report, though it released a summary on Monday."
     )
     assert polarity.already(claim, *sentences(passage)) == words

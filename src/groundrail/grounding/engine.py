@@ -476,10 +476,16 @@ class GroundingEngine:
                 lexical_signals = _lexical_signals(text, words, context_numbers, users)
             # given to the wrong speaker; "will" where the source says "may"
             # (to the answer's last speaker, by "He said")
-            said, others = attribution.named(text, answer[: claim.start])
+            said, others, pronoun = attribution.named(text, answer[: claim.start])
             lexical_signals["misattributed"] = float(
                 attribution.misattributed(
-                    said, units, unit_bm25, texts, first_word=said != text, others=others
+                    said,
+                    units,
+                    unit_bm25,
+                    texts,
+                    first_word=said != text,
+                    others=others,
+                    said_as=pronoun,
                 )
                 is not None
             )
@@ -600,11 +606,14 @@ class GroundingEngine:
             )
             # "review the Harbour Road section" of "review the Kings Avenue section"; "the
             # engineer Hugh Calloway … the contractor Alasdair Menzies" of the other way round;
-            # "Denmark's Halvard Shipyard" of "the Halvard Shipyard in Norway"
+            # "the cooperative rejected the council's proposal" of the other way round
             lexical_signals["swapped"] = float(
                 attribution.swapped(text, top.text) is not None
                 or attribution.traded(text, top.text) is not None
-                or attribution.relocated(text, source_words) is not None
+                or (
+                    not records_only
+                    and attribution.traded_roles(text, unit_texts, unit_bm25) is not None
+                )
             )
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
             # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7";

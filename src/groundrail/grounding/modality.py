@@ -368,17 +368,29 @@ _COUNT_OF = re.compile(
 )
 
 
+_MAJORITY_SAID = re.compile(
+    r"\b(?:most|majority|more\s+than\s+half|nearly\s+all|almost\s+all)\b", re.I
+)
+
+
 def _minority(sentence: str, things: set[str]) -> bool:
     """Whether the sentence counts under half of a whole of `things` (content words of the
-    claim's clause after its "most"): "Of its 14 elementary schools, five are operating below 60
+    claim's clause after its "most"), and no count over half of them nor a "most" of its
+    own: "Of its 14 elementary schools, five are operating below 60
     percent of capacity" of "most of the district's 14 elementary schools" (`read-47`)."""
+    if _MAJORITY_SAID.search(sentence):
+        return False  # "Five of the 12 jurors were women, and most of the jurors had …"
+    found = False
     for m in _COUNT_OF.finditer(sentence):
         part = small_number(m["part"] or m["part2"])
         whole = small_number(m["whole"] or m["whole2"])
         counted = set(content_words(m["things"] or m["things2"]))
-        if part is not None and whole and part < whole / 2 and counted & things:
-            return True
-    return False
+        if part is None or not whole or not counted & things:
+            continue
+        if part > whole / 2:
+            return False  # "four out of 10 Republicans …, seven out of 10 voters overall"
+        found = True
+    return found
 
 
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
@@ -478,7 +490,23 @@ def _conditions(sentence: str) -> Iterator[tuple[str, str, str, bool, bool]]:
             main = sentence[cond_end : clause_at(sentence, cond_end + 1, cond_end + 1)[1]]
         yield m.group().strip(), sentence[m.end() : cond_end], main, bool(m["if"]), False
     for m in _RESTRICTED.finditer(sentence):
+        if re.search(r"\d\s+$", sentence[: m.start()]):
+            continue  # "The 2,400 nurses who walked off the job": which ones, no restriction
         yield f"{m['who']} who", m["restriction"], f"{m['who']} {m['verb']}", False, True
+
+
+def _restated_who(clause: str, sentence: str) -> bool:
+    """Whether a claim's clause names its people in words of its own before its verb ("Seniors
+    will receive" of "Residents who are 65 or older will receive"), or points back to them
+    ("Those members"): a content word there the sentence lacks, or a demonstrative."""
+    verb = re.search(rf"\b(?:{_BENEFIT})\b", clause, re.I)
+    who = clause[: verb.start()] if verb else clause
+    if re.search(r"\b(?:those|these|such|that|this)\b", who, re.I):
+        return True
+    return bool(set(content_words(who)) - set(content_words(sentence)) - _EVERYONE)
+
+
+_EVERYONE = frozenset(content_words("everyone everybody anyone anybody all every each people"))
 
 
 def _stem_shared(text: str, other: str) -> bool:
@@ -536,8 +564,12 @@ def unconditioned(
                 covered(main, clause) >= RESTATED
                 and covered(condition, claim) < CONDITION_KEPT
                 # a restriction kept in a word of its own ("Autopay customers get $5 off" of
-                # "Customers who enroll in automatic payments will get …")
-                and not (restricts and _stem_shared(condition, clause))
+                # "Customers who enroll in automatic payments will get …"), or said in other
+                # words before the people ("Seniors", "long-serving employees", "Those members")
+                and not (
+                    restricts
+                    and (_stem_shared(condition, clause) or _restated_who(clause, sentence))
+                )
                 # the condition met in another sentence: "On Thursday, the state approved the
                 # funding in full."
                 and not any(

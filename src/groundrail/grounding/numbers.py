@@ -696,6 +696,7 @@ _SHARE_OF |= {"thirds": 2 / 3, "quarters": 3 / 4}
 # a change in percent: "a 60% drop", "dropped 60 percent", "down by about 40%"
 _PERCENT_WORDS = r"\s?(?:%|percent\b|per\s+cent\b)"
 _CHANGED_BY = re.compile(
+    r"(?:(?P<hedge1>about|roughly|around|nearly|almost|some)\s+)?"
     rf"(?P<percent>\d+(?:\.\d+)?){_PERCENT_WORDS}\s+(?:drop|fall|decline|decrease|cut|reduction"
     r"|loss|rise|increase|jump|gain|lower|higher|fewer|less|more|smaller|larger|bigger)\b"
     r"|\b(?:drop(?:s|ped)?|f[ae]ll(?:s|en)?|declin(?:e|es|ed)|decreas(?:e|es|ed)|cut|r[io]se"
@@ -767,7 +768,7 @@ def misshared(claim: str, context: Stated) -> str | None:
         if not a or a == b:
             continue
         changes = (100 * (b - a) / b, 100 * (b - a) / a)
-        near = APPROXIMATION * percent if m.group("hedge") else 1.0
+        near = APPROXIMATION * percent if m.group("hedge") or m.group("hedge1") else 1.0
         if all(abs(change - percent) > near for change in changes):
             return m.group()
     return None
@@ -777,6 +778,9 @@ _SPAN_WORD = re.compile(rf"{_SPAN_UNITS}s?$|%", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 _FROM = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"\b[A-Z][a-z]*\.?\s*$")
+_STEP_BEFORE = re.compile(
+    r"\b(?:day|week|month|game|round|phase|stage|step|lap|grade|level|no\.?)\s+$", re.I
+)
 
 
 def _other_things(one: tuple[int, float, bool, str], other: tuple[int, float, bool, str]) -> bool:
@@ -798,6 +802,9 @@ def _amounts(claim: str) -> list[tuple[int, float, bool, str]]:
             or _YEAR.fullmatch(raw)
             or _ORDINAL_AFTER.match(claim, m.end("raw"))
             or (not m.group("money") and _LABEL_BEFORE.search(claim, 0, m.start()))
+            or claim[m.end("raw") : m.end("raw") + 1] in ("-", "\u2013")  # "6-month", "7-2"
+            or claim[m.start() - 1 : m.start()] in ("-", "\u2013")
+            or _STEP_BEFORE.search(claim, 0, m.start())  # "by day 3", "in round 2"
         ):
             continue
         number = value(raw) * (_scale(m.group("scale").lower()) if m.group("scale") else 1)
@@ -1411,25 +1418,29 @@ def _in_one_sentence(number: float, how: str, context: str, arithmetic: Arithmet
     )
 
 
-# a share word that names a part of a period or a game: "first half", "third-quarter"
-_NO_SHARE = re.compile(r"(?:\b(?:first|second|third|fourth|final|last|back|front)\s+|-)$")
+# a share word as a share: "a quarter of them", "about half the buses", "cut by a third."
+# (not "the first half", "in the quarter", "a third straight year", "third-quarter")
+_A_SHARE = re.compile(
+    r"\b(?:a|an|one|two|three|about|nearly|almost|roughly|around|some|over|under|than|by)\s+$",
+    re.I,
+)
+_OF_A_SHARE = re.compile(r"\s+(?:of|the|its|their)\b|\s*(?:[.,;)]|$)")
 
 
 @functools.lru_cache(maxsize=64)
 def _sentence_arithmetic(context: str) -> tuple[frozenset[float], frozenset[float]]:
-    """(the parts each share of a sentence takes of its numbers, the differences of two
-    numbers of a sentence) of lower-cased `context`, years and clock times left out; read
-    on need, for `_in_one_sentence`."""
+    """(the parts each share in words of a sentence takes of its numbers, the differences of
+    two numbers of a sentence) of lower-cased `context`, years and clock times left out; read
+    on need, for `_in_one_sentence`. A percent's part is left out: a sentence's percents and
+    counts make many numbers, of which a wrong one is too often one."""
     parts: set[float] = set()
     differences: set[float] = set()
     for sentence in re.split(r"(?<=[.!?;])\s+", _CLOCK.sub(" ", context)):
-        found = stated(sentence)
-        pool = sorted(found.values - found.years - {0.0})
-        shares = found.counts.get("%", set()) | {
+        pool = sorted({amount for _, amount, *_ in _amounts(sentence)} - {0.0})
+        shares = {
             share
             for m in _SHARE_WORDS.finditer(sentence)
-            if not _NO_SHARE.search(sentence, 0, m.start())
-            and sentence[m.end() : m.end() + 1] != "-"
+            if _A_SHARE.search(sentence, 0, m.start()) and _OF_A_SHARE.match(sentence, m.end())
             for share in _WORD_SHARES[m.group(1)]
         }
         parts.update(v * share / 100 for v in pool for share in shares if v not in shares)

@@ -267,6 +267,7 @@ _NOT_YET = re.compile(
     r"|\bhas\s+still\s+not)\s+(?:been\s+|be\s+)?(?P<verb>[a-z]{3,})\b",
     re.I,
 )
+_TO_BEFORE = re.compile(r"\bto\s+$")
 ALREADY_RESTATED = 0.5  # of the claim's content words, in the sentence that says "not yet"
 
 
@@ -288,8 +289,16 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     sentence = passages[best]
     verb = done["verb"].lower()
-    if any(_same_verb(verb, m["verb"].lower()) for m in _ALREADY.finditer(sentence)):
-        return None  # "has already approved the design but has not yet approved the funding"
+    pending_at = {m.start("verb") for m in _NOT_YET.finditer(sentence)}
+    if any(
+        _same_verb(verb, w.group().lower())
+        for w in re.finditer(r"\b[a-z]{3,}\b", sentence)
+        if w.start() not in pending_at and not _TO_BEFORE.search(sentence, 0, w.start())
+    ):
+        # done too, of another thing: "has already approved the design but has not yet
+        # approved the funding", "has not yet released the full report, though it released a
+        # summary"
+        return None
     start, end = clause_at(claim, done.start(), done.end())
     clause = claim[start : done.start()] + claim[done.start("verb") : end]  # not "already"
     for pending in _NOT_YET.finditer(sentence):
