@@ -242,8 +242,18 @@ def _misattributed_part(
         return False  # said in other words: the model's to judge
     if any(name.lower() in terms(u.text) and covered(statement, u.text) >= RESTATED for u in units):
         return False  # another sentence that says it names the speaker ("she agreed that")
-    if _ROLE_SAID.search(units[best].text) and not _NAME_SAID.search(units[best].text):
-        return False  # '"…," the coach said': whose role, the rule cannot tell
+    role = _ROLE_SAID.search(units[best].text)
+    if role and not _NAME_SAID.search(units[best].text):
+        # '"…," the Westbank economist warned': the claim's speaker's, when the context
+        # gives them a word of that role beside their name ("Anna Frey joined Westbank")
+        context = " ".join(u.text for u in units)
+        beside = " ".join(
+            _beside(context, at.start(), at.end())
+            for at in re.finditer(rf"\b{re.escape(name)}\b", context)
+        ).lower()
+        words = set(re.findall(r"[a-z][\w-]+", role.group().lower())[1:-1])
+        if any(re.search(rf"\b{re.escape(w)}\b", beside) for w in words):
+            return False
     own = {who for who in _speakers(units[best].text) if who.lower() not in _PRONOUNS}
     if own and not _ROLE.fullmatch(name):
         # '"We are approving 600 homes and zero new lanes," Hale said.': Hale's, whoever else

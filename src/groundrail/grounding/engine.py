@@ -967,19 +967,22 @@ def _fails(plan: Plan, claim: int) -> str | None:
     context never states (the model reads such claims as entailed when their other words
     match: grounding/numbers.py), or a date it dates otherwise (grounding/dates.py), or a
     count that the sentence it restates gives otherwise or to another thing, or two numbers
-    traded between what is said around them, or a time of day on the other side of noon
-    (`numbers`), or,
+    traded between what is said around them, or a time of day on the other side of noon, or
+    a share its own numbers do not make (`numbers`), or,
     when the context is records only, a name none of them states (a stylist, a city, a
     cuisine the record lacks: in the hand-written record sets every correct overview's names
     are the record's own, see docs/grounding.md), or a
-    statement given to someone the context does not name beside it, or one that puts another
-    of the context's names in the place of its source's or two of them traded, or a title or
-    role the context does not give the person beside their name (`attribution`), or a hedge
+    statement given to someone the context does not name beside it (by name, or by "He said"
+    after the answer's sentence that names them), or one that puts another of the context's
+    names in the place of its source's or two of them traded, or the two parties of a verb
+    the other way round, or a title or role the context does not give the person beside
+    their name, or of records a staff member credited with what a review says of another
+    (`attribution`), or a hedge
     made certain, a scope widened or a condition dropped (`modality`), or a direction
     reversed, a comparison's sides traded, a span of time turned before or after its event,
     a harm the context denies or spares said of someone, or what the context negates
-    affirmed (`polarity`), or a causal link or a purpose the context never states
-    (`causation`), or praise or rank the context never
+    affirmed, or what it says is not yet done said done (`polarity`), or a causal link or a
+    purpose the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names, or a clause of words it never uses
     (`embellishment`), or, of records, what
     the business is said to offer that no word of them names (`attributes.unlisted`) or what

@@ -397,7 +397,8 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
     County") and says no such scope itself; or over most of what that sentence gives a few
-    of ("most" of "some of the machines"), or always what it says of some or often ("will
+    of ("most" of "some of the machines") or counts under half of (`_minority`: "most of the
+    district's 14 schools" of "five of its 14"), or always what it says of some or often ("will
     always pass" of "many small stones pass"), where the two quantify the same words
     (`_aligned`) and the sentence says no most or always in words of its own. None
     otherwise. `bm25` ranks `units`."""

@@ -20,7 +20,9 @@ milder than a cappuccino" of "a cappuccino tastes stronger than a latte": the cl
 sentence name a different side after "than" or "compared with"); with the same comparison word
 it is reversed (`traded_sides`: "a latte tastes stronger than a cappuccino"). A span of time
 turned the other way is reversed too (`reordered`: "two weeks before talks broke down" of
-"two weeks after contract talks broke down").
+"two weeks after contract talks broke down"), and so is what the source says is not yet done
+said as done already (`already`: "which has already committed it" of "which has not yet
+committed the money").
 """
 
 from __future__ import annotations
