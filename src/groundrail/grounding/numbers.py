@@ -1265,9 +1265,9 @@ def missing(claim: str, context: Stated) -> list[str]:
     """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks: an
     amount of money among its amounts of money ("$1 to $2" of a review's "$3-5" is missing
     though the review's heading says "2 stars")."""
-    return _missing(claimed(claim), context, _arithmetic(claim)) + dates.misdated(
-        claim, context.dates
-    )
+    return _missing(
+        claimed(claim), context, _arithmetic(claim), _changed(claim), _parted(claim)
+    ) + dates.misdated(claim, context.dates)
 
 
 def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> float:
@@ -1277,7 +1277,7 @@ def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> fl
     dated = dates.misdated(claim, context.dates)
     if not stated_numbers:
         return 1.0 if dated else 0.0
-    missed = _missing(stated_numbers, context, _arithmetic(claim))
+    missed = _missing(stated_numbers, context, _arithmetic(claim), _changed(claim), _parted(claim))
     return min(1.0, (len(missed) + len(dated)) / len(stated_numbers))
 
 
@@ -1314,8 +1314,38 @@ def _arithmetic(claim: str) -> Arithmetic:
     )
 
 
+# a number a change or a difference is said of: "fallen by roughly 3,500", "an increase of
+# $650", "rises by $650", "500,000 more than last year", "28 fewer daily flights"
+_CHANGED_BY_NUMBER = re.compile(
+    rf"(?:{_CHANGE.pattern})\s+(?:by\s+|of\s+)?(?:(?:about|roughly|around|nearly|almost|some"
+    r"|just|an\s+estimated)\s+)?[$\u00a3\u20ac]?(\d+(?:[.,]\d+)*)"
+    r"|(\d+(?:[.,]\d+)*)(?:\s*(?:million|billion|thousand|bn|m|k)\b)?(?:\s+[a-z]+)?\s+"
+    r"(?:more|fewer|less|higher|lower|cheaper|larger|smaller)\b",
+    re.IGNORECASE,
+)
+
+
+def _changed(claim: str) -> frozenset[str]:
+    """The numbers as written that the claim says a change or a difference is
+    (`_CHANGED_BY_NUMBER`), for `_in_one_sentence`."""
+    return frozenset(m.group(1) or m.group(2) for m in _CHANGED_BY_NUMBER.finditer(claim))
+
+
+# a number the claim says is a part of something: "about 300 of whom", "300 of the 1,200"
+_PART_OF = re.compile(r"(\d+(?:[.,]\d+)*)\s+of\b", re.IGNORECASE)
+
+
+def _parted(claim: str) -> frozenset[str]:
+    """The numbers as written that the claim says are a part of something (`_PART_OF`)."""
+    return frozenset(m.group(1) for m in _PART_OF.finditer(claim))
+
+
 def _missing(
-    numbers: list[Claimed], context: Stated, arithmetic: Arithmetic = (False, False, False)
+    numbers: list[Claimed],
+    context: Stated,
+    arithmetic: Arithmetic = (False, False, False),
+    changed: frozenset[str] = frozenset(),
+    parted: frozenset[str] = frozenset(),
 ) -> list[str]:
     # a change the claim works out between two of its own numbers: "dropped from 410 to 145,
     # a reduction of 265" (read-45); a wrong one ("of 295") stays missing
@@ -1337,7 +1367,7 @@ def _missing(
             and not (not money and _parts_found(raw, context.values))
             and not _worked_out(number, money, context, arithmetic)
             and not any(math.isclose(number, change) for change in changes)
-            and not _in_one_sentence(number, how, context.text, arithmetic)
+            and not _in_one_sentence(number, how, context.text, raw in changed, raw in parted)
         )
         or _mismeasured(number, how, unit, context)
     ]
@@ -1401,21 +1431,21 @@ def _worked_out(number: float, money: bool, context: Stated, arithmetic: Arithme
     )
 
 
-def _in_one_sentence(number: float, how: str, context: str, arithmetic: Arithmetic) -> bool:
-    """Whether a number is a share's part of a number of one context sentence ("about 300
-    of whom" of "1,200 farmworkers …, fitting about a quarter of them", `read-47`), or, for
-    a claim that takes a difference or states a change, the difference of two numbers of one
-    sentence ("fallen by roughly 3,500 students" of "dropped from 18,400 students in 2015 to
-    about 14,900"; "500,000 more than last year" of "1.8 million …, up from 1.3 million");
+def _in_one_sentence(number: float, how: str, context: str, changed: bool, parted: bool) -> bool:
+    """Whether a number the claim says is a part (`parted`: `_parted`) is a share's part of a
+    number of one context sentence ("about 300 of whom" of "1,200 farmworkers …, fitting
+    about a quarter of them", `read-47`), or, for
+    a number the claim says a change or a difference is (`changed`: `_changed`), the
+    difference of two numbers of one sentence ("fallen by roughly 3,500 students" of
+    "dropped from 18,400 students in 2015 to about 14,900"; "500,000 more than last year"
+    of "1.8 million …, up from 1.3 million");
     not a bound ("more than 2,000 residents": `read-16`'s invented donors).
     Unlike `_worked_out`, within a sentence: most small numbers are the difference of two of
     a long context's. `context` is lower-cased (`Stated.text`)."""
     if how not in ("exact", "about", "rounded"):
         return False  # a bound ("more than 2,000") is no worked-out number
     parts, differences = _sentence_arithmetic(context)
-    return _found(number, how, parts) or (
-        (arithmetic[1] or arithmetic[2]) and _found(number, how, differences)
-    )
+    return (parted and _found(number, how, parts)) or (changed and _found(number, how, differences))
 
 
 # a share word as a share: "a quarter of them", "about half the buses", "cut by a third."
