@@ -307,11 +307,18 @@ def named(claim: str, before: str) -> tuple[str, frozenset[str], str]:
     if len(who) != 1:
         return claim, frozenset(), ""
     speaker_ = next(iter(who))
-    others = frozenset(_CAPITALISED.findall(paragraph)) - who
+    others = capitalised(paragraph) - who
     return speaker_ + claim[pronoun.end() :], others, pronoun.group().lower()
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?\b")
+
+
+def capitalised(text: str) -> frozenset[str]:
+    """The capitalised words of a text ("Tuilagi", "O'Brien", "Wi-Fi"): whom a pronoun may
+    stand for (`named`), and the words of a record that are no reviewer's staff (the
+    engine's, for `miscredited`)."""
+    return frozenset(_CAPITALISED.findall(text))
 
 
 # a name inside a sentence (not its first word): "Tanya in the shop", "and Marisol made"

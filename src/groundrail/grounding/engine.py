@@ -433,7 +433,7 @@ class GroundingEngine:
             for d, _ in records
             for line in texts[d.id].split("\n")
             if not HEADING.match(line)
-            for word in _CAPITALISED.findall(line)
+            for word in attribution.capitalised(line)
         )
         # the records' words, for what a claim says they offer (`attributes.unlisted`)
         listed = attributes.vocabulary(context, fields) if records_only else frozenset()
@@ -837,9 +837,6 @@ def _stars(heading: str) -> float | None:
     """A review heading's stars: "Review 2 (2 stars, May 14, 2022): " -> 2.0."""
     found = _STARS.search(heading)
     return float(found.group(1)) if found else None
-
-
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
 
 def _goes_on(previous: Span, claim: Span) -> bool:
