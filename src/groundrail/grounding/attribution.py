@@ -201,7 +201,8 @@ def misattributed(
     name, statement = found
     if not units or not any(name.lower() in terms(u.text) for u in units):
         return None  # a name the context lacks is the names signal's
-    if _JOINT.search(claim) or re.search(rf"\b(?:and|&)\s+(?:[A-Z][a-z]+\s+)*{name}\b", claim):
+    joint = re.compile(rf"\b(?:and|&)\s+(?:[A-Z][a-z]+\s+)*{re.escape(name)}\b")
+    if _JOINT.search(claim) or joint.search(claim):
         return None  # "Ellis said through a spokeswoman", "Hale and Ortiz said": whose, unsure
     # each of its statements: "called it …, adding that the council was approving '600
     # homes and zero new lanes'" (read-47: the second is another councillor's)
@@ -263,7 +264,10 @@ def _misattributed_part(
         return (
             not own & (others | {name})
             and name.lower() not in terms(units[best].text)
-            and not any(re.search(rf"\b{o}\s+(?:[A-Z]\.\s+)?{name}\b", context) for o in own)
+            and not any(
+                re.search(rf"\b{re.escape(o)}\s+(?:[A-Z]\.\s+)?{re.escape(name)}\b", context)
+                for o in own
+            )
         )
     paragraph = _paragraph(units, best, texts[units[best].doc_id])
     around = [u.text for u in paragraph]
@@ -363,7 +367,9 @@ def miscredited(claim: str, reviews: Sequence[str], names: frozenset[str]) -> st
             or not any(name in found for found in persons)
         ):
             continue  # "on a Saturday", "a Broncos game", "in from Nampa", "Aveda products"
-        naming = [i for i, review in enumerate(reviews) if re.search(rf"\b{name}\b", review)]
+        naming = [
+            i for i, review in enumerate(reviews) if re.search(rf"\b{re.escape(name)}\b", review)
+        ]
         if claim[: m.start()].endswith("by "):
             # "a mezcal old fashioned made by Darius": what they did comes before the name
             said = claim[clause_at(claim, m.start(), m.end())[0] : m.start()]
