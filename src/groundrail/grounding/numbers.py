@@ -793,7 +793,8 @@ def _other_things(one: tuple[int, float, bool, str], other: tuple[int, float, bo
 def _amounts(claim: str) -> list[tuple[int, float, bool, str]]:
     """(where, its value with its scale, whether money, the word after it) of each number of
     the claim but its shares, years, ordinals ("12th") and labels ("Route 12", "March 14",
-    "Berth 9": after a capitalised word) (`misshared`)."""
+    "Berth 9": after a capitalised word), for `misshared`, and of a lower-cased context
+    sentence, for `_sentence_arithmetic`."""
     out = []
     for m in _AMOUNT.finditer(claim):
         raw = m.group("raw")
