@@ -199,15 +199,17 @@ def misattributed(
     if found is None:
         return None
     name, statement = found
-    if not units or not any(name.lower() in terms(u.text) for u in units):
+    naming = [u.text for u in units if name.lower() in terms(u.text)]
+    if not naming:
         return None  # a name the context lacks is the names signal's
     joint = re.compile(rf"\b(?:and|&)\s+(?:[A-Z][a-z]+\s+)*{re.escape(name)}\b")
     if _JOINT.search(claim) or joint.search(claim):
         return None  # "Ellis said through a spokeswoman", "Hale and Ortiz said": whose, unsure
     # each of its statements: "called it …, adding that the council was approving '600
     # homes and zero new lanes'" (read-47: the second is another councillor's)
+    context = " ".join(u.text for u in units)
     for part in _ADDING.split(statement):
-        if _misattributed_part(name, part, units, bm25, texts, others, said_as):
+        if _misattributed_part(name, part, units, bm25, texts, naming, context, others, said_as):
             return name
     return None
 
@@ -231,23 +233,25 @@ def _misattributed_part(
     units: Sequence[Unit],
     bm25: BM25,
     texts: dict[str, str],
+    naming: Sequence[str],
+    context: str,
     others: frozenset[str],
     said_as: str,
 ) -> bool:
     """Whether the context gives `statement`, said by `name`, to someone else than `name`
-    and `others` (see `misattributed`)."""
+    and `others` (see `misattributed`; `naming`: the sentences of `units` that name `name`,
+    `context`: their texts joined)."""
     if len(set(content_words(statement))) < MIN_STATEMENT_WORDS:
         return False
     best = restated_in(statement, [u.text for u in units], bm25)
     if best is None:
         return False  # said in other words: the model's to judge
-    if any(name.lower() in terms(u.text) and covered(statement, u.text) >= RESTATED for u in units):
+    if any(covered(statement, sentence) >= RESTATED for sentence in naming):
         return False  # another sentence that says it names the speaker ("she agreed that")
     role = _ROLE_SAID.search(units[best].text)
     if role and not _NAME_SAID.search(units[best].text):
         # '"…," the Westbank economist warned': the claim's speaker's, when the context
         # gives them a word of that role beside their name ("Anna Frey joined Westbank")
-        context = " ".join(u.text for u in units)
         beside = " ".join(
             _beside(context, at.start(), at.end())
             for at in re.finditer(rf"\b{re.escape(name)}\b", context)
@@ -260,7 +264,6 @@ def _misattributed_part(
         # '"We are approving 600 homes and zero new lanes," Hale said.': Hale's, whoever else
         # the paragraph names (a title may be the speaker's: "The Superintendent said"), and
         # one person's by their first name ('"…," Luis said' of "Luis Ortega")
-        context = " ".join(u.text for u in units)
         return (
             not own & (others | {name})
             and name.lower() not in terms(units[best].text)

@@ -427,13 +427,19 @@ class GroundingEngine:
         ]
         called = frozenset().union(*(record.names for record in fields))
         # the capitalised words of the records' lines but their reviews: the records' names,
-        # places and categories, no reviewer's staff ("Nashville", "Gallatin Ave")
-        placed = called | frozenset(
-            word.lower()
-            for d, _ in records
-            for line in texts[d.id].split("\n")
-            if not HEADING.match(line)
-            for word in attribution.capitalised(line)
+        # places and categories, no reviewer's staff ("Nashville", "Gallatin Ave"); read for
+        # `attribution.miscredited`, which only records-only checks ask
+        placed = (
+            called
+            | frozenset(
+                word.lower()
+                for d, _ in records
+                for line in texts[d.id].split("\n")
+                if not HEADING.match(line)
+                for word in attribution.capitalised(line)
+            )
+            if records_only
+            else frozenset()
         )
         # the records' words, for what a claim says they offer (`attributes.unlisted`)
         listed = attributes.vocabulary(context, fields) if records_only else frozenset()

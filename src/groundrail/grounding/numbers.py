@@ -1266,9 +1266,7 @@ def missing(claim: str, context: Stated) -> list[str]:
     """The numbers the claim states (`claimed`) that `context` (from `stated`) lacks: an
     amount of money among its amounts of money ("$1 to $2" of a review's "$3-5" is missing
     though the review's heading says "2 stars")."""
-    return _missing(
-        claimed(claim), context, _arithmetic(claim), _changed(claim), _parted(claim)
-    ) + dates.misdated(claim, context.dates)
+    return _missing(claimed(claim), context, claim) + dates.misdated(claim, context.dates)
 
 
 def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> float:
@@ -1278,7 +1276,7 @@ def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> fl
     dated = dates.misdated(claim, context.dates)
     if not stated_numbers:
         return 1.0 if dated else 0.0
-    missed = _missing(stated_numbers, context, _arithmetic(claim), _changed(claim), _parted(claim))
+    missed = _missing(stated_numbers, context, claim)
     return min(1.0, (len(missed) + len(dated)) / len(stated_numbers))
 
 
@@ -1341,13 +1339,10 @@ def _parted(claim: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _PART_OF.finditer(claim))
 
 
-def _missing(
-    numbers: list[Claimed],
-    context: Stated,
-    arithmetic: Arithmetic = (False, False, False),
-    changed: frozenset[str] = frozenset(),
-    parted: frozenset[str] = frozenset(),
-) -> list[str]:
+def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
+    """The `numbers` of `claim` (`claimed`) that `context` lacks, read with what the claim
+    says it works out (`_arithmetic`, `_changed`, `_parted`)."""
+    arithmetic, changed, parted = _arithmetic(claim), _changed(claim), _parted(claim)
     # a change the claim works out between two of its own numbers: "dropped from 410 to 145,
     # a reduction of 265" (read-45); a wrong one ("of 295") stays missing
     own = [n for _, n, *_ in numbers]

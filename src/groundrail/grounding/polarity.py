@@ -291,7 +291,8 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     sentence = passages[best]
     verb = done["verb"].lower()
-    pending_at = {m.start("verb") for m in _NOT_YET.finditer(sentence)}
+    pending = list(_NOT_YET.finditer(sentence))
+    pending_at = {m.start("verb") for m in pending}
     if any(
         _same_verb(verb, w.group().lower())
         for w in re.finditer(r"\b[a-z]{3,}\b", sentence)
@@ -302,16 +303,16 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         # summary"
         return None
     start, end = clause_at(claim, done.start(), done.end())
-    clause = claim[start : done.start()] + claim[done.start("verb") : end]  # not "already"
-    for pending in _NOT_YET.finditer(sentence):
-        begin, stop = clause_at(sentence, pending.start(), pending.end())
-        subject = claim[start : done.start()]  # "Germany has" of "France has not yet"
+    subject = claim[start : done.start()]  # "Germany has" of "France has not yet"
+    clause = subject + claim[done.start("verb") : end]  # not "already"
+    for not_yet in pending:
+        begin, stop = clause_at(sentence, not_yet.start(), not_yet.end())
         if (
-            _same_verb(verb, pending["verb"].lower())
+            _same_verb(verb, not_yet["verb"].lower())
             and covered(clause, sentence[begin:stop]) >= RESTATED
             and (
                 not content_words(subject)
-                or covered(subject, sentence[begin : pending.start()]) >= RESTATED
+                or covered(subject, sentence[begin : not_yet.start()]) >= RESTATED
             )
         ):
             return done.group()
