@@ -536,6 +536,50 @@ def test_a_review_s_deed_credited_to_another_person_is_miscredited(
     assert attribution.miscredited(claim, LOCKSMITH, frozenset({"keyline"})) == name
 
 
+BARBER = [
+    "Andre has been cutting my hair for two years. Skin fade done in about 35 minutes.",
+    "Brought my 6-year-old for his first haircut. Tomas was incredibly patient.",
+    "I waited almost an hour as a walk-in on a Friday evening even though they told me 20 "
+    "minutes. A beard trim was an extra $15, which felt steep. Andre did a solid job.",
+    "The agent, Brandon, said the hold is policy for debit cards, but nobody mentioned it at "
+    "pickup.",
+    "The manager, Teresa, found me a cargo van when the website showed none.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "name"),
+    [
+        # read-49: a service had from the person another review names; read-50: words given
+        # to the person another review names
+        ("A three-star reviewer got a solid cut from Tomas but waited almost an hour as a "
+         "Friday-evening walk-in and found the $15 beard trim steep.", "Tomas"),
+        ("A three-star reviewer got a solid cut from Andre but waited almost an hour as a "
+         "Friday-evening walk-in and found the $15 beard trim steep.", None),
+        ("A renter said manager Teresa said the hold was policy for debit cards, though no one "
+         "mentioned it at pickup.", "Teresa"),
+        ("A renter said agent Brandon said the hold was policy for debit cards, though no one "
+         "mentioned it at pickup.", None),
+        # another reviewer's clause after the name is not the person's
+        ("One parent got a first haircut from Tomas, and another waited almost an hour as a "
+         "Friday-evening walk-in.", None),
+        # a name opening the claim, or after a title (a review helper's)
+        ("Tomas said the hold was policy for debit cards, but nobody mentioned it at pickup.",
+         "Tomas"),
+        ("Dr. Andre said the hold was policy for debit cards, though no one mentioned it.",
+         "Andre"),
+        ("Brandon said the hold was policy for debit cards, but nobody mentioned it at pickup.",
+         None),
+        ("Diners said the hold was policy for debit cards, but nobody mentioned it at pickup.",
+         None),
+    ],
+)  # fmt: skip
+def test_a_visit_or_words_given_to_another_review_s_person_are_miscredited(
+    claim: str, name: str | None
+) -> None:
+    assert attribution.miscredited(claim, BARBER, frozenset()) == name
+
+
 async def test_the_engine_fails_a_miscredited_record_claim() -> None:
     record = json.dumps(
         {

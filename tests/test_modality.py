@@ -56,6 +56,19 @@ def test_a_statement_as_certain_as_its_source_is_not(claim: str) -> None:
     assert overstated(claim) is None
 
 
+def test_an_adverb_between_modal_and_verb_is_read_past() -> None:
+    # read-49: "will still serve" is no "can still get": two verbs, the first certain in both
+    passage = (
+        "The district said it would keep cafeterias at 18 schools open, so that students who "
+        "rely on school meals can still get breakfast and lunch. The airline may still give "
+        "away your seat."
+    )
+    found = sentences(passage)
+    assert modality.overstated("Eighteen schools will still serve meals.", *found) is None
+    claim = "The airline will still give away your seat."
+    assert modality.overstated(claim, *found) == "will still give"
+
+
 @pytest.mark.parametrize(
     ("claim", "modal"),
     [
@@ -191,6 +204,72 @@ def test_most_of_a_count_under_half_is_widened(claim: str, scope: str | None) ->
         "Nine of the 12 branches will stay open. Three of the 40 members voted against the plan. "
         "While four out of 10 Republicans back the bond measure, seven out of 10 voters support "
         "it. Five of the 12 jurors were women, and most of the jurors had never served before."
+    )
+    assert modality.widened(claim, *sentences(source)) == scope
+
+
+@pytest.mark.parametrize(
+    ("claim", "figure"),
+    [
+        # read-49, read-50: a figure the source says may come, said as certain in another verb
+        ("The Environment Agency has committed up to £52 million toward the cost.",
+         "£52 million"),
+        ("Raman said first awards will go out in spring 2025, pending council approval.",
+         "2025"),
+        ("About 30% of customers will switch providers next year.", "30%"),
+        # hedged as the source hedges it, or in words of its own; another figure; a sum the
+        # source estimates (no error); a figure of another statement
+        ("The Environment Agency may put up to £52 million toward the cost.", None),
+        ("Raman said first awards could go out in spring 2025.", None),
+        ("About 30% of customers would consider switching providers.", None),
+        ("The scheme costs £86 million.", None),
+        ("The bridge will cost $410 million.", None),
+        ("Ticket sales reached 30% of capacity by May.", None),
+        # what a proposal would spend, a permission's "may", a figure said as no settled one
+        ("The council will move forward with a $4.8 million plan for bike lanes.", None),
+        ("Up to 60% of each trailhead's quota will be reserved online.", None),
+        ("The Environment Agency stands to contribute up to £52 million.", None),
+    ],
+)  # fmt: skip
+def test_a_figure_the_source_hedges_said_as_certain_is_overstated(
+    claim: str, figure: str | None
+) -> None:
+    source = (
+        "The Environment Agency has indicated it could contribute up to £52 million, but the "
+        "funding has not been confirmed. The council's scheme costs £86 million. City Housing "
+        "Director Priya Raman said the first awards could come as early as spring 2025, "
+        "pending approval. A survey found 30% of customers could switch providers next year. "
+        "The bridge is estimated to cost $410 million. Ticket sales reached 30% of capacity "
+        "by May. The council voted to advance a proposal that would spend $4.8 million on bike "
+        "lanes. Up to 60% of each trailhead's quota may be reserved online."
+    )
+    assert modality.unhedged(claim, sentences(source)[0]) == figure
+
+
+@pytest.mark.parametrize(
+    ("claim", "scope"),
+    [
+        # read-49: every one of a count the sentence gives a part of
+        ("The budget spares all five public pools slated to close.", "all five"),
+        ("All 12 branches will stay open.", "All 12"),
+        ("Each of the 40 members voted against the plan.", "Each of the 40"),
+        # the part as the sentence gives it, every one of what it counts whole, another thing
+        ("The budget spares two of the five public pools slated to close.", None),
+        ("All 14 elementary schools serve lunch.", None),
+        ("All five libraries will open on Sundays.", None),
+        # every one, said by the sentence too (a review helper's)
+        ("All 30 schools received new laptops.", None),
+    ],
+)  # fmt: skip
+def test_every_one_of_a_count_the_source_gives_a_part_of_is_widened(
+    claim: str, scope: str | None
+) -> None:
+    source = (
+        "Two of the city's five public pools, which had been slated to close, will remain "
+        "open. Nine of the 12 branches will stay open. Three of the 40 members voted against "
+        "the plan. The district's 14 elementary schools serve lunch. The five libraries will "
+        "open on Sundays. Seven of the 30 schools got new buses, and all 30 received new "
+        "laptops."
     )
     assert modality.widened(claim, *sentences(source)) == scope
 

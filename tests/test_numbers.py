@@ -535,6 +535,12 @@ def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> Non
     assert numbers.missing_share(claim, context, users) == 0.0
     # the same number of something else is still the context's to state
     assert numbers.missing_share("Give no more than 4 doses a day.", context, users) == 1.0
+    # read-50: "17" with no counted word on one side ("I'm 17 and thinking", "At 17, you're")
+    age = numbers.given("I'm 17 and thinking about getting a Class 3 e-bike.")
+    minimum = numbers.stated("Riders must be at least 16 years old.")
+    claim = "At 17, you're old enough, since the minimum age is 16."
+    assert numbers.missing_share(claim, minimum) == 0.5
+    assert numbers.missing_share(claim, minimum, age) == 0.0
     # a span of the user's own ("7 years ago") is theirs, not a miscount of the sentence's
     shot = numbers.given("I cut my hand. My last tetanus shot was more than 7 years ago.")
     said = "Your last tetanus shot was more than 7 years ago, so a booster may be recommended."
@@ -811,6 +817,12 @@ def test_only_before_a_quantity_is_not_judged(claim: str, plain: str) -> None:
         # of a long context's
         ("The closures cut 90 more jobs at Carrick than at Elsby.", []),
         ("The closures cut 188 more jobs at Carrick than there are grind settings.", ["188"]),
+        # read-50: an amount taken as many times as the claim's count, in a sum
+        ("For four people it is the $15 fee plus $5 per person, so $35 in total.", []),
+        ("For four people it is the $15 fee plus $5 per person, so $40 in total.", ["40"]),
+        ("It is the $15 fee plus $5 per person, so $35 in total.", ["35"]),
+        ("Four people pay $5 per person, $20 in total.", []),
+        ("Four people pay $5 per person, $28 in total.", ["28"]),
     ],
 )
 def test_a_sum_or_difference_the_claim_says_it_works_out_is_found(
@@ -820,7 +832,8 @@ def test_a_sum_or_difference_the_claim_says_it_works_out_is_found(
         "The museum has been awarded £2.1 million by the National Heritage Fund, after a £1.4 "
         "million commitment from the council. The company said 220 jobs would go at Carrick, "
         "with a further 130 at Elsby. It shipped with 32 grind settings; firmware 2.1 adds 8. "
-        "Entry costs £45, or £38 for affiliated club members."
+        "Entry costs £45, or £38 for affiliated club members. A $15 reservation fee applies, "
+        "plus $5 per person."
     )
     assert numbers.missing(claim, context) == missing
 

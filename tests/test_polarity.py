@@ -77,6 +77,30 @@ def test_larger_of_fewer_is_reversed() -> None:
 
 
 @pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # read-49: the subject named a sentence before; the sentence's "rose" is another thing's
+        ("The trust's earlier trial on Kell Brook saw peak flood flows rise about 30% and "
+         "spawn clumps rise from 12 to over 500.", "rise"),
+        ("The trust's earlier trial on Kell Brook saw peak flood flows fall about 30% and "
+         "spawn clumps rise from 12 to over 500.", None),
+        ("The Kell Brook trial saw spawn clumps fall from 12 to over 500.", "fall"),
+        ("The Kell Brook trial saw merchandise revenue fall.", None),
+    ],
+)  # fmt: skip
+def test_a_direction_reversed_of_one_thing_among_others_is_caught(
+    claim: str, word: str | None
+) -> None:
+    passage = (
+        "The Aldwater Rivers Trust ran an earlier trial on Kell Brook. Monitoring there found "
+        "that peak flood flows downstream fell by about 30% during heavy rain, while the "
+        "number of spawn clumps rose from 12 to more than 500. Ticket sales dropped 12% in "
+        "2023, while merchandise revenue rose."
+    )
+    assert polarity.reversed_word(claim, *sentences(passage)) == word
+
+
+@pytest.mark.parametrize(
     "claim",
     [
         "A cappuccino tastes stronger than a latte because of its foam.",  # as the source
@@ -542,7 +566,9 @@ AFFIRMED = (
     "reduction. The museum may close the east wing next year. The X200 has weather sealing. "
     "Ordinary wear and tear, such as faded paint, cannot be charged. Landlords may deduct "
     "for cleaning. Police have launched an investigation into the fire. On a sphere, all "
-    "closed loops contract to a single point."
+    "closed loops contract to a single point. Modifying an e-bike so that its speed no "
+    "longer matches the label is prohibited. Dogs are welcome on the patio, but smoking is "
+    "banned."
 )
 
 
@@ -565,6 +591,10 @@ AFFIRMED = (
         ("The X100 does not have weather sealing.", None),
         ("Under the law, wear and tear such as faded paint can't be deducted.", None),
         ("The board did not decide the case was strong enough.", None),
+        # what the sentence forbids (read-50)
+        ("You shouldn't modify the bike so its speed no longer matches its label.", None),
+        # … not what it forbids after a turn to another statement
+        ("Dogs are not welcome on the patio.", "welcome"),
     ],
 )  # fmt: skip
 def test_what_the_sentence_affirms_negated_is_caught(claim: str, unaffirmed: str | None) -> None:
@@ -614,3 +644,26 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
         "released the full report, though it released a summary on Monday."
     )
     assert polarity.already(claim, *sentences(passage)) == words
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # read-50: the claim's word against its own figures, its side's first
+        ("Fewer people stopped treatment because of side effects on relamitide (7% vs 3%).",
+         "Fewer"),
+        ("Weight loss was smaller with the 10 mg dose (3.8 kg vs 0.9 kg).", "smaller"),
+        ("Nausea was less common on relamitide (22% versus 6%).", "less"),
+        # as its figures say; the last word of comparison before them; a signed change
+        ("More people stopped treatment because of side effects on relamitide (7% vs 3%).",
+         None),
+        ("More patients on placebo dropped out, and rates were lower on relamitide (3% vs 7%).",
+         None),
+        ("Relamitide lowered HbA1c more than placebo (-1.2 vs -0.3 points).", None),
+        ("Placebo patients had fewer side effects (3% compared with 7%).", None),
+    ],
+)  # fmt: skip
+def test_figures_compared_the_other_way_round_from_the_claim_s_word_are_caught(
+    claim: str, word: str | None
+) -> None:
+    assert polarity.misordered(claim) == word

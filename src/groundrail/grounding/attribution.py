@@ -361,26 +361,36 @@ def miscredited(claim: str, reviews: Sequence[str], names: frozenset[str]) -> st
     if len(reviews) < 2:
         return None
     persons = [_persons(review, names) for review in reviews]
-    for m in _named_inside(claim):
-        name = m.group()
+    # a word the reviews also write in lower case names no one ("Service is described …")
+    lowered = {w for review in reviews for w in re.findall(r"\b[a-z]+\b", review)}
+    for name, start, end, inside in _credited(claim):
+        served = _SERVED_FROM.search(claim, 0, start) is not None
         if (
-            name.removesuffix("s") in _NOT_NAMES
-            or not _AS_PERSON.match(claim, m.end())
-            or _PLACE_BEFORE.search(claim, 0, m.start())
+            name.lower() in lowered
+            or name.removesuffix("s") in _NOT_NAMES
+            or not (served or (_AS_PERSON if inside else _SAID_OR_DID).match(claim, end))
+            or (not served and _PLACE_BEFORE.search(claim, 0, start))
             or not any(name in found for found in persons)
         ):
             continue  # "on a Saturday", "a Broncos game", "in from Nampa", "Aveda products"
         naming = [
             i for i, review in enumerate(reviews) if re.search(rf"\b{re.escape(name)}\b", review)
         ]
-        if claim[: m.start()].endswith("by "):
+        if served:
+            # "got a solid cut from Tomas but waited almost an hour": the reviewer's visit,
+            # up to another reviewer's clause on either side
+            begin = max((e.end() for e in _ANOTHER_SAYS.finditer(claim, 0, start)), default=0)
+            rest = claim[end:]
+            rest = rest[: stop.start()] if (stop := _ANOTHER_SAYS.search(rest)) else rest
+            said = claim[begin:start] + rest
+        elif claim[:start].endswith("by "):
             # "a mezcal old fashioned made by Darius": what they did comes before the name
-            said = claim[clause_at(claim, m.start(), m.end())[0] : m.start()]
+            said = claim[clause_at(claim, start, end)[0] : start]
         else:
             # up to another reviewer's clause or another name ("the Cubano, while Luis at the
             # bar makes …": what Luis makes is no one's of the Cubano)
-            said = claim[m.end() :]
-            said = said[: end.start()] if (end := _ANOTHER_SAYS.search(said)) else said
+            said = claim[end:]
+            said = said[: stop.start()] if (stop := _ANOTHER_SAYS.search(said)) else said
             said = said[: nxt[0].start()] if (nxt := _named_inside(said)) else said
         if len(set(content_words(said))) < MIN_STATEMENT_WORDS:
             continue
@@ -406,12 +416,52 @@ _OPENING_PERSON = re.compile(
 )
 
 
+# a service had from a person: "got a solid cut from Tomas", "a fine-line sleeve from Marisol"
+_SERVED_FROM = re.compile(
+    r"\b(?:cut|haircut|fade|trim|shave|tattoo|piercing|piece|sleeve|session|lesson|class"
+    r"|massage|facial|wax|set|manicure|pedicure|color|colour|balayage|highlights|extensions"
+    r"|blowout|perm|treatment|cleaning|exam|checkup|adjustment|fitting|alterations?|repair"
+    r"|estimate|quote|tour|consultation|recommendation|help|service|advice|tips?|care)"
+    r"\s+from\s+$",
+    re.I,
+)
 # what follows a person's name in a claim: a preposition, a verb ("Marcus phoned", "Dex
 # for", "Jonah, who", "Mara, praised"), not a noun ("a Broncos game") nor a list's next item
 # ("a hygienist named Maria, hassle-free billing")
 _AS_PERSON = re.compile(
-    r",\s+(?:who|[a-z]+ed)\b|\s+(?:with|for|as|at|in|on|from|to|who|and|is|was|has|had|did|made|gave|took"
+    r",\s+(?:who|[a-z]+ed)\b|\s+(?:with|for|as|at|in|on|from|to|who|and|is|was|has|had|did|made|gave|took|said|told"
     r"|kept|put|got|came|went|knew|[a-z]+ed|[a-z]+s)\b"
+)
+
+
+# a person a claim opens with, or names after a title: "Maria told diners …", "Manager
+# Teresa said …", "Dr. Kim said …" (no `_named_inside`: a sentence's first word, or after
+# another capitalised word)
+_OPENING_OR_TITLED = re.compile(
+    r"\b(?:Dr|Mr|Mrs|Ms)\.?\s+(?P<titled>[A-Z][a-z]+)\b(?!\s+[A-Z])"
+    r"|^\W*(?:(?:Manager|Server|Chef|Owner|Agent|Stylist|Barber|Technician|Tech|Nurse|Coach"
+    r"|Instructor|Trainer|Bartender|Host|Receptionist|Mechanic|Artist|Hygienist)\s+)?"
+    r"(?!(?:Dr|Mr|Mrs|Ms)\b)(?P<name>[A-Z][a-z]+)\b(?!\s+[A-Z])"
+)
+
+
+def _credited(claim: str) -> list[tuple[str, int, int, bool]]:
+    """The names in a claim that may be a person's, with their spans and whether they are
+    `_named_inside` ones; the rest, a name the claim opens with or gives after a title
+    (`_OPENING_OR_TITLED`), count before a verb of saying or doing (`_SAID_OR_DID`: "Tomas
+    said", not "Service is described", "Dr. Patel for"). `miscredited` keeps those a review
+    gives a person."""
+    found = {m.start(): (m.group(), m.start(), m.end(), True) for m in _named_inside(claim)}
+    for m in _OPENING_OR_TITLED.finditer(claim):
+        group = "name" if m["name"] else "titled"
+        found.setdefault(m.start(group), (m[group], m.start(group), m.end(group), False))
+    return sorted(found.values(), key=lambda item: item[1])
+
+
+# what a person named first or by title did: "Tomas said", "Dr. Kim explained"
+_SAID_OR_DID = re.compile(
+    r"\s+(?:said|says|told|tells|explained|recommended|suggested|insisted|warned|noted"
+    r"|mentioned|assured|promised|offered|[a-z]+ed)\b"
 )
 
 

@@ -522,9 +522,11 @@ class GroundingEngine:
             # injured" of "No one was injured"; "the driver was hospitalized" of "The driver,
             # who was not hurt"; "is supported on this model" of "is not supported …"; "did
             # not discuss a cut" of "had discussed a cut"; "two weeks before" of "two weeks
-            # after"; "has already committed it" of "has not yet committed the money"
+            # after"; "has already committed it" of "has not yet committed the money"; "Fewer
+            # people stopped … (7% vs 3%)"
             lexical_signals["reversed"] = float(
                 polarity.reversed_word(text, units, unit_bm25) is not None
+                or polarity.misordered(text) is not None
                 or polarity.traded_sides(text, units, unit_bm25) is not None
                 or polarity.denied(text, unit_texts) is not None
                 or polarity.spared(text, unit_texts) is not None
@@ -984,7 +986,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     made certain, a scope widened or a condition dropped (`modality`), or a direction
     reversed, a comparison's sides traded, a span of time turned before or after its event,
     a harm the context denies or spares said of someone, or what the context negates
-    affirmed, or what it says is not yet done said done (`polarity`), or a causal link or a
+    affirmed, or what it says is not yet done said done, or two figures compared the other
+    way round from the claim's own word (`polarity`), or a causal link or a
     purpose the context never states (`causation`), or praise or rank the context never
     gives, or a name for something it never names, or a clause of words it never uses
     (`embellishment`), or, of records, what

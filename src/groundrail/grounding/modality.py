@@ -14,7 +14,9 @@ content words of the modal's clause are mostly that sentence's (`lexical.restate
 the same statement, stated more strongly. So is a claim that calls proven or known what
 that sentence only suggests (`proven`: "have been shown to improve grades" of "some
 studies suggest … may improve grades"), or that states as fact what it hedges
-(`dropped_hedge`: "caused by an electrical issue" of "a possible electrical issue").
+(`dropped_hedge`: "caused by an electrical issue" of "a possible electrical issue"), or
+that states certain a figure the context says may come, in another verb (`unhedged`: "has
+committed up to £52 million" of "could contribute up to £52 million").
 Likewise a scope widened (`widened`):
 "pharmacies across the state" of a sentence about "some pharmacies in Dane County", "most
 cardio machines" of "some of the cardio machines", "small stones will always pass" of "many
@@ -39,7 +41,10 @@ from groundrail.grounding.lexical import (
 from groundrail.grounding.numbers import small_number
 from groundrail.grounding.windows import Unit
 
-_THEN = r"\s+(?:not\s+)?(?:be\s+)?([a-z]+)"  # the verb after the modal ("will not be held")
+# an adverb between a modal and its verb: "will still serve", "can also get"
+_ADVERB = r"(?:(?:still|also|only|even|then|now|soon|again|just|first|each|both|all)\s+)?"
+# the verb after the modal ("will not be held", "will still serve")
+_THEN = rf"\s+{_ADVERB}(?:not\s+)?(?:be\s+)?([a-z]+)"
 _CERTAIN = re.compile(
     r"\b(?:will|always|never|certainly|definitely|won[\'\u2019]t|(?:is|are)\s+(?:scheduled|set)\s+to)"
     + _THEN,
@@ -53,7 +58,7 @@ _HEDGED = re.compile(
     r"|(?:considering|weighing|evaluating|exploring|studying|debating)[\"'\u2019\u201d]?"
     r"(?:\s+whether(?:\s+or\s+not)?)?(?:\s+to)?"
     r"|(?P<plan>(?:expected|projected|estimated|forecast|anticipated)\s+to))\s+(?!not\b)"
-    r"(?:be\s+)?([a-z]+)",
+    rf"{_ADVERB}(?:be\s+)?([a-z]+)",
     re.I,
 )
 # a plan's modal: what "is expected to begin next spring" says when put as "is set to begin"
@@ -96,6 +101,7 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         proven(claim, units, bm25)
         or dropped_hedge(claim, units, bm25)
         or reported_done(claim, units, bm25)
+        or unhedged(claim, units)
     )
 
 
@@ -250,6 +256,65 @@ def dropped_hedge(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     return None
 
 
+# an amount, a share or a year: "up to £52 million", "30%", "spring 2025"
+_FIGURE = re.compile(
+    r"[$\u00a3\u20ac]\s?\d[\d,.]*(?:\s*(?:million|billion|bn|m|k)\b)?"
+    r"|\b\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)|\b(?:19|20)\d\d\b",
+    re.I,
+)
+# what says a figure may or may not come: "could contribute up to £52 million", "as early as
+# spring 2025", "has not been confirmed" (not "may", as often a permission: "up to 60% of
+# the quota may be reserved online"; not "is estimated to cost $410 million", "would cost",
+# "a proposed $28 million center": such a sum said as the sum is no error)
+_MAYBE = re.compile(
+    r"\b(?:could|might|possibl[ey]|potentially|as\s+early\s+as|perhaps|tentative\w*"
+    r"|unconfirmed|not\s+(?:yet\s+)?(?:been\s+)?(?:confirmed|finali[sz]ed|approved)"
+    r"|if\s+approved)\b",
+    re.I,
+)
+# a claim's clause that states its figure as settled: "has committed", "will go out"
+_ASSURED = re.compile(
+    r"\b(?:will|shall|has|have|had)\b|\b(?:confirmed|committed|secured|guaranteed|finali[sz]ed"
+    r"|pledged)\b",
+    re.I,
+)
+# a claim's clause that keeps a hedge, in words of its own: "would switch", "expects to"
+_KEPT_HEDGE = re.compile(
+    rf"{_MAYBE.pattern}|\b(?:would|can|hopes?|aims?|expect\w*|likely|plans?|planned|estimat\w*"
+    r"|forecast\w*|projected|target\w*|goal|pending|if|unless)\b",
+    re.I,
+)
+
+
+def unhedged(claim: str, units: Sequence[Unit]) -> str | None:
+    """The claim's figure (an amount, a share, a year: `_FIGURE`) when its clause states it
+    settled (`_ASSURED`: "will", "has", "committed") and hedges nothing, and the context
+    clause that gives the same figure says it may come (`_MAYBE`: "could contribute up to
+    £52 million", "could be awarded as early as spring 2025"),
+    sharing `MIN_SHARED` content words besides it with the claim's clause ("The Environment
+    Agency has committed up to £52 million", `read-49`; "first awards will go out in spring
+    2025", `read-50`); None otherwise. Unlike `overstated`, the two need not use one verb:
+    the figure ties them. The model entails such claims, every other word being the
+    source's."""
+    for figure in _FIGURE.finditer(claim):
+        start, end = clause_at(claim, figure.start(), figure.end())
+        clause = claim[start:end]
+        if not _ASSURED.search(clause) or _KEPT_HEDGE.search(clause) or _HEDGED.search(clause):
+            continue
+        said = set(content_words(clause)) - set(content_words(figure.group()))
+        wanted = re.compile(rf"(?<![\d.,]){re.escape(figure.group())}(?![\d.,]\d)", re.I)
+        for unit in units:
+            for i, j in clauses(unit.text):
+                part = unit.text[i:j]
+                if (
+                    wanted.search(part)
+                    and _MAYBE.search(part)
+                    and len(said & set(content_words(part))) >= MIN_SHARED
+                ):
+                    return figure.group()
+    return None
+
+
 # a scope over all of a group or place: "pharmacies across the state", "every school"; not
 # an idiom or a time ("at all", "all-time", "all but", "every year"), nor a scope with its
 # count ("all nine justices", "all of the three")
@@ -359,12 +424,17 @@ def _aligned(sentence: str, limit: re.Match[str], claim: str, scope: re.Match[st
 # a count of a whole: "five of its 14 elementary schools", "Of its 14 elementary schools,
 # five are …"
 _NUMBER_WORD = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_OWNER = r"(?:the\s+|its\s+|their\s+)?(?:[a-z]+['\u2019]s\s+)?"  # "the city's", "its"
 _COUNT_OF = re.compile(
-    rf"\b(?P<part>{_NUMBER_WORD})\s+(?:of|out\s+of)\s+(?:the\s+|its\s+|their\s+)?"
+    rf"\b(?P<part>{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}"
     rf"(?P<whole>{_NUMBER_WORD})\s+(?P<things>[^,;.]+)"
-    rf"|\bof\s+(?:the\s+|its\s+|their\s+)?(?P<whole2>{_NUMBER_WORD})\s+(?P<things2>[^,;.]+),\s+"
+    rf"|\bof\s+{_OWNER}(?P<whole2>{_NUMBER_WORD})\s+(?P<things2>[^,;.]+),\s+"
     rf"(?P<part2>{_NUMBER_WORD})\b",
     re.I,
+)
+# a scope over every one of a count: "all five public pools", "all of its 14 schools"
+_ALL_COUNTED = re.compile(
+    rf"\b(?:all|each|every\s+one)\s+(?:of\s+{_OWNER})?(?P<whole>{_NUMBER_WORD})\b", re.I
 )
 
 
@@ -393,6 +463,26 @@ def _minority(sentence: str, things: set[str]) -> bool:
     return found
 
 
+def _part_of(sentence: str, whole: int, things: set[str]) -> bool:
+    """Whether the sentence counts fewer than `whole` of a whole of `whole` `things`: "Two of
+    the city's five public pools, …" of "all five public pools" (`read-49`), and says no
+    every one of them itself ("Three of the 12 branches will close, while all 12 will stop
+    offering cash": a review helper's)."""
+    if any(small_number(m["whole"]) == whole for m in _ALL_COUNTED.finditer(sentence)):
+        return False
+    for m in _COUNT_OF.finditer(sentence):
+        part = small_number(m["part"] or m["part2"])
+        counted = set(content_words(m["things"] or m["things2"]))
+        if (
+            part is not None
+            and part < whole
+            and small_number(m["whole"] or m["whole2"]) == whole
+            and counted & things
+        ):
+            return True
+    return False
+
+
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's scope over a whole group or place ("across the state", "all") when the
     context sentence that best matches its clause limits it ("some pharmacies in Dane
@@ -400,11 +490,19 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     of ("most" of "some of the machines") or counts under half of (`_minority`: "most of the
     district's 14 schools" of "five of its 14"), or always what it says of some or often ("will
     always pass" of "many small stones pass"), where the two quantify the same words
-    (`_aligned`) and the sentence says no most or always in words of its own. None
-    otherwise. `bm25` ranks `units`."""
+    (`_aligned`) and the sentence says no most or always in words of its own; or every one
+    of a count ("all five public pools") of which the sentence counts fewer (`_part_of`:
+    "Two of the city's five public pools"). None otherwise. `bm25` ranks `units`."""
     if not units:
         return None
     passages = [u.text for u in units]
+    for every in _ALL_COUNTED.finditer(claim):
+        whole = small_number(every["whole"])
+        start, end = clause_at(claim, every.start(), every.end())
+        best = restated_in(claim[start : every.start()] + claim[every.end() : end], passages, bm25)
+        things = set(content_words(claim[every.end() : end]))
+        if whole and best is not None and _part_of(passages[best], whole, things):
+            return every.group()  # "all five public pools" of "Two of the city's five pools"
     scopes = [
         (m, _LIMITED, _UNIVERSAL)
         for m in _UNIVERSAL.finditer(claim)

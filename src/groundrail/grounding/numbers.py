@@ -1234,7 +1234,17 @@ def given(text: str) -> Given:
 
 def _given_key(number: Claimed) -> tuple[float, bool, str]:
     _, value_, _, money, _, counted = number
-    return value_, money, "" if money else counted
+    return value_, money, "" if money or counted in STOPWORDS else counted
+
+
+def _user_gave(number: Claimed, users: Given) -> bool:
+    """Whether the user gave the claim's number (`given`): the same value, money or not, of
+    the same counted word or with none on either side ("At 17, you're old enough" of "I'm 17
+    and thinking about …", `read-50`)."""
+    value_, money, counted = _given_key(number)
+    return any(
+        v == value_ and m == money and (c == counted or not c or not counted) for v, m, c in users
+    )
 
 
 def _quantities(claim: str) -> str:
@@ -1272,7 +1282,7 @@ def missing(claim: str, context: Stated) -> list[str]:
 def missing_share(claim: str, context: Stated, users: Given = frozenset()) -> float:
     """The share of the claim's numbers that `missing` reports (a date counted as its day),
     the numbers the user gave (`given`) left out; 0.0 when it states none."""
-    stated_numbers = [n for n in claimed(claim) if _given_key(n) not in users]
+    stated_numbers = [n for n in claimed(claim) if not _user_gave(n, users)]
     dated = dates.misdated(claim, context.dates)
     if not stated_numbers:
         return 1.0 if dated else 0.0
@@ -1361,7 +1371,7 @@ def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
             )
             and not (how == "rounded" and _rounds_to(raw, number, pool))
             and not (not money and _parts_found(raw, context.values))
-            and not _worked_out(number, money, context, arithmetic)
+            and not _worked_out(number, money, context, arithmetic, claim)
             and not any(math.isclose(number, change) for change in changes)
             and not _in_one_sentence(number, how, context.text, raw in changed, raw in parted)
         )
@@ -1408,20 +1418,36 @@ def _ratios(context: str) -> frozenset[float]:
     return frozenset(ratios)
 
 
-def _worked_out(number: float, money: bool, context: Stated, arithmetic: Arithmetic) -> bool:
+def _worked_out(
+    number: float, money: bool, context: Stated, arithmetic: Arithmetic, claim: str
+) -> bool:
     """Whether a claim that says it sums (`_SUMMED`) states the sum of two of the context's
     numbers (of its amounts, for money; never its years): "together cover £3.5 million" of
-    £2.1 million and £1.4 million, "350 jobs across the two towns" of 220 and 130; or, for
-    money, one that says it takes a difference (`_DIFFERENCE`), the difference of two
-    amounts: "£7 less for club members" of £45 and £38. Differences of counts are left out:
-    most small numbers are the difference of two of a long context's."""
+    £2.1 million and £1.4 million, "350 jobs across the two towns" of 220 and 130 — for
+    money, one of them taken as many times as a count the claim gives ("for four people …
+    the $15 fee plus $5 per person, so $35 in total", `read-50`), or one amount so taken
+    alone ("four tickets at $18 each, $72 in total"); or, for money, one that
+    says it takes a difference (`_DIFFERENCE`), the difference of two amounts: "£7 less for
+    club members" of £45 and £38. Differences of counts are left out: most small numbers
+    are the difference of two of a long context's."""
     sums, differences, _ = arithmetic
     if not (sums or (differences and money)):
         return False
     pool = sorted(context.money if money else context.written - context.years)
+    times = {1}
+    if sums and money:
+        times |= {n for w in _TOKEN.findall(claim.lower()) if (n := small_number(w)) and n > 1}
     pairs = itertools.combinations_with_replacement(pool, 2)
     return any(
-        (sums and math.isclose(a + b, number))
+        (
+            sums
+            and any(
+                math.isclose(a + k * b, number)
+                or math.isclose(k * a + b, number)
+                or (k > 1 and math.isclose(k * b, number))
+                for k in times
+            )
+        )
         or (differences and money and math.isclose(b - a, number))
         for a, b in pairs
     )

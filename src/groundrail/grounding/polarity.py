@@ -224,21 +224,28 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         ):
             continue
         both = re.compile(rf"(?:{'|'.join(opposites)})(?:s|d|ed|ing)?")
-        if any(both.fullmatch(other) for other in _WORD.findall(claim.lower())):
+        if any(both.fullmatch(other) for other in _WORD.findall(_SEASON.sub("", claim).lower())):
             continue  # both ways in one claim: "higher altitude lowers the boiling point"
-        found = _restating(claim, word, passages, bm25)
+        found = _restating(claim, word, passages, bm25) or _phrase_restated(
+            claim, word, passages, bm25
+        )
         if found is None:
             continue
         start, end, about, sentence = found
-        if _SAME_SIDE[word.group()] & set(_WORD.findall(_SEASON.sub("", sentence).lower())):
-            continue  # the word or one of its side ("declined" of "fell")
+        parts = [_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence)]
+        near = _near(claim, word.start(), word.end(), start, end)
+        if any(
+            _SAME_SIDE[word.group()] & set(_WORD.findall(part.lower()))
+            and (not near or near & set(content_words(part)))
+            for part in parts
+        ):
+            continue  # the word or one of its side ("declined" of "fell"), of the same thing
         if word.group().removesuffix("s") in _DAYS and (
             _many_days(sentence) or _day_said(word.group(), units)
         ):
             continue  # "on Saturday" of "open Monday through Friday", or of another sentence
         # the opposite, not negated, in a clause of the sentence about the same thing: not
         # "the largest gain of any industry" beside "manufacturing shed 700 jobs"
-        parts = [_SEASON.sub("", sentence[i:j]) for i, j in clauses(sentence)]
         saying = [
             part
             for part in parts
@@ -249,6 +256,46 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         if _traded(claim[start:end], sentence):
             continue  # the two sides trade places: "milder than a cappuccino"
         return claim[word.start() : word.end()]
+    return None
+
+
+# two figures compared in parentheses, the claim's side first: "(7% vs 3%)" (a signed one,
+# "(-1.2 vs -0.3)", a fall compared, is none)
+_FIGURE_PAIR = re.compile(
+    r"\(\s*(?P<a>\d+(?:\.\d+)?)\s*(?:%|percent)?(?P<label>\s*(?:mg|mcg|ml|iu)\b)?"
+    r"[^\d()-]{0,12}?\s+(?:vs\.?|versus|compared\s+(?:with|to))\s+(?P<b>\d+(?:\.\d+)?)",
+    re.I,
+)
+# a word of comparison that names no higher side: a bound ("by more than a third", "less
+# than 5"), a manner ("grew more slowly")
+_NOT_COMPARING = re.compile(
+    r"\s+(?:than\s+(?:\d|a\b|an\b|half|one|two|three|four|five|ten)|[a-z]+ly\b)", re.I
+)
+_COMPARATIVE = re.compile(
+    r"\b(?:fewer|less|lower|smaller|shorter|cheaper|more|higher|greater|larger|longer|bigger)\b",
+    re.I,
+)
+_LOW_SIDE = frozenset("fewer less lower smaller shorter cheaper".split())  # noqa: SIM905
+
+
+def misordered(claim: str) -> str | None:
+    """The claim's word of comparison when the two figures it gives after it in parentheses
+    (`_FIGURE_PAIR`), its side's first, say the other way round ("Fewer people stopped
+    treatment because of side effects on relamitide (7% vs 3%)", `read-50`); the last such
+    word before them in their clause decides, unless it names no higher side
+    (`_NOT_COMPARING`), and doses compared ("(5 mg vs 10 mg)") are the arms' labels. None
+    otherwise. The claim contradicts itself:
+    the model reads its words, the source's, as entailed."""
+    for pair in _FIGURE_PAIR.finditer(claim):
+        if pair["label"]:
+            continue  # "(5 mg vs 10 mg)": the two arms' doses, not what is compared
+        before = re.split(r"[;)]", claim[: pair.start()])[-1]
+        words = list(_COMPARATIVE.finditer(before))
+        a, b = float(pair["a"]), float(pair["b"])
+        if not words or a == b or _NOT_COMPARING.match(before, words[-1].end()):
+            continue  # "by more than a third", "grew more slowly": no side named higher
+        if (a < b) != (words[-1].group().lower() in _LOW_SIDE):
+            return words[-1].group()
     return None
 
 
@@ -400,6 +447,50 @@ def _restating(
     if best is None:
         return None
     return start, end, set(content_words(rest)), _priced(passages[best])
+
+
+# the content words before a word that its phrase holds, and the fewest of a phrase read
+# without its clause
+NEAR_WORDS = 3
+# a verb that frames the change it reports, where the changed thing's phrase begins: "the
+# trial saw flows rise", "found that flows fell"
+_FRAMING = re.compile(r"\b(?:saw|sees?|seen|found|finds?|showed|shows?|shown|reported)\b", re.I)
+# where one thing's phrase in a list of changes ends: "flows rise about 30% and spawn clumps
+# rise from 12 to over 500"
+_PHRASE_END = re.compile(r"[,;]|\s(?:and|while|whereas|but)\s")
+
+
+def _near(claim: str, begin: int, stop: int, start: int, end: int) -> set[str]:
+    """The content words of the phrase around the claim's word at `begin`:`stop`, within its
+    clause (`start`:`end`) and between the list's joins (`_PHRASE_END`) or after a verb that
+    frames it (`_FRAMING`), the last `NEAR_WORDS` before it: "peak flood flows … about 30%"
+    of "saw peak flood flows rise about 30% and frog and toad spawn clumps rise from 12 to
+    over 500" (`read-49`: the sentence's "rose" is said of the clumps)."""
+    before = claim[start:begin]
+    joins = [*_PHRASE_END.finditer(before), *_FRAMING.finditer(before)]
+    before = before[max(j.end() for j in joins) :] if joins else before
+    after = claim[stop:end]
+    after = after[: m.start()] if (m := _PHRASE_END.search(after)) else after
+    return set(content_words(before)[-NEAR_WORDS:] + content_words(after))
+
+
+def _phrase_restated(
+    claim: str, word: re.Match[str], passages: list[str], bm25: BM25
+) -> tuple[int, int, set[str], str] | None:
+    """As `_restating`, for a clause no sentence restates (its subject is another
+    sentence's): the context sentence that holds every content word of the word's phrase
+    (`_near`, `NEAR_WORDS` of them at least): "saw peak flood flows rise about 30%" of
+    "peak flood flows downstream fell by about 30%", the trial being named a sentence
+    before (`read-49`)."""
+    start, end = clause_at(claim, word.start(), word.end())
+    near = _near(claim, word.start(), word.end(), start, end)
+    if len(near) < NEAR_WORDS or has_negation(claim[start:end]):
+        return None
+    scores = bm25.scores(" ".join(sorted(near)))
+    best = max(range(len(passages)), key=scores.__getitem__)
+    if not near <= set(content_words(passages[best])):
+        return None
+    return start, end, near, _priced(passages[best])
 
 
 def _counted(part: str, clause: str) -> bool:
@@ -738,6 +829,13 @@ _OTHERWISE_NEGATED = re.compile(
     r"|no\s+longer|declin\w*|refus\w*|denied|denies)\b",
     re.IGNORECASE,
 )
+# a clause that forbids what it names: "Modifying an e-bike … is prohibited" affirms no
+# modifying (read-50)
+_PROHIBITED = re.compile(
+    r"\b(?:prohibit\w*|forbid\w*|banned|bans?|barred|illegal|unlawful|disallowed)\b", re.I
+)
+# where a sentence turns to another statement: "X is allowed, but Y is banned"
+_CONTRAST_AFTER = re.compile(r";|\b(?:but|while|whereas|although|though)\b", re.I)
 # what names one thing among others: a capitalised word, a number, a model ("X100")
 _IDENTITY = re.compile(r"\b(?:[A-Z][\w-]*|\w*\d[\w.-]*)")
 
@@ -935,9 +1033,10 @@ def unaffirmed(
     no denial ("not only", "not … until", "no longer"), a word the sentence says may or will
     happen ("may discuss", "can be contracted", "plans to discuss"), a condition ("if not")
     and what a kind of thing cannot do ("a loop that cannot be contracted"), a clause that names
-    another thing than the affirming one (`_other_thing`), and a word the context also
-    negates. A clause of fewer than `_SUBJECT_WORDS` content words is read with the
-    claim before it. None otherwise."""
+    another thing than the affirming one (`_other_thing`), a sentence that forbids what it
+    names up to its next statement (`_PROHIBITED`: "Modifying an e-bike … is prohibited"),
+    and a word the context also negates. A clause of fewer than `_SUBJECT_WORDS` content
+    words is read with the claim before it. None otherwise."""
     passages = [u.text for u in units]
     if not has_negation(claim) or not passages:
         return None
@@ -968,6 +1067,7 @@ def unaffirmed(
             if (
                 not has_negation(affirming)
                 and not _OTHERWISE_NEGATED.search(affirming)
+                and not _PROHIBITED.search(_CONTRAST_AFTER.split(sentence[begin:], 1)[0])
                 and not _UNSETTLED.search(sentence, begin, said.start())
                 and covered(plain, affirming) == 1.0
                 and not _other_thing(plain, affirming)
