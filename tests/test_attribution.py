@@ -72,6 +72,14 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
     assert misattributed(opened) == "Hallorann"
     assert misattributed(opened.replace("Board President Tom Hallorann", "Rachel Imbert")) is None
     assert misattributed(opened.replace("Board President Tom Hallorann", "the minutes")) is None
+    # the source given last (read-50), and a fact joined on by "with" read as its own part
+    last = (
+        "The board voted 4-3 to close the school, with every dollar spent heating empty "
+        "classrooms a dollar not spent on teachers, according to Board President Tom Hallorann."
+    )
+    assert misattributed(last) == "Hallorann"
+    assert misattributed(last.replace("Board President Tom Hallorann", "Rachel Imbert")) is None
+    assert misattributed(last.replace("Board President Tom Hallorann", "the minutes")) is None
     assert attribution.speaker("Mayor Lee herself said the toll would rise.") == (
         "Lee",
         " the toll would rise.",

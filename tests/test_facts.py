@@ -901,6 +901,30 @@ def test_how_many_reviews_the_rating_averages_is_read_against_review_count() -> 
 @pytest.mark.parametrize(
     ("claim", "agrees"),
     [
+        # read-50: how many of the reviews (5, 2 and 5 stars) give some stars
+        ("It holds a 4-star rating, and two of the three reviews give it five stars.", "agrees"),
+        ("It holds a 4-star rating, and all three reviews give it five stars.", "disagrees"),
+        ("Two reviewers gave five stars.", "agrees"),
+        ("One of the three reviews gives it two stars.", "agrees"),
+        ("Two of the four reviews give four or five stars.", "disagrees"),  # three reviews
+        ("Three reviewers rated it four or five stars.", "disagrees"),
+        # a reviewer's stars, no count of them: the model's
+        ("One five-star reviewer praised the broth.", None),
+    ],
+)
+def test_how_many_reviews_give_some_stars_is_counted(claim: str, agrees: str | None) -> None:
+    stars = {**NOODLES, "business_stars": 4.0}
+    stars["review_info"] = [*NOODLES["review_info"], {**NOODLES["review_info"][0]}]
+    found = read(json.dumps(stars))[1]
+    assert found is not None
+    label = check(claim, [found]).label
+    expected = {"agrees": "supported", "disagrees": "contradicted", None: None}[agrees]
+    assert label == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "agrees"),
+    [
         # read-39: the record (closed on Mondays) leaves Monday out, and says so in words
         ("The record does not list Monday hours.", True),
         ("The listing doesn't give hours for Monday.", True),

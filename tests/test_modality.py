@@ -370,7 +370,9 @@ CONDITIONED = (
     "June 30 will also receive a $200 early-adopter bonus. Scientists who studied the samples "
     "will publish their results next year. Customers who enroll in automatic payments will "
     "get a $5 monthly discount. Residents who are 65 or older will receive a free flu shot. "
-    "The 2,400 nurses who walked off the job in March will receive a 14% raise."
+    "The 2,400 nurses who walked off the job in March will receive a 14% raise. Riders must "
+    "be at least 16 to ride a Class 3 e-bike, and passengers are not allowed on Class 3 "
+    "e-bikes unless the bike is designed to carry them."
 )
 
 
@@ -392,6 +394,8 @@ def unconditioned(claim: str) -> str | None:
         ("Members get a $200 early-adopter bonus.", "Members who"),
         ("Customers get a $5 monthly discount.", "Customers who"),
         ("Everyone will receive a free flu shot.", "Residents who"),
+        # a negated statement's condition dropped, negated too (read-50)
+        ("Passengers are not allowed on Class 3 e-bikes.", "unless"),
     ],
 )  # fmt: skip
 def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> None:
@@ -425,6 +429,8 @@ def test_a_condition_dropped_is_unconditioned(claim: str, condition: str) -> Non
         "Those residents will receive a free flu shot.",
         "The nurses will receive a 14% raise.",
         "The scientists will publish their results next year.",
+        # the negated clause before the condition is another statement (read-50)
+        "At 17, you're old enough to ride a Class 3 e-bike, since the minimum age is 16.",
     ],
 )
 def test_a_condition_kept_or_of_another_statement_is_left(claim: str) -> None:

@@ -15,7 +15,8 @@ PASSAGE = (
     "Because of its thick layer of foam, a cappuccino tastes stronger and feels lighter than a "
     "latte. Ridership on the Blue Line rose 12 percent after the new timetable. The board "
     "approved the budget on Tuesday. Fares did not fall last year. The leisure sector added "
-    "2,400 jobs, the largest gain of any industry, while manufacturing shed 700 jobs."
+    "2,400 jobs, the largest gain of any industry, while manufacturing shed 700 jobs. The "
+    "rehabilitation added a separate pedestrian walkway on the downstream side."
 )
 
 
@@ -49,6 +50,8 @@ def test_the_other_sex_is_caught(claim: str, word: str | None) -> None:
         ("The board rejected the budget on Tuesday.", "rejected"),
         # its clause, in a claim that says more
         ("The board met on Tuesday, and ridership on the Blue Line dropped 12 percent.", "dropped"),
+        # read-49: a side of a river
+        ("The rehabilitation added a pedestrian walkway on the upstream side.", "upstream"),
     ],
 )
 def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
@@ -661,6 +664,11 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
          None),
         ("Relamitide lowered HbA1c more than placebo (-1.2 vs -0.3 points).", None),
         ("Placebo patients had fewer side effects (3% compared with 7%).", None),
+        # a bound, a manner, a negated comparison (review helpers')
+        ("The drug cut the risk by more than a third compared with placebo (4.1% vs 6.5%).",
+         None),
+        ("Sales grew more slowly in Europe (4% vs 12%).", None),
+        ("Mortality was not higher with early discharge (2.1% vs 2.3%).", None),
     ],
 )  # fmt: skip
 def test_figures_compared_the_other_way_round_from_the_claim_s_word_are_caught(

@@ -56,6 +56,11 @@ _REPORTED = re.compile(r"\baccording to\b", re.I)
 _ROLE_BEFORE = re.compile(r"(?:\b(?!the\b|a\b|an\b)[a-z][a-z-]+|\b[A-Z]{2,}|\b(?:Dr|Prof)\.?)\s+$")
 # a statement opened by its source: "According to lead researcher Dr. Ines Carvalho, …"
 _ACCORDING = re.compile(r"\s*according\s+to\s+(?P<who>[^,;]{3,80}?),\s+(?P<said>.+)", re.I | re.S)
+# the same source given last: "…, with serious cases mostly among older adults, according to
+# County Executive Laura Benning." (`read-50`)
+_ACCORDING_LAST = re.compile(
+    r"(?P<said>.+?),\s+according\s+to\s+(?P<who>[^,;]{3,80}?)[.!]?\s*$", re.I | re.S
+)
 _OPENS = re.compile(r"(?:^|[,;:(\"\u201c])\s*$")  # a name that opens its clause
 _PLACE_BEFORE = re.compile(  # a place
     r"\b(?:of|in|from|at|to|for|on|near|by|along|outside|inside|across|around|behind|beside"
@@ -103,12 +108,15 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 def speaker(claim: str, *, first_word: bool = False) -> tuple[str, str] | None:
     """(the speaker's last name, the statement) of a claim "<… Name …> said <statement>" or
     "According to <role> <First Last>, <statement>" (a role or title before the name: not
-    "According to Millbrook Plastics", a company, a review helper's), the
+    "According to Millbrook Plastics", a company, a review helper's) or, with no verb of
+    saying, "<statement>, according to <role> <First Last>.", the
     statement ending where a second named speaker's clause begins (`_up_to_next_speaker`);
     None when no capitalised name comes before its first verb of saying, or the name is the
     claim's first word alone ("Police said …" is no person), unless `first_word` (a context's
     "Nyquist said …")."""
     according = _ACCORDING.match(claim)
+    if according is None and _SPEECH.search(claim) is None:
+        according = _ACCORDING_LAST.fullmatch(claim.strip())
     if according is not None:  # "According to co-author Dr. Tobias Reinholt, their cells …"
         who = according.group("who")
         named = list(_NAME.finditer(who))
@@ -224,6 +232,8 @@ _NAME_SAID = re.compile(rf"\b[A-Z][a-z]+\s+{SPEECH}\b|\b{SPEECH}\s+(?:[a-z]+\s+)
 _ADDING = re.compile(
     r",\s+(?:and\s+)?(?:adding|saying|noting|arguing|warning|insisting|explaining|stressing"
     r"|added|said|noted|argued|warned)\b"
+    # a fact joined on: "…, with serious cases mostly among older adults" (`read-50`)
+    r"|,\s+with\b"
 )
 
 

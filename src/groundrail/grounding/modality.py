@@ -36,6 +36,7 @@ from groundrail.grounding.lexical import (
     clauses,
     content_words,
     covered,
+    has_negation,
     restated_in,
 )
 from groundrail.grounding.numbers import small_number
@@ -661,6 +662,9 @@ def unconditioned(
                 continue
             if (
                 covered(main, clause) >= RESTATED
+                # a negated clause is another statement: "passengers are not allowed on
+                # Class 3 e-bikes unless …" of "you're old enough to ride a Class 3 e-bike"
+                and has_negation(main) == has_negation(clause)
                 and covered(condition, claim) < CONDITION_KEPT
                 # a restriction kept in a word of its own ("Autopay customers get $5 off" of
                 # "Customers who enroll in automatic payments will get …"), or said in other

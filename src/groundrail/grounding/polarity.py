@@ -75,6 +75,10 @@ _PAIRS = (
     ("male males", "female females"),
     ("men boys", "women girls"),
     ("home", "away"),  # "a 3-0 away defeat" of "a 3-0 home defeat" (read-41)
+    ("upstream", "downstream"),  # "a walkway on the upstream side" (read-49)
+    ("northbound", "southbound"),
+    ("eastbound", "westbound"),
+    ("inbound", "outbound"),
 )  # fmt: skip
 _OPPOSITES: dict[str, frozenset[str]] = {}
 _SAME_SIDE: dict[str, frozenset[str]] = {}  # a word's side: "fell" with "declined", "dropped"
@@ -292,8 +296,13 @@ def misordered(claim: str) -> str | None:
         before = re.split(r"[;)]", claim[: pair.start()])[-1]
         words = list(_COMPARATIVE.finditer(before))
         a, b = float(pair["a"]), float(pair["b"])
-        if not words or a == b or _NOT_COMPARING.match(before, words[-1].end()):
-            continue  # "by more than a third", "grew more slowly": no side named higher
+        if (
+            not words
+            or a == b
+            or _NOT_COMPARING.match(before, words[-1].end())
+            or has_negation(before[max(0, words[-1].start() - 12) : words[-1].start()])
+        ):
+            continue  # "by more than a third", "grew more slowly", "was not higher"
         if (a < b) != (words[-1].group().lower() in _LOW_SIDE):
             return words[-1].group()
     return None

@@ -2,7 +2,9 @@
 
 "a 4.5-star rating", "rated four and a half stars", "3.5 out of 5", "Business Stars: 4.0",
 "Rating: 4.5" against the record's own
-`…stars` field. Left to the model: a review's stars ("a 5-star review", "gave it 2 stars", "the
+`…stars` field; and how many of its reviews give some stars ("two of the three reviews give
+it five stars") against the reviews' own. Left to the model: a review's stars ("a 5-star
+review", "gave it 2 stars", "the
 lowest rating, 2 stars", any stars in a claim about reviews not called a rating), bounds and
 estimates ("above 4 stars", "about 4.7"), ranges, price levels ("a price range rating of 2"),
 durations ("an average of 5 minutes"), other things' stars ("a 3-star hotel", "5 stars for
@@ -114,11 +116,55 @@ def _counts(claim: str, record: Record) -> Iterator[Said]:
         yield match.start(), match.end(), agrees, f"review count: {record.rating.count}"
 
 
+_COUNT_WORD = r"one|two|three|four|five|\d"
+# how many of its reviews give some stars: "Two of the three reviews give it five stars",
+# "All three reviewers gave five stars", "One of the three reviews gives two stars" (not "One
+# reviewer gave it 2 stars": a reviewer's stars)
+_REVIEW_STARS = re.compile(
+    rf"\b(?:(?P<one>one|1)\s+of\s+(?:the|its)\s+(?P<m1>{_COUNT_WORD})"
+    rf"|(?P<n>{_COUNT_WORD}|all|both)\s+(?:of\s+(?:the|its)\s+)?(?:(?P<m>{_COUNT_WORD})\s+)?)"
+    r"\s*(?:reviews|reviewers)\s+(?:each\s+)?(?:give|gave|gives|rate|rated|award"
+    r"|awarded|left)\s+(?:it\s+|the\s+\w+\s+)?"
+    rf"(?P<k>{_COUNT_WORD})(?:\s+or\s+(?P<k2>{_COUNT_WORD}))?[\s-]+stars?\b",
+    re.I,
+)
+
+
+def _count_value(word: str) -> int:
+    return int(_NUMBER_WORDS.get(word.lower()) or int(word))
+
+
+def _review_stars(claim: str, record: Record) -> Iterator[Said]:
+    """The statements of `claim` of how many of the record's reviews give some stars
+    (`_REVIEW_STARS`: "two of the three reviews give it five stars", `read-50`), against the
+    reviews' own stars: the count, and the whole it is said of ("all three", "of the
+    three"). The model cannot count the reviews of a record's text (it contradicted a
+    correct "two of the three reviews give it five stars" at 0.88)."""
+    if not record.reviews:
+        return
+    reviews = len(record.reviews)
+    for match in _REVIEW_STARS.finditer(claim):
+        wanted = {_count_value(match["k"])} | (
+            {_count_value(match["k2"])} if match["k2"] else set()
+        )
+        giving = sum(1 for r in record.reviews if r.stars in wanted)
+        whole = _count_value(match["m"] or match["m1"]) if match["m"] or match["m1"] else None
+        said = (match["n"] or match["one"]).lower()
+        count = reviews if said == "all" else 2 if said == "both" else _count_value(said)
+        agrees = giving == count and (whole is None or whole == reviews)
+        if said == "both":
+            agrees = agrees and reviews == 2
+        stated = "; ".join(r.stated for r in record.reviews)
+        yield match.start(), match.end(), agrees, stated
+
+
 def statements(claim: str, record: Record) -> Iterator[Said]:
-    """The statements of `claim` of the record's own star rating (see the module doc)."""
+    """The statements of `claim` of the record's own star rating (see the module doc), and of
+    how many of its reviews give some stars (`_review_stars`)."""
     assert record.rating is not None
     yield from _degrees(claim, record)
     yield from _counts(claim, record)
+    yield from _review_stars(claim, record)
     about_reviews = mentions_reviews(claim)
     for match in _RATING.finditer(claim):
         before = claim[max(0, match.start() - LOOKBEHIND) : match.start()]
