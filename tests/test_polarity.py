@@ -89,6 +89,8 @@ def test_larger_of_fewer_is_reversed() -> None:
          "spawn clumps rise from 12 to over 500.", None),
         ("The Kell Brook trial saw spawn clumps fall from 12 to over 500.", "fall"),
         ("The Kell Brook trial saw merchandise revenue fall.", None),
+        # a compass word that opens a place's name is no direction (FEVER dev)
+        ("West Virginia borders Maryland.", None),
     ],
 )  # fmt: skip
 def test_a_direction_reversed_of_one_thing_among_others_is_caught(
@@ -98,7 +100,10 @@ def test_a_direction_reversed_of_one_thing_among_others_is_caught(
         "The Aldwater Rivers Trust ran an earlier trial on Kell Brook. Monitoring there found "
         "that peak flood flows downstream fell by about 30% during heavy rain, while the "
         "number of spawn clumps rose from 12 to more than 500. Ticket sales dropped 12% in "
-        "2023, while merchandise revenue rose."
+        "2023, while merchandise revenue rose. Maryland is a state of the United States , "
+        "bordering Virginia , West Virginia , and Washington , D.C. to its south and west ; "
+        "Pennsylvania to its north ; and Delaware to its east . West Virginia . It is bordered "
+        "by Virginia to the southeast , Ohio to the northwest , and Maryland to the northeast ."
     )
     assert polarity.reversed_word(claim, *sentences(passage)) == word
 

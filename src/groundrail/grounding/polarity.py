@@ -9,8 +9,11 @@ claim's word of direction or degree (`_OPPOSITES`: "stronger" / "milder", "rose"
 "approved" / "rejected", "male" / "female" …, and compass directions 90 degrees or more
 apart: "northeast" / "northwest", not "north" / "northwest") fails the claim when the context
 sentence that best matches the rest of its clause holds most of that clause's content words
-(`lexical.restated_in`), holds the word's opposite (in a clause that shares a content word with
-the claim's clause) and no word of the word's own side ("declined" of "fell"), and neither the
+(`lexical.restated_in`; or, for a clause whose subject another sentence names, every content
+word of the word's own phrase), holds the word's opposite (in a clause that shares a content
+word with the claim's clause) and no word of the word's own side ("declined" of "fell") in a
+clause about the same thing (the "rose" of "…, while spawn clumps rose" is not the flows'),
+and neither the
 claim's clause nor the sentence's clause negates anything ("not as strong", "no longer rose": a
 paraphrase may flip the word and negate it). "Fall" the season ("next fall") is no direction;
 "more" / "fewer" are left out (a sentence says them of different things too often), but
@@ -22,7 +25,8 @@ it is reversed (`traded_sides`: "a latte tastes stronger than a cappuccino"). A 
 turned the other way is reversed too (`reordered`: "two weeks before talks broke down" of
 "two weeks after contract talks broke down"), and so is what the source says is not yet done
 said as done already (`already`: "which has already committed it" of "which has not yet
-committed the money").
+committed the money"), and two figures compared in parentheses the other way round from the
+claim's own word (`misordered`: "Fewer people stopped treatment … (7% vs 3%)").
 """
 
 from __future__ import annotations
@@ -140,6 +144,8 @@ def _day_said(day: str, units: Sequence[Unit]) -> bool:
 
 
 # "fall" as the season: "next fall", "in the fall", "this fall semester"
+# a compass word that opens a place's name: "West Virginia", "North Carolina" (FEVER dev)
+_PLACE_NAMED = re.compile(r"(?:North|South|East|West)(?:ern)?\s+[A-Z]")
 _SEASON = re.compile(r"\b(?:next|this|last|the|in|early|late|each|every)\s+fall\b", re.I)
 _WORD = re.compile(r"[a-z]+")
 # "more likely" / "less likely": "more" and "less" before the same word of degree (not "the
@@ -225,6 +231,7 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             opposites is None
             or word.group() == "fewer"  # "fewer seats" of "larger seats": a count, a size
             or _SEASON.search(claim, max(0, word.start() - 12), word.end())
+            or _PLACE_NAMED.match(claim, word.start())  # "West Virginia borders Maryland"
         ):
             continue
         both = re.compile(rf"(?:{'|'.join(opposites)})(?:s|d|ed|ing)?")
