@@ -229,6 +229,9 @@ def test_most_of_a_count_under_half_is_widened(claim: str, scope: str | None) ->
         ("The council will move forward with a $4.8 million plan for bike lanes.", None),
         ("Up to 60% of each trailhead's quota will be reserved online.", None),
         ("The Environment Agency stands to contribute up to £52 million.", None),
+        # "could not" states a fact; a negated claim states no figure settled (HaluEval
+        # summaries dev)
+        ("She has not played a singles match since 2007.", None),
     ],
 )  # fmt: skip
 def test_a_figure_the_source_hedges_said_as_certain_is_overstated(
@@ -241,7 +244,8 @@ def test_a_figure_the_source_hedges_said_as_certain_is_overstated(
         "pending approval. A survey found 30% of customers could switch providers next year. "
         "The bridge is estimated to cost $410 million. Ticket sales reached 30% of capacity "
         "by May. The council voted to advance a proposal that would spend $4.8 million on bike "
-        "lanes. Up to 60% of each trailhead's quota may be reserved online."
+        "lanes. Up to 60% of each trailhead's quota may be reserved online. She could not "
+        "prevent defeat on her first return to singles since 2007."
     )
     assert modality.unhedged(claim, sentences(source)[0]) == figure
 
