@@ -138,8 +138,8 @@ def _review_stars(claim: str, record: Record) -> Iterator[Said]:
     """The statements of `claim` of how many of the record's reviews give some stars
     (`_REVIEW_STARS`: "two of the three reviews give it five stars", `read-50`), against the
     reviews' own stars: the count, and the whole it is said of ("all three", "of the
-    three"). The model cannot count the reviews of a record's text (it contradicted a
-    correct "two of the three reviews give it five stars" at 0.88)."""
+    three"). The model cannot count the reviews of a record's text (it read a correct "two
+    of the three reviews give it five stars" as contradicted, support 0.12)."""
     if not record.reviews:
         return
     reviews = len(record.reviews)
