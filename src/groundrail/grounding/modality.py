@@ -299,27 +299,29 @@ def unhedged(claim: str, units: Sequence[Unit]) -> str | None:
     2025", `read-50`); None otherwise. Unlike `overstated`, the two need not use one verb:
     the figure ties them. The model entails such claims, every other word being the
     source's."""
-    for figure in _FIGURE.finditer(claim):
-        start, end = clause_at(claim, figure.start(), figure.end())
+    settled = []  # (the figure, its clause) of each figure the claim states as settled
+    for found in _FIGURE.finditer(claim):
+        start, end = clause_at(claim, found.start(), found.end())
         clause = claim[start:end]
-        if (
-            not _ASSURED.search(clause)
-            or has_negation(clause)  # "has not played a singles match since 2007"
+        if _ASSURED.search(clause) and not (
+            has_negation(clause)  # "has not played a singles match since 2007"
             or _KEPT_HEDGE.search(clause)
             or _HEDGED.search(clause)
         ):
-            continue
-        said = set(content_words(clause)) - set(content_words(figure.group()))
-        wanted = re.compile(rf"(?<![\d.,]){re.escape(figure.group())}(?![\d.,]\d)", re.I)
-        for unit in units:
-            for i, j in clauses(unit.text):
-                part = unit.text[i:j]
-                if (
-                    wanted.search(part)
-                    and _MAYBE.search(part)
-                    and len(said & set(content_words(part))) >= MIN_SHARED
-                ):
-                    return figure.group()
+            settled.append((found.group(), clause))
+    if not settled:
+        return None
+    hedging = [
+        part for u in units for i, j in clauses(u.text) if _MAYBE.search(part := u.text[i:j])
+    ]
+    for figure, clause in settled:
+        said = set(content_words(clause)) - set(content_words(figure))
+        wanted = re.compile(rf"(?<![\d.,]){re.escape(figure)}(?![\d.,]\d)", re.I)
+        if any(
+            wanted.search(part) and len(said & set(content_words(part))) >= MIN_SHARED
+            for part in hedging
+        ):
+            return figure
     return None
 
 
@@ -451,6 +453,17 @@ _MAJORITY_SAID = re.compile(
 )
 
 
+def _counts_of(sentence: str) -> Iterator[tuple[int | None, int | None, set[str]]]:
+    """(the part, the whole, the content words of what is counted) of each count of a whole
+    the sentence gives (`_COUNT_OF`: "five of its 14 elementary schools")."""
+    for m in _COUNT_OF.finditer(sentence):
+        yield (
+            small_number(m["part"] or m["part2"]),
+            small_number(m["whole"] or m["whole2"]),
+            set(content_words(m["things"] or m["things2"])),
+        )
+
+
 def _minority(sentence: str, things: set[str]) -> bool:
     """Whether the sentence counts under half of a whole of `things` (content words of the
     claim's clause after its "most"), and no count over half of them nor a "most" of its
@@ -459,10 +472,7 @@ def _minority(sentence: str, things: set[str]) -> bool:
     if _MAJORITY_SAID.search(sentence):
         return False  # "Five of the 12 jurors were women, and most of the jurors had …"
     found = False
-    for m in _COUNT_OF.finditer(sentence):
-        part = small_number(m["part"] or m["part2"])
-        whole = small_number(m["whole"] or m["whole2"])
-        counted = set(content_words(m["things"] or m["things2"]))
+    for part, whole, counted in _counts_of(sentence):
         if part is None or not whole or not counted & things:
             continue
         if part > whole / 2:
@@ -478,17 +488,10 @@ def _part_of(sentence: str, whole: int, things: set[str]) -> bool:
     offering cash": a review helper's)."""
     if any(small_number(m["whole"]) == whole for m in _ALL_COUNTED.finditer(sentence)):
         return False
-    for m in _COUNT_OF.finditer(sentence):
-        part = small_number(m["part"] or m["part2"])
-        counted = set(content_words(m["things"] or m["things2"]))
-        if (
-            part is not None
-            and part < whole
-            and small_number(m["whole"] or m["whole2"]) == whole
-            and counted & things
-        ):
-            return True
-    return False
+    return any(
+        part is not None and part < whole and of == whole and counted & things
+        for part, of, counted in _counts_of(sentence)
+    )
 
 
 def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from groundrail.grounding.hours import Said, mentions_reviews
 from groundrail.grounding.lexical import LOOKBEHIND
+from groundrail.grounding.numbers import small_number
 from groundrail.grounding.records import Record
 
 MAX_STARS = 5.0
@@ -130,10 +131,6 @@ _REVIEW_STARS = re.compile(
 )
 
 
-def _count_value(word: str) -> int:
-    return int(_NUMBER_WORDS.get(word.lower()) or int(word))
-
-
 def _review_stars(claim: str, record: Record) -> Iterator[Said]:
     """The statements of `claim` of how many of the record's reviews give some stars
     (`_REVIEW_STARS`: "two of the three reviews give it five stars", `read-50`), against the
@@ -143,18 +140,18 @@ def _review_stars(claim: str, record: Record) -> Iterator[Said]:
     if not record.reviews:
         return
     reviews = len(record.reviews)
+    stated = "; ".join(r.stated for r in record.reviews)
     for match in _REVIEW_STARS.finditer(claim):
-        wanted = {_count_value(match["k"])} | (
-            {_count_value(match["k2"])} if match["k2"] else set()
+        wanted = {small_number(match["k"])} | (
+            {small_number(match["k2"])} if match["k2"] else set()
         )
         giving = sum(1 for r in record.reviews if r.stars in wanted)
-        whole = _count_value(match["m"] or match["m1"]) if match["m"] or match["m1"] else None
+        whole = small_number(match["m"] or match["m1"]) if match["m"] or match["m1"] else None
         said = (match["n"] or match["one"]).lower()
-        count = reviews if said == "all" else 2 if said == "both" else _count_value(said)
+        count = reviews if said == "all" else 2 if said == "both" else small_number(said)
         agrees = giving == count and (whole is None or whole == reviews)
         if said == "both":
             agrees = agrees and reviews == 2
-        stated = "; ".join(r.stated for r in record.reviews)
         yield match.start(), match.end(), agrees, stated
 
 
