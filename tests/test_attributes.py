@@ -618,6 +618,30 @@ def test_what_the_record_names_or_no_offer_is_not_unlisted(claim: str) -> None:
     assert unlisted(claim, vocabulary(CAFE_TEXT, [record()])) is None
 
 
+def test_a_compound_of_two_record_words_is_listed() -> None:
+    # read-51: "haircuts" of a salon's "Hair Salons" and a review's "a men's cut"
+    salon = json.dumps(
+        {
+            "name": "Juniper Row Salon",
+            "categories": "Hair Salons, Blow Dry/Out Services",
+            "attributes": {"ByAppointmentOnly": "True"},
+            "business_stars": 4.5,
+            "review_info": [
+                {
+                    "review_stars": 4.0,
+                    "review_date": "2023-03-02",
+                    "review_text": "Got a men's cut with Jordan for $48. Solid fade.",
+                }
+            ],
+        }
+    )
+    text, found = read(salon)
+    assert found is not None
+    words = vocabulary(text, [found])
+    assert unlisted("It is a salon offering haircuts and blowouts.", words) is None
+    assert unlisted("It is a salon offering haircuts and waxing.", words) == "and waxing."
+
+
 async def test_the_engine_fails_an_unlisted_amenity() -> None:
     docs = from_options([REVIEWED])
     answer = "Breakfast is served, and the cafe also offers catering."

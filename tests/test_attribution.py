@@ -588,6 +588,38 @@ def test_a_visit_or_words_given_to_another_review_s_person_are_miscredited(
     assert attribution.miscredited(claim, BARBER, frozenset()) == name
 
 
+BAKERY = [
+    "The sourdough is outstanding. Owner Marisol was behind the counter and told us the "
+    "starter is over 20 years old and came from her grandmother.",
+    "Devon at the register recommended the cardamom bun. The line on Saturday was about 15 "
+    "minutes.",
+    "Check engine light came on. Dale at Ridgeway ran the diagnostic for free, showed me the "
+    "code on his tablet, and said it was an oxygen sensor.",
+    "Marco called me before noon with the quote and it was ready by 4.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "name"),
+    [
+        # read-51: the person a review names after a title ("Owner Marisol"), or before "at"
+        # and a place ("Dale at Ridgeway"), is that review's; a deed in an irregular verb
+        ("One reviewer raved about the sourdough, and Devon told them the starter is over 20 "
+         "years old and came from her grandmother.", "Devon"),
+        ("One reviewer raved about the sourdough, and Marisol told them the starter is over 20 "
+         "years old and came from her grandmother.", None),
+        ("One customer said Marco ran a free diagnostic on a check engine light and showed the "
+         "code on his tablet.", "Marco"),
+        ("One customer said Dale ran a free diagnostic on a check engine light and showed the "
+         "code on his tablet.", None),
+    ],
+)  # fmt: skip
+def test_a_person_named_after_a_title_or_a_place_is_their_review_s(
+    claim: str, name: str | None
+) -> None:
+    assert attribution.miscredited(claim, BAKERY, frozenset()) == name
+
+
 async def test_the_engine_fails_a_miscredited_record_claim() -> None:
     record = json.dumps(
         {
@@ -789,3 +821,17 @@ def test_a_speaker_named_by_a_role_alone_is_left_to_the_model() -> None:
     units, bm25 = sentences(article)
     claim = "Frey warned that interest rates could stay high through 2026."
     assert attribution.misattributed(claim, units, bm25, {"a": article}) is None
+
+
+def test_a_speaker_after_a_clause_s_and_is_read() -> None:
+    # read-51: "and" opening a clause does not join the speaker to a name before it
+    claim = (
+        "The board voted 4-3 to close the school, and Board President Tom Hallorann said every "
+        "dollar spent heating empty classrooms is a dollar not spent on teachers."
+    )
+    assert misattributed(claim) == "Hallorann"
+    joint = (
+        "Rachel Imbert and Tom Hallorann said every dollar spent heating empty classrooms is "
+        "wasted."
+    )
+    assert misattributed(joint) is None

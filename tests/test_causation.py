@@ -142,3 +142,50 @@ async def test_the_engine_fails_an_unpurposed_claim() -> None:
     )
     claim = (await local_engine().check([Document("a", CO_OP)], answer)).claims[0]
     assert (claim.label, claim.driver) == ("unsupported", "unlinked")
+
+
+SALON = (
+    "Ever since they started taking walk-ins last fall, Saturdays have gotten really crowded. "
+    "I waited over an hour this time, and only three techs were working. The river flooded "
+    "the lower town after the dam failed. Ticket sales fell because of the heat wave, and "
+    "the festival lost money."
+)
+
+
+def turned(claim: str) -> str | None:
+    return causation.turned(claim, sentences(SALON)[0])
+
+
+@pytest.mark.parametrize(
+    ("claim", "link"),
+    [
+        # read-52: the sentence's effect given as the cause
+        (
+            "One reviewer says the salon started taking walk-ins last fall because Saturdays "
+            "had become crowded.",
+            "because",
+        ),
+        ("The dam failed because the river flooded the lower town.", "because"),
+        ("Because of the river flooding the lower town, the dam failed.", "Because of"),
+        ("The heat wave came due to falling ticket sales.", "due to"),
+    ],
+)
+def test_a_link_the_context_gives_the_other_way_round_is_turned(claim: str, link: str) -> None:
+    assert turned(claim) == link
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the sentence's own way round
+        "Saturdays got crowded because the salon started taking walk-ins last fall.",
+        "The river flooded the lower town because the dam failed.",
+        "Ticket sales fell because of the heat wave.",
+        # a cause the context never gives: `unlinked`'s or the model's
+        "The festival lost money because of a storm.",
+        # doubted
+        "The dam may have failed because the river flooded the lower town.",
+    ],
+)
+def test_a_link_the_context_gives_the_same_way_is_not_turned(claim: str) -> None:
+    assert turned(claim) is None

@@ -286,6 +286,8 @@ async def test_the_engine_decides_hours_and_rating_claims_with_the_field_as_evid
         ("Reviews of Kumo Noodle Bar are mixed.", True),  # its name (read-26), not a topic:
         ("Reviews of the broth are mixed.", None),
         ("Reviews of Spicy Miso are mixed.", None),  # a capitalised dish: no word of its name
+        # read-51: a degree that leaves out next to none is every review's leaning
+        ("Reviews are overwhelmingly positive.", False),
         ("Customers love the varied menu.", None),  # "varied" of the menu
         ("Opinions differ on the portions.", None),  # a topic
         # one review's sentiment is the model's to judge
@@ -775,6 +777,31 @@ def test_a_short_claim_two_reviews_say_in_part_is_not_overgeneralised() -> None:
     assert sentiment.overgeneralised(
         "Several reviewers call the mechanics honest.", reviews, frozenset()
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "everyones"),
+    [
+        # read-52: two reviews of four say it, two say nothing of it
+        ("Every reviewer, however, mentioned slow tune-ups, with one quoted eight days.", True),
+        ("All four reviewers complained about slow tune-ups.", True),
+        # every review says it; one reviewer's; a thing done for every customer; stars
+        ("Every reviewer mentioned the friendly staff.", False),
+        ("One reviewer mentioned slow tune-ups.", False),
+        ("The shop checks tire pressure for every customer at tune-ups.", False),
+        ("All four reviewers gave it four stars for its slow tune-ups.", False),
+    ],
+)
+def test_what_some_reviews_never_touch_given_to_every_reviewer_is_overgeneralised(
+    claim: str, everyones: bool
+) -> None:
+    reviews = [
+        "Tune-ups are slow: eight days for a basic tune-up. Friendly staff though.",
+        "Friendly staff, and my tune-up took nine days, which is slow.",
+        "The staff were friendly and fitted my new saddle in ten minutes.",
+        "Friendly staff and a great selection of commuter bikes.",
+    ]
+    assert sentiment.not_everyones(claim, reviews, frozenset()) is everyones
 
 
 async def test_the_engine_fails_an_overgeneralised_claim_of_a_record() -> None:

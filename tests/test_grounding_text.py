@@ -442,6 +442,10 @@ def test_framing_is_not_a_claim() -> None:
         ("No — it's the other way around. A warning is more serious than an advisory.",
          ["A warning is more serious than an advisory."]),
         ("Actually, that's a common misconception.", []),
+        # a degree alone, what it is of in the sentences after it (read-52)
+        ("Partly. The motor is covered for ten years, parts only.",
+         ["The motor is covered for ten years, parts only."]),
+        ("Not always.", []),
         ("It is wrong to assume the tower is short.",
          ["It is wrong to assume the tower is short."]),
         ("It works like this in most cars, because the pump is electric.",

@@ -1001,3 +1001,54 @@ async def test_a_misshared_claim_fails(runtime: GroundingRuntime) -> None:
     assert result.claims[0].signals["miscounted"] == 1.0
     result = await runtime.engine.check(docs, claim.format("40%"))
     assert result.claims[0].signals["miscounted"] == 0.0
+
+
+def test_a_count_in_words_the_user_gave_is_no_miscount() -> None:
+    # read-52: "At four years old, your dishwasher …" of "My dishwasher is about four years old"
+    sentence = numbers.stated("Parts and labor are covered for two years from purchase.")
+    claim = "At four years old, your dishwasher is past the two-year parts-and-labor coverage."
+    users = numbers.given("My dishwasher is about four years old. Will the warranty pay?")
+    assert numbers.miscounted(claim, sentence, sentence) == ["four"]
+    assert numbers.miscounted(claim, sentence, sentence, users) == []
+
+
+FEES = (
+    "A replacement fob costs $40. A replacement mailbox key costs $15 and requires a lock "
+    "change. The fire department's budget rises 6.8 percent to $71.5 million, largely to "
+    "staff a new station. The police department's budget grows 3.1 percent to $96.2 million. "
+    "The standard plan covers personal property up to $50,000. The premier plan covers "
+    "personal property up to $100,000."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "misplaced"),
+    [
+        # read-52: a price or a share the context gives another thing
+        ("A replacement building fob costs $15.", "$15"),
+        ("The fire department's budget rises 3.1 percent, mainly to staff a new station.", "3.1"),
+        ("The police department's budget grows 6.8 percent.", "6.8"),
+        # as the context gives them; a figure it never gives (the number rule's); two figures
+        # compared in one clause; a clause that says too little beside its figure
+        ("A replacement fob costs $40.", None),
+        ("The police department's budget grows 3.1 percent to $96.2 million.", None),
+        ("A replacement fob costs $45.", None),
+        ("Personal property is covered to $100,000 instead of $50,000.", None),
+        ("It costs $15.", None),
+    ],
+)
+def test_a_figure_the_context_gives_another_thing_is_misplaced(
+    claim: str, misplaced: str | None
+) -> None:
+    units, bm25 = sentences(FEES)
+    assert numbers.misplaced(claim, [u.text for u in units], bm25) == misplaced
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misplaced_figure_fails_its_claim(runtime: GroundingRuntime) -> None:
+    docs = [Document("rules", FEES)]
+    result = await runtime.engine.check(docs, "A replacement building fob costs $15.")
+    assert result.claims[0].label != "supported"
+    assert result.claims[0].signals["miscounted"] == 1.0
+    result = await runtime.engine.check(docs, "A replacement building fob costs $40.")
+    assert result.claims[0].signals["miscounted"] == 0.0

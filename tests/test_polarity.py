@@ -655,6 +655,53 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
 
 
 @pytest.mark.parametrize(
+    ("claim", "words"),
+    [
+        # read-51: done, of what the source says is only planned
+        ("Town attorney Raymond Okafor said the council disagrees and has already filed an "
+         "appeal.", "already filed"),
+        ("Maya told them the bakery has already started a gluten-free loaf.", "already started"),
+        ("The library has already opened its new branch.", "already opened"),
+        # as planned; another subject; a plan of another verb
+        ("Okafor said the council disagrees and intends to file an appeal.", None),
+        ("The museum has already opened its new wing.", None),
+        ("The council has already voted on the garage.", None),
+    ],
+)  # fmt: skip
+def test_already_done_of_only_planned_is_reversed(claim: str, words: str | None) -> None:
+    passage = (
+        'Town attorney Raymond Okafor said the council "respectfully disagrees" with the '
+        "ruling and intends to file an appeal within the 30-day deadline. I asked about "
+        "gluten-free options and Maya said they're planning to start a gluten-free loaf this "
+        "fall. The library will open its new branch in May. The council voted on the garage "
+        "in March and plans to hold a new public vote in April."
+    )
+    assert polarity.already(claim, *sentences(passage)) == words
+
+
+@pytest.mark.parametrize(
+    ("claim", "word"),
+    [
+        # read-51: consent withheld of consent given, the sentence's other clause comparing
+        ("The town council declined to waive permit fees for flood repairs.", "declined"),
+        ("Another said Ray refused to match a chain shop's lower estimate of $420.", "refused"),
+        ("The union rejected the district's offer of a 5% raise.", "rejected"),
+        # as the source says it; a comparison it gives the other way round in its own words
+        ("The town council agreed to waive permit fees for flood repairs.", None),
+        ("Ray's quote was higher than the chain shop's.", None),
+    ],
+)  # fmt: skip
+def test_consent_withheld_of_consent_given_is_reversed(claim: str, word: str | None) -> None:
+    passage = (
+        "The town council agreed to waive building-permit fees for flood repairs through the "
+        "end of the year. Ray's quote was a bit higher than a chain shop down the road, but "
+        "when I showed him the other estimate he agreed to match it, $420 for front pads and "
+        "rotors. The union accepted the district's offer of a 5% raise."
+    )
+    assert polarity.reversed_word(claim, *sentences(passage)) == word
+
+
+@pytest.mark.parametrize(
     ("claim", "word"),
     [
         # read-50: the claim's word against its own figures, its side's first
@@ -680,3 +727,13 @@ def test_figures_compared_the_other_way_round_from_the_claim_s_word_are_caught(
     claim: str, word: str | None
 ) -> None:
     assert polarity.misordered(claim) == word
+
+
+def test_a_comparison_reversed_against_one_of_two_clauses_is_caught() -> None:
+    # a dev answer (SummEdits): one clause of the sentence compares with the claim's side
+    passage = (
+        "Our third-quarter net interest margin was 6.35 percent, 46 basis points higher than "
+        "Q2 and 67 basis points higher than the year-ago quarter."
+    )
+    claim = "The net interest margin was lower than Q2 and the year-ago quarter."
+    assert polarity.reversed_word(claim, *sentences(passage)) == "lower"

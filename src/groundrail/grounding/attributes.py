@@ -833,6 +833,22 @@ def unlisted(claim: str, listed: frozenset[str]) -> str | None:
         if not offering or clause.negated is not False:
             continue
         items = [w for w in clause.terms if w not in _NOT_ITEM]
-        if items and not any(v[:PREFIX] in listed for w in items for v in _variants(w)):
+        if items and not any(_listed(w, listed) for w in items):
             return claim[clause.start : clause.end]
     return None
+
+
+MIN_PART = 3  # letters of each part of a compound word (`_listed`)
+
+
+def _listed(word: str, listed: frozenset[str]) -> bool:
+    """Whether a word of a claim is among the record's words (`unlisted`): a stem of it
+    (`_variants`), or both parts of it as a compound ("haircuts" of a salon's "Hair Salons"
+    and a review's "a men's cut", read-51)."""
+
+    def found(part: str) -> bool:
+        return any(v[:PREFIX] in listed for v in _variants(part))
+
+    return found(word) or any(
+        found(word[:i]) and found(word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1)
+    )

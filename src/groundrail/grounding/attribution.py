@@ -210,7 +210,10 @@ def misattributed(
     naming = [u.text for u in units if name.lower() in terms(u.text)]
     if not naming:
         return None  # a name the context lacks is the names signal's
-    joint = re.compile(rf"\b(?:and|&)\s+(?:[A-Z][a-z]+\s+)*{re.escape(name)}\b")
+    # "Hale and Ortiz said", not "…four years ago, and Mayor Tennant said" (`read-51`)
+    joint = re.compile(
+        rf"\b[A-Z][\w.'\u2019-]*,?\s+(?:and|&)\s+(?:[A-Z][a-z]+\s+)*{re.escape(name)}\b"
+    )
     if _JOINT.search(claim) or joint.search(claim):
         return None  # "Ellis said through a spokeswoman", "Hale and Ortiz said": whose, unsure
     # each of its statements: "called it …, adding that the council was approving '600
@@ -418,10 +421,14 @@ def miscredited(claim: str, reviews: Sequence[str], names: frozenset[str]) -> st
     return None
 
 
-# a person opening a review's sentence: "Tanya in the shop was great", "Marisol made"
+# irregular verbs of doing in the past: "Marco ran a free diagnostic" (`read-51`)
+_DID = r"ran|found|brought|sent|spent|taught|caught|held|built|wrote|drove|sold|bought|paid"
+# a person opening a review's sentence: "Tanya in the shop was great", "Marisol made",
+# "Dale at Ridgeway ran the diagnostic"
 _OPENING_PERSON = re.compile(
     r"(?:^|(?<=[.!?] ))(?!Overall\b)([A-Z][a-z]{2,})(?:\s+(?:was|is|did|does|made|makes|has|had"
-    r"|took|gave|went|came|got|knew|put|always|really|who|[a-z]+ed|in\s+the|at\s+the"
+    rf"|took|gave|went|came|got|knew|put|always|really|who|{_DID}|[a-z]+ed|in\s+the"
+    r"|at\s+(?:the|[A-Z][a-z]+)"
     r"|from\s+the|behind\s+the)|,\s+(?:the|our|my|who)\s)\b"
 )
 
@@ -440,18 +447,25 @@ _SERVED_FROM = re.compile(
 # ("a hygienist named Maria, hassle-free billing")
 _AS_PERSON = re.compile(
     r",\s+(?:who|[a-z]+ed)\b|\s+(?:with|for|as|at|in|on|from|to|who|and|is|was|has|had|did|made|gave|took|said|told"
-    r"|kept|put|got|came|went|knew|[a-z]+ed|[a-z]+s)\b"
+    rf"|kept|put|got|came|went|knew|{_DID}|[a-z]+ed|[a-z]+s)\b"
 )
 
 
 # a person a claim opens with, or names after a title: "Maria told diners …", "Manager
 # Teresa said …", "Dr. Kim said …" (no `_named_inside`: a sentence's first word, or after
 # another capitalised word)
+_STAFF_TITLES = (
+    r"Manager|Server|Chef|Owner|Agent|Stylist|Barber|Technician|Tech|Nurse|Coach"
+    r"|Instructor|Trainer|Bartender|Host|Receptionist|Mechanic|Artist|Hygienist"
+)
 _OPENING_OR_TITLED = re.compile(
     r"\b(?:Dr|Mr|Mrs|Ms)\.?\s+(?P<titled>[A-Z][a-z]+)\b(?!\s+[A-Z])"
-    r"|^\W*(?:(?:Manager|Server|Chef|Owner|Agent|Stylist|Barber|Technician|Tech|Nurse|Coach"
-    r"|Instructor|Trainer|Bartender|Host|Receptionist|Mechanic|Artist|Hygienist)\s+)?"
+    rf"|^\W*(?:(?:{_STAFF_TITLES})\s+)?"
     r"(?!(?:Dr|Mr|Mrs|Ms)\b)(?P<name>[A-Z][a-z]+)\b(?!\s+[A-Z])"
+)
+# a person a review names after a title: "Owner Marisol was behind the counter", "Dr. Kim"
+_TITLED_PERSON = re.compile(
+    rf"\b(?:(?:Dr|Mr|Mrs|Ms)\.?|(?i:{_STAFF_TITLES}))\s+([A-Z][a-z]{{2,}})\b(?!\s+[A-Z])"
 )
 
 
@@ -469,7 +483,7 @@ def _credited(claim: str) -> list[tuple[str, int, int, bool]]:
 
 
 # what a person named first or by title did: "Tomas said", "Dr. Kim explained"
-_SAID_OR_DID = re.compile(r"\s+(?:said|says|told|tells|[a-z]+ed)\b")
+_SAID_OR_DID = re.compile(rf"\s+(?:said|says|told|tells|{_DID}|[a-z]+ed)\b")
 
 
 def _named_inside(text: str) -> list[re.Match[str]]:
@@ -486,7 +500,8 @@ def _named_inside(text: str) -> list[re.Match[str]]:
 def _persons(review: str, names: frozenset[str]) -> set[str]:
     """The names a review gives people, not the `names` of the records: capitalised words
     inside its sentences (`_named_inside`), and ones opening a sentence that the review
-    never writes in lower case ("Tanya in the shop was great"); a plural's "s" dropped
+    never writes in lower case ("Tanya in the shop was great"), and ones after a title
+    ("Owner Marisol was behind the counter", `read-51`); a plural's "s" dropped
     ("Saturdays")."""
     opening = {
         m.group(1)
@@ -494,7 +509,8 @@ def _persons(review: str, names: frozenset[str]) -> set[str]:
         if not re.search(rf"\b{m.group(1).lower()}\b", review)  # "Great" of "great"
     }
     inside = {m.group() for m in _named_inside(review)}
-    found = {p.removesuffix("s") if p.endswith("days") else p for p in inside | opening}
+    titled = {m.group(1) for m in _TITLED_PERSON.finditer(review)}
+    found = {p.removesuffix("s") if p.endswith("days") else p for p in inside | opening | titled}
     return {p for p in found - _NOT_NAMES if p.lower() not in names}
 
 

@@ -113,6 +113,55 @@ def unlinked(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     return link
 
 
+# a context's cause, after its link word up to its clause's end: "Ever since they started
+# taking walk-ins last fall, Saturdays have gotten really crowded", "crowded after walk-ins
+# began"
+_CAUSE_AFTER = re.compile(
+    r"\b(?:because(?:\s+of)?|since|after|following|due\s+to|owing\s+to|thanks\s+to"
+    r"|as\s+a\s+(?:direct\s+)?(?:result|consequence)\s+of)\s+(?P<cause>[^,;.]+)",
+    re.I,
+)
+MIN_TURNED = 2  # content words each half shares with the side of the sentence it is given
+
+
+def turned(claim: str, units: Sequence[Unit]) -> str | None:
+    """The claim's causal link when a context sentence gives the two halves the other way
+    round: what the claim gives as the cause is the sentence's effect, and its effect the
+    sentence's cause ("the salon started taking walk-ins last fall because Saturdays had
+    become crowded" of "Ever since they started taking walk-ins last fall, Saturdays have
+    gotten really crowded", `read-52`). A sentence's cause is what follows its link word
+    (`_CAUSE_AFTER`: "because", "since", "after" …) up to its clause's end, its effect the
+    rest; each half of the claim must share `MIN_TURNED` content words or more with the
+    sentence's other side and at most half as many with its own. None otherwise, and for a
+    claim that doubts its link (`_DOUBTED`). The model entails such claims: every word is
+    the sentence's."""
+    halves = _halves(claim)
+    if halves is None or _DOUBTED.search(claim):
+        return None
+    link, first, second = halves
+    if _LINK_FIRST.match(claim.strip()) or link.lower().endswith("which is why"):
+        cause, effect = first, second
+    else:
+        cause, effect = second, first
+    # the effect's own clause, not the framing before it ("one reviewer says …")
+    effect = re.split(r"[,;:]\s+", effect)[-1] if effect.strip() else effect
+    said_cause, said_effect = set(content_words(cause)), set(content_words(effect))
+    for unit in units:
+        for m in _CAUSE_AFTER.finditer(unit.text):
+            theirs = set(content_words(m["cause"]))
+            rest = set(content_words(unit.text[: m.start()] + " " + unit.text[m.end() :]))
+            as_effect, as_cause = len(said_cause & rest), len(said_cause & theirs)
+            made, making = len(said_effect & theirs), len(said_effect & rest)
+            if (
+                as_effect >= MIN_TURNED
+                and made >= MIN_TURNED
+                and as_cause * 2 <= as_effect
+                and making * 2 <= made
+            ):
+                return link
+    return None
+
+
 # a purpose the claim gives what it states: "raised the fee to make up for the lower volumes"
 _PURPOSE = re.compile(
     r",?\s+(?:in\s+an?\s+(?:effort|attempt|bid)\s+to|in\s+order\s+to|so\s+as\s+to"

@@ -217,6 +217,13 @@ _DEPENDS = re.compile(
 DEPENDS_MAX_WORDS = 10
 # A reply to the question that says only that its premise is wrong ("No — it's the other way
 # around.", "Actually, that's a common misconception."): what is right follows it
+# a reply of a degree alone, the sentences after it saying what it is of: "Partly." (to "Is my
+# dishwasher still covered?", read-52), "Mostly.", "Not always."
+_PARTLY = re.compile(
+    r"^(?:partly|partially|mostly|largely|sometimes|somewhat|in\s+part|not\s+always"
+    r"|not\s+entirely|not\s+completely|yes\s+and\s+no)[.!]?$",
+    re.IGNORECASE,
+)
 _REPLY = re.compile(
     r"^(?:(?:no|yes|well|actually|not\s+quite|unfortunately)\b[\s,.!\u2014\u2013-]*)*"
     r"(?:it['\u2019]s|it\s+is|that['\u2019]s|that\s+is|this\s+is)\s+(?:actually\s+)?"
@@ -675,7 +682,7 @@ def _skip_reason(text: str) -> SkipReason | None:
         return "framing"
     if _INTRODUCES.match(text) and len(text.split()) <= DEPENDS_MAX_WORDS:
         return "framing"
-    if _REPLY.match(text):
+    if _REPLY.match(text) or _PARTLY.match(text):
         return "framing"
     if _turns(text) or _announces_a_way(text):
         return "framing"

@@ -542,6 +542,7 @@ class GroundingEngine:
             # up for the lower volumes" where the sentence gives no purpose
             lexical_signals["unlinked"] = float(
                 causation.unlinked(text, units, unit_bm25) is not None
+                or causation.turned(text, units) is not None
                 or causation.unpurposed(text, units, unit_bm25) is not None
             )
             lexical_signals["embellished"] = float(
@@ -609,8 +610,13 @@ class GroundingEngine:
                 ),
             )
             # "Anxious patients consistently credit Dr. Alvarez …" of one patient's review
+            # "Every reviewer mentioned slow tune-ups" of two reviews of four
             lexical_signals["overgeneralised"] = float(
-                records_only and sentiment.overgeneralised(text, review_texts, called)
+                records_only
+                and (
+                    sentiment.overgeneralised(text, review_texts, called)
+                    or sentiment.not_everyones(text, review_texts, called)
+                )
             )
             # "review the Harbour Road section" of "review the Kings Avenue section"; "the
             # engineer Hugh Calloway … the contractor Alasdair Menzies" of the other way round;
@@ -626,12 +632,14 @@ class GroundingEngine:
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
             # years" of one that says "more than 5 years"; "4-6 p.m." of one that says "4-7";
             # "EUR 8 for adults and EUR 14 for children" of the other way round; "7:15 a.m."
-            # of "7:15 p.m."; "nearly half of the cost" of $150 million of $410 million
+            # of "7:15 p.m."; "nearly half of the cost" of $150 million of $410 million; "a
+            # fob costs $15" of "A fob costs $40. A mailbox key costs $15"
             lexical_signals["miscounted"] = float(
-                bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers))
+                bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers, users))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
                 or bool(numbers.misranged(text, unit_texts, unit_bm25))
                 or numbers.traded_values(text, around) is not None
+                or numbers.misplaced(text, unit_texts, unit_bm25) is not None
                 or numbers.misvoted(text, unit_texts, unit_bm25) is not None
                 or numbers.mistimed(text, unit_texts, unit_bm25) is not None
                 or numbers.misshared(text, context_numbers) is not None
@@ -992,7 +1000,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     gives, or a name for something it never names, or a clause of words it never uses
     (`embellishment`), or, of records, what
     the business is said to offer that no word of them names (`attributes.unlisted`) or what
-    one review says given to many reviewers (`sentiment.overgeneralised`), or a quotation no
+    one review says given to many reviewers (`sentiment.overgeneralised`), or what some
+    review never touches given to every reviewer (`sentiment.not_everyones`), or a quotation no
     sentence of the context holds (`quotes`)."""
     signals = plan.lexical[claim]
     if signals["missing_numbers"] > 0:

@@ -396,7 +396,9 @@ _COMPARED = re.compile(
 )
 
 
-def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
+def miscounted(
+    claim: str, sentence: Stated, context: Stated, users: Given = frozenset()
+) -> list[str]:
     """The counts a claim writes in words ("eleven crew members", "three-year"; from two, not
     ordinals) of a thing that the context sentence it restates (`sentence`) counts
     (`Stated.counts`: "seven crew members"), in a number that sentence never writes and the
@@ -406,7 +408,9 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
     half hours longer than", read-42); and a delay of one ("about an hour later") in a unit the
     context counts, never as one ("three hours later"). An answer's own count of what the context
     lists ("three people were killed" of an article naming them, beside "264 people were
-    injured") is no miscount: the sentence it restates does not count people."""
+    injured") is no miscount: the sentence it restates does not count people; nor is a count
+    the user gave (`given`: "At four years old, your dishwasher …" of "My dishwasher is about
+    four years old", read-52)."""
     out = []
     for m in _WORD_NUMBER.finditer(claim.lower()):
         word = m.group("tens") or m.group("single")
@@ -421,6 +425,7 @@ def miscounted(claim: str, sentence: Stated, context: Stated) -> list[str]:
             sentence.counts.get(unit)
             and number not in sentence.written
             and number not in context.counts.get(unit, set())
+            and (number, False, unit) not in users
         ):
             out.append(m.group())
     for m in _ONE_SPAN_LATER.finditer(claim.lower()):  # "about an hour later" of "three hours"
@@ -1011,6 +1016,85 @@ class Around:
         return out
 
 
+# an amount of money or a share, with its scale: "$15", "$1.2 million", "EUR 14", "6.8 percent"
+_FIGURE = re.compile(
+    rf"{_CURRENCY}\s?(?P<money>\d+(?:[.,]\d+)*)(?:\s*(?P<scale>{_SCALE_WORDS}|bn|m|k)\b)?"
+    r"|(?<![\w.,])(?P<share>\d+(?:\.\d+)?)(?=\s?(?:%|percent\b|per\s+cent\b))",
+    re.I,
+)
+MIN_PLACED = 3  # content words the clause of a figure must say beside it, to be read
+# the share of them the sentence that restates it must hold, and by how much more than the
+# sentence that gives the figure (on the hand-written cases: a paraphrase's source, "will
+# generate about $9 million annually" of "expected to bring in about $9 million a year",
+# holds 0.4 where another sentence holds 0.6)
+PLACED = 0.65
+PLACED_BY = 0.25
+_POSSESSIVE = re.compile(r"['\u2019]s\b")  # "department's": no word of its own
+_FIGURE_WORDS = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|percent\b|per\s+cent\b)?", re.I)
+
+
+def _figure(m: re.Match[str]) -> tuple[str, float] | None:
+    """A `_FIGURE` as (kind, value): ("$", 1200000.0) of "$1.2 million", ("%", 6.8) of "6.8
+    percent"; None for a malformed number ("$1.2.3")."""
+    if m["share"]:
+        return "%", float(m["share"])
+    if not _VALUE.fullmatch(m["money"]):
+        return None
+    return "$", value(m["money"]) * (_scale(m["scale"].lower()) if m["scale"] else 1)
+
+
+def _figures(text: str) -> set[tuple[str, float]]:
+    """The amounts of money and shares `text` writes in digits (`_figure`)."""
+    return {f for m in _FIGURE.finditer(text) if (f := _figure(m)) is not None}
+
+
+def misplaced(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
+    """An amount of money or a share of the claim that the context gives another thing: the
+    context sentence restating the figure's clause without it (`lexical.restated_in`, the
+    clause saying `MIN_PLACED` content words or more beside it, and no other figure of that
+    kind, `PLACED` of them at least) gives figures of that kind but not this one, one of them
+    in a clause that restates the claim's, and another sentence, that holds `PLACED_BY` less
+    of the clause and does not restate it, gives it ("A
+    replacement building fob costs $15" of "A replacement fob costs $40. A replacement
+    mailbox key costs $15 …"; "the fire department's budget rises 3.1 percent" of "The fire
+    department's budget rises 6.8 percent … The police department's budget grows 3.1
+    percent", `read-52`). None otherwise; a figure the context never gives is the number
+    rule's (`missing`). The model entails such claims: every word is the context's."""
+    for m in _FIGURE.finditer(claim):
+        found = _figure(m)
+        start, end = clause_at(claim, m.start(), m.end())
+        if found is None or sum(1 for k, _ in _figures(claim[start:end]) if k == found[0]) > 1:
+            continue  # "covered to $100,000 instead of $50,000": the two compared
+        # the clause without its numbers and their units ("percent" would match any share)
+        rest = _FIGURE_WORDS.sub(" ", _POSSESSIVE.sub("", claim[start:end]))
+        if len(set(content_words(rest))) < MIN_PLACED:
+            continue
+        best = restated_in(rest, passages, bm25)
+        if best is None or (share := covered(rest, passages[best])) < PLACED:
+            continue
+        kind, amount = found
+        sentence = passages[best]
+        if amount in {v for k, v in _figures(sentence) if k == kind}:
+            continue
+        # the sentence's figures of that kind, in a clause that restates the claim's: not
+        # "a 6 percent rise in first-half revenue" of "offset a 3% fall in ready-to-wear"
+        if not any(
+            k == kind and covered(rest, sentence[i:j]) >= RESTATED
+            for i, j in clauses(sentence)
+            for k, _ in _figures(sentence[i:j])
+        ):
+            continue
+        if any(
+            (kind, amount) in _figures(passage)
+            and (held := covered(rest, passage)) < RESTATED
+            and held <= share - PLACED_BY
+            for i, passage in enumerate(passages)
+            if i != best
+        ):
+            return m.group()
+    return None
+
+
 def traded_values(claim: str, around: Around) -> tuple[str, str] | None:
     """(two numbers of the claim) when the words around each in the claim, that the other's
     lack, stand around the other number in the context and none around its own (words the
@@ -1228,8 +1312,15 @@ def given(text: str) -> Given:
     """The quantities a text gives (a user's question: "My daughter is 4 months old", "we make
     about $3,500 a month"): each number's value, whether it is money, and, for no money, the
     stem of the word it counts. A claim's number among them is the user's, no number for the
-    context to state (`missing_share`, `misspanned`)."""
-    return frozenset(_given_key(number) for number in claimed(text))
+    context to state (`missing_share`, `misspanned`); with the counts it writes in words
+    ("about four years old", for `miscounted`)."""
+    lowered = text.lower()
+    worded = {
+        (_word_value(m), False, _stem(counted.group(1)))
+        for m in _WORD_NUMBER.finditer(lowered)
+        if not m.group("scale") and (counted := _COUNTED.match(lowered, m.end()))
+    }
+    return frozenset(_given_key(number) for number in claimed(text)) | worded
 
 
 def _given_key(number: Claimed) -> tuple[float, bool, str]:

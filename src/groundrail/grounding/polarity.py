@@ -68,6 +68,8 @@ _PAIRS = (
     ("warmer hotter", "cooler colder"),
     ("better", "worse"),
     ("approved approve approves", "rejected reject rejects denied"),
+    # consent given or withheld: "declined to waive" of "agreed to waive" (read-51)
+    ("agreed agrees accepted accepts", "refused refuses declined declines rejected rejects"),
     ("won", "lost"),
     ("allowed allows permitted permits", "banned bans prohibited prohibits forbidden forbids"),
     ("majority", "minority"),
@@ -264,8 +266,11 @@ def reversed_word(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         ]
         if not _opposed(saying, about, claim[start:end]):
             continue
-        if _traded(claim[start:end], sentence):
-            continue  # the two sides trade places: "milder than a cappuccino"
+        if all(_traded(claim[start:end], part) for part in saying):
+            # the two sides trade places: "milder than a cappuccino"; read in each clause that
+            # holds the opposite ("his quote was higher than a chain shop's, but he agreed to
+            # match it" says nothing of a side of "refused", read-51)
+            continue
         return claim[word.start() : word.end()]
     return None
 
@@ -326,10 +331,16 @@ _ORDER = {"before": "before", "earlier": "before", "after": "after", "later": "a
 
 
 # what a claim says has already happened, and what a sentence says has not yet
+_NAME_IN = re.compile(r"\b[A-Z][a-z]+\b")
 _ALREADY = re.compile(r"\balready\s+(?:been\s+)?(?P<verb>[a-z]{4,})\b", re.I)
 _NOT_YET = re.compile(
     r"(?:\bnot\s+yet|n['\u2019]t\s+yet|\byet\s+to|\bstill\s+(?:has|have|had)\s+not"
-    r"|\bhas\s+still\s+not)\s+(?:been\s+|be\s+)?(?P<verb>[a-z]{3,})\b",
+    r"|\bhas\s+still\s+not"
+    # only meant: "intends to file an appeal", "they're planning to start a gluten-free
+    # loaf this fall" (read-51), "will open"
+    r"|\b(?:plans?|planning|intends?|intending|hopes?|hoping|aims?|aiming|expects?|expecting"
+    r"|(?:is|are)\s+(?:set|scheduled|due|going))\s+to|\bwill)"
+    r"\s+(?:been\s+|be\s+)?(?P<verb>[a-z]{3,})\b",
     re.I,
 )
 _TO_BEFORE = re.compile(r"\bto\s+$")
@@ -341,10 +352,12 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     (`ALREADY_RESTATED` of its content words) says the same verb has not yet happened, in a
     clause that restates the claim's ("the city, which has already committed it" of "… from
     the city, which has not yet committed the money", `read-48`; "yet to approve", "still has
-    not signed", "hasn't yet paid"); the verb is matched by `_same_verb`. None otherwise, and
-    when the sentence says the verb was already done too (of another thing). The clause alone says
-    too little to be restated, and the model entails the claim, every other word being the
-    sentence's."""
+    not signed", "hasn't yet paid"), or has only planned ("has already filed an appeal" of
+    "intends to file an appeal", `read-51`; "plans to", "will"); the verb is matched by
+    `_same_verb`, and the claim's subject by its words or, said otherwise, its names. None
+    otherwise, and when the sentence says the verb was already done too (of another thing).
+    The clause alone says too little to be restated, and the model entails the claim, every
+    other word being the sentence's."""
     done = _ALREADY.search(claim)
     if done is None or not units or has_negation(claim):
         return None
@@ -367,7 +380,10 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     start, end = clause_at(claim, done.start(), done.end())
     subject = claim[start : done.start()]  # "Germany has" of "France has not yet"
-    clause = subject + claim[done.start("verb") : end]  # not "already"
+    # not "already", nor the verb when more follows ("filed an appeal" of "to file an
+    # appeal": `_same_verb` matches the verb)
+    rest = claim[done.end() : end]
+    clause = subject + (rest if content_words(rest) else claim[done.start("verb") : end])
     for not_yet in pending:
         begin, stop = clause_at(sentence, not_yet.start(), not_yet.end())
         if (
@@ -376,6 +392,14 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
             and (
                 not content_words(subject)
                 or covered(subject, sentence[begin : not_yet.start()]) >= RESTATED
+                # "Maya told them the bakery has" of "Maya said they're planning to": its
+                # names the sentence's, "the bakery" called "they"
+                or (
+                    (names := set(_NAME_IN.findall(subject)))
+                    and all(
+                        re.search(rf"\b{n}\b", sentence[begin : not_yet.start()]) for n in names
+                    )
+                )
             )
         ):
             return done.group()

@@ -8,8 +8,8 @@ about the reviews as a whole. The model judges them against one review at a time
   4-5 or all 1-2; "mixed but mostly positive" must also hold as "generally positive" does;
 - "generally positive" holds at a mean of 3.5 or more and fails at 2.5 or less ("negative"
   the other way round);
-- "all reviewers loved it" (and "reviews are consistently positive") holds when every
-  review has 4 or more, and fails at a review of 2 or fewer.
+- "all reviewers loved it" (and "reviews are consistently positive", "overwhelmingly
+  positive") holds when every review has 4 or more, and fails at a review of 2 or fewer.
 
 Only the reviews as a whole count, said of them ("reviews are generally positive",
 "customers are divided") or before them ("mixed reviews", "received positive feedback"). Left
@@ -92,6 +92,11 @@ _COUNTED = re.compile(
     re.I,
 )
 _COUNTS = {"one": 1, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+# a degree that leaves out next to none: "overwhelmingly positive" of reviews of 5, 2 and 4
+# stars is every review's leaning, not the mean's (read-51)
+_ALL_BUT = re.compile(
+    r"\b(?:overwhelmingly|almost\s+universally|near(?:ly)?[\s-]+unanimously)\b", re.I
+)
 
 
 def _count(word: str) -> int | None:
@@ -214,7 +219,12 @@ def leanings(claim: str, record: Record) -> Iterator[tuple[int, int, bool, str]]
             if match["also"] and agrees is not False:  # "… but mostly positive"
                 leans = _leans(mean, negative=not match["also_positive"])
                 agrees = leans if agrees is None or leans is not True else agrees
-        elif match["all"] or match["every"] or (every and (match["positive"] or match["negative"])):
+        elif (
+            match["all"]
+            or match["every"]
+            or (every and (match["positive"] or match["negative"]))
+            or _ALL_BUT.search(match.group())
+        ):
             # "all reviewers loved it", "both reviews are positive" (of two)
             if match["negative"]:
                 agrees = True if high <= 2 else False if high >= 4 else None
@@ -307,6 +317,39 @@ def overgeneralised(claim: str, reviews: Sequence[str], names: frozenset[str]) -
     return any(
         _one_review_says(text, reviews, names) for text in dict.fromkeys((claim, claim[start:]))
     )
+
+
+# every reviewer: "Every reviewer mentioned slow tune-ups", "all four reviews praise …"
+_EVERY_REVIEWER = re.compile(
+    r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bof )(?<!\bby )(?<!\bfrom )(?<!\bat )"
+    r"\b(?:all|every|each)\s+(?:single\s+)?(?:one\s+)?(?:of\s+the\s+|of\s+its\s+)?"
+    rf"(?:(?:two|three|four|five|\d)\s+)?(?:{'|'.join(_REVIEWERS)}|review)s?\b"
+    rf"(?!{_NOT_A_REVIEWER_AFTER})",
+    re.I,
+)
+
+
+def not_everyones(claim: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
+    """Whether the claim gives to every reviewer (`_EVERY_REVIEWER`; not a thing done "for
+    every client") what some review says and another never touches: of `reviews` (two or
+    more), one holds `MIN_SAID` or more of the content words the claim says beyond its frame
+    and the records' `names`, and another none of them ("Every reviewer, however, mentioned
+    slow tune-ups" of four reviews, two of which say nothing of tune-ups, `read-52`). What
+    follows "one"/"another" is that reviewer's, and the stars of "all three reviewers gave
+    five stars" are the rating rule's. A review that says it in other words would be read as
+    one that does not: the hand-written correct overviews give "every reviewer" only to what
+    each review names."""
+    every = _EVERY_REVIEWER.search(claim)
+    if len(reviews) < MIN_REVIEWS or every is None or _OF_STARS.search(claim):
+        return False
+    one = _ONE_OF_THEM.search(claim, every.end())
+    start = max((cut.end() for cut in _CLAUSE_CUT.finditer(claim, 0, every.start())), default=0)
+    text = claim[start : one.start() if one else len(claim)]
+    said = set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
+    if len(said) < MIN_SAID:
+        return False
+    shared = [len(said & set(content_words(review))) for review in reviews]
+    return max(shared) >= MIN_SAID and min(shared) == 0
 
 
 def _many_reviewers(claim: str) -> re.Match[str] | None:
