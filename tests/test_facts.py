@@ -788,6 +788,7 @@ def test_a_short_claim_two_reviews_say_in_part_is_not_overgeneralised() -> None:
         # every review says it; one reviewer's; a thing done for every customer; stars
         ("Every reviewer mentioned the friendly staff.", False),
         ("One reviewer mentioned slow tune-ups.", False),
+        ("One reviewer complained that every customer waits days for slow tune-ups.", False),
         ("The shop checks tire pressure for every customer at tune-ups.", False),
         ("All four reviewers gave it four stars for its slow tune-ups.", False),
     ],

@@ -666,6 +666,13 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
         ("Okafor said the council disagrees and intends to file an appeal.", None),
         ("The museum has already opened its new wing.", None),
         ("The council has already voted on the garage.", None),
+        # a verb in the past with no "already" (a review helper's); not in a claim that keeps
+        # the plan, a participle before its noun, nor a present passive
+        ("The defendant's lawyer filed a motion to dismiss.", "filed"),
+        ("The café has added outdoor seating.", "has added"),
+        ("The defendant's lawyer is expected to file a motion to dismiss.", None),
+        ("The garage will be funded by a renewed parking levy.", None),
+        ("The garage is funded by a parking levy.", None),
     ],
 )  # fmt: skip
 def test_already_done_of_only_planned_is_reversed(claim: str, words: str | None) -> None:
@@ -674,7 +681,9 @@ def test_already_done_of_only_planned_is_reversed(claim: str, words: str | None)
         "ruling and intends to file an appeal within the 30-day deadline. I asked about "
         "gluten-free options and Maya said they're planning to start a gluten-free loaf this "
         "fall. The library will open its new branch in May. The council voted on the garage "
-        "in March and plans to hold a new public vote in April."
+        "in March and plans to hold a new public vote in April. The defendant's lawyer said "
+        "they intend to file a motion to dismiss. The owner hopes to add outdoor seating at "
+        "the café next summer. The garage will be funded by a parking levy."
     )
     assert polarity.already(claim, *sentences(passage)) == words
 
@@ -686,6 +695,7 @@ def test_already_done_of_only_planned_is_reversed(claim: str, words: str | None)
         ("The town council declined to waive permit fees for flood repairs.", "declined"),
         ("Another said Ray refused to match a chain shop's lower estimate of $420.", "refused"),
         ("The union rejected the district's offer of a 5% raise.", "rejected"),
+        ("The mayor vetoed the budget the council passed.", "vetoed"),
         # as the source says it; a comparison it gives the other way round in its own words
         ("The town council agreed to waive permit fees for flood repairs.", None),
         ("Ray's quote was higher than the chain shop's.", None),
@@ -696,7 +706,8 @@ def test_consent_withheld_of_consent_given_is_reversed(claim: str, word: str | N
         "The town council agreed to waive building-permit fees for flood repairs through the "
         "end of the year. Ray's quote was a bit higher than a chain shop down the road, but "
         "when I showed him the other estimate he agreed to match it, $420 for front pads and "
-        "rotors. The union accepted the district's offer of a 5% raise."
+        "rotors. The union accepted the district's offer of a 5% raise. The mayor approved "
+        "the budget the council passed."
     )
     assert polarity.reversed_word(claim, *sentences(passage)) == word
 

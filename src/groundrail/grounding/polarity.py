@@ -67,7 +67,7 @@ _PAIRS = (
     ("heavier", "lighter"),
     ("warmer hotter", "cooler colder"),
     ("better", "worse"),
-    ("approved approve approves", "rejected reject rejects denied"),
+    ("approved approve approves", "rejected reject rejects denied vetoed vetoes"),
     # consent given or withheld: "declined to waive" of "agreed to waive" (read-51)
     ("agreed agrees accepted accepts", "refused refuses declined declines rejected rejects"),
     ("won", "lost"),
@@ -344,6 +344,27 @@ _NOT_YET = re.compile(
     re.I,
 )
 _TO_BEFORE = re.compile(r"\bto\s+$")
+# a verb in the past, simple or perfect: "filed", "has added"; not a participle before its noun
+# ("a renewed five-year sponsorship", `read-48`) nor a present passive ("is funded by" of "will
+# be funded by")
+_ATTRIBUTIVE = "".join(
+    rf"(?<!\b{w} )"
+    for w in (
+        *("a", "an", "the", "its", "their", "his", "her", "our", "this", "that", "newly"),
+        *("is", "are", "am", "be", "being", "been"),
+    )
+)
+_DONE = re.compile(
+    r"\b(?:(?:has|have|had)\s+(?:now\s+)?(?=[a-z]{3,}\b)"
+    rf"|{_ATTRIBUTIVE}(?=[a-z]{{3,}}ed\b))(?P<verb>[a-z]{{3,}})\b"
+)
+# a claim that says a plan, a hope or a chance of its own
+_PLAN_IN_CLAIM = re.compile(
+    r"\b(?:will|would|shall|may|might|could|should|can|plans?|planned|planning|intends?|intended"
+    r"|expects?|expected|hopes?|hoped|aims?|aimed|scheduled|set\s+to|going\s+to|proposed?"
+    r"|soon|next|upcoming|future|yet|still)\b|['\u2019]ll\b",
+    re.I,
+)
 ALREADY_RESTATED = 0.5  # of the claim's content words, in the sentence that says "not yet"
 
 
@@ -353,22 +374,45 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     clause that restates the claim's ("the city, which has already committed it" of "… from
     the city, which has not yet committed the money", `read-48`; "yet to approve", "still has
     not signed", "hasn't yet paid"), or has only planned ("has already filed an appeal" of
-    "intends to file an appeal", `read-51`; "plans to", "will"); the verb is matched by
-    `_same_verb`, and the claim's subject by its words or, said otherwise, its names. None
-    otherwise, and when the sentence says the verb was already done too (of another thing).
-    The clause alone says too little to be restated, and the model entails the claim, every
-    other word being the sentence's."""
-    done = _ALREADY.search(claim)
-    if done is None or not units or has_negation(claim):
+    "intends to file an appeal", `read-51`; "plans to", "will"); and so a verb in the past
+    ("filed", "has added") in a claim that says no plan, hope or chance of its own
+    (`_PLAN_IN_CLAIM`: "The defendant's lawyer filed a motion to dismiss" of "intend to file
+    a motion to dismiss", a review helper's). The verb is matched by `_same_verb`, and the
+    claim's subject by its words or, said otherwise, its names. None otherwise, and when
+    the sentence says the verb was done too (of another thing). The clause alone says too
+    little to be restated, and the model entails the claim, every other word being the
+    sentence's."""
+    if not units or has_negation(claim):
+        return None
+    found = _ALREADY.search(claim)
+    candidates = (
+        [found] if found else [] if _PLAN_IN_CLAIM.search(claim) else list(_DONE.finditer(claim))
+    )
+    if not candidates:
         return None
     passages = [u.text for u in units]
     best = max(range(len(passages)), key=bm25.scores(claim).__getitem__)
     if covered(claim, passages[best]) < ALREADY_RESTATED:
         return None
     sentence = passages[best]
-    verb = done["verb"].lower()
     pending = list(_NOT_YET.finditer(sentence))
     pending_at = {m.start("verb") for m in pending}
+    for done in candidates:
+        if _done_of(done, claim, sentence, pending, pending_at):
+            return done.group()
+    return None
+
+
+def _done_of(
+    done: re.Match[str],
+    claim: str,
+    sentence: str,
+    pending: list[re.Match[str]],
+    pending_at: set[int],
+) -> bool:
+    """Whether the claim's verb done (`already`) is one the sentence says is pending, in a
+    clause that restates the claim's."""
+    verb = done["verb"].lower()
     if any(
         _same_verb(verb, w.group().lower())
         for w in re.finditer(r"\b[a-z]{3,}\b", sentence)
@@ -377,7 +421,7 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         # done too, of another thing: "has already approved the design but has not yet
         # approved the funding", "has not yet released the full report, though it released a
         # summary"
-        return None
+        return False
     start, end = clause_at(claim, done.start(), done.end())
     subject = claim[start : done.start()]  # "Germany has" of "France has not yet"
     # not "already", nor the verb when more follows ("filed an appeal" of "to file an
@@ -402,8 +446,8 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
                 )
             )
         ):
-            return done.group()
-    return None
+            return True
+    return False
 
 
 def _same_verb(one: str, other: str) -> bool:

@@ -342,6 +342,8 @@ def not_everyones(claim: str, reviews: Sequence[str], names: frozenset[str]) -> 
     every = _EVERY_REVIEWER.search(claim)
     if len(reviews) < MIN_REVIEWS or every is None or _OF_STARS.search(claim):
         return False
+    if _ONE_REVIEWER.search(claim, 0, every.start()):
+        return False  # "One reviewer said the owner greets every guest": that reviewer's
     one = _ONE_OF_THEM.search(claim, every.end())
     start = max((cut.end() for cut in _CLAUSE_CUT.finditer(claim, 0, every.start())), default=0)
     text = claim[start : one.start() if one else len(claim)]
