@@ -215,15 +215,15 @@ _DEPENDS = re.compile(
     re.IGNORECASE,
 )
 DEPENDS_MAX_WORDS = 10
-# A reply to the question that says only that its premise is wrong ("No — it's the other way
-# around.", "Actually, that's a common misconception."): what is right follows it
-# a reply of a degree alone, the sentences after it saying what it is of: "Partly." (to "Is my
+# A reply of a degree alone, the sentences after it saying what it is of: "Partly." (to "Is my
 # dishwasher still covered?", read-52), "Mostly.", "Not always."
 _PARTLY = re.compile(
     r"^(?:partly|partially|mostly|largely|sometimes|somewhat|in\s+part|not\s+always"
     r"|not\s+entirely|not\s+completely|yes\s+and\s+no)[.!]?$",
     re.IGNORECASE,
 )
+# A reply to the question that says only that its premise is wrong ("No — it's the other way
+# around.", "Actually, that's a common misconception."): what is right follows it
 _REPLY = re.compile(
     r"^(?:(?:no|yes|well|actually|not\s+quite|unfortunately)\b[\s,.!\u2014\u2013-]*)*"
     r"(?:it['\u2019]s|it\s+is|that['\u2019]s|that\s+is|this\s+is)\s+(?:actually\s+)?"
