@@ -144,7 +144,7 @@ def turned(claim: str, units: Sequence[Unit]) -> str | None:
     else:
         cause, effect = second, first
     # the effect's own clause, not the framing before it ("one reviewer says …")
-    effect = re.split(r"[,;:]\s+", effect)[-1] if effect.strip() else effect
+    effect = re.split(r"[,;:]\s+", effect)[-1]
     said_cause, said_effect = set(content_words(cause)), set(content_words(effect))
     for unit in units:
         for m in _CAUSE_AFTER.finditer(unit.text):

@@ -1060,6 +1060,7 @@ def misplaced(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
     department's budget rises 6.8 percent … The police department's budget grows 3.1
     percent", `read-52`). None otherwise; a figure the context never gives is the number
     rule's (`missing`). The model entails such claims: every word is the context's."""
+    given: list[set[tuple[str, float]]] | None = None  # each passage's figures, read on need
     for m in _FIGURE.finditer(claim):
         found = _figure(m)
         start, end = clause_at(claim, m.start(), m.end())
@@ -1074,7 +1075,8 @@ def misplaced(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
             continue
         kind, amount = found
         sentence = passages[best]
-        if amount in {v for k, v in _figures(sentence) if k == kind}:
+        given = given if given is not None else [_figures(passage) for passage in passages]
+        if amount in {v for k, v in given[best] if k == kind}:
             continue
         # the sentence's figures of that kind, in a clause that restates the claim's: not
         # "a 6 percent rise in first-half revenue" of "offset a 3% fall in ready-to-wear"
@@ -1085,7 +1087,7 @@ def misplaced(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
         ):
             continue
         if any(
-            (kind, amount) in _figures(passage)
+            (kind, amount) in given[i]
             and (held := covered(rest, passage)) < RESTATED
             and held <= share - PLACED_BY
             for i, passage in enumerate(passages)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from groundrail.grounding.attribution import capitalised
 from groundrail.grounding.lexical import (
     BM25,
     PREFIX,
@@ -331,7 +332,6 @@ _ORDER = {"before": "before", "earlier": "before", "after": "after", "later": "a
 
 
 # what a claim says has already happened, and what a sentence says has not yet
-_NAME_IN = re.compile(r"\b[A-Z][a-z]+\b")
 _ALREADY = re.compile(r"\balready\s+(?:been\s+)?(?P<verb>[a-z]{4,})\b", re.I)
 _NOT_YET = re.compile(
     r"(?:\bnot\s+yet|n['\u2019]t\s+yet|\byet\s+to|\bstill\s+(?:has|have|had)\s+not"
@@ -396,6 +396,8 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         return None
     sentence = passages[best]
     pending = list(_NOT_YET.finditer(sentence))
+    if not pending:
+        return None
     pending_at = {m.start("verb") for m in pending}
     for done in candidates:
         if _done_of(done, claim, sentence, pending, pending_at):
@@ -439,9 +441,10 @@ def _done_of(
                 # "Maya told them the bakery has" of "Maya said they're planning to": its
                 # names the sentence's, "the bakery" called "they"
                 or (
-                    (names := set(_NAME_IN.findall(subject)))
+                    (names := capitalised(subject))
                     and all(
-                        re.search(rf"\b{n}\b", sentence[begin : not_yet.start()]) for n in names
+                        re.search(rf"\b{re.escape(n)}\b", sentence[begin : not_yet.start()])
+                        for n in names
                     )
                 )
             )

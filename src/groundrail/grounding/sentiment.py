@@ -347,7 +347,7 @@ def not_everyones(claim: str, reviews: Sequence[str], names: frozenset[str]) -> 
     one = _ONE_OF_THEM.search(claim, every.end())
     start = max((cut.end() for cut in _CLAUSE_CUT.finditer(claim, 0, every.start())), default=0)
     text = claim[start : one.start() if one else len(claim)]
-    said = set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
+    said = _said(text, names)
     if len(said) < MIN_SAID:
         return False
     shared = [len(said & set(content_words(review))) for review in reviews]
@@ -374,12 +374,18 @@ _WORDS = re.compile(r"\w+")
 _CLAUSE_CUT = re.compile(r"[;:]\s+|,\s+(?:and|but|while|whereas|though|although)\s+")
 
 
+def _said(text: str, names: frozenset[str]) -> set[str]:
+    """The content words a claim says about the reviews beyond its frame (`_FRAME`: who said
+    it and how) and the records' `names`."""
+    return set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
+
+
 def _one_review_says(text: str, reviews: Sequence[str], names: frozenset[str]) -> bool:
     """Whether one review holds half the text's said words (at least MIN_SAID) and each
     other review at most one of them, none when the text says three words or fewer: "Several
     reviewers found the prices fair" of "prices are fair" and "reasonable prices" is a
     paraphrase of two (`overgeneralised`)."""
-    said = set(content_words(text)) - _FRAME - {w for n in names for w in content_words(n)}
+    said = _said(text, names)
     if len(said) < MIN_SAID:
         return False
     shared = sorted((len(said & set(content_words(review))) for review in reviews), reverse=True)
