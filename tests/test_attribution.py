@@ -358,6 +358,49 @@ async def test_the_engine_fails_a_retitled_claim() -> None:
     assert (claim.label != "supported", claim.driver) == (True, "retitled")
 
 
+PEOPLE = (
+    "Questions about exam scheduling should go to Marisol Whitaker, Testing Coordinator, at "
+    '555-0143. "We added two rooms," said Dana Okafor. Councilmember Rosa Delgado sponsored '
+    "the ordinance. Deposits are insured through the National Credit Union Administration, so "
+    "the merger does not affect coverage. Fans from South African-born families came."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "names"),
+    [
+        # read-54: a last name changed, or a first name
+        ("For scheduling questions, contact Marisol Whitfield, the Testing Coordinator.",
+         ("Marisol Whitfield", "Marisol Whitaker")),
+        ("Maria Whitaker handles exam scheduling.", ("Maria Whitaker", "Marisol Whitaker")),
+        ("Dana Okonkwo said two rooms were added.", ("Dana Okonkwo", "Dana Okafor")),
+    ],
+)  # fmt: skip
+def test_a_person_given_another_name_is_renamed(claim: str, names: tuple[str, str]) -> None:
+    assert attribution.renamed(claim, PEOPLE) == names
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Contact Marisol Whitaker about scheduling.",  # as the context
+        "Contact Marisol Whitacker about scheduling.",  # a spelling
+        "Contact Dr Whitaker about scheduling.",  # a title
+        "Sponsor Rosa Delgado cited the crashes.",  # the context's title is no first name
+        "Deposits are National Credit Union Administration-insured.",  # no person
+        "Fans came from South Africa.",  # "South African-born": no person
+    ],
+)
+def test_a_name_the_context_gives_or_no_persons_is_not_renamed(claim: str) -> None:
+    assert attribution.renamed(claim, PEOPLE) is None
+
+
+async def test_the_engine_fails_a_renamed_person() -> None:
+    answer = "For scheduling questions, contact Marisol Whitfield, the Testing Coordinator."
+    claim = (await local_engine().check([Document("a", PEOPLE)], answer)).claims[0]
+    assert (claim.label != "supported", claim.signals["retitled"]) == (True, 1.0)
+
+
 BEARS = (
     "Some residents have welcomed the measures. \"I've had a bear on my deck three times this "
     'month, and nobody is doing anything," said Hillcrest resident Tom Bixby. Parents at '

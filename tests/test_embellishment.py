@@ -35,6 +35,10 @@ RECORD = (
         ("Sales hit a record high.", "record high"),
         ("It is the largest ever brewery on Main St.", "the largest ever"),
         ("It is the busiest brewery of any on Main St.", "the busiest brewery of any"),
+        # a rank in a place or of a kind (read-53)
+        ("The array is the largest of its kind in Nebraska.", "the largest of its kind"),
+        ("It is the oldest brewery in the state.", "the oldest brewery in the state"),
+        ("It is the biggest taproom in Boise.", "the biggest taproom in Boise"),
         # read-27 and read-28
         ("The patio makes it a favorite with the office lunch crowd.", "favorite"),
         ("Ask for Jenna, the bar's most requested bartender.", "most requested"),
@@ -72,6 +76,11 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("It was the steepest rise in its history.", "the steepest rise in the agency's history"),
         ("Sales hit a record high.", "sales were the highest on record"),
         ("It might be the largest ever.", RECORD),  # a hedge
+        ("Its largest tank sits in Hall B.", RECORD),  # a verb between: no rank in a place
+        ("It is the oldest brewery in the state.", "the oldest brewery in Idaho"),
+        # the source's rank after a possessive (the SDK stream tests' Louvre)
+        ("It is the most visited museum in the world.", "It is the world's most-visited museum."),
+        ("It is the largest brewery in Idaho.", "Idaho's largest brewery"),
         ("She holds a degree in history.", RECORD),  # no record
         ("Best of all, the brewery has a patio.", RECORD),
         ("It serves the interest of all patrons.", RECORD),
@@ -85,6 +94,8 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("Popular items sell out, so come early.", RECORD),
         ("Its popular classes fill up fast.", RECORD),
         ("Popular Pastries sell out early.", RECORD),
+        # one more of the dishes praised (read-54)
+        ("Burnt ends are another favorite, so come early.", RECORD),
     ],
 )
 def test_words_the_source_uses_or_that_state_no_standing_are_not(claim: str, source: str) -> None:

@@ -29,6 +29,7 @@ ARTICLE = (
         "29 elephants live at the sanctuary and 12 more will join by 2018.",  # words as values
         "Each elephant costs more than $65,000 a year.",
         "Keepers start at 9.45am.",  # the parts of a time
+        "Keepers counted about 30 and 20 elephants in two herds.",  # a hedge before a list
         "The herd eats 1,500,000 pounds of hay a year.",  # a scaled value
         "It opened on 2012-03-18 after a 3.5-year build.",  # a month's number, a half
         "About 20% turned out.",  # an approximation within 10 %
@@ -62,6 +63,7 @@ def test_numbers_the_context_states_in_any_form_are_found(claim: str) -> None:
         ("More than 2,000 visitors came.", ["2,000"]),  # not the year 2012, nor 1,500 thousand
         ("About 2,000 keepers signed.", ["2,000"]),
         ("Some 1,500 tons of hay a day.", ["1,500"]),  # a rounding of no number it writes
+        ("Visitors rate the herd 1.9 out of 5.", ["1.9"]),  # no time: 1 and 9 are no parts
     ],
 )
 def test_numbers_the_context_never_states_are_missing(claim: str, absent: list[str]) -> None:
@@ -240,6 +242,13 @@ def test_a_delay_of_one_in_a_unit_the_context_counts_otherwise() -> None:
     assert (
         numbers.miscounted("Thefts rose to 31, up from nine a year earlier.", nothing, thefts) == []
     )
+    # read-54: a year before, of two years the context gives ("$8.9 million in the third quarter
+    # of 2023" of 2024's results), beside "a five-year agreement"
+    results = numbers.stated("Loss was $3.1 million, from $8.9 million in 2023. A five-year deal.")
+    claim = "Loss was $3.1 million, against $8.9 million a year earlier."
+    assert numbers.miscounted(claim, nothing, results) == ["a year"]
+    results = numbers.stated(f"{results.text} Results for 2024.")
+    assert numbers.miscounted(claim, nothing, results) == []
 
 
 def test_an_added_clause_is_a_run_of_words_the_context_never_uses() -> None:
@@ -546,6 +555,28 @@ def test_a_quantity_the_user_gave_is_no_number_for_the_context_to_state() -> Non
     said = "Your last tetanus shot was more than 7 years ago, so a booster may be recommended."
     assert numbers.misspanned(said, *passages(SHOTS)) == ["7"]
     assert numbers.misspanned(said, *passages(SHOTS), shot) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        # read-54: a floor said as a limit
+        ("The storm left up to 18,000 customers without power.", ["18,000"]),
+        ("At most 18,000 customers lost power.", ["18,000"]),
+        # the bound the context gives, or none, or a comparison with a threshold
+        ("More than 18,000 customers lost power.", []),
+        ("About 18,000 customers lost power.", []),
+        ("Bags weigh no more than 8 kg.", []),  # "no more than" is no floor
+        ("Up to 140 lines came down.", []),  # the context also states 140 plainly
+        ("Riders under 16 need a permit.", []),
+    ],
+)
+def test_a_floor_said_as_a_limit_is_missing(claim: str, missing: list[str]) -> None:
+    context = numbers.stated(
+        "The storm left at least 18,000 customers without power and brought down 140 lines, "
+        "at least 140 by Tuesday. Bags weigh no more than 8 kg. Riders must be at least 16."
+    )
+    assert numbers.missing(claim, context) == missing
 
 
 @pytest.mark.parametrize(
@@ -898,6 +929,13 @@ def test_a_change_worked_out_between_the_claims_own_numbers_is_found() -> None:
     assert numbers.missing("Cancellations fell to 145, a reduction of 265.", context) == []
     apart = numbers.stated("Cancellations were 410 in May. By June they were 145.")
     assert numbers.missing("Cancellations fell to 145, a reduction of 265.", apart) == ["265"]
+    # read-46: a sum the claim says it makes of its own numbers
+    banks = numbers.stated(
+        "Harbour needs 1.2 billion, Corvane 900 million and Lindell 400 million."
+    )
+    claim = "They need {} billion between them: 1.2 billion, 900 million and 400 million."
+    assert numbers.missing(claim.format("2.5"), banks) == []
+    assert numbers.missing(claim.format("2.9"), banks) == ["2.9"]
 
 
 @pytest.mark.parametrize(
@@ -922,6 +960,9 @@ def test_a_change_worked_out_between_the_claims_own_numbers_is_found() -> None:
         ("Quarterly revenue was $3 million.", ["3"]),
         ("Sales fell to 6,000 units.", ["6,000"]),
         ("The study follows 1,200 workers, about 400 of whom wear sensors.", ["400"]),
+        # read-45: a difference of two shares of a sentence, in percentage points
+        ("Vacancy hit 24.6 percent, up 6.4 percentage points.", []),
+        ("Vacancy hit 24.6 percent, up 5.4 percentage points.", ["5.4"]),
     ],
 )
 def test_a_number_worked_out_within_one_sentence_is_found(claim: str, missing: list[str]) -> None:
@@ -931,7 +972,8 @@ def test_a_number_worked_out_within_one_sentence_is_found(claim: str, missing: l
         "last year's event. The formula raises the base allocation from $7,250 to $7,900. "
         "The project will follow 1,200 farmworkers, fitting about a quarter of them with "
         "sensors. Revenue in the first half was $2.4 billion. Revenue in the quarter was $4.0 "
-        "million. Sales fell for a third straight year to 9,000 units."
+        "million. Sales fell for a third straight year to 9,000 units. Vacancy rose to 24.6 "
+        "percent, up from 18.2 percent a year earlier."
     )
     assert numbers.missing(claim, context) == missing
 
@@ -1017,7 +1059,9 @@ FEES = (
     "change. The fire department's budget rises 6.8 percent to $71.5 million, largely to "
     "staff a new station. The police department's budget grows 3.1 percent to $96.2 million. "
     "The standard plan covers personal property up to $50,000. The premier plan covers "
-    "personal property up to $100,000."
+    "personal property up to $100,000. Revenue for the third quarter was $48.2 million, up "
+    "from $45.6 million in the second quarter. For the fourth quarter of 2024, Tessaline "
+    "expects revenue of $50.0 million."
 )
 
 
@@ -1035,8 +1079,11 @@ FEES = (
         ("A replacement fob costs $45.", None),
         ("Personal property is covered to $100,000 instead of $50,000.", None),
         ("It costs $15.", None),
+        # read-54: the figure's own sentence restates the claim's whole sentence better
+        ("In the third quarter of 2024, Tessaline's revenue reached $48.2 million, up from "
+         "$45.6 million in the second quarter.", None),
     ],
-)
+)  # fmt: skip
 def test_a_figure_the_context_gives_another_thing_is_misplaced(
     claim: str, misplaced: str | None
 ) -> None:

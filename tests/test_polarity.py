@@ -424,7 +424,8 @@ UNNEGATED = (
         ("Patients should eat nothing after midnight.", None),
         ("The drug failed to reduce pain in the trial.", None),
         ("The museum is open Tuesday through Sunday.", None),
-        ("The museum is open on Mondays.", None),
+        # said unnegated elsewhere, but of other days: no saying of the claim's (read-54)
+        ("The museum is open on Mondays.", "open"),
     ],
 )  # fmt: skip
 def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str | None) -> None:
@@ -476,6 +477,14 @@ def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str
         ("Under the old contract, glass from apartment buildings was not recyclable. Since May, "
          "glass from all buildings goes to the new plant for recycling.",
          "Since May, glass from apartment buildings is recyclable.", None),
+        # read-54: a clause after "and" that shares its sentence's subject; the words said
+        # unnegated of another thing ("Loops A and B") do not make it the claim's
+        ("Sites in Loops A and B can be reserved up to six months in advance. Loop C sites are "
+         "first-come, first-served and cannot be reserved.",
+         "Loop C sites can be reserved the same way.", "reserved"),
+        ("Sites in Loops A and B can be reserved up to six months in advance. Loop C sites are "
+         "first-come, first-served and cannot be reserved.",
+         "Loop B sites can be reserved online.", None),
     ],
 )  # fmt: skip
 def test_a_negation_of_something_else_is_not_unnegated(

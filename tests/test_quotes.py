@@ -46,10 +46,22 @@ def test_a_quotation_the_context_holds_is_not_misquoted(claim: str) -> None:
          "the last whistle sent the Rovers to the final."),
         ("Varga said \u201cwe defended well but the boys kept believing.\u201d",
          "we defended well but the boys kept believing."),
+        # a negation added or dropped is no word changed by the writer (read-53)
+        ('Varga called it "not a cruel way to go out."', "not a cruel way to go out."),
+        ('Reyes said he "never told the boys to keep believing."',
+         "never told the boys to keep believing."),
     ],
 )  # fmt: skip
 def test_a_quotation_no_sentence_holds_is_misquoted(claim: str, quoted: str) -> None:
     assert misquoted(claim, SENTENCES) == quoted
+
+
+def test_a_quotation_that_drops_its_sentences_negation_is_misquoted() -> None:
+    said = ["The brisket was not worth the 40-minute wait, one diner wrote."]
+    assert misquoted('One diner wrote it "was worth the 40-minute wait."', said) == (
+        "was worth the 40-minute wait."
+    )
+    assert misquoted('One diner wrote it "was not worth the 40-minute wait."', said) is None
 
 
 async def test_the_engine_fails_a_claim_with_an_invented_quotation() -> None:

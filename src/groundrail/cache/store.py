@@ -256,7 +256,7 @@ def connect(url: str, timeout: float) -> aioredis.Redis:
             f"{url}: a sentinel URL names the master: redis+sentinel://host:26379/mymaster"
         )
     options = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-    sentinel = Sentinel(  # type: ignore[no-untyped-call]
+    sentinel = Sentinel(  # type: ignore[no-untyped-call, unused-ignore]
         hosts,
         socket_timeout=timeout,
         sentinel_kwargs={"password": options.get("sentinel_password")},

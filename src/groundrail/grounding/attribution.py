@@ -604,12 +604,17 @@ def _own_words(name: str) -> set[str]:
     return set(content_words(_untitled(name)))
 
 
+def _spelled_alike(name: str, other: str) -> bool:
+    """Whether two words are one spelled two ways ("winconsin" of "wisconsin")."""
+    return SequenceMatcher(None, name, other).ratio() >= SPELLED_ALIKE
+
+
 def _another_form(name: str, other: str) -> bool:
     """Whether one name is another form of the other: spelled alike ("winconsin" of
     "wisconsin"), or its short form ("the Fed" of "the Federal Reserve", "Kiev" of "Kyiv",
     "Coke" of "Coca-Cola": the same first letter, and alike to its first word). Forms that
     share neither ("Bob" of "Robert", "Burma" of "Myanmar") are not known."""
-    if SequenceMatcher(None, name, other).ratio() >= SPELLED_ALIKE:
+    if _spelled_alike(name, other):
         return True
     short, long = sorted((name, other), key=len)
     first = re.split(r"[\s-]", long)[0]  # "coca" of "coca-cola"
@@ -824,6 +829,65 @@ def retitled(claim: str, context: str) -> tuple[str, str] | None:
         if given and qualifiers not in given:
             theirs = " ".join([*sorted(min(given, key=sorted)), role])
             return titled.group().removesuffix(name).strip(), theirs
+    return None
+
+
+# two words of a name, each pair of a longer one too ("Mary Ann Whitaker": "Mary Ann", "Ann
+# Whitaker"): a lookahead, so that the pairs overlap
+_NAME_PAIR = re.compile(rf"(?<![\w.'\u2019-])(?=({_NAME_WORD})\s+({_NAME_WORD})\b(?![-'\u2019]))")
+# what makes a context's two name words a person's: a title or a verb of saying before them,
+# or after them a verb of saying or an apposition that ends in a role ("Marisol Whitaker,
+# Testing Coordinator", "Ann Ruiz, a council member,")
+_PERSON_BEFORE = re.compile(rf"(?:\b(?i:{_ROLES}|mr|mrs|ms|dr|prof)\.?|(?<![-\w]){SPEECH})\s+$")
+_PERSON_AFTER = re.compile(
+    rf"\s+(?:also\s+)?{SPEECH}\b"
+    rf"|,\s+(?:(?i:the|a|an|our|its|their)\s+)?(?:[\w-]+\s+){{0,3}}?(?i:{_ROLE_LIKE.pattern})"
+    r"(?=\s*(?:[,.;:)]|$))"  # the role ends the apposition: not ", so the merger does"
+)
+_WORD = re.compile(r"[a-z][a-z'\u2019-]*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+def renamed(claim: str, context: str) -> tuple[str, str] | None:
+    """(the claim's name, the context's) when the claim gives a person the context names
+    ("Marisol Whitaker, Testing Coordinator", "said Marisol Whitaker") another last name, or
+    another first name, that the context never writes: "contact Marisol Whitfield" (`read-54`).
+    The context's name must be a person's (a title, a verb of saying or a role beside it:
+    "South Africa" of "South African-born", "West Ham" of "West Brom" are left alone), and a
+    spelling of its word ("Whitacker", `SPELLED_ALIKE`) or a title ("Dr Whitaker") is no other
+    name. None otherwise.
+
+    The model entails such claims: every other word is the context's, and a first or last
+    name alone weighs little among them."""
+    words = {
+        part
+        for word in _WORD.findall(context.lower())
+        for part in (_POSSESSIVE.sub("", word), *_POSSESSIVE.sub("", word).split("-"))
+    }
+    firsts: dict[str, set[str]] = {}
+    lasts: dict[str, set[str]] = {}
+    for m in _NAME_PAIR.finditer(context):
+        first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
+        end = m.start(2) + len(m.group(2))
+        if _TITLE_WORD.fullmatch(first.lower()):
+            continue  # "Councilmember Rosa": a title, no first name (r32's "Sponsor Rosa")
+        if _PERSON_BEFORE.search(context, 0, m.start()) or _PERSON_AFTER.match(context, end):
+            firsts.setdefault(first, set()).add(last)
+            lasts.setdefault(last, set()).add(first)
+    for m in _NAME_PAIR.finditer(claim):
+        first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
+        for kept, changed, given in ((first, last, firsts), (last, first, lasts)):
+            theirs = given.get(kept, set())
+            if (
+                theirs
+                and not words.intersection(changed.lower().split("-"))  # "…-insured"
+                and not _TITLE_WORD.fullmatch(changed.lower())
+                and not re.fullmatch(rf"{_FUNCTION_WORDS}|Mr|Mrs|Ms|Dr|Prof", changed)
+                and not any(_spelled_alike(changed.lower(), other.lower()) for other in theirs)
+            ):
+                other = min(theirs)
+                name = f"{first} {last}"
+                return name, f"{first} {other}" if kept == first else f"{other} {last}"
     return None
 
 

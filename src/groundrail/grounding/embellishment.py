@@ -52,6 +52,9 @@ _SEEMS = re.compile(
 )  # "may" only in lower case: "in May 2020" is a month
 
 
+# "another" or "other" right before a term: the answer's own list of what reviews praised
+# ("Burnt ends are another favorite", read-54), as "Other favorites" is
+_ANOTHER = re.compile(r"\b(?:another|other)\s+$", re.I)
 _OPENERS = frozenset(':"\u201c(*-\u2022')  # what a capital after starts a sentence or an item
 
 
@@ -69,6 +72,8 @@ def embellished(claim: str, source: str) -> str | None:
             continue  # a name or a code: "its first Class 3A title" (read-23)
         if found.group().lower() == "popular" and _of_items(claim, found.end()):
             continue  # "popular pastries sell out": what sells, not the place's standing
+        if _ANOTHER.search(claim, 0, found.start()):
+            continue  # "Burnt ends are another favorite": one more of the dishes praised
         term = re.sub(r"^(?:the|its|their) ", "", _plain(found.group()))  # "the best": "best"
         plain = _plain(source) if plain is None else plain
         used = (
@@ -112,9 +117,7 @@ _NOT_SUPERLATIVE = (
     r"(?:inter|w|r|t|gu|n|qu|ch|for|harv|requ|prot|cont|sugg|arr|inv|manif|hon|mod|earn|dig"
     r"|b|l|p|v|z|j)est\b"
 )
-_SUPERLATIVE = (
-    rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most\s+[a-z]+|best|worst)"
-)
+_SUPERLATIVE = rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)"
 # a record: "the steepest in its history", "the largest ever", "a record high", "a course
 # record", "the highest of any taqueria", "more than any other"; it needs a source that
 # speaks of records, history or rank ("of any", "than any", a superlative of its own)
@@ -128,12 +131,19 @@ _RECORD = re.compile(
     # "its lowest level in decades", "the first time water has been found on such a planet"
     rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?(?:in|for)\s+(?:decades|years|a\s+generation"
     r"|a\s+century|(?:more\s+than\s+)?(?:a|\d+|two|three|four|five|ten|twenty)\s+(?:years|decades))"
-    r"|(?:the|a)\s+first\s+time|first[-\s]ever)\b",
+    r"|(?:the|a)\s+first\s+time|first[-\s]ever)\b"
+    # a rank in a place or a kind: "the largest of its kind in Nebraska" (read-53), "the
+    # busiest in the state"
+    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?(?:of\s+its\s+kind|in\s+(?:the\s+)?(?:state"
+    r"|country|nation|region|world|county|city))\b"
+    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+)?in\s+(?-i:[A-Z][a-z]+)\b",
     re.I,
 )
 _OF_RECORDS = re.compile(
     r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first[-\s]time"
-    rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}",
+    rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}"
+    # a rank after a possessive: "the world's most-visited museum", "Ohio's largest"
+    rf"|\b[\w-]+['\u2019]s\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)",
     re.I,
 )
 

@@ -496,10 +496,12 @@ class GroundingEngine:
                 is not None
             )
             # "Superintendent Carla Nguyen" of "Deputy Superintendent Carla Nguyen"; "Judge
-            # Marcus Tilley" of "Judge Renata Osei" and "The group's attorney, Marcus Tilley"
+            # Marcus Tilley" of "Judge Renata Osei" and "The group's attorney, Marcus Tilley";
+            # "Marisol Whitfield" of "Marisol Whitaker, Testing Coordinator"
             lexical_signals["retitled"] = float(
                 attribution.retitled(text, context) is not None
                 or attribution.misroled(text, context) is not None
+                or attribution.renamed(text, context) is not None
             )
             # "residents complain …" of one resident's words
             lexical_signals["generalised"] = float(
@@ -989,8 +991,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     after the answer's sentence that names them), or one that puts another of the context's
     names in the place of its source's or two of them traded, or the two parties of a verb
     the other way round, or a title or role the context does not give the person beside
-    their name, or of records a staff member credited with what a review says of another
-    (`attribution`), or a hedge
+    their name, or a first or last name it never gives the person, or of records a staff
+    member credited with what a review says of another (`attribution`), or a hedge
     made certain, a scope widened or a condition dropped (`modality`), or a direction
     reversed, a comparison's sides traded, a span of time turned before or after its event,
     a harm the context denies or spares said of someone, or what the context negates

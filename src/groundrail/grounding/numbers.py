@@ -82,6 +82,11 @@ _HEDGE = r"\s+(?:\$|£|€)?$"
 _LIMIT_WORDS = r"\b(?:up\s+to|at\s+most|no\s+more\s+than|(?:a\s+)?maximum\s+of)\s+(?:\$|£|€)?"
 _LIMIT = re.compile(_LIMIT_WORDS + r"(\d+(?:[.,]\d+)*)")
 _LIMITED = re.compile(_LIMIT_WORDS + "$", re.IGNORECASE)
+# a floor: "at least 18,000", "more than 140", "no fewer than 3" (`Stated.floors`)
+_FLOOR = re.compile(
+    r"\b(?:at\s+least|(?<!no\s)more\s+than|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of|upwards\s+of"
+    r"|in\s+excess\s+of)\s+(?:\$|\u00a3|\u20ac)?(\d+(?:[.,]\d+)*)"
+)
 _ABOUT = re.compile(
     r"\b(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|"
     r"estimated|~)" + _HEDGE,
@@ -257,6 +262,8 @@ class Stated:
     dates: Dates = field(default_factory=Dates)
     # the values it states only as upper bounds ("up to 8 kg"; not when it also says "8 kg")
     limits: frozenset[float] = frozenset()
+    # the values it states only as lower bounds ("at least 18,000 customers")
+    floors: frozenset[float] = frozenset()
     # the counts it updates to with no thing after them ("the toll had risen to 12", `_UPDATED`)
     updates: frozenset[float] = frozenset()
     # the text, lower-cased: its shares are worked out only for a claim that states one
@@ -293,17 +300,18 @@ def stated(context: str) -> Stated:
     calendar = dates.stated(context)
     context = _speeds(_ITEM_INDEX.sub(r"\1 ", context).lower())
     values: set[float] = {max(items)} if items else set()
-    limited = Counter(
-        value(m.group(1)) for m in _LIMIT.finditer(context) if _VALUE.fullmatch(m.group(1))
+    limited, floored = (
+        Counter(value(m.group(1)) for m in bound.finditer(context) if _VALUE.fullmatch(m.group(1)))
+        for bound in (_LIMIT, _FLOOR)
     )
-    stated_times: Counter[float] = Counter()  # how often each limited value is written
+    stated_times: Counter[float] = Counter()  # how often each bounded value is written
     shares: set[float] = set()
     for m in _NUMBER.finditer(context):
         if not _VALUE.fullmatch(m.group()):
             continue
         number = value(m.group())
         values.add(number)
-        if number in limited:
+        if number in limited or number in floored:
             stated_times[number] += 1
         if _SHARE_AFTER.match(context, m.end()):  # "10%": a share, no bare number (`_bare`)
             shares.add(number)
@@ -368,9 +376,14 @@ def stated(context: str) -> Stated:
         for token in _TOKEN.findall(context)
         if token in _UNITS_OF_MEASURE or token in _MEASURES
     )
-    limits = frozenset(v for v, times in limited.items() if times == stated_times[v])
+    limits, floors = (
+        frozenset(v for v, times in bounded.items() if times == stated_times[v])
+        for bounded in (limited, floored)
+    )
     updates = frozenset(value(m.group(1)) for m in _UPDATED.finditer(context))
-    return Stated(values, money, counts, written, named, years, calendar, limits, updates, context)
+    return Stated(
+        values, money, counts, written, named, years, calendar, limits, floors, updates, context
+    )
 
 
 def _counted(text: str, end: int) -> re.Match[str] | None:
@@ -431,9 +444,17 @@ def miscounted(
     for m in _ONE_SPAN_LATER.finditer(claim.lower()):  # "about an hour later" of "three hours"
         unit = _stem(m.group(1))
         spans = context.counts.get(unit, set()) - {_RATE_COUNTS.get(unit)}  # not "24 hours"
-        if spans and 1.0 not in spans:
+        if spans and 1.0 not in spans and not (unit == "year" and _years_apart(context)):
             out.append(m.group().rsplit(" ", 1)[0])
     return out
+
+
+def _years_apart(context: Stated) -> bool:
+    """Whether the context states two years one apart: "the third quarter of 2023" beside
+    2024's, where "$8.9 million a year earlier" is the earlier one's (`read-54`), whatever
+    else it counts in years ("a five-year agreement")."""
+    years = {v for v in context.values if 1900 <= v <= 2100 and v.is_integer()}
+    return any(year + 1 in years for year in years)
 
 
 def misspanned(
@@ -1086,10 +1107,16 @@ def misplaced(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
             for k, _ in _figures(sentence[i:j])
         ):
             continue
+        # the figure's own sentence restates the clause less, and the claim's whole sentence
+        # no better ("In the third quarter of 2024, revenue reached $48.2 million, … up from
+        # $45.6 million in the second quarter" of the quarter's results, not of the outlook's
+        # "For the fourth quarter of 2024, … expects revenue of $50.0 million", read-54)
+        whole = _FIGURE_WORDS.sub(" ", _POSSESSIVE.sub("", claim))
         if any(
             (kind, amount) in given[i]
             and (held := covered(rest, passage)) < RESTATED
             and held <= share - PLACED_BY
+            and covered(whole, passage) < covered(whole, sentence)
             for i, passage in enumerate(passages)
             if i != best
         ):
@@ -1266,6 +1293,14 @@ def _scale(word: str) -> int:
 
 
 Claimed = tuple[str, float, str, bool, str, str]
+# the numbers of a list before one of them: "75 and " of "about 75 and 71 percent", "$5, $8
+# or " (no word counted between them: "over 20 elephants and 30 keepers" is two statements)
+_LISTED_BEFORE = re.compile(
+    r"[$\u00a3\u20ac]?\d[\d.,]*(?:\s?(?:%|percent|per\s+cent))?"
+    r"(?:\s*,\s*[$\u00a3\u20ac]?\d[\d.,]*(?:\s?(?:%|percent|per\s+cent))?)*"
+    r"(?:,\s+|,?\s+(?:and|or)\s+)[$\u00a3\u20ac]?$",
+    re.IGNORECASE,
+)
 
 
 def claimed(claim: str) -> list[Claimed]:
@@ -1286,7 +1321,10 @@ def claimed(claim: str) -> list[Claimed]:
             continue  # a version or an address ("8.1.4") is a name
         before = claim[: m.start()]
         number = value(raw)
-        how = "limit" if _LIMITED.search(before) else _hedge(before)
+        # a number listed after others is stated as the first is: "about 75 and 71 percent"
+        listed = _LISTED_BEFORE.search(before)
+        lead = before[: listed.start()] if listed else before
+        how = "limit" if _LIMITED.search(lead) else _hedge(lead)
         if scaled := _SCALE_ON.match(claim, m.end()):
             number *= _scale(scaled.group(1))
             how = "rounded" if how == "exact" else how
@@ -1302,6 +1340,8 @@ def claimed(claim: str) -> list[Claimed]:
         measure = _stem(unit.group(1)) if unit else ""
         if _SHARE_AFTER.match(claim, m.end()):
             measure = "%"  # "40 percent", "40 per cent", "40%": a share
+        elif _POINTS_AFTER.match(claim, m.end()):
+            measure = POINTS  # "up 6.4 percentage points": a difference of shares
         is_money = m.start() in money
         out.append((raw, number, how, is_money, measure if measure in _MEASURES else "", measure))
     return out
@@ -1442,6 +1482,9 @@ def _parted(claim: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _PART_OF.finditer(claim))
 
 
+MAX_OWN_SUMMED = 6  # a claim's numbers whose sums are read (2**6 subsets at most)
+
+
 def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
     """The `numbers` of `claim` (`claimed`) that `context` lacks, read with what the claim
     says it works out (`_arithmetic`, `_changed`, `_parted`)."""
@@ -1449,7 +1492,15 @@ def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
     # a change the claim works out between two of its own numbers: "dropped from 410 to 145,
     # a reduction of 265" (read-45); a wrong one ("of 295") stays missing
     own = [n for _, n, *_ in numbers]
-    changes = {abs(a - b) for a, b in itertools.combinations(own, 2)} if arithmetic[2] else set()
+    worked = {abs(a - b) for a, b in itertools.combinations(own, 2)} if arithmetic[2] else set()
+    # a sum the claim works out of its own numbers: "2.5 billion crowns between them: about
+    # 1.2 billion …, 900 million … and 400 million" (read-46)
+    if arithmetic[0] and len(own) <= MAX_OWN_SUMMED:
+        worked |= {
+            round(sum(some), 9)
+            for size in range(2, len(own))
+            for some in itertools.combinations(own, size)
+        }
     return [
         raw
         for raw, number, how, money, unit, counted in numbers
@@ -1465,11 +1516,21 @@ def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
             and not (how == "rounded" and _rounds_to(raw, number, pool))
             and not (not money and _parts_found(raw, context.values))
             and not _worked_out(number, money, context, arithmetic, claim)
-            and not any(math.isclose(number, change) for change in changes)
+            and not any(math.isclose(number, result) for result in worked)
+            and not (counted == POINTS and _found(number, how, _share_differences(context.text)))
             and not _in_one_sentence(number, how, context.text, raw in changed, raw in parted)
         )
         or _mismeasured(number, how, unit, context)
+        or _bound_turned(number, how, context)
     ]
+
+
+def _bound_turned(number: float, how: str, context: Stated) -> bool:
+    """A limit on the number that the context only states as a floor: "up to 18,000
+    customers" of "at least 18,000" (`read-54`). A number the context also states plainly is
+    no bound of it (`Stated`); and "under" or "over" a threshold is a comparison, no limit
+    ("you are under 59\u00bd" of "you must be at least 59\u00bd")."""
+    return how == "limit" and number in context.floors
 
 
 # a share after a number: "10%", "10 percent", "10 per cent", "10 pct"
@@ -1589,8 +1650,32 @@ def _sentence_arithmetic(context: str) -> tuple[frozenset[float], frozenset[floa
             for share in _WORD_SHARES[m.group(1)]
         }
         parts.update(v * share / 100 for v in pool for share in shares if v not in shares)
-        differences.update(b - a for a, b in itertools.combinations(pool, 2))
+        # rounded off the float's error: 24.6 - 18.2 is 6.4 ("up 6.4 percentage points")
+        differences.update(round(b - a, 9) for a, b in itertools.combinations(pool, 2))
     return frozenset(parts), frozenset(differences)
+
+
+# a difference of two shares: "up 6.4 percentage points" (what `claimed` counts by it)
+_POINTS_AFTER = re.compile(r"\s+percentage[-\s]points?\b", re.IGNORECASE)
+POINTS = "percentage point"
+
+
+@functools.lru_cache(maxsize=64)
+def _share_differences(context: str) -> frozenset[float]:
+    """The differences of two shares of one sentence of lower-cased `context`: "24.6
+    percent …, up from 18.2 percent" makes 6.4, the "up 6.4 percentage points" a summary
+    works out (`read-45`)."""
+    out: set[float] = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+", context):
+        shares = sorted(
+            {
+                value(m.group())
+                for m in _CLAIMED.finditer(sentence)
+                if _VALUE.fullmatch(m.group()) and _SHARE_AFTER.match(sentence, m.end())
+            }
+        )
+        out.update(round(b - a, 9) for a, b in itertools.combinations(shares, 2))
+    return frozenset(out)
 
 
 def _rounds_to(raw: str, number: float, pool: set[float]) -> bool:
@@ -1654,9 +1739,16 @@ def _bare(number: float, context: Stated) -> bool:
 
 
 def _parts_found(raw: str, context: set[float]) -> bool:
-    """A decimal whose parts the context states: "9.45am" against "9:45 a.m."."""
-    parts = raw.replace(",", "").split(".")
-    return len(parts) == 2 and all(value(part) in context for part in parts)
+    """A time of day written as a decimal whose parts the context states: "9.45am" against
+    "9:45 a.m.". Only an hour and two digits of minutes: "4.4 out of 5 stars" is no time,
+    whatever 4s the context holds (`read-53`: a rating of 4.7 and "4" of April)."""
+    hour, _, minutes = raw.replace(",", "").partition(".")
+    return (
+        len(minutes) == 2
+        and int(hour or 0) <= 24
+        and int(minutes) < 60
+        and all(value(part) in context for part in (hour, minutes))
+    )
 
 
 def _found(number: float, how: str, context: Set[float]) -> bool:

@@ -1025,8 +1025,11 @@ def _restated_negation(
         negating = sentence[begin:stop]
         words = found.group(1).lower()
         if (
-            covered(negating, clause) < RESTATED  # "what won't work with my hair"
-            or (not best and not _same_subject(clause, sentence, negating))
+            # "what won't work with my hair"; "cannot" and "n't" are no words of its own
+            covered(_FUSED_NEGATION.sub(" ", negating), clause) < RESTATED
+            # the sentence up to the negation, whose subject a clause after "and" shares
+            # ("Loop C sites are first-come, first-served and cannot be reserved", read-54)
+            or (not best and not _same_subject(clause, sentence, sentence[:stop]))
             or _NOT_STATED.search(sentence, begin, found.start())
             or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
             or _another_part(clause, negating, sentence[stop:])
@@ -1037,9 +1040,15 @@ def _restated_negation(
         ):
             continue
         said = re.compile(rf"\b{re.escape(words)}\b", re.IGNORECASE)
-        if said.search(clause) and not any(_unnegated_in(said, passage) for passage in passages):
+        if said.search(clause) and not any(
+            _unnegated_in(said, passage, clause) for passage in passages
+        ):
             return words
     return None
+
+
+# a negation fused into its verb, which `lexical.content_words` reads as a word ("canno", "t")
+_FUSED_NEGATION = re.compile(r"\bcannot\b|n['\u2019]t\b", re.IGNORECASE)
 
 
 def _another_part(clause: str, negating: str, rest: str) -> bool:
@@ -1068,11 +1077,13 @@ def _names(text: str) -> set[str]:
     }
 
 
-def _unnegated_in(said: re.Pattern[str], passage: str) -> bool:
+def _unnegated_in(said: re.Pattern[str], passage: str, clause: str) -> bool:
     """Whether `passage` says the words `said` finds with no negation in the three words
-    before them."""
+    before them, of the claim's `clause`'s thing: "Sites in Loops A and B can be reserved" is
+    another thing's (`_other_thing`) than "Loop C sites can be reserved" (read-54)."""
     return any(
         not has_negation(" ".join(passage[: m.start()].split()[-3:]))
+        and not _other_thing(clause, passage[: clause_at(passage, m.start(), m.end())[1]])
         for m in said.finditer(passage)
     )
 

@@ -36,6 +36,8 @@ _QUOTATION = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013-]))[\"\u201c]([^\"\u201c\u
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 _INSERTED = re.compile(r"\[[^\]]*\]")  # the writer's own words: "[the players] never stopped"
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
+# the words of a negation as `terms` reads them ("wasn't" is "wasn", "t")
+_NEGATIONS = frozenset({"not", "no", "never", "t", "nothing", "none", "nobody", "neither", "nor"})
 _CODE = re.compile(r"(?<!`)`([^`\s]{2,})`(?!`)")  # inline code of one token: "`./dist`"
 
 
@@ -77,4 +79,12 @@ def _holds(quoted: tuple[str, ...], sentence: tuple[str, ...]) -> bool:
     if len(distinct & set(sentence)) < min(QUOTED_SHARE * len(distinct), len(distinct) - 1):
         return False  # a cheap test first: too few of the words at all
     blocks = SequenceMatcher(None, quoted, sentence, autojunk=False).get_matching_blocks()
-    return sum(block.size for block in blocks) >= needed
+    if sum(block.size for block in blocks) < needed:
+        return False
+    # a word changed is no negation added or dropped: "not worth the wait" of "worth every
+    # minute of the wait" (read-53)
+    matched = [block for block in blocks if block.size]
+    quoted_left = set(quoted) - {w for b in matched for w in quoted[b.a : b.a + b.size]}
+    within = sentence[matched[0].b : matched[-1].b + matched[-1].size] if matched else ()
+    said_left = set(within) - {w for b in matched for w in sentence[b.b : b.b + b.size]}
+    return not (_NEGATIONS & quoted_left or _NEGATIONS & said_left)
