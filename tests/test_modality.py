@@ -340,6 +340,83 @@ def test_a_claim_as_tentative_as_its_source_is_not_overstated(claim: str) -> Non
     assert study(claim) is None
 
 
+CLOSURES = (
+    "Starting Monday, two of the four lanes of the Kessler Bridge will be closed for repairs "
+    "until March 3. The northern section of Alder Park will close on June 1 while crews "
+    "replace the playground. Three of the library's seven branches will close on Saturdays "
+    "starting in May. Route 9 will be partially closed overnight between Elm Street and the "
+    "river. Crews replaced a 40-foot section of the cast-iron pipe on Tuesday."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "part"),
+    [
+        (
+            "The Kessler Bridge will be closed for repairs until March 3.",
+            "two of the four lanes of the",
+        ),
+        ("Alder Park will close on June 1 while crews replace the playground.", "section of"),
+        (
+            "The library's branches will close on Saturdays starting in May.",
+            "Three of the library's seven",
+        ),
+        ("Route 9 will be closed overnight between Elm Street and the river.", "partially"),
+    ],
+)
+def test_a_part_of_a_whole_said_of_the_whole_is_widened(claim: str, part: str) -> None:
+    assert modality.widened(claim, *sentences(CLOSURES)) == part
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Two lanes of the Kessler Bridge will be closed for repairs until March 3.",
+        "Part of Alder Park will close on June 1 while crews replace the playground.",
+        "Some of the library's branches will close on Saturdays starting in May.",
+        "Route 9 will be partly closed overnight between Elm Street and the river.",
+        "Crews replaced the cast-iron pipe on Tuesday.",  # a length of pipe: no named whole
+    ],
+)
+def test_a_part_kept_or_of_no_named_whole_is_not_widened(claim: str) -> None:
+    assert modality.widened(claim, *sentences(CLOSURES)) is None
+
+
+CHECK_IN = (
+    "Please arrive 10 minutes early. Bringing your insurance card is optional if we already "
+    "have it on file; a photo ID is required for every visit. Reservations are recommended "
+    "for groups of six or more. You do not need to register your bike before the ride, but "
+    "every rider must sign the waiver at the start line."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "must"),
+    [
+        ("You must bring your insurance card and a photo ID to every visit.", "must"),
+        ("Reservations are required for groups of six or more.", "required"),
+        ("Riders need to register their bikes before the ride.", "need to"),
+        ("Registering your bike before the ride is mandatory.", "mandatory"),
+    ],
+)
+def test_what_the_source_leaves_optional_said_required_is_overstated(claim: str, must: str) -> None:
+    assert modality.required(claim, *sentences(CHECK_IN)) == must
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A photo ID is required for every visit.",  # required in the source too
+        "Every rider must sign the waiver at the start line.",
+        "You must bring your insurance card if it is not on file.",  # a condition of its own
+        "Your insurance card is optional, but you must bring a photo ID.",  # the choice kept
+        "Groups of six or more don't have to book, but it is recommended.",
+    ],
+)
+def test_a_requirement_the_source_makes_or_a_choice_kept_is_not(claim: str) -> None:
+    assert modality.required(claim, *sentences(CHECK_IN)) is None
+
+
 @pytest.mark.parametrize(
     ("claim", "done"),
     [

@@ -148,6 +148,17 @@ def test_a_count_in_words_written_elsewhere_as_another_thing_is_still_a_miscount
     assert numbers.miscounted(lasted, numbers.stated(test), numbers.stated(test)) == ["three"]
 
 
+def test_two_counts_traded_between_the_things_they_count_are_miscounts() -> None:
+    # each number stands in the sentence, as the count of the other thing
+    gift = numbers.stated("The museum received three paintings and four sculptures.")
+    traded = "The museum received four paintings and three sculptures."
+    assert numbers.miscounted(traded, gift, gift) == ["four", "three"]
+    assert numbers.miscounted("It got three paintings and four sculptures.", gift, gift) == []
+    # a number no other thing is counted by, written bare, stays the sentence's own
+    test = numbers.stated("They quoted three hours and it was closer to 4.")
+    assert numbers.miscounted("It took closer to four hours.", test, test) == []
+
+
 def test_a_limit_the_context_sets_is_no_rounding_of_another_limit() -> None:
     # read-34: "up to 10 kg" of "up to 8 kg"; the 10 of "10%" is a share, no bare number
     bags = numbers.stated(

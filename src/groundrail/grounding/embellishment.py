@@ -117,7 +117,10 @@ _NOT_SUPERLATIVE = (
     r"(?:inter|w|r|t|gu|n|qu|ch|for|harv|requ|prot|cont|sugg|arr|inv|manif|hon|mod|earn|dig"
     r"|b|l|p|v|z|j)est\b"
 )
-_SUPERLATIVE = rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)"
+_SUPERLATIVE = (
+    rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b"
+    r"|most[\s-]+[a-z]+|best|worst)"
+)
 # a record: "the steepest in its history", "the largest ever", "a record high", "a course
 # record", "the highest of any taqueria", "more than any other"; it needs a source that
 # speaks of records, history or rank ("of any", "than any", a superlative of its own)

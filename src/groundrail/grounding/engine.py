@@ -993,7 +993,8 @@ def _fails(plan: Plan, claim: int) -> str | None:
     the other way round, or a title or role the context does not give the person beside
     their name, or a first or last name it never gives the person, or of records a staff
     member credited with what a review says of another (`attribution`), or a hedge
-    made certain, a scope widened or a condition dropped (`modality`), or a direction
+    made certain, an option said required, a scope widened (a part said of its whole
+    among them) or a condition dropped (`modality`), or a direction
     reversed, a comparison's sides traded, a span of time turned before or after its event,
     a harm the context denies or spares said of someone, or what the context negates
     affirmed, or what it says is not yet done said done, or two figures compared the other

@@ -17,10 +17,13 @@ studies suggest … may improve grades"), or that states as fact what it hedges
 (`dropped_hedge`: "caused by an electrical issue" of "a possible electrical issue"), or
 that states certain a figure the context says may come, in another verb (`unhedged`: "has
 committed up to £52 million" of "could contribute up to £52 million").
+So is what the context leaves to the reader said required (`required`: "You must bring your
+insurance card" of "Bringing your insurance card is optional if we already have it on file").
 Likewise a scope widened (`widened`):
 "pharmacies across the state" of a sentence about "some pharmacies in Dane County", "most
 cardio machines" of "some of the cardio machines", "small stones will always pass" of "many
-small stones pass".
+small stones pass", and a part said of its whole (`partial`: "The Kessler Bridge will be
+closed" of "two of the four lanes of the Kessler Bridge will be closed").
 """
 
 from __future__ import annotations
@@ -103,7 +106,56 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         or dropped_hedge(claim, units, bm25)
         or reported_done(claim, units, bm25)
         or unhedged(claim, units)
+        or required(claim, units, bm25)
     )
+
+
+# what a claim says must be done: "you must bring", "is required", "have to", "mandatory"
+_REQUIRED = re.compile(
+    r"\b(?<!not\s)(?<!n['\u2019]t\s)(?:must|ha(?:ve|s)\s+to|needs?\s+to|required|mandatory"
+    r"|obligatory|compulsory)\b",
+    re.I,
+)
+# what the context leaves to the reader: "is optional", "recommended", "not required"
+_OPTIONAL = re.compile(
+    r"\b(?:optional|recommended|encouraged|suggested|advised|voluntary"
+    r"|(?:not|never)\s+(?:required|necessary|mandatory|needed|obligatory|compulsory)"
+    r"|(?:do|does|did)\s+not\s+(?:have|need)\s+to|(?:don|doesn|didn)['\u2019]t\s+(?:have|need)\s+to"
+    r"|need\s+not|if\s+you\s+(?:wish|like|prefer|want))\b",
+    re.I,
+)
+# a claim sentence that keeps the choice or sets the condition itself: "if it isn't on file"
+_CHOICE = re.compile(rf"{_OPTIONAL.pattern}|\b(?:if|unless|only|when|may|can|should)\b", re.I)
+MIN_OPTIONAL = 2  # content words the optional clause's thing shares with the claim's clause
+
+
+def required(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """What the claim says must be done ("You must bring your insurance card") when the
+    context sentence that best restates its clause leaves it to the reader in a clause about
+    the same thing ("Bringing your insurance card is optional if we already have it on
+    file"; "recommended", "not required", "you don't need to"): `MIN_OPTIONAL` of that
+    clause's content words and half of them, besides the optional word, in the claim's
+    clause. Not a claim sentence that keeps a choice or a condition of its own (`_CHOICE`:
+    "You must bring it if it is not on file"). The model entails such claims: the words are
+    the context's. None otherwise; `bm25` ranks `units`."""
+    if not units or _CHOICE.search(claim):
+        return None
+    passages = [u.text for u in units]
+    for must in _REQUIRED.finditer(claim):
+        start, end = clause_at(claim, must.start(), must.end())
+        clause = claim[: must.start()][start:] + claim[must.end() : end]
+        best = restated_in(clause, passages, bm25)
+        if best is None:
+            continue
+        said = set(content_words(clause))
+        sentence = units[best].text
+        for left in _OPTIONAL.finditer(sentence):
+            begin, stop = clause_at(sentence, left.start(), left.end())
+            thing = set(content_words(sentence[begin : left.start()] + sentence[left.end() : stop]))
+            shared = thing & said
+            if len(shared) >= MIN_OPTIONAL and len(shared) >= len(thing) / 2:
+                return must.group()
+    return None
 
 
 # what a claim reports as done: "have declared", "has been approved", "were closed"
@@ -545,6 +597,62 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
                 return scope.group()
         elif any(_aligned(sentence, m, claim, scope) for m in limits.finditer(sentence)):
             return scope.group()
+    return partial(claim, units, bm25)
+
+
+# a part of a whole the source names, then the whole: "two of the four lanes of the bridge",
+# "the northern section of Alder Park", "Three of the library's seven branches", "partially
+# closed"; a part noun of a named whole only ("Alder Park", not "a section of the pipe",
+# "a section of loose rock"); not "one of the", "some of the": a member of a group, nor
+# "partly", of causes and funding ("funded partly by closing a clinic")
+_PART_OF = re.compile(
+    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}(?:{_NUMBER_WORD})\s+[a-z]+\s+of"
+    rf"|(?:{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}(?:{_NUMBER_WORD})"
+    rf"|(?P<noun>parts?|portions?|sections?|segments?|stretch(?:es)?|lanes?|wings?|floors?)"
+    rf"\s+of)\s+{_OWNER}(?=\s*(?P<whole>[A-Za-z]+))"
+    r"|\bpartially\b",
+    re.I,
+)
+# a claim's clause that keeps a part in words of its own: "two lanes", "part of", "some"
+_KEPT_PART = re.compile(
+    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:of\b|[a-z]+s\b)|{_LIMITED.pattern}|partial\w*|partly"
+    r"|portions?|sections?|segments?|stretch(?:es)?|lanes?|wings?|floors?|half|only|certain"
+    r"|several|few|one|another|other|much|mostly|most|large|largely|parts?|help\w*"
+    r"|(?:north|south|east|west)\w*)\b",
+    re.I,
+)
+
+
+def partial(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
+    """The part of a whole ("two of the four lanes of", "partially") that the context
+    clause the claim's clause restates (`RESTATED` of the claim clause's content words in
+    it, the part left out) puts on its statement and the claim's clause drops, saying
+    nothing of a part in words of its own (`_KEPT_PART`): "The Kessler Bridge will be closed
+    for repairs" of "two of the four lanes of the Kessler Bridge will be closed", "Route 9
+    will be closed overnight" of "Route 9 will be partially closed overnight". The model
+    entails such claims: every word is the context's. None otherwise; `bm25` ranks
+    `units`."""
+    if not units:
+        return None
+    passages = [u.text for u in units]
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        if _KEPT_PART.search(clause) or len(content_words(clause)) < MIN_SHARED + 1:
+            continue
+        best = restated_in(clause, passages, bm25)
+        if best is None:
+            continue
+        sentence = units[best].text
+        said = set(content_words(clause))
+        for part in _PART_OF.finditer(sentence):
+            if part["whole"] and not set(content_words(part["whole"])) & said:
+                continue  # the claim's clause names no whole of the part
+            if part["noun"] and not part["whole"][0].isupper():
+                continue
+            begin, stop = clause_at(sentence, part.start(), part.end())
+            rest = sentence[begin : part.start()] + sentence[part.end() : stop]
+            if covered(clause, rest) >= RESTATED:
+                return part.group().strip()
     return None
 
 

@@ -416,14 +416,16 @@ def miscounted(
     ordinals) of a thing that the context sentence it restates (`sentence`) counts
     (`Stated.counts`: "seven crew members"), in a number that sentence never writes and the
     context never counts the thing by ("freeze the tax rate for four years" of "for two
-    years", though a "4" stands elsewhere; "closer to four hours" of "a 2 hour turnaround and
-    it was closer to 4" is no miscount, nor a difference the answer works out, "three and a
-    half hours longer than", read-42); and a delay of one ("about an hour later") in a unit the
-    context counts, never as one ("three hours later"). An answer's own count of what the context
-    lists ("three people were killed" of an article naming them, beside "264 people were
-    injured") is no miscount: the sentence it restates does not count people; nor is a count
-    the user gave (`given`: "At four years old, your dishwasher …" of "My dishwasher is about
-    four years old", read-52)."""
+    years", though a "4" stands elsewhere), or writes only as the count of another thing
+    ("four paintings and three sculptures" of "three paintings and four sculptures"). "Closer
+    to four hours" of "a 2 hour turnaround and it was closer to 4" is no miscount, nor a
+    difference the answer works out, "three and a half hours longer than", read-42. Also a
+    delay of one ("about an hour later") in a unit the context counts, never as one ("three
+    hours later"). An answer's own count of what the context lists ("three people were
+    killed" of an article naming them, beside "264 people were injured") is no miscount:
+    the sentence it restates does not count people; nor is a count the user gave (`given`:
+    "At four years old, your dishwasher …" of "My dishwasher is about four years old",
+    read-52)."""
     out = []
     for m in _WORD_NUMBER.finditer(claim.lower()):
         word = m.group("tens") or m.group("single")
@@ -436,7 +438,7 @@ def miscounted(
         unit = _stem(counted.group(1))
         if (
             sentence.counts.get(unit)
-            and number not in sentence.written
+            and (number not in sentence.written or _counts_other(sentence, number, unit))
             and number not in context.counts.get(unit, set())
             and (number, False, unit) not in users
         ):
@@ -447,6 +449,14 @@ def miscounted(
         if spans and 1.0 not in spans and not (unit == "year" and _years_apart(context)):
             out.append(m.group().rsplit(" ", 1)[0])
     return out
+
+
+def _counts_other(sentence: Stated, number: float, unit: str) -> bool:
+    """Whether the sentence counts another thing by `number` and not `unit`: "four paintings
+    and three sculptures" of "three paintings and four sculptures", the two counts traded."""
+    return number not in sentence.counts[unit] and any(
+        number in numbers for other, numbers in sentence.counts.items() if other != unit
+    )
 
 
 def _years_apart(context: Stated) -> bool:
