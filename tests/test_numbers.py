@@ -1039,6 +1039,30 @@ def test_a_share_the_context_says_itself_is_not_misshared() -> None:
     assert numbers.misshared(change, numbers.stated("Output falls 60 percent.")) is None
 
 
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        ("It found nearly half of the 1,240 school buses overdue.", "nearly half of"),
+        ("It found about a quarter of the buses it reviewed overdue.", "about a quarter of"),
+        ("It found more than a third of the 1,240 school buses overdue.", None),
+        ("It found about a third of the buses it reviewed overdue.", None),
+        ("Nearly half of the districts were late.", None),  # no percent of districts given
+    ],
+)
+def test_a_share_in_words_of_a_whole_the_context_gives_a_percent_of(
+    claim: str, wrong: str | None
+) -> None:
+    # read-54: the audit's 36% said as "nearly half"
+    audit = numbers.stated(
+        "The audit found that 36% of the 1,240 school buses it reviewed across 58 districts "
+        "were overdue for a safety check."
+    )
+    assert numbers.misshared(claim, audit) == wrong
+    # the percent in words, as the article wrote it
+    worded = numbers.stated("Thirty-six percent of the 1,240 school buses it reviewed were late.")
+    assert numbers.misshared(claim, worded) == wrong
+
+
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_misshared_claim_fails(runtime: GroundingRuntime) -> None:
     docs = [

@@ -58,6 +58,18 @@ def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
     assert reversed_word(claim) == word
 
 
+def test_common_of_rare_is_reversed() -> None:
+    # read-54: a rare reaction said to be common
+    leaflet = (
+        "Headache and nausea are common, seen in up to 1 in 10 people. Serious allergic "
+        "reactions are rare, affecting fewer than 1 in 1,000 people."
+    )
+    claim = "Serious allergic reactions are also {}, so you will be watched afterwards."
+    assert polarity.reversed_word(claim.format("common"), *sentences(leaflet)) == "common"
+    assert polarity.reversed_word(claim.format("uncommon"), *sentences(leaflet)) is None
+    assert polarity.reversed_word("Headache is a common effect.", *sentences(leaflet)) is None
+
+
 def test_larger_of_fewer_is_reversed() -> None:
     # read-47: "fewer" things, said as a "larger" amount of them
     passage = (

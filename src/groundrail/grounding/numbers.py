@@ -759,7 +759,10 @@ def misshared(claim: str, context: Stated) -> str | None:
     being the number just before the share and the whole the number just after its "of"
     or else the claim's one other number of its kind (money or not); or as a change in
     percent between the claim's two numbers ("fall to 1.2 million tonnes from 2.0 million
-    last year, a 60% drop": 40 %, `read-48`). The number rule finds each number, and the
+    last year, a 60% drop": 40 %, `read-48`); and a share in words of a whole the context
+    gives percents of, none of them the share ("nearly half of the 1,240 school buses" of
+    "36% of the 1,240 school buses", `_percents_of`, `read-54`). The number rule finds each
+    number, and the
     model reads the share as the claim's own gloss. A share off by over `SHARE_SLACK` of
     itself ("nearly": any more, or under 1 - `SHARE_SLACK`; a percent: by over a point, or
     `APPROXIMATION` of itself for a hedged one) is wrong; a share the context itself says
@@ -770,8 +773,12 @@ def misshared(claim: str, context: Stated) -> str | None:
         if f"{share} of" in context.text:
             continue  # "nearly half of the cost" copied: the context's to answer for
         value_ = _SHARE_OF[re.split(r"[-\s]", share)[-1]]
+        low, high = _share_range(value_, (m.group("hedge") or "").lower())
         before = [a for a in amounts if a[0] < m.start()]
         if not before:
+            percents = _percents_of(claim[m.end() :], context.text)
+            if percents and not any(low <= p / 100 <= high for p in percents):
+                return m.group()  # "nearly half of the 1,240 buses" of "36% of the 1,240"
             continue
         part = before[-1]
         after = [a for a in amounts if 0 <= a[0] - m.end() <= 25]
@@ -779,16 +786,7 @@ def misshared(claim: str, context: Stated) -> str | None:
         whole = after[0] if after else others[0] if len(others) == 1 else None
         if whole is None or whole[1] <= part[1] or _other_things(part, whole):
             continue  # "The 3 largest chains operate about half of the region's 1,100 stores"
-        ratio = part[1] / whole[1]
-        hedge = (m.group("hedge") or "").lower()
-        low, high = value_ * (1 - SHARE_SLACK), value_ * (1 + SHARE_SLACK)
-        if hedge in ("nearly", "almost"):
-            high = value_ * 1.01
-        elif hedge in ("more than", "over"):
-            low, high = value_ * 0.99, value_ * 2
-        elif hedge in ("less than", "under"):
-            low, high = 0.0, value_ * 1.01
-        if not low <= ratio <= high:
+        if not low <= part[1] / whole[1] <= high:
             return m.group()
     for m in _CHANGED_BY.finditer(claim):
         raw = m.group("percent") or m.group("after")
@@ -808,6 +806,49 @@ def misshared(claim: str, context: Stated) -> str | None:
         if all(abs(change - percent) > near for change in changes):
             return m.group()
     return None
+
+
+def _share_range(share: float, hedge: str) -> tuple[float, float]:
+    """The fractions a share in words with its hedge stands for: `SHARE_SLACK` of it either
+    way; "nearly" none above it, "more than" none below it, "less than" none above it."""
+    if hedge in ("nearly", "almost"):
+        return share * (1 - SHARE_SLACK), share * 1.01
+    if hedge in ("more than", "over"):
+        return share * 0.99, share * 2
+    if hedge in ("less than", "under"):
+        return 0.0, share * 1.01
+    return share * (1 - SHARE_SLACK), share * (1 + SHARE_SLACK)
+
+
+# a percent of a whole in the context: "36% of the 1,240 school buses"
+_PERCENT_OF = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?){_PERCENT_WORDS}\s+of\b", re.IGNORECASE)
+_OF_AFTER_PERCENT = re.compile(r"\s(?:percent|per\s+cent)\s+of\b", re.IGNORECASE)
+SHARE_WHOLE = 2  # content words of what a share is of that a percent's must share
+
+
+def _percents_of(whole: str, context: str) -> list[float]:
+    """The percents lower-cased `context` gives, in digits or words, of the whole a claim's
+    share in words is of (`whole`: the claim after its "of"), their first three content
+    words, no numbers (`_words_of_whole`), sharing `SHARE_WHOLE` with the whole's: 36 of
+    "Thirty-six percent of the school buses reviewed" for "nearly half of the 1,240 school
+    buses it reviewed" (`read-54`)."""
+    said = set(_words_of_whole(whole))
+    found = [(value(m.group(1)), m.end()) for m in _PERCENT_OF.finditer(context)]
+    found += [  # "Thirty-six percent of the school buses"
+        (_word_value(m), after.end())
+        for m in _WORD_NUMBER.finditer(context)
+        if (after := _OF_AFTER_PERCENT.match(context, m.end()))
+    ]
+    return [
+        percent
+        for percent, end in found
+        if len(said & set(_words_of_whole(context[end:]))) >= SHARE_WHOLE
+    ]
+
+
+def _words_of_whole(text: str) -> list[str]:
+    """The first three content words of `text` that are no numbers."""
+    return [w for w in content_words(text[:200]) if not w[0].isdigit()][:3]
 
 
 _SPAN_WORD = re.compile(rf"{_SPAN_UNITS}s?$|%", re.IGNORECASE)

@@ -74,6 +74,8 @@ _PAIRS = (
     ("won", "lost"),
     ("allowed allows permitted permits", "banned bans prohibited prohibits forbidden forbids"),
     ("majority", "minority"),
+    # how often: "Serious allergic reactions are also common" of "… are rare" (read-54)
+    ("common frequent", "rare uncommon infrequent"),
     ("maximum", "minimum"),
     ("expanded expand expands", "reduced reduce reduces cut cuts shrank"),
     ("gained gain gains", "lost loses"),
