@@ -345,7 +345,8 @@ CLOSURES = (
     "until March 3. The northern section of Alder Park will close on June 1 while crews "
     "replace the playground. Three of the library's seven branches will close on Saturdays "
     "starting in May. Route 9 will be partially closed overnight between Elm Street and the "
-    "river. Crews replaced a 40-foot section of the cast-iron pipe on Tuesday."
+    "river. Crews replaced a 40-foot section of the cast-iron pipe on Tuesday. Two of the four "
+    "lanes in the Greystone Tunnel will close for up to 14 months."
 )
 
 
@@ -362,6 +363,8 @@ CLOSURES = (
             "Three of the library's seven",
         ),
         ("Route 9 will be closed overnight between Elm Street and the river.", "partially"),
+        # a duration of the claim's own is no part ("14 months", read-53)
+        ("The Greystone Tunnel will close for up to 14 months.", "Two of the four lanes in the"),
     ],
 )
 def test_a_part_of_a_whole_said_of_the_whole_is_widened(claim: str, part: str) -> None:
@@ -400,7 +403,7 @@ CHECK_IN = (
     ],
 )
 def test_what_the_source_leaves_optional_said_required_is_overstated(claim: str, must: str) -> None:
-    assert modality.required(claim, *sentences(CHECK_IN)) == must
+    assert modality.required(claim, sentences(CHECK_IN)[0]) == must
 
 
 @pytest.mark.parametrize(
@@ -414,7 +417,7 @@ def test_what_the_source_leaves_optional_said_required_is_overstated(claim: str,
     ],
 )
 def test_a_requirement_the_source_makes_or_a_choice_kept_is_not(claim: str) -> None:
-    assert modality.required(claim, *sentences(CHECK_IN)) is None
+    assert modality.required(claim, sentences(CHECK_IN)[0]) is None
 
 
 @pytest.mark.parametrize(

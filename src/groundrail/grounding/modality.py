@@ -106,7 +106,7 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         or dropped_hedge(claim, units, bm25)
         or reported_done(claim, units, bm25)
         or unhedged(claim, units)
-        or required(claim, units, bm25)
+        or required(claim, units)
     )
 
 
@@ -129,33 +129,38 @@ _CHOICE = re.compile(rf"{_OPTIONAL.pattern}|\b(?:if|unless|only|when|may|can|sho
 MIN_OPTIONAL = 2  # content words the optional clause's thing shares with the claim's clause
 
 
-def required(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
-    """What the claim says must be done ("You must bring your insurance card") when the
-    context sentence that best restates its clause leaves it to the reader in a clause about
-    the same thing ("Bringing your insurance card is optional if we already have it on
-    file"; "recommended", "not required", "you don't need to"): `MIN_OPTIONAL` of that
-    clause's content words and half of them, besides the optional word, in the claim's
-    clause. Not a claim sentence that keeps a choice or a condition of its own (`_CHOICE`:
-    "You must bring it if it is not on file"). The model entails such claims: the words are
-    the context's. None otherwise; `bm25` ranks `units`."""
+def required(claim: str, units: Sequence[Unit]) -> str | None:
+    """What the claim says must be done ("You must bring your insurance card") when a
+    context sentence leaves it to the reader in a clause about the same thing ("Bringing
+    your insurance card is optional if we already have it on file"; "Pre-registration is
+    optional.", `read-53`; "recommended", "not required", "you don't need to"):
+    `MIN_OPTIONAL` of that clause's content words and half of them, besides the optional
+    word, in the claim's clause, and no clause of the context requires it so (`_said_of`).
+    Not a claim sentence that keeps a choice or a condition of its own (`_CHOICE`: "You must
+    bring it if it is not on file"). The model entails such claims: the words are the
+    context's. None otherwise."""
     if not units or _CHOICE.search(claim):
         return None
-    passages = [u.text for u in units]
     for must in _REQUIRED.finditer(claim):
         start, end = clause_at(claim, must.start(), must.end())
-        clause = claim[: must.start()][start:] + claim[must.end() : end]
-        best = restated_in(clause, passages, bm25)
-        if best is None:
-            continue
-        said = set(content_words(clause))
-        sentence = units[best].text
-        for left in _OPTIONAL.finditer(sentence):
-            begin, stop = clause_at(sentence, left.start(), left.end())
-            thing = set(content_words(sentence[begin : left.start()] + sentence[left.end() : stop]))
+        said = set(content_words(claim[start : must.start()] + claim[must.end() : end]))
+        if _said_of(_OPTIONAL, said, units) and not _said_of(_REQUIRED, said, units):
+            return must.group()
+    return None
+
+
+def _said_of(word: re.Pattern[str], said: set[str], units: Sequence[Unit]) -> bool:
+    """Whether a context clause puts `word` ("optional", "required") on what a claim's
+    clause says (`said`, its content words): `MIN_OPTIONAL` of the clause's other content
+    words and half of them among `said`."""
+    for unit in units:
+        for m in word.finditer(unit.text):
+            begin, stop = clause_at(unit.text, m.start(), m.end())
+            thing = set(content_words(unit.text[begin : m.start()] + unit.text[m.end() : stop]))
             shared = thing & said
             if len(shared) >= MIN_OPTIONAL and len(shared) >= len(thing) / 2:
-                return must.group()
-    return None
+                return True
+    return False
 
 
 # what a claim reports as done: "have declared", "has been approved", "were closed"
@@ -600,22 +605,23 @@ def widened(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     return partial(claim, units, bm25)
 
 
-# a part of a whole the source names, then the whole: "two of the four lanes of the bridge",
+# a part of a whole the source names, then the whole: "two of the four lanes of (in) the bridge",
 # "the northern section of Alder Park", "Three of the library's seven branches", "partially
 # closed"; a part noun of a named whole only ("Alder Park", not "a section of the pipe",
 # "a section of loose rock"); not "one of the", "some of the": a member of a group, nor
-# "partly", of causes and funding ("funded partly by closing a clinic")
+# "partly", of causes and funding ("funded partly by closing a clinic"), nor "parts of",
+# vague of weather ("rain on parts of Ashford County" said "on Ashford County", read-6)
 _PART_OF = re.compile(
-    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}(?:{_NUMBER_WORD})\s+[a-z]+\s+of"
+    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}(?:{_NUMBER_WORD})\s+[a-z]+\s+(?:of|in|on)"
     rf"|(?:{_NUMBER_WORD})\s+(?:of|out\s+of)\s+{_OWNER}(?:{_NUMBER_WORD})"
-    rf"|(?P<noun>parts?|portions?|sections?|segments?|stretch(?:es)?|lanes?|wings?|floors?)"
+    rf"|(?P<noun>sections?|segments?|stretch(?:es)?|lanes?|wings?|floors?)"
     rf"\s+of)\s+{_OWNER}(?=\s*(?P<whole>[A-Za-z]+))"
     r"|\bpartially\b",
     re.I,
 )
-# a claim's clause that keeps a part in words of its own: "two lanes", "part of", "some"
+# a claim's clause that keeps a part in words of its own: "two of", "12 miles of", "some"
 _KEPT_PART = re.compile(
-    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:of\b|[a-z]+s\b)|{_LIMITED.pattern}|partial\w*|partly"
+    rf"\b(?:(?:{_NUMBER_WORD})\s+(?:[a-z]+\s+)?of\b|{_LIMITED.pattern}|partial\w*|partly"
     r"|portions?|sections?|segments?|stretch(?:es)?|lanes?|wings?|floors?|half|only|certain"
     r"|several|few|one|another|other|much|mostly|most|large|largely|parts?|help\w*"
     r"|(?:north|south|east|west)\w*)\b",
@@ -623,13 +629,20 @@ _KEPT_PART = re.compile(
 )
 
 
+def _numbers_in(text: str) -> set[int]:
+    """The small numbers `text` writes, in digits or words ("two", "4")."""
+    return {n for w in re.findall(r"[a-z]+|\d+", text.lower()) if (n := small_number(w))}
+
+
 def partial(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The part of a whole ("two of the four lanes of", "partially") that the context
     clause the claim's clause restates (`RESTATED` of the claim clause's content words in
     it, the part left out) puts on its statement and the claim's clause drops, saying
-    nothing of a part in words of its own (`_KEPT_PART`): "The Kessler Bridge will be closed
-    for repairs" of "two of the four lanes of the Kessler Bridge will be closed", "Route 9
-    will be closed overnight" of "Route 9 will be partially closed overnight". The model
+    nothing of a part in words of its own (`_KEPT_PART`, or one of the part's numbers):
+    "The Kessler Bridge will be closed for repairs" of "two of the four lanes of the Kessler
+    Bridge will be closed", "The Greystone Tunnel will close for up to 14 months" of "Two of
+    the four lanes in the Greystone Tunnel will close …" (`read-53`), "Route 9 will be
+    closed overnight" of "Route 9 will be partially closed overnight". The model
     entails such claims: every word is the context's. None otherwise; `bm25` ranks
     `units`."""
     if not units:
@@ -649,6 +662,8 @@ def partial(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
                 continue  # the claim's clause names no whole of the part
             if part["noun"] and not part["whole"][0].isupper():
                 continue
+            if _numbers_in(part.group()) & _numbers_in(clause):
+                continue  # "Two lanes of the tunnel will close" keeps the part's count
             begin, stop = clause_at(sentence, part.start(), part.end())
             rest = sentence[begin : part.start()] + sentence[part.end() : stop]
             if covered(clause, rest) >= RESTATED:
