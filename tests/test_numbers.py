@@ -157,6 +157,9 @@ def test_two_counts_traded_between_the_things_they_count_are_miscounts() -> None
     # a number no other thing is counted by, written bare, stays the sentence's own
     test = numbers.stated("They quoted three hours and it was closer to 4.")
     assert numbers.miscounted("It took closer to four hours.", test, test) == []
+    # read-47: an adjective after the count ("three used mountain bikes") trades nothing
+    shop = numbers.stated("For my first used mountain bike, Eli compared three bikes with me.")
+    assert numbers.miscounted("Eli compared three used mountain bikes.", shop, shop) == []
 
 
 def test_a_limit_the_context_sets_is_no_rounding_of_another_limit() -> None:
@@ -1134,3 +1137,42 @@ async def test_a_misplaced_figure_fails_its_claim(runtime: GroundingRuntime) -> 
     assert result.claims[0].signals["miscounted"] == 1.0
     result = await runtime.engine.check(docs, "A replacement building fob costs $40.")
     assert result.claims[0].signals["miscounted"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        ("When it opened it was Vessland's third-longest canal.", "third-longest"),
+        ("Aldby is the 2nd busiest port in the country.", "2nd busiest"),
+        ("When it opened it was Vessland's second longest canal.", None),
+        ("Aldby is the third-busiest port in the country.", None),
+        ("It is the second-largest lake in the state.", None),  # no rank by "largest" given
+    ],
+)
+def test_a_rank_by_a_superlative_the_context_gives_otherwise_is_misranked(
+    claim: str, wrong: str | None
+) -> None:
+    # read-53: "second-longest" said "third-longest"
+    context = "It was Vessland's second-longest canal. Aldby is the 3rd busiest port."
+    assert numbers.misranked(claim, context) == wrong
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        ("Processing takes 10 business days after we receive your form.", "10 business days"),
+        ("Processing takes 15 business days after we receive your form.", "15 business days"),
+        ("Processing takes at least 10 business days after we receive your form.", None),
+        ("Processing takes up to 15 business days after we receive your form.", None),
+        ("Processing takes 10 to 15 business days after we receive your form.", None),
+        ("Ardmore scored 3 goals to win in overtime.", None),  # a score is no range
+        ("Happy hour has $6 draft beers.", None),  # hours, not a sum
+    ],
+)
+def test_one_end_of_a_range_said_alone_is_narrowed(claim: str, wrong: str | None) -> None:
+    # read-53: "10 to 15 business days" said "10 business days"
+    context = (
+        "Processing takes 10 to 15 business days after we receive your form. Ardmore won 3-1 "
+        "in overtime. Happy hour 4-6 has $6 draft beers."
+    )
+    assert numbers.narrowed(claim, *passages(context)) == wrong

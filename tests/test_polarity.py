@@ -58,6 +58,19 @@ def test_a_direction_reversed_is_caught(claim: str, word: str) -> None:
     assert reversed_word(claim) == word
 
 
+def test_a_reviews_comparison_reversed_in_a_reporting_clause_is_caught() -> None:
+    # read-53: who reports it ("which the customer found") and an adjective before the second
+    # side ("a nearby FedEx Office") are no other statement
+    review = (
+        "Priya had them ready in two hours, and it was noticeably cheaper than the FedEx "
+        "Office a few blocks away, about $1.10 a page."
+    )
+    claim = "which the customer found noticeably {} than a nearby FedEx Office"
+    found = polarity.reversed_word(claim.format("more expensive"), *sentences(review))
+    assert found == "pricier"
+    assert polarity.reversed_word(claim.format("cheaper"), *sentences(review)) is None
+
+
 def test_common_of_rare_is_reversed() -> None:
     # read-54: a rare reaction said to be common
     leaflet = (

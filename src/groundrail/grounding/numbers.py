@@ -427,6 +427,7 @@ def miscounted(
     "At four years old, your dishwasher …" of "My dishwasher is about four years old",
     read-52)."""
     out = []
+    claimed: Stated | None = None  # the claim's own counts, read on need
     for m in _WORD_NUMBER.finditer(claim.lower()):
         word = m.group("tens") or m.group("single")
         counted = _COUNTED.match(claim.lower(), m.end())
@@ -438,7 +439,10 @@ def miscounted(
         unit = _stem(counted.group(1))
         if (
             sentence.counts.get(unit)
-            and (number not in sentence.written or _counts_other(sentence, number, unit))
+            and (
+                number not in sentence.written
+                or _traded_count(sentence, number, unit, claimed := claimed or stated(claim))
+            )
             and number not in context.counts.get(unit, set())
             and (number, False, unit) not in users
         ):
@@ -451,11 +455,17 @@ def miscounted(
     return out
 
 
-def _counts_other(sentence: Stated, number: float, unit: str) -> bool:
-    """Whether the sentence counts another thing by `number` and not `unit`: "four paintings
-    and three sculptures" of "three paintings and four sculptures", the two counts traded."""
-    return number not in sentence.counts[unit] and any(
-        number in numbers for other, numbers in sentence.counts.items() if other != unit
+def _traded_count(sentence: Stated, number: float, unit: str, claimed: Stated) -> bool:
+    """Whether the claim trades two of the sentence's counts: it counts `unit` by the
+    number the sentence counts another thing by, and that thing by the sentence's number
+    of `unit` ("four paintings and three sculptures" of "three paintings and four
+    sculptures"); not "three used mountain bikes" of "my first used mountain bike …
+    comparing three bikes" (read-47): the claim counts no bikes by one."""
+    own = sentence.counts[unit]
+    return number not in own and any(
+        number in counts and claimed.counts.get(other, set()) & own
+        for other, counts in sentence.counts.items()
+        if other != unit
     )
 
 
@@ -556,6 +566,66 @@ def misranged(claim: str, passages: Sequence[str], bm25: BM25) -> list[str]:
     return out
 
 
+# a number the claim gives as one end of a range, in its own words: "at least 10 days", "up
+# to 15 days"
+_LOW_END = re.compile(
+    r"\b(?:at\s+least|from|a\s+minimum\s+of|minimum|starting\s+at|as\s+(?:little|few)\s+as)\s+$",
+    re.IGNORECASE,
+)
+_HIGH_END = re.compile(
+    rf"(?:{_LIMIT_WORDS}|\b(?:within|as\s+(?:many|much|long)\s+as|maximum)\s+)$", re.IGNORECASE
+)
+# a number with the thing it counts after it: "10 business days", "15 minutes"
+_NUMBER_OF = re.compile(
+    rf"(?<![\w.,:/$-]){_CURRENCY}?(?P<n>\d+(?:\.\d+)?)(?![.,:/-]?\d)(?:\s+[a-z]+){{1,2}}",
+    re.IGNORECASE,
+)
+
+
+def _priced_at(text: str) -> bool:
+    """Whether `text` opens with a currency ("$300-$500", "£12")."""
+    return re.match(rf"\s*{_CURRENCY}", text) is not None
+
+
+def narrowed(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
+    """A number the claim gives alone ("processing takes 10 business days") where the
+    context sentence restating its clause (`lexical.restated_in`, read without the number)
+    gives it as one end of a range of the same thing ("10 to 15 business days", `read-53`;
+    the words after the range), and the claim's clause neither writes the other end nor
+    marks the number an end ("at least 10 days",
+    "up to 15 days"). The number rule finds the number, and the model entails such claims.
+    None otherwise; `bm25` ranks `passages`."""
+    in_ranges = {p for m in _RANGE.finditer(claim) for p in range(m.start(), m.end())}
+    for m in _NUMBER_OF.finditer(claim):
+        if m.start() in in_ranges or _TIME_OF_DAY.match(claim, m.end("n")):
+            continue
+        number = value(m["n"])
+        start, end = clause_at(claim, m.start(), m.end())
+        clause = claim[start:end]
+        without = claim[start : m.start()] + claim[m.end("n") : end]
+        best = restated_in(clause, passages, bm25, compared=without)
+        if best is None:
+            continue
+        written = {
+            value(n.group()) for n in _CLAIMED.finditer(clause) if _VALUE.fullmatch(n.group())
+        }
+        counted = set(content_words(claim[m.end("n") : m.end()]))
+        sentence = passages[best]
+        for r in _RANGE.finditer(sentence):
+            low, high = _range_of(r)
+            if number not in (low, high) or low == high or {low, high} <= written:
+                continue
+            if not counted & set(content_words(sentence[r.end() :])[:2]) or _priced_at(
+                m.group()
+            ) != _priced_at(r.group()):
+                continue  # not a range of what the claim counts: a score, "won 3-1 in
+                # overtime"; hours, "Happy hour 4-6 has $6 draft beers" (a sum, or no sum)
+            ends = _LOW_END if number == low else _HIGH_END
+            if not ends.search(claim, 0, m.start()):
+                return m.group()
+    return None
+
+
 # a vote no one opposed: "voted unanimously", "a unanimous decision", "without dissent"
 _UNANIMOUS = re.compile(
     r"\b(?:unanimous(?:ly)?|without\s+(?:a\s+single\s+)?(?:dissent|opposition|objection"
@@ -587,6 +657,35 @@ _TALLY = re.compile(
 _DISSENT = re.compile(
     r"\bvot(?:ed|ing)\s+(?:against|no)\b|\bdissent(?:ed|ing)\b|\bvotes?\s+against\b", re.IGNORECASE
 )
+
+
+# a rank by a superlative: "second-longest", "the third largest", "4th-busiest"
+_RANKED = re.compile(
+    r"\b(?P<rank>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))[-\s]+"
+    r"(?P<by>most[-\s]+[a-z]+|[a-z]{2,}est|best|worst|biggest)\b",
+    re.IGNORECASE,
+)
+
+
+def _rank(raw: str) -> int:
+    raw = raw.lower()
+    return _ORDINALS.get(raw) or int(re.sub(r"\D", "", raw) or 0)
+
+
+def misranked(claim: str, context: str) -> str | None:
+    """A rank the claim gives by a superlative ("Vessland's third-longest canal") when the
+    context ranks by that superlative only otherwise ("second-longest", `read-53`). The
+    number rule reads no ordinals, and the model entails such claims. None otherwise."""
+    for m in _RANKED.finditer(claim):
+        by = re.sub(r"[-\s]+", " ", m["by"].lower())
+        ranks = {
+            _rank(r["rank"])
+            for r in _RANKED.finditer(context)
+            if re.sub(r"[-\s]+", " ", r["by"].lower()) == by
+        }
+        if ranks and _rank(m["rank"]) not in ranks:
+            return m.group()
+    return None
 
 
 VOTE_CLAUSE_WORDS = 4  # content words; a shorter clause is read with the rest of the claim

@@ -526,16 +526,27 @@ def _restating(
 ) -> tuple[int, int, set[str], str] | None:
     """For a word of the claim: its clause's (start, end), the content words of the clause's
     rest, and the context sentence (price words read as one, `_priced`) that restates that
-    rest; None when the rest says too little (under two content words), the clause negates
-    anything, or no sentence restates it."""
+    rest, read without who reports it and how (`_REPORTER`); None when the rest says too
+    little (under two content words), the clause negates anything, or no sentence restates
+    it."""
     start, end = clause_at(claim, word.start(), word.end())
     rest = claim[start : word.start()] + claim[word.end() : end]
     if len(content_words(rest)) < 2 or has_negation(claim[start:end]):
         return None
-    best = restated_in(rest, passages, bm25)
+    best = restated_in(rest, passages, bm25, _REPORTER.sub(" ", rest))
     if best is None:
         return None
     return start, end, set(content_words(rest)), _priced(passages[best])
+
+
+# who reports a review's words and how, which the review itself does not say: "which the
+# customer found noticeably more expensive than a nearby FedEx Office" of "it was noticeably
+# cheaper than the FedEx Office a few blocks away" (read-53)
+_REPORTER = re.compile(
+    r"\b(?:(?:one|another|the|a|that|this)\s+)?(?:customer|reviewer|diner|guest|visitor|patron"
+    r"|client|shopper)s?\b|\b(?:found|felt|thought|said|says|noted|called|described|nearby)\b",
+    re.I,
+)
 
 
 # the content words before a word that its phrase holds, and the fewest of a phrase read
@@ -630,8 +641,21 @@ def _traded(clause: str, sentence: str) -> bool:
     if theirs is None:
         return False
     if ours is not None:
-        return theirs.group(1).lower() != ours.group(1).lower()
+        # one side, an adjective before it or not ("than a nearby FedEx Office" of "than the
+        # FedEx Office a few blocks away", read-53)
+        return not (
+            set(content_words(theirs.group(1))) & _side_words(clause, ours)
+            or set(content_words(ours.group(1))) & _side_words(sentence, theirs)
+        )
     return bool(set(content_words(theirs.group(1))) & set(content_words(clause)))
+
+
+SIDE_WORDS = 3  # the content words after "than" that name a comparison's second side
+
+
+def _side_words(text: str, than: re.Match[str]) -> set[str]:
+    """The first `SIDE_WORDS` content words of a comparison's second side."""
+    return set(content_words(text[than.start(1) :])[:SIDE_WORDS])
 
 
 # what stands before a comparison's other side: "than the 2024 budget", "than in 2019",
