@@ -457,6 +457,21 @@ def test_a_vote_said_unanimous_or_split_against_its_tally_is_misvoted(
     assert misvoted(claim) == words
 
 
+def test_a_vote_whose_clause_merges_two_sentences_is_read_by_who_voted() -> None:
+    # read-53: the clause's rest comes from the next sentence; who voted is restated in full
+    curfew = (
+        "The Lake Haven City Council voted 5-4 Monday night to impose a summer curfew for "
+        "minors along the riverfront. The curfew bars anyone under 17 from the 14-block "
+        "Riverfront District between 10 p.m. and 5 a.m."
+    )
+    claim = (
+        "The Lake Haven City Council voted {} to impose a summer curfew that bars anyone "
+        "under 17 from the 14-block Riverfront District after 10 p.m."
+    )
+    assert numbers.misvoted(claim.format("unanimously"), *passages(curfew)) == "unanimously"
+    assert numbers.misvoted(claim.format("5-4"), *passages(curfew)) is None
+
+
 @pytest.mark.parametrize(
     "claim",
     [

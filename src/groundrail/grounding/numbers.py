@@ -689,6 +689,7 @@ def misranked(claim: str, context: str) -> str | None:
 
 
 VOTE_CLAUSE_WORDS = 4  # content words; a shorter clause is read with the rest of the claim
+VOTERS = 3  # content words before a vote's word that name who voted, read on their own
 
 
 def misvoted(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
@@ -700,7 +701,9 @@ def misvoted(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
     unanimous or gives a tally with none against ("9-0").
     The tally's numbers may both stand in the context, so the number rule finds them; None
     when the claim says neither, or no sentence restates its clause (the whole claim, when
-    the clause says little else: "In a split vote, …")."""
+    the clause says little else: "In a split vote, …"); when the sentence restating the
+    clause says nothing of the vote, the one restating who voted (`VOTERS` content words or
+    more before the vote's word) is read."""
     for pattern, opposite in ((_UNANIMOUS, True), (_SPLIT, False)):
         m = pattern.search(claim)
         if m is None or (not opposite and (_UNANIMOUS.search(claim) or _TALLY.search(claim))):
@@ -709,15 +712,20 @@ def misvoted(claim: str, passages: Sequence[str], bm25: BM25) -> str | None:
         if len(content_words(claim[start:end])) < VOTE_CLAUSE_WORDS:
             start, end = 0, len(claim)  # "In a split vote, the panel rejected the plan"
         without = claim[start : m.start()] + claim[m.end() : end]
-        best = restated_in(claim[start:end], passages, bm25, compared=without)
-        if best is None:
-            continue
-        sentence = passages[best]
-        against = [_tally_value(t) for t in _TALLY.finditer(sentence)]
-        split = any(n > 0 for n in against) or _DISSENT.search(sentence) is not None
-        whole = _UNANIMOUS.search(sentence) is not None or (bool(against) and 0 in against)
-        if (split and not whole) if opposite else (whole and not split):
-            return m.group()
+        found = [restated_in(claim[start:end], passages, bm25, compared=without)]
+        if len(content_words(voter := claim[start : m.start()])) >= VOTERS:
+            # who voted, restated in full: "The Lake Haven City Council voted unanimously to
+            # impose a summer curfew barring …" of "… Council voted 5-4 Monday night, June 2,
+            # to impose a summer curfew", the rest from other sentences (read-53)
+            found.append(restated_in(voter, passages, bm25))
+        for sentence in (passages[best] for best in found if best is not None):
+            against = [_tally_value(t) for t in _TALLY.finditer(sentence)]
+            split = any(n > 0 for n in against) or _DISSENT.search(sentence) is not None
+            whole = _UNANIMOUS.search(sentence) is not None or (bool(against) and 0 in against)
+            if split or whole:  # the first sentence that says how the vote went
+                if (split and not whole) if opposite else (whole and not split):
+                    return m.group()
+                break
     return None
 
 
