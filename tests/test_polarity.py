@@ -610,7 +610,7 @@ AFFIRMED = (
     "for cleaning. Police have launched an investigation into the fire. On a sphere, all "
     "closed loops contract to a single point. Modifying an e-bike so that its speed no "
     "longer matches the label is prohibited. Dogs are welcome on the patio, but smoking is "
-    "banned."
+    "banned. You may brush your teeth on the evening of your surgery."
 )
 
 
@@ -637,6 +637,10 @@ AFFIRMED = (
         ("You shouldn't modify the bike so its speed no longer matches its label.", None),
         # … not what it forbids after a turn to another statement
         ("Dogs are not welcome on the patio.", "welcome"),
+        # a permission given the reader, forbidden (read-53); not a mere "no need to"
+        ("Don't brush your teeth on the evening of your surgery.", "brush"),
+        ("You should not brush your teeth on the evening of your surgery.", "brush"),
+        ("You don't have to brush your teeth on the evening of your surgery.", None),
     ],
 )  # fmt: skip
 def test_what_the_sentence_affirms_negated_is_caught(claim: str, unaffirmed: str | None) -> None:

@@ -1123,6 +1123,18 @@ _UNSETTLED = re.compile(
 )
 
 
+# a permission given to the reader: "You may brush your teeth", "you can shower"
+_PERMITTED = re.compile(
+    r"\byou\s+(?:may|can|are\s+(?:allowed|free|welcome)\s+to)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+# an instruction that forbids: "Don't brush", "Do not eat", "Never drive", "you should not"
+_FORBIDDING = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:don['\u2019]t|do\s+not|never)\b|.*\byou\s+(?:should|must)"
+    r"(?:\s+not|n['\u2019]t)\b)",
+    re.IGNORECASE,
+)
+
+
 # a condition, or what something cannot do said of a kind of thing: "if not sooner", "a loop
 # that cannot be contracted" (ExpertQA dev); not "which have not launched an investigation"
 _UNABLE_RELATIVE = re.compile(
@@ -1155,7 +1167,8 @@ def unaffirmed(
     `unnegated`: a long answer's claims pass at the model's reading (0.93 entailment for the
     claim above against its paragraph: `read-41`). Left alone: a negation whose removal says
     no denial ("not only", "not … until", "no longer"), a word the sentence says may or will
-    happen ("may discuss", "can be contracted", "plans to discuss"), a condition ("if not")
+    happen ("may discuss", "can be contracted", "plans to discuss"; but a permission given
+    the reader, "You may brush your teeth", forbidden: "Don't brush"), a condition ("if not")
     and what a kind of thing cannot do ("a loop that cannot be contracted"), a clause that names
     another thing than the affirming one (`_other_thing`), a sentence that forbids what it
     names up to its next statement (`_PROHIBITED`: "Modifying an e-bike … is prohibited"),
@@ -1192,7 +1205,15 @@ def unaffirmed(
                 not has_negation(affirming)
                 and not _OTHERWISE_NEGATED.search(affirming)
                 and not _PROHIBITED.search(_CONTRAST_AFTER.split(sentence[begin:], 1)[0])
-                and not _UNSETTLED.search(sentence, begin, said.start())
+                and (
+                    not _UNSETTLED.search(sentence, begin, said.start())
+                    # "Don't brush your teeth this evening" of "You may brush your teeth on
+                    # the evening of your surgery" (read-53): a permission, forbidden
+                    or (
+                        _PERMITTED.search(sentence, begin, said.start()) is not None
+                        and _FORBIDDING.match(clause) is not None
+                    )
+                )
                 and covered(plain, affirming) == 1.0
                 and not _other_thing(plain, affirming)
             ):
