@@ -26,9 +26,10 @@ SENTENCES = [s.strip() for s in ARTICLE.replace('said. "', 'said.\n"').split("\n
         "Varga called the loss \u201ca cruel way to go out\u201d.",
         # cut at an ellipsis: each part is found
         'Varga said it was "a cruel way to go out ... the way we defended."',
-        # too short to check: a term or a title
+        # too short to check: a term or a title; a short one said, found word for word
         'The Rovers play a "high press" style.',
-        'Reyes called it a "team effort".',
+        'The so-called "high press" won it.',
+        'Varga called it a "cruel way" to go out.',
         # an inch mark opens no quotation
         'The 12" trophy and the "cup" were on display.',
     ],
@@ -50,6 +51,10 @@ def test_a_quotation_the_context_holds_is_not_misquoted(claim: str) -> None:
         ('Varga called it "not a cruel way to go out."', "not a cruel way to go out."),
         ('Reyes said he "never told the boys to keep believing."',
          "never told the boys to keep believing."),
+        # a short quotation someone is said to have said (read-53: 'news she said left her
+        # "completely speechless"')
+        ('Reyes called it a "team effort".', "team effort"),
+        ('Okafor said the goal left him "completely speechless."', "completely speechless."),
     ],
 )  # fmt: skip
 def test_a_quotation_no_sentence_holds_is_misquoted(claim: str, quoted: str) -> None:
