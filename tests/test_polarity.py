@@ -677,6 +677,10 @@ async def test_the_engine_fails_what_the_context_affirms_negated() -> None:
         ("The council has already approved the design for the footbridge.", None),
         ("Germany has already committed troops to the mission.", None),
         ("The agency has already released a summary of the report.", None),
+        # read-53: "still needs to", and an "already" clause whose claim says more from
+        # another sentence
+        ("Notturna has already secured track slots from the German operators, and tickets "
+         "will go on sale once they are confirmed.", "already secured"),
     ],
 )  # fmt: skip
 def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None) -> None:
@@ -687,7 +691,9 @@ def test_already_done_of_not_yet_done_is_reversed(claim: str, words: str | None)
         "paid the grant. The county has yet to sign the lease. The council has already "
         "approved the design for the footbridge but has not yet approved its funding. France "
         "has not yet committed troops to the mission, while Germany has. The agency has not yet "
-        "released the full report, though it released a summary on Monday."
+        "released the full report, though it released a summary on Monday. Notturna still "
+        "needs to secure track slots from the German operators. Tickets will go on sale once "
+        "the slots are confirmed."
     )
     assert polarity.already(claim, *sentences(passage)) == words
 

@@ -337,7 +337,7 @@ _ORDER = {"before": "before", "earlier": "before", "after": "after", "later": "a
 _ALREADY = re.compile(r"\balready\s+(?:been\s+)?(?P<verb>[a-z]{4,})\b", re.I)
 _NOT_YET = re.compile(
     r"(?:\bnot\s+yet|n['\u2019]t\s+yet|\byet\s+to|\bstill\s+(?:has|have|had)\s+not"
-    r"|\bhas\s+still\s+not"
+    r"|\bhas\s+still\s+not|\bstill\s+(?:needs?|has|have)\s+to"  # "still needs to secure"
     # only meant: "intends to file an appeal", "they're planning to start a gluten-free
     # loaf this fall" (read-51), "will open"
     r"|\b(?:plans?|planning|intends?|intending|hopes?|hoping|aims?|aiming|expects?|expecting"
@@ -395,7 +395,15 @@ def already(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     passages = [u.text for u in units]
     best = max(range(len(passages)), key=bm25.scores(claim).__getitem__)
     if covered(claim, passages[best]) < ALREADY_RESTATED:
-        return None
+        if found is None:
+            return None
+        # the "already" clause alone: "It has already secured track slots …, and tickets
+        # will go on sale once they are confirmed" says the rest from another sentence
+        # (read-53)
+        clause = claim[slice(*clause_at(claim, found.start(), found.end()))]
+        best = max(range(len(passages)), key=bm25.scores(clause).__getitem__)
+        if covered(clause, passages[best]) < ALREADY_RESTATED:
+            return None
     sentence = passages[best]
     pending = list(_NOT_YET.finditer(sentence))
     if not pending:
