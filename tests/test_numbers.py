@@ -1191,3 +1191,24 @@ def test_one_end_of_a_range_said_alone_is_narrowed(claim: str, wrong: str | None
         "in overtime. Happy hour 4-6 has $6 draft beers."
     )
     assert numbers.narrowed(claim, *passages(context)) == wrong
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        ("A tandem kayak rents for $30 an hour per person.", "perso"),  # read-53
+        ("A tandem kayak rents for $30 an hour per boat.", None),
+        ("The tour is $49 per guest.", None),  # a person, in other words
+        ("The sampler costs $55 per person.", None),  # "each": of whatever it counts
+        ("An overdraft transfer costs $10 per transfer.", None),  # once with no unit
+    ],
+)
+def test_an_amount_charged_by_another_thing_than_the_contexts_is_rerated(
+    claim: str, wrong: str | None
+) -> None:
+    context = (
+        "Rented a tandem kayak, $30 per hour for the boat with life jackets included. The "
+        "sunset tour was $49 per person. The sampler is $55 each for two hours. Each "
+        "Overdraft Transfer costs $10. Refunds of up to $10 per statement cycle."
+    )
+    assert numbers.rerated(claim, context) == wrong

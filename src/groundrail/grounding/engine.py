@@ -636,7 +636,8 @@ class GroundingEngine:
             # "EUR 8 for adults and EUR 14 for children" of the other way round; "7:15 a.m."
             # of "7:15 p.m."; "nearly half of the cost" of $150 million of $410 million; "a
             # fob costs $15" of "A fob costs $40. A mailbox key costs $15"; "third-longest" of
-            # "second-longest"; "takes 10 business days" of "10 to 15 business days"
+            # "second-longest"; "takes 10 business days" of "10 to 15 business days"; "$30
+            # per person" of "$30 per hour for the boat"
             lexical_signals["miscounted"] = float(
                 bool(numbers.miscounted(text, numbers.stated(top.text), context_numbers, users))
                 or bool(numbers.misspanned(text, unit_texts, unit_bm25, users, context_numbers))
@@ -648,6 +649,7 @@ class GroundingEngine:
                 or numbers.misshared(text, context_numbers) is not None
                 or numbers.misranked(text, context) is not None
                 or numbers.narrowed(text, unit_texts, unit_bm25) is not None
+                or numbers.rerated(text, context) is not None
             )
             # the best-matching sentence alone: a small model reads a focused premise best;
             # with the name its opening pronoun stands for, when the claim says it, and its

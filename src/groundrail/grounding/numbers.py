@@ -672,6 +672,66 @@ def _rank(raw: str) -> int:
     return _ORDINALS.get(raw) or int(re.sub(r"\D", "", raw) or 0)
 
 
+# an amount of money in digits, and what it is charged by after it: "$30 per hour for the
+# boat", "$49 per person", "$12 a bowl" (up to the next amount or the clause's end; the noun
+# with a word before it, "per flooded household")
+_PRICE = re.compile(rf"{_CURRENCY}\s?(\d+(?:[.,]\d+)*)")
+_RATE = re.compile(
+    r"\b(?:(?P<per>per)|(?P<each>each)|a|an|for\s+(?:the|each|a|an|one))\s+"
+    r"(?=(?P<noun>[a-z]+(?:\s+[a-z]{3,})?))",
+    re.IGNORECASE,
+)
+_RATE_END = re.compile(rf"[.;,!?()]|{_CURRENCY}\s?\d|\s(?:and|but|while|with)\s", re.IGNORECASE)
+RATE_REACH = 40  # characters after an amount read for what it is charged by
+# the ways of charging by the person: "a head", "per guest"
+_PERSON = frozenset({"head", "perso", "peopl", "guest", "diner", "indiv", "adult"})
+ANY_RATE = "*"  # "$55 each": charged by each one of whatever it is
+
+
+def _rates(text: str, per_only: bool = False) -> list[tuple[float, set[str]]]:
+    """Each amount of money `text` writes in digits, with the words of what it is charged by
+    (content words; a person's as "perso", `_PERSON`): (30.0, {"hour", "boat"}) of "$30 per
+    hour for the boat"; with `per_only`, by "per" alone ("$30 an hour per person":
+    {"perso"})."""
+    out = []
+    for m in _PRICE.finditer(text):
+        if not _VALUE.fullmatch(m.group(1)):
+            continue
+        tail = text[m.end() : m.end() + RATE_REACH]
+        tail = tail[: end.start()] if (end := _RATE_END.search(tail)) else tail
+        words: set[str] = set()
+        for r in _RATE.finditer(tail):
+            first = r["noun"].lower().split()[0]
+            if first in STOPWORDS:  # "$55 each for two hours": each one, whatever it is
+                words |= {ANY_RATE} if r["each"] else set()
+            elif not per_only or r["per"]:
+                words |= {"perso" if w in _PERSON else w for w in content_words(r["noun"])}
+        out.append((value(m.group(1)), words))
+    return out
+
+
+def rerated(claim: str, context: str) -> str | None:
+    """What the claim charges an amount by after "per" ("$30 an hour per person") when the
+    context writes that amount, every time, charged by other things ("$30 per hour for the
+    boat", `read-53`): the price is the context's, its unit not. The number rule finds the
+    amount and the model entails such claims. None otherwise, and when the context writes
+    the amount once with no unit ("Each transfer costs $10")."""
+    theirs: dict[float, list[set[str]]] = {}
+    for amount, words in _rates(context):
+        theirs.setdefault(amount, []).append(words)
+    for amount, words in _rates(claim, per_only=True):
+        given = theirs.get(amount, [])
+        if (
+            words
+            and given
+            and all(
+                charged and ANY_RATE not in charged and not words & charged for charged in given
+            )
+        ):
+            return " ".join(sorted(words))
+    return None
+
+
 def misranked(claim: str, context: str) -> str | None:
     """A rank the claim gives by a superlative ("Vessland's third-longest canal") when the
     context ranks by that superlative only otherwise ("second-longest", `read-53`). The
