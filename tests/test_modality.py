@@ -525,3 +525,30 @@ async def test_the_engine_fails_an_unconditioned_claim() -> None:
     answer = "The new line will open in 2027."
     claim = (await local_engine().check([Document("a", CONDITIONED)], answer)).claims[0]
     assert (claim.label, claim.driver) == ("unsupported", "widened")
+
+
+COMPLAINT = [
+    "Tenants filed a complaint in housing court on Monday accusing their landlord of charging "
+    "unlawful fees and leaving dozens of apartments without reliable heat for the winter.",
+    "Corbel, which owns 3,400 apartments, denied the allegations.",
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "act"),
+    [
+        # read-53: the allegation stated as what happened
+        ("Tenants filed a complaint after their landlord charged unlawful fees and left "
+         "apartments without reliable heat for the winter.", "charging"),
+        # kept an allegation, given its source or its denial, or another act
+        ("Tenants accused their landlord of charging unlawful fees and leaving apartments "
+         "without heat.", None),
+        ("The complaint says the landlord charged unlawful fees and left apartments without "
+         "heat.", None),
+        ("Tenants filed a complaint about fees and heat; Corbel denied charging unlawful "
+         "fees.", None),
+        ("Corbel owns 3,400 apartments and has charged rent since 2019.", None),
+    ],
+)  # fmt: skip
+def test_an_allegation_stated_as_fact_is_overstated(claim: str, act: str | None) -> None:
+    assert modality.alleged(claim, COMPLAINT) == act

@@ -16,7 +16,9 @@ that sentence only suggests (`proven`: "have been shown to improve grades" of "s
 studies suggest … may improve grades"), or that states as fact what it hedges
 (`dropped_hedge`: "caused by an electrical issue" of "a possible electrical issue"), or
 that states certain a figure the context says may come, in another verb (`unhedged`: "has
-committed up to £52 million" of "could contribute up to £52 million").
+committed up to £52 million" of "could contribute up to £52 million"), or that states as done
+what the context says one party alleges (`alleged`: "a complaint after the landlord charged
+unlawful fees" of "a complaint accusing their landlord of charging unlawful fees").
 So is what the context leaves to the reader said required (`required`: "You must bring your
 insurance card" of "Bringing your insurance card is optional if we already have it on file").
 Likewise a scope widened (`widened`):
@@ -107,7 +109,53 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         or reported_done(claim, units, bm25)
         or unhedged(claim, units)
         or required(claim, units)
+        or alleged(claim, [u.text for u in units])
     )
+
+
+# what a source says one party alleges: "accusing their landlord of charging unlawful fees",
+# "alleges that Corbel added a fee", "claims that the company failed to encrypt"
+_ALLEGING = re.compile(
+    r"\b(?:accus(?:e|es|ed|ing)\s+[^.;]{0,60}?\s+of|alleg(?:e|es|ed|ing)\s+that"
+    r"|claim(?:s|ed|ing)?\s+that)\s+(?P<alleged>[^.;]+)",
+    re.I,
+)
+# a claim that keeps it an allegation, gives its source or a ruling on it: "accused", "said",
+# "denies", "sued over", "the judge sided with"
+_ATTRIBUTED = re.compile(
+    r"\b(?:accus\w*|alleg\w*|claim\w*|contend\w*|assert\w*|says?|said|saying|according"
+    r"|argu\w*|den(?:y|ies|ied)|disput\w*|charg(?:es|ing)\s+that|suit|lawsuit|su(?:ed|es|ing)"
+    r"|sided|ruled|ruling|complaint\s+says)\b",
+    re.I,
+)
+_ACT = re.compile(r"\b[a-z]{3,}(?:ing|ed)\b", re.I)  # the act alleged: "charging", "added"
+ALLEGED_WORDS = 12  # content words of an allegation compared
+MIN_ALLEGED = 4  # of them, and half at least, that the claim states
+
+
+def alleged(claim: str, passages: Sequence[str]) -> str | None:
+    """The act a context sentence says one party alleges (`_ALLEGING`: "accusing their
+    landlord of charging unlawful fees") when the claim states it as done: the verb of one
+    of the context's allegations ("charged"), and `MIN_ALLEGED` of an allegation's first
+    `ALLEGED_WORDS` content words and half of them at least (a complaint's allegations are
+    often told over two sentences), saying nothing that keeps it an allegation or gives its
+    source (`_ATTRIBUTED`: "a complaint after landlord Corbel Property Group unlawfully
+    charged a $75 monthly fee" of "accusing their landlord of charging unlawful fees",
+    `read-53`). The model entails such claims: every word is the context's. None
+    otherwise."""
+    if _ATTRIBUTED.search(claim):
+        return None
+    said = set(content_words(claim))
+    allegations = [m["alleged"] for passage in passages for m in _ALLEGING.finditer(passage)]
+    acts = [act.group() for text in allegations if (act := _ACT.search(text)) is not None]
+    stated = next((act for act in acts if act.lower()[:PREFIX] in said), None)
+    if stated is None:
+        return None
+    for text in allegations:
+        words = set(content_words(text)[:ALLEGED_WORDS])
+        if len(said & words) >= max(MIN_ALLEGED, len(words) / 2):
+            return stated
+    return None
 
 
 # what a claim says must be done: "you must bring", "is required", "have to", "mandatory"
