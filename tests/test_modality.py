@@ -552,3 +552,27 @@ COMPLAINT = [
 )  # fmt: skip
 def test_an_allegation_stated_as_fact_is_overstated(claim: str, act: str | None) -> None:
     assert modality.alleged(claim, COMPLAINT) == act
+
+
+DEPOT = (
+    "Our Kelby depot on Mill Lane is being refurbished, and its collection counter is closed "
+    "until Friday 28 March. Parcels are held at a temporary counter at Unit 4. The Riverside "
+    "branch has closed permanently."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "permanent"),
+    [
+        # read-53: a closure for a while said for good
+        ("The Kelby counter on Mill Lane has closed for good.", "for good"),
+        ("The Mill Lane collection counter is permanently closed.", "permanently"),
+        # said for a while, or of what the context says closed for good
+        ("The Mill Lane collection counter is closed until 28 March.", None),
+        ("The Riverside branch has closed for good.", None),
+    ],
+)
+def test_what_the_source_closes_for_a_while_said_for_good_is_overstated(
+    claim: str, permanent: str | None
+) -> None:
+    assert modality.made_permanent(claim, sentences(DEPOT)[0]) == permanent

@@ -18,7 +18,9 @@ studies suggest … may improve grades"), or that states as fact what it hedges
 that states certain a figure the context says may come, in another verb (`unhedged`: "has
 committed up to £52 million" of "could contribute up to £52 million"), or that states as done
 what the context says one party alleges (`alleged`: "a complaint after the landlord charged
-unlawful fees" of "a complaint accusing their landlord of charging unlawful fees").
+unlawful fees" of "a complaint accusing their landlord of charging unlawful fees"), or
+that says for good what the context says is for a while (`made_permanent`: "has closed for
+good" of "is closed for refurbishment until 28 March").
 So is what the context leaves to the reader said required (`required`: "You must bring your
 insurance card" of "Bringing your insurance card is optional if we already have it on file").
 Likewise a scope widened (`widened`):
@@ -33,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from groundrail.grounding.attribution import capitalised
 from groundrail.grounding.lexical import (
     BM25,
     PREFIX,
@@ -110,7 +113,51 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         or unhedged(claim, units)
         or required(claim, units)
         or alleged(claim, [u.text for u in units])
+        or made_permanent(claim, units)
     )
+
+
+# what a claim says is for good: "has closed for good", "permanently", "a new counter"
+_PERMANENT = re.compile(
+    r"\b(?:for\s+good|permanent(?:ly)?|for\s+ever|forever|indefinitely|closed\s+down|shut\s+down"
+    r"|no\s+longer\s+(?:exists?|operates?|open))\b",
+    re.I,
+)
+# what a source says is for a while: "temporary", "until 28 March", "is being refurbished",
+# "will reopen"
+_TEMPORARY = re.compile(
+    r"\b(?:temporar\w*|interim|until\s+(?:\w+\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|nov|dec|spring|summer|fall|autumn|winter|next|further|the\s+end)|(?:will\s+)?re-?open\w*"
+    r"|(?:being|for)\s+(?:refurbish|renovat|repair|maintenance|upgrad)\w*|while\s+\w+\s+(?:is|are)"
+    r"\s+being)",
+    re.I,
+)
+
+
+def made_permanent(claim: str, units: Sequence[Unit]) -> str | None:
+    """What the claim says is for good ("the Kelby counter on Mill Lane has closed for good")
+    when a context sentence about the same thing (`RESTATED` of the claim clause's other
+    content words, or all of the clause's capitalised names)
+    says it is for a while (`_TEMPORARY`: "is closed for refurbishment until 28 March",
+    "will reopen on Monday 31 March", `read-53`) and none says it is for good. The model
+    entails such claims: "closed" is the context's. None otherwise."""
+    for m in _PERMANENT.finditer(claim):
+        start, end = clause_at(claim, m.start(), m.end())
+        rest = claim[start : m.start()] + claim[m.end() : end]
+        if len(content_words(rest)) < MIN_SHARED:
+            continue
+        names = capitalised(rest)
+        about = [
+            u.text
+            for u in units
+            if covered(rest, u.text) >= RESTATED
+            or (names and all(re.search(rf"\b{re.escape(n)}\b", u.text) for n in names))
+        ]
+        if any(_PERMANENT.search(text) for text in about):
+            continue
+        if any(_TEMPORARY.search(text) for text in about):
+            return m.group()
+    return None
 
 
 # what a source says one party alleges: "accusing their landlord of charging unlawful fees",
