@@ -1212,3 +1212,18 @@ def test_an_amount_charged_by_another_thing_than_the_contexts_is_rerated(
         "Overdraft Transfer costs $10. Refunds of up to $10 per statement cycle."
     )
     assert numbers.rerated(claim, context) == wrong
+
+
+@pytest.mark.parametrize(
+    ("context", "claim"),
+    [
+        # read-53: "an hour and a half" is "90 minutes"
+        ("Booked a lane for $28 per person for an hour and a half.", "It cost $28 for 90 minutes."),
+        ("The wait was half an hour.", "The wait was 30 minutes."),
+        ("The tour takes 90 minutes.", "The tour takes 1.5 hours."),
+        ("The class runs two hours.", "The class runs 120 minutes."),
+    ],
+)
+def test_a_span_in_hours_is_one_in_minutes(context: str, claim: str) -> None:
+    assert numbers.missing(claim, numbers.stated(context)) == []
+    assert numbers.missing(claim, numbers.stated("The wait was an hour.")) != []

@@ -167,6 +167,10 @@ _RANGE_END = re.compile(r"\d(?:\s*(?:-|\u2013|to|and)\s*)$")
 _SPEED = re.compile(r"\b(miles?|kilomet(?:er|re)s?|km)\s+(?:per|an|a)\s+hour\b")
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
+_HALF_SPAN = re.compile(
+    rf"\b(?:an?|one)\s+(?P<unit>{_SPAN_UNITS[1:-1]})\s+and\s+a\s+half\b"
+    rf"|\bhalf\s+an?\s+(?P<half>{_SPAN_UNITS[1:-1]})\b"
+)
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
 _ONE_SPAN_LATER = re.compile(
     rf"(?<!half )\b(?:an?|one)\s+{_SPAN_UNITS}\s+(?:later|earlier|ago|after|before|behind|late)\b"
@@ -343,6 +347,16 @@ def stated(context: str) -> Stated:
         counts.setdefault(_stem(m.group(2)), set()).add(value(m.group(1)))
     for m in _ONE_SPAN.finditer(context):  # "an hour", "one day": a count of one
         counts.setdefault(_stem(m.group(1)), set()).add(1.0)
+    for m in _HALF_SPAN.finditer(context):  # "an hour and a half", "half an hour"
+        counts.setdefault(_stem(m["unit"] or m["half"]), set()).add(1.5 if m["unit"] else 0.5)
+    # an hour's span in minutes and back: "an hour and a half" is "90 minutes" (read-53)
+    for hours in list(counts.get("hour", ())):
+        counts.setdefault("minut", set()).add(hours * 60)
+        values.add(hours * 60)
+    for minutes in list(counts.get("minut", ())):
+        if minutes >= 60 and (minutes / 60 * 2).is_integer():
+            counts.setdefault("hour", set()).add(minutes / 60)
+            values.add(minutes / 60)
     for m in _YEAR_THEN.finditer(context):  # "in 1964 … the following year" is also 1965
         step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
         for year in _YEAR.finditer(context, max(0, m.start() - YEAR_THEN_REACH), m.start()):
