@@ -81,6 +81,9 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         # the source's rank after a possessive (the SDK stream tests' Louvre)
         ("It is the most visited museum in the world.", "It is the world's most-visited museum."),
         ("It is the largest brewery in Idaho.", "Idaho's largest brewery"),
+        # a review's rank in a place with no article (read-11, r34)
+        ("One calls the khao soi the best in Tucson.", "Best khao soi in Tucson, hands down."),
+        ("It has the best ribeye in the city.", "Best dry-aged ribeye I've had in the city."),
         ("She holds a degree in history.", RECORD),  # no record
         ("Best of all, the brewery has a patio.", RECORD),
         ("It serves the interest of all patrons.", RECORD),

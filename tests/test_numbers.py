@@ -157,6 +157,17 @@ def test_two_counts_traded_between_the_things_they_count_are_miscounts() -> None
     # a number no other thing is counted by, written bare, stays the sentence's own
     test = numbers.stated("They quoted three hours and it was closer to 4.")
     assert numbers.miscounted("It took closer to four hours.", test, test) == []
+    # a share in its two spellings, and a stop word after an ordinal, are no other things (r37,
+    # r44)
+    solar = numbers.stated("Forty percent is reserved for households, who get a 20 percent cut.")
+    said = "Forty percent is reserved for households, which get a 20% discount."
+    assert numbers.miscounted(said, solar, solar) == []
+    raises = numbers.stated(
+        "Raises are 4.5 percent in the first year and 3.5 percent in each of the second and "
+        "third years."
+    )
+    said = "Raises are 4.5% in year one and 3.5% in each of the next two years."
+    assert numbers.miscounted(said, raises, raises) == []
     # read-47: an adjective after the count ("three used mountain bikes") trades nothing
     shop = numbers.stated("For my first used mountain bike, Eli compared three bikes with me.")
     assert numbers.miscounted("Eli compared three used mountain bikes.", shop, shop) == []

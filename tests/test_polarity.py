@@ -510,6 +510,9 @@ def test_what_the_sentence_negates_affirmed_is_caught(claim: str, unnegated: str
         ("Sites in Loops A and B can be reserved up to six months in advance. Loop C sites are "
          "first-come, first-served and cannot be reserved.",
          "Loop B sites can be reserved online.", None),
+        # a reviewer's resolve is no fact the claim affirms (r37)
+        ("Delivery took an hour and the pizza was cold, so I won't order delivery again.",
+         "One delivery order took an hour.", None),
     ],
 )  # fmt: skip
 def test_a_negation_of_something_else_is_not_unnegated(

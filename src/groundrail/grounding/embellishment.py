@@ -146,7 +146,11 @@ _OF_RECORDS = re.compile(
     r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first[-\s]time"
     rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}"
     # a rank after a possessive: "the world's most-visited museum", "Ohio's largest"
-    rf"|\b[\w-]+['\u2019]s\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)",
+    rf"|\b[\w-]+['\u2019]s\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)"
+    # a review's rank in a place with no article: "Best khao soi in Tucson, hands down", "Best
+    # dry-aged ribeye I've had in the city" (read-11, r20, r25, r34)
+    rf"|\b(?:(?!{_NOT_SUPERLATIVE})[a-z]+est|most[\s-]+[a-z]+|best|worst)\s+(?:[\w'\u2019-]+\s+){{0,4}}?"
+    r"in\s+(?:the\s+)?(?:(?-i:[A-Z][a-z]+)|state|country|nation|region|world|county|city|town)\b",
     re.I,
 )
 

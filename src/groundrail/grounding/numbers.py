@@ -474,13 +474,18 @@ def _traded_count(sentence: Stated, number: float, unit: str, claimed: Stated) -
     number the sentence counts another thing by, and that thing by the sentence's number
     of `unit` ("four paintings and three sculptures" of "three paintings and four
     sculptures"); not "three used mountain bikes" of "my first used mountain bike …
-    comparing three bikes" (read-47): the claim counts no bikes by one."""
+    comparing three bikes" (read-47): the claim counts no bikes by one; nor a share by its
+    two spellings, or a stop word after an ordinal ("the second and third years", r37)."""
     own = sentence.counts[unit]
     return number not in own and any(
         number in counts and claimed.counts.get(other, set()) & own
         for other, counts in sentence.counts.items()
-        if other != unit
+        if other != unit and other not in _NO_THINGS and other not in STOPWORDS
     )
+
+
+# counted words that are no other thing: a share's two spellings ("40%", "Forty percent")
+_NO_THINGS = frozenset({"%", "perce"})
 
 
 def _years_apart(context: Stated) -> bool:

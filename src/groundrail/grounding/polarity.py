@@ -1051,7 +1051,9 @@ def _restated_negation(
     `unnegated`: the negating clause's content words (at least `NEGATING_WORDS` of them
     unless the sentence is the one restating the claim's clause best) stand in the claim's
     clause, and no passage says the words unnegated; None for a sentence about another time
-    (`_THEN_NOT_NOW`: "Under the old contract, … was not recyclable")."""
+    (`_THEN_NOT_NOW`: "Under the old contract, … was not recyclable"), and for a negation with
+    "until" or "again" after it ("won't arrive until Friday", "I won't order delivery
+    again")."""
     if _THEN_NOT_NOW.search(sentence):
         return None
     for found in _NEGATED.finditer(sentence):
@@ -1066,6 +1068,9 @@ def _restated_negation(
             or (not best and not _same_subject(clause, sentence, sentence[:stop]))
             or _NOT_STATED.search(sentence, begin, found.start())
             or re.search(r"\buntil\b", sentence[found.end() : stop], re.I)
+            # a resolve, no fact: "I won't order delivery again" of "one delivery order took
+            # an hour" (r37)
+            or re.search(r"\bagain\b", sentence[found.end() : stop], re.I)
             or _another_part(clause, negating, sentence[stop:])
             or _other_thing(clause, negating)
             or re.search(  # "unsupported", "statistically insignificant": the same
