@@ -84,6 +84,9 @@ def test_a_statement_given_to_another_speaker_is_misattributed() -> None:
         "Lee",
         " the toll would rise.",
     )
+    # a day or a month before the verb is no speaker (read-54)
+    filed = "A proposed class action filed Monday claims the company failed to encrypt data."
+    assert attribution.speaker(filed) is None
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,9 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         "Some suggested schools in Port Ellis closed because customers lost electricity.",
         # "amid" and "in the wake of" tell a time as often as a cause
         "Schools in Port Ellis and Dunmore were closed amid the power outages.",
+        # advice with the answer's own reason (read-54)
+        "Expect schools in Port Ellis and Dunmore to be closed, because about 42,000 "
+        "customers were without electricity.",
     ],
 )
 def test_a_link_the_context_states_or_cannot_be_read_is_left(claim: str) -> None:

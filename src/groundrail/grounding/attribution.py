@@ -86,14 +86,16 @@ _PRONOUN_SAID = re.compile(rf"\b(he|she|they|we|i)\s+(?:also\s+)?{SPEECH}\b", re
 # a sentence that says who speaks ("Coach Martin Doyle said …"), not "called a penalty"
 _SAID = re.compile(r"\b(?:said|says|told|tells|added|explained|argued|warned|noted|insisted)\b")
 # The last words of titles and bodies that speak ("the Education Secretary", "the British
-# Embassy"): an article names the person behind them elsewhere, or no one.
+# Embassy"): an article names the person behind them elsewhere, or no one; and days and
+# months, no speakers ("A proposed class action filed Monday claims …", read-54).
 _NOT_PERSONS = frozenset(
     """secretary minister president chancellor governor mayor senator chief director
     spokesman spokeswoman spokesperson officer officers official officials police embassy
     ministry department office council court board committee agency service company
     government party club team group association university college school hospital
     magazine news times post journal report statement commission authority bank inc corp
-    ltd""".split()  # noqa: SIM905
+    ltd monday tuesday wednesday thursday friday saturday sunday january february march
+    april june july august september october november december""".split()  # noqa: SIM905
 )
 MIN_STATEMENT_WORDS = 4
 _PRONOUNS = frozenset("he she they we i it you".split())  # noqa: SIM905

@@ -81,11 +81,22 @@ _CONTRAST = re.compile(
 )
 
 
+# advice, whose reason the answer gives of its own: "Pick the new date carefully, because a
+# second postponement is granted only in exceptional circumstances" (read-54)
+_ADVICE = re.compile(
+    r"^\W*(?:please\s+)?(?:pick|choose|bring|call|book|plan|arrive|keep|make\s+sure|check"
+    r"|double-check|consider|try|allow|avoid|ask|remember|note|expect|leave|take|wear|reserve"
+    r"|come|apply|submit|contact|schedule|budget|don['\u2019]t|do\s+not|never)\b",
+    re.I,
+)
+
+
 def unlinked(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
     """The claim's causal link ("because of") when the context never states it (see the
-    module doc); None otherwise. `bm25` ranks `units`."""
+    module doc); None otherwise, and for advice, whose reason is the answer's own
+    (`_ADVICE`: "Pick the new date carefully, because …"). `bm25` ranks `units`."""
     halves = _halves(claim)
-    if halves is None or not units or _DOUBTED.search(claim):
+    if halves is None or not units or _DOUBTED.search(claim) or _ADVICE.match(claim):
         return None
     link, *parts = halves
     words = [set(content_words(half)) for half in parts]
