@@ -247,6 +247,23 @@ def test_an_identity_with_a_price_word_the_record_does_not_give_is_not_supported
     assert check(claim, [found]).label is None  # a level apart: the model's
 
 
+@pytest.mark.parametrize(
+    ("claim", "label"),
+    [
+        # read-53: a kind of business taken from a review's comparison
+        ("Harbor Light Cafe is a breakfast cafe and pizzeria at 40 Front Street in Tampa.",
+         "unsupported"),
+        ("Harbor Light Cafe is a cafe and bakery at 40 Front Street in Tampa.", "unsupported"),
+        # a kind its names give, in a word of that kind
+        ("Harbor Light Cafe is a café at 40 Front Street in Tampa.", "supported"),
+    ],
+)  # fmt: skip
+def test_a_kind_of_business_the_record_does_not_name_is_unsupported(
+    claim: str, label: str
+) -> None:
+    assert check(claim, [record()]).label == label
+
+
 def test_what_the_fields_do_not_decide_is_left_to_the_model() -> None:
     result = check("It is affordable, serves great pancakes, and has outdoor seating.", [record()])
     assert result.label is None

@@ -26,7 +26,10 @@ model.
 A clause that names a field of a group only by a word of the group's ("in a lot" for
 business parking) is checked when the claim's words before it name the group ("parking is
 available on the street and in a lot"). What a claim says the business offers that no word of
-the record names, reviews included ("also offers a courtesy shuttle"), is `unlisted`.
+the record names, reviews included ("also offers a courtesy shuttle"), is `unlisted`; a kind of
+business the claim calls the place that its name and categories never give ("a bakery and
+pizzeria", the pizzeria taken from a review's comparison) makes the claim unsupported
+(`miskinded`).
 
 `check` gives the claim a label when every clause of it is decided (all agree: supported; any
 disagrees: contradicted; one claims an open field: unsupported), and otherwise the part of the
@@ -253,6 +256,8 @@ def check(claim: str, records: Sequence[Record]) -> FieldCheck:
         return FieldCheck("contradicted", wrong.field, wrong.stated, wrong.record, "")
     if len(records) == 1 and (mispriced := _mispriced(claim, records[0])) is not None:
         return FieldCheck("contradicted", mispriced.name, mispriced.stated, 0, "")
+    if (kind := miskinded(claim, records)) is not None:  # "a bakery and pizzeria"
+        return FieldCheck("unsupported", "categories", kind, only or 0, "")
     agreed: list[tuple[str, str, int]] = []  # (field, stated, record) of agreeing clauses
     unknown: tuple[str, str, int] | None = None  # the first clause that claims an open field
     open_clauses: list[Clause] = []
@@ -836,6 +841,50 @@ def unlisted(claim: str, listed: frozenset[str]) -> str | None:
         if items and not any(_listed(w, listed) for w in items):
             return claim[clause.start : clause.end]
     return None
+
+
+# the kinds of business an overview calls a place by ("a Lebanese bakery and pizzeria"), each
+# with the words of a record's names (name, city, categories) that give it: a review's
+# comparison ("better than anything at a pizzeria", read-53) gives none
+_KINDS = {
+    "bakery": "bakery bakeries bakehouse patisserie",
+    "pizzeria": "pizza pizzeria",
+    "cafe": "cafe cafes café coffee tea",
+    "café": "cafe cafes café coffee tea",
+    "pub": "pub pubs bar bars gastropubs",
+    "brewery": "brewery breweries brewpub brewpubs beer",
+    "winery": "winery wineries wine wines",
+    "distillery": "distillery distilleries",
+    "deli": "deli delis delicatessen sandwiches",
+    "steakhouse": "steakhouse steakhouses steak",
+    "taqueria": "taqueria tacos mexican",
+    "creamery": "creamery ice cream desserts",
+    "butcher": "butcher butchers meat meats",
+    "florist": "florist florists flowers",
+    "pharmacy": "pharmacy pharmacies drugstores",
+    "barbershop": "barbershop barbershops barbers barber",
+    "gym": "gym gyms fitness",
+    "bookstore": "bookstore bookstores books",
+}
+# the description in "<name> is a family-run Lebanese bakery at 13620 Warren Avenue"
+_DESCRIBED = re.compile(
+    r"\b(?:is|was)\s+an?\s+(?P<kind>[^.,;:()]{0,80}?)(?=\s+(?:at|in|on|located|with|that|which"
+    r"|offering|serving|known|run|owned|near|off|just)\b|[.,;:()]|$)",
+    re.IGNORECASE,
+)
+
+
+def miskinded(claim: str, records: Sequence[Record]) -> str | None:
+    """A kind of business (`_KINDS`) the claim calls the place in its description ("Zaatar &
+    Oven Bakery is a Lebanese bakery and pizzeria") that no record's names (name, city,
+    categories, as lower-cased words) give in a word of that kind; None otherwise. Overviews
+    take a kind from a review's comparison, and the model entails it: the reviews name it."""
+    described = _DESCRIBED.search(claim)
+    if described is None or not records:
+        return None
+    names: frozenset[str] = frozenset().union(*(r.names for r in records))
+    words: list[str] = re.findall(r"[a-zé]+", described["kind"].lower())
+    return next((w for w in words if w in _KINDS and not names & set(_KINDS[w].split())), None)
 
 
 MIN_PART = 3  # letters of each part of a compound word (`_listed`)
