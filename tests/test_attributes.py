@@ -258,9 +258,7 @@ def test_an_identity_with_a_price_word_the_record_does_not_give_is_not_supported
         ("Harbor Light Cafe is a café at 40 Front Street in Tampa.", "supported"),
     ],
 )  # fmt: skip
-def test_a_kind_of_business_the_record_does_not_name_is_unsupported(
-    claim: str, label: str
-) -> None:
+def test_a_kind_of_business_the_record_does_not_name_is_unsupported(claim: str, label: str) -> None:
     assert check(claim, [record()]).label == label
 
 
