@@ -881,3 +881,28 @@ def test_a_speaker_after_a_clause_s_and_is_read() -> None:
         "wasted."
     )
     assert misattributed(joint) is None
+
+
+FIND = (
+    "Preliminary tests at the Royal Saskatchewan Museum in Regina suggest the stones are "
+    "ordinary chondrites. Solheim will give a free public talk on the find at the Swift "
+    "Current library on April 2."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "moved"),
+    [
+        # read-53: the talk moved to another place the context names
+        ("Solheim will give a free public talk on the find at the museum in Regina on April 2.",
+         ("Regina", "Current Swift")),
+        ("Solheim will give a free public talk on the find at the Swift Current library.", None),
+        # where a thing is, after "in", is no venue
+        ("Solheim, of Regina, will give a free public talk on the find on April 2.", None),
+    ],
+)  # fmt: skip
+def test_an_event_put_at_another_place_of_the_context_is_relocated(
+    claim: str, moved: tuple[str, str] | None
+) -> None:
+    units, bm25 = sentences(FIND)
+    assert attribution.relocated(claim, [u.text for u in units], bm25) == moved

@@ -691,6 +691,54 @@ _OBJECT_END = re.compile(
 )
 
 
+# a place after "at", where something happens: "at the Swift Current library", "at the
+# museum in Regina" (not "in", of where a thing is: "a hospital in Elk Ridge" of one "in
+# Carver County")
+_AT_PLACE = re.compile(
+    r"\bat\s+(?:the\s+)?(?P<place>(?:[a-z]+\s+){0,2}?(?:[A-Z][\w'\u2019.-]*"
+    r"(?:\s+[A-Z][\w'\u2019.-]*)*)(?:\s+[a-z]+)?)"
+)
+
+
+def _places(text: str) -> set[str]:
+    """The capitalised words of the places `text` puts something at (`_AT_PLACE`), no day
+    or month."""
+    return {
+        w
+        for m in _AT_PLACE.finditer(text)
+        for w in _CAPITALISED.findall(m["place"])
+        if w not in _NOT_NAMES
+    }
+
+
+RELOCATED = 0.75  # of the claim clause's other content words, in the sentence it restates
+
+
+def relocated(claim: str, passages: Sequence[str], bm25: BM25) -> tuple[str, str] | None:
+    """(the claim's place, the context's) when the claim puts what a context sentence says at
+    another place named elsewhere in the context: the sentence restates the claim's clause
+    read without the place's names (`RELOCATED` of its content words), names a place of its
+    own after "at" that the claim's clause never names, and none of the claim's ("a free public
+    talk at the museum in Regina on April 2" of "… at the Swift Current library on April 2",
+    the museum in Regina being another sentence's, `read-53`). The names rule finds both
+    places in the context and the model entails such claims. None otherwise; `bm25` ranks
+    `passages`."""
+    for start, end in clauses(claim):
+        clause = claim[start:end]
+        mine = _places(clause)
+        if not mine:
+            continue
+        without = re.sub(rf"\b(?:{'|'.join(map(re.escape, mine))})\b", " ", clause)
+        best = restated_in(clause, passages, bm25, compared=without)
+        if best is None or covered(without, passages[best]) < RELOCATED:
+            continue
+        theirs = _places(passages[best])
+        said = capitalised(clause)
+        if theirs and not theirs & said and not mine & capitalised(passages[best]):
+            return " ".join(sorted(mine)), " ".join(sorted(theirs))
+    return None
+
+
 def traded_roles(claim: str, passages: Sequence[str], bm25: BM25) -> tuple[str, str] | None:
     """(the claim's subject word, its object word) when a clause of the claim gives the two
     parties of a verb the other way round from the context sentence restating it (`bm25`

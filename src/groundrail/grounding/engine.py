@@ -628,7 +628,11 @@ class GroundingEngine:
                 or attribution.traded(text, top.text) is not None
                 or (
                     not records_only
-                    and attribution.traded_roles(text, unit_texts, unit_bm25) is not None
+                    and (
+                        attribution.traded_roles(text, unit_texts, unit_bm25) is not None
+                        # "a talk at the museum in Regina" of "at the Swift Current library"
+                        or attribution.relocated(text, unit_texts, unit_bm25) is not None
+                    )
                 )
             )
             # "eleven crew members" of a sentence that says "seven crew members"; "more than 2
