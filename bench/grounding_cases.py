@@ -22,7 +22,7 @@ and 8 news summaries in the styles of Llama-2-chat, Mistral-instruct and GPT-3.5
 `read-12` … `read-54` (each described by the comment that opens it in the YAML file: most
 are twin pairs, a correct answer and one with a single error, written by a helper that saw
 no verdicts and measured once before they were read), `held-out`, `held-out-2` …
-`held-out-17` (written by helpers that saw no verdicts; only their totals per set and kind
+`held-out-18` (written by helpers that saw no verdicts; only their totals per set and kind
 are read, as part of the bar a model must pass, never their claim-level verdicts). None was
 trained on; they complement the held-out data sets in docs/grounding.md, they do not replace
 them (there are only a few).
