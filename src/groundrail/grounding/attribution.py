@@ -15,6 +15,7 @@ in its place (`swapped`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -898,6 +899,31 @@ _WORD = re.compile(r"[a-z][a-z'\u2019-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
+@functools.lru_cache(maxsize=8)
+def _named_persons(
+    context: str,
+) -> tuple[frozenset[str], dict[str, set[str]], dict[str, set[str]]]:
+    """For `renamed`, read once per context: its lower-cased words (a possessive's and a
+    hyphenated word's parts too), and the first and last names of the persons it names, each
+    with the other names it pairs them with."""
+    words = frozenset(
+        part
+        for word in _WORD.findall(context.lower())
+        for part in (_POSSESSIVE.sub("", word), *_POSSESSIVE.sub("", word).split("-"))
+    )
+    firsts: dict[str, set[str]] = {}
+    lasts: dict[str, set[str]] = {}
+    for m in _NAME_PAIR.finditer(context):
+        first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
+        end = m.start(2) + len(m.group(2))
+        if _TITLE_WORD.fullmatch(first.lower()):
+            continue  # "Councilmember Rosa": a title, no first name (r32's "Sponsor Rosa")
+        if _PERSON_BEFORE.search(context, 0, m.start()) or _PERSON_AFTER.match(context, end):
+            firsts.setdefault(first, set()).add(last)
+            lasts.setdefault(last, set()).add(first)
+    return words, firsts, lasts
+
+
 def renamed(claim: str, context: str) -> tuple[str, str] | None:
     """(the claim's name, the context's) when the claim gives a person the context names
     ("Marisol Whitaker, Testing Coordinator", "said Marisol Whitaker") another last name, or
@@ -909,22 +935,11 @@ def renamed(claim: str, context: str) -> tuple[str, str] | None:
 
     The model entails such claims: every other word is the context's, and a first or last
     name alone weighs little among them."""
-    words = {
-        part
-        for word in _WORD.findall(context.lower())
-        for part in (_POSSESSIVE.sub("", word), *_POSSESSIVE.sub("", word).split("-"))
-    }
-    firsts: dict[str, set[str]] = {}
-    lasts: dict[str, set[str]] = {}
-    for m in _NAME_PAIR.finditer(context):
-        first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
-        end = m.start(2) + len(m.group(2))
-        if _TITLE_WORD.fullmatch(first.lower()):
-            continue  # "Councilmember Rosa": a title, no first name (r32's "Sponsor Rosa")
-        if _PERSON_BEFORE.search(context, 0, m.start()) or _PERSON_AFTER.match(context, end):
-            firsts.setdefault(first, set()).add(last)
-            lasts.setdefault(last, set()).add(first)
-    for m in _NAME_PAIR.finditer(claim):
+    pairs = list(_NAME_PAIR.finditer(claim))
+    if not pairs:
+        return None
+    words, firsts, lasts = _named_persons(context)
+    for m in pairs:
         first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
         for kept, changed, given in ((first, last, firsts), (last, first, lasts)):
             theirs = given.get(kept, set())

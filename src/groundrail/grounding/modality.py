@@ -32,6 +32,7 @@ closed" of "two of the four lanes of the Kessler Bridge will be closed").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -180,6 +181,12 @@ ALLEGED_WORDS = 12  # content words of an allegation compared
 MIN_ALLEGED = 4  # of them, and half at least, that the claim states
 
 
+@functools.lru_cache(maxsize=8)
+def _allegations(passages: tuple[str, ...]) -> tuple[str, ...]:
+    """What the passages say one party alleges (`_ALLEGING`), read once per context."""
+    return tuple(m["alleged"] for passage in passages for m in _ALLEGING.finditer(passage))
+
+
 def alleged(claim: str, passages: Sequence[str]) -> str | None:
     """The act a context sentence says one party alleges (`_ALLEGING`: "accusing their
     landlord of charging unlawful fees") when the claim states it as done: the verb of one
@@ -192,8 +199,10 @@ def alleged(claim: str, passages: Sequence[str]) -> str | None:
     otherwise."""
     if _ATTRIBUTED.search(claim):
         return None
+    allegations = _allegations(tuple(passages))
+    if not allegations:
+        return None
     said = set(content_words(claim))
-    allegations = [m["alleged"] for passage in passages for m in _ALLEGING.finditer(passage)]
     acts = [act.group() for text in allegations if (act := _ACT.search(text)) is not None]
     stated = next((act for act in acts if act.lower()[:PREFIX] in said), None)
     if stated is None:

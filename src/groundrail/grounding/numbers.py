@@ -707,12 +707,13 @@ _PERSON = frozenset({"head", "perso", "peopl", "guest", "diner", "indiv", "adult
 ANY_RATE = "*"  # "$55 each": charged by each one of whatever it is
 
 
-def _rates(text: str, per_only: bool = False) -> list[tuple[float, set[str]]]:
+@functools.lru_cache(maxsize=64)
+def _rates(text: str, per_only: bool = False) -> tuple[tuple[float, frozenset[str]], ...]:
     """Each amount of money `text` writes in digits, with the words of what it is charged by
     (content words; a person's as "perso", `_PERSON`): (30.0, {"hour", "boat"}) of "$30 per
     hour for the boat"; with `per_only`, by "per" alone ("$30 an hour per person":
     {"perso"})."""
-    out = []
+    out: list[tuple[float, frozenset[str]]] = []
     for m in _PRICE.finditer(text):
         if not _VALUE.fullmatch(m.group(1)):
             continue
@@ -725,8 +726,8 @@ def _rates(text: str, per_only: bool = False) -> list[tuple[float, set[str]]]:
                 words |= {ANY_RATE} if r["each"] else set()
             elif not per_only or r["per"]:
                 words |= {"perso" if w in _PERSON else w for w in content_words(r["noun"])}
-        out.append((value(m.group(1)), words))
-    return out
+        out.append((value(m.group(1)), frozenset(words)))
+    return tuple(out)
 
 
 def rerated(claim: str, context: str) -> str | None:
@@ -735,7 +736,7 @@ def rerated(claim: str, context: str) -> str | None:
     boat", `read-53`): the price is the context's, its unit not. The number rule finds the
     amount and the model entails such claims. None otherwise, and when the context writes
     the amount once with no unit ("Each transfer costs $10")."""
-    theirs: dict[float, list[set[str]]] = {}
+    theirs: dict[float, list[frozenset[str]]] = {}
     for amount, words in _rates(context):
         theirs.setdefault(amount, []).append(words)
     for amount, words in _rates(claim, per_only=True):
