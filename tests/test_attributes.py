@@ -254,8 +254,9 @@ def test_an_identity_with_a_price_word_the_record_does_not_give_is_not_supported
         ("Harbor Light Cafe is a breakfast cafe and pizzeria at 40 Front Street in Tampa.",
          "unsupported"),
         ("Harbor Light Cafe is a cafe and bakery at 40 Front Street in Tampa.", "unsupported"),
-        # a kind its names give, in a word of that kind
+        # a kind its names give, in a word of that kind; a kind said of another subject
         ("Harbor Light Cafe is a café at 40 Front Street in Tampa.", "supported"),
+        ("The owner was a butcher in Miami before opening it.", None),
     ],
 )  # fmt: skip
 def test_a_kind_of_business_the_record_does_not_name_is_unsupported(claim: str, label: str) -> None:

@@ -46,6 +46,12 @@ def unlinked(claim: str) -> str | None:
             "Because the planet's rotation is slow, the upper clouds circle it in four days.",
             "Because",
         ),
+        # a noun that reads as a verb of advice opens a statement of fact
+        (
+            "Call volumes in Port Ellis and Dunmore closed schools, because about 42,000 "
+            "customers were without electricity.",
+            "because",
+        ),
         # the cause ends with its clause: what comes after ", while" is no part of it
         (
             "Schools in Port Ellis and Dunmore were closed, prompted by the power outages, "
@@ -73,8 +79,9 @@ def test_a_link_the_context_never_states_is_unlinked(claim: str, link: str) -> N
         "Some suggested schools in Port Ellis closed because customers lost electricity.",
         # "amid" and "in the wake of" tell a time as often as a cause
         "Schools in Port Ellis and Dunmore were closed amid the power outages.",
-        # advice with the answer's own reason (read-54)
-        "Expect schools in Port Ellis and Dunmore to be closed, because about 42,000 "
+        # advice with the answer's own reason (read-54); not a noun that reads as a verb
+        # ("Budget cuts", "Call volumes": the claim's own facts, left to the rule)
+        "Expect the schools in Port Ellis and Dunmore to be closed, because about 42,000 "
         "customers were without electricity.",
     ],
 )

@@ -85,6 +85,7 @@ def test_words_of_standing_the_context_never_uses_are_embellished(claim: str, te
         ("One calls the khao soi the best in Tucson.", "Best khao soi in Tucson, hands down."),
         ("It has the best ribeye in the city.", "Best dry-aged ribeye I've had in the city."),
         ("She holds a degree in history.", RECORD),  # no record
+        ("Its other biggest employers in the county are mills.", RECORD),  # "other" is no "her"
         ("Best of all, the brewery has a patio.", RECORD),
         ("It serves the interest of all patrons.", RECORD),
         ("It brews more beer than any other bar.", "the most beer of the bars on Main St"),

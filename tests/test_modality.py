@@ -557,7 +557,8 @@ def test_an_allegation_stated_as_fact_is_overstated(claim: str, act: str | None)
 DEPOT = (
     "Our Kelby depot on Mill Lane is being refurbished, and its collection counter is closed "
     "until Friday 28 March. Parcels are held at a temporary counter at Unit 4. The Riverside "
-    "branch has closed permanently."
+    "branch has closed permanently. The Harbor branch is closed until someone decides its "
+    "future."
 )
 
 
@@ -570,6 +571,8 @@ DEPOT = (
         # said for a while, or of what the context says closed for good
         ("The Mill Lane collection counter is closed until 28 March.", None),
         ("The Riverside branch has closed for good.", None),
+        # "until" a decision is no date: closed until someone decides is no closure for a while
+        ("The Harbor branch has closed for good.", None),
     ],
 )
 def test_what_the_source_closes_for_a_while_said_for_good_is_overstated(

@@ -1173,13 +1173,17 @@ async def test_a_misplaced_figure_fails_its_claim(runtime: GroundingRuntime) -> 
         ("When it opened it was Vessland's second longest canal.", None),
         ("Aldby is the third-busiest port in the country.", None),
         ("It is the second-largest lake in the state.", None),  # no rank by "largest" given
+        ("The third request came in May.", None),  # "request" is no superlative
     ],
 )
 def test_a_rank_by_a_superlative_the_context_gives_otherwise_is_misranked(
     claim: str, wrong: str | None
 ) -> None:
     # read-53: "second-longest" said "third-longest"
-    context = "It was Vessland's second-longest canal. Aldby is the 3rd busiest port."
+    context = (
+        "It was Vessland's second-longest canal. Aldby is the 3rd busiest port. The second "
+        "request came in April."
+    )
     assert numbers.misranked(claim, context) == wrong
 
 
@@ -1238,3 +1242,18 @@ def test_an_amount_charged_by_another_thing_than_the_contexts_is_rerated(
 def test_a_span_in_hours_is_one_in_minutes(context: str, claim: str) -> None:
     assert numbers.missing(claim, numbers.stated(context)) == []
     assert numbers.missing(claim, numbers.stated("The wait was an hour.")) != []
+
+
+def test_a_long_list_of_numbers_is_read_in_one_pass() -> None:
+    # a review helper's: the list before the "5" ("1,2,…,40", a code, no number) is read
+    # once, not split every way (which took minutes at 30 numbers)
+    draw = ",".join(str(n) for n in range(1, 41))
+    found = numbers.claimed(f"The numbers drawn were {draw} this week, and 5 people won.")
+    assert [raw for raw, *_ in found] == ["5"]
+
+
+def test_a_span_read_as_minutes_is_no_other_figure() -> None:
+    # a review helper's: "3 hours" is 180 minutes, not 180 tickets
+    festival = numbers.stated("The festival lasts 3 hours and sold 150 tickets.")
+    assert numbers.missing("It sold 180 tickets.", festival) == ["180"]
+    assert numbers.missing("It lasts 180 minutes.", festival) == []

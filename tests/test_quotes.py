@@ -49,6 +49,7 @@ def test_a_quotation_the_context_holds_is_not_misquoted(claim: str) -> None:
          "we defended well but the boys kept believing."),
         # a negation added or dropped is no word changed by the writer (read-53)
         ('Varga called it "not a cruel way to go out."', "not a cruel way to go out."),
+        ('Varga said it "cannot be a cruel way to go out."', "cannot be a cruel way to go out."),
         ('Reyes said he "never told the boys to keep believing."',
          "never told the boys to keep believing."),
         # a short quotation someone is said to have said (read-53: 'news she said left her

@@ -869,7 +869,7 @@ _KINDS = {
 # the description in "<name> is a family-run Lebanese bakery at 13620 Warren Avenue"
 _DESCRIBED = re.compile(
     r"\b(?:is|was)\s+an?\s+(?P<kind>[^.,;:()]{0,80}?)(?=\s+(?:at|in|on|located|with|that|which"
-    r"|offering|serving|known|run|owned|near|off|just)\b|[.,;:()]|$)",
+    r"|offering|serving|known|run|owned|near|off|just|from|to|of|for|by)\b|[.,;:()]|$)",
     re.IGNORECASE,
 )
 
@@ -882,6 +882,9 @@ def miskinded(claim: str, records: Sequence[Record]) -> str | None:
     described = _DESCRIBED.search(claim)
     if described is None or not records:
         return None
+    subject = set(terms(claim[: described.start()]))  # the place itself: its name, or "It"
+    if not subject & ({"it"} | {w for r in records for w in r.title}):
+        return None  # "The owner was a butcher in Beirut"
     names: frozenset[str] = frozenset().union(*(r.names for r in records))
     words: list[str] = re.findall(r"[a-zé]+", described["kind"].lower())
     return next((w for w in words if w in _KINDS and not names & set(_KINDS[w].split())), None)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
+from types import MappingProxyType
 
 from groundrail.grounding.lexical import (
     BM25,
@@ -899,10 +900,13 @@ _WORD = re.compile(r"[a-z][a-z'\u2019-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
+PERSON_REACH = 40  # characters before a name read for its title or verb of saying
+
+
 @functools.lru_cache(maxsize=8)
 def _named_persons(
     context: str,
-) -> tuple[frozenset[str], dict[str, set[str]], dict[str, set[str]]]:
+) -> tuple[frozenset[str], Mapping[str, frozenset[str]], Mapping[str, frozenset[str]]]:
     """For `renamed`, read once per context: its lower-cased words (a possessive's and a
     hyphenated word's parts too), and the first and last names of the persons it names, each
     with the other names it pairs them with."""
@@ -918,10 +922,15 @@ def _named_persons(
         end = m.start(2) + len(m.group(2))
         if _TITLE_WORD.fullmatch(first.lower()):
             continue  # "Councilmember Rosa": a title, no first name (r32's "Sponsor Rosa")
-        if _PERSON_BEFORE.search(context, 0, m.start()) or _PERSON_AFTER.match(context, end):
+        before = context[max(0, m.start() - PERSON_REACH) : m.start()]
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(context, end):
             firsts.setdefault(first, set()).add(last)
             lasts.setdefault(last, set()).add(first)
-    return words, firsts, lasts
+    return (
+        words,
+        MappingProxyType({k: frozenset(v) for k, v in firsts.items()}),
+        MappingProxyType({k: frozenset(v) for k, v in lasts.items()}),
+    )
 
 
 def renamed(claim: str, context: str) -> tuple[str, str] | None:
@@ -942,7 +951,7 @@ def renamed(claim: str, context: str) -> tuple[str, str] | None:
     for m in pairs:
         first, last = m.group(1), _POSSESSIVE.sub("", m.group(2))
         for kept, changed, given in ((first, last, firsts), (last, first, lasts)):
-            theirs = given.get(kept, set())
+            theirs = given.get(kept, frozenset())
             if (
                 theirs
                 and not words.intersection(changed.lower().split("-"))  # "…-insured"

@@ -84,9 +84,10 @@ _CONTRAST = re.compile(
 # advice, whose reason the answer gives of its own: "Pick the new date carefully, because a
 # second postponement is granted only in exceptional circumstances" (read-54)
 _ADVICE = re.compile(
-    r"^\W*(?:please\s+)?(?:pick|choose|bring|call|book|plan|arrive|keep|make\s+sure|check"
-    r"|double-check|consider|try|allow|avoid|ask|remember|note|expect|leave|take|wear|reserve"
-    r"|come|apply|submit|contact|schedule|budget|don['\u2019]t|do\s+not|never)\b",
+    r"^\W*(?:please\s+)?(?:(?:pick|choose|bring|call|book|plan|arrive|keep|check|double-check"
+    r"|consider|try|allow|avoid|ask|remember|expect|leave|take|wear|reserve|come|apply|submit"
+    r"|contact|schedule|budget)\s+(?:the|a|an|your|yours|it|them|this|that|ahead|early|out|up"
+    r"|carefully|extra|for|to|with|about|on|in|at)\b|make\s+sure\b|(?:don['\u2019]t|do\s+not)\s)",
     re.I,
 )
 

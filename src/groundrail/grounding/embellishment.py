@@ -22,7 +22,13 @@ from __future__ import annotations
 
 import re
 
-from groundrail.grounding.lexical import PREFIX, STOPWORDS, clauses, content_words
+from groundrail.grounding.lexical import (
+    NOT_SUPERLATIVE,
+    PREFIX,
+    STOPWORDS,
+    clauses,
+    content_words,
+)
 
 # words of rank, renown and ownership: each states a fact about standing
 _TERMS = (
@@ -113,12 +119,8 @@ def _of_items(claim: str, end: int) -> bool:
 
 # a superlative after its article: "the steepest", "its largest", "the most visited" (not
 # "the interest", "the west", "the forest")
-_NOT_SUPERLATIVE = (
-    r"(?:inter|w|r|t|gu|n|qu|ch|for|harv|requ|prot|cont|sugg|arr|inv|manif|hon|mod|earn|dig"
-    r"|b|l|p|v|z|j)est\b"
-)
 _SUPERLATIVE = (
-    rf"(?:the|its|their|his|her)\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b"
+    rf"(?:the|its|their|his|her)\s+(?:(?!{NOT_SUPERLATIVE})[a-z]+est\b"
     r"|most[\s-]+[a-z]+|best|worst)"
 )
 # a record: "the steepest in its history", "the largest ever", "a record high", "a course
@@ -137,19 +139,19 @@ _RECORD = re.compile(
     r"|(?:the|a)\s+first\s+time|first[-\s]ever)\b"
     # a rank in a place or a kind: "the largest of its kind in Nebraska" (read-53), "the
     # busiest in the state"
-    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?(?:of\s+its\s+kind|in\s+(?:the\s+)?(?:state"
+    rf"|\b{_SUPERLATIVE}\s+(?:[\w-]+\s+){{0,2}}?(?:of\s+its\s+kind|in\s+(?:the\s+)?(?:state"
     r"|country|nation|region|world|county|city))\b"
-    rf"|{_SUPERLATIVE}\s+(?:[\w-]+\s+)?in\s+(?-i:[A-Z][a-z]+)\b",
+    rf"|\b{_SUPERLATIVE}\s+(?:[\w-]+\s+)?in\s+(?-i:[A-Z][a-z]+)\b",
     re.I,
 )
 _OF_RECORDS = re.compile(
     r"\b(?:histor\w*|records?|ever|all[-\s]time|unprecedented|never\s+before|first[-\s]time"
     rf"|of\s+any|than\s+any|among\s+all)\b|{_SUPERLATIVE}"
     # a rank after a possessive: "the world's most-visited museum", "Ohio's largest"
-    rf"|\b[\w-]+['\u2019]s\s+(?:(?!{_NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)"
+    rf"|\b[\w-]+['\u2019]s\s+(?:(?!{NOT_SUPERLATIVE})[a-z]+est\b|most[\s-]+[a-z]+|best|worst)"
     # a review's rank in a place with no article: "Best khao soi in Tucson, hands down", "Best
     # dry-aged ribeye I've had in the city" (read-11, r20, r25, r34)
-    rf"|\b(?:(?!{_NOT_SUPERLATIVE})[a-z]+est|most[\s-]+[a-z]+|best|worst)\s+(?:[\w'\u2019-]+\s+){{0,4}}?"
+    rf"|\b(?:(?!{NOT_SUPERLATIVE})[a-z]+est|most[\s-]+[a-z]+|best|worst)\s+(?:[\w'\u2019-]+\s+){{0,4}}?"
     r"in\s+(?:the\s+)?(?:(?-i:[A-Z][a-z]+)|state|country|nation|region|world|county|city|town)\b",
     re.I,
 )

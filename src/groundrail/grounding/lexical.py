@@ -62,6 +62,12 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself yourselves
     said says yes one may might must shall""".split()  # noqa: SIM905 - a word list reads better
 )
+# words in "-est" that are no superlative: "interest", "west", "guest", "request", "forest"
+# (`embellishment`'s records and `numbers.misranked`'s ranks)
+NOT_SUPERLATIVE = (
+    r"(?:inter|w|r|t|gu|n|qu|ch|for|harv|requ|prot|cont|sugg|arr|inv|manif|hon|mod|earn|dig"
+    r"|b|l|p|v|z|j)est\b"
+)
 PREFIX = 5  # words match on their first five characters: "announced" ~ "announcement"
 LOOKBEHIND = 60  # characters before a statement read for what governs it ("every day except")
 

@@ -127,8 +127,9 @@ _PERMANENT = re.compile(
 # what a source says is for a while: "temporary", "until 28 March", "is being refurbished",
 # "will reopen"
 _TEMPORARY = re.compile(
-    r"\b(?:temporar\w*|interim|until\s+(?:\w+\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
-    r"|nov|dec|spring|summer|fall|autumn|winter|next|further|the\s+end)|(?:will\s+)?re-?open\w*"
+    r"\b(?:temporar\w*|interim|until\s+(?:\w+\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep"
+    r"|oct|nov|dec)[a-z]*\b|spring|summer|fall|autumn|winter|next|further|the\s+end)"
+    r"|(?:will|to)\s+re-?open|re-?opens|re-?opening"
     r"|(?:being|for)\s+(?:refurbish|renovat|repair|maintenance|upgrad)\w*|while\s+\w+\s+(?:is|are)"
     r"\s+being)",
     re.I,
@@ -189,8 +190,9 @@ def _allegations(passages: tuple[str, ...]) -> tuple[str, ...]:
 
 def alleged(claim: str, passages: Sequence[str]) -> str | None:
     """The act a context sentence says one party alleges (`_ALLEGING`: "accusing their
-    landlord of charging unlawful fees") when the claim states it as done: the verb of one
-    of the context's allegations ("charged"), and `MIN_ALLEGED` of an allegation's first
+    landlord of charging unlawful fees"), as the context writes it ("charging"), when the
+    claim states it as done: the verb of one of the context's allegations in the claim
+    ("charged"), and `MIN_ALLEGED` of an allegation's first
     `ALLEGED_WORDS` content words and half of them at least (a complaint's allegations are
     often told over two sentences), saying nothing that keeps it an allegation or gives its
     source (`_ATTRIBUTED`: "a complaint after landlord Corbel Property Group unlawfully

@@ -49,6 +49,7 @@ from groundrail.grounding import dates
 from groundrail.grounding.dates import Dates
 from groundrail.grounding.lexical import (
     BM25,
+    NOT_SUPERLATIVE,
     RESTATED,
     STOPWORDS,
     clause_at,
@@ -352,11 +353,9 @@ def stated(context: str) -> Stated:
     # an hour's span in minutes and back: "an hour and a half" is "90 minutes" (read-53)
     for hours in list(counts.get("hour", ())):
         counts.setdefault("minut", set()).add(hours * 60)
-        values.add(hours * 60)
     for minutes in list(counts.get("minut", ())):
         if minutes >= 60 and (minutes / 60 * 2).is_integer():
             counts.setdefault("hour", set()).add(minutes / 60)
-            values.add(minutes / 60)
     for m in _YEAR_THEN.finditer(context):  # "in 1964 … the following year" is also 1965
         step = 1 if {"following", "next", "later", "after"} & set(m.groups()) else -1
         for year in _YEAR.finditer(context, max(0, m.start() - YEAR_THEN_REACH), m.start()):
@@ -681,7 +680,7 @@ _DISSENT = re.compile(
 # a rank by a superlative: "second-longest", "the third largest", "4th-busiest"
 _RANKED = re.compile(
     r"\b(?P<rank>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))[-\s]+"
-    r"(?P<by>most[-\s]+[a-z]+|[a-z]{2,}est|best|worst|biggest)\b",
+    rf"(?P<by>most[-\s]+[a-z]+|(?!{NOT_SUPERLATIVE})[a-z]{{2,}}est|best|worst)\b",
     re.IGNORECASE,
 )
 
@@ -1533,10 +1532,11 @@ def _scale(word: str) -> int:
 Claimed = tuple[str, float, str, bool, str, str]
 # the numbers of a list before one of them: "75 and " of "about 75 and 71 percent", "$5, $8
 # or " (no word counted between them: "over 20 elephants and 30 keepers" is two statements)
+# (each number read atomically, a comma inside it only before a digit: a list of digits and
+# commas has one reading, not exponentially many)
+_LISTED_NUMBER = r"[$\u00a3\u20ac]?\d(?>\d*(?:[.,]\d+)*)(?:\s?(?:%|percent|per\s+cent))?"
 _LISTED_BEFORE = re.compile(
-    r"[$\u00a3\u20ac]?\d[\d.,]*(?:\s?(?:%|percent|per\s+cent))?"
-    r"(?:\s*,\s*[$\u00a3\u20ac]?\d[\d.,]*(?:\s?(?:%|percent|per\s+cent))?)*"
-    r"(?:,\s+|,?\s+(?:and|or)\s+)[$\u00a3\u20ac]?$",
+    rf"{_LISTED_NUMBER}(?:\s*,\s*{_LISTED_NUMBER})*(?:,\s+|,?\s+(?:and|or)\s+)[$\u00a3\u20ac]?$",
     re.IGNORECASE,
 )
 
@@ -1756,6 +1756,9 @@ def _missing(numbers: list[Claimed], context: Stated, claim: str) -> list[str]:
             and not _worked_out(number, money, context, arithmetic, claim)
             and not any(math.isclose(number, result) for result in worked)
             and not (counted == POINTS and _found(number, how, _share_differences(context.text)))
+            # a span the context counts in that unit, hours read as minutes and back ("90
+            # minutes" of "an hour and a half")
+            and not (counted in _SPANS and _found(number, how, context.counts.get(counted, set())))
             and not _in_one_sentence(number, how, context.text, raw in changed, raw in parted)
         )
         or _mismeasured(number, how, unit, context)

@@ -48,7 +48,9 @@ _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 _INSERTED = re.compile(r"\[[^\]]*\]")  # the writer's own words: "[the players] never stopped"
 _HYPHEN = re.compile(r"[-\u2010\u2011]")
 # the words of a negation as `terms` reads them ("wasn't" is "wasn", "t")
-_NEGATIONS = frozenset({"not", "no", "never", "t", "nothing", "none", "nobody", "neither", "nor"})
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "t", "cannot", "nothing", "none", "nobody", "neither", "nor"}
+)
 _CODE = re.compile(r"(?<!`)`([^`\s]{2,})`(?!`)")  # inline code of one token: "`./dist`"
 
 
