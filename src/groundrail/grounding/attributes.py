@@ -846,7 +846,7 @@ def unlisted(claim: str, listed: frozenset[str]) -> str | None:
 # the kinds of business an overview calls a place by ("a Lebanese bakery and pizzeria"), each
 # with the words of a record's names (name, city, categories) that give it: a review's
 # comparison ("better than anything at a pizzeria", read-53) gives none
-_KINDS = {
+_KIND_WORDS = {
     "bakery": "bakery bakeries bakehouse patisserie",
     "pizzeria": "pizza pizzeria",
     "cafe": "cafe cafes café coffee tea",
@@ -866,6 +866,7 @@ _KINDS = {
     "gym": "gym gyms fitness",
     "bookstore": "bookstore bookstores books",
 }
+_KINDS = {kind: frozenset(words.split()) for kind, words in _KIND_WORDS.items()}
 # the description in "<name> is a family-run Lebanese bakery at 13620 Warren Avenue"
 _DESCRIBED = re.compile(
     r"\b(?:is|was)\s+an?\s+(?P<kind>[^.,;:()]{0,80}?)(?=\s+(?:at|in|on|located|with|that|which"
@@ -887,7 +888,7 @@ def miskinded(claim: str, records: Sequence[Record]) -> str | None:
         return None  # "The owner was a butcher in Beirut"
     names: frozenset[str] = frozenset().union(*(r.names for r in records))
     words: list[str] = re.findall(r"[a-zé]+", described["kind"].lower())
-    return next((w for w in words if w in _KINDS and not names & set(_KINDS[w].split())), None)
+    return next((w for w in words if w in _KINDS and not names & _KINDS[w]), None)
 
 
 MIN_PART = 3  # letters of each part of a compound word (`_listed`)

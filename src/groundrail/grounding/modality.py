@@ -113,7 +113,7 @@ def overstated(claim: str, units: Sequence[Unit], bm25: BM25) -> str | None:
         or reported_done(claim, units, bm25)
         or unhedged(claim, units)
         or required(claim, units)
-        or alleged(claim, [u.text for u in units])
+        or alleged(claim, passages)
         or made_permanent(claim, units)
     )
 

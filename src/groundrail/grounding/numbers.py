@@ -144,7 +144,8 @@ _SCALE_ON = re.compile(
     rf"(?:\s*(?=(?:{_SCALE_WORDS})\b)|(?=(?:bn|m|k)\b))({_SCALE_WORDS}|bn|m|k)\b"
 )
 _SCALE_SHORT = {"bn": 10**9, "m": 10**6, "k": 1000}
-_SPAN_UNITS = r"(minute|hour|day|week|month|year)"
+_SPAN_UNIT_WORDS = "minute|hour|day|week|month|year"
+_SPAN_UNITS = rf"({_SPAN_UNIT_WORDS})"
 # spans of time as `_stem` writes them, and their length in minutes (a month a twelfth of a
 # year)
 _SPAN_MINUTES = {
@@ -169,8 +170,8 @@ _SPEED = re.compile(r"\b(miles?|kilomet(?:er|re)s?|km)\s+(?:per|an|a)\s+hour\b")
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall|remaining|left)\b")
 _ONE_SPAN = re.compile(rf"\b(?:an?|one|1)[-\s]{_SPAN_UNITS}\b")
 _HALF_SPAN = re.compile(
-    rf"\b(?:an?|one)\s+(?P<unit>{_SPAN_UNITS[1:-1]})\s+and\s+a\s+half\b"
-    rf"|\bhalf\s+an?\s+(?P<half>{_SPAN_UNITS[1:-1]})\b"
+    rf"\b(?:an?|one)\s+(?P<unit>{_SPAN_UNIT_WORDS})\s+and\s+a\s+half\b"
+    rf"|\bhalf\s+an?\s+(?P<half>{_SPAN_UNIT_WORDS})\b"
 )
 # a span of one in a claim, as a delay ("an hour later", "a week before"), not a rate ("a day")
 _ONE_SPAN_LATER = re.compile(
