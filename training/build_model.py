@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -242,6 +243,10 @@ def main() -> None:
             shutil.copytree(args.model, args.out, dirs_exist_ok=True)
         card = read_card(args.out)
         fp32_accuracy = card.metrics.get("quantization", {}).get("mnli_three_way_accuracy_fp32")
+        # a run exported elsewhere (a GPU machine) with its train_args.json beside the card
+        train_args = args.out / "train_args.json"
+        if not card.training and train_args.is_file():
+            card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
         card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
         write_card(args.out, card)
@@ -282,26 +287,27 @@ def exported(args: argparse.Namespace) -> tuple[ModelCard, float | None]:
             fp32 = Path(tmp) / "fp32"
             export(hf, fp32, quantize=False, **common)
             fp32_accuracy = asyncio.run(mnli_three_way(fp32, args.data))
-        card = export(
-            hf,
-            args.out,
-            extra={
-                "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
-                "training": {
-                    "recipe": "training/train_nli.py + training/build_model.py",
-                    "steps": train_args.pop("steps"),
-                    "args": train_args,
-                    "data": "train split (training/pairs.py; caps and counts in "
-                    "args.pairs_built) of MNLI dev-matched, "
-                    "DocNLI binary MNLI (mismatched half) and FEVER-NLI, HaluEval QA and "
-                    "summaries, SummEdits, BEGIN, ExpertQA, WiCE, Factcheck-GPT, FaithDial, Q², "
-                    "DialFact, plus rule-made hard negatives "
-                    f"(split seed {datasets.SPLIT_SEED!r}, shares {datasets.SPLIT_SHARES})",
-                },
-            },
-            **common,
-        )
+        card = export(hf, args.out, extra=provenance(train_args), **common)
     return card, fp32_accuracy
+
+
+def provenance(train_args: dict[str, Any]) -> dict[str, Any]:
+    """The card's `base_model` and `training` fields from a run's `train_args.json`."""
+    train_args = dict(train_args)
+    return {
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
+        "training": {
+            "recipe": "training/train_nli.py + training/build_model.py",
+            "steps": train_args.pop("steps"),
+            "args": train_args,
+            "data": "train split (training/pairs.py; caps and counts in "
+            "args.pairs_built) of MNLI dev-matched, "
+            "DocNLI binary MNLI (mismatched half) and FEVER-NLI, HaluEval QA and "
+            "summaries, SummEdits, BEGIN, ExpertQA, WiCE, Factcheck-GPT, FaithDial, Q², "
+            "DialFact, plus rule-made hard negatives "
+            f"(split seed {datasets.SPLIT_SEED!r}, shares {datasets.SPLIT_SHARES})",
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import json
 import lzma
 import math
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -163,6 +164,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--debias", action="store_true", help="product of experts (see above)")
+    ap.add_argument(
+        "--exclude",
+        help="leave out the training pairs whose data set matches this regular expression "
+        "(e.g. '\\+neg$': no rule-made negation negatives; '^records$': no synthetic records)",
+    )
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -171,6 +177,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     tok = Tokenizer.from_file(str(args.base / "tokenizer.json"))
     pairs = read_pairs(args.pairs / "train.jsonl.xz")
+    if args.exclude:
+        pairs = [p for p in pairs if not re.search(args.exclude, p["dataset"])]
     rows = tokenize(tok, pairs, args.max_len)
     targets = [TARGETS[p["label"]] for p in pairs]
     bias = bias_log_prior(pairs) if args.debias else [[0.0, 0.0, 0.0] for _ in pairs]
