@@ -88,8 +88,13 @@ async def dev_signals(folder: Path, data: Path) -> DevAnswers:
     return answers
 
 
-def calibrate(answers: DevAnswers) -> Calibration:
-    """Logistic regression over each answer's worst-claim signals, then the bar (see above).
+def calibrate(
+    answers: DevAnswers, max_false_alarms: float = MAX_FALSE_ALARMS
+) -> tuple[Calibration, float, float]:
+    """Logistic regression over each answer's worst-claim signals, then the bar (see above;
+    `max_false_alarms` the cap on the mean share of correct real dev answers flagged). Returns
+    the calibration, the mean dev balanced accuracy it reaches and the mean share of correct
+    real dev answers it flags.
 
     Every signal is evidence against a claim, so a signal whose fitted weight comes out
     negative (collinearity with the others, e.g. numbers written differently in a correct
@@ -144,11 +149,11 @@ def calibrate(answers: DevAnswers) -> Calibration:
         )
 
     def objective(setting: tuple[float, float]) -> tuple[bool, float]:
-        # the best balanced accuracy among the settings that flag at most MAX_FALSE_ALARMS of
+        # the best balanced accuracy among the settings that flag at most max_false_alarms of
         # correct real answers on average (a team turns rewrite on only below that), else the
         # best
         balanced, alarms = means(setting)
-        return alarms <= MAX_FALSE_ALARMS, balanced
+        return alarms <= max_false_alarms, balanced
 
     grid = [(t / 100, e) for t in range(5, 96) for e in EXPONENTS]
     best = max(grid, key=objective)
@@ -163,7 +168,7 @@ def calibrate(answers: DevAnswers) -> Calibration:
             f"  dev {name}: balanced accuracy {report['balanced_accuracy']:.3f}, "
             f"correct answers flagged {report['flagged_correct']:.3f}"
         )
-    return Calibration(
+    calibration = Calibration(
         features=list(FITTED),
         weights=[round(float(v), 5) for v in w],
         bias=round(b, 5),
@@ -171,6 +176,7 @@ def calibrate(answers: DevAnswers) -> Calibration:
         claims_exponent=best[1],
         fitted_on=f"dev split (at most {FIT_SAMPLE} items each) of " + ", ".join(FIT_SETS),
     )
+    return calibration, balanced, alarms
 
 
 async def test(folder: Path, data: Path) -> tuple[dict[str, object], list[str]]:
@@ -248,7 +254,7 @@ def main() -> None:
         if not card.training and train_args.is_file():
             card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
-        card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))
+        card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))[0]
         write_card(args.out, card)
     if args.dev_only:
         read_card(args.out)  # the folder verifies
