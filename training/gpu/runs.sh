@@ -7,7 +7,11 @@
 # Each run: train_nli.py --batch 64 --lr 8e-5 --epochs EPOCHS plus its own arguments (a later
 # --epochs wins), killed after DEADLINE_S seconds; its log is $OUT/NAME.log and its exported
 # folder $OUT/NAME.tar.xz (about 15 MB: xz takes the int8 ONNX from 23 MB).
-export PYTHONUNBUFFERED=1
+# Needs the gateway's package and, there, the wheels the machine lacks (pysbd, pydantic and its
+# dependencies) installed into /tmp/site first:
+#   python3 -m pip install -q --no-index --no-deps --target /tmp/site WHEEL_DIR/*.whl
+set -o pipefail
+export PYTHONUNBUFFERED=1 PYTHONPATH="/tmp/site:$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
 pairs=$1 base=$2 epochs=$3 deadline=$4
 shift 4
 mkdir -p runs/out
@@ -19,7 +23,8 @@ one() {
     --threads 3 "$@" >"$OUT/$name.log" 2>&1 || { echo "$name: training failed"; return; }
   python3 training/gpu/export_run.py "runs/out/$name" "$base" "runs/out/$name-model" \
     >>"$OUT/$name.log" 2>&1 || { echo "$name: export failed"; return; }
-  tar -C runs/out -cf - "$name-model" | xz -T4 -6 >"$OUT/$name.tar.xz"
+  tar -C runs/out -cf - "$name-model" | xz -T4 -6 >"$OUT/$name.tar.xz" ||
+    { echo "$name: pack failed"; return; }
   echo "$name packed"
 }
 for spec in "$@"; do
