@@ -365,7 +365,8 @@ PEOPLE = (
     "Questions about exam scheduling should go to Marisol Whitaker, Testing Coordinator, at "
     '555-0143. "We added two rooms," said Dana Okafor. Councilmember Rosa Delgado sponsored '
     "the ordinance. Deposits are insured through the National Credit Union Administration, so "
-    "the merger does not affect coverage. Fans from South African-born families came."
+    "the merger does not affect coverage. Fans from South African-born families came. Ford "
+    "Motor said it would recall 40,000 vehicles."
 )
 
 
@@ -392,6 +393,7 @@ def test_a_person_given_another_name_is_renamed(claim: str, names: tuple[str, st
         "Sponsor Rosa Delgado cited the crashes.",  # the context's title is no first name
         "Deposits are National Credit Union Administration-insured.",  # no person
         "Fans came from South Africa.",  # "South African-born": no person
+        "The recall covers the Ford Mustang.",  # "Ford Motor said": a business, no person
     ],
 )
 def test_a_name_the_context_gives_or_no_persons_is_not_renamed(claim: str) -> None:

@@ -901,6 +901,14 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 PERSON_REACH = 40  # characters before a name read for its title or verb of saying
+# the last words of names that are no person's: `_NOT_PERSONS`' bodies and titles, and a
+# business's, which "says" things as a person does ("Ford Motor said …", so that "the Ford
+# Mustang" renamed no one)
+_NO_PERSON_LAST = _NOT_PERSONS | frozenset(
+    """motor motors airlines airways air energy systems technologies technology holdings
+    partners capital foods brands industries pharmaceuticals labs laboratories media networks
+    communications entertainment electric financial insurance resources logistics""".split()  # noqa: SIM905
+)
 
 
 @functools.lru_cache(maxsize=8)
@@ -922,6 +930,8 @@ def _named_persons(
         end = m.start(2) + len(m.group(2))
         if _TITLE_WORD.fullmatch(first.lower()):
             continue  # "Councilmember Rosa": a title, no first name (r32's "Sponsor Rosa")
+        if last.lower() in _NO_PERSON_LAST:
+            continue  # "Ford Motor said", "the Education Department said": no person
         before = context[max(0, m.start() - PERSON_REACH) : m.start()]
         if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(context, end):
             firsts.setdefault(first, set()).add(last)
