@@ -117,12 +117,7 @@ def calibrate(
     w[used] = clf.coef_[0]
     b = float(clf.intercept_[0])
 
-    # a claim with a number the context never states fails whatever its P (engine.decide)
-    numbered = FITTED.index("missing_numbers")
-    probs = [
-        (d, bad, 1 / (1 + np.exp(-(np.array(c) @ w + b))), np.array(c)[:, numbered] > 0)
-        for d, bad, c in answers
-    ]
+    scored = [(d, bad, np.array(c)) for d, bad, c in answers]
 
     def per_set(setting: tuple[float, float]) -> dict[str, dict[str, float]]:
         """Each dev set's balanced accuracy and share of correct answers flagged."""
@@ -130,11 +125,10 @@ def calibrate(
         out = {}
         for name in FIT_SETS:
             gold, pred = [], []
-            for dataset, bad, p, numbered_claims in probs:
+            for dataset, bad, signals in scored:
                 if dataset == name:
                     gold.append(bad)
-                    bar = claim_threshold(threshold, exponent, len(p))
-                    pred.append(bool(p.max() >= bar or numbered_claims.any()))
+                    pred.append(flags(signals, w, b, threshold, exponent))
             if gold:
                 out[name] = evaluate.Binary.of(gold, pred).as_dict()
         return out
@@ -177,6 +171,20 @@ def calibrate(
         fitted_on=f"dev split (at most {FIT_SAMPLE} items each) of " + ", ".join(FIT_SETS),
     )
     return calibration, balanced, alarms
+
+
+def flags(
+    signals: np.ndarray, weights: np.ndarray, bias: float, threshold: float, exponent: float
+) -> bool:
+    """Whether a calibration flags an answer whose claims' signals (FITTED order, shape
+    (claims, signals)) are `signals`: a claim's P over the claim-count bar, or a number the
+    context never states, which fails a claim whatever its P (engine.decide). An answer with
+    no claim is not flagged."""
+    if not len(signals):
+        return False
+    p = 1 / (1 + np.exp(-(signals @ weights + bias)))
+    numbered = signals[:, FITTED.index("missing_numbers")] > 0
+    return bool(p.max() >= claim_threshold(threshold, exponent, len(p)) or numbered.any())
 
 
 async def test(folder: Path, data: Path) -> tuple[dict[str, object], list[str]]:

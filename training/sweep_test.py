@@ -20,12 +20,11 @@ import statistics
 from pathlib import Path
 
 import numpy as np
-from build_model import FITTED, DevAnswers
+from build_model import FITTED, DevAnswers, flags
 
 from groundrail.config import GroundingSettings
 from groundrail.evaluation import datasets, evaluate
 from groundrail.grounding.card import read_card
-from groundrail.grounding.engine import claim_threshold
 from groundrail.grounding.runtime import GroundingRuntime
 
 SIX = ("summedits", "expertqa", "wice", "factcheck", "faithdial", "q2")
@@ -60,22 +59,16 @@ def sweep(folder: Path, answers: DevAnswers) -> None:
             for s in FITTED
         ]
     )
-    numbered = FITTED.index("missing_numbers")
+    signals = [(dataset, bad, np.array(claims)) for dataset, bad, claims in answers]
     for threshold in THRESHOLDS:
         reports = []
         for name in SIX:
-            gold, pred = [], []
-            for dataset, bad, claims in answers:
-                if dataset != name:
-                    continue
-                gold.append(bad)
-                if not claims:
-                    pred.append(False)
-                    continue
-                signals = np.array(claims)
-                p = 1 / (1 + np.exp(-(signals @ weights + calibration.bias)))
-                bar = claim_threshold(threshold, calibration.claims_exponent, len(p))
-                pred.append(bool(p.max() >= bar or (signals[:, numbered] > 0).any()))
+            gold = [bad for dataset, bad, _ in signals if dataset == name]
+            pred = [
+                flags(claims, weights, calibration.bias, threshold, calibration.claims_exponent)
+                for dataset, _, claims in signals
+                if dataset == name
+            ]
             reports.append(evaluate.Binary.of(gold, pred).as_dict())
         mean = {
             k: statistics.mean(r[k] for r in reports)
