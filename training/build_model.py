@@ -26,6 +26,7 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,30 +67,39 @@ def snapshot(run: Path, base: Path, into: Path) -> None:
     shutil.copyfile(base / "tokenizer.json", into / "tokenizer.json")
 
 
-# Per dev answer: its data set, whether it is hallucinated, each claim's signals (FITTED order)
-DevAnswers = list[tuple[str, bool, list[list[float]]]]
+# Per answer: its data set, whether it is hallucinated, each claim's signals (FITTED order)
+Answers = list[tuple[str, bool, list[list[float]]]]
 
 
-async def dev_signals(folder: Path, data: Path) -> DevAnswers:
-    """The engine's claim signals on the dev answers of FIT_SETS (answers with claims only)."""
-    # every premise judged: early exit depends on the calibration being fitted from these
+async def split_signals(
+    folder: Path, data: Path, split: str, sizes: Mapping[str, int | None]
+) -> Answers:
+    """The engine's claim signals on the `split` answers of each set in `sizes` (a seeded
+    sample of whole groups of at most that many items, every item where None), every premise
+    judged: early exit depends on the calibration being fitted from these. An answer with no
+    checkable claim has an empty list."""
     runtime = await GroundingRuntime.open(GroundingSettings(model=folder, early_exit=False))
-    answers: DevAnswers = []
+    answers: Answers = []
     try:
-        for name in FIT_SETS:
-            items = datasets.sample(datasets.load(name, data, "dev"), FIT_SAMPLE)
+        for name, size in sizes.items():
+            items = datasets.sample(datasets.load(name, data, split), size)
             results = await evaluate.run(runtime.engine, items)
             for item, result in zip(items, results, strict=True):
-                if result.claims:
-                    claims = [[c.signals[s] for s in FITTED] for c in result.claims]
-                    answers.append((name, item.hallucinated, claims))
+                claims = [[c.signals[s] for s in FITTED] for c in result.claims]
+                answers.append((name, item.hallucinated, claims))
     finally:
         await runtime.close()
     return answers
 
 
+async def dev_signals(folder: Path, data: Path) -> Answers:
+    """The dev answers of FIT_SETS that have claims (what the calibration is fitted on)."""
+    answers = await split_signals(folder, data, "dev", dict.fromkeys(FIT_SETS, FIT_SAMPLE))
+    return [answer for answer in answers if answer[2]]
+
+
 def calibrate(
-    answers: DevAnswers, max_false_alarms: float = MAX_FALSE_ALARMS
+    answers: Answers, max_false_alarms: float = MAX_FALSE_ALARMS
 ) -> tuple[Calibration, float, float]:
     """Logistic regression over each answer's worst-claim signals, then the bar (see above;
     `max_false_alarms` the cap on the mean share of correct real dev answers flagged). Returns

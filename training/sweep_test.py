@@ -20,36 +20,18 @@ import statistics
 from pathlib import Path
 
 import numpy as np
-from build_model import FITTED, DevAnswers, flags
+from build_model import FITTED, Answers, flags, split_signals
 
-from groundrail.config import GroundingSettings
 from groundrail.evaluation import datasets, evaluate
 from groundrail.grounding.card import read_card
-from groundrail.grounding.runtime import GroundingRuntime
 
 SIX = ("summedits", "expertqa", "wice", "factcheck", "faithdial", "q2")
 THRESHOLDS = [t / 100 for t in range(40, 86, 3)]
+# every test item, the largest sets sampled as `groundrail eval` samples them
+TEST_SIZES = {name: datasets.EVAL_SAMPLE.get(name) for name in SIX}
 
 
-async def test_signals(folder: Path, data: Path) -> DevAnswers:
-    """Each test answer of SIX: its set, whether it is hallucinated, its claims' signals."""
-    runtime = await GroundingRuntime.open(GroundingSettings(model=folder, early_exit=False))
-    answers: DevAnswers = []
-    try:
-        for name in SIX:
-            items = datasets.sample(
-                datasets.load(name, data, "test"), datasets.EVAL_SAMPLE.get(name)
-            )
-            results = await evaluate.run(runtime.engine, items)
-            for item, result in zip(items, results, strict=True):
-                claims = [[c.signals[s] for s in FITTED] for c in result.claims]
-                answers.append((name, item.hallucinated, claims))
-    finally:
-        await runtime.close()
-    return answers
-
-
-def sweep(folder: Path, answers: DevAnswers) -> None:
+def sweep(folder: Path, answers: Answers) -> None:
     calibration = read_card(folder).calibration
     if calibration is None:
         raise SystemExit(f"{folder}: no calibration in its card")
@@ -89,7 +71,7 @@ def main() -> None:
     ap.add_argument("models", type=Path, nargs="+", help="exported model folders")
     args = ap.parse_args()
     for folder in args.models:
-        sweep(folder, asyncio.run(test_signals(folder, args.data)))
+        sweep(folder, asyncio.run(split_signals(folder, args.data, "test", TEST_SIZES)))
 
 
 if __name__ == "__main__":
