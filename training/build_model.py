@@ -31,13 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from sklearn.linear_model import LogisticRegression
 
 from groundrail.config import GroundingSettings
 from groundrail.evaluation import datasets, evaluate
 from groundrail.grounding.card import Calibration, ModelCard, read_card
-from groundrail.grounding.context import from_options
 from groundrail.grounding.engine import SIGNALS, claim_threshold
 from groundrail.grounding.export import export, write_card
 from groundrail.grounding.runtime import GroundingRuntime
@@ -94,41 +92,10 @@ async def split_signals(
     return answers
 
 
-# The hand-written cases in the benchmark's three shapes (bench/grounding_cases.yaml), the
-# held-out sets left out: answers of several claims over passages, news and records
-CASES = Path(__file__).resolve().parents[1] / "bench" / "grounding_cases.yaml"
-CASE_SETS = {
-    "rag": "cases_passages",
-    "qa": "cases_passages",
-    "summary": "cases_summaries",
-    "record": "cases_records",
-}
-
-
-async def case_signals(folder: Path) -> Answers:
-    """The engine's claim signals on the hand-written cases of CASE_SETS' kinds that are not
-    held out (`set: held-out…`), each kind its own set; every premise judged."""
-    cases = [
-        case
-        for case in yaml.safe_load(CASES.read_text())
-        if case["kind"] in CASE_SETS and not case.get("set", "first").startswith("held-out")
-    ]
-    runtime = await GroundingRuntime.open(GroundingSettings(model=folder, early_exit=False))
-    answers: Answers = []
-    try:
-        for case in cases:
-            docs = from_options(case["context"])
-            result = await runtime.engine.check(docs, case["answer"], case.get("question"))
-            claims = [[c.signals[s] for s in FITTED] for c in result.claims]
-            answers.append((CASE_SETS[case["kind"]], case["expect"] == "flagged", claims))
-    finally:
-        await runtime.close()
-    return answers
-
-
 async def dev_signals(folder: Path, data: Path) -> Answers:
-    """The dev answers of FIT_SETS (what the calibration is fitted on)."""
-    return await split_signals(folder, data, "dev", dict.fromkeys(FIT_SETS, FIT_SAMPLE))
+    """The dev answers of FIT_SETS that have claims (what the calibration is fitted on)."""
+    answers = await split_signals(folder, data, "dev", dict.fromkeys(FIT_SETS, FIT_SAMPLE))
+    return [answer for answer in answers if answer[2]]
 
 
 def calibrate(
@@ -143,11 +110,9 @@ def calibrate(
     negative (collinearity with the others, e.g. numbers written differently in a correct
     answer) is dropped (weight 0) and the rest refitted.
     """
-    answers = [answer for answer in answers if answer[2]]  # no claim: nothing to weigh
-    names = list(dict.fromkeys(name for name, _, _ in answers))
     x = np.array([np.max(claims, axis=0) for _, _, claims in answers])
     y = np.array([bad for _, bad, _ in answers])
-    set_sizes = {name: sum(d == name for d, _, _ in answers) for name in names}
+    set_sizes = {name: sum(d == name for d, _, _ in answers) for name in FIT_SETS}
     # each data set weighs the same; the weights average 1 so C keeps its usual meaning
     weights = np.array([1.0 / set_sizes[d] for d, _, _ in answers])
     weights *= len(weights) / weights.sum()
@@ -168,7 +133,7 @@ def calibrate(
         """Each dev set's balanced accuracy and share of correct answers flagged."""
         threshold, exponent = setting
         out = {}
-        for name in names:
+        for name in FIT_SETS:
             gold, pred = [], []
             for dataset, bad, signals in scored:
                 if dataset == name:
@@ -179,7 +144,7 @@ def calibrate(
         return out
 
     def means(setting: tuple[float, float]) -> tuple[float, float]:
-        """Mean dev balanced accuracy over the sets, mean share of correct answers flagged
+        """Mean dev balanced accuracy over FIT_SETS, mean share of correct answers flagged
         over REAL_SETS."""
         reports = per_set(setting)
         return (
@@ -207,20 +172,13 @@ def calibrate(
             f"  dev {name}: balanced accuracy {report['balanced_accuracy']:.3f}, "
             f"correct answers flagged {report['flagged_correct']:.3f}"
         )
-    fitted_on = f"dev split (at most {FIT_SAMPLE} items each) of " + ", ".join(
-        name for name in names if name in FIT_SETS
-    )
-    if case_sets := [name for name in names if name not in FIT_SETS]:
-        fitted_on += f"; the hand-written cases not held out ({CASES.name}) as " + ", ".join(
-            case_sets
-        )
     calibration = Calibration(
         features=list(FITTED),
         weights=[round(float(v), 5) for v in w],
         bias=round(b, 5),
         threshold=best[0],
         claims_exponent=best[1],
-        fitted_on=fitted_on,
+        fitted_on=f"dev split (at most {FIT_SAMPLE} items each) of " + ", ".join(FIT_SETS),
     )
     return calibration, balanced, alarms
 
