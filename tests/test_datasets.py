@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 from groundrail.evaluation import datasets
 
@@ -67,4 +68,16 @@ def test_an_expertqa_answer_and_its_claims_share_a_split() -> None:
         datasets.split_of("expertqa", q) == datasets.split_of("expertqa_claims", q)
         for q in questions
     )
-    assert {datasets.split_of("expertqa", q) for q in questions} == {"train", "dev", "test"}
+    assert {datasets.split_of("expertqa", q) for q in questions} == set(get_args(datasets.Split))
+
+
+def test_the_calibration_split_is_carved_from_train_alone(monkeypatch) -> None:
+    groups = [f"Claim {n} about a river's length." for n in range(3000)]
+    carved = [datasets.split_of("wice", g) for g in groups]
+    monkeypatch.setattr(datasets, "CALIBRATION_POOLS", frozenset())
+    before = [datasets.split_of("wice", g) for g in groups]
+
+    moved = [(b, a) for b, a in zip(before, carved, strict=True) if b != a]
+    assert moved and set(moved) == {("train", "calibration")}  # dev and test as they were
+    assert 0.12 < len(moved) / before.count("train") < 0.17  # a seventh of train
+    assert "calibration" not in {datasets.split_of("summedits", g) for g in groups}

@@ -4,7 +4,8 @@
         --out src/groundrail/models/default
 
 1. the run's final model -> Hugging Face folder -> int8 ONNX + tokenizer + card;
-2. the engine (without calibration) scores the dev split of every answer-level set; a
+2. the engine (without calibration) scores the dev split of every answer-level set (and the
+   calibration split of the real-answer pools, where the run's pairs left it out); a
    logistic regression over each answer's worst-claim signals becomes the card's calibration,
    and the threshold (with the claim-count exponent) is the one with the best mean balanced
    accuracy across those dev sets among those that flag at most 25 % of the correct answers
@@ -26,7 +27,7 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,17 +93,30 @@ async def split_signals(
     return answers
 
 
+def held_pools(card: ModelCard) -> list[str]:
+    """The pools whose calibration split the card's model was not trained on (its pairs'
+    `calibration_pools`; none for a model built before 2026-12-05, which trained on them)."""
+    return list(card.training.get("args", {}).get("pairs_built", {}).get("calibration_pools", []))
+
+
 async def dev_signals(folder: Path, data: Path) -> Answers:
-    """The dev answers of FIT_SETS that have claims (what the calibration is fitted on)."""
-    answers = await split_signals(folder, data, "dev", dict.fromkeys(FIT_SETS, FIT_SAMPLE))
+    """The answers of FIT_SETS that have claims that the calibration is fitted on: each set's
+    dev split and, where the model was not trained on it (`held_pools`), its calibration
+    split (at most FIT_SAMPLE items each)."""
+    held = held_pools(read_card(folder))
+    sizes = dict.fromkeys(FIT_SETS, FIT_SAMPLE)
+    answers = await split_signals(folder, data, "dev", sizes)
+    held_sizes = {name: FIT_SAMPLE for name in FIT_SETS if datasets.pool_of(name) in held}
+    answers += await split_signals(folder, data, "calibration", held_sizes)
     return [answer for answer in answers if answer[2]]
 
 
 def calibrate(
-    answers: Answers, max_false_alarms: float = MAX_FALSE_ALARMS
+    answers: Answers, max_false_alarms: float = MAX_FALSE_ALARMS, held: Sequence[str] = ()
 ) -> tuple[Calibration, float, float]:
     """Logistic regression over each answer's worst-claim signals, then the bar (see above;
-    `max_false_alarms` the cap on the mean share of correct real dev answers flagged). Returns
+    `max_false_alarms` the cap on the mean share of correct real dev answers flagged; `held`
+    the pools whose calibration split `answers` hold beside dev, for the card). Returns
     the calibration, the mean dev balanced accuracy it reaches and the mean share of correct
     real dev answers it flags.
 
@@ -178,7 +192,9 @@ def calibrate(
         bias=round(b, 5),
         threshold=best[0],
         claims_exponent=best[1],
-        fitted_on=f"dev split (at most {FIT_SAMPLE} items each) of " + ", ".join(FIT_SETS),
+        fitted_on=f"dev split (at most {FIT_SAMPLE} items each) of "
+        + ", ".join(FIT_SETS)
+        + (f"; calibration split (as many) of the pools {', '.join(held)}" if held else ""),
     )
     return calibration, balanced, alarms
 
@@ -279,7 +295,8 @@ def main() -> None:
         if not card.training and train_args.is_file():
             card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
-        card.calibration = calibrate(asyncio.run(dev_signals(args.out, args.data)))[0]
+        answers = asyncio.run(dev_signals(args.out, args.data))
+        card.calibration = calibrate(answers, held=held_pools(card))[0]
         write_card(args.out, card)
     if args.dev_only:
         read_card(args.out)  # the folder verifies
@@ -337,7 +354,14 @@ def provenance(train_args: dict[str, Any]) -> dict[str, Any]:
             "DocNLI binary MNLI (mismatched half) and FEVER-NLI, HaluEval QA and "
             "summaries, SummEdits, BEGIN, ExpertQA, WiCE, Factcheck-GPT, FaithDial, Q², "
             "DialFact, plus rule-made hard negatives "
-            f"(split seed {datasets.SPLIT_SEED!r}, shares {datasets.SPLIT_SHARES})",
+            f"(split seed {datasets.SPLIT_SEED!r}, shares {datasets.SPLIT_SHARES}"
+            + (
+                f"; {datasets.CALIBRATION_SHARES} in {', '.join(pools)}, whose calibration "
+                "split was not trained on"
+                if (pools := train_args.get("pairs_built", {}).get("calibration_pools"))
+                else ""
+            )
+            + ")",
         },
     }
 

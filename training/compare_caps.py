@@ -5,7 +5,8 @@
 `build_model.py` fits each model's calibration at one cap on the share of correct real dev
 answers flagged (`MAX_FALSE_ALARMS`, 0.25), so two models land at different false-alarm
 rates and their balanced accuracies do not compare. This scores each model's dev signals
-once (`build_model.dev_signals`, about 2 minutes on 2 cores) and fits the calibration at
+once (`build_model.dev_signals`: dev, and the calibration split where the model was not
+trained on it; about 2 minutes on 2 cores) and fits the calibration at
 each of `CAPS`, printing the mean dev balanced accuracy and the share of correct real dev
 answers flagged it reaches: a model that is ahead at every cap ranks answers better (used to
 choose among the GPU runs of 2026-12-04, training/README.md).

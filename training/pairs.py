@@ -29,7 +29,15 @@ import pysbd
 from records import record_pairs
 from tokenizers import Tokenizer
 
-from groundrail.evaluation.datasets import NLI_LABELS, Item, Split, binary_mnli, load, split_of
+from groundrail.evaluation.datasets import (
+    CALIBRATION_POOLS,
+    NLI_LABELS,
+    Item,
+    Split,
+    binary_mnli,
+    load,
+    split_of,
+)
 from groundrail.grounding import lexical
 from groundrail.grounding.engine import with_question
 from groundrail.grounding.lexical import BM25
@@ -469,6 +477,8 @@ def main() -> None:
         "window": args.window,
         "overlap": args.overlap,
         "pairs": counts,
+        # never trained on: build_model fits the calibration on their calibration split too
+        "calibration_pools": sorted(CALIBRATION_POOLS),
     }
     (args.out / "pairs.json").write_text(json.dumps(meta, indent=2))
 

@@ -13,13 +13,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, get_args
 
 import orjson
 
 from groundrail import __version__
 from groundrail.config import ConfigError, Settings, load_settings
-from groundrail.evaluation.datasets import DATASETS
+from groundrail.evaluation.datasets import DATASETS, Split
 from groundrail.observe import logs
 from groundrail.openai.errors import GatewayError
 
@@ -137,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--split",
         default="test",
-        choices=["train", "dev", "test"],
+        choices=get_args(Split),
         help="the fixed seeded split to score (default test: never trained or tuned on)",
     )
     evaluate.add_argument(
