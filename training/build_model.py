@@ -93,17 +93,24 @@ async def split_signals(
     return answers
 
 
-def held_pools(card: ModelCard) -> list[str]:
-    """The pools whose calibration split the card's model was not trained on (its pairs'
-    `calibration_pools`; none for a model built before 2026-12-05, which trained on them)."""
-    return list(card.training.get("args", {}).get("pairs_built", {}).get("calibration_pools", []))
+def held_pools(folder: Path) -> list[str]:
+    """The pools whose calibration split the folder's model was not trained on: its pairs'
+    `calibration_pools`, from the card's training fields or, before the card has them (a run
+    exported on the GPU machine), the run's `train_args.json` beside it. None for a model
+    built before 2026-12-05, which trained on them."""
+    card, train_args = read_card(folder), folder / "train_args.json"
+    if card.training:
+        args = card.training.get("args", {})
+    else:
+        args = json.loads(train_args.read_text()) if train_args.is_file() else {}
+    return list(args.get("pairs_built", {}).get("calibration_pools", []))
 
 
 async def dev_signals(folder: Path, data: Path) -> Answers:
     """The answers of FIT_SETS that have claims that the calibration is fitted on: each set's
     dev split and, where the model was not trained on it (`held_pools`), its calibration
     split (at most FIT_SAMPLE items each)."""
-    held = held_pools(read_card(folder))
+    held = held_pools(folder)
     sizes = dict.fromkeys(FIT_SETS, FIT_SAMPLE)
     answers = await split_signals(folder, data, "dev", sizes)
     held_sizes = {name: FIT_SAMPLE for name in FIT_SETS if datasets.pool_of(name) in held}
@@ -296,7 +303,7 @@ def main() -> None:
             card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
         answers = asyncio.run(dev_signals(args.out, args.data))
-        card.calibration = calibrate(answers, held=held_pools(card))[0]
+        card.calibration = calibrate(answers, held=held_pools(args.out))[0]
         write_card(args.out, card)
     if args.dev_only:
         read_card(args.out)  # the folder verifies
