@@ -96,33 +96,26 @@ def test_eval_prints_metrics_and_confusion(tmp_path: Path) -> None:
     (tmp_path / "halueval" / "qa_data.jsonl").write_text(
         "\n".join(json.dumps(r) for r in rows) + "\n"
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "groundrail",
-            "eval",
-            "halueval",
-            "--data",
-            str(tmp_path),
-            "--split",
-            "train",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def groundrail_eval(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "groundrail", "eval", *args, "--data", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    done = groundrail_eval("halueval", "--split", "train")
     assert done.returncode == 0, done.stderr
     assert "## halueval (train split" in done.stdout
     assert "| gold \\ predicted | hallucinated | grounded |" in done.stdout
-    missing = subprocess.run(
-        [sys.executable, "-m", "groundrail", "eval", "mnli", "--data", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    missing = groundrail_eval("mnli")
     assert missing.returncode != 0
     assert "dev_matched.tsv: not found" in missing.stderr
+    no_split = groundrail_eval("halueval", "--split", "calibration")
+    assert no_split.returncode != 0
+    assert "halueval has no calibration split" in no_split.stderr
+    assert "wice" in no_split.stderr
 
 
 def test_model_export_round_trip(tmp_path: Path) -> None:

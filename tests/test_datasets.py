@@ -20,17 +20,17 @@ def _write(root: Path, mnli: list[tuple[str, str, str]], docnli: list[tuple[str,
     (root / "docnli" / "binary_mnli_test.txt").write_text("")
 
 
-def _train_premise(stem: str) -> str:
-    """A premise that the split seed puts in binary_mnli's train split."""
+def _premise(stem: str, split: str) -> str:
+    """A premise that the split seed puts in binary_mnli's `split`."""
     return next(
         premise
         for n in range(100)
-        if datasets.split_of("binary_mnli", premise := f"{stem} {n}.") == "train"
+        if datasets.split_of("binary_mnli", premise := f"{stem} {n}.") == split
     )
 
 
 def test_binary_mnli_leaves_out_the_matched_half_whatever_its_whitespace(tmp_path: Path) -> None:
-    premise = _train_premise("The cat sat on the mat near the door")
+    premise = "The cat sat on the mat near the door."
     _write(
         tmp_path,
         mnli=[(premise, "A cat sat down.", "entailment")],
@@ -47,18 +47,23 @@ def test_binary_mnli_leaves_out_the_matched_half_whatever_its_whitespace(tmp_pat
 def test_an_mnli_pair_trained_on_through_its_docnli_copy_is_in_no_held_out_split(
     tmp_path: Path,
 ) -> None:
-    premise = _train_premise("Rain fell on the hills all night long")
+    premise = _premise("Rain fell on the hills all night long", "train")
     pairs = [(premise, f"It rained {n} times.", "neutral") for n in range(40)]
-    _write(tmp_path, mnli=pairs, docnli=[(p, h + "  ", "not_entailment") for p, h, _ in pairs[:20]])
+    # DocNLI copies of pairs whose premise binary_mnli holds out: never trained on
+    unseen = _premise("Snow covered the pass by morning", "test")
+    spared = [(unseen, f"It snowed {n} times.", "neutral") for n in range(40)]
+    copies = [(p, h + "  ", "not_entailment") for p, h, _ in pairs[:20] + spared]
+    _write(tmp_path, mnli=pairs + spared, docnli=copies)
 
-    held_out = [
+    held_out = {
         i.answer for split in ("dev", "test") for i in datasets.load("mnli", tmp_path, split)
-    ]
+    }
     everything = [i.answer for i in datasets.load("mnli", tmp_path)]
 
-    assert held_out  # the other twenty are judged
-    assert not {h for _, h, _ in pairs[:20]} & set(held_out)
-    assert len(everything) == 40  # the 3-way pairs stay in training
+    assert held_out & {h for _, h, _ in pairs[20:]}  # the other twenty are judged
+    assert not {h for _, h, _ in pairs[:20]} & held_out
+    assert held_out & {h for _, h, _ in spared}
+    assert len(everything) == 80  # the 3-way pairs stay in training
 
 
 def test_an_expertqa_answer_and_its_claims_share_a_split() -> None:

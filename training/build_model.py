@@ -93,24 +93,27 @@ async def split_signals(
     return answers
 
 
-def held_pools(folder: Path) -> list[str]:
-    """The pools whose calibration split the folder's model was not trained on: its pairs'
-    `calibration_pools`, from the card's training fields or, before the card has them (a run
-    exported on the GPU machine), the run's `train_args.json` beside it. None for a model
-    built before 2026-12-05, which trained on them."""
-    card, train_args = read_card(folder), folder / "train_args.json"
-    if card.training:
-        args = card.training.get("args", {})
-    else:
-        args = json.loads(train_args.read_text()) if train_args.is_file() else {}
-    return list(args.get("pairs_built", {}).get("calibration_pools", []))
+def held_pools(card: ModelCard) -> list[str]:
+    """The pools whose calibration split the card's model never trained on: those its pairs
+    left out (`pairs_built.calibration_pools`, carved with today's `CALIBRATION_SHARES`) and,
+    for a run continued from a packaged model (`base_training`), that model's pairs too.
+    Empty for a model built before 2026-12-05, which trained on them."""
+    shares = json.loads(json.dumps(datasets.CALIBRATION_SHARES))
+    held: set[str] | None = None
+    training: dict[str, Any] | None = card.training
+    while training:
+        built = training.get("args", {}).get("pairs_built", {})
+        same_carve = built.get("calibration_shares") == shares
+        pools = set(built.get("calibration_pools", [])) if same_carve else set()
+        held = pools if held is None else held & pools
+        training = training.get("args", {}).get("base_training")
+    return sorted(held or ())
 
 
-async def dev_signals(folder: Path, data: Path) -> Answers:
+async def fit_signals(folder: Path, data: Path, held: Sequence[str] = ()) -> Answers:
     """The answers of FIT_SETS that have claims that the calibration is fitted on: each set's
-    dev split and, where the model was not trained on it (`held_pools`), its calibration
-    split (at most FIT_SAMPLE items each)."""
-    held = held_pools(folder)
+    dev split and, for the pools in `held` (`held_pools`: the model never trained on them),
+    its calibration split (at most FIT_SAMPLE items each)."""
     sizes = dict.fromkeys(FIT_SETS, FIT_SAMPLE)
     answers = await split_signals(folder, data, "dev", sizes)
     held_sizes = {name: FIT_SAMPLE for name in FIT_SETS if datasets.pool_of(name) in held}
@@ -183,14 +186,15 @@ def calibrate(
     grid = [(t / 100, e) for t in range(5, 96) for e in EXPONENTS]
     best = max(grid, key=objective)
     balanced, alarms = means(best)
+    split = "dev + calibration" if held else "dev"
     print(f"calibration weights {dict(zip(FITTED, w.round(3), strict=True))} bias {b:.3f}")
     print(
-        f"threshold, exponent {best} -> mean dev balanced accuracy {balanced:.4f}, "
+        f"threshold, exponent {best} -> mean {split} balanced accuracy {balanced:.4f}, "
         f"correct real answers flagged {alarms:.4f}"
     )
     for name, report in per_set(best).items():
         print(
-            f"  dev {name}: balanced accuracy {report['balanced_accuracy']:.3f}, "
+            f"  {split} {name}: balanced accuracy {report['balanced_accuracy']:.3f}, "
             f"correct answers flagged {report['flagged_correct']:.3f}"
         )
     calibration = Calibration(
@@ -302,8 +306,9 @@ def main() -> None:
         if not card.training and train_args.is_file():
             card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
-        answers = asyncio.run(dev_signals(args.out, args.data))
-        card.calibration = calibrate(answers, held=held_pools(args.out))[0]
+        held = held_pools(card)
+        answers = asyncio.run(fit_signals(args.out, args.data, held))
+        card.calibration = calibrate(answers, held=held)[0]
         write_card(args.out, card)
     if args.dev_only:
         read_card(args.out)  # the folder verifies

@@ -5,11 +5,11 @@
 `build_model.py` fits each model's calibration at one cap on the share of correct real dev
 answers flagged (`MAX_FALSE_ALARMS`, 0.25), so two models land at different false-alarm
 rates and their balanced accuracies do not compare. This scores each model's dev signals
-once (`build_model.dev_signals`: dev, and the calibration split where the model was not
-trained on it; about 2 minutes on 2 cores) and fits the calibration at
-each of `CAPS`, printing the mean dev balanced accuracy and the share of correct real dev
-answers flagged it reaches: a model that is ahead at every cap ranks answers better (used to
-choose among the GPU runs of 2026-12-04, training/README.md).
+once (`build_model.fit_signals` on dev alone: the same answers for every model, even one
+whose calibration split build_model would add; about 2 minutes on 2 cores) and fits the
+calibration at each of `CAPS`, printing the mean dev balanced accuracy and the share of
+correct real dev answers flagged it reaches: a model that is ahead at every cap ranks answers
+better (used to choose among the GPU runs of 2026-12-04, training/README.md).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main() -> None:
     print("| model | " + " | ".join(f"cap {cap:.2f}" for cap in CAPS) + " |")
     print("|---|" + "---|" * len(CAPS))
     for folder in args.models:
-        answers = asyncio.run(build_model.dev_signals(folder, args.data))
+        answers = asyncio.run(build_model.fit_signals(folder, args.data))
         cells = []
         for cap in CAPS:
             with contextlib.redirect_stdout(io.StringIO()):  # calibrate prints its fit

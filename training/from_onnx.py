@@ -21,6 +21,7 @@ import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
+from train_nli import BASE_CARD
 from transformers import BertConfig, BertForSequenceClassification
 
 from groundrail.grounding.model import NLIModel, Pair
@@ -101,6 +102,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(args.out)
     shutil.copyfile(args.model / "tokenizer.json", args.out / "tokenizer.json")
+    # what the packaged model trained on: a run continued from this copy trained on it too
+    shutil.copyfile(args.model / "card.json", args.out / BASE_CARD)
     # check: the copy reads pairs as the packaged model (the gateway's own runtime) does
     packaged = NLIModel(args.model)
     pairs = [

@@ -31,6 +31,7 @@ from tokenizers import Tokenizer
 
 from groundrail.evaluation.datasets import (
     CALIBRATION_POOLS,
+    CALIBRATION_SHARES,
     NLI_LABELS,
     Item,
     Split,
@@ -479,6 +480,7 @@ def main() -> None:
         "pairs": counts,
         # never trained on: build_model fits the calibration on their calibration split too
         "calibration_pools": sorted(CALIBRATION_POOLS),
+        "calibration_shares": CALIBRATION_SHARES,
     }
     (args.out / "pairs.json").write_text(json.dumps(meta, indent=2))
 

@@ -38,6 +38,9 @@ from groundrail.grounding.lexical import adds_negation
 
 # label -> target code: the 3-way labels index the head; the binary ones follow them
 TARGETS = {**{label: i for i, label in enumerate(NLI_LABELS)}, "supported": 3, "unsupported": 4}
+# A packaged model's card beside its trainable copy (from_onnx.py): a run continued from it
+# records the card's training fields (`base_training`), since it trained on that data too
+BASE_CARD = "groundrail_card.json"
 
 
 def read_pairs(path: Path) -> list[dict[str, str]]:
@@ -245,6 +248,10 @@ def main() -> None:
                 "debias": str(debias),  # "centred" or "False"
                 "steps": total,
                 "pairs_built": json.loads((args.pairs / "pairs.json").read_text()),
+                # continued from a packaged model (from_onnx.py): what that one trained on
+                "base_training": json.loads(base_card.read_text())["training"]
+                if (base_card := args.base / BASE_CARD).is_file()
+                else None,
             },
             indent=2,
         )

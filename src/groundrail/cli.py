@@ -310,7 +310,18 @@ def _eval(args: argparse.Namespace) -> None:
     from groundrail.evaluation import datasets, evaluate
 
     settings = _settings(args, ("config",))
-    names = datasets.DATASETS if args.dataset == "all" else (args.dataset,)
+    names: tuple[str, ...] = datasets.DATASETS if args.dataset == "all" else (args.dataset,)
+    if args.split == "calibration":  # carved from train in the real-answer pools alone
+        names = tuple(n for n in names if datasets.pool_of(n) in datasets.CALIBRATION_POOLS)
+        if not names:
+            _fail(
+                f"{args.dataset} has no calibration split; the sets that do: "
+                + ", ".join(
+                    n
+                    for n in datasets.DATASETS
+                    if datasets.pool_of(n) in datasets.CALIBRATION_POOLS
+                )
+            )
 
     async def run() -> None:
         runtime = await _open_grounding(settings)

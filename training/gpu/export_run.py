@@ -6,8 +6,8 @@
 Writes what `build_model.py --run … --dev-only` exports (int8 ONNX, tokenizer, a card without
 calibration), with the run's `train_args.json` and `dev.json` beside it. Back here,
 `build_model.py --model OUT_DIR` reads the card's training fields from `train_args.json`,
-fits the calibration on dev and tests. Needs only torch, transformers, onnx, onnxruntime and
-pydantic (carried as a wheel).
+fits the calibration on dev (and the calibration split the run's pairs left out) and tests.
+Needs only torch, transformers, onnx, onnxruntime and pydantic (carried as a wheel).
 """
 
 from __future__ import annotations

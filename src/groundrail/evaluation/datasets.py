@@ -26,7 +26,7 @@ SPLIT_SHARES: tuple[tuple[Split, int], ...] = (("train", 70), ("dev", 10), ("tes
 # The real-answer pools whose dev splits are too small to hold the share of correct answers
 # the calibration's bar flags (8 to 102 correct answers each in 2026-12): a seventh of their
 # train groups is a calibration split that no model built since 2026-12-05 trains on
-# (training/pairs.py reads train only) and the calibration is fitted on beside dev. Their dev
+# (training/pairs.py never reads it) and the calibration is fitted on beside dev. Their dev
 # and test groups are the ones they were.
 CALIBRATION_POOLS = frozenset({"expertqa_claims", "wice", "factcheck", "faithdial", "q2"})
 CALIBRATION_SHARES: tuple[tuple[Split, int], ...] = (
@@ -388,9 +388,9 @@ def binary_mnli(root: Path) -> Iterator[Item]:
     """DocNLI's binary MNLI pairs that are not in MNLI dev-matched (its mismatched half), for
     training only: the matched half repeats `mnli` and would leak its test split. Pairs are
     compared with whitespace collapsed (see `_whitespace_variants`)."""
-    matched = {(_spaced(i.context[0]), _spaced(i.answer)) for i in _mnli(root)}
+    matched = {(spaced(i.context[0]), spaced(i.answer)) for i in _mnli(root)}
     for label, premise, hypothesis in _docnli_mnli(root):
-        if (_spaced(premise), _spaced(hypothesis)) not in matched:
+        if (spaced(premise), spaced(hypothesis)) not in matched:
             yield Item("binary_mnli", premise, (premise,), hypothesis, label != "entailment")
 
 
@@ -410,7 +410,7 @@ def _whitespace_variants(root: Path) -> set[tuple[str, str]]:
     MNLI's test split and 121 in its dev split)."""
     exact = {(premise, hypothesis) for _, premise, hypothesis in _docnli_mnli(root)}
     trained = {
-        (_spaced(premise), _spaced(hypothesis))
+        (spaced(premise), spaced(hypothesis))
         for premise, hypothesis in exact
         if split_of("binary_mnli", premise) == "train"
     }
@@ -418,10 +418,10 @@ def _whitespace_variants(root: Path) -> set[tuple[str, str]]:
         (i.context[0], i.answer)
         for i in _mnli(root)
         if (i.context[0], i.answer) not in exact
-        and (_spaced(i.context[0]), _spaced(i.answer)) in trained
+        and (spaced(i.context[0]), spaced(i.answer)) in trained
     }
 
 
-def _spaced(text: str) -> str:
+def spaced(text: str) -> str:
     """`text` with its runs of whitespace made one space and its ends stripped."""
     return " ".join(text.split())
