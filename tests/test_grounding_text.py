@@ -245,6 +245,23 @@ def test_a_sentence_goes_on_after_a_clock_time_a_dotted_name_or_a_business_name(
     ]
 
 
+def test_an_answer_written_in_lower_case_is_cut_into_its_sentences() -> None:
+    answer = (
+        "yes, it has a long history. it's also the birthplace of the olympic games! we use "
+        "tools, e.g. hammers and saws. call dr. smith before noon. create it in a .venv folder."
+    )
+    claims, _ = split_claims(answer)
+
+    assert [c.text for c in claims] == [
+        "yes, it has a long history.",
+        "it's also the birthplace of the olympic games!",
+        "we use tools, e.g. hammers and saws.",  # pysbd's abbreviations end no sentence
+        "call dr. smith before noon.",
+        "create it in a .venv folder.",
+    ]
+    assert all(answer[c.start : c.end] == c.text for c in claims)
+
+
 def test_context_from_each_chat_source() -> None:
     body = {
         "model": "m",

@@ -340,7 +340,8 @@ def _sentences(
     piece = masked[start:end]
     if not piece.strip():
         return
-    for seg_start, seg_end in _joined(piece, segmenter().segment(piece)):
+    cased = _sentence_cased(piece)
+    for seg_start, seg_end in _joined(cased, segmenter().segment(cased)):
         for line_start, line in _lines(piece, seg_start, seg_end):
             span = _strip(answer, start + line_start, start + line_start + len(line))
             if span is None:
@@ -382,6 +383,32 @@ _DAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|Week(?:days|e
 _DAY_OPENS = re.compile(
     rf"(?:{_DAY.pattern})(?:\s+hours?)?\s+(?:is|are|has|have|opens?|closes?|runs?)\b"
 )
+
+
+# A sentence's end and the next one's first letter; pysbd's abbreviations ("e.g.", "dr.") end none
+_LOWER_OPENING = re.compile(r"(?<![\w.])([\w.]*)([.!?][\"')\]]*\s+)([a-z])")
+_UPPER_OPENING = re.compile(r"[.!?][\"')\]]*\s+[A-Z]")
+_ABBREVIATIONS = frozenset(
+    pysbd.languages.Language.get_language_code("en").Abbreviation.ABBREVIATIONS
+)
+
+
+def _sentence_cased(piece: str) -> str:
+    """`piece` with its sentences' first letters in upper case where its writer opens every
+    sentence in lower case ("yes, it has a long history. it's also …", a chat answer): pysbd
+    ends no sentence before a lower-case word, so the whole answer was one claim. The same
+    length, so every offset holds; `piece` itself where any sentence opens in upper case."""
+    first = next((c for c in piece if c.isalpha()), "")
+    if not first.islower() or _UPPER_OPENING.search(piece):
+        return piece
+
+    def opened(m: re.Match[str]) -> str:
+        word, end, letter = m.groups()
+        if end.startswith(".") and word.lower().rstrip(".") in _ABBREVIATIONS:
+            return m.group()
+        return word + end + letter.upper()
+
+    return _LOWER_OPENING.sub(opened, piece)
 
 
 def _joined(piece: str, segments: list[TextSpan]) -> list[tuple[int, int]]:
