@@ -23,6 +23,10 @@ from groundrail.grounding.claims import without_citations
 Split = Literal["train", "calibration", "dev", "test"]
 SPLIT_SEED = "groundrail-2026-11"
 SPLIT_SHARES: tuple[tuple[Split, int], ...] = (("train", 70), ("dev", 10), ("test", 20))
+# Data sets read from one pool split as one, so that an item of one is never trained on
+# while its twin in the other is tested: an ExpertQA answer and its claims (both grouped by
+# question) share the claims' split.
+SPLIT_POOLS = {"expertqa": "expertqa_claims"}
 # The real-answer pools whose dev splits are too small to hold the share of correct answers
 # the calibration's bar flags (8 to 102 correct answers each in 2026-12): a seventh of their
 # train groups is a calibration split that no model built since 2026-12-05 trains on
@@ -56,12 +60,6 @@ DATASETS = (
 # sample where the split is larger; None = all of it).
 EVAL_SAMPLE = {"halueval": 1200, "halueval_summ": 300, "fever": 1000}
 NLI_LABELS = ("entailment", "neutral", "contradiction")
-
-
-# Data sets read from one pool split as one, so that an item of one is never trained on
-# while its twin in the other is tested: an ExpertQA answer and its claims (both grouped by
-# question) share the claims' split.
-SPLIT_POOLS = {"expertqa": "expertqa_claims"}
 
 
 def pool_of(dataset: str) -> str:
