@@ -93,14 +93,13 @@ async def split_signals(
     return answers
 
 
-def held_pools(card: ModelCard) -> list[str]:
-    """The pools whose calibration split the card's model never trained on: those its pairs
-    left out (`pairs_built.calibration_pools`, carved with today's `CALIBRATION_SHARES`) and,
-    for a run continued from a packaged model (`base_training`), that model's pairs too.
-    Empty for a model built before 2026-12-05, which trained on them."""
+def held_pools(training: dict[str, Any] | None) -> list[str]:
+    """The pools whose calibration split a model never trained on, from its card's `training`
+    fields: those its pairs left out (`pairs_built.calibration_pools`, carved with today's
+    `CALIBRATION_SHARES`) and, for a run continued from a packaged model (`base_training`),
+    that model's pairs too. Empty for a model built before 2026-12-05, which trained on them."""
     shares = json.loads(json.dumps(datasets.CALIBRATION_SHARES))
     held: set[str] | None = None
-    training: dict[str, Any] | None = card.training
     while training:
         built = training.get("args", {}).get("pairs_built", {})
         same_carve = built.get("calibration_shares") == shares
@@ -306,7 +305,7 @@ def main() -> None:
         if not card.training and train_args.is_file():
             card = card.model_copy(update=provenance(json.loads(train_args.read_text())))
     if not args.keep_calibration:
-        held = held_pools(card)
+        held = held_pools(card.training)
         answers = asyncio.run(fit_signals(args.out, args.data, held))
         card.calibration = calibrate(answers, held=held)[0]
         write_card(args.out, card)
@@ -355,11 +354,13 @@ def exported(args: argparse.Namespace) -> tuple[ModelCard, float | None]:
 def provenance(train_args: dict[str, Any]) -> dict[str, Any]:
     """The card's `base_model` and `training` fields from a run's `train_args.json`."""
     train_args = dict(train_args)
+    steps = train_args.pop("steps")
+    pools = held_pools({"args": train_args})
     return {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
         "training": {
             "recipe": "training/train_nli.py + training/build_model.py",
-            "steps": train_args.pop("steps"),
+            "steps": steps,
             "args": train_args,
             "data": "train split (training/pairs.py; caps and counts in "
             "args.pairs_built) of MNLI dev-matched, "
@@ -370,7 +371,7 @@ def provenance(train_args: dict[str, Any]) -> dict[str, Any]:
             + (
                 f"; {datasets.CALIBRATION_SHARES} in {', '.join(pools)}, whose calibration "
                 "split was not trained on"
-                if (pools := train_args.get("pairs_built", {}).get("calibration_pools"))
+                if pools
                 else ""
             )
             + ")",

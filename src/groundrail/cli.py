@@ -312,16 +312,10 @@ def _eval(args: argparse.Namespace) -> None:
     settings = _settings(args, ("config",))
     names: tuple[str, ...] = datasets.DATASETS if args.dataset == "all" else (args.dataset,)
     if args.split == "calibration":  # carved from train in the real-answer pools alone
-        names = tuple(n for n in names if datasets.pool_of(n) in datasets.CALIBRATION_POOLS)
+        carved = [n for n in datasets.DATASETS if datasets.pool_of(n) in datasets.CALIBRATION_POOLS]
+        names = tuple(n for n in names if n in carved)
         if not names:
-            _fail(
-                f"{args.dataset} has no calibration split; the sets that do: "
-                + ", ".join(
-                    n
-                    for n in datasets.DATASETS
-                    if datasets.pool_of(n) in datasets.CALIBRATION_POOLS
-                )
-            )
+            _fail(f"{args.dataset} has no calibration split; the sets that do: {', '.join(carved)}")
 
     async def run() -> None:
         runtime = await _open_grounding(settings)
