@@ -57,7 +57,9 @@ async def test_body_over_the_limit_is_413(
     big = {**CHAT, "messages": [{"role": "user", "content": "x" * 10_000}]}
     async with http.post(gateway + "/v1/chat/completions", json=big) as response:
         assert response.status == 413
-        assert (await response.json())["error"]["code"] == "groundrail_body_too_large"
+        error = (await response.json())["error"]
+    assert error["code"] == "groundrail_body_too_large"
+    assert "GROUNDRAIL_MAX_BODY_BYTES" in error["message"]  # the setting, as users set it
     assert upstream.requests == []
 
 

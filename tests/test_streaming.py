@@ -89,6 +89,12 @@ async def test_unsupported_middle_sentence_is_removed(
     claims = verdict["grounding"]["claims"]  # every sentence's, at offsets into the answer
     assert [c["text"] for c in claims] == [GOOD_1, BAD, GOOD_2]
     assert upstream.answer[claims[1]["start"] : claims[1]["end"]] == BAD
+    # the verdict, reason and rule runs are the whole answer's, not its last sentence's
+    assert verdict["grounding"]["verdict"] in ("ungrounded", "contradicted")
+    assert verdict["grounding"]["reason"] == "1 of 3 claims not supported"
+    runs = {r["rule"]: r for r in verdict["rules"]}
+    assert sorted(runs) == ["grounded", "pii"] and len(verdict["rules"]) == 2
+    assert runs["grounded"]["findings"] == 1 and runs["pii"]["findings"] == 0
 
 
 async def test_unsupported_sentence_replaced_by_notice(

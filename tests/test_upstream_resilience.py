@@ -82,12 +82,17 @@ async def test_dead_upstream_falls_back(
 async def test_dead_upstream_without_fallback_is_502(
     start_gateway: GatewayFactory, http: aiohttp.ClientSession
 ) -> None:
-    gateway = await start_gateway(upstream=dead_url(), retry={"backoff_base": 0.01})
+    dead = dead_url()
+    gateway = await start_gateway(upstream=dead, retry={"backoff_base": 0.01})
     async with http.post(gateway + "/v1/chat/completions", json=CHAT) as response:
         assert response.status == 502
         error = (await response.json())["error"]
     assert error["code"] == "upstream_unavailable"
     assert error["type"] == "server_error"
+    # what failed, in the client's terms (aiohttp's own text names TLS for a plain-HTTP host)
+    host = dead.removeprefix("http://").removesuffix("/v1")
+    assert f"cannot connect to {host} (" in error["message"]
+    assert "ssl" not in error["message"]
 
 
 async def test_slow_upstream_is_504(

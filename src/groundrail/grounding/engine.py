@@ -823,17 +823,7 @@ class GroundingEngine:
                     pairs=tuple(plan.pairs[r] for r in rows),
                 )
             )
-        labels = {c.label for c in results}
-        verdict: Verdict = (
-            "contradicted"
-            if "contradicted" in labels
-            else "ungrounded"
-            if "unsupported" in labels
-            else "grounded"
-        )
-        reason = (
-            f"{sum(c.label != 'supported' for c in results)} of {len(results)} claims not supported"
-        )
+        verdict, reason = judged_by(results)
         support = min(c.support for c in results)
         return GroundingResult(verdict, reason, support, results, plan.skipped, model.id)
 
@@ -1024,6 +1014,22 @@ def _fails(plan: Plan, claim: int) -> str | None:
     if plan.records_only and signals["missing_entities"] > 0:
         return "missing_entities"
     return None
+
+
+def judged_by(claims: Sequence[ClaimResult]) -> tuple[Verdict, str]:
+    """An answer's verdict and reason from its (one or more) claims' labels: "contradicted"
+    when a claim is, "ungrounded" when one is unsupported, else "grounded"; the reason counts
+    the claims that are not supported ("1 of 2 claims not supported")."""
+    labels = {c.label for c in claims}
+    verdict: Verdict = (
+        "contradicted"
+        if "contradicted" in labels
+        else "ungrounded"
+        if "unsupported" in labels
+        else "grounded"
+    )
+    failed = sum(c.label != "supported" for c in claims)
+    return verdict, f"{failed} of {len(claims)} claims not supported"
 
 
 def claim_threshold(threshold: float, exponent: float, claims: int) -> float:

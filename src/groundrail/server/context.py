@@ -26,9 +26,10 @@ POLICY_ENGINE = web.AppKey("policy_engine", PolicyEngine)
 # name -> check; /readyz is ready when every check returns None (else the reason)
 READINESS = web.AppKey("readiness", dict[str, Any])
 
-REQUEST_ID = "groundrail.request_id"
-TENANT = "groundrail.tenant"  # set by the gateway-keys middleware
-LOG = "groundrail.log"  # dict of fields for the request's one log line
-AUDIT_RECORD = "groundrail.audit"  # what the audit record adds to the log line
-CLIENT_GONE = "groundrail.client_gone"  # the client hung up mid-response (logged as 499)
-CLIENT_KEY = "groundrail.client_key"  # who the request is charged to, worked out once
+REQUEST_ID = web.RequestKey("groundrail.request_id", str)
+TENANT = web.RequestKey("groundrail.tenant", str)  # set by the gateway-keys middleware
+LOG = web.RequestKey("groundrail.log", dict[str, Any])  # fields of the request's one log line
+AUDIT_RECORD = web.RequestKey("groundrail.audit", dict[str, Any])  # what the audit adds to it
+# the client hung up mid-response (logged as 499)
+CLIENT_GONE = web.RequestKey("groundrail.client_gone", bool)
+CLIENT_KEY = web.RequestKey("groundrail.client_key", str)  # who the request is charged to

@@ -144,11 +144,11 @@ def client_key(request: web.Request) -> str:
     itself); worked out once per request."""
     if CLIENT_KEY not in request:
         request[CLIENT_KEY] = (
-            str(request[TENANT])
+            request[TENANT]
             if TENANT in request
             else _key_digest(request.headers.get("Authorization", ""))
         )
-    return str(request[CLIENT_KEY])
+    return request[CLIENT_KEY]
 
 
 @functools.lru_cache(maxsize=4096)  # a few API keys make every request

@@ -106,7 +106,8 @@ def _http_error(exc: web.HTTPException) -> GatewayError:
         return GatewayError(
             413,
             "groundrail_body_too_large",
-            f"The request body is too large: {exc.text} (setting max_body_bytes).",
+            f"The request body is too large: {exc.text} "
+            "(setting max_body_bytes, GROUNDRAIL_MAX_BODY_BYTES).",
         )
     if isinstance(exc, web.HTTPNotFound):
         return GatewayError(404, "not_found", "No such route on the gateway.")

@@ -16,9 +16,9 @@ import aiohttp
 import orjson
 from aiohttp import web
 
-from groundrail.grounding.claims import segmenter
+from groundrail.grounding.claims import Skipped, Span, segmenter
 from groundrail.grounding.context import extract, question_of
-from groundrail.grounding.engine import ClaimResult
+from groundrail.grounding.engine import GroundingResult, judged_by
 from groundrail.observe import metrics
 from groundrail.openai.answers import Path, Text, where
 from groundrail.openai.errors import GatewayError
@@ -26,7 +26,7 @@ from groundrail.openai.requests import ParsedRequest
 from groundrail.openai.streams import Dialect, Piece, Split, dialect_for, merge_logprobs
 from groundrail.policy.choices import combine, fall_back, judge
 from groundrail.policy.decision import Decision, decide, strongest
-from groundrail.policy.engine import GROUNDED_KINDS, Verdict
+from groundrail.policy.engine import GROUNDED_KINDS, RuleRun, Verdict
 from groundrail.policy.formats import code_blocks, in_code
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Part, Rule
@@ -84,7 +84,9 @@ class StreamGuard:
         self.logprobs: dict[Path, list[tuple[int, int, Any]]] = defaultdict(list)
         self.heads: dict[Path, dict[str, Any]] = {}  # tool calls' headers not sent yet
         self.findings: list[Finding] = []
-        self.claims: list[ClaimResult] = []  # every fragment's claims, at answer offsets
+        # every content fragment's grounding (claims and skips at answer offsets), by offset
+        self.sentences: list[tuple[int, GroundingResult]] = []
+        self.runs: list[RuleRun] = []  # every fragment's rule runs
         self.tasks: list[asyncio.Task[tuple[Verdict, list[Finding], list[Finding]]]] = []
 
     def context(self, part: Part) -> CheckContext:
@@ -188,16 +190,9 @@ class StreamGuard:
             for f in local
         ]
         self.findings += placed
+        self.runs += verdict.runs
         if verdict.grounding is not None and part == "content":
-            self.claims += [
-                dataclasses.replace(
-                    c,
-                    span=dataclasses.replace(
-                        c.span, start=c.span.start + offset, end=c.span.end + offset
-                    ),
-                )
-                for c in verdict.grounding.claims
-            ]
+            self.sentences.append((offset, _shifted(verdict.grounding, offset)))
         return verdict, local, placed
 
     def advance(self, path: Path, text: str) -> int:
@@ -257,12 +252,72 @@ class StreamGuard:
         shadow = self.policy.policy.mode == "shadow"
         decision = decide(findings, answer, shadow)
         grounding = verdict.grounding
-        if grounding is not None and self.claims:  # every sentence's claims, not the last one's
-            support = min(c.support for c in self.claims)
-            grounding = dataclasses.replace(grounding, claims=self.claims, support=support)
+        if grounding is not None and self.sentences:  # every sentence's, not the last one's
+            grounding = _merged([g for _, g in sorted(self.sentences, key=lambda s: s[0])])
         return dataclasses.replace(
-            verdict, findings=findings, decision=decision, grounding=grounding
+            verdict,
+            findings=findings,
+            decision=decision,
+            grounding=grounding,
+            runs=_merged_runs([*self.runs, *verdict.runs]),
         )
+
+
+def _shifted(result: GroundingResult, offset: int) -> GroundingResult:
+    """A fragment's grounding with its claims' and skips' spans at offsets into the answer."""
+
+    def moved(span: Span) -> Span:
+        return dataclasses.replace(span, start=span.start + offset, end=span.end + offset)
+
+    return dataclasses.replace(
+        result,
+        claims=[dataclasses.replace(c, span=moved(c.span)) for c in result.claims],
+        skipped=[Skipped(moved(s.span), s.reason) for s in result.skipped],
+    )
+
+
+def _merged(results: list[GroundingResult]) -> GroundingResult:
+    """The answer's grounding from its fragments' (in answer order): every claim and skip,
+    the verdict and reason over all the claims (`judged_by`; a fragment with none keeps
+    its own), the weakest support, the timings summed, the cache "partial" when the
+    fragments differ."""
+    last = results[-1]
+    claims = [c for r in results for c in r.claims]
+    verdict, reason = judged_by(claims) if claims else (last.verdict, last.reason)
+    timings: dict[str, float] = defaultdict(float)
+    for r in results:
+        for key, value in r.timings.items():
+            timings[key] += value
+    caches = {r.cache for r in results}
+    return dataclasses.replace(
+        last,
+        verdict=verdict,
+        reason=reason,
+        support=min((c.support for c in claims), default=last.support),
+        claims=claims,
+        skipped=[s for r in results for s in r.skipped],
+        timings={key: round(value, 2) for key, value in timings.items()},
+        cache=caches.pop() if len(caches) == 1 else "partial",
+    )
+
+
+def _merged_runs(runs: list[RuleRun]) -> list[RuleRun]:
+    """One run per rule over a stream's fragments and its final check: time and findings
+    summed, the first error kept."""
+    merged: dict[str, RuleRun] = {}
+    for run in runs:
+        seen = merged.get(run.rule)
+        merged[run.rule] = (
+            run
+            if seen is None
+            else dataclasses.replace(
+                seen,
+                ms=round(seen.ms + run.ms, 3),
+                findings=seen.findings + run.findings,
+                error=seen.error or run.error,
+            )
+        )
+    return list(merged.values())
 
 
 def sentence_cut(held: str) -> int:

@@ -303,9 +303,17 @@ class UpstreamPool:
 
 
 def _unavailable(upstream: UpstreamConfig, exc: Exception) -> GatewayError:
-    return GatewayError(
-        502, "upstream_unavailable", f"Upstream {upstream.name!r} is unavailable: {exc}."
-    )
+    """A 502 that says what failed in the client's terms: "cannot connect to
+    localhost:9000 (Connection refused)", not aiohttp's "Cannot connect to host
+    localhost:9000 ssl:default [Connect call failed …]" (which names TLS for a plain-HTTP
+    upstream)."""
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        cause = exc.os_error.strerror or type(exc.os_error).__name__
+        why = f"cannot connect to {exc.host}:{exc.port} ({cause})"
+    else:
+        why = str(exc) or type(exc).__name__
+    message = f"Upstream {upstream.name!r} is unavailable: {why}."
+    return GatewayError(502, "upstream_unavailable", message)
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
