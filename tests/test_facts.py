@@ -523,6 +523,13 @@ def test_the_fields_of_the_record_a_claim_names_decide_it() -> None:
     records = [r for r in both if r is not None]
     assert check("Nonna Rosa takes reservations.", records).label == "supported"
     assert check("Harbor Light Cafe takes reservations.", records).label == "contradicted"
+    # names that share a word: the one the claim says most of
+    red = {"name": "Red Door Diner", "attributes": {"WiFi": "no"}}
+    blue = {"name": "Blue Door Cafe", "attributes": {"WiFi": "free"}}
+    doors = [r for r in (read(json.dumps(d))[1] for d in (red, blue)) if r is not None]
+    assert check("Red Door Diner offers free Wi-Fi.", doors).label == "contradicted"
+    assert check("Blue Door Cafe offers free Wi-Fi.", doors).label == "supported"
+    assert check("The Door offers free Wi-Fi.", doors).label is None  # names neither more
 
 
 async def test_a_review_claim_is_read_against_its_review_sentence() -> None:

@@ -18,7 +18,13 @@ from groundrail.grounding.claims import (
     standalone,
     without_citations,
 )
-from groundrail.grounding.context import extract, from_options, question_of, split_documents
+from groundrail.grounding.context import (
+    document,
+    extract,
+    from_options,
+    question_of,
+    split_documents,
+)
 from groundrail.grounding.engine import _assemble, claim_threshold
 from groundrail.grounding.linear import linearise
 from groundrail.grounding.model import DEFAULT_MODEL
@@ -366,6 +372,98 @@ def test_documents_pasted_into_a_user_turn() -> None:
     long_paste = "Please check my essay.\n\n" + "The essay talks about rivers and lakes. " * 12
     docs, _ = split_documents(long_paste, "u")
     assert len(docs) == 1 and docs[0].text.startswith("The essay talks")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '```json\n{"name": "Blue Door Cafe", "city": "Austin"}\n```',
+        '<record>{"name": "Blue Door Cafe", "city": "Austin"}</record>',
+        '{"name": "Blue Door Cafe", "city": "Austin"}',
+    ],
+)
+@pytest.mark.parametrize("lead_in", ["Here is the record:", "Some context:", "Data below:"])
+def test_a_lead_in_announces_the_block_after_it_not_the_instruction_after_that(
+    lead_in: str, block: str
+) -> None:
+    ask = "Explain why Blue Door Cafe is closed on Mondays because of a staff shortage."
+    docs, rest = split_documents(f"{lead_in}\n{block}\n{ask}", "u")
+    assert len(docs) == 1 and "Austin" in docs[0].text and "Mondays" not in docs[0].text
+    assert rest.endswith(ask)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Context:\nBlue Door Cafe opens at 7am and closes at 3pm.\n\n{ask}",
+        "The following record:\nBlue Door Cafe opens at 7am and closes at 3pm.\n{ask}",
+        "passage 1: Blue Door Cafe opens at 7am.\npassage 2: It closes at 3pm.\n\n"
+        "Using these passages, {ask}",
+    ],
+)
+def test_an_instruction_after_pasted_text_is_no_evidence(prompt: str) -> None:
+    ask = "explain why Blue Door Cafe is closed on Mondays because of a staff shortage."
+    text = prompt.format(ask=ask if "Using" in prompt else ask[0].upper() + ask[1:])
+    docs, rest = split_documents(text, "u")
+    assert docs and not any("Mondays" in d.text for d in docs)
+    assert "Mondays" in rest and "7am" not in rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: please keep it short.\nWhat is the capital of France?",
+        "You are a helpful assistant.\nNote: always answer politely and concisely.",
+    ],
+)
+def test_a_note_is_an_instruction_not_a_lead_in(text: str) -> None:
+    assert split_documents(text, "u")[0] == []
+
+
+def test_a_question_and_answer_exchange_in_a_document_is_the_document_s() -> None:
+    article = (
+        "The mayor gave an interview on Monday about the new stadium.\n"
+        "Q: When will the stadium open?\nA: The stadium will open in March 2026, she said.\n"
+        "The project cost 800 million dollars."
+    )
+    docs, rest = split_documents(f"Summarize the following news within 60 words:\n{article}", "u")
+    assert [d.text for d in docs] == [article] and "stadium" not in rest
+    # the prompt's own question after it, and an "Answer:" label, are still the prompt's
+    asked = f"Context: {article}\nQuestion: What did it cost?\nAnswer:"
+    docs, rest = split_documents(asked, "u")
+    assert [d.text for d in docs] == [article]
+    assert rest.endswith("Question: What did it cost?\nAnswer:")
+
+
+def test_tagged_blocks_inside_a_tagged_block_keep_their_ids() -> None:
+    nested = (
+        '<context>\n<document id="pricing">The Pro plan costs $20 per month.</document>\n'
+        '<document id="limits">The Pro plan allows 5 users.</document>\n'
+        "Prices exclude VAT.</context>\nHow much is Pro?"
+    )
+    docs, rest = split_documents(nested, "u")
+    assert [(d.id, d.text) for d in docs] == [
+        ("pricing", "The Pro plan costs $20 per month."),
+        ("limits", "The Pro plan allows 5 users."),
+        ("u-doc-0", "Prices exclude VAT."),
+    ]
+    assert rest == "How much is Pro?"
+
+
+def test_records_inside_prose_are_read_as_records() -> None:
+    record = {"name": "Blue Door Cafe", "city": "Austin", "stars": 4.5, "WiFi": "free"}
+    lines = "name: Blue Door Cafe. city: Austin. stars: 4.5 (average rating 4.5 stars)"
+    for text in (
+        f"Found 1 result: {json.dumps(record)}",  # a tool's prose around its JSON
+        str(record),  # a Python literal, as a tool that returns str(dict) sends it
+        f"Results: [{json.dumps(record)}]",  # a list of one hit is that record
+        f"```json\n{json.dumps(record)}\n```",  # a tool result that is one fenced block
+    ):
+        found = document("tool-0", text)
+        assert lines in found.text and "{" not in found.text and "1 name" not in found.text
+        assert found.record is not None and found.record.rating is not None
+    # brackets in prose are no record: a question about them has no documents
+    assert split_documents("Which is larger: [3, 7] or [2, 9]? See [1].", "u")[0] == []
 
 
 def test_context_from_responses_and_completions() -> None:

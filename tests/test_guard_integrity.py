@@ -6,6 +6,7 @@ exact bytes, the real gateway answers."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -650,6 +651,60 @@ async def test_every_choice_gets_its_own_check_and_decision(
         {"index": 2, "verdict": "pass"},
     ]
     assert {f["where"] for f in extension["findings"]} == {"choices[1].message.content"}
+
+
+async def test_the_response_s_grounding_and_audit_are_the_deciding_choice_s(
+    start_gateway: GatewayFactory,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    context = "The Louvre in Paris opened as a museum in 1793."
+    good, bad = (
+        "The Louvre opened as a museum in 1793.",
+        "The Louvre was built by Martians in 2020.",
+    )
+    (tmp_path / "p.yaml").write_text(
+        "name: default\nrules:\n  - {name: grounded, kind: grounding, on_unsupported: flag,"
+        " on_contradiction: flag}\n"
+    )
+    audit = tmp_path / "audit.jsonl"
+    url = await start_gateway(
+        upstream=upstream.url, policies=tmp_path, audit={"sink": "file", "path": audit}
+    )
+    upstream.body = _chat_body(good, bad)
+    call = {**CHAT, "stream": False, "n": 2, "groundrail": {"context": [context]}}
+    async with http.post(url + "/v1/chat/completions", json=call) as response:
+        body, support = await response.json(), response.headers["x-groundrail-support"]
+    extension = body["groundrail"]
+    assert extension["choices"] == [
+        {"index": 0, "verdict": "pass"},
+        {"index": 1, "verdict": "flag"},
+    ]
+    # the flagged second choice, not the grounded first, is what `grounding` describes
+    grounding = extension["grounding"]
+    assert grounding["verdict"] in ("ungrounded", "contradicted")
+    assert [c["text"] for c in grounding["claims"]] == [bad]
+    assert float(support) == pytest.approx(extension["support"], abs=0.01) and float(support) < 0.5
+    # streamed (n > 1 is buffered), the audit record's answer is that choice's, not both glued
+    upstream.body = None
+    upstream.script = [
+        chat_chunk({"content": good}, index=0),
+        chat_chunk({"content": bad}, index=1),
+        chat_chunk({}, "stop", 0),
+        chat_chunk({}, "stop", 1),
+        DONE,
+    ]
+    _, events = await stream(http, url, {**call, "stream": True})
+    assert verdict_of(events)["grounding"]["claims"][0]["text"] == bad
+    records = []
+    for _ in range(200):  # the audit sink writes in the background
+        lines = audit.read_text().splitlines() if audit.exists() else []
+        records = [json.loads(line) for line in lines]
+        if len(records) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [r["answer"] for r in records] == [bad, bad]
 
 
 async def test_a_token_budget_is_charged_once_whatever_the_choices(

@@ -97,6 +97,43 @@ async def test_unsupported_middle_sentence_is_removed(
     assert runs["grounded"]["findings"] == 1 and runs["pii"]["findings"] == 0
 
 
+@pytest.mark.parametrize(
+    ("answer", "rewritten"),
+    [
+        # a list item whose only sentence goes leaves no bare "2."
+        (f"Facts:\n\n1. {GOOD_1}\n2. {BAD}\n3. {GOOD_2}", f"Facts:\n\n1. {GOOD_1}\n3. {GOOD_2}"),
+        # a removed paragraph keeps the blank line between what stays
+        (f"{GOOD_1}\n\n{BAD}\n\n{GOOD_2}", f"{GOOD_1}\n\n{GOOD_2}"),
+        # a removed last sentence of a paragraph keeps the code block on its own line
+        (f"{GOOD_1} {BAD}\n\n```\nx = 1\n```", f"{GOOD_1} \n\n```\nx = 1\n```"),
+    ],
+)
+async def test_a_rewrite_keeps_the_answer_s_layout_streamed_or_not(
+    client_for: Client, upstream: FakeUpstream, answer: str, rewritten: str
+) -> None:
+    sdk = await client_for(policy("sentence"))
+    upstream.answer = answer
+    texts, verdict, _ = await chat(sdk)
+    assert verdict["verdict"] == "rewrite"
+    assert "".join(texts).rstrip() == rewritten
+    whole = await sdk.chat.completions.create(**{**CALL, "stream": False})
+    assert whole.choices[0].message.content == rewritten
+
+
+@pytest.mark.parametrize("title", ["**A Paris Landmark Since 1793**", "## A Paris Landmark"])
+async def test_a_title_is_no_claim_streamed_or_not(
+    client_for: Client, upstream: FakeUpstream, title: str
+) -> None:
+    sdk = await client_for(policy("sentence"))
+    upstream.answer = f"{title}\n\n{GOOD_1} {GOOD_2}"
+    texts, verdict, _ = await chat(sdk)
+    whole = await sdk.chat.completions.create(**{**CALL, "stream": False})
+    for grounding in (verdict["grounding"], whole.model_extra["groundrail"]["grounding"]):
+        assert [c["text"] for c in grounding["claims"]] == [GOOD_1, GOOD_2]
+        assert [s["reason"] for s in grounding["skipped"]] == ["heading"]
+    assert "".join(texts) == upstream.answer
+
+
 async def test_unsupported_sentence_replaced_by_notice(
     client_for: Client, upstream: FakeUpstream
 ) -> None:

@@ -41,7 +41,10 @@ every string.
 
 Each rule reports findings; the decision takes the strongest action any finding asks for:
 `reject` > `retry` > `rewrite` > `flag` > `pass`. Rewrites are span edits applied in one pass
-(redactions, removed sentences, notices). A response carries `x-groundrail-verdict`,
+(redactions, removed sentences, notices). A removal closes up only where it was: one space
+between the sentences around it, at most one blank line, no list marker left bare ("2. "),
+the bold or italic mark that opens a removed sentence gone with it; code blocks, indentation
+and the rest of the answer's Markdown stay as they were. A response carries `x-groundrail-verdict`,
 `x-groundrail-policy: name@hash8`, `x-groundrail-support`, and a `groundrail` object in the JSON
 body with the verdict, every finding (rule, spans, message, the signal that drove it), the
 per-claim grounding and the timing of each rule. `mode: shadow` evaluates and records
@@ -70,7 +73,8 @@ Every text a client receives is checked, whatever the server's chunk shape:
   the values are redacted inside their JSON strings and the arguments stay valid JSON.
 
 - **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
-  verdict is the strongest choice's and `groundrail.choices` lists each choice's. A rejected
+  verdict is the strongest choice's and `groundrail.choices` lists each choice's; `grounding`,
+  `support` (and its header) and the audit record's answer are the first such choice's. A rejected
   choice answers the reject message with `reject_as: completion` (the others stand); with
   `reject_as: error` the whole response is the error.
 - **Where.** Each finding names the text it is about in `where`

@@ -487,19 +487,24 @@ HEADING_MAX_WORDS = 8
 
 
 def _heading(answer: str, span: Span) -> bool:
-    """Whether `span` is a whole line of the answer that heads what follows it (see
-    `_BOLD_LINE`): not a list item, not the answer's last line, and without a number (a bare
-    "Saturday 8:00-14:00" line states hours)."""
+    """Whether `span` is a whole line of the answer that heads what follows it: a Markdown
+    heading anywhere; a bold line or a Title Case line (see `_BOLD_LINE`) that is not a list
+    item, not the answer's last line (one a blank line ends is not: a streamed fragment
+    goes on after it), and without a number (a bare "Saturday 8:00-14:00" line states
+    hours)."""
     line_start = answer.rfind("\n", 0, span.start) + 1
     line_end = answer.find("\n", span.end)
     line = answer[line_start : len(answer) if line_end < 0 else line_end]
-    if line_end < 0 or line.strip() != answer[line_start : span.end].strip():
-        return False  # nothing after it, or more on the line after it
+    if line.strip() != answer[line_start : span.end].strip():
+        return False  # more on the line after it
     if answer[line_start : span.start].strip(" \t#*_>-"):
         return False  # more on the line before it
-    if not answer[line_end:].strip():
+    if _MARKDOWN_HEADING.match(line):
+        return True  # "## Hours" is a title wherever it stands
+    if line_end < 0 or (not answer[line_end:].strip() and "\n\n" not in answer[line_end:]):
+        # nothing after it; a blank line after it ends a streamed fragment, which goes on
         return False
-    if _MARKDOWN_HEADING.match(line) or _BOLD_LINE.match(line):
+    if _BOLD_LINE.match(line):
         return True
     bare = _EMPHASIS.sub("", span.text).strip()
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", bare) if w.lower() not in _TITLE_SMALL]

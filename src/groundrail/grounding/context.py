@@ -12,7 +12,7 @@ import orjson
 
 from groundrail.config import ContextSource
 from groundrail.grounding.linear import linearise
-from groundrail.grounding.records import read, record_of
+from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
@@ -32,7 +32,7 @@ _HEADED = re.compile(
 _NOUNS = (
     r"context|documents?|passages?|text|article|news|story|data|structured data|record|json|"
     r"information|knowledge|background|reference|sources?|excerpts?|report|transcript|e-?mail|"
-    r"review|reviews|notes?|facts|page|content|snippets?|search results|dialogue|conversation"
+    r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation"
 )
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|\b(?:{_NOUNS}))"
@@ -53,6 +53,21 @@ _TRAILER = re.compile(
     r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:|" + _PROMPT_LINE + ")",
     re.I | re.M,
 )
+# An answer given in the text ("A: The stadium opens in March."): a question-and-answer
+# exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
+_GIVEN_ANSWER = re.compile(r"^[ \t]*(?:a|answer)\s*:[ \t]*\S", re.I | re.M)
+# a line that asks for something: an instruction after pasted material ("Explain why …",
+# "Using these passages, list …"), as a question after it ends in "?"
+_ASKS = re.compile(
+    r"^[ \t]*(?:please[ \t]+)?(?:explain|describe|summari[sz]e|tell|list|write|answer|give|"
+    r"compare|provide|outline|discuss|identify|analy[sz]e|evaluate|can[ \t]+you|could[ \t]+you|"
+    r"(?:using|based[ \t]+on|from)[ \t]+(?:the|these|this|those)[ \t]+(?:above[ \t]+)?"
+    r"(?:passages?|documents?|context|text|article|information|records?|data|sources?))\b",
+    re.I,
+)
+TRAILER_MAX_CHARS = 1000  # the prompt's own end after a document: a question, a label
+# where split_documents took a block out of a message: a lead-in before it announced it
+_CUT = "\x00"
 _PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 LEAD_IN_MIN_CHARS = 10
@@ -131,21 +146,24 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     `<passage>` …), fenced blocks, numbered passages ("passage 1:", "[2]" at a line start),
     JSON objects or arrays, text announced by a lead-in ("… the following news:",
     "Context:") up to a "Question:" line, and any remaining paragraph of at least
-    `PASTED_MIN_CHARS` characters. Everything else is instruction and never evidence.
+    `PASTED_MIN_CHARS` characters. A lead-in right before a block announces that block, not
+    what follows it. A tagged block that holds tagged blocks (`<context><document id=…>`) is
+    read as its documents. Everything else is instruction and never evidence.
     """
     docs: list[Document] = []
+    text = text.replace(_CUT, " ")
     rest = text
     for n, match in enumerate(_TAGGED.finditer(text)):
         attr = _ID_ATTR.search(match.group("attrs"))
         name = attr.group("id") if attr else f"{prefix}-doc-{n}"
-        docs.append(document(name, match.group("body").strip()))
-        rest = rest.replace(match.group(0), "\n")
+        docs += _tagged(name, match.group("body"))
+        rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     for n, match in enumerate(_FENCED.finditer(rest)):
         docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
-        rest = rest.replace(match.group(0), "\n")
+        rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     rest = _headed(rest, prefix, docs)
     rest = _json_blocks(rest, prefix, docs)
-    rest = _announced(rest, prefix, docs)
+    rest = _announced(rest, prefix, docs).replace(_CUT, "")
     kept = []
     for n, paragraph in enumerate(re.split(r"\n\s*\n", rest)):
         if len(paragraph.strip()) >= PASTED_MIN_CHARS:
@@ -159,43 +177,80 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
     heads = list(_HEADED.finditer(text))
     trailer = ""
     for n, head in enumerate(heads):
-        end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
-        body, trailer = _until_trailer(text[head.end() : end])
+        last = n + 1 == len(heads)  # only the last passage can be followed by the prompt
+        end = len(text) if last else heads[n + 1].start()
+        body, trailer = (
+            _until_trailer(text[head.end() : end]) if last else (text[head.end() : end], "")
+        )
         if body.strip():
             docs.append(document(f"{prefix}-passage-{n + 1}", body.strip()))
-    return text[: heads[0].start()] + "\n" + trailer if heads else text
+    return text[: heads[0].start()] + f"\n{_CUT}\n" + trailer if heads else text
+
+
+def _tagged(name: str, body: str) -> list[Document]:
+    """A tagged block's documents: itself, or, when it holds tagged blocks, those (with their
+    own ids) and what else it holds."""
+    if _TAGGED.search(body) is None:
+        return [document(name, body.strip())]
+    inner, rest = split_documents(body, name)
+    return inner + ([document(name, rest)] if rest.strip() else [])
 
 
 def _until_trailer(text: str) -> tuple[str, str]:
-    """Split pasted text from an instruction that follows it: a "Question: …" line, or a
-    last short paragraph that asks something."""
-    trailer = _TRAILER.search(text)
-    if trailer is not None:
-        return text[: trailer.start()], text[trailer.start() :]
-    head, gap, last = text.rstrip().rpartition("\n\n")
-    if gap and last.strip().endswith("?") and len(last) <= QUESTION_MAX_CHARS:
-        return head, last
+    """Split pasted text from an instruction that follows it: the first "Question: …" line
+    (or "Q:", "Task:", "output:" …) from which the rest is the prompt's short end
+    (`TRAILER_MAX_CHARS`) with no answer given in it (a quoted "Q: … A: …" exchange is the
+    document's), or a last short paragraph or line that asks something: a question, or an
+    instruction (`_ASKS`: "Explain why …"), which is never evidence."""
+    for trailer in _TRAILER.finditer(text):
+        end = text[trailer.start() :]
+        if len(end) <= TRAILER_MAX_CHARS and _GIVEN_ANSWER.search(end) is None:
+            return text[: trailer.start()], end
+    for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
+        head, gap, last = text.rstrip().rpartition(cut)
+        asks = last.strip().endswith("?") or _ASKS.match(last) is not None
+        if gap and head.strip() and asks and len(last) <= QUESTION_MAX_CHARS:
+            return head, last
     return text, ""
 
 
 def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
     """JSON objects and arrays (or Python literals of them, as records exported from a
     dataframe often are) anywhere in the text become linearised documents."""
-    out, cursor, n = [], 0, 0
+    pieces = _embedded(text)
+    values = [p for p in pieces if not isinstance(p, str)]
+    for n, value in enumerate(values):
+        docs.append(Document(f"{prefix}-json-{n}", linearise(value), record_of(value)))
+    return f"\n{_CUT}\n".join(p for p in pieces if isinstance(p, str)) if values else text
+
+
+def _embedded(text: str) -> list[str | dict[str, Any] | list[Any]]:
+    """The text cut into its prose and the records in it (`_is_record`), in order."""
+    pieces: list[str | dict[str, Any] | list[Any]] = []
+    cursor = 0
     for match in re.finditer(r"[\[{]", text):
         if match.start() < cursor:
             continue
         decoded = _decode(text, match.start())
-        if decoded is None:
+        if decoded is None or not _is_record(decoded[0]):
             continue
-        value, end = decoded
-        if isinstance(value, dict | list) and len(value) >= 2:
-            out.append(text[cursor : match.start()])
-            docs.append(Document(f"{prefix}-json-{n}", linearise(value), record_of(value)))
-            n += 1
-            cursor = end
-    out.append(text[cursor:])
-    return "\n".join(out) if n else text
+        pieces += [text[cursor : match.start()], unwrapped(decoded[0])]
+        cursor = decoded[1]
+    return [*pieces, text[cursor:]]
+
+
+def _is_record(value: Any) -> bool:
+    """A decoded value that is pasted data, not a bracket in prose ("[2, 3]", "[1]"): an
+    object of two or more fields or one that wraps a record (`{"business": {...}}`), or a
+    list that holds such an object, or two or more items with a text of three or more
+    words among them."""
+    if isinstance(value, dict):
+        return len(value) >= 2 or any(_is_record(v) for v in value.values())
+    if isinstance(value, list):
+        return any(
+            _is_record(v) or (isinstance(v, str) and len(v.split()) >= 3) for v in value
+        ) and (len(value) >= 2 or any(isinstance(v, dict) for v in value))
+    return False
 
 
 _DECODER = json.JSONDecoder()
@@ -220,14 +275,15 @@ def _decode(text: str, start: int) -> tuple[Any, int] | None:
 
 
 def _announced(text: str, prefix: str, docs: list[Document]) -> str:
-    lead = _LEAD_IN.search(text)
-    if lead is None:
-        return text
-    body, trailer = _until_trailer(text[lead.end() :])
-    if len(body.strip()) < LEAD_IN_MIN_CHARS:
-        return text
-    docs.append(document(f"{prefix}-text", body.strip()))
-    return text[: lead.end()] + "\n" + trailer
+    """The text the first lead-in announces, up to the instruction after it or a block
+    taken out (`_CUT`); a lead-in right before a block announced that block."""
+    for lead in _LEAD_IN.finditer(text):
+        announced = text[lead.end() :].split(_CUT, 1)[0]
+        body, trailer = _until_trailer(announced)
+        if len(body.strip()) >= LEAD_IN_MIN_CHARS:
+            docs.append(document(f"{prefix}-text", body.strip()))
+            return text[: lead.end()] + "\n" + trailer + text[lead.end() + len(announced) :]
+    return text
 
 
 def _numbered(prefix: str, texts: Iterable[str]) -> list[Document]:
@@ -235,9 +291,22 @@ def _numbered(prefix: str, texts: Iterable[str]) -> list[Document]:
 
 
 def document(doc_id: str, text: str) -> Document:
-    """A context document; a JSON record in it linearised, with its attributes."""
+    """A context document; JSON in it linearised, with its record's attributes: the whole
+    text (`records.read`), or records inside prose ("Found 1 result: {…}", a Python
+    literal of a dict) each read in place, the record of the one (or of all of them); a
+    text that is one fenced block is read as its body."""
+    fenced = _FENCED.fullmatch(text.strip())
+    text = fenced.group("body") if fenced is not None else text
     body, record = read(text)
-    return Document(doc_id, body, record)
+    if record is not None or body is not text:
+        return Document(doc_id, body, record)
+    pieces = _embedded(text)
+    values = [p for p in pieces if not isinstance(p, str)]
+    if not values:
+        return Document(doc_id, text)
+    lines = [p.strip() if isinstance(p, str) else linearise(p) for p in pieces]
+    found = record_of(values[0] if len(values) == 1 else values)
+    return Document(doc_id, "\n".join(line for line in lines if line), found)
 
 
 def _text_of(content: Any) -> str:

@@ -67,8 +67,13 @@ SIGNALS = (
 
 @dataclass(slots=True, frozen=True)
 class Evidence:
+    """Where a claim's evidence is: `start`/`end` are character offsets in document `doc_id`
+    of the window or sentence that matches the claim best; `text` is the premise the model
+    read for it, which may hold more than that span (neighbouring sentences, a record's
+    heading, the name an opening pronoun stands for, a short context whole)."""
+
     doc_id: str
-    start: int  # character offsets of the window in its document
+    start: int
     end: int
     text: str
 

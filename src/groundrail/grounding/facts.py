@@ -53,10 +53,14 @@ def find(claim: str, records: Sequence[Record]) -> list[Fact]:
 
 
 def subject(claim: str, records: Sequence[Record]) -> int | None:
-    """The record a claim is about: the only one, or the one whose own name it uses; None when
-    it names none of several, or more than one ("Nonna Rosa opens earlier than Carver's")."""
+    """The record a claim is about: the only one, or the one whose own name it says most of
+    (the share of the name's words: "Red Door Diner offers Wi-Fi" is Red Door Diner's, not
+    Blue Door Cafe's); None when it names none of several, or more than one as fully ("Nonna
+    Rosa opens earlier than Carver's")."""
     if len(records) == 1:
         return 0
     words = set(terms(claim)) - STOPWORDS
-    named = [n for n, r in enumerate(records) if words & r.title]
-    return named[0] if len(named) == 1 else None
+    shares = [len(words & r.title) / len(r.title) if r.title else 0.0 for r in records]
+    best = max(shares)
+    named = [n for n, share in enumerate(shares) if share == best]
+    return named[0] if best > 0 and len(named) == 1 else None

@@ -116,7 +116,16 @@ def read(text: str) -> tuple[str, Record | None]:
         return text, None
     if not isinstance(data, dict | list):
         return text, None
+    data = unwrapped(data)
     return linearise(data), record_of(data)
+
+
+def unwrapped(value: Any) -> Any:
+    """A list of one object (a search or API result of one hit) is that object, read as one
+    record ("name: …", not "1 name: …"); any other value unchanged."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return value[0]
+    return value
 
 
 def linearise_text(text: str) -> str:

@@ -85,9 +85,19 @@ def fall_back(judged: Judged, action: Action) -> Judged:
     )
 
 
+def deciding_choice(choices: dict[int, Action]) -> int | None:
+    """The choice whose action is the response's: the first with the strongest action
+    (None without choices)."""
+    if not choices:
+        return None
+    action = max(choices.values(), key=RANK.__getitem__)
+    return min(i for i, a in choices.items() if a == action)
+
+
 def combine(judged: Sequence[Judged]) -> Outcome:
     """One verdict for the response: each choice's action is the strongest of its texts', the
-    response's the strongest choice's; findings say which text they are about."""
+    response's the strongest choice's, and its grounding the content of the first choice
+    with that action; findings say which text they are about."""
     assert judged, "a response with no text has nothing to combine"
     choices: dict[int, Action] = {}
     intended: Action = "pass"
@@ -104,8 +114,12 @@ def combine(judged: Sequence[Judged]) -> Outcome:
             rewritten.append((text, new))
         findings += [dataclasses.replace(f, where=text.where) for f in item.verdict.findings]
         runs += item.verdict.runs
-    base = next((j for j in judged if j.text.part == "content"), judged[0])
     action = max(choices.values(), key=RANK.__getitem__)
+    # the response's grounding, support and audited answer are the deciding choice's: the
+    # first with the strongest action (a flagged second choice is not described by the first)
+    contents = [j for j in judged if j.text.part == "content"]
+    deciding = [j for j in contents if j.text.choice == deciding_choice(choices)]
+    base = (deciding or contents or list(judged))[0]
     decision = Decision(action, intended, next((r for t, r in rewritten if t == base.text), None))
     verdict = dataclasses.replace(
         base.verdict, findings=findings, runs=runs, decision=decision, choices=choices

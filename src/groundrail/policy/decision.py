@@ -41,14 +41,15 @@ def decide(
 def apply_edits(answer: str, findings: Sequence[Finding]) -> str:
     """Apply every finding's span edits in one pass; where edits overlap, the one that starts
     first (the longer on a tie) wins, so a redaction inside a removed sentence goes with it."""
-    out, cursor = [], 0
+    out, cursor = "", 0
     for start, end, replacement in edits(findings):
         if start < cursor:
             continue
-        out += [answer[cursor:start], replacement]
+        if not replacement:
+            start = _opened(answer, start, end)
+        out = _joined(out, answer[cursor:start]) + replacement
         cursor = end
-    out.append(answer[cursor:])
-    return _tidy("".join(out))
+    return _tidy(_joined(out, answer[cursor:]))
 
 
 def edits(findings: Sequence[Finding]) -> list[Edit]:
@@ -64,8 +65,36 @@ def edits(findings: Sequence[Finding]) -> list[Edit]:
     )
 
 
+# a list item's marker alone on its line: what removing the item's only sentence leaves
+_BARE_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]*(?:\n|\Z)", re.M)
+
+
+def _opened(answer: str, start: int, end: int) -> int:
+    """Where a removal starts: before an emphasis mark that opens what it removes and is
+    closed inside it ("**The cafe** has a pool." goes whole, leaving no "**"), else `start`;
+    a claim's span leaves such a mark out."""
+    removed = answer[start:end]
+    for mark in ("**", "__", "*"):
+        inside = removed.replace("**", "") if mark == "*" else removed
+        if answer[:start].endswith(mark) and inside.count(mark) % 2 == 1:
+            return start - len(mark)
+    return start
+
+
+def _joined(left: str, right: str) -> str:
+    """Text kept on both sides of a removal, closed up where they meet: no doubled blank
+    (a space after one), no more than one blank line; the rest of the text (a code block's
+    indentation and blank lines) as it was."""
+    if left.endswith((" ", "\t", "\n")) or not left:
+        right = right.lstrip(" \t")
+    if not left or left.rstrip(" \t").endswith("\n\n"):
+        right = right.lstrip(" \t\n")
+    elif left.rstrip(" \t").endswith("\n") and right.startswith("\n\n"):
+        right = right[1:]
+    return left + right
+
+
 def _tidy(text: str) -> str:
-    """Removing sentences leaves doubled blanks and blank lines; close them up."""
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    """List markers a removal left with nothing after them ("2. ") go, and the text's
+    outer whitespace."""
+    return _BARE_MARKER.sub("", text).strip()

@@ -24,7 +24,7 @@ from groundrail.openai.answers import Path, Text, where
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
 from groundrail.openai.streams import Dialect, Piece, Split, dialect_for, merge_logprobs
-from groundrail.policy.choices import combine, fall_back, judge
+from groundrail.policy.choices import combine, deciding_choice, fall_back, judge
 from groundrail.policy.decision import Decision, decide, strongest
 from groundrail.policy.engine import GROUNDED_KINDS, RuleRun, Verdict
 from groundrail.policy.formats import code_blocks, in_code
@@ -79,6 +79,8 @@ class StreamGuard:
         self.original: dict[Path, str] = defaultdict(str)
         self.released: dict[Path, str] = defaultdict(str)
         self.checked: dict[Path, int] = defaultdict(int)  # original text checked so far
+        # line breaks that end the text released so far (whitespace only after them)
+        self.breaks: dict[Path, int] = defaultdict(int)
         self.changed: set[Path] = set()  # texts a rewrite changed
         # the logprobs of held chunks, with their (start, end) in the original text
         self.logprobs: dict[Path, list[tuple[int, int, Any]]] = defaultdict(list)
@@ -109,8 +111,13 @@ class StreamGuard:
         if piece.logprobs:
             self.logprobs[path].append((start, start + len(piece.text), piece.logprobs))
 
-    def content(self, texts: dict[Path, str]) -> str:
-        return "".join(t for p, t in texts.items() if self.parts[p][1] == "content")
+    def content(self, texts: dict[Path, str], choice: int | None = None) -> str:
+        """The answer's content text (of one choice, when `choice` is given)."""
+        return "".join(
+            t
+            for p, t in texts.items()
+            if self.parts[p][1] == "content" and choice in (None, self.parts[p][0])
+        )
 
     async def take(self, path: Path) -> str | None:
         """The next fragment of held text that can be checked on its own: up to the last
@@ -213,10 +220,11 @@ class StreamGuard:
             if decision.action == "reject":
                 raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
             if decision.action == "rewrite" and decision.text is not None and not structured:
-                # keep the blank that separated it from the next sentence; "" if it was removed
-                checked = decision.text + (text[len(text.rstrip()) :] if decision.text else "")
+                checked = _spaced(text, decision.text, self.breaks[path])
             elif decision.action == "rewrite" and decision.text is not None:
                 checked = decision.text
+        released = checked[len(checked.rstrip()) :].count("\n")
+        self.breaks[path] = released if checked.strip() else self.breaks[path] + released
         return checked, self.logprobs_until(path, offset + len(text), checked == text)
 
     def logprobs_until(self, path: Path, end: int, unchanged: bool) -> Any:
@@ -261,6 +269,18 @@ class StreamGuard:
             grounding=grounding,
             runs=_merged_runs([*self.runs, *verdict.runs]),
         )
+
+
+def _spaced(text: str, rewritten: str, breaks: int) -> str:
+    """A rewritten fragment with the whitespace around it, so the stream reads as the same
+    answer rewritten whole does: its own leading and trailing whitespace when some of it is
+    kept; when all of it is removed, the line breaks it held that the released text (ending
+    in `breaks` of them) still needs, at most one blank line, so a paragraph, a table or a
+    code block after it stays apart from the text before it."""
+    if rewritten:
+        return text[: len(text) - len(text.lstrip())] + rewritten + text[len(text.rstrip()) :]
+    held = text[: len(text) - len(text.lstrip())] + text[len(text.rstrip()) :]
+    return "\n" * max(0, min(held.count("\n"), 2) - breaks)
 
 
 def _shifted(result: GroundingResult, offset: int) -> GroundingResult:
@@ -592,8 +612,10 @@ async def _end(guard: StreamGuard, writer: _Writer, verdict: Verdict, saw_done: 
 
 def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
     remember(request, verdict)
-    released = guard.content(guard.released)
-    original = guard.content(guard.original)
+    # with several choices, the one the verdict describes (`combine`), not all glued together
+    choice = deciding_choice(verdict.choices) if len(verdict.choices) > 1 else None
+    released = guard.content(guard.released, choice)
+    original = guard.content(guard.original, choice)
     audit(request, verdict, verdict.as_dict(), released if released != original else None)
     request[AUDIT_RECORD]["answer"] = released
     decision = verdict.decision
