@@ -530,6 +530,9 @@ def test_the_fields_of_the_record_a_claim_names_decide_it() -> None:
     assert check("Red Door Diner offers free Wi-Fi.", doors).label == "contradicted"
     assert check("Blue Door Cafe offers free Wi-Fi.", doors).label == "supported"
     assert check("The Door offers free Wi-Fi.", doors).label is None  # names neither more
+    # a claim naming both by words of their own compares them: it is neither's alone
+    both_named = "Red Door Diner has no Wi-Fi, unlike Blue Door Cafe."
+    assert check(both_named, doors).label is None
 
 
 async def test_a_review_claim_is_read_against_its_review_sentence() -> None:

@@ -420,6 +420,44 @@ def test_a_note_is_an_instruction_not_a_lead_in(text: str) -> None:
     assert split_documents(text, "u")[0] == []
 
 
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Question: Who approved the budget?\nA: The mayor alone\nB: The city council\nAnswer:",
+        "Question: Who approved the budget?\nAnswer: Let's think step by step.",
+    ],
+)
+def test_options_and_an_answer_s_opening_are_the_prompt_s(ask: str) -> None:
+    article = "The city council approved the budget on Monday by a vote of 7 to 2."
+    docs, rest = split_documents(f"Context: {article}\n{ask}", "u")
+    assert [d.text for d in docs] == [article] and rest.endswith(ask)
+
+
+def test_an_announced_document_goes_on_past_a_block_inside_it() -> None:
+    prompt = (
+        "Context:\nTo install, run:\n```\npip install foo\n```\n"
+        "Then set FOO_HOME. The default port is 8080.\n\nQuestion: What is the default port?"
+    )
+    docs, rest = split_documents(prompt, "u")
+    assert any("The default port is 8080." in d.text for d in docs)
+    assert "8080" not in rest and rest.endswith("Question: What is the default port?")
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "List prices for homes rose 3% in the city.",
+        "Write-in candidates received 40 votes.",
+        "Give residents a voice, the mayor said.",
+        "Will the plan survive next year's election?",
+    ],
+)
+def test_an_article_s_last_line_stays_the_article_s(last: str) -> None:
+    article = f"The council met on Monday.\n{last}"
+    docs, _ = split_documents(f"Summarize the following news:\n{article}", "u")
+    assert [d.text for d in docs] == [article]
+
+
 def test_a_question_and_answer_exchange_in_a_document_is_the_document_s() -> None:
     article = (
         "The mayor gave an interview on Monday about the new stadium.\n"
@@ -462,6 +500,9 @@ def test_records_inside_prose_are_read_as_records() -> None:
         found = document("tool-0", text)
         assert lines in found.text and "{" not in found.text and "1 name" not in found.text
         assert found.record is not None and found.record.rating is not None
+    # code in a fenced block stays code
+    code = "```python\nd = {'a': [1, 2], 'b': 3}\n```"
+    assert document("tool-0", code).text == "d = {'a': [1, 2], 'b': 3}\n"
     # brackets in prose are no record: a question about them has no documents
     assert split_documents("Which is larger: [3, 7] or [2, 9]? See [1].", "u")[0] == []
 

@@ -40,6 +40,14 @@ def test_a_removal_closes_up_only_where_it_was(answer: str, sentence: str, expec
 
 
 def test_code_and_indentation_elsewhere_are_kept_as_they_were() -> None:
+    # a line that looks like a bare marker but was not left so by the removal stays
+    assert removed("The answer is:\n\n42.\n\nIt has a pool.", "It has a pool.") == (
+        "The answer is:\n\n42."
+    )
+    diff = "```diff\n-\n+ x\n```"
+    assert removed(f"It has a pool. It opens at 7.\n\n{diff}", "It has a pool.") == (
+        f"It opens at 7.\n\n{diff}"
+    )
     code = "```python\ndef f():\n    return  1\n\n\n\nx  =  2\n```"
     nested = "- Menu:\n    - tea\n    - coffee"
     answer = f"It has a pool. It opens at 7.\n\n{code}\n\n{nested}"

@@ -134,6 +134,16 @@ async def test_a_title_is_no_claim_streamed_or_not(
     assert "".join(texts) == upstream.answer
 
 
+async def test_a_whole_answer_s_last_bold_line_is_a_claim_even_before_blank_lines(
+    client_for: Client, upstream: FakeUpstream
+) -> None:
+    sdk = await client_for(policy("sentence", on_unsupported="flag"))
+    upstream.answer = f"{GOOD_1}\n\n**Built By Martians**\n\n"
+    whole = await sdk.chat.completions.create(**{**CALL, "stream": False})
+    grounding = whole.model_extra["groundrail"]["grounding"]
+    assert [c["text"] for c in grounding["claims"]] == [GOOD_1, "Built By Martians**"]
+
+
 async def test_unsupported_sentence_replaced_by_notice(
     client_for: Client, upstream: FakeUpstream
 ) -> None:

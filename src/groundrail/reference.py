@@ -41,8 +41,8 @@ every string.
 
 Each rule reports findings; the decision takes the strongest action any finding asks for:
 `reject` > `retry` > `rewrite` > `flag` > `pass`. Rewrites are span edits applied in one pass
-(redactions, removed sentences, notices). A removal closes up only where it was: one space
-between the sentences around it, at most one blank line, no list marker left bare ("2. "),
+(redactions, removed sentences, notices). A removal closes up only where it was: no space
+doubled by it, at most one blank line, no list marker left bare ("2. "),
 the bold or italic mark that opens a removed sentence gone with it; code blocks, indentation
 and the rest of the answer's Markdown stay as they were. A response carries `x-groundrail-verdict`,
 `x-groundrail-policy: name@hash8`, `x-groundrail-support`, and a `groundrail` object in the JSON

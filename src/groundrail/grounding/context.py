@@ -55,12 +55,15 @@ _TRAILER = re.compile(
 )
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
 # exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
-_GIVEN_ANSWER = re.compile(r"^[ \t]*(?:a|answer)\s*:[ \t]*\S", re.I | re.M)
+_GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer)\s*:[ \t]*\S", re.I)
+_OPTION_B = re.compile(r"^[ \t]*\(?b[:.)]", re.I)  # "B: …", "B) …": options, not an answer
 # a line that asks for something: an instruction after pasted material ("Explain why …",
 # "Using these passages, list …"), as a question after it ends in "?"
 _ASKS = re.compile(
-    r"^[ \t]*(?:please[ \t]+)?(?:explain|describe|summari[sz]e|tell|list|write|answer|give|"
-    r"compare|provide|outline|discuss|identify|analy[sz]e|evaluate|can[ \t]+you|could[ \t]+you|"
+    r"^[ \t]*(?:please[ \t]+)?(?:(?:explain|describe|summari[sz]e|tell|list|write|answer|give|"
+    r"compare|provide|outline|discuss|identify|analy[sz]e|evaluate)[ \t]+(?:why|how|what|which|"
+    r"who|when|where|whether|the|a|an|me|us|this|these|that|those|it|its|their|all|each)|"
+    r"can[ \t]+you|could[ \t]+you|"
     r"(?:using|based[ \t]+on|from)[ \t]+(?:the|these|this|those)[ \t]+(?:above[ \t]+)?"
     r"(?:passages?|documents?|context|text|article|information|records?|data|sources?))\b",
     re.I,
@@ -200,18 +203,35 @@ def _until_trailer(text: str) -> tuple[str, str]:
     """Split pasted text from an instruction that follows it: the first "Question: …" line
     (or "Q:", "Task:", "output:" …) from which the rest is the prompt's short end
     (`TRAILER_MAX_CHARS`) with no answer given in it (a quoted "Q: … A: …" exchange is the
-    document's), or a last short paragraph or line that asks something: a question, or an
-    instruction (`_ASKS`: "Explain why …"), which is never evidence."""
+    document's), or a last short paragraph that asks a question, or a last short paragraph
+    or line that gives an instruction (`_ASKS`: "Explain why …"): never evidence."""
     for trailer in _TRAILER.finditer(text):
         end = text[trailer.start() :]
-        if len(end) <= TRAILER_MAX_CHARS and _GIVEN_ANSWER.search(end) is None:
+        if len(end) <= TRAILER_MAX_CHARS and not _answers(end):
             return text[: trailer.start()], end
-    for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
+    for cut in ("\n\n", "\n"):  # the last paragraph (a question too), else the last line
         head, gap, last = text.rstrip().rpartition(cut)
-        asks = last.strip().endswith("?") or _ASKS.match(last) is not None
+        asks = _ASKS.match(last) is not None or (cut == "\n\n" and last.strip().endswith("?"))
         if gap and head.strip() and asks and len(last) <= QUESTION_MAX_CHARS:
             return head, last
     return text, ""
+
+
+def _answers(text: str) -> bool:
+    """Whether `text` gives an answer (`_GIVEN_ANSWER`): not a multiple choice's options
+    ("A: … B: …"), nor an "Answer: Let's think step by step." that starts the answer."""
+    lines = text.rstrip().splitlines()
+    for n, line in enumerate(lines):
+        given = _GIVEN_ANSWER.match(line)
+        if given is None:
+            continue
+        last = n + 1 == len(lines)
+        if not last and _OPTION_B.match(lines[n + 1]):
+            continue
+        if last and given.group("key").lower() == "answer":
+            continue
+        return True
+    return False
 
 
 def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
@@ -275,14 +295,17 @@ def _decode(text: str, start: int) -> tuple[Any, int] | None:
 
 
 def _announced(text: str, prefix: str, docs: list[Document]) -> str:
-    """The text the first lead-in announces, up to the instruction after it or a block
-    taken out (`_CUT`); a lead-in right before a block announced that block."""
+    """The text the first lead-in announces, up to the instruction after it; a lead-in
+    right before a block taken out (`_CUT`) announced that block, not what follows it."""
     for lead in _LEAD_IN.finditer(text):
-        announced = text[lead.end() :].split(_CUT, 1)[0]
+        announced = text[lead.end() :]
+        if _CUT in announced and len(announced.split(_CUT, 1)[0].strip()) < LEAD_IN_MIN_CHARS:
+            continue
         body, trailer = _until_trailer(announced)
-        if len(body.strip()) >= LEAD_IN_MIN_CHARS:
-            docs.append(document(f"{prefix}-text", body.strip()))
-            return text[: lead.end()] + "\n" + trailer + text[lead.end() + len(announced) :]
+        body = body.replace(_CUT, "").strip()
+        if len(body) >= LEAD_IN_MIN_CHARS:
+            docs.append(document(f"{prefix}-text", body))
+            return text[: lead.end()] + "\n" + trailer
     return text
 
 
@@ -294,11 +317,11 @@ def document(doc_id: str, text: str) -> Document:
     """A context document; JSON in it linearised, with its record's attributes: the whole
     text (`records.read`), or records inside prose ("Found 1 result: {…}", a Python
     literal of a dict) each read in place, the record of the one (or of all of them); a
-    text that is one fenced block is read as its body."""
+    text that is one fenced block is read as its body (JSON, or code as it is)."""
     fenced = _FENCED.fullmatch(text.strip())
     text = fenced.group("body") if fenced is not None else text
     body, record = read(text)
-    if record is not None or body is not text:
+    if record is not None or body is not text or fenced is not None:
         return Document(doc_id, body, record)
     pieces = _embedded(text)
     values = [p for p in pieces if not isinstance(p, str)]

@@ -63,4 +63,9 @@ def subject(claim: str, records: Sequence[Record]) -> int | None:
     shares = [len(words & r.title) / len(r.title) if r.title else 0.0 for r in records]
     best = max(shares)
     named = [n for n, share in enumerate(shares) if share == best]
-    return named[0] if best > 0 and len(named) == 1 else None
+    if best == 0 or len(named) > 1:
+        return None
+    # another record named by a word of its own: a comparison of the two
+    own = records[named[0]].title
+    others = (r.title - own for n, r in enumerate(records) if n != named[0])
+    return None if any(words & other for other in others) else named[0]

@@ -49,7 +49,7 @@ def apply_edits(answer: str, findings: Sequence[Finding]) -> str:
             start = _opened(answer, start, end)
         out = _joined(out, answer[cursor:start]) + replacement
         cursor = end
-    return _tidy(_joined(out, answer[cursor:]))
+    return _joined(out, answer[cursor:]).strip()
 
 
 def edits(findings: Sequence[Finding]) -> list[Edit]:
@@ -65,8 +65,9 @@ def edits(findings: Sequence[Finding]) -> list[Edit]:
     )
 
 
-# a list item's marker alone on its line: what removing the item's only sentence leaves
-_BARE_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]*(?:\n|\Z)", re.M)
+# a list item's marker that ends the text, alone on its line: what removing the item's only
+# sentence leaves before the rest of the text
+_BARE_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]*\Z")
 
 
 def _opened(answer: str, start: int, end: int) -> int:
@@ -82,9 +83,12 @@ def _opened(answer: str, start: int, end: int) -> int:
 
 
 def _joined(left: str, right: str) -> str:
-    """Text kept on both sides of a removal, closed up where they meet: no doubled blank
-    (a space after one), no more than one blank line; the rest of the text (a code block's
-    indentation and blank lines) as it was."""
+    """Text kept on both sides of a removal, closed up where they meet: no list marker left
+    bare ("2. "), no doubled blank (a space after one), no more than one blank line; the
+    rest of the text (a code block's indentation and blank lines) as it was."""
+    bare = _BARE_MARKER.search(left)
+    if bare is not None and (not right or right.startswith("\n")):
+        left = left[: bare.start()]
     if left.endswith((" ", "\t", "\n")) or not left:
         right = right.lstrip(" \t")
     if not left or left.rstrip(" \t").endswith("\n\n"):
@@ -92,9 +96,3 @@ def _joined(left: str, right: str) -> str:
     elif left.rstrip(" \t").endswith("\n") and right.startswith("\n\n"):
         right = right[1:]
     return left + right
-
-
-def _tidy(text: str) -> str:
-    """List markers a removal left with nothing after them ("2. ") go, and the text's
-    outer whitespace."""
-    return _BARE_MARKER.sub("", text).strip()

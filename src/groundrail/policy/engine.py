@@ -160,7 +160,10 @@ class PolicyEngine:
         ctx.budgets = self.budgets
         ctx.grounding_engine = self.grounding
         if any(r.kind in GROUNDED_KINDS for r in rules):
-            ctx.grounding = await self.grounding.check(ctx.documents, answer, question)
+            # a whole answer without its trailing blank lines (the offsets stay true): only
+            # a streamed fragment goes on after a blank line that ends it (`claims._heading`)
+            judged = answer if ctx.fragment else answer.rstrip()
+            ctx.grounding = await self.grounding.check(ctx.documents, judged, question)
         preparing = [r for r in rules if type(r).prepare is not Rule.prepare]  # most have none
         if preparing:
             await asyncio.gather(*(rule.prepare(answer, ctx) for rule in preparing))
