@@ -409,6 +409,12 @@ def test_an_instruction_after_pasted_text_is_no_evidence(prompt: str) -> None:
     assert "Mondays" in rest and "7am" not in rest
 
 
+def test_a_question_after_a_short_announced_text_is_the_prompt_s() -> None:
+    docs, rest = split_documents("Background: I'm new to Python.\nHow do I reverse a list?", "u")
+    assert [d.text for d in docs] == ["I'm new to Python."]
+    assert rest.endswith("How do I reverse a list?")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -453,7 +459,7 @@ def test_an_announced_document_goes_on_past_a_block_inside_it() -> None:
     ],
 )
 def test_an_article_s_last_line_stays_the_article_s(last: str) -> None:
-    article = f"The council met on Monday.\n{last}"
+    article = "The council met on Monday to debate the plan. " * 10 + f"\n{last}"
     docs, _ = split_documents(f"Summarize the following news:\n{article}", "u")
     assert [d.text for d in docs] == [article]
 

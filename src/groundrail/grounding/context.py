@@ -203,15 +203,19 @@ def _until_trailer(text: str) -> tuple[str, str]:
     """Split pasted text from an instruction that follows it: the first "Question: …" line
     (or "Q:", "Task:", "output:" …) from which the rest is the prompt's short end
     (`TRAILER_MAX_CHARS`) with no answer given in it (a quoted "Q: … A: …" exchange is the
-    document's), or a last short paragraph that asks a question, or a last short paragraph
-    or line that gives an instruction (`_ASKS`: "Explain why …"): never evidence."""
+    document's), or a last short paragraph that asks a question (a last line, after a text
+    shorter than `PASTED_MIN_CHARS`), or a last short paragraph or line that gives an
+    instruction (`_ASKS`: "Explain why …"): never evidence."""
     for trailer in _TRAILER.finditer(text):
         end = text[trailer.start() :]
         if len(end) <= TRAILER_MAX_CHARS and not _answers(end):
             return text[: trailer.start()], end
-    for cut in ("\n\n", "\n"):  # the last paragraph (a question too), else the last line
+    for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
         head, gap, last = text.rstrip().rpartition(cut)
-        asks = _ASKS.match(last) is not None or (cut == "\n\n" and last.strip().endswith("?"))
+        # a question: a last paragraph, or a last line after a short text (a long one is an
+        # article, whose last line may well ask something itself)
+        question = last.strip().endswith("?") and (cut == "\n\n" or len(head) < PASTED_MIN_CHARS)
+        asks = question or _ASKS.match(last) is not None
         if gap and head.strip() and asks and len(last) <= QUESTION_MAX_CHARS:
             return head, last
     return text, ""
