@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -148,3 +151,15 @@ def local_engine(model: NLIModel | None = None) -> GroundingEngine:
     """The engine on the packaged model (or `model`), without a gateway: one-thread batcher."""
     model = model or NLIModel()
     return GroundingEngine(model, MicroBatcher(model.predict, ThreadPoolExecutor(1)))
+
+
+async def read_records(path: Path, count: int) -> list[dict]:
+    """The audit records a file sink has written, once there are `count` of them (it writes
+    in the background)."""
+    for _ in range(100):
+        if path.exists():
+            lines = path.read_text().splitlines()
+            if len(lines) >= count:
+                return [json.loads(line) for line in lines]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{path} never had {count} records")

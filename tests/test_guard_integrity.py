@@ -6,7 +6,6 @@ exact bytes, the real gateway answers."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import aiohttp
 import orjson
 import pytest
 
-from conftest import GatewayFactory
+from conftest import GatewayFactory, read_records
 from groundrail.testing.upstream import FakeUpstream
 
 PII = "name: default\nstreaming: {mode}\nrules:\n  - {{name: pii, kind: pii, action: rewrite}}\n"
@@ -697,13 +696,7 @@ async def test_the_response_s_grounding_and_audit_are_the_deciding_choice_s(
     ]
     _, events = await stream(http, url, {**call, "stream": True})
     assert verdict_of(events)["grounding"]["claims"][0]["text"] == bad
-    records = []
-    for _ in range(200):  # the audit sink writes in the background
-        lines = audit.read_text().splitlines() if audit.exists() else []
-        records = [json.loads(line) for line in lines]
-        if len(records) == 2:
-            break
-        await asyncio.sleep(0.05)
+    records = await read_records(audit, 2)
     assert [r["answer"] for r in records] == [bad, bad]
 
 

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import GatewayFactory
+from conftest import GatewayFactory, read_records
 from groundrail.observe.audit import AuditLog
 from groundrail.testing.upstream import FakeUpstream
 
@@ -23,16 +23,6 @@ BODY = {
     "messages": [{"role": "user", "content": "When did it open? Reply to jane@example.com"}],
     "groundrail": {"context": [CONTEXT]},
 }
-
-
-async def read_records(path: Path, count: int) -> list[dict]:
-    for _ in range(100):
-        if path.exists():
-            lines = path.read_text().splitlines()
-            if len(lines) >= count:
-                return [json.loads(line) for line in lines]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} never had {count} records")
 
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

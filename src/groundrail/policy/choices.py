@@ -118,7 +118,8 @@ def combine(judged: Sequence[Judged]) -> Outcome:
     # the response's grounding, support and audited answer are the deciding choice's: the
     # first with the strongest action (a flagged second choice is not described by the first)
     contents = [j for j in judged if j.text.part == "content"]
-    deciding = [j for j in contents if j.text.choice == deciding_choice(choices)]
+    chosen = deciding_choice(choices)
+    deciding = [j for j in contents if j.text.choice == chosen]
     base = (deciding or contents or list(judged))[0]
     decision = Decision(action, intended, next((r for t, r in rewritten if t == base.text), None))
     verdict = dataclasses.replace(

@@ -79,8 +79,6 @@ class StreamGuard:
         self.original: dict[Path, str] = defaultdict(str)
         self.released: dict[Path, str] = defaultdict(str)
         self.checked: dict[Path, int] = defaultdict(int)  # original text checked so far
-        # line breaks that end the text released so far (whitespace only after them)
-        self.breaks: dict[Path, int] = defaultdict(int)
         self.changed: set[Path] = set()  # texts a rewrite changed
         # the logprobs of held chunks, with their (start, end) in the original text
         self.logprobs: dict[Path, list[tuple[int, int, Any]]] = defaultdict(list)
@@ -220,11 +218,10 @@ class StreamGuard:
             if decision.action == "reject":
                 raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
             if decision.action == "rewrite" and decision.text is not None and not structured:
-                checked = _spaced(text, decision.text, self.breaks[path])
+                done = self.released[path]  # the line breaks it ends in stand before this
+                checked = _spaced(text, decision.text, done[len(done.rstrip()) :].count("\n"))
             elif decision.action == "rewrite" and decision.text is not None:
                 checked = decision.text
-        released = checked[len(checked.rstrip()) :].count("\n")
-        self.breaks[path] = released if checked.strip() else self.breaks[path] + released
         return checked, self.logprobs_until(path, offset + len(text), checked == text)
 
     def logprobs_until(self, path: Path, end: int, unchanged: bool) -> Any:
