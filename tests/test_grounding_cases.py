@@ -212,3 +212,33 @@ async def test_yes_no_fields_said_in_words_pass_and_turned_round_are_flagged(
     claims = extension["grounding"]["claims"]
     assert claims[0]["label"] == "contradicted"
     assert claims[0]["evidence"]["text"] == "restaurants reservations no"
+
+
+LANGCHAIN_STUFF = (
+    "Use the following pieces of context to answer the question at the end. If you don't know "
+    "the answer, just say that you don't know, don't try to make up an answer.\n\n"
+    "The Louvre in Paris opened as a museum in 1793.\n\n"
+    "The Eiffel Tower was completed in 1889 for the World's Fair.\n\n"
+    "Question: When did the Louvre open?\nHelpful Answer:"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "action"),
+    [
+        ("The Louvre opened as a museum in 1793.", "pass"),
+        ("The Louvre opened as a museum in 1852.", "flag"),
+    ],
+)
+async def test_short_passages_in_a_framework_s_prompt_are_the_evidence(
+    sdk: AsyncOpenAI, upstream: FakeUpstream, answer: str, action: str
+) -> None:
+    """A RAG framework's prompt (LangChain's "stuff" template) with passages shorter than a
+    pasted paragraph: they are judged against, not lost (a wrong year went unchecked)."""
+    got, extension = await verdict(
+        sdk, upstream, answer, [{"role": "user", "content": LANGCHAIN_STUFF}]
+    )
+    assert got == action, labels(extension)
+    [claim] = extension["grounding"]["claims"]
+    assert claim["evidence"]["doc_id"] == "user-0-text"
+    assert "1793" in claim["evidence"]["text"] and "Question" not in claim["evidence"]["text"]

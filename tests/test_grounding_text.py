@@ -494,6 +494,120 @@ def test_tagged_blocks_inside_a_tagged_block_keep_their_ids() -> None:
     assert rest == "How much is Pro?"
 
 
+PASSAGES = (
+    "The Louvre in Paris opened as a museum in 1793.",
+    "The Eiffel Tower was completed in 1889 for the World's Fair.",
+)
+ASKED = "When did the Louvre open?"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # LlamaIndex's question-answering template
+        "Context information is below.\n---------------------\n{passages}\n"
+        "---------------------\nGiven the context information and not prior knowledge, "
+        "answer the query.\nQuery: {q}\nAnswer: ",
+        # LangChain's "stuff" question-answering prompt
+        "Use the following pieces of context to answer the question at the end. If you don't "
+        "know the answer, just say that you don't know, don't try to make up an answer.\n\n"
+        "{passages}\n\nQuestion: {q}\nHelpful Answer:",
+        # LlamaIndex's refine template
+        "The original query is as follows: {q}\nWe have the opportunity to refine the "
+        "existing answer (only if needed) with some more context below.\n------------\n"
+        "{passages}\n------------\nGiven the new context, refine the original answer.",
+        # the OpenAI cookbook's search-and-ask prompt
+        "Use the below article on the Louvre to answer the subsequent question. If the answer "
+        'cannot be found, write "I don\'t know."\n\nWikipedia article section:\n"""\n'
+        '{passages}\n"""\n\nQuestion: {q}',
+        'Answer using only the text delimited by triple quotes.\nText: """{passages}"""\n{q}',
+        "### Context\n{passages}\n\n### Question\n{q}",
+        "**Retrieved documents**\n{passages}\n\n**Question**\n{q}",
+        "Given the following information, answer the question.\n\nContext:\n{passages}\n\n"
+        "Question: {q}\nAnswer:",
+        "{passages}\n\nAnswer the question using only the context above.\n{q}",
+        "{passages}\n\nBased on the above passages, {lower_q}",
+        "<documents>\n<doc>{first}</doc>\n<doc>{second}</doc>\n</documents>\n{q}",
+    ],
+)
+@pytest.mark.parametrize("joined", ["\n\n", "\n"])
+def test_the_documents_of_common_prompt_templates(template: str, joined: str) -> None:
+    """Short retrieved passages in the templates RAG frameworks send are documents, and the
+    question and the instructions around them are not (they were lost: shorter than a
+    pasted paragraph and announced without a colon)."""
+    first, second = PASSAGES
+    prompt = template.format(
+        passages=joined.join(PASSAGES),
+        q=ASKED,
+        lower_q=ASKED[0].lower() + ASKED[1:],
+        first=first,
+        second=second,
+    )
+    docs, rest = split_documents(prompt, "u")
+    evidence = "\n".join(d.text for d in docs)
+    assert first in evidence and "1889" in evidence
+    assert "Louvre open" not in evidence and "answer" not in evidence.lower()
+    assert "1793" not in rest and "Louvre open" in rest
+
+
+def test_a_system_prompt_s_retrieved_context_is_a_document() -> None:
+    system = (
+        "You are an assistant for question-answering tasks. Use the following pieces of "
+        "retrieved context to answer the question. If you don't know the answer, say that you "
+        "don't know. Use three sentences maximum and keep the answer concise.\n\n"
+        + "\n\n".join(PASSAGES)
+    )
+    body = {"messages": [{"role": "system", "content": system}, {"role": "user", "content": ASKED}]}
+    docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
+    assert [d.text for d in docs] == ["\n\n".join(PASSAGES)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question about the text after it: options, not evidence
+        "Which of the following sources is most reliable?\n1. A blog post\n2. An encyclopedia",
+        # "the above" with nothing named is the user's own situation, not a document
+        "My landlord kept my deposit.\n\nBased on the above, what can I do?",
+        # one rule line separates two parts of a message; it delimits nothing
+        "I tried restarting the router.\n---\nWhy is my internet still slow?",
+        # rule lines set off the sections of a system prompt
+        "You are Acme's support bot.\n---\nAlways be polite. Never discuss pricing.\n---\n"
+        "Answer in English.",
+    ],
+)
+def test_what_only_looks_like_a_template_is_no_document(text: str) -> None:
+    assert split_documents(text, "u")[0] == []
+
+
+def test_a_sentence_lead_in_inside_an_article_leaves_the_article_whole() -> None:
+    """A pointer inside a pasted paragraph (a line of 400 characters or more) is the
+    article's own words."""
+    article = (
+        "The city council met on Monday to discuss the budget. " * 8
+        + "As the following report shows, spending rose 4% last year.\n"
+        + "The mayor said the rise was expected. " * 4
+    ).strip()
+    docs, _ = split_documents(f"Summarize this.\n\n{article}", "u")
+    assert [d.text for d in docs] == [article]
+
+
+def test_a_tagged_document_s_source_names_it_and_is_no_document() -> None:
+    prompt = (
+        '<documents>\n<document index="1">\n<source>annual_report_2023.pdf</source>\n'
+        "<document_content>\nRevenue grew 12% to $4.1 billion in 2023.\n</document_content>\n"
+        '</document>\n<document index="2">\n<source>https://example.com/press</source>\n'
+        "<document_content>The company hired 300 engineers.</document_content>\n</document>\n"
+        "</documents>\nHow much did revenue grow?"
+    )
+    docs, rest = split_documents(prompt, "u")
+    assert [(d.id, d.text) for d in docs] == [
+        ("u-doc-0-doc-0", "Revenue grew 12% to $4.1 billion in 2023."),
+        ("u-doc-0-doc-1", "The company hired 300 engineers."),
+    ]
+    assert rest == "How much did revenue grow?"
+
+
 def test_records_inside_prose_are_read_as_records() -> None:
     record = {"name": "Blue Door Cafe", "city": "Austin", "stars": 4.5, "WiFi": "free"}
     lines = "name: Blue Door Cafe. city: Austin. stars: 4.5 (average rating 4.5 stars)"

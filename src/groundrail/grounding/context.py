@@ -6,6 +6,7 @@ import ast
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -16,12 +17,24 @@ from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
-_BLOCK_TAGS = r"document|doc|context|passage|source|article|knowledge|record|data|reference"
+_BLOCK_TAGS = (
+    r"document|doc|context|passage|source|article|knowledge|record|data|reference|"
+    r"search_result|result|snippet|excerpt"
+)
 _TAGGED = re.compile(
-    rf"<(?P<tag>{_BLOCK_TAGS})\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>", re.DOTALL | re.I
+    rf"<(?P<tag>(?:{_BLOCK_TAGS})(?:s|_contents?)?)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>",
+    re.DOTALL | re.I,
 )
 _ID_ATTR = re.compile(r"""\b(?:id|name|source)\s*=\s*["']?(?P<id>[^"'\s>]+)""", re.I)
 _FENCED = re.compile(r"```[^\n]*\n(?P<body>.*?)```", re.DOTALL)
+# Text set off by a pair of rule lines ("-----", "=====", "###") after a line that announces
+# it, or by triple quotes (at a line start or after "Text: "), as prompt templates delimit
+# the documents they paste.
+_DELIMITED = re.compile(
+    r"^[ \t]*(?P<mark>[-=*_~#])(?P=mark){2,}[ \t]*\n(?P<body>.*?)\n[ \t]*(?P=mark){3,}[ \t]*$"
+    r"|(?:^|(?<=:[ \t]))(?P<quote>\"{3}|'{3})(?P<quoted>.+?)(?P=quote)",
+    re.DOTALL | re.M,
+)
 # "passage 1:", "Document 2 -", "[3]", "Source B:" at the start of a line: a numbered passage.
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
@@ -34,10 +47,22 @@ _NOUNS = (
     r"information|knowledge|background|reference|sources?|excerpts?|report|transcript|e-?mail|"
     r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation"
 )
+# Or a heading that names it ("### Context", "**Retrieved documents**"), or a sentence that
+# points at what follows its line ("Use the following pieces of context to answer …",
+# "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|\b(?:{_NOUNS}))"
-    r"[ \t]*(?:below|provided|given)?[ \t]*:[ \t]*(?:\n|(?=\S))",
+    r"[ \t]*(?:below|provided|given)?[ \t]*:[ \t]*(?:\n|(?=\S))"
+    rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
+    r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
+    rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
+    r"{0,30}?\b(?:is|are)(?:[ \t]+\w+)?)?[ \t]+below)\b(?P<line>[^\n]*)\n",
     re.I | re.M,
+)
+# A line of the prompt that points back at what came before it ("Answer the question using
+# the context above.", "Based on the above passages, …"): that text is the document.
+_ABOVE = re.compile(
+    rf"^.*\b(?:above[ \t]+(?:{_NOUNS})|(?:{_NOUNS})[ \t]+(?:\w+[ \t]+)?above)\b", re.I | re.M
 )
 # Where an instruction resumes after a pasted document: "Question: …", "Answer:".
 # Lines of a prompt that are neither document nor question: a label the answer is to follow
@@ -50,7 +75,10 @@ _PROMPT_LINE = (
     r"(?:passages?|documents?|context)\s+(?:do|does|did)\s*(?:not|n't)\b.*$)"
 )
 _TRAILER = re.compile(
-    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:|" + _PROMPT_LINE + ")",
+    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:"
+    r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer)\b|"
+    + _PROMPT_LINE
+    + ")",
     re.I | re.M,
 )
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
@@ -164,9 +192,14 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     for n, match in enumerate(_FENCED.finditer(rest)):
         docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
+    for n, match in enumerate(_DELIMITED.finditer(rest)):
+        body = (match.group("body") or match.group("quoted") or "").strip()
+        if body and (match.group("quoted") is not None or _announces(rest[: match.start()])):
+            docs.append(document(f"{prefix}-delimited-{n}", body))
+            rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     rest = _headed(rest, prefix, docs)
     rest = _json_blocks(rest, prefix, docs)
-    rest = _announced(rest, prefix, docs).replace(_CUT, "")
+    rest = _above(_announced(rest, prefix, docs), prefix, docs).replace(_CUT, "")
     kept = []
     for n, paragraph in enumerate(re.split(r"\n\s*\n", rest)):
         if len(paragraph.strip()) >= PASTED_MIN_CHARS:
@@ -192,11 +225,15 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
 
 def _tagged(name: str, body: str) -> list[Document]:
     """A tagged block's documents: itself, or, when it holds tagged blocks, those (with their
-    own ids) and what else it holds."""
+    own ids) and what else it holds. A block of one word inside it (`<source>report.pdf
+    </source>`, a URL) names the block and is no document; a block left with one document
+    (`<document><source>…</source><document_content>…`) gives it its own id."""
     if _TAGGED.search(body) is None:
         return [document(name, body.strip())]
     inner, rest = split_documents(body, name)
-    return inner + ([document(name, rest)] if rest.strip() else [])
+    found = [d for d in inner if len(d.text.split()) > 1]
+    found += [document(name, rest)] if rest.strip() else []
+    return [replace(found[0], id=name)] if len(found) == 1 else found
 
 
 def _until_trailer(text: str) -> tuple[str, str]:
@@ -302,8 +339,12 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     """The text the first lead-in announces, up to the instruction after it; a lead-in
     right before a block taken out (`_CUT`) announced that block, not what follows it."""
     for lead in _LEAD_IN.finditer(text):
+        if lead.group("line") is not None and not _points_ahead(text, lead):
+            continue
         announced = text[lead.end() :]
-        if _CUT in announced and len(announced.split(_CUT, 1)[0].strip()) < LEAD_IN_MIN_CHARS:
+        if _LEAD_IN.match(announced.lstrip()):
+            continue  # "Given the following information …" then "Context:": the latter's
+        if _CUT in announced and _labels(announced.split(_CUT, 1)[0].strip(), lead):
             continue
         body, trailer = _until_trailer(announced)
         body = body.replace(_CUT, "").strip()
@@ -311,6 +352,51 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
             docs.append(document(f"{prefix}-text", body))
             return text[: lead.end()] + "\n" + trailer
     return text
+
+
+def _announces(text: str) -> bool:
+    """Whether the last line of `text` announces the block after it: a label ("Article:") or
+    a lead-in ("Context information is below."). Rule lines after anything else set off the
+    sections of a prompt ("You are …\n---\nNever discuss pricing.\n---"), no document."""
+    last = text.rstrip().rpartition("\n")[2].strip()
+    return last.endswith(":") or _LEAD_IN.search(last + "\n") is not None
+
+
+def _labels(text: str, lead: re.Match[str]) -> bool:
+    """Whether the text between a lead-in and a block taken out only labels the block: too
+    short to be a document, or, after a sentence lead-in ("Use the below article …"), one
+    line ending in a colon ("Wikipedia article section:"; after "Context:", "To install,
+    run:" is the document's)."""
+    label = lead.group("line") is not None and "\n" not in text and text.endswith(":")
+    return len(text) < LEAD_IN_MIN_CHARS or label
+
+
+def _points_ahead(text: str, lead: re.Match[str]) -> bool:
+    """Whether a sentence lead-in ("Use the following context …") is the prompt's: its line
+    does not ask, and neither it nor a paragraph before it is pasted material (inside an
+    article, "as the following report shows" is the article's)."""
+    line_start = text.rfind("\n", 0, lead.start()) + 1
+    before = re.split(r"\n\s*\n", text[:line_start])
+    return (
+        not lead.group(0).rstrip().endswith("?")
+        and lead.end() - line_start < PASTED_MIN_CHARS
+        and all(len(p.strip()) < PASTED_MIN_CHARS for p in before)
+    )
+
+
+def _above(text: str, prefix: str, docs: list[Document]) -> str:
+    """The text before the prompt's last line that points back at it (`_ABOVE`), in a message
+    with no other document, as one document."""
+    if docs:
+        return text
+    refs = [r for r in _ABOVE.finditer(text) if r.start() >= len(text) - TRAILER_MAX_CHARS]
+    if not refs:
+        return text
+    body = text[: refs[-1].start()].replace(_CUT, "").strip()
+    if len(body) < LEAD_IN_MIN_CHARS:
+        return text
+    docs.append(document(f"{prefix}-text", body))
+    return text[refs[-1].start() :]
 
 
 def _numbered(prefix: str, texts: Iterable[str]) -> list[Document]:
