@@ -242,3 +242,24 @@ async def test_short_passages_in_a_framework_s_prompt_are_the_evidence(
     [claim] = extension["grounding"]["claims"]
     assert claim["evidence"]["doc_id"] == "user-0-text"
     assert "1793" in claim["evidence"]["text"] and "Question" not in claim["evidence"]["text"]
+
+
+async def test_a_false_premise_before_an_answer_label_grounds_nothing(
+    sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    """The question line before "Answer:" is the prompt's (it was the document's last line:
+    the answer repeating its false premise came back grounded)."""
+    prompt = (
+        "Context: Marie Curie won the Nobel Prize in Physics in 1903 and the Nobel Prize in "
+        "Chemistry in 1911.\nWhy did Marie Curie win the Nobel Prize in Literature in 1905?\n"
+        "Answer:"
+    )
+    action, extension = await verdict(
+        sdk,
+        upstream,
+        "Marie Curie won the Nobel Prize in Literature in 1905 for her essays.",
+        [{"role": "user", "content": prompt}],
+    )
+    assert action == "flag", labels(extension)
+    [claim] = extension["grounding"]["claims"]
+    assert "Literature" not in claim["evidence"]["text"]

@@ -608,6 +608,98 @@ def test_a_tagged_document_s_source_names_it_and_is_no_document() -> None:
     assert rest == "How much did revenue grow?"
 
 
+BIO = "Marie Curie won the Nobel Prize in Physics in 1903 and in Chemistry in 1911."
+PREMISE = "Why did Marie Curie win the Nobel Prize in Literature in 1905?"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        f"Context: {BIO}\n{PREMISE}\nAnswer:",
+        f"Context: {BIO}\nUser: {PREMISE}\nAssistant:",
+        f"Context:\n{BIO}\n\n{PREMISE} Keep it short.",
+        f"<document>{BIO}</document>\nQuick question about the data: {PREMISE[0].lower()}"
+        f"{PREMISE[1:]}",
+        f"<document>{BIO}</document>\nBackground: I read that she won it for her essays. "
+        "Is that right?",
+    ],
+)
+def test_the_prompt_s_question_is_never_evidence(prompt: str) -> None:
+    """A false premise in the question, however the prompt frames it (unlabelled before
+    "Answer:", a chat transcript's "User:", a question before a short instruction, a label
+    before it), does not ground an answer that repeats it."""
+    docs, rest = split_documents(prompt, "u")
+    assert [d.text for d in docs] == [BIO]
+    assert "1905" in rest or "essays" in rest
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "You are Max, the friendly virtual assistant for Acme Bank, the most trusted bank in "
+        "the country. " * 5,
+        "Context: You are a support agent for Acme, the market leader in routers. Be brief.",
+        'Respond in this format:\n```json\n{"answer": "The Pro plan costs $99.", '
+        '"confidence": 0.9}\n```',
+    ],
+)
+def test_a_persona_or_an_answer_s_format_is_no_document(prompt: str) -> None:
+    assert split_documents(prompt, "system")[0] == []
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Summarize the following:\n\n{a}\n\n{b}",
+        "Summarize this:\n{a} {b}",
+        "You are Acme's support assistant.\n\nFAQ:\n- {a}\n- {b}",
+        "Knowledge base:\n{a}\n{b}",
+        "Kontext: {a} {b}\nFrage: Wann?",
+        "上下文\uff1a{a} {b}\n问题\uff1a什么时候\uff1f",
+        "Context:\nQuestion: How do I get a refund?\n{a}\n\nQuestion: Is shipping free?\n{b}"
+        "\n\nQuestion: Can I return a gift?",
+        "Context:\n# Returns\n## Instructions\n{a}\n{b}\n\nQuestion: What are the rules?",
+    ],
+)
+def test_pasted_material_under_other_lead_ins_is_a_document(prompt: str) -> None:
+    """Short pasted material after a lead-in without a listed noun ("Summarize the
+    following:", "FAQ:", another language's "Kontext:"), a FAQ whose entries start with
+    "Question:", a guide with an "## Instructions" heading: all of it is the document."""
+    a, b = "Refunds are accepted within 30 days with a receipt.", "Shipping is free over $50."
+    docs, _ = split_documents(prompt.format(a=a, b=b), "u")
+    evidence = "\n".join(d.text for d in docs)
+    assert a in evidence and b in evidence
+    assert "Can I return" not in evidence and "What are the rules" not in evidence
+
+
+def test_a_sources_header_is_no_passage_and_quoted_ids_are_whole() -> None:
+    docs, _ = split_documents("Sources:\n[1] The Louvre opened in 1793.\n[2] It is in Paris.", "u")
+    assert [d.id for d in docs] == ["u-passage-1", "u-passage-2"]
+    tagged = '<doc id="doc 1">A.</doc><doc source="https://x.org/a" id="p1">B.</doc>'
+    assert [d.id for d in split_documents(tagged, "u")[0]] == ["doc 1", "p1"]
+
+
+def test_tool_results_of_every_shape_are_read() -> None:
+    """The Responses API's file search results and MCP outputs are tool results; a list of
+    retrieved chunks reads as one chunk a line; a record encoded twice reads as the record."""
+    responses = {
+        "input": [
+            {"type": "file_search_call", "results": [{"filename": "a.pdf", "text": "Pro is $20."}]},
+            {"type": "mcp_call", "name": "kb", "output": "Refunds within 30 days."},
+            {"role": "user", "content": "How much is Pro?"},
+        ]
+    }
+    found = extract("/v1/responses", responses, NO_OPTIONS, None)
+    assert [(d.id, d.text) for d in found] == [
+        ("tool-0", "Pro is $20."),
+        ("tool-1", "Refunds within 30 days."),
+    ]
+    chunks = ["The Pro plan costs $20 per month.", "Refunds are available within 30 days."]
+    assert document("t", json.dumps(chunks)).text == "\n".join(chunks)
+    twice = json.dumps(json.dumps({"name": "Cafe", "city": "Oslo"}))
+    assert document("t", twice).text == "name: Cafe. city: Oslo."
+
+
 def test_records_inside_prose_are_read_as_records() -> None:
     record = {"name": "Blue Door Cafe", "city": "Austin", "stars": 4.5, "WiFi": "free"}
     lines = "name: Blue Door Cafe. city: Austin. stars: 4.5 (average rating 4.5 stars)"

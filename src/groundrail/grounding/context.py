@@ -25,7 +25,10 @@ _TAGGED = re.compile(
     rf"<(?P<tag>(?:{_BLOCK_TAGS})(?:s|_contents?)?)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>",
     re.DOTALL | re.I,
 )
-_ID_ATTR = re.compile(r"""\b(?:id|name|source)\s*=\s*["']?(?P<id>[^"'\s>]+)""", re.I)
+_ID_ATTRS = tuple(
+    re.compile(rf"""\b{key}\s*=\s*(?:"(?P<dq>[^"]+)"|'(?P<sq>[^']+)'|(?P<bare>[^"'\s>]+))""", re.I)
+    for key in ("id", "name", "source")
+)
 _FENCED = re.compile(r"```[^\n]*\n(?P<body>.*?)```", re.DOTALL)
 # Text set off by a pair of rule lines ("-----", "=====", "###") after a line that announces
 # it, or by triple quotes (at a line start or after "Text: "), as prompt templates delimit
@@ -38,21 +41,27 @@ _DELIMITED = re.compile(
 # "passage 1:", "Document 2 -", "[3]", "Source B:" at the start of a line: a numbered passage.
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
-    r"result)\s*#?\s*(?:\d+|[A-Z])\b\s*[:.)\]-]|\[\d+\])[ \t]*",
+    r"result)\s*#?\s*(?:\d+|(?-i:[A-Z]))\b\s*[:.)\]-]|\[\d+\])[ \t]*",
     re.I | re.M,
 )
 # A lead-in that announces pasted material: "Summarize the following news:", "Context:".
 _NOUNS = (
     r"context|documents?|passages?|text|article|news|story|data|structured data|record|json|"
     r"information|knowledge|background|reference|sources?|excerpts?|report|transcript|e-?mail|"
-    r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation"
+    r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation|"
+    r"faqs?|knowledge base|policy|policies|menu|catalog(?:ue)?|details|info|profile|table|"
+    r"spreadsheet|price list|pricing|observation|tool result|"
+    # the same in other languages
+    r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト"
 )
 # Or a heading that names it ("### Context", "**Retrieved documents**"), or a sentence that
 # points at what follows its line ("Use the following pieces of context to answer …",
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
-    rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|\b(?:{_NOUNS}))"
-    r"[ \t]*(?:below|provided|given)?[ \t]*:[ \t]*(?:\n|(?=\S))"
+    rf"(?:\bfollowing\b(?![^.?!\n:]{{0,40}}?\b(?:questions?|quer(?:y|ies)|tasks?|instructions?)\b)"
+    rf"[^.?!\n:]{{0,40}}?(?:\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}})?|(?<!\w)(?:{_NOUNS})"
+    r"|\b(?:summari[sz]e|translate|proofread|review|analy[sz]e|check|read)[ \t]+this"
+    r"(?:[ \t]+for[ \t]+me)?)[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
     rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
@@ -75,15 +84,29 @@ _PROMPT_LINE = (
     r"(?:passages?|documents?|context)\s+(?:do|does|did)\s*(?:not|n't)\b.*$)"
 )
 _TRAILER = re.compile(
-    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer)\s*:"
-    r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer)\b|"
-    + _PROMPT_LINE
-    + ")",
+    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer|assistant)\s*:"
+    r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|answer)\b"
+    r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|" + _PROMPT_LINE + ")",
     re.I | re.M,
 )
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
 # exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
-_GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer)\s*:[ \t]*\S", re.I)
+_GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*\S", re.I)
+# an answer's label the prompt ends on: the question line right before it is the prompt's
+_ANSWER_LABEL = re.compile(r"[ \t]*(?:a|answer|assistant)[ \t]*:[ \t]*", re.I)
+# a paragraph that opens with a question ("Why did …? Keep it short."), not a quotation
+_OPENS_ASKING = re.compile(r"^[ \t]*[^\s\"'\u2018\u201c][^.!?\n]{2,}\?(?:\s|$)")
+# FAQ entries: two or more "Question:" lines make a document's own, not the prompt's end
+_FAQ_QUESTION = re.compile(r"^[ \t]*(?:question|q)\s*:", re.I | re.M)
+# a text that speaks to the model is an instruction, whatever its label or length
+_ADDRESSES = re.compile(
+    r"^[ \t]*(?:you(?:'re|[ \t]+(?:are|will|must|should))|your[ \t]+(?:role|task|job|goal)|"
+    r"act[ \t]+as|as[ \t]+an?[ \t]+(?:\w+[ \t]+)?(?:assistant|agent|bot))\b",
+    re.I,
+)
+# the line before a block that says it shows a format ("Respond in this format:"): the
+# block is an example of the answer's shape, no document
+_SHAPE_LINE = re.compile(r"\b(?:format|schema|template|example)\b[^\n]*$", re.I)
 _OPTION_B = re.compile(r"^[ \t]*\(?b[:.)]", re.I)  # "B: …", "B) …": options, not an answer
 # a line that asks for something: an instruction after pasted material ("Explain why …",
 # "Using these passages, list …"), as a question after it ends in "?"
@@ -185,12 +208,12 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     text = text.replace(_CUT, " ")
     rest = text
     for n, match in enumerate(_TAGGED.finditer(text)):
-        attr = _ID_ATTR.search(match.group("attrs"))
-        name = attr.group("id") if attr else f"{prefix}-doc-{n}"
+        name = _id_of(match.group("attrs")) or f"{prefix}-doc-{n}"
         docs += _tagged(name, match.group("body"))
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     for n, match in enumerate(_FENCED.finditer(rest)):
-        docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
+        if not _SHAPE_LINE.search(rest[: match.start()].rstrip().rpartition("\n")[2]):
+            docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     for n, match in enumerate(_DELIMITED.finditer(rest)):
         body = (match.group("body") or match.group("quoted") or "").strip()
@@ -202,7 +225,7 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     rest = _above(_announced(rest, prefix, docs), prefix, docs).replace(_CUT, "")
     kept = []
     for n, paragraph in enumerate(re.split(r"\n\s*\n", rest)):
-        if len(paragraph.strip()) >= PASTED_MIN_CHARS:
+        if len(paragraph.strip()) >= PASTED_MIN_CHARS and not _ADDRESSES.match(paragraph):
             docs.append(Document(f"{prefix}-text-{n}", paragraph.strip()))
         else:
             kept.append(paragraph)
@@ -221,6 +244,16 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
         if body.strip():
             docs.append(document(f"{prefix}-passage-{n + 1}", body.strip()))
     return text[: heads[0].start()] + f"\n{_CUT}\n" + trailer if heads else text
+
+
+def _id_of(attrs: str) -> str | None:
+    """A tagged block's id: its `id`, else its `name`, else its `source` attribute, quoted
+    values whole (`id="doc 1"`)."""
+    for pattern in _ID_ATTRS:
+        found = pattern.search(attrs)
+        if found:
+            return found.group("dq") or found.group("sq") or found.group("bare")
+    return None
 
 
 def _tagged(name: str, body: str) -> list[Document]:
@@ -244,18 +277,36 @@ def _until_trailer(text: str) -> tuple[str, str]:
     shorter than `PASTED_MIN_CHARS`), or a last short paragraph or line that gives an
     instruction (`_ASKS`: "Explain why …"): never evidence."""
     for trailer in _TRAILER.finditer(text):
-        end = text[trailer.start() :]
-        if len(end) <= TRAILER_MAX_CHARS and not _answers(end):
-            return text[: trailer.start()], end
+        start = trailer.start()
+        if _ANSWER_LABEL.match(text, start):  # "…?\nAnswer:": the question goes with it
+            head, gap, asked = text[:start].rstrip().rpartition("\n")
+            if gap and asked.strip().endswith("?") and len(asked) <= QUESTION_MAX_CHARS:
+                start = len(head) + 1
+        end = text[start:]
+        if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(text, end) and not _answers(end):
+            return text[:start], end
     for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
         head, gap, last = text.rstrip().rpartition(cut)
         # a question: a last paragraph, or a last line after a short text (a long one is an
         # article, whose last line may well ask something itself)
-        question = last.strip().endswith("?") and (cut == "\n\n" or len(head) < PASTED_MIN_CHARS)
+        # (or one line that opens with a question: "Why …? Keep it short.")
+        opens = "\n" not in last.strip() and _OPENS_ASKING.match(last) is not None
+        question = (last.strip().endswith("?") or opens) and (
+            cut == "\n\n" or len(head) < PASTED_MIN_CHARS
+        )
         asks = question or _ASKS.match(last) is not None
         if gap and head.strip() and asks and len(last) <= QUESTION_MAX_CHARS:
             return head, last
     return text, ""
+
+
+def _faq_entry(text: str, end: str) -> bool:
+    """Whether `end` starts an entry of a FAQ (two or more "Question:" lines in `text`) that
+    gives its answer, rather than the prompt's own question."""
+    if len(_FAQ_QUESTION.findall(text)) < 2:
+        return False
+    after = [line.strip() for line in end.strip().splitlines()[1:] if line.strip()]
+    return any(not _ANSWER_LABEL.fullmatch(line) for line in after)
 
 
 def _answers(text: str) -> bool:
@@ -348,7 +399,8 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
             continue
         body, trailer = _until_trailer(announced)
         body = body.replace(_CUT, "").strip()
-        if len(body) >= LEAD_IN_MIN_CHARS:
+        asks = "\n" not in body and body.endswith("?") and len(body) <= QUESTION_MAX_CHARS
+        if len(body) >= LEAD_IN_MIN_CHARS and not asks and not _ADDRESSES.match(body):
             docs.append(document(f"{prefix}-text", body))
             return text[: lead.end()] + "\n" + trailer
     return text
@@ -408,6 +460,13 @@ def document(doc_id: str, text: str) -> Document:
     text (`records.read`), or records inside prose ("Found 1 result: {…}", a Python
     literal of a dict) each read in place, the record of the one (or of all of them); a
     text that is one fenced block is read as its body (JSON, or code as it is)."""
+    if text.lstrip().startswith('"'):  # a JSON string (a record encoded twice): its text
+        try:
+            decoded = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, str):
+            return document(doc_id, decoded)
     fenced = _FENCED.fullmatch(text.strip())
     text = fenced.group("body") if fenced is not None else text
     body, record = read(text)
@@ -462,11 +521,22 @@ def _turns(path: str, body: dict[str, Any], roles: tuple[str, ...]) -> list[str]
     return [_text_of(i.get("content")) for i in _items(path, body) if i.get("role") in roles]
 
 
+_OUTPUT_ITEMS = ("function_call_output", "custom_tool_call_output", "mcp_call")
+
+
 def _tool_results(path: str, body: dict[str, Any]) -> list[str]:
+    """Tool messages, and the Responses API's tool outputs: function, custom tool and MCP
+    call outputs, and a file search call's results (each result's text)."""
     out = []
     for item in _items(path, body):
         if item.get("role") in ("tool", "function"):
             out.append(_text_of(item.get("content")))
-        elif item.get("type") == "function_call_output":
+        elif item.get("type") in _OUTPUT_ITEMS and item.get("output") is not None:
             out.append(_text_of(item.get("output")))
+        elif item.get("type") == "file_search_call" and isinstance(item.get("results"), list):
+            out += [
+                r["text"]
+                for r in item["results"]
+                if isinstance(r, dict) and isinstance(r.get("text"), str)
+            ]
     return out

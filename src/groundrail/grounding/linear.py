@@ -57,6 +57,9 @@ def _lines(value: Any, path: str) -> list[str]:
     value = read_literal(value)
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
+            if any(isinstance(v, str) and len(v.split()) >= 4 for v in value):
+                # texts (retrieved chunks, sentences): each its own line, not run together
+                return [_sentence(path, scalar_words(path, v)) for v in value]
             return [_sentence(path, ", ".join(scalar_words(path, v) for v in value))]
         return [
             line
