@@ -49,7 +49,7 @@ _NOUNS = (
     r"context|documents?|passages?|text|article|news|story|data|structured data|record|json|"
     r"information|knowledge|background|reference|sources?|excerpts?|report|transcript|e-?mail|"
     r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation|"
-    r"faqs?|knowledge base|policy|policies|menu|catalog(?:ue)?|details|info|profile|table|"
+    r"faqs?|knowledge base|menu|catalog(?:ue)?|profile|table|"
     r"spreadsheet|price list|pricing|observation|tool result|"
     # the same in other languages
     r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト"
@@ -58,10 +58,10 @@ _NOUNS = (
 # points at what follows its line ("Use the following pieces of context to answer …",
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
-    rf"(?:\bfollowing\b(?![^.?!\n:]{{0,40}}?\b(?:questions?|quer(?:y|ies)|tasks?|instructions?)\b)"
-    rf"[^.?!\n:]{{0,40}}?(?:\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}})?|(?<!\w)(?:{_NOUNS})"
-    r"|\b(?:summari[sz]e|translate|proofread|review|analy[sz]e|check|read)[ \t]+this"
-    r"(?:[ \t]+for[ \t]+me)?)[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
+    rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
+    r"|\b(?:summari[sz]e|translate|proofread|review|analy[sz]e|check|read|rewrite|paraphrase)"
+    r"[ \t]+(?:this|the[ \t]+following)(?:[ \t]+for[ \t]+me)?)"
+    r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
     rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
@@ -84,8 +84,10 @@ _PROMPT_LINE = (
     r"(?:passages?|documents?|context)\s+(?:do|does|did)\s*(?:not|n't)\b.*$)"
 )
 _TRAILER = re.compile(
-    r"^[ \t]*(?:(?:question|query|q|task|instruction|answer|assistant)\s*:"
-    r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|answer)\b"
+    r"^[ \t]*(?:(?:question|query|q|task|instructions?|answer|assistant|rules|guidelines|"
+    r"constraints)\s*:"
+    r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer|rules|guidelines|"
+    r"constraints|(?:your[ \t]+)?role)\b"
     r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|" + _PROMPT_LINE + ")",
     re.I | re.M,
 )
@@ -95,18 +97,36 @@ _GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*\S", re
 # an answer's label the prompt ends on: the question line right before it is the prompt's
 _ANSWER_LABEL = re.compile(r"[ \t]*(?:a|answer|assistant)[ \t]*:[ \t]*", re.I)
 # a paragraph that opens with a question ("Why did …? Keep it short."), not a quotation
-_OPENS_ASKING = re.compile(r"^[ \t]*[^\s\"'\u2018\u201c][^.!?\n]{2,}\?(?:\s|$)")
+_OPENS_ASKING = re.compile(
+    r"^[ \t]*[^\s\"'\u2018\u201c][^.!?\n]{2,}[?\uff1f][ \t]*(?:please[ \t]+)?(?:keep|be|answer|"
+    r"respond|reply|use|cite|explain|give|limit|write|include|return|format|don't|do[ \t]+not)\b",
+    re.I,
+)
 # FAQ entries: two or more "Question:" lines make a document's own, not the prompt's end
 _FAQ_QUESTION = re.compile(r"^[ \t]*(?:question|q)\s*:", re.I | re.M)
 # a text that speaks to the model is an instruction, whatever its label or length
 _ADDRESSES = re.compile(
-    r"^[ \t]*(?:you(?:'re|[ \t]+(?:are|will|must|should))|your[ \t]+(?:role|task|job|goal)|"
-    r"act[ \t]+as|as[ \t]+an?[ \t]+(?:\w+[ \t]+)?(?:assistant|agent|bot))\b",
+    r"^[ \t]*(?:you(?:'re|[ \t]+are)[ \t]+(?:[\w,'-]+[ \t]+){0,6}?(?:assistant|agent|bot|chatbot|"
+    r"model|ai|expert|tutor|advisor|helper|representative|specialist|consultant)|"
+    r"your[ \t]+(?:role|task|job|goal)[ \t]+is|act[ \t]+as|as[ \t]+an?[ \t]+(?:\w+[ \t]+)?"
+    r"(?:assistant|agent|bot))\b",
+    re.I,
+)
+# lines that open an announced text but are the prompt's: what to do when the material falls
+# short ("If you don't know the answer, say so."), a rule line before the material
+_INSTRUCTION_LINES = re.compile(
+    r"\A(?:\s*(?:if[ \t]+you[ \t]+(?:don't|do[ \t]+not|can't|cannot)\b[^\n]*|[-=*_~#]{3,}[ \t]*)"
+    r"(?:\n|\Z))+",
     re.I,
 )
 # the line before a block that says it shows a format ("Respond in this format:"): the
 # block is an example of the answer's shape, no document
-_SHAPE_LINE = re.compile(r"\b(?:format|schema|template|example)\b[^\n]*$", re.I)
+_SHAPE_LINE = re.compile(
+    r"\b(?:respond|reply|answer|output|return|response|write)\b[^\n]*"
+    r"\b(?:format|schema|template|example|structure)\b"
+    r"|\b(?:format|schema|template|example)\b[^\n]*\b(?:output|response|answer|reply)\b",
+    re.I,
+)
 _OPTION_B = re.compile(r"^[ \t]*\(?b[:.)]", re.I)  # "B: …", "B) …": options, not an answer
 # a line that asks for something: an instruction after pasted material ("Explain why …",
 # "Using these passages, list …"), as a question after it ends in "?"
@@ -217,7 +237,8 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     for n, match in enumerate(_DELIMITED.finditer(rest)):
         body = (match.group("body") or match.group("quoted") or "").strip()
-        if body and (match.group("quoted") is not None or _announces(rest[: match.start()])):
+        inline = rest[: match.start()].endswith((": ", ":\t"))  # 'Text: """…"""'
+        if body and (inline or _announces(rest[: match.start()])):
             docs.append(document(f"{prefix}-delimited-{n}", body))
             rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     rest = _headed(rest, prefix, docs)
@@ -246,6 +267,10 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
     return text[: heads[0].start()] + f"\n{_CUT}\n" + trailer if heads else text
 
 
+# a name inside a tagged block (`<source>report.pdf</source>`, a title, a URL): no document
+_NAME_TAG = re.compile(r"<(source|title|url|filename)>[ \t]*[^<\n]{1,120}?[ \t]*</\1>", re.I)
+
+
 def _id_of(attrs: str) -> str | None:
     """A tagged block's id: its `id`, else its `name`, else its `source` attribute, quoted
     values whole (`id="doc 1"`)."""
@@ -263,9 +288,8 @@ def _tagged(name: str, body: str) -> list[Document]:
     (`<document><source>…</source><document_content>…`) gives it its own id."""
     if _TAGGED.search(body) is None:
         return [document(name, body.strip())]
-    inner, rest = split_documents(body, name)
-    found = [d for d in inner if len(d.text.split()) > 1]
-    found += [document(name, rest)] if rest.strip() else []
+    inner, rest = split_documents(_NAME_TAG.sub("", body), name)
+    found = inner + ([document(name, rest)] if rest.strip() else [])
     return [replace(found[0], id=name)] if len(found) == 1 else found
 
 
@@ -283,7 +307,7 @@ def _until_trailer(text: str) -> tuple[str, str]:
             if gap and asked.strip().endswith("?") and len(asked) <= QUESTION_MAX_CHARS:
                 start = len(head) + 1
         end = text[start:]
-        if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(text, end) and not _answers(end):
+        if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(end) and not _answers(end):
             return text[:start], end
     for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
         head, gap, last = text.rstrip().rpartition(cut)
@@ -291,7 +315,7 @@ def _until_trailer(text: str) -> tuple[str, str]:
         # article, whose last line may well ask something itself)
         # (or one line that opens with a question: "Why …? Keep it short.")
         opens = "\n" not in last.strip() and _OPENS_ASKING.match(last) is not None
-        question = (last.strip().endswith("?") or opens) and (
+        question = (last.strip().endswith(("?", "\uff1f")) or opens) and (
             cut == "\n\n" or len(head) < PASTED_MIN_CHARS
         )
         asks = question or _ASKS.match(last) is not None
@@ -300,13 +324,14 @@ def _until_trailer(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _faq_entry(text: str, end: str) -> bool:
-    """Whether `end` starts an entry of a FAQ (two or more "Question:" lines in `text`) that
-    gives its answer, rather than the prompt's own question."""
-    if len(_FAQ_QUESTION.findall(text)) < 2:
+def _faq_entry(end: str) -> bool:
+    """Whether `end` starts an entry of a FAQ: its "Question:" line is answered before the
+    next "Question:" line (the prompt's own questions follow one another)."""
+    questions = list(_FAQ_QUESTION.finditer(end))
+    if len(questions) < 2:
         return False
-    after = [line.strip() for line in end.strip().splitlines()[1:] if line.strip()]
-    return any(not _ANSWER_LABEL.fullmatch(line) for line in after)
+    between = end[questions[0].end() : questions[1].start()].splitlines()[1:]
+    return any(line.strip() and not _ANSWER_LABEL.fullmatch(line) for line in between)
 
 
 def _answers(text: str) -> bool:
@@ -398,8 +423,9 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
         if _CUT in announced and _labels(announced.split(_CUT, 1)[0].strip(), lead):
             continue
         body, trailer = _until_trailer(announced)
-        body = body.replace(_CUT, "").strip()
-        asks = "\n" not in body and body.endswith("?") and len(body) <= QUESTION_MAX_CHARS
+        body = _INSTRUCTION_LINES.sub("", body.replace(_CUT, "")).strip()
+        asks = "\n" not in body and body.endswith(("?", "\uff1f"))
+        asks = asks and len(body) <= QUESTION_MAX_CHARS
         if len(body) >= LEAD_IN_MIN_CHARS and not asks and not _ADDRESSES.match(body):
             docs.append(document(f"{prefix}-text", body))
             return text[: lead.end()] + "\n" + trailer
@@ -411,6 +437,8 @@ def _announces(text: str) -> bool:
     a lead-in ("Context information is below."). Rule lines after anything else set off the
     sections of a prompt ("You are …\n---\nNever discuss pricing.\n---"), no document."""
     last = text.rstrip().rpartition("\n")[2].strip()
+    if _TRAILER.match(last):  # "Rules:", "Instructions:"
+        return False
     return last.endswith(":") or _LEAD_IN.search(last + "\n") is not None
 
 
@@ -445,7 +473,7 @@ def _above(text: str, prefix: str, docs: list[Document]) -> str:
     if not refs:
         return text
     body = text[: refs[-1].start()].replace(_CUT, "").strip()
-    if len(body) < LEAD_IN_MIN_CHARS:
+    if len(body) < LEAD_IN_MIN_CHARS or _ADDRESSES.match(body):
         return text
     docs.append(document(f"{prefix}-text", body))
     return text[refs[-1].start() :]
