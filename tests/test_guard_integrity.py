@@ -265,7 +265,48 @@ def _mistral(text: str) -> list[Any]:
     ]
 
 
+def _together(text: str) -> list[Any]:
+    """A token id in every delta and the text again beside it (`choices[].text`)."""
+    return [
+        chat_chunk({"role": "assistant", "content": ""}),
+        *(
+            {
+                **chat_chunk(
+                    {"token_id": 100 + n, "role": "assistant", "content": p, "tool_calls": None},
+                    text=p,
+                    logprobs=None,
+                    seed=None,
+                ),
+                "usage": None,
+            }
+            for n, p in enumerate(pieces(text))
+        ),
+        chat_chunk({"token_id": 2, "role": "assistant", "content": ""}, "stop", text=""),
+        DONE,
+    ]
+
+
+def _usage_every_chunk(text: str) -> list[Any]:
+    """Usage on every chunk (vLLM's `continuous_usage_stats`) and the answer so far in
+    `choices[].message` (Perplexity)."""
+    usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+    so_far = [text[: n + 7] for n in range(0, len(text), 7)]
+    return [
+        *(
+            {
+                **chat_chunk({"content": p}, message={"role": "assistant", "content": whole}),
+                "usage": usage,
+            }
+            for p, whole in zip(pieces(text), so_far, strict=True)
+        ),
+        {**chat_chunk({}, "stop"), "usage": usage},
+        DONE,
+    ]
+
+
 SHAPES = {
+    "together": _together,
+    "usage-every-chunk": _usage_every_chunk,
     "mistral": _mistral,
     "vllm": _vllm,
     "ollama": _ollama,
@@ -1175,3 +1216,33 @@ async def test_responses_function_call_arguments_are_checked(
     assert body["output"][2]["arguments"] == ARGUMENTS  # flagged, not changed
     assert body["groundrail"]["verdict"] == "flag"
     assert {f["where"] for f in body["groundrail"]["findings"]} == {"output[2].arguments"}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"error": {"object": "error", "message": "internal error", "code": 500}},  # vLLM
+        {  # OpenRouter: the error on a chunk that finishes with "error"
+            **chat_chunk({"content": ""}, "error"),
+            "error": {"code": 502, "message": "Provider returned error"},
+        },
+    ],
+)
+async def test_an_in_band_error_does_not_release_the_unfinished_sentence(
+    error: dict[str, Any],
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    """The error arrives mid-sentence: what was checked went out, the unfinished sentence
+    (half a card number, too short to match) is not released (docs/streaming.md)."""
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": ""}),
+        *(chat_chunk({"content": p}) for p in pieces("Hello there. Pay with card 4111 1111")),
+        error,
+        DONE,
+    ]
+    url = await gateway_for()
+    raw, events = await stream(http, url)
+    assert b"4111" not in raw
+    assert chat_text(events).startswith("Hello there.")

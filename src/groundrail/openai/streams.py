@@ -35,6 +35,10 @@ class Split:
     pieces: list[Piece]
     rest: dict[str, Any] | None  # the event without its text; None: nothing else in it
     trailing: bool = False  # the rest comes after the text (a finish reason), not before it
+    # the rest is metadata (token ids, usage on every chunk): it may go out before text held
+    # from earlier events, which goes on being held (a tool call's header may not)
+    metadata: bool = False
+    failed: bool = False  # an in-band error ({"error": …}, finish_reason "error")
 
 
 class Dialect:
@@ -47,12 +51,14 @@ class Dialect:
 
     def split(self, data: dict[str, Any]) -> Split:
         choices = data.get("choices")
+        failed = data.get("error") is not None
         if not isinstance(choices, list) or not choices:
-            return Split([], data, trailing=True)  # usage, Azure's prompt filter results …
+            # usage, Azure's prompt filter results, an in-band error (vLLM) …
+            return Split([], data, trailing=True, failed=failed)
         self.template = data
         pieces: list[Piece] = []
         kept: list[Any] = []
-        trailing = data.get("usage") is not None
+        trailing = False  # usage on a chunk with choices comes on every chunk (vLLM, Perplexity)
         for n, choice in enumerate(choices):
             if not isinstance(choice, dict):
                 continue
@@ -61,9 +67,12 @@ class Dialect:
             if rest is not None:
                 kept.append(rest)
                 trailing = trailing or rest.get("finish_reason") is not None
+                failed = failed or rest.get("finish_reason") == "error"  # OpenRouter
         if not kept and not data.get("usage"):
             return Split(pieces, None)
-        return Split(pieces, {**data, "choices": kept}, trailing)
+        heads = ("tool_calls", "function_call")
+        ordered = any((r.get("delta") or {}).get(k) for r in kept for k in heads)
+        return Split(pieces, {**data, "choices": kept}, trailing, not ordered, failed)
 
     def _split_choice(
         self, index: int, choice: dict[str, Any], pieces: list[Piece]
@@ -113,7 +122,14 @@ class Dialect:
             return None
         if "role" in news:
             self._roles.add(index)
-        return {**choice, "delta": rest, "logprobs": None}
+        # a choice's copies of its text beside the delta (Together's `text`, Perplexity's
+        # `message`) would go out unchecked: the delta is the text
+        copies = ("text", "message")
+        return {
+            **{k: v for k, v in choice.items() if k not in copies},
+            "delta": rest,
+            "logprobs": None,
+        }
 
     def _tool_call(self, index: int, call: Any, pieces: list[Piece]) -> dict[str, Any] | None:
         """The call's header (id, type, name) to send now, when it comes without arguments;

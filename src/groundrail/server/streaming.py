@@ -430,7 +430,12 @@ async def _sentences(
             continue
         if observe:
             await writer.write(event)
-        if split is None or (split.rest is not None and not split.trailing):
+        if split is not None and split.failed:  # the unfinished, unchecked text is not released
+            guard.pending.clear()
+        if split is not None and split.rest is not None and split.metadata and not split.trailing:
+            if not observe:  # token ids, usage: they need not wait for the text held
+                await writer.write(_as_released(event, split, guard))
+        elif split is None or (split.rest is not None and not split.trailing):
             await _flush(guard, writer, observe)  # what came before it goes first
             if not observe:
                 await writer.write(_as_released(event, split, guard))
