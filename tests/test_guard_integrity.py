@@ -1246,3 +1246,31 @@ async def test_an_in_band_error_does_not_release_the_unfinished_sentence(
     raw, events = await stream(http, url)
     assert b"4111" not in raw
     assert chat_text(events).startswith("Hello there.")
+
+
+async def test_tool_calls_without_an_index_stay_apart(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """Gemini's OpenAI-compatible API sends tool calls without `index`: two calls in one
+    chunk were merged into one with both argument strings glued together."""
+    calls = [
+        {"id": "c1", "type": "function", "function": {"name": "a", "arguments": '{"x": 1}'}},
+        {"id": "c2", "type": "function", "function": {"name": "b", "arguments": '{"y": 2}'}},
+    ]
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None, "tool_calls": calls}),
+        chat_chunk({}, "tool_calls"),
+        DONE,
+    ]
+    url = await gateway_for()
+    _, events = await stream(http, url)
+    got: dict[int, dict[str, str]] = {}
+    for delta in _deltas(events):
+        for call in delta.get("tool_calls") or []:
+            entry = got.setdefault(call["index"], {"id": "", "arguments": ""})
+            entry["id"] += call.get("id") or ""
+            entry["arguments"] += call["function"].get("arguments") or ""
+    assert got == {
+        0: {"id": "c1", "arguments": '{"x": 1}'},
+        1: {"id": "c2", "arguments": '{"y": 2}'},
+    }

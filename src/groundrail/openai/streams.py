@@ -48,6 +48,7 @@ class Dialect:
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
         self._roles: set[int] = set()  # choices whose role went out
+        self._call_ids: dict[int, dict[str, int]] = {}  # each choice's tool call ids: position
 
     def split(self, data: dict[str, Any]) -> Split:
         choices = data.get("choices")
@@ -140,15 +141,26 @@ class Dialect:
         assert isinstance(function, dict)
         arguments = function.get("arguments")
         named = {k: v for k, v in function.items() if k != "arguments" and v is not None}
+        position = self._position(index, call)
         head = None
         if named or set(call) - {"index", "function"}:
-            head = {**call, "function": {**named, "arguments": ""}}
+            head = {**call, "index": position, "function": {**named, "arguments": ""}}
         if not isinstance(arguments, str) or not arguments:
             return head
-        at: Path = ("choices", index, "message", "tool_calls", call.get("index", 0))
+        at: Path = ("choices", index, "message", "tool_calls", position)
         path: Path = (*at, "function", "arguments")
         pieces.append(Piece(index, "arguments", path, arguments, head=head))
         return None
+
+    def _position(self, index: int, call: dict[str, Any]) -> int:
+        """A tool call's position in its choice: its `index`, else (Gemini's OpenAI API,
+        mistral.rs send none) one per call id, a chunk without an id going on the last."""
+        if isinstance(call.get("index"), int):
+            return int(call["index"])
+        ids = self._call_ids.setdefault(index, {})
+        if isinstance(call.get("id"), str) and call["id"]:
+            return ids.setdefault(call["id"], len(ids))
+        return max(len(ids) - 1, 0)
 
     def text_event(
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
