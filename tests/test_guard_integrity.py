@@ -1274,3 +1274,48 @@ async def test_tool_calls_without_an_index_stay_apart(
         0: {"id": "c1", "arguments": '{"x": 1}'},
         1: {"id": "c2", "arguments": '{"y": 2}'},
     }
+
+
+async def test_an_audio_answer_s_transcript_and_a_refusal_part_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """An audio answer (gpt-4o-audio) has no `content`, only `audio.transcript`; a refusal
+    can come as a content part. Both went out unchecked, with no verdict at all."""
+    upstream.body = _chat_body("")
+    message = upstream.body["choices"][0]["message"]
+    message["content"] = [{"type": "refusal", "refusal": f"Write to {EMAIL} instead."}]
+    message["audio"] = {"id": "audio_1", "data": "UklGRg==", "transcript": ANSWER}
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert EMAIL not in orjson.dumps(body).decode()
+    assert {f["where"] for f in body["groundrail"]["findings"]} == {
+        "choices[0].message.content[0].refusal",
+        "choices[0].message.audio.transcript",
+    }
+
+
+async def test_responses_custom_and_mcp_tool_calls_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.body = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": [
+            {"type": "custom_tool_call", "id": "ct_1", "name": "mail", "input": f"to {EMAIL}"},
+            {
+                "type": "mcp_call",
+                "id": "mcp_1",
+                "name": "crm",
+                "server_label": "crm",
+                "arguments": "{}",
+                "output": f"Contact: {EMAIL}",
+            },
+        ],
+    }
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert {f["where"] for f in body["groundrail"]["findings"]} == {
+        "output[0].input",
+        "output[1].output",
+    }

@@ -59,15 +59,17 @@ WHERE = """## What is checked where
 Every text a client receives is checked, whatever the server's chunk shape:
 
 - **The answer** (chat `message.content` or its text parts, completions `text`, Responses
-  `output_text`; refusals too): every rule. A rewrite is span edits, made inside JSON values
-  when the answer is JSON.
+  `output_text`; refusals too, and a non-streamed audio answer's `audio.transcript`, whose
+  audio itself cannot be rewritten: reject where that matters): every rule. A rewrite is
+  span edits, made inside JSON values when the answer is JSON.
 - **Reasoning** (chat `reasoning_content`, `reasoning`, `thinking`, OpenRouter's
   `reasoning_details`, Mistral's thinking parts; Responses reasoning summaries and reasoning
   text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
   `reasoning: false`. Grounding, citations and uncertainty do not judge reasoning: it states no
   claim to the user, and its thinking aloud would read as unsupported claims.
 - **Tool-call arguments** (chat `tool_calls[].function.arguments` and `function_call`,
-  Responses `function_call` items): the text rules, unless a rule says `tool_arguments: skip`.
+  Responses `function_call` items, `custom_tool_call` input, `mcp_call` arguments and
+  output): the text rules, unless a rule says `tool_arguments: skip`.
   A finding there asks for the rule's `tool_arguments` action, `flag` by default: an
   application acts on arguments, so the gateway reports rather than edits them. With `rewrite`
   the values are redacted inside their JSON strings and the arguments stay valid JSON.

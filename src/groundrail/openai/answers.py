@@ -37,9 +37,11 @@ def where(path: Path) -> str:
 
 
 def texts(path: str, body: dict[str, Any]) -> list[Text]:
-    """Every piece of text of a completion, in order: per choice its answer (and refusal), its
-    reasoning and its tool calls' arguments (chat, completions); the Responses API's output
-    text and refusals, reasoning summaries and text, and function-call arguments."""
+    """Every piece of text of a completion, in order: per choice its answer (and refusal, and
+    an audio answer's transcript), its reasoning and its tool calls' arguments (chat,
+    completions); the Responses API's output text and refusals, reasoning summaries and
+    text, function-call arguments, custom tool calls' input and MCP calls' arguments and
+    output."""
     found: list[Text] = []
 
     def add(choice: int, part: Part, at: Path, value: Any) -> None:
@@ -62,6 +64,11 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
                         add(0, "reasoning", (*at, field, k, "text"), part.get("text"))
             elif kind == "function_call":
                 add(0, "arguments", (*at, "arguments"), item.get("arguments"))
+            elif kind == "custom_tool_call":
+                add(0, "arguments", (*at, "input"), item.get("input"))
+            elif kind == "mcp_call":
+                add(0, "arguments", (*at, "arguments"), item.get("arguments"))
+                add(0, "arguments", (*at, "output"), item.get("output"))
         return found
     for n, choice in enumerate(_dicts(body.get("choices"))):
         index = choice.get("index", n) if isinstance(choice.get("index"), int) else n
@@ -76,12 +83,16 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
         if isinstance(content, list):  # content parts; Mistral's thinking parts hold reasoning
             for k, part in enumerate(_dicts(content)):
                 add(index, "content", (*at, "content", k, "text"), part.get("text"))
+                add(index, "content", (*at, "content", k, "refusal"), part.get("refusal"))
                 for j, thought in enumerate(_dicts(part.get("thinking"))):
                     where = (*at, "content", k, "thinking", j, "text")
                     add(index, "reasoning", where, thought.get("text"))
         else:
             add(index, "content", (*at, "content"), content)
         add(index, "content", (*at, "refusal"), message.get("refusal"))
+        audio = message.get("audio")  # an audio answer's transcript (gpt-4o-audio)
+        if isinstance(audio, dict):
+            add(index, "content", (*at, "audio", "transcript"), audio.get("transcript"))
         for field in REASONING_FIELDS:
             add(index, "reasoning", (*at, field), message.get(field))
         for k, detail in enumerate(_dicts(message.get("reasoning_details"))):  # OpenRouter
