@@ -21,6 +21,13 @@ PII = "name: default\nstreaming: {mode}\nrules:\n  - {{name: pii, kind: pii, act
 Gateway = Callable[..., Awaitable[str]]
 
 
+def rewriting_arguments(mode: str) -> str:
+    """The PII policy, rewriting tool-call arguments too."""
+    return PII.format(mode=mode).replace(
+        "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
+    )
+
+
 @pytest.fixture
 async def gateway_for(
     start_gateway: GatewayFactory, upstream: FakeUpstream, tmp_path: Path
@@ -405,6 +412,19 @@ def _responses(events: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     return [sse(name, {"type": name, **data}) for name, data in events]
 
 
+def responses_read(events: list[Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """What a Responses client reads: each delta type's text joined, and the final response."""
+    deltas: dict[str, str] = {}
+    completed: dict[str, Any] = {}
+    for event in events:
+        data = orjson.loads(event.data)
+        if data["type"].endswith(".delta"):
+            deltas[data["type"]] = deltas.get(data["type"], "") + data["delta"]
+        if data["type"] == "response.completed":
+            completed = data["response"]
+    return deltas, completed
+
+
 def _responses_output(text: str, summary: str, arguments: str) -> list[dict[str, Any]]:
     return [
         {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": summary}]},
@@ -476,21 +496,11 @@ async def test_responses_stream_checks_text_reasoning_summary_and_arguments(
             ("response.completed", {"response": response}),
         ]
     )
-    url = await gateway_for(
-        PII.format(mode=mode).replace(
-            "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
-        )
-    )
+    url = await gateway_for(rewriting_arguments(mode))
     body = {"model": "m", "input": "hi", "stream": True}
     raw, events = await stream(http, url, body, "/v1/responses")
     assert EMAIL.encode() not in raw and b"4111" not in raw and b"555-0134" not in raw
-    deltas: dict[str, str] = {}
-    for event in events:
-        data = orjson.loads(event.data)
-        if data["type"].endswith(".delta"):
-            deltas[data["type"]] = deltas.get(data["type"], "") + data["delta"]
-        if data["type"] == "response.completed":
-            completed = data["response"]
+    deltas, completed = responses_read(events)
     arguments = orjson.loads(deltas["response.function_call_arguments.delta"])
     assert arguments == {
         "to": "[REDACTED:email]",
@@ -1182,11 +1192,7 @@ async def test_streamed_tool_call_arguments_are_checked(
         chat_chunk({}, "tool_calls"),
         DONE,
     ]
-    url = await gateway_for(
-        PII.format(mode=mode).replace(
-            "action: rewrite}", "action: rewrite, tool_arguments: rewrite}"
-        )
-    )
+    url = await gateway_for(rewriting_arguments(mode))
     raw, events = await stream(http, url)
     sent = "".join(
         call["function"].get("arguments") or ""
@@ -1294,28 +1300,286 @@ async def test_an_audio_answer_s_transcript_and_a_refusal_part_are_checked(
     }
 
 
+RESPONSE = {
+    "id": "resp_1",
+    "object": "response",
+    "status": "completed",
+    "output": [
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": ANSWER, "annotations": []}],
+        },
+        {"type": "custom_tool_call", "id": "ct_1", "name": "mail", "input": f"to {EMAIL}"},
+        {
+            "type": "mcp_call",
+            "id": "mcp_1",
+            "name": "crm",
+            "server_label": "crm",
+            "arguments": "{}",
+            "output": f"Contact: {EMAIL}",
+        },
+    ],
+}
+
+
 async def test_responses_custom_and_mcp_tool_calls_are_checked(
     gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:
-    upstream.body = {
-        "id": "resp_1",
-        "object": "response",
-        "status": "completed",
-        "output": [
-            {"type": "custom_tool_call", "id": "ct_1", "name": "mail", "input": f"to {EMAIL}"},
-            {
-                "type": "mcp_call",
-                "id": "mcp_1",
-                "name": "crm",
-                "server_label": "crm",
-                "arguments": "{}",
-                "output": f"Contact: {EMAIL}",
-            },
-        ],
-    }
+    upstream.body = {**RESPONSE, "output": RESPONSE["output"][1:]}
     url = await gateway_for()
     _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
     assert {f["where"] for f in body["groundrail"]["findings"]} == {
         "output[0].input",
         "output[1].output",
     }
+
+
+async def test_tool_arguments_sent_as_an_object_are_rewritten_inside_it(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """Some servers send a tool call's arguments as a JSON object, not a string: they went out
+    unchecked; now they are read as JSON and stay an object."""
+    upstream.body = _tool_body(ARGUMENTS)
+    function = upstream.body["choices"][0]["message"]["tool_calls"][0]["function"]
+    function["arguments"] = orjson.loads(ARGUMENTS)
+    url = await gateway_for(rewriting_arguments("sentence"))
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    arguments = body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+    assert arguments == {
+        "to": "[REDACTED:email]",
+        "card": "[REDACTED:credit_card]",
+        "note": "urgent",
+    }
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_a_streamed_transcript_and_legacy_function_call_are_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """gpt-4o-audio streams its answer as `delta.audio.transcript` beside the audio bytes; the
+    legacy `function_call` streams its arguments; a server may send arguments as an object.
+    All three went out unchecked (the last one lost)."""
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": None}),
+        *(
+            chat_chunk({"audio": {"id": "audio_1", "transcript": p, "data": "UklGRg=="}})
+            for p in pieces(ANSWER)
+        ),
+        chat_chunk({"function_call": {"name": "send", "arguments": ""}}),
+        *(chat_chunk({"function_call": {"arguments": p}}) for p in pieces(ARGUMENTS)),
+        chat_chunk(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "mail", "arguments": {"to": EMAIL}},
+                    }
+                ]
+            }
+        ),
+        chat_chunk({}, "stop"),
+        DONE,
+    ]
+    url = await gateway_for(rewriting_arguments(mode))
+    raw, events = await stream(http, url)
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    transcript, legacy, name, tool = "", "", "", ""
+    for delta in _deltas(events):
+        transcript += (delta.get("audio") or {}).get("transcript") or ""
+        legacy += (delta.get("function_call") or {}).get("arguments") or ""
+        name += (delta.get("function_call") or {}).get("name") or ""
+        for call in delta.get("tool_calls") or []:
+            tool += call["function"].get("arguments") or ""
+    assert "[REDACTED:email]" in transcript and transcript.startswith("Hello there.")
+    assert name == "send"
+    assert orjson.loads(legacy) == {
+        "to": "[REDACTED:email]",
+        "card": "[REDACTED:credit_card]",
+        "note": "urgent",
+    }
+    assert orjson.loads(tool) == {"to": "[REDACTED:email]"}
+    assert raw.count(b"UklGRg==") == len(pieces(ANSWER))  # the audio itself goes on
+
+
+def _response_events(response: dict[str, Any], with_deltas: bool) -> list[Any]:
+    """A Responses stream of `response`'s output: the text's deltas (or none: a server that
+    sends only `.done` events), each item's `.done` events, then `response.completed`."""
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("response.created", {"response": {**response, "status": "in_progress", "output": []}})
+    ]
+    for n, item in enumerate(response["output"]):
+        at = {"item_id": item["id"], "output_index": n}
+        if item["type"] == "message":
+            text = item["content"][0]["text"]
+            spot = {**at, "content_index": 0}
+            if with_deltas:
+                events += [
+                    ("response.output_text.delta", {**spot, "delta": p}) for p in pieces(text)
+                ]
+            events.append(("response.output_text.done", {**spot, "text": text}))
+        elif item["type"] == "custom_tool_call":
+            if with_deltas:
+                events += [
+                    ("response.custom_tool_call_input.delta", {**at, "delta": p})
+                    for p in pieces(item["input"])
+                ]
+            events.append(("response.custom_tool_call_input.done", {**at, "input": item["input"]}))
+        events.append(("response.output_item.done", {"output_index": n, "item": item}))
+    events.append(("response.completed", {"response": response}))
+    return _responses(events)
+
+
+@pytest.mark.parametrize("with_deltas", [True, False], ids=["deltas", "done-only"])
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_responses_text_that_comes_whole_is_checked(
+    mode: str,
+    with_deltas: bool,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    """Text only in `.done` events, a finished item or the final response (a server that
+    sends no deltas; an MCP call's output, which has no delta event) went out unchecked;
+    now each is checked as if it were one delta, and what the client gets whole is what
+    was released."""
+    upstream.script = _response_events(RESPONSE, with_deltas)
+    url = await gateway_for(rewriting_arguments(mode))
+    raw, events = await stream(
+        http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses"
+    )
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    deltas, completed = responses_read(events)
+    assert deltas["response.output_text.delta"] == completed["output"][0]["content"][0]["text"]
+    assert deltas["response.output_text.delta"].startswith("Hello there.")
+    assert deltas["response.custom_tool_call_input.delta"] == "to [REDACTED:email]"
+    assert completed["output"][2]["output"] == "Contact: [REDACTED:email]"
+    assert {f["where"] for f in completed["groundrail"]["findings"]} == {
+        "output[0].content[0].text",
+        "output[1].input",
+        "output[2].output",
+    }
+
+
+async def test_a_done_event_says_no_more_than_its_deltas_did(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A `.done` event or a finished item whose text is longer than its deltas spelled (a
+    server that cuts its deltas short) goes out with the checked text only."""
+    spot = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    response = {**RESPONSE, "output": RESPONSE["output"][:1]}
+    upstream.script = _responses(
+        [
+            ("response.output_text.delta", {**spot, "delta": "Hello there. "}),
+            ("response.output_text.done", {**spot, "text": ANSWER}),
+            ("response.output_item.done", {"output_index": 0, "item": response["output"][0]}),
+            ("response.completed", {"response": response}),
+        ]
+    )
+    url = await gateway_for()
+    raw, _ = await stream(http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses")
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+
+
+async def test_a_failed_response_s_partial_output_is_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    spot = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    failed = {
+        **RESPONSE,
+        "status": "failed",
+        "error": {"code": "server_error", "message": "The model failed."},
+        "output": RESPONSE["output"][:1],
+    }
+    upstream.script = _responses(
+        [
+            *(
+                ("response.output_text.delta", {**spot, "delta": p})
+                for p in pieces("Hello there. ")
+            ),
+            ("response.failed", {"response": failed}),
+        ]
+    )
+    url = await gateway_for()
+    raw, events = await stream(
+        http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses"
+    )
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    [last] = [orjson.loads(e.data) for e in events if b"response.failed" in e.data.encode()]
+    assert last["response"]["error"]["message"] == "The model failed."
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "text/plain; charset=utf-8", "application/octet-stream"]
+)
+async def test_a_stream_in_another_shape_than_asked_is_still_checked(
+    content_type: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A streaming request answered with a whole JSON completion (a server that ignores
+    `stream`) or with events under another content type went out unchecked."""
+    if content_type == "application/json":
+        upstream.reply = (content_type, orjson.dumps(_chat_body(ANSWER)))
+    else:
+        upstream.script_type = content_type
+        upstream.script = [*(chat_chunk({"content": p}) for p in pieces(ANSWER)), DONE]
+    url = await gateway_for()
+    async with http.post(url + "/v1/chat/completions", json=CHAT) as response:
+        assert response.status == 200
+        kind, raw = response.content_type, await response.read()
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    assert b"[REDACTED:email]" in raw
+    expected = "application/json" if content_type == "application/json" else "text/event-stream"
+    assert kind == expected
+
+
+@pytest.mark.parametrize("mode", ["enforce", "shadow"])
+async def test_an_answer_that_is_no_json_completion_does_not_go_out_unchecked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A request that asked for a JSON body answered with an event stream (or any body that
+    is no JSON object): nothing in it can be checked. Shadow mode relays it as it came."""
+    events = b"".join(
+        b"data: " + orjson.dumps(chat_chunk({"content": p})) + b"\n\n" for p in pieces(ANSWER)
+    )
+    upstream.reply = ("text/event-stream", events + DONE)
+    url = await gateway_for(f"name: default\nmode: {mode}\nrules:\n  - {{name: pii, kind: pii}}\n")
+    async with http.post(url + "/v1/chat/completions", json={**CHAT, "stream": False}) as response:
+        status, raw = response.status, await response.read()
+    if mode == "shadow":
+        assert status == 200 and raw == events + DONE
+        return
+    assert status == 502 and EMAIL.encode() not in raw
+    assert orjson.loads(raw)["error"]["code"] == "upstream_invalid_response"
+
+
+async def test_an_answer_with_no_text_still_gets_a_verdict_and_an_audit_record(
+    start_gateway: GatewayFactory,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """A filtered or empty answer (content null, no tool call) went out with no verdict, no
+    header and no audit record; it is judged as the empty answer: grounding not evaluated."""
+    (tmp_path / "p.yaml").write_text(
+        "name: default\nrules:\n  - {name: grounded, kind: grounding, on_unsupported: flag}\n"
+    )
+    audit = tmp_path / "audit.jsonl"
+    url = await start_gateway(
+        upstream=upstream.url, policies=tmp_path, audit={"sink": "file", "path": audit}
+    )
+    upstream.body = _chat_body("")
+    upstream.body["choices"][0]["message"]["content"] = None
+    upstream.body["choices"][0]["finish_reason"] = "content_filter"
+    call = {**CHAT, "stream": False, "groundrail": {"context": ["The Louvre opened in 1793."]}}
+    async with http.post(url + "/v1/chat/completions", json=call) as response:
+        verdict, body = response.headers["x-groundrail-verdict"], await response.json()
+    # nothing to check: the policy's on_no_context (flag, by default) says what that gets
+    assert verdict == "flag" and body["groundrail"]["verdict"] == "flag"
+    assert body["groundrail"]["grounding"]["verdict"] == "not_evaluated"
+    assert body["choices"][0]["finish_reason"] == "content_filter"
+    [record] = await read_records(audit, 1)
+    assert record["groundrail"]["verdict"] == "flag" and record["answer"] == ""

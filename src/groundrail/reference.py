@@ -59,9 +59,13 @@ WHERE = """## What is checked where
 Every text a client receives is checked, whatever the server's chunk shape:
 
 - **The answer** (chat `message.content` or its text parts, completions `text`, Responses
-  `output_text`; refusals too, and a non-streamed audio answer's `audio.transcript`, whose
-  audio itself cannot be rewritten: reject where that matters): every rule. A rewrite is
-  span edits, made inside JSON values when the answer is JSON.
+  `output_text`; refusals too, and an audio answer's `audio.transcript`, whose audio itself
+  cannot be rewritten: reject where that matters): every rule. A rewrite is span edits, made
+  inside JSON values when the answer is JSON. A completion with no text at all (content
+  `null`, a filtered answer) is judged as the empty answer: it gets a verdict and an audit
+  record (grounding: not evaluated, so `on_no_context` decides). A 200 whose body is no JSON
+  completion (an event stream to a request that asked for a JSON body) cannot be checked:
+  it becomes a 502 `upstream_invalid_response` (relayed in shadow mode).
 - **Reasoning** (chat `reasoning_content`, `reasoning`, `thinking`, OpenRouter's
   `reasoning_details`, Mistral's thinking parts; Responses reasoning summaries and reasoning
   text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
@@ -69,10 +73,12 @@ Every text a client receives is checked, whatever the server's chunk shape:
   claim to the user, and its thinking aloud would read as unsupported claims.
 - **Tool-call arguments** (chat `tool_calls[].function.arguments` and `function_call`,
   Responses `function_call` items, `custom_tool_call` input, `mcp_call` arguments and
-  output): the text rules, unless a rule says `tool_arguments: skip`.
+  output; arguments a server sends as a JSON object are read as its JSON text and stay an
+  object): the text rules, unless a rule says `tool_arguments: skip`.
   A finding there asks for the rule's `tool_arguments` action, `flag` by default: an
   application acts on arguments, so the gateway reports rather than edits them. With `rewrite`
-  the values are redacted inside their JSON strings and the arguments stay valid JSON.
+  the values are redacted inside their JSON strings and the arguments stay valid JSON (free
+  text, a custom tool's input or an MCP call's output, is redacted as text).
 
 - **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
   verdict is the strongest choice's and `groundrail.choices` lists each choice's; `grounding`,

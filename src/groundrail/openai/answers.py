@@ -7,6 +7,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from groundrail.rules.base import Part
 
 Path = tuple[str | int, ...]  # keys from the body's root to a string in it
@@ -45,6 +47,8 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
     found: list[Text] = []
 
     def add(choice: int, part: Part, at: Path, value: Any) -> None:
+        if part == "arguments":
+            value = arguments_text(value)
         if isinstance(value, str) and value:
             found.append(Text(choice, part, at, value))
 
@@ -113,16 +117,23 @@ def texts(path: str, body: dict[str, Any]) -> list[Text]:
     return found
 
 
+def arguments_text(value: Any) -> Any:
+    """A tool call's arguments as the JSON text the rules read: as sent when a string (the
+    API's shape), serialised when an object (some servers send their native shape)."""
+    return orjson.dumps(value).decode() if isinstance(value, dict | list) else value
+
+
 def with_texts(body: dict[str, Any], changes: list[tuple[Text, str]]) -> dict[str, Any]:
-    """A copy of `body` with each text replaced. A choice whose answer changed loses its
-    logprobs (their tokens would spell the original); the Responses API's `output_text`
-    convenience field follows the output text."""
+    """A copy of `body` with each text replaced (arguments sent as an object stay one). A
+    choice whose answer changed loses its logprobs (their tokens would spell the original);
+    the Responses API's `output_text` convenience field follows the output text."""
     out = copy.deepcopy(body)
     for text, value in changes:
         node: Any = out
         for key in text.path[:-1]:
             node = node[key]
-        node[text.path[-1]] = value
+        sent_as_object = isinstance(node[text.path[-1]], dict | list)
+        node[text.path[-1]] = orjson.loads(value) if sent_as_object else value
         if text.part != "content":
             continue
         if text.path[0] == "choices":
@@ -186,8 +197,10 @@ def answer_logprobs(
 ) -> list[tuple[int, int, float]] | None:
     """(start, end, logprob) of each token of the answer `text` of a choice, when the upstream
     sent logprobs: chat `logprobs.content`, completions `logprobs.tokens`/`token_logprobs`."""
+    if text.path[:1] != ("choices",):
+        return None
     choices, position = body.get("choices"), text.path[1]
-    if text.path[0] != "choices" or not isinstance(choices, list) or not isinstance(position, int):
+    if not isinstance(choices, list) or not isinstance(position, int):
         return None
     choice = choices[position]
     logprobs = choice.get("logprobs") if isinstance(choice, dict) else None

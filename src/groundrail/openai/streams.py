@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from groundrail.openai.answers import REASONING_FIELDS, Path, texts, with_texts
+from groundrail.openai.answers import REASONING_FIELDS, Path, arguments_text, texts, with_texts
 from groundrail.rules.base import Part
 from groundrail.upstream.sse import Event
 
@@ -42,8 +42,8 @@ class Split:
 
 
 class Dialect:
-    """Chat completions: `choices[i].delta.{content, reasoning_content, reasoning, tool_calls}`,
-    ended by `data: [DONE]`."""
+    """Chat completions: `choices[i].delta.{content, refusal, reasoning_content, reasoning,
+    tool_calls, function_call, audio.transcript}`, ended by `data: [DONE]`."""
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
@@ -103,6 +103,19 @@ class Dialect:
                 heads = [h for call in value if (h := self._tool_call(index, call, pieces))]
                 if heads:
                     rest[key] = heads
+            elif key == "function_call" and isinstance(value, dict):  # what tool calls replaced
+                named = {k: v for k, v in value.items() if k != "arguments" and v is not None}
+                arguments = arguments_text(value.get("arguments"))
+                if isinstance(arguments, str) and arguments:
+                    path: Path = (*at, key, "arguments")
+                    pieces.append(Piece(index, "arguments", path, arguments, head=named or None))
+                elif named:
+                    rest[key] = {**named, "arguments": ""}
+            elif key == "audio" and isinstance(value, dict):  # gpt-4o-audio: its transcript
+                transcript = value.get("transcript")
+                if isinstance(transcript, str) and transcript:
+                    pieces.append(Piece(index, "content", (*at, key, "transcript"), transcript))
+                rest[key] = {k: v for k, v in value.items() if k != "transcript"}
             elif key == "reasoning_details" and isinstance(value, list):  # OpenRouter
                 sealed = []  # encrypted entries carry no readable text: they go on as they are
                 for detail in value:
@@ -139,7 +152,7 @@ class Dialect:
             return None
         function = call.get("function") if isinstance(call.get("function"), dict) else {}
         assert isinstance(function, dict)
-        arguments = function.get("arguments")
+        arguments = arguments_text(function.get("arguments"))
         named = {k: v for k, v in function.items() if k != "arguments" and v is not None}
         position = self._position(index, call)
         head = None
@@ -164,13 +177,19 @@ class Dialect:
 
     def text_event(
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
-    ) -> Event:
+    ) -> Event | None:
+        """The event that carries released text (None: none does; it goes out in a later
+        event that holds it whole)."""
         index = path[1]
         data = self._envelope()
         if path[3] == "tool_calls":
             call = head or {"index": path[4], "function": {}}
             function = {**call.get("function", {}), "arguments": text}
             delta: dict[str, Any] = {"tool_calls": [{**call, "function": function}]}
+        elif path[3] == "function_call":
+            delta = {"function_call": {**(head or {}), "arguments": text}}
+        elif path[3] == "audio":
+            delta = {"audio": {"transcript": text}}
         elif path[3] == "reasoning_details":
             delta = {"reasoning_details": [{"type": "reasoning.text", "text": text}]}
         else:
@@ -254,6 +273,8 @@ _RESPONSES_DELTAS: dict[str, tuple[Part, str, str | None, str]] = {
     "response.reasoning_summary_text.delta": ("reasoning", "summary", "summary_index", "text"),
     "response.reasoning_text.delta": ("reasoning", "content", "content_index", "text"),
     "response.function_call_arguments.delta": ("arguments", "arguments", None, ""),
+    "response.custom_tool_call_input.delta": ("arguments", "input", None, ""),
+    "response.mcp_call_arguments.delta": ("arguments", "arguments", None, ""),
 }
 # Events that repeat a whole text: where it is, and its key (None: in the event's `part`).
 _RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
@@ -262,19 +283,39 @@ _RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
     "response.reasoning_summary_text.done": ("summary", "summary_index", "text"),
     "response.reasoning_text.done": ("content", "content_index", "text"),
     "response.function_call_arguments.done": ("arguments", None, "arguments"),
+    "response.custom_tool_call_input.done": ("input", None, "input"),
+    "response.mcp_call_arguments.done": ("arguments", None, "arguments"),
     "response.content_part.done": ("content", "content_index", None),
     "response.reasoning_summary_part.done": ("summary", "summary_index", None),
+}
+# The delta event of an output item's text: (item type, field, key) -> event type. An MCP
+# call's output has none: it only ever comes whole.
+_ITEM_DELTAS: dict[tuple[str, str, str], str] = {
+    ("message", "content", "text"): "response.output_text.delta",
+    ("message", "content", "refusal"): "response.refusal.delta",
+    ("reasoning", "summary", "text"): "response.reasoning_summary_text.delta",
+    ("reasoning", "content", "text"): "response.reasoning_text.delta",
+    ("function_call", "arguments", "arguments"): "response.function_call_arguments.delta",
+    ("custom_tool_call", "input", "input"): "response.custom_tool_call_input.delta",
+    ("mcp_call", "arguments", "arguments"): "response.mcp_call_arguments.delta",
+}
+_PART_DELTAS = {
+    "refusal": "response.refusal.delta",
+    "reasoning_text": "response.reasoning_text.delta",
 }
 
 
 class ResponsesDialect(Dialect):
-    """The Responses API: typed events (`response.output_text.delta`, reasoning summary and
-    function-call argument deltas); no `[DONE]`."""
+    """The Responses API: typed events (`response.output_text.delta`, reasoning, function,
+    custom tool and MCP call argument deltas); no `[DONE]`. A text that comes whole, in a
+    `.done` event, a finished item or the final response, with no delta before it (servers
+    that send no deltas for it; an MCP call's output) is checked as if it were one delta."""
 
     def __init__(self) -> None:
         super().__init__()
         self._sequence = 0
-        self._templates: dict[Path, dict[str, Any]] = {}
+        self._templates: dict[Path, dict[str, Any]] = {}  # each text's delta event
+        self._whole: set[Path] = set()  # texts with no delta event, checked whole
         self._terminal: dict[str, Any] | None = None  # held until the verdict is known
         self._ended = False
 
@@ -283,7 +324,8 @@ class ResponsesDialect(Dialect):
         spec = _RESPONSES_DELTAS.get(kind) if isinstance(kind, str) else None
         delta = data.get("delta")
         if spec is None or not isinstance(delta, str):
-            return Split([], data)
+            unseen = self._unseen(data)
+            return Split(unseen, data, trailing=bool(unseen))
         part, field, index_key, leaf = spec
         at: Path = ("output", data.get("output_index", 0), field)
         if index_key is not None:
@@ -293,10 +335,31 @@ class ResponsesDialect(Dialect):
             return Split([], None)
         return Split([Piece(0, part, at, delta, data.get("logprobs"))], None)
 
+    def _unseen(self, data: dict[str, Any]) -> list[Piece]:
+        """The whole texts of an event that no delta brought, as pieces; each gets the delta
+        event that will carry it (none for an MCP call's output)."""
+        pieces = []
+        for path, text, kind, item_id in _whole_texts(data):
+            if not text or path in self._templates or path in self._whole:
+                continue
+            if kind is None:
+                self._whole.add(path)
+                pieces.append(Piece(0, "arguments", path, text))
+                continue
+            part, _, index_key, _ = _RESPONSES_DELTAS[kind]
+            template: dict[str, Any] = {"type": kind, "item_id": item_id, "output_index": path[1]}
+            if index_key is not None:
+                template[index_key] = path[3]
+            self._templates[path] = template
+            pieces.append(Piece(0, part, path, text))
+        return pieces
+
     def text_event(
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
-    ) -> Event:
-        template = self._templates[path]
+    ) -> Event | None:
+        template = self._templates.get(path)
+        if template is None:  # no delta event carries it: it goes out in the finished item
+            return None
         data = {**template, "delta": text}
         if "logprobs" in template:
             data["logprobs"] = logprobs or []
@@ -307,17 +370,11 @@ class ResponsesDialect(Dialect):
     ) -> dict[str, Any]:
         kind = data.get("type")
         if kind in _RESPONSES_DONE:
-            field, index_key, key = _RESPONSES_DONE[kind]
             out = copy.deepcopy(data)
-            holder = out if key is not None else out.get("part")
-            if not isinstance(holder, dict):
+            found = _done_text(out)
+            if found is None or found[0] not in released:
                 return data
-            key = key or ("refusal" if holder.get("type") == "refusal" else "text")
-            at: Path = ("output", data.get("output_index", 0), field)
-            if index_key is not None:
-                at = (*at, data.get(index_key, 0), key)
-            if at not in released:
-                return data
+            at, holder, key = found
             holder[key] = released[at]
             if at in changed and holder.get("logprobs"):
                 holder["logprobs"] = []
@@ -329,9 +386,7 @@ class ResponsesDialect(Dialect):
             ]
             body = _replaced({"output": [*output, data["item"]]}, released, changed)
             return {**data, "item": body["output"][-1]}
-        if kind in ("response.completed", "response.incomplete") and isinstance(
-            data.get("response"), dict
-        ):
+        if kind in TERMINAL and isinstance(data.get("response"), dict):
             return {**data, "response": _replaced(data["response"], released, changed)}
         return data
 
@@ -367,9 +422,60 @@ class ResponsesDialect(Dialect):
 def _replaced(
     response: dict[str, Any], released: dict[Path, str], changed: set[Path]
 ) -> dict[str, Any]:
-    """A copy of a Responses body whose texts are the released ones."""
+    """A copy of a Responses body whose texts are the released ones (a text its deltas did not
+    all spell, too: what goes out is only ever what was checked)."""
     found = texts("/responses", response)
-    return with_texts(response, [(t, released[t.path]) for t in found if t.path in changed])
+    replaced = [
+        (t, released[t.path])
+        for t in found
+        if t.path in changed or (t.path in released and released[t.path] != t.text)
+    ]
+    return with_texts(response, replaced)
+
+
+def _done_text(data: dict[str, Any]) -> tuple[Path, dict[str, Any], str] | None:
+    """A `.done` event's whole text: its path in `response.output`, the dict holding it and
+    its key (None: the event holds no text)."""
+    field, index_key, key = _RESPONSES_DONE[str(data.get("type"))]
+    holder = data if key is not None else data.get("part")
+    if not isinstance(holder, dict):
+        return None
+    key = key or ("refusal" if holder.get("type") == "refusal" else "text")
+    at: Path = ("output", data.get("output_index", 0), field)
+    if index_key is not None:
+        at = (*at, data.get(index_key, 0), key)
+    return at, holder, key
+
+
+def _whole_texts(data: dict[str, Any]) -> list[tuple[Path, str, str | None, Any]]:
+    """The texts a Responses event carries whole: (path, text, the delta event type that
+    would carry it or None, its item's id); `.done` events, finished items, final responses."""
+    kind = str(data.get("type"))
+    if kind in _RESPONSES_DONE:
+        found = _done_text(data)
+        if found is None or not isinstance(found[1].get(found[2]), str):
+            return []
+        at, holder, key = found
+        delta: str | None = kind.removesuffix(".done") + ".delta"
+        if kind == "response.content_part.done":
+            delta = _PART_DELTAS.get(str(holder.get("type")), "response.output_text.delta")
+        elif kind == "response.reasoning_summary_part.done":
+            delta = "response.reasoning_summary_text.delta"
+        return [(at, holder[key], delta, data.get("item_id"))]
+    items: list[tuple[Any, Any]] = []
+    if kind == "response.output_item.done":
+        items = [(data.get("output_index", 0), data.get("item"))]
+    elif kind in TERMINAL and isinstance(data.get("response"), dict):
+        items = list(enumerate(data["response"].get("output") or []))
+    out: list[tuple[Path, str, str | None, Any]] = []
+    for position, item in items:
+        if not isinstance(item, dict) or not isinstance(position, int):
+            continue
+        for text in texts("/responses", {"output": [item]}):
+            path = ("output", position, *text.path[2:])
+            delta = _ITEM_DELTAS.get((str(item.get("type")), str(path[2]), str(path[-1])))
+            out.append((path, text.text, delta, item.get("id")))
+    return out
 
 
 def merge_logprobs(parts: list[Any]) -> Any:

@@ -33,9 +33,10 @@ class Outcome:
 
 
 def structured(text: Text, request: dict[str, Any]) -> bool:
-    """Tool arguments are JSON; so is an answer the request asked JSON of, or one that is."""
+    """Tool arguments that are JSON (a custom tool's input and an MCP call's output may be
+    free text); an answer the request asked JSON of, or one that is JSON."""
     if text.part == "arguments":
-        return True
+        return json_text(text.text)
     return text.part == "content" and (
         requested_format(request) is not None or json_text(text.text)
     )

@@ -50,32 +50,51 @@ async def respond(
     reply: tuple[int, CIMultiDict[str], bytes],
     call: Call,
 ) -> web.Response:
+    """The upstream's answer judged and decided on (asked again while a rule says retry). An
+    upstream error goes out as it is; a 200 whose body is no JSON object cannot be checked
+    and becomes a 502 (shadow mode relays it); a completion with no text at all (an empty or
+    filtered answer) is judged as the empty answer, so it still gets a verdict and an audit
+    record (grounding: not evaluated)."""
     status, headers, raw = reply
     if not policy.rules:  # nothing to check: the upstream's bytes, as they are
         headers["x-groundrail-verdict"] = "pass"
         headers["x-groundrail-policy"] = policy.label
         return web.Response(status=status, body=raw, headers=headers)
-    strip_logprobs = request.get(ADDED_LOGPROBS, False)
-    data = _json_object(raw) if status == 200 else None
-    found = texts(request.path, data) if data is not None else []
-    if data is None or not found:  # an error, or no text at all: as is
-        return web.Response(status=status, body=raw, headers=headers)
-    judged = await _judge(request, parsed, policy, parsed.body, data, found)
     retry = policy.policy.actions.retry
-    for _ in range(retry.max_attempts):
-        if combine(judged).verdict.decision.action != "retry":
+    body = parsed.body
+    attempts = 0
+    while True:
+        if status != 200:  # an upstream error: as is
+            return web.Response(status=status, body=raw, headers=headers)
+        data = _json_object(raw)
+        if data is None:
+            return _unreadable(policy, status, headers, raw)
+        judged = await _judge(request, parsed, policy, body, data, texts(request.path, data))
+        if attempts == retry.max_attempts or combine(judged).verdict.decision.action != "retry":
             break
+        attempts += 1
         body = with_instruction(request.path, parsed.body, retry.instruction)
         status, headers, raw = await call(orjson.dumps(body))
-        data = _json_object(raw) if status == 200 else None
-        found = texts(request.path, data) if data is not None else []
-        if data is None or not found:
-            return web.Response(status=status, body=raw, headers=headers)
-        judged = await _judge(request, parsed, policy, body, data, found)
     judged = [fall_back(j, retry.fallback) for j in judged]  # the retries did not help
-    if strip_logprobs:
+    if request.get(ADDED_LOGPROBS, False):
         data = without_logprobs(data)
     return _render(request, combine(judged), data, headers)
+
+
+def _unreadable(
+    policy: LoadedPolicy, status: int, headers: CIMultiDict[str], raw: bytes
+) -> web.Response:
+    """A 200 whose body is no JSON object (an event stream to a request that asked for none,
+    HTML from a proxy in between): nothing in it can be checked, so it does not go out."""
+    if policy.policy.mode == "shadow":  # shadow never changes an answer
+        return web.Response(status=status, body=raw, headers=headers)
+    kind = headers.get("Content-Type", "no content type")
+    raise GatewayError(
+        502,
+        "upstream_invalid_response",
+        f"The upstream answered with a body that is not a JSON completion ({kind}); "
+        "the gateway sends out only answers it has checked.",
+    )
 
 
 async def _judge(
@@ -86,6 +105,7 @@ async def _judge(
     response: dict[str, Any],
     found: list[Text],
 ) -> list[Judged]:
+    """Each text judged (`choices.judge`); a response with none, as one empty answer."""
     path = request.path
     usage = response.get("usage")
     documents = extract(path, body, parsed.options, policy.policy.context.sources)
@@ -104,6 +124,7 @@ async def _judge(
 
     question = question_of(path, body, parsed.options)
     engine = request.app[POLICY_ENGINE]
+    found = found or [Text(0, "content", (), "")]
     return await judge(engine, policy, context, found, question, request[REQUEST_ID])
 
 

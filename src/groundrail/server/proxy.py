@@ -42,22 +42,6 @@ async def completion(request: web.Request) -> web.StreamResponse:
     )
     request[LOG]["policy"] = policy.label
     await guard.precheck(request, parsed, policy)
-    if parsed.stream:
-        async with _send(
-            request, "POST", request.path_qs, parsed.upstream_bytes(), parsed.model
-        ) as upstream:
-            if upstream.status == 200 and _is_sse(upstream.content_type):
-                if not policy.rules:  # nothing to check: a plain relay
-                    return await relay.sse_through(
-                        request, upstream, relay.upstream_events(upstream)
-                    )
-                return await streaming.guarded(request, parsed, policy, upstream)
-            body = await relay.whole_body(upstream)
-            return web.Response(
-                status=upstream.status, body=body, headers=relay.response_headers(upstream)
-            )
-
-    guard.request_logprobs(request, parsed, policy)
 
     async def call(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
         started = time.perf_counter()
@@ -68,6 +52,23 @@ async def completion(request: web.Request) -> web.StreamResponse:
         fields["upstream_s"] = fields.get("upstream_s", 0.0) + time.perf_counter() - started
         return upstream.status, headers, body
 
+    if parsed.stream:
+        async with _send(
+            request, "POST", request.path_qs, parsed.upstream_bytes(), parsed.model
+        ) as upstream:
+            answered = upstream.status == 200
+            if answered and policy.rules and not _is_json(upstream.content_type):
+                # an event stream, whatever content type it came with (text/plain, none):
+                # only what was checked goes out
+                return await streaming.guarded(request, parsed, policy, upstream)
+            if answered and _is_sse(upstream.content_type):  # nothing to check: a plain relay
+                return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
+            headers = relay.response_headers(upstream)
+            reply = (upstream.status, headers, await relay.whole_body(upstream))
+        # an error, or a whole completion (a server that does not stream): judged as one
+        return await guard.respond(request, parsed, policy, reply, call)
+
+    guard.request_logprobs(request, parsed, policy)
     return await guard.respond(request, parsed, policy, await call(parsed.upstream_bytes()), call)
 
 
@@ -192,6 +193,10 @@ def _note(request: web.Request, exchange: Exchange) -> None:
 
 def _is_sse(content_type: str) -> bool:
     return content_type == "text/event-stream"
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
 
 
 def _model_of(request: web.Request, body: bytes | None) -> str | None:

@@ -27,7 +27,7 @@ from groundrail.openai.streams import Dialect, Piece, Split, dialect_for, merge_
 from groundrail.policy.choices import combine, deciding_choice, fall_back, judge
 from groundrail.policy.decision import Decision, decide, strongest
 from groundrail.policy.engine import GROUNDED_KINDS, RuleRun, Verdict
-from groundrail.policy.formats import code_blocks, in_code
+from groundrail.policy.formats import code_blocks, in_code, json_text
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Part, Rule
 from groundrail.rules.json_schema import requested_format
@@ -179,7 +179,7 @@ class StreamGuard:
             self.question,
             self.request[REQUEST_ID],
             select=lambda r: r.fragmentary and not (code and r.kind in GROUNDED_KINDS),
-            structured=part == "arguments",
+            structured=self.structured(path, text),
         )
         fallback = self.policy.policy.actions.retry.fallback
         local = [  # once text is out there is nothing to retry: the fallback applies
@@ -200,6 +200,11 @@ class StreamGuard:
             self.sentences.append((offset, _shifted(verdict.grounding, offset)))
         return verdict, local, placed
 
+    def structured(self, path: Path, text: str) -> bool:
+        """Tool arguments that are JSON (held whole) are rewritten inside their values only
+        (`choices.structured`; an answer asked to be JSON is held whole, in buffer mode)."""
+        return self.parts[path][1] == "arguments" and json_text(text)
+
     def advance(self, path: Path, text: str) -> int:
         """Where `text` starts in its whole text; the next fragment starts after it."""
         offset = self.checked[path]
@@ -213,7 +218,7 @@ class StreamGuard:
         checked = text
         if text.strip():
             verdict, local, placed = await self.inspect(path, text, offset)
-            structured = self.parts[path][1] == "arguments"
+            structured = self.structured(path, text)
             decision = decide(local, text, False, structured)
             if decision.action == "reject":
                 raise Rejected(dataclasses.replace(verdict, findings=placed, decision=decision))
@@ -381,6 +386,7 @@ async def guarded(
     dialect = dialect_for(request.path)
     guard = StreamGuard(request, parsed, policy, dialect)
     headers = relay.response_headers(upstream)
+    headers["Content-Type"] = "text/event-stream"  # what it is, whatever the upstream said
     headers["Cache-Control"] = "no-cache"
     headers["x-groundrail-policy"] = policy.label
     headers["x-groundrail-streaming"] = mode
@@ -475,9 +481,11 @@ async def _release(
         return
     checked, logprobs = await guard.check(path, text)
     guard.released[path] += checked
-    if checked:
-        head = guard.heads.pop(path, None)
-        await writer.write(guard.dialect.text_event(path, checked, logprobs, head))
+    if not checked:
+        return
+    event = guard.dialect.text_event(path, checked, logprobs, guard.heads.pop(path, None))
+    if event is not None:
+        await writer.write(event)
 
 
 def _over_cap(guard: StreamGuard) -> bool:
@@ -550,7 +558,8 @@ async def _buffer(
             )
             out = guard.released[piece.path]
             head = guard.heads.pop(piece.path, None)
-            await writer.write(dialect.text_event(piece.path, out, logprobs, head))
+            if (carrier := dialect.text_event(piece.path, out, logprobs, head)) is not None:
+                await writer.write(carrier)
         if split is not None and split.rest is not None and split.trailing:
             await writer.write(_as_released(event, split, guard))
     await _end(guard, writer, verdict, upstream.saw_done)
