@@ -753,6 +753,248 @@ def test_a_sources_header_is_no_passage_and_quoted_ids_are_whole() -> None:
     assert [d.id for d in split_documents(tagged, "u")[0]] == ["doc 1", "p1"]
 
 
+def _chat(*turns: tuple[str, str]) -> dict[str, object]:
+    return {"model": "m", "messages": [{"role": role, "content": text} for role, text in turns]}
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "Thought: I now know the final answer: it opened in 1805.",
+        "Action: search[Louvre opened 1805]",
+        "Action Input: Louvre opened 1805",
+        "Final Answer: The Louvre opened in 1805.",
+    ],
+)
+def test_a_react_observation_ends_at_the_agent_s_next_step(step: str) -> None:
+    """A tool's "Observation:" in a ReAct transcript is evidence; the agent's own thought,
+    action or answer on the next label line is not (its 1805 grounded an answer of 1805)."""
+    prompt = (
+        "Answer the question as best you can, using the search tool.\n\n"
+        "Question: When did the Louvre open?\nThought: I should search for it.\n"
+        "Action: search\nAction Input: Louvre opening year\n"
+        f"Observation: The Louvre opened as a museum on 10 August 1793.\n{step}\n"
+        "Observation: The Louvre is the world's most-visited museum.\nThought:"
+    )
+    docs = extract("/v1/completions", {"model": "m", "prompt": prompt}, NO_OPTIONS, None)
+    assert [d.text for d in docs] == [
+        "The Louvre opened as a museum on 10 August 1793.",
+        "The Louvre is the world's most-visited museum.",
+    ]
+
+
+HTML_PAGE = (
+    '<div class="plan"><h2>Pro plan</h2><p>Costs $20 &amp; includes 5&nbsp;users.</p>'
+    "<ul><li>Refunds within 30 days.</li><li>Free shipping.</li></ul><br/>"
+    "<table><tr><th>Seats</th><td>5</td></tr></table><script>var x = 1;</script></div>"
+)
+HTML_TEXT = "Pro plan\nCosts $20 & includes 5 users.\n- Refunds within 30 days.\n- Free shipping.\n"
+HTML_TEXT += "Seats | 5"
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("user", "How much is Pro?"), ("tool", HTML_PAGE)],
+        [("user", f"Context:\n{HTML_PAGE}\nQuestion: How much is Pro?")],
+        [("system", f"<document id='pro'>{HTML_PAGE}</document>"), ("user", "How much?")],
+        [("user", f"What does this page say?\n\n{HTML_PAGE}<p>{'It renews monthly. ' * 25}</p>")],
+    ],
+)
+def test_an_html_document_is_read_as_its_text(turns: list[tuple[str, str]]) -> None:
+    """Tags are no words of the premise: blocks become lines, list items "- " lines, table
+    cells stand apart, entities read as characters, scripts are left out."""
+    docs = extract("/v1/chat/completions", _chat(*turns), NO_OPTIONS, None)
+    assert len(docs) == 1 and docs[0].text.partition("\nIt renews")[0] == HTML_TEXT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use the <b> tag to make text bold, and <i> for italics.",
+        "Wrap the title in <h1></h1>.",
+        "Wrap bold text in `<b>` and `</b>`, or use `<strong>`.",
+        "```html\n<ul><li>One</li><li>Two</li></ul>\n```",
+    ],
+)
+def test_a_text_that_mentions_html_tags_keeps_them(text: str) -> None:
+    assert "<" in document("t", text).text
+
+
+LANGCHAIN_DOCS = (
+    "[Document(page_content='The Pro plan costs $20 per month.', metadata={'source': "
+    "'pricing.md', 'page': 1}), Document(metadata={'source': 'refunds.md', 'tags': ['a)']}, "
+    'page_content="Refunds aren\'t given after 30 days (see Document(s))."), '
+    "Document(id='c3', metadata={}, page_content='Shipping is free.\\nOrders ship in 2 days.')]"
+)
+LANGCHAIN_PAGES = [
+    ("pricing.md", "The Pro plan costs $20 per month."),
+    ("refunds.md", "Refunds aren't given after 30 days (see Document(s))."),
+]
+
+
+@pytest.mark.parametrize(
+    ("turns", "third"),
+    [
+        ([("user", f"Context: {LANGCHAIN_DOCS}\nQuestion: How much is Pro?")], "user-0-page-2"),
+        (
+            [("system", f"Use these documents:\n{LANGCHAIN_DOCS}"), ("user", "Pro?")],
+            "system-0-page-2",
+        ),
+        ([("user", "How much is Pro?"), ("tool", LANGCHAIN_DOCS)], "tool-0-page-2"),
+        ([("user", f"```\n{LANGCHAIN_DOCS}\n```\nHow much is Pro?")], "user-0-page-2"),
+    ],
+)
+def test_langchain_documents_pasted_as_their_repr_are_their_pages(
+    turns: list[tuple[str, str]], third: str
+) -> None:
+    """`str(docs)` of LangChain documents: each page_content is a document, named by its
+    metadata's source where it has one, with no metadata read as evidence."""
+    docs = extract("/v1/chat/completions", _chat(*turns), NO_OPTIONS, None)
+    assert [(d.id, d.text) for d in docs] == [
+        *LANGCHAIN_PAGES,
+        (third, "Shipping is free.\nOrders ship in 2 days."),
+    ]
+
+
+def _examples(label: str, entry: str) -> str:
+    facts = (
+        ("France", "Paris", "seat of its government since the tenth century"),
+        ("Peru", "Lima", "home of its congress, its courts and most of its ministries"),
+    )
+    answer = (
+        "{city}. {city} is the capital of {land}, the {why}, and its largest city by far; "
+        "it holds the head offices of its banks, its main airport and its oldest university, "
+        "and about a third of its people live in or around it."
+    )
+    entries = [
+        entry.format(n=n + 1, land=land, answer=answer.format(city=city, land=land, why=why))
+        for n, (land, city, why) in enumerate(facts)
+    ]
+    return label + "\n" + "\n".join(entries)
+
+
+@pytest.mark.parametrize(
+    "examples",
+    [
+        _examples(
+            "Here are some examples:",
+            "Example {n}:\nQ: What is the capital of {land}?\nA: {answer}",
+        ),
+        _examples("### Examples", "Question: What is the capital of {land}?\nAnswer: {answer}"),
+        _examples("", "Example {n}: Q: What is the capital of {land}? A: {answer}"),
+        _examples(
+            "Here are a few examples of good answers:\n",
+            "Example {n}:\nContext: {answer}\nQuestion: What is the capital of {land}?\n"
+            "Answer: {answer}\n",
+        ),
+        _examples("**Examples**", "Input: the capital of {land}\nOutput: {answer}"),
+        _examples("Example conversation:", "User: The capital of {land}?\nAssistant: {answer}"),
+    ],
+)
+def test_few_shot_examples_are_no_document(examples: str) -> None:
+    """Example questions and answers show the answer's shape; their facts (Lima) are no
+    material to ground the answer in, beside the material or alone."""
+    alone = f"{examples}\n\nQuestion: What is the capital of Spain?\nAnswer:"
+    docs, rest = split_documents(alone, "u")
+    assert docs == [] and rest.endswith("Question: What is the capital of Spain?\nAnswer:")
+    madrid = "Madrid has been the capital of Spain since 1561."
+    docs, _ = split_documents(f"{examples}\n\nContext: {madrid}\n{alone.split(chr(10))[-2]}", "u")
+    assert [d.text for d in docs] == [madrid]
+
+
+def test_a_faq_after_its_lead_in_stays_a_document() -> None:
+    faq = (
+        "Question: How do I get a refund?\nAnswer: Within 30 days, with the receipt.\n"
+        "Question: Is shipping free?\nAnswer: Over $50."
+    )
+    docs, _ = split_documents(f"FAQ:\n{faq}\n\nQuestion: Can I return a gift?", "u")
+    assert [d.text for d in docs] == [faq]
+
+
+ARTICLE = "\n\n".join(
+    (
+        "The city council met on Monday to discuss next year's budget, debated for months.",
+        "It approved 4 million dollars for parks and 2 million for new bike lanes downtown.",
+        "The mayor called the vote a win for residents, though two members voted against it.",
+        "Work on the parks starts in the spring and should finish by the end of 2026.",
+        "Residents can comment on the bike lanes at a public meeting on 3 March at city hall.",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Can you summarize this?",
+        "What does this say?",
+        "Translate the text below into French.",
+        "Any mistakes in the following?",
+    ],
+)
+@pytest.mark.parametrize("pasted", ["{a}", "---\n{a}\n---", "=====\n{a}\n====="])
+def test_a_question_before_a_pasted_text_is_the_prompt_s(ask: str, pasted: str) -> None:
+    """A question that points at the text after it ("this", "below", "the following") is
+    the prompt's, and the text is the document, in short paragraphs or between rule lines."""
+    docs, rest = split_documents(f"{ask}\n\n{pasted.format(a=ARTICLE)}", "u")
+    assert [d.text for d in docs] == [ARTICLE]
+    assert rest == ask
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["{ask}\n{claim}", "{ask}\n---\n{claim}\n---", '{ask}\n"""\n{claim}\n"""', "{ask} {claim}"],
+)
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Is this right?",
+        "Is this true?",
+        "Can you verify this claim?",
+        "Please fact-check the following:",
+        "True or false:",
+        "Is the following statement accurate?",
+    ],
+)
+def test_a_claim_to_verify_stays_the_question_s(ask: str, pasted: str) -> None:
+    """A claim the user asks to have checked is no evidence, however it is set off: it is
+    the false premise an answer repeating it must not be grounded in."""
+    claim = BIO.replace("1903", "1905")
+    docs, _ = split_documents(pasted.format(ask=ask, claim=claim), "u")
+    assert docs == []
+
+
+def test_verifying_against_sources_keeps_the_sources() -> None:
+    text = "Verify this against the context:\n---\n" + BIO + "\n---"
+    assert [d.text for d in split_documents(text, "u")[0]] == [BIO]
+
+
+def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
+    """Each user turn numbers its passages from 1 again, after the system's documents: the
+    last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and
+    an id given twice keep apart by their message, and no two documents share an id."""
+    body = _chat(
+        ("system", '<doc id="1">Refunds take 5 days.</doc>\n<doc id="faq">Shipping is free.</doc>'),
+        ("user", "[1] The Louvre opened in 1793.\n[2] It is in Paris.\n\nWhen did it open?"),
+        ("assistant", "In 1793 [1]."),
+        (
+            "user",
+            "Passage 1: The Eiffel Tower opened in 1889.\nPassage 3: It is 330 m tall.\n\nAnd?",
+        ),
+        ("user", '<doc id="faq">Returns are free.</doc> And returns?'),
+    )
+    docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
+    assert [(d.id, d.text) for d in docs] == [
+        ("system-0-1", "Refunds take 5 days."),
+        ("system-0-faq", "Shipping is free."),
+        ("user-0-passage-1", "The Louvre opened in 1793."),
+        ("user-0-passage-2", "It is in Paris."),
+        ("1", "The Eiffel Tower opened in 1889."),
+        ("3", "It is 330 m tall."),
+        ("faq", "Returns are free."),
+    ]
+
+
 def test_tool_results_of_every_shape_are_read() -> None:
     """The Responses API's file search results and MCP outputs are tool results; a list of
     retrieved chunks reads as one chunk a line; a record encoded twice reads as the record."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from groundrail.config import ContextSource
+from groundrail.grounding import pasted
 from groundrail.grounding.linear import linearise
 from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
@@ -38,12 +39,15 @@ _DELIMITED = re.compile(
     r"|(?:^|(?<=:[ \t]))(?P<quote>\"{3}|'{3})(?P<quoted>.+?)(?P=quote)",
     re.DOTALL | re.M,
 )
-# "passage 1:", "Document 2 -", "[3]", "Source B:" at the start of a line: a numbered passage.
+# "passage 1:", "Document 2 -", "[3]", "Source B:" at the start of a line: a numbered passage,
+# named by its number or letter (the one an answer cites it by)
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
-    r"result)\s*#?\s*(?:\d+|(?-i:[A-Z]))\b\s*[:.)\]-]|\[\d+\])[ \t]*",
+    r"result)\s*#?\s*(?P<label>\d+|(?-i:[A-Z]))\b\s*[:.)\]-]|\[(?P<number>\d+)\])[ \t]*",
     re.I | re.M,
 )
+# what a prompt asks done to a text it pastes ("Summarize this:", "Translate the text below.")
+_TASK_VERBS = r"summari[sz]e|translate|proofread|review|analy[sz]e|check|read|rewrite|paraphrase"
 # A lead-in that announces pasted material: "Summarize the following news:", "Context:".
 _NOUNS = (
     r"context|documents?|passages?|text|article|news|story|data|structured data|record|json|"
@@ -59,8 +63,7 @@ _NOUNS = (
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
-    r"|\b(?:summari[sz]e|translate|proofread|review|analy[sz]e|check|read|rewrite|paraphrase)"
-    r"[ \t]+(?:this|the[ \t]+following)(?:[ \t]+for[ \t]+me)?)"
+    rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)(?:[ \t]+for[ \t]+me)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
@@ -146,6 +149,47 @@ _PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
+# a line that opens examples of the task: "Here are some examples:", "Example 1:" (with the
+# example after it or not), "Example conversation:", "### Examples", "**Example 2**"
+_EXAMPLES = re.compile(
+    r"^[ \t]*(?:(?:\#{1,6}[ \t]*|\*\*|__)?(?:few-shot[ \t]+)?examples?(?:[ \t]*\#?\d+)?"
+    r"(?:[ \t]+[\w'&/-]+){0,3}(?:\*\*|__)?[ \t]*(?::[^\n]*|[.)-]?[ \t]*$)"
+    r"|(?:here[ \t]+(?:are|is)|below[ \t]+(?:are|is))\b[^\n]{0,60}?\bexamples?\b[^\n]*[:.][ \t]*$)",
+    re.I | re.M,
+)
+# an example's answer ("A: Paris.", "Output: …", "Example 2: Q: … A: Lima."), and the question
+# of one ("Q:", "Input:"): a question after the last answer is the prompt's own
+_EXAMPLE_ANSWER = re.compile(
+    r"^[ \t]*(?:examples?[ \t]*\#?\d*[ \t]*[:.)-][^\n]*?[ \t])?"
+    r"(?:a|answer|assistant|output|response)[ \t]*:[ \t]*\S",
+    re.I,
+)
+_EXAMPLE_QUESTION = re.compile(r"^[ \t]*(?:q|question|input|user|human|query)[ \t]*:", re.I)
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")  # lines up to a blank one
+# the steps of a ReAct agent's transcript: its thoughts, actions and answer are its own, each
+# "Observation:" a tool's result up to the next step
+_REACT_STEP = re.compile(r"^[ \t]*(?:thought|action)[ \t]*:", re.I | re.M)
+_REACT_LABEL = re.compile(
+    r"^[ \t]*(?:thought|action(?:[ \t]+input)?|observation|final[ \t]+answer|question)[ \t]*:",
+    re.I | re.M,
+)
+_OBSERVATION = re.compile(r"^[ \t]*observation[ \t]*:[ \t]*", re.I | re.M)
+# a first line that asks about the text after it ("Can you summarize this?", "What does this
+# say?", "Translate the text below."): the question, which points at pasted material
+_POINTS_AT = re.compile(r"\b(?:this|these|the[ \t]+following|below|here)\b", re.I)
+_TASK = re.compile(rf"(?:please[ \t]+)?(?:{_TASK_VERBS})\b", re.I)
+# a line that asks whether something is so ("Is this true?", "Can you verify this claim?",
+# "True or false:"): what it points at is the claim to judge, the prompt's, never evidence
+_VERIFIES = re.compile(
+    r"(?:\b(?:is|are)[ \t]+(?:this|these|that|it|the[ \t]+following)(?:[ \t]+\w+){0,2}[ \t]+"
+    r"(?:true|false|correct|right|accurate|real|valid|a[ \t]+fact)\b"
+    r"|\b(?:verify|fact[- ]?check|debunk)[ \t]+(?:this|these|that|the[ \t]+following)\b"
+    r"|\btrue[ \t]+or[ \t]+false\b)"
+    r"(?![^\n]*\b(?:using|against|based[ \t]+on|according[ \t]+to)\b)",  # sources: evidence
+    re.I,
+)
+# the list that held them, once they are cut: its brackets and commas
+_CUT_LIST = re.compile(rf"(?:\[\s*)?{_CUT}(?:\s*,\s*{_CUT})*(?:\s*,?\s*\])?")
 DEFAULT_SOURCES: tuple[ContextSource, ...] = ("tool_messages", "system_documents", "user_turns")
 
 
@@ -165,19 +209,49 @@ def extract(
     """
     if sources is None and options.context:
         return [d for d in from_options(options.context) if d.text.strip()]
-    found: list[Document] = []
+    found: list[tuple[str, list[Document]]] = []  # each message's documents, by its prefix
     for source in sources or DEFAULT_SOURCES:
         if source == "request_field":
-            found += from_options(options.context or [])
+            found.append(("ctx", from_options(options.context or [])))
         elif source == "tool_messages":
-            found += _numbered("tool", _tool_results(path, body))
+            for n, text in enumerate(_tool_results(path, body)):
+                found.append((f"tool-{n}", _tool_documents(text, f"tool-{n}")))
         elif source == "system_documents":
             for n, text in enumerate(_turns(path, body, ("system", "developer"))):
-                found += split_documents(text, f"system-{n}")[0]
+                found.append((f"system-{n}", split_documents(text, f"system-{n}")[0]))
         elif source == "user_turns":
             for n, text in enumerate(_turns(path, body, ("user",))):
-                found += split_documents(text, f"user-{n}")[0]
-    return [d for d in found if d.text.strip()]
+                found.append((f"user-{n}", split_documents(text, f"user-{n}")[0]))
+    return _cited_by_id(found)
+
+
+def _cited_by_id(found: list[tuple[str, list[Document]]]) -> list[Document]:
+    """The request's documents, each with an id of its own that an answer's citation names:
+    the numbered passages of the last message that numbers them go by their numbers ("[2]",
+    "Passage 2:" → `2`; each turn may number its passages from 1 again), and a document
+    whose id a later one has (a passage number, a tagged block's id given again) is named
+    by its message too (`user-0-2`), so the latest document keeps the id it was given."""
+    numbered = [prefix for prefix, docs in found if any(_label(prefix, d) for d in docs)]
+    taken: set[str] = set()
+    named: list[Document] = []
+    for prefix, docs in reversed(found):
+        for doc in reversed(docs):
+            if not doc.text.strip():
+                continue
+            name = (_label(prefix, doc) if numbered[-1:] == [prefix] else None) or doc.id
+            if name in taken:
+                name = f"{prefix}-{name}"
+            while name in taken:
+                name += "'"
+            taken.add(name)
+            named.append(replace(doc, id=name))
+    return named[::-1]
+
+
+def _label(prefix: str, doc: Document) -> str | None:
+    """The number (or letter) a numbered passage of a message (`_headed`) was printed with."""
+    head = f"{prefix}-passage-"
+    return doc.id.removeprefix(head) if doc.id.startswith(head) else None
 
 
 def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> str | None:
@@ -216,25 +290,31 @@ def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
 def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     """A message's documents, and what is left of it (instructions, the question).
 
-    Documents are, in this order: tagged blocks (`<document id=…>`, `<doc>`, `<context>`,
-    `<passage>` …), fenced blocks, numbered passages ("passage 1:", "[2]" at a line start),
-    JSON objects or arrays, text announced by a lead-in ("… the following news:",
-    "Context:") up to a "Question:" line, and any remaining paragraph of at least
-    `PASTED_MIN_CHARS` characters. A lead-in right before a block announces that block, not
-    what follows it. A tagged block that holds tagged blocks (`<context><document id=…>`) is
-    read as its documents. Everything else is instruction and never evidence.
+    Documents are, in this order: the pages of LangChain documents pasted as their repr
+    (`[Document(page_content=…, metadata={'source': …})]`, named by their source), tagged
+    blocks (`<document id=…>`, `<doc>`, `<context>`, `<passage>` …), fenced blocks, the
+    observations of a ReAct transcript, numbered passages ("passage 1:", "[2]" at a line
+    start), JSON objects or arrays, text announced by a lead-in ("… the following news:",
+    "Context:") up to a "Question:" line, the text after a first line that asks about it
+    ("Can you summarize this?"), and any remaining paragraph of at least `PASTED_MIN_CHARS`
+    characters. A lead-in right before a block announces that block, not what follows it.
+    A tagged block that holds tagged blocks (`<context><document id=…>`) is read as its
+    documents. Few-shot examples are neither document nor question. Everything else is
+    instruction and never evidence.
     """
     docs: list[Document] = []
-    text = text.replace(_CUT, " ")
-    rest = text
-    for n, match in enumerate(_TAGGED.finditer(text)):
+    rest = _langchain(text.replace(_CUT, " "), prefix, docs)
+    for n, match in enumerate(_TAGGED.finditer(rest)):
         name = _id_of(match.group("attrs")) or f"{prefix}-doc-{n}"
-        docs += _tagged(name, match.group("body"))
+        docs += _tagged(name, match.group("body").replace(_CUT, ""))
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
     for n, match in enumerate(_FENCED.finditer(rest)):
         if not _SHAPE_LINE.search(rest[: match.start()].rstrip().rpartition("\n")[2]):
-            docs.append(document(f"{prefix}-block-{n}", match.group("body").strip()))
+            docs.append(
+                document(f"{prefix}-block-{n}", match.group("body").replace(_CUT, "").strip())
+            )
         rest = rest.replace(match.group(0), f"\n{_CUT}\n")
+    rest = _observations(_without_examples(rest), prefix, docs)
     for n, match in enumerate(_DELIMITED.finditer(rest)):
         body = (match.group("body") or match.group("quoted") or "").strip()
         inline = rest[: match.start()].endswith((": ", ":\t"))  # 'Text: """…"""'
@@ -244,10 +324,11 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     rest = _headed(rest, prefix, docs)
     rest = _json_blocks(rest, prefix, docs)
     rest = _above(_announced(rest, prefix, docs), prefix, docs).replace(_CUT, "")
+    rest = _asked_about(rest, prefix, docs)
     kept = []
     for n, paragraph in enumerate(re.split(r"\n\s*\n", rest)):
         if len(paragraph.strip()) >= PASTED_MIN_CHARS and not _ADDRESSES.match(paragraph):
-            docs.append(Document(f"{prefix}-text-{n}", paragraph.strip()))
+            docs.append(document(f"{prefix}-text-{n}", paragraph.strip()))
         else:
             kept.append(paragraph)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
@@ -263,7 +344,8 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
             _until_trailer(text[head.end() : end]) if last else (text[head.end() : end], "")
         )
         if body.strip():
-            docs.append(document(f"{prefix}-passage-{n + 1}", body.strip()))
+            label = head.group("label") or head.group("number")
+            docs.append(document(f"{prefix}-passage-{label}", body.strip()))
     return text[: heads[0].start()] + f"\n{_CUT}\n" + trailer if heads else text
 
 
@@ -417,6 +499,8 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     for lead in _LEAD_IN.finditer(text):
         if lead.group("line") is not None and not _points_ahead(text, lead):
             continue
+        if _VERIFIES.search(text[text.rfind("\n", 0, lead.start()) + 1 : lead.end()]):
+            continue  # "Fact-check the following text:": a claim to judge
         announced = text[lead.end() :]
         if _LEAD_IN.match(announced.lstrip()):
             continue  # "Given the following information …" then "Context:": the latter's
@@ -437,9 +521,35 @@ def _announces(text: str) -> bool:
     a lead-in ("Context information is below."). Rule lines after anything else set off the
     sections of a prompt ("You are …\n---\nNever discuss pricing.\n---"), no document."""
     last = text.rstrip().rpartition("\n")[2].strip()
-    if _TRAILER.match(last):  # "Rules:", "Instructions:"
+    if _TRAILER.match(last) or _VERIFIES.search(last):  # "Rules:"; "Is this true?"
         return False
-    return last.endswith(":") or _LEAD_IN.search(last + "\n") is not None
+    return last.endswith(":") or _LEAD_IN.search(last + "\n") is not None or _asks_about(last)
+
+
+def _asks_about(line: str) -> bool:
+    """Whether a line asks about the text after it: a short question or task ("Translate …")
+    that points at it ("this", "these", "the following", "below", "here")."""
+    line = line.strip()
+    if _VERIFIES.search(line):
+        return False
+    asks = line.endswith(("?", "\uff1f")) or _TASK.match(line) is not None
+    return asks and len(line) <= QUESTION_MAX_CHARS and _POINTS_AT.search(line) is not None
+
+
+def _asked_about(text: str, prefix: str, docs: list[Document]) -> str:
+    """In a message with no other document, the text after a first line that asks about it
+    ("What does this say?" and an article in short paragraphs), up to the instruction after
+    it, as one document when it is as long as pasted material (`PASTED_MIN_CHARS`): a short
+    one ("Is this right? Curie won in 1905.") is the question's."""
+    first, gap, after = text.strip().partition("\n")
+    if docs or not gap or not _asks_about(first):
+        return text
+    body, trailer = _until_trailer(after)
+    body = _INSTRUCTION_LINES.sub("", body.strip()).strip()
+    if len(body) < PASTED_MIN_CHARS or _ADDRESSES.match(body):
+        return text
+    docs.append(document(f"{prefix}-text", body))
+    return first + "\n" + trailer
 
 
 def _labels(text: str, lead: re.Match[str]) -> bool:
@@ -479,15 +589,88 @@ def _above(text: str, prefix: str, docs: list[Document]) -> str:
     return text[refs[-1].start() :]
 
 
-def _numbered(prefix: str, texts: Iterable[str]) -> list[Document]:
-    return [document(f"{prefix}-{n}", t) for n, t in enumerate(texts)]
+def _without_examples(text: str) -> str:
+    """The text without its few-shot examples (`_examples_end`): they show the answer's shape,
+    and their facts are no material to ground it in. Examples a line announces ("Context:")
+    are the material's."""
+    cursor = 0
+    while lead := _EXAMPLES.search(text, cursor):
+        end = _examples_end(text, lead.start())
+        if end is None or _announces(text[: lead.start()]):
+            cursor = lead.end()
+            continue
+        text = text[: lead.start()] + f"\n{_CUT}\n" + text[end:]
+        cursor = lead.start() + 3
+    return text
+
+
+def _examples_end(text: str, start: int) -> int | None:
+    """Where the examples a line opens at `start` end: after the last paragraph that answers
+    (`_EXAMPLE_ANSWER`) in a run of such paragraphs and bare example labels ("Example 2:"),
+    before a question left unanswered after its last answer (the prompt's "Q: …\nA:"); None
+    when nothing is answered ("Examples: the Louvre and the Prado.")."""
+    end = None
+    for paragraph in _PARAGRAPH.finditer(text, start):
+        lines = paragraph.group().split("\n")
+        answered = [n for n, line in enumerate(lines) if _EXAMPLE_ANSWER.match(line)]
+        if not answered:
+            if all(_EXAMPLES.fullmatch(line) for line in lines):
+                continue
+            return end
+        after = lines[answered[-1] + 1 :]
+        asked = next((n for n, line in enumerate(after) if _EXAMPLE_QUESTION.match(line)), None)
+        if asked is not None:
+            kept = lines[: answered[-1] + 1 + asked]
+            return paragraph.start() + len("\n".join(kept))
+        end = paragraph.end()
+    return end
+
+
+def _observations(text: str, prefix: str, docs: list[Document]) -> str:
+    """In a ReAct transcript (a "Thought:" or "Action:" line), each "Observation:" up to the
+    agent's next step ("Thought:", "Action:", "Final Answer:" …; the last one up to the
+    instruction after it) is a document; the agent's own steps are not."""
+    if _REACT_STEP.search(text) is None:
+        return text
+    pieces, cursor = [], 0
+    for n, head in enumerate(_OBSERVATION.finditer(text)):
+        step = _REACT_LABEL.search(text, head.end())
+        body, trailer = (
+            (text[head.end() : step.start()], "") if step else _until_trailer(text[head.end() :])
+        )
+        if body.strip():
+            docs.append(document(f"{prefix}-observation-{n}", body.strip()))
+        pieces += [text[cursor : head.end()], f"\n{_CUT}\n", trailer]
+        cursor = step.start() if step else len(text)
+    return "".join(pieces) + text[cursor:]
+
+
+def _langchain(text: str, prefix: str, docs: list[Document]) -> str:
+    """LangChain documents pasted as their repr (`pasted.langchain_pages`): each page's
+    content is a document named by its metadata's source (else `{prefix}-page-N`); the
+    metadata is no evidence. What is left, with the list that held them taken out."""
+    pieces, cursor = [], 0
+    for n, (start, end, source, content) in enumerate(pasted.langchain_pages(text)):
+        docs.append(document(source or f"{prefix}-page-{n}", content))
+        pieces += [text[cursor:start], f"\n{_CUT}\n"]
+        cursor = end
+    return _CUT_LIST.sub(f"\n{_CUT}\n", "".join(pieces) + text[cursor:]) if pieces else text
+
+
+def _tool_documents(text: str, name: str) -> list[Document]:
+    """A tool result's documents: itself, or the LangChain pages in it and what else it
+    holds."""
+    pages: list[Document] = []
+    rest = _langchain(text, name, pages).replace(_CUT, "").strip()
+    return [*pages, document(name, rest)] if pages else [document(name, text)]
 
 
 def document(doc_id: str, text: str) -> Document:
     """A context document; JSON in it linearised, with its record's attributes: the whole
     text (`records.read`), or records inside prose ("Found 1 result: {…}", a Python
     literal of a dict) each read in place, the record of the one (or of all of them); a
-    text that is one fenced block is read as its body (JSON, or code as it is)."""
+    text that is one fenced block is read as its body (JSON, or code as it is); an HTML
+    page as its text (`pasted.html_text`)."""
     if text.lstrip().startswith('"'):  # a JSON string (a record encoded twice): its text
         try:
             decoded = orjson.loads(text)
@@ -496,7 +679,7 @@ def document(doc_id: str, text: str) -> Document:
         if isinstance(decoded, str):
             return document(doc_id, decoded)
     fenced = _FENCED.fullmatch(text.strip())
-    text = fenced.group("body") if fenced is not None else text
+    text = fenced.group("body") if fenced is not None else pasted.html_text(text)
     body, record = read(text)
     if record is not None or body is not text or fenced is not None:
         return Document(doc_id, body, record)

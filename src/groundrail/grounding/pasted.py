@@ -1,0 +1,130 @@
+"""Formats pasted into prompts, read as the text they hold: HTML pages (tags, entities) and
+LangChain documents pasted as their Python repr (`[Document(page_content=…, metadata=…)]`)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+# LangChain's documents pasted as `str(docs)`: "[Document(page_content='…', metadata={…})]",
+# their fields in any order; read as Python, strings skipped when matching brackets
+_LANGCHAIN = re.compile(r"\bDocument\((?=\s*(?:id|metadata|page_content|type)\s*=)")
+_PY_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[()\[\]{}]|[^'"()\[\]{}]+""")
+
+
+def langchain_pages(text: str) -> Iterator[tuple[int, int, str | None, str]]:
+    """Each LangChain document pasted as its repr in `text` (its fields in any order): its
+    (start, end) in `text`, its metadata's `source` (None: none) and its `page_content`."""
+    cursor = 0
+    for match in _LANGCHAIN.finditer(text):
+        end = None if match.start() < cursor else _bracket_end(text, match.end() - 1)
+        if end is None:
+            continue
+        fields = _call_fields(text[match.start() : end])
+        content, metadata = fields.get("page_content"), fields.get("metadata")
+        if not isinstance(content, str):
+            continue
+        source = metadata.get("source") if isinstance(metadata, dict) else None
+        yield match.start(), end, str(source) if source else None, content
+        cursor = end
+
+
+def _bracket_end(text: str, start: int) -> int | None:
+    """Where the bracket that opens at `start` closes, brackets inside Python strings
+    skipped; None when it never does."""
+    depth, cursor = 0, start
+    while token := _PY_TOKEN.match(text, cursor):
+        if token.group() in ("(", "[", "{"):
+            depth += 1
+        elif token.group() in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return token.end()
+        cursor = token.end()
+    return None
+
+
+def _call_fields(call: str) -> dict[str, Any]:
+    """The keyword arguments of a Python call's text that are literals."""
+    try:
+        tree = ast.parse(call, mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return {}
+    fields: dict[str, Any] = {}
+    for keyword in tree.keywords if isinstance(tree, ast.Call) else []:
+        try:
+            fields[keyword.arg or ""] = ast.literal_eval(keyword.value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+    return fields
+
+
+# HTML elements: a text of `HTML_MIN_TAGS` or more of them outside code, one a closing tag or
+# a line break, is an HTML page and is read as its text (a text that mentions "<b>", or shows
+# tags as code, keeps them)
+_HTML_TAG = re.compile(
+    r"<(?P<close>/)?(?P<name>p|div|span|br|hr|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|"
+    r"th|caption|h[1-6]|a|b|i|u|s|em|strong|small|mark|sup|sub|img|pre|code|blockquote|"
+    r"section|article|header|footer|nav|main|aside|figure|figcaption|html|head|body|title|"
+    r"meta|link|script|style|font|center|label|form|input|button|select|option)\b[^<>]*>",
+    re.I,
+)
+HTML_MIN_TAGS = 3
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)  # code, fenced or inline
+# the elements that stand on lines of their own, and those whose text is no page's
+_HTML_LINES = frozenset(
+    {"p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody",
+     "tfoot", "tr", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+     "section", "article", "header", "footer", "nav", "main", "aside", "figure", "figcaption",
+     "title", "form"}
+)  # fmt: skip
+_HTML_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+
+
+class _HtmlText(HTMLParser):
+    """An HTML page's text: block elements on lines of their own, list items as "- " lines,
+    table cells apart ("Seats | 5"), entities as characters, scripts and styles left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_HIDDEN:
+            self._hidden += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag in _HTML_LINES:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _HTML_LINES:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()).strip(" |") for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line and line != "-")
+
+
+def html_text(text: str) -> str:
+    """An HTML page's text (`_HtmlText`); any other text as it is."""
+    tags = list(_HTML_TAG.finditer(_CODE.sub("", text)))
+    closes = any(t.group("close") or t.group("name").lower() == "br" for t in tags)
+    if len(tags) < HTML_MIN_TAGS or not closes:
+        return text
+    parser = _HtmlText()
+    parser.feed(text)
+    parser.close()
+    return parser.text()
