@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import orjson
 import pytest
+from openai import AsyncOpenAI
 
 from conftest import GatewayFactory, read_records
 from groundrail.testing.upstream import FakeUpstream
@@ -1406,24 +1407,33 @@ async def test_a_streamed_transcript_and_legacy_function_call_are_checked(
     assert raw.count(b"UklGRg==") == len(pieces(ANSWER))  # the audio itself goes on
 
 
-def _response_events(response: dict[str, Any], with_deltas: bool) -> list[Any]:
-    """A Responses stream of `response`'s output: the text's deltas (or none: a server that
-    sends only `.done` events), each item's `.done` events, then `response.completed`."""
+def _response_events(response: dict[str, Any], shape: str) -> list[Any]:
+    """A Responses stream of `response`'s output, as a server sends it: each item opened
+    (its content part too), the text's deltas, its `.done` events, the item finished, then
+    `response.completed`; `done-only` sends no deltas, `whole-only` only the finished items
+    and the response."""
     events: list[tuple[str, dict[str, Any]]] = [
         ("response.created", {"response": {**response, "status": "in_progress", "output": []}})
     ]
     for n, item in enumerate(response["output"]):
         at = {"item_id": item["id"], "output_index": n}
-        if item["type"] == "message":
+        if shape != "whole-only":
+            opened = {**item, "content": []} if item["type"] == "message" else item
+            if item["type"] == "custom_tool_call":
+                opened = {**item, "input": ""}
+            events.append(("response.output_item.added", {"output_index": n, "item": opened}))
+        if item["type"] == "message" and shape != "whole-only":
             text = item["content"][0]["text"]
             spot = {**at, "content_index": 0}
-            if with_deltas:
+            part = {"type": "output_text", "text": "", "annotations": []}
+            events.append(("response.content_part.added", {**spot, "part": part}))
+            if shape == "deltas":
                 events += [
                     ("response.output_text.delta", {**spot, "delta": p}) for p in pieces(text)
                 ]
             events.append(("response.output_text.done", {**spot, "text": text}))
-        elif item["type"] == "custom_tool_call":
-            if with_deltas:
+        elif item["type"] == "custom_tool_call" and shape != "whole-only":
+            if shape == "deltas":
                 events += [
                     ("response.custom_tool_call_input.delta", {**at, "delta": p})
                     for p in pieces(item["input"])
@@ -1434,11 +1444,11 @@ def _response_events(response: dict[str, Any], with_deltas: bool) -> list[Any]:
     return _responses(events)
 
 
-@pytest.mark.parametrize("with_deltas", [True, False], ids=["deltas", "done-only"])
+@pytest.mark.parametrize("shape", ["deltas", "done-only"])
 @pytest.mark.parametrize("mode", ["sentence", "buffer"])
 async def test_responses_text_that_comes_whole_is_checked(
     mode: str,
-    with_deltas: bool,
+    shape: str,
     gateway_for: Gateway,
     upstream: FakeUpstream,
     http: aiohttp.ClientSession,
@@ -1447,7 +1457,7 @@ async def test_responses_text_that_comes_whole_is_checked(
     sends no deltas; an MCP call's output, which has no delta event) went out unchecked;
     now each is checked as if it were one delta, and what the client gets whole is what
     was released."""
-    upstream.script = _response_events(RESPONSE, with_deltas)
+    upstream.script = _response_events(RESPONSE, shape)
     url = await gateway_for(rewriting_arguments(mode))
     raw, events = await stream(
         http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses"
@@ -1463,6 +1473,23 @@ async def test_responses_text_that_comes_whole_is_checked(
         "output[1].input",
         "output[2].output",
     }
+
+
+async def test_text_that_comes_only_in_finished_items_stays_readable_to_the_sdk(
+    gateway_for: Gateway, upstream: FakeUpstream
+) -> None:
+    """Items that were never opened get no delta of the gateway's (the SDK's stream helper
+    raises on a delta before its item): their text is checked and goes out in the finished
+    item and the response, as the upstream sent it."""
+    upstream.script = _response_events(RESPONSE, "whole-only")
+    url = await gateway_for(rewriting_arguments("sentence"))
+    sdk = AsyncOpenAI(base_url=url + "/v1", api_key="sk-test", max_retries=0)
+    async with sdk.responses.stream(model="m", input="hi") as events:
+        kinds = [event.type async for event in events]
+        final = await events.get_final_response()
+    assert not [kind for kind in kinds if kind.endswith(".delta")]
+    assert EMAIL not in final.model_dump_json() and "4111" not in final.model_dump_json()
+    assert final.output[1].input == "to [REDACTED:email]"
 
 
 async def test_a_done_event_says_no_more_than_its_deltas_did(
@@ -1522,7 +1549,7 @@ async def test_a_stream_in_another_shape_than_asked_is_still_checked(
     """A streaming request answered with a whole JSON completion (a server that ignores
     `stream`) or with events under another content type went out unchecked."""
     if content_type == "application/json":
-        upstream.reply = (content_type, orjson.dumps(_chat_body(ANSWER)))
+        upstream.reply = (200, content_type, orjson.dumps(_chat_body(ANSWER)))
     else:
         upstream.script_type = content_type
         upstream.script = [*(chat_chunk({"content": p}) for p in pieces(ANSWER)), DONE]
@@ -1545,7 +1572,7 @@ async def test_an_answer_that_is_no_json_completion_does_not_go_out_unchecked(
     events = b"".join(
         b"data: " + orjson.dumps(chat_chunk({"content": p})) + b"\n\n" for p in pieces(ANSWER)
     )
-    upstream.reply = ("text/event-stream", events + DONE)
+    upstream.reply = (200, "text/event-stream", events + DONE)
     url = await gateway_for(f"name: default\nmode: {mode}\nrules:\n  - {{name: pii, kind: pii}}\n")
     async with http.post(url + "/v1/chat/completions", json={**CHAT, "stream": False}) as response:
         status, raw = response.status, await response.read()
@@ -1583,3 +1610,222 @@ async def test_an_answer_with_no_text_still_gets_a_verdict_and_an_audit_record(
     assert body["choices"][0]["finish_reason"] == "content_filter"
     [record] = await read_records(audit, 1)
     assert record["groundrail"]["verdict"] == "flag" and record["answer"] == ""
+
+
+# --- shapes a prober found: each went out unchecked (or broke) before -------------------------
+
+SECRET = f"Mail {EMAIL} now."
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+async def test_custom_tool_calls_and_thinking_blocks_are_checked(
+    streamed: bool, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A GPT-5 custom tool call's `input`, LiteLLM's `thinking_blocks` beside
+    `reasoning_content` and Anthropic's thinking part (`{"type": "thinking", "thinking": …}`)
+    went out unchecked (the streamed thinking part was lost)."""
+    custom = {"index": 0, "id": "call_1", "type": "custom", "custom": {"name": "shell"}}
+    block = {"type": "thinking", "thinking": SECRET, "signature": "sig"}
+    if streamed:
+        upstream.script = [
+            chat_chunk({"role": "assistant", "content": None, "tool_calls": [custom]}),
+            chat_chunk({"thinking_blocks": [block], "reasoning_content": SECRET}),
+            chat_chunk({"content": [{"type": "thinking", "thinking": SECRET}]}),
+            *(
+                chat_chunk({"tool_calls": [{"index": 0, "custom": {"input": p}}]})
+                for p in pieces(f"echo {EMAIL}")
+            ),
+            chat_chunk({}, "tool_calls"),
+            DONE,
+        ]
+        raw, events = await stream(http, await gateway_for(rewriting_arguments("sentence")))
+        inputs = "".join(
+            (call.get("custom") or {}).get("input") or ""
+            for delta in _deltas(events)
+            for call in delta.get("tool_calls") or []
+        )
+        assert inputs == "echo [REDACTED:email]"
+        assert any(d.get("thinking_blocks") for d in _deltas(events))
+    else:
+        upstream.body = _chat_body("")
+        message = upstream.body["choices"][0]["message"]
+        message["content"] = [
+            {"type": "thinking", "thinking": SECRET},
+            {"type": "text", "text": "Hi."},
+        ]
+        message["reasoning_content"] = SECRET
+        message["thinking_blocks"] = [block]
+        message["tool_calls"] = [{**custom, "custom": {"name": "shell", "input": f"echo {EMAIL}"}}]
+        url = await gateway_for(rewriting_arguments("sentence"))
+        _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+        raw = orjson.dumps(body)
+        message = body["choices"][0]["message"]
+        assert message["tool_calls"][0]["custom"]["input"] == "echo [REDACTED:email]"
+        assert message["thinking_blocks"][0]["signature"] == "sig"
+    assert EMAIL.encode() not in raw
+
+
+async def test_openrouter_reasoning_signatures_stay_streamed(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """An entry with a signature and no text (Claude through OpenRouter: needed to pass the
+    reasoning back) was dropped; a released entry lost its `format` and `index`."""
+    detail = {"type": "reasoning.text", "format": "anthropic-claude-v1", "index": 0}
+    upstream.script = [
+        chat_chunk({"role": "assistant", "content": "", "reasoning_details": [
+            {**detail, "text": f"Think of {EMAIL}. "}
+        ]}),
+        chat_chunk({"reasoning_details": [{**detail, "text": "", "signature": "c2ln"}]}),
+        chat_chunk({"content": "Done."}, "stop"),
+        DONE,
+    ]  # fmt: skip
+    raw, events = await stream(http, await gateway_for())
+    entries = [e for d in _deltas(events) for e in d.get("reasoning_details") or []]
+    assert EMAIL.encode() not in raw
+    assert [e.get("signature") for e in entries] == [None, "c2ln"]
+    assert (
+        entries[0]["format"] == "anthropic-claude-v1" and "[REDACTED:email]" in entries[0]["text"]
+    )
+
+
+async def test_responses_tool_items_and_text_parts_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """Every tool item's text (an MCP approval request's arguments, a code interpreter's code
+    and logs, a computer call's typed text) and a message part of type `text`."""
+    upstream.body = {
+        **RESPONSE,
+        "output": [
+            {"type": "message", "id": "m", "role": "assistant",
+             "content": [{"type": "text", "text": SECRET}]},
+            {"type": "mcp_approval_request", "id": "a", "name": "crm", "server_label": "crm",
+             "arguments": orjson.dumps({"to": EMAIL}).decode()},
+            {"type": "code_interpreter_call", "id": "c", "container_id": "cn",
+             "code": f"send('{EMAIL}')", "outputs": [{"type": "logs", "logs": f"sent to {EMAIL}"}]},
+            {"type": "computer_call", "id": "k", "call_id": "k1", "status": "completed",
+             "action": {"type": "type", "text": EMAIL}},
+        ],
+    }  # fmt: skip
+    url = await gateway_for(rewriting_arguments("sentence"))
+    _, body = await post(http, url + "/v1/responses", {"model": "m", "input": "hi"})
+    assert EMAIL not in orjson.dumps(body).decode()
+    assert {f["where"] for f in body["groundrail"]["findings"]} == {
+        "output[0].content[0].text",
+        "output[1].arguments",
+        "output[2].code",
+        "output[2].outputs[0].logs",
+        "output[3].action.text",
+    }
+    assert body["output"][2]["container_id"] == "cn"
+
+
+@pytest.mark.parametrize("mode", ["sentence", "buffer"])
+async def test_responses_text_in_opening_events_and_code_deltas_is_checked(
+    mode: str, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """Text in `response.in_progress`, `response.output_item.added` and
+    `response.content_part.added` (normally empty), and a code interpreter's code deltas."""
+    message = RESPONSE["output"][0]
+    code = {"type": "code_interpreter_call", "id": "c", "code": "", "outputs": []}
+    spot = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    part = {"type": "output_text", "text": "Hello there. ", "annotations": []}
+    at = {"item_id": "c", "output_index": 1}
+    upstream.script = _responses(
+        [
+            ("response.in_progress", {"response": {**RESPONSE, "output": [message]}}),
+            ("response.output_item.added", {"output_index": 0, "item": message}),
+            ("response.content_part.added", {**spot, "part": {**part, "text": SECRET}}),
+            ("response.output_item.added", {"output_index": 1, "item": code}),
+            *(
+                ("response.code_interpreter_call_code.delta", {**at, "delta": p})
+                for p in pieces(f"send('{EMAIL}')")
+            ),
+            ("response.completed", {"response": {**RESPONSE, "output": [message]}}),
+        ]
+    )  # fmt: skip
+    url = await gateway_for(rewriting_arguments(mode))
+    raw, events = await stream(
+        http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses"
+    )
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    deltas, _ = responses_read(events)
+    assert deltas["response.code_interpreter_call_code.delta"] == "send('[REDACTED:email]')"
+
+
+async def test_a_rewrite_of_reasoning_drops_the_choice_s_logprobs(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """vLLM's logprobs cover every token of the choice, reasoning and tool calls too: a
+    rewrite of any of its texts drops them (their tokens would spell the original)."""
+    upstream.body = _chat_body("Fine.", logprobs=True)
+    upstream.body["choices"][0]["message"]["reasoning_content"] = SECRET
+    url = await gateway_for()
+    _, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert body["choices"][0]["logprobs"] is None
+    assert body["choices"][0]["message"]["content"] == "Fine."
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "code"),
+    [
+        ({"data": _chat_body(ANSWER)}, 502, "upstream_invalid_response"),
+        ({"type": "message", "content": [{"type": "text", "text": ANSWER}]}, 502, None),
+        ({"error": {"message": "overloaded", "type": "server_error"}}, 200, None),
+    ],
+    ids=["wrapped", "another-api", "error-in-a-200"],
+)
+async def test_a_body_that_is_no_completion_is_not_passed_as_empty(
+    reply: dict[str, Any],
+    status: int,
+    code: str | None,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    """A JSON body with no `choices` went out as it came, with `verdict: pass`, as if it
+    were an empty answer; an error in a 200 goes out as the error it is."""
+    upstream.reply = (200, "application/json", orjson.dumps(reply))
+    url = await gateway_for()
+    async with http.post(url + "/v1/chat/completions", json={**CHAT, "stream": False}) as response:
+        got, raw = response.status, await response.read()
+    assert got == status
+    if status == 502:
+        assert EMAIL.encode() not in raw
+        assert orjson.loads(raw)["error"]["code"] == "upstream_invalid_response"
+    else:
+        assert orjson.loads(raw) == reply
+
+
+async def test_json_python_writes_is_read_as_the_sdks_read_it(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """`-Infinity` logprobs (Python's json writes them) made the event unreadable to orjson:
+    it went out unchecked, and the SDK read the text. Now read (as null) and checked; an
+    event that cannot be written back (a lone surrogate) is not relayed."""
+    chunk = orjson.dumps(chat_chunk({"content": ANSWER}, logprobs={"content": [{"logprob": 0}]}))
+    infinite = chunk.replace(b'"logprob":0', b'"logprob":-Infinity')
+    lone = orjson.dumps(chat_chunk({"content": "x"})).replace(b'"x"', b'"\\ud83d card 4111"')
+    upstream.script = [b"data: " + infinite + b"\n\n", b"data: " + lone + b"\n\n", DONE]
+    raw, events = await stream(http, await gateway_for())
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    assert "[REDACTED:email]" in chat_text(events)
+    upstream.script = None
+    body = _chat_body(ANSWER, logprobs=True)
+    upstream.reply = (
+        200,
+        "application/json",
+        orjson.dumps(body).replace(b'"logprob":-0.1', b'"logprob":NaN', 1),
+    )
+    _, whole = await post(
+        http, await gateway_for() + "/v1/chat/completions", {**CHAT, "stream": False}
+    )
+    assert "[REDACTED:email]" in whole["choices"][0]["message"]["content"]
+
+
+async def test_a_2xx_other_than_200_is_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.reply = (201, "application/json", orjson.dumps(_chat_body(ANSWER)))
+    url = await gateway_for()
+    status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
+    assert status == 201 and EMAIL not in orjson.dumps(body).decode()

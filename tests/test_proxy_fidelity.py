@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 from prometheus_client import REGISTRY
 
 from conftest import GatewayFactory
@@ -314,3 +315,68 @@ async def test_a_chunked_upload_over_the_limit_is_cut_off(
         assert response.status == 413
         assert "max_passthrough_body_bytes" in (await response.json())["error"]["message"]
     assert upstream.requests == []  # what it had of the body was never a whole request
+
+
+# --- paths an upstream would read as another route --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/v1/./chat/completions", "/v1/chat/completions"),
+        ("/v1/x/../chat/completions", "/v1/chat/completions"),
+        ("/v1/chat/completions/.", "/v1/chat/completions"),
+        ("/v1/chat/completions/", "/v1/chat/completions"),  # FastAPI redirects it there
+        ("/v1//chat/completions", "/v1/chat/completions"),
+        ("/v1/%2e/chat/completions", "/v1/chat/completions"),
+        ("/v1/%2E%2E/v1/completions", "/v1/completions"),
+        ("/v1/chat%2Fcompletions", "/v1/chat/completions"),  # uvicorn decodes it into a /
+        ("/v1/responses/?x=1", "/v1/responses"),
+        ("/v1/./embeddings", "/v1/embeddings"),
+    ],
+)
+async def test_a_path_that_is_not_canonical_is_refused_not_forwarded(
+    path: str, canonical: str, gateway: str, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    # encoded=True: the path goes out exactly as written, as a raw HTTP client would send it
+    url = yarl.URL(gateway + path, encoded=True)
+    async with http.post(url, json={**CHAT, "stream": True}) as response:
+        assert response.status == 400
+        error = (await response.json())["error"]
+    assert error["code"] == "groundrail_noncanonical_path"
+    assert f"send it as {canonical!r}" in error["message"]
+    assert upstream.requests == []  # no completion went out past the guard
+
+
+async def test_a_near_miss_of_a_completion_route_is_not_forwarded(
+    gateway: str, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    # servers with case-insensitive routes, or that drop `;params`, would answer a completion
+    for path in ("/v1/Chat/Completions", "/v1/chat/completions;x", "/v1/RESPONSES"):
+        async with http.post(yarl.URL(gateway + path, encoded=True), json=CHAT) as response:
+            assert response.status == 404
+            error = (await response.json())["error"]
+        assert error["code"] == "not_found"
+        assert "'/v1/" in error["message"]
+    assert upstream.requests == []
+    # what is no completion still passes: stored completions listed, an encoded file name
+    for path in ("/v1/chat/completions", "/v1/files/file%20one/content"):
+        async with http.get(yarl.URL(gateway + path, encoded=True)) as response:
+            assert response.status == 200
+    assert [seen.path for seen in upstream.requests] == [
+        "/v1/chat/completions",
+        "/v1/files/file%20one/content",
+    ]
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/files"])
+async def test_an_upstream_redirect_is_handed_back_not_followed(
+    path: str, gateway: str, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    # followed, a 307 from /v1/files would send the body to the completion route unchecked
+    location = upstream.url + "/chat/completions"
+    upstream.failures = [Failure(status=307, headers={"Location": location})]
+    async with http.post(gateway + path, json=CHAT, allow_redirects=False) as response:
+        assert response.status == 307
+        assert response.headers["Location"] == location
+    assert [seen.path for seen in upstream.requests] == [path]

@@ -59,22 +59,30 @@ WHERE = """## What is checked where
 Every text a client receives is checked, whatever the server's chunk shape:
 
 - **The answer** (chat `message.content` or its text parts, completions `text`, Responses
-  `output_text`; refusals too, and an audio answer's `audio.transcript`, whose audio itself
-  cannot be rewritten: reject where that matters): every rule. A rewrite is span edits, made
-  inside JSON values when the answer is JSON. A completion with no text at all (content
-  `null`, a filtered answer) is judged as the empty answer: it gets a verdict and an audit
-  record (grounding: not evaluated, so `on_no_context` decides). A 200 whose body is no JSON
-  completion (an event stream to a request that asked for a JSON body) cannot be checked:
-  it becomes a 502 `upstream_invalid_response` (relayed in shadow mode).
+  message parts (`output_text`, `text`); refusals too, and an audio answer's
+  `audio.transcript`, whose audio itself cannot be rewritten: reject where that matters):
+  every rule. A rewrite is span edits, made inside JSON values when the answer is JSON. A
+  completion with no text at all (content `null`, a filtered answer) is judged as the empty
+  answer: it gets a verdict and an audit record (grounding: not evaluated, so
+  `on_no_context` decides). A 2xx whose body is no completion of its API (an event stream
+  to a request that asked for a JSON body, another API's shape, a completion wrapped in
+  another object) cannot be checked: it becomes a 502 `upstream_invalid_response` (relayed
+  in shadow mode); an `{"error": …}` body goes out as the error it is. JSON as Python
+  writes it (`NaN`, `-Infinity` logprobs) is read as the SDKs read it, as null.
 - **Reasoning** (chat `reasoning_content`, `reasoning`, `thinking`, OpenRouter's
-  `reasoning_details`, Mistral's thinking parts; Responses reasoning summaries and reasoning
-  text): the text rules (`pii`, `regex`, `banned_terms`), unless a rule says
-  `reasoning: false`. Grounding, citations and uncertainty do not judge reasoning: it states no
-  claim to the user, and its thinking aloud would read as unsupported claims.
-- **Tool-call arguments** (chat `tool_calls[].function.arguments` and `function_call`,
-  Responses `function_call` items, `custom_tool_call` input, `mcp_call` arguments and
-  output; arguments a server sends as a JSON object are read as its JSON text and stay an
-  object): the text rules, unless a rule says `tool_arguments: skip`.
+  `reasoning_details`, LiteLLM's `thinking_blocks`, Mistral's and Anthropic's thinking parts;
+  Responses reasoning summaries and reasoning text): the text rules (`pii`, `regex`,
+  `banned_terms`), unless a rule says `reasoning: false`. Grounding, citations and
+  uncertainty do not judge reasoning: it states no claim to the user, and its thinking aloud
+  would read as unsupported claims.
+- **Tool-call arguments** (chat `tool_calls[].function.arguments`, a custom tool's
+  `tool_calls[].custom.input` and `function_call`; every text of a Responses tool item, of
+  whatever type: a function call's arguments, a custom tool call's input, an MCP call's
+  arguments and output, an MCP approval request's arguments, a code interpreter's code and
+  logs, a computer call's typed text, a shell command, a search query; ids, names and
+  encoded data are no text, and the MCP server's list of its tools is none of the model's;
+  arguments a server sends as a JSON object are read as its JSON text and stay an object):
+  the text rules, unless a rule says `tool_arguments: skip`.
   A finding there asks for the rule's `tool_arguments` action, `flag` by default: an
   application acts on arguments, so the gateway reports rather than edits them. With `rewrite`
   the values are redacted inside their JSON strings and the arguments stay valid JSON (free
@@ -88,8 +96,9 @@ Every text a client receives is checked, whatever the server's chunk shape:
 - **Where.** Each finding names the text it is about in `where`
   (`choices[1].message.reasoning_content`, `output[2].arguments`); its spans are offsets into
   that text.
-- **Logprobs.** A choice whose answer was rewritten goes out with `logprobs: null` (their tokens
-  would spell what was removed); an unchanged choice keeps them.
+- **Logprobs.** A choice any of whose texts was rewritten goes out with `logprobs: null`
+  (their tokens would spell what was removed; vLLM's cover reasoning and tool-call tokens
+  too); an unchanged choice keeps them.
 - **Structured output.** The answer is JSON when the request asks for `json_object` or
   `json_schema`, or when it is a JSON object or array. Redactions replace text inside string
   values (a number that holds a card number becomes a string), never keys or punctuation. A
@@ -189,7 +198,8 @@ def configuration() -> str:
         Timeouts,
         UpstreamConfig,
     )
-    from groundrail.server.app import COMPLETION_ROUTES, GATEWAY_ROUTES
+    from groundrail.server.app import GATEWAY_ROUTES
+    from groundrail.server.paths import COMPLETION_ROUTES
 
     env = ", ".join(f"`_{f.upper()}`" for f in ENV_FIELDS).replace("`_", "`GROUNDRAIL_", 1)
     gateway_api = ", ".join(f"`{path}`" for path in GATEWAY_ROUTES)

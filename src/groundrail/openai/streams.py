@@ -13,7 +13,15 @@ from typing import Any
 
 import orjson
 
-from groundrail.openai.answers import REASONING_FIELDS, Path, arguments_text, texts, with_texts
+from groundrail.openai.answers import (
+    REASONING_FIELDS,
+    REASONING_LISTS,
+    TOOL_CALL_TEXTS,
+    Path,
+    arguments_text,
+    texts,
+    with_texts,
+)
 from groundrail.rules.base import Part
 from groundrail.upstream.sse import Event
 
@@ -71,8 +79,9 @@ class Dialect:
                 failed = failed or rest.get("finish_reason") == "error"  # OpenRouter
         if not kept and not data.get("usage"):
             return Split(pieces, None)
-        heads = ("tool_calls", "function_call")
-        ordered = any((r.get("delta") or {}).get(k) for r in kept for k in heads)
+        # what must follow the text before it: a tool call's header, a reasoning signature
+        ordered_keys = ("tool_calls", "function_call", *REASONING_LISTS)
+        ordered = any((r.get("delta") or {}).get(k) for r in kept for k in ordered_keys)
         return Split(pieces, {**data, "choices": kept}, trailing, not ordered, failed)
 
     def _split_choice(
@@ -116,15 +125,17 @@ class Dialect:
                 if isinstance(transcript, str) and transcript:
                     pieces.append(Piece(index, "content", (*at, key, "transcript"), transcript))
                 rest[key] = {k: v for k, v in value.items() if k != "transcript"}
-            elif key == "reasoning_details" and isinstance(value, list):  # OpenRouter
-                sealed = []  # encrypted entries carry no readable text: they go on as they are
+            elif key in REASONING_LISTS and isinstance(value, list):  # OpenRouter, LiteLLM
+                kept = []  # entries with no readable text (encrypted, a signature) go on as is
                 for detail in value:
-                    text = _detail_text(detail)
-                    if text is None:
-                        sealed.append(detail)
-                    elif text:
-                        pieces.append(Piece(index, "reasoning", (*at, key), text))
-                rest[key] = sealed
+                    field = _text_field(detail, REASONING_LISTS[key])
+                    if field is None:
+                        kept.append(detail)
+                        continue
+                    head = {k: v for k, v in detail.items() if k != field}
+                    path = (*at, key, field)
+                    pieces.append(Piece(index, "reasoning", path, detail[field], head=head))
+                rest[key] = kept
             else:
                 rest[key] = value
         # Worth sending: a finish reason, the role the first time, anything else not empty
@@ -146,23 +157,25 @@ class Dialect:
         }
 
     def _tool_call(self, index: int, call: Any, pieces: list[Piece]) -> dict[str, Any] | None:
-        """The call's header (id, type, name) to send now, when it comes without arguments;
-        arguments become a piece (that carries the header it came with)."""
+        """The call's header (id, type, name) to send now, when it comes without text; its
+        text (a function's arguments, a custom tool's input) becomes a piece that carries
+        the header it came with."""
         if not isinstance(call, dict):
             return None
-        function = call.get("function") if isinstance(call.get("function"), dict) else {}
-        assert isinstance(function, dict)
-        arguments = arguments_text(function.get("arguments"))
-        named = {k: v for k, v in function.items() if k != "arguments" and v is not None}
+        kind = next((k for k in TOOL_CALL_TEXTS if isinstance(call.get(k), dict)), "function")
+        field = TOOL_CALL_TEXTS[kind]
+        holder = call.get(kind) if isinstance(call.get(kind), dict) else {}
+        assert isinstance(holder, dict)
+        text = arguments_text(holder.get(field))
+        named = {k: v for k, v in holder.items() if k != field and v is not None}
         position = self._position(index, call)
         head = None
-        if named or set(call) - {"index", "function"}:
-            head = {**call, "index": position, "function": {**named, "arguments": ""}}
-        if not isinstance(arguments, str) or not arguments:
+        if named or set(call) - {"index", kind}:
+            head = {**call, "index": position, kind: {**named, field: ""}}
+        if not isinstance(text, str) or not text:
             return head
-        at: Path = ("choices", index, "message", "tool_calls", position)
-        path: Path = (*at, "function", "arguments")
-        pieces.append(Piece(index, "arguments", path, arguments, head=head))
+        path: Path = ("choices", index, "message", "tool_calls", position, kind, field)
+        pieces.append(Piece(index, "arguments", path, text, head=head))
         return None
 
     def _position(self, index: int, call: dict[str, Any]) -> int:
@@ -183,15 +196,16 @@ class Dialect:
         index = path[1]
         data = self._envelope()
         if path[3] == "tool_calls":
-            call = head or {"index": path[4], "function": {}}
-            function = {**call.get("function", {}), "arguments": text}
-            delta: dict[str, Any] = {"tool_calls": [{**call, "function": function}]}
+            kind, field = str(path[5]), str(path[6])
+            call = head or {"index": path[4], kind: {}}
+            delta: dict[str, Any] = {"tool_calls": [{**call, kind: {**call[kind], field: text}}]}
         elif path[3] == "function_call":
             delta = {"function_call": {**(head or {}), "arguments": text}}
         elif path[3] == "audio":
             delta = {"audio": {"transcript": text}}
-        elif path[3] == "reasoning_details":
-            delta = {"reasoning_details": [{"type": "reasoning.text", "text": text}]}
+        elif path[3] in REASONING_LISTS:
+            entry = head or {"type": _ENTRY_TYPES[str(path[3])]}
+            delta = {str(path[3]): [{**entry, str(path[4]): text}]}
         else:
             delta = {str(path[3]): text}
         data["choices"] = [
@@ -218,27 +232,34 @@ class Dialect:
         return event.encode()
 
 
-def _detail_text(detail: Any) -> str | None:
-    """The readable text of an OpenRouter `reasoning_details` entry (None: it has none)."""
+# The type of a reasoning entry the gateway writes for released text, per list.
+_ENTRY_TYPES = {"reasoning_details": "reasoning.text", "thinking_blocks": "thinking"}
+
+
+def _text_field(detail: Any, fields: tuple[str, ...]) -> str | None:
+    """The field of a reasoning entry that holds its readable text (None: it has none)."""
     if not isinstance(detail, dict):
         return None
-    text = detail.get("text", detail.get("summary"))
-    return text if isinstance(text, str) else None
+    return next((f for f in fields if isinstance(detail.get(f), str) and detail[f]), None)
 
 
 def _content_parts(index: int, at: Path, parts: list[Any]) -> list[Piece]:
-    """Text parts are the answer; thinking parts are reasoning (sent on as
-    `reasoning_content`, the one streamed field for it that SDKs show)."""
+    """Text parts are the answer; thinking parts (Mistral's list of texts, Anthropic's text)
+    are reasoning, sent on as `reasoning_content`, the one streamed field for it that SDKs
+    show."""
     found: list[Piece] = []
+    reasoning: Path = (*at, "reasoning_content")
     for part in parts:
         if not isinstance(part, dict):
             continue
         if isinstance(part.get("text"), str) and part["text"]:
             found.append(Piece(index, "content", (*at, "content"), part["text"]))
-        for thought in part.get("thinking") or []:
+        thinking = part.get("thinking")
+        if isinstance(thinking, str):
+            found.append(Piece(index, "reasoning", reasoning, thinking))
+        for thought in thinking if isinstance(thinking, list) else []:
             if isinstance(thought, dict) and isinstance(thought.get("text"), str):
-                path: Path = (*at, "reasoning_content")
-                found.append(Piece(index, "reasoning", path, thought["text"]))
+                found.append(Piece(index, "reasoning", reasoning, thought["text"]))
     return [piece for piece in found if piece.text]
 
 
@@ -275,21 +296,33 @@ _RESPONSES_DELTAS: dict[str, tuple[Part, str, str | None, str]] = {
     "response.function_call_arguments.delta": ("arguments", "arguments", None, ""),
     "response.custom_tool_call_input.delta": ("arguments", "input", None, ""),
     "response.mcp_call_arguments.delta": ("arguments", "arguments", None, ""),
+    "response.code_interpreter_call_code.delta": ("arguments", "code", None, ""),
 }
-# Events that repeat a whole text: where it is, and its key (None: in the event's `part`).
-_RESPONSES_DONE: dict[str, tuple[str, str | None, str | None]] = {
-    "response.output_text.done": ("content", "content_index", "text"),
-    "response.refusal.done": ("content", "content_index", "refusal"),
-    "response.reasoning_summary_text.done": ("summary", "summary_index", "text"),
-    "response.reasoning_text.done": ("content", "content_index", "text"),
-    "response.function_call_arguments.done": ("arguments", None, "arguments"),
-    "response.custom_tool_call_input.done": ("input", None, "input"),
-    "response.mcp_call_arguments.done": ("arguments", None, "arguments"),
-    "response.content_part.done": ("content", "content_index", None),
-    "response.reasoning_summary_part.done": ("summary", "summary_index", None),
+# Events that hold one whole text: where it is, its key (None: in the event's `part`) and
+# its part. The `.done` ones repeat what the deltas spelled; the part-added ones open a part
+# (their text is empty, as a rule).
+_RESPONSES_WHOLE: dict[str, tuple[str, str | None, str | None, Part]] = {
+    "response.output_text.done": ("content", "content_index", "text", "content"),
+    "response.refusal.done": ("content", "content_index", "refusal", "content"),
+    "response.reasoning_summary_text.done": ("summary", "summary_index", "text", "reasoning"),
+    "response.reasoning_text.done": ("content", "content_index", "text", "reasoning"),
+    "response.function_call_arguments.done": ("arguments", None, "arguments", "arguments"),
+    "response.custom_tool_call_input.done": ("input", None, "input", "arguments"),
+    "response.mcp_call_arguments.done": ("arguments", None, "arguments", "arguments"),
+    "response.code_interpreter_call_code.done": ("code", None, "code", "arguments"),
+    "response.content_part.done": ("content", "content_index", None, "content"),
+    "response.reasoning_summary_part.done": ("summary", "summary_index", None, "reasoning"),
+    "response.content_part.added": ("content", "content_index", None, "content"),
+    "response.reasoning_summary_part.added": ("summary", "summary_index", None, "reasoning"),
 }
-# The delta event of an output item's text: (item type, field, key) -> event type. An MCP
-# call's output has none: it only ever comes whole.
+# Events that hold a whole output item, and those that hold the whole response.
+_ITEM_EVENTS = frozenset({"response.output_item.added", "response.output_item.done"})
+_RESPONSE_EVENTS = frozenset(
+    {"response.created", "response.queued", "response.in_progress", "response.completed",
+     "response.incomplete", "response.failed"}
+)  # fmt: skip
+# The delta event of an output item's text: (item type, field, key) -> event type. Others (an
+# MCP call's output, a computer call's action) have none: they only ever come whole.
 _ITEM_DELTAS: dict[tuple[str, str, str], str] = {
     ("message", "content", "text"): "response.output_text.delta",
     ("message", "content", "refusal"): "response.refusal.delta",
@@ -298,6 +331,7 @@ _ITEM_DELTAS: dict[tuple[str, str, str], str] = {
     ("function_call", "arguments", "arguments"): "response.function_call_arguments.delta",
     ("custom_tool_call", "input", "input"): "response.custom_tool_call_input.delta",
     ("mcp_call", "arguments", "arguments"): "response.mcp_call_arguments.delta",
+    ("code_interpreter_call", "code", "code"): "response.code_interpreter_call_code.delta",
 }
 _PART_DELTAS = {
     "refusal": "response.refusal.delta",
@@ -307,15 +341,18 @@ _PART_DELTAS = {
 
 class ResponsesDialect(Dialect):
     """The Responses API: typed events (`response.output_text.delta`, reasoning, function,
-    custom tool and MCP call argument deltas); no `[DONE]`. A text that comes whole, in a
-    `.done` event, a finished item or the final response, with no delta before it (servers
-    that send no deltas for it; an MCP call's output) is checked as if it were one delta."""
+    custom tool, MCP and code interpreter call deltas); no `[DONE]`. A text that comes whole
+    with no delta before it (in a `.done` event, an item or a response event: servers that
+    send no deltas for it; an MCP call's output, a computer call's action) is checked as one
+    piece; it goes out as one delta where the SDKs' stream helpers can take one (its item,
+    and its part, were opened before), else only in the events that hold it."""
 
     def __init__(self) -> None:
         super().__init__()
         self._sequence = 0
         self._templates: dict[Path, dict[str, Any]] = {}  # each text's delta event
-        self._whole: set[Path] = set()  # texts with no delta event, checked whole
+        self._whole: set[Path] = set()  # texts no delta event carries, checked whole
+        self._opened: set[tuple[Any, ...]] = set()  # items (index,) and parts opened
         self._terminal: dict[str, Any] | None = None  # held until the verdict is known
         self._ended = False
 
@@ -325,6 +362,7 @@ class ResponsesDialect(Dialect):
         delta = data.get("delta")
         if spec is None or not isinstance(delta, str):
             unseen = self._unseen(data)
+            self._open(data)
             return Split(unseen, data, trailing=bool(unseen))
         part, field, index_key, leaf = spec
         at: Path = ("output", data.get("output_index", 0), field)
@@ -335,30 +373,45 @@ class ResponsesDialect(Dialect):
             return Split([], None)
         return Split([Piece(0, part, at, delta, data.get("logprobs"))], None)
 
+    def _open(self, data: dict[str, Any]) -> None:
+        """Remember the items and parts an event opens (a delta needs them first)."""
+        kind, position = data.get("type"), data.get("output_index", 0)
+        if kind == "response.output_item.added":
+            self._opened.add((position,))
+        elif kind == "response.content_part.added":
+            self._opened.add((position, "content", data.get("content_index", 0)))
+        elif kind == "response.reasoning_summary_part.added":
+            self._opened.add((position, "summary", data.get("summary_index", 0)))
+
     def _unseen(self, data: dict[str, Any]) -> list[Piece]:
         """The whole texts of an event that no delta brought, as pieces; each gets the delta
-        event that will carry it (none for an MCP call's output)."""
+        event that will carry it, where one can (`_carried`)."""
         pieces = []
-        for path, text, kind, item_id in _whole_texts(data):
+        for path, part, text, kind, item_id in _whole_texts(data):
             if not text or path in self._templates or path in self._whole:
                 continue
-            if kind is None:
+            pieces.append(Piece(0, part, path, text))
+            if kind is None or not self._carried(path):
                 self._whole.add(path)
-                pieces.append(Piece(0, "arguments", path, text))
                 continue
-            part, _, index_key, _ = _RESPONSES_DELTAS[kind]
+            index_key = _RESPONSES_DELTAS[kind][2]
             template: dict[str, Any] = {"type": kind, "item_id": item_id, "output_index": path[1]}
             if index_key is not None:
                 template[index_key] = path[3]
             self._templates[path] = template
-            pieces.append(Piece(0, part, path, text))
         return pieces
+
+    def _carried(self, path: Path) -> bool:
+        """Whether a delta may carry a text: its item was opened, and its part (a message's
+        content, a reasoning summary), as the SDKs' stream helpers need."""
+        opened = (path[1],) in self._opened
+        return opened and (path[2] not in ("content", "summary") or path[1:4] in self._opened)
 
     def text_event(
         self, path: Path, text: str, logprobs: Any = None, head: dict[str, Any] | None = None
     ) -> Event | None:
         template = self._templates.get(path)
-        if template is None:  # no delta event carries it: it goes out in the finished item
+        if template is None:  # no delta event carries it: it goes out in the events holding it
             return None
         data = {**template, "delta": text}
         if "logprobs" in template:
@@ -369,9 +422,9 @@ class ResponsesDialect(Dialect):
         self, data: dict[str, Any], released: dict[Path, str], changed: set[Path]
     ) -> dict[str, Any]:
         kind = data.get("type")
-        if kind in _RESPONSES_DONE:
+        if kind in _RESPONSES_WHOLE:
             out = copy.deepcopy(data)
-            found = _done_text(out)
+            found = _whole_text(out)
             if found is None or found[0] not in released:
                 return data
             at, holder, key = found
@@ -379,14 +432,14 @@ class ResponsesDialect(Dialect):
             if at in changed and holder.get("logprobs"):
                 holder["logprobs"] = []
             return out
-        if kind == "response.output_item.done" and isinstance(data.get("item"), dict):
+        if kind in _ITEM_EVENTS and isinstance(data.get("item"), dict):
             position = data.get("output_index", 0)
             output: list[dict[str, Any]] = [
                 {} for _ in range(position if isinstance(position, int) else 0)
             ]
             body = _replaced({"output": [*output, data["item"]]}, released, changed)
             return {**data, "item": body["output"][-1]}
-        if kind in TERMINAL and isinstance(data.get("response"), dict):
+        if kind in _RESPONSE_EVENTS and isinstance(data.get("response"), dict):
             return {**data, "response": _replaced(data["response"], released, changed)}
         return data
 
@@ -433,10 +486,10 @@ def _replaced(
     return with_texts(response, replaced)
 
 
-def _done_text(data: dict[str, Any]) -> tuple[Path, dict[str, Any], str] | None:
-    """A `.done` event's whole text: its path in `response.output`, the dict holding it and
-    its key (None: the event holds no text)."""
-    field, index_key, key = _RESPONSES_DONE[str(data.get("type"))]
+def _whole_text(data: dict[str, Any]) -> tuple[Path, dict[str, Any], str] | None:
+    """The whole text of an event of `_RESPONSES_WHOLE`: its path in `response.output`, the
+    dict holding it and its key (None: the event holds no text)."""
+    field, index_key, key, _ = _RESPONSES_WHOLE[str(data.get("type"))]
     holder = data if key is not None else data.get("part")
     if not isinstance(holder, dict):
         return None
@@ -447,34 +500,39 @@ def _done_text(data: dict[str, Any]) -> tuple[Path, dict[str, Any], str] | None:
     return at, holder, key
 
 
-def _whole_texts(data: dict[str, Any]) -> list[tuple[Path, str, str | None, Any]]:
-    """The texts a Responses event carries whole: (path, text, the delta event type that
-    would carry it or None, its item's id); `.done` events, finished items, final responses."""
+def _whole_texts(data: dict[str, Any]) -> list[tuple[Path, Part, str, str | None, Any]]:
+    """The texts a Responses event holds whole: (path, part, text, the delta event type that
+    could carry it or None, its item's id)."""
     kind = str(data.get("type"))
-    if kind in _RESPONSES_DONE:
-        found = _done_text(data)
+    if kind in _RESPONSES_WHOLE:
+        found = _whole_text(data)
         if found is None or not isinstance(found[1].get(found[2]), str):
             return []
         at, holder, key = found
         delta: str | None = kind.removesuffix(".done") + ".delta"
-        if kind == "response.content_part.done":
+        if kind.endswith(".added"):
+            delta = None  # it opens its part: the event itself carries the text
+        elif kind == "response.content_part.done":
             delta = _PART_DELTAS.get(str(holder.get("type")), "response.output_text.delta")
         elif kind == "response.reasoning_summary_part.done":
             delta = "response.reasoning_summary_text.delta"
-        return [(at, holder[key], delta, data.get("item_id"))]
+        part = _RESPONSES_WHOLE[kind][3]
+        return [(at, part, holder[key], delta, data.get("item_id"))]
     items: list[tuple[Any, Any]] = []
-    if kind == "response.output_item.done":
+    if kind in _ITEM_EVENTS:
         items = [(data.get("output_index", 0), data.get("item"))]
-    elif kind in TERMINAL and isinstance(data.get("response"), dict):
+    elif kind in _RESPONSE_EVENTS and isinstance(data.get("response"), dict):
         items = list(enumerate(data["response"].get("output") or []))
-    out: list[tuple[Path, str, str | None, Any]] = []
+    out: list[tuple[Path, Part, str, str | None, Any]] = []
     for position, item in items:
         if not isinstance(item, dict) or not isinstance(position, int):
             continue
         for text in texts("/responses", {"output": [item]}):
             path = ("output", position, *text.path[2:])
             delta = _ITEM_DELTAS.get((str(item.get("type")), str(path[2]), str(path[-1])))
-            out.append((path, text.text, delta, item.get("id")))
+            if kind == "response.output_item.added":
+                delta = None  # it opens its item: the event itself carries the text
+            out.append((path, text.part, text.text, delta, item.get("id")))
     return out
 
 

@@ -42,9 +42,9 @@ from groundrail.server.context import (
     STORE,
 )
 from groundrail.server.middleware import add_request_id, gateway_middleware
+from groundrail.server.paths import COMPLETION_ROUTES
 from groundrail.upstream.client import UpstreamPool
 
-COMPLETION_ROUTES = ("/v1/chat/completions", "/v1/completions", "/v1/responses")
 # The gateway's own API; everything under GATEWAY_PREFIXES is answered here, never forwarded.
 GATEWAY_ROUTES: dict[str, tuple[str, Handler]] = {
     "/v1/groundrail/check": ("POST", check.check),

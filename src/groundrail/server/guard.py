@@ -16,6 +16,8 @@ from groundrail.observe import metrics
 from groundrail.openai.answers import (
     Text,
     answer_logprobs,
+    is_completion,
+    json_object,
     refusing,
     texts,
     with_instruction,
@@ -51,10 +53,10 @@ async def respond(
     call: Call,
 ) -> web.Response:
     """The upstream's answer judged and decided on (asked again while a rule says retry). An
-    upstream error goes out as it is; a 200 whose body is no JSON object cannot be checked
-    and becomes a 502 (shadow mode relays it); a completion with no text at all (an empty or
-    filtered answer) is judged as the empty answer, so it still gets a verdict and an audit
-    record (grounding: not evaluated)."""
+    upstream error goes out as it is (an error body in a 200 too); a 2xx whose body is no
+    completion of its API cannot be checked and becomes a 502 (shadow mode relays it); a
+    completion with no text at all (an empty or filtered answer) is judged as the empty
+    answer, so it still gets a verdict and an audit record (grounding: not evaluated)."""
     status, headers, raw = reply
     if not policy.rules:  # nothing to check: the upstream's bytes, as they are
         headers["x-groundrail-verdict"] = "pass"
@@ -64,10 +66,12 @@ async def respond(
     body = parsed.body
     attempts = 0
     while True:
-        if status != 200:  # an upstream error: as is
+        if status // 100 != 2:  # an upstream error: as is
             return web.Response(status=status, body=raw, headers=headers)
-        data = _json_object(raw)
-        if data is None:
+        data = json_object(raw)
+        if data is not None and not is_completion(request.path, data) and "error" in data:
+            return web.Response(status=status, body=raw, headers=headers)  # an error in a 200
+        if data is None or not is_completion(request.path, data):
             return _unreadable(policy, status, headers, raw)
         judged = await _judge(request, parsed, policy, body, data, texts(request.path, data))
         if attempts == retry.max_attempts or combine(judged).verdict.decision.action != "retry":
@@ -78,14 +82,15 @@ async def respond(
     judged = [fall_back(j, retry.fallback) for j in judged]  # the retries did not help
     if request.get(ADDED_LOGPROBS, False):
         data = without_logprobs(data)
-    return _render(request, combine(judged), data, headers)
+    return _render(request, combine(judged), data, status, headers)
 
 
 def _unreadable(
     policy: LoadedPolicy, status: int, headers: CIMultiDict[str], raw: bytes
 ) -> web.Response:
-    """A 200 whose body is no JSON object (an event stream to a request that asked for none,
-    HTML from a proxy in between): nothing in it can be checked, so it does not go out."""
+    """A 2xx whose body is no completion (an event stream to a request that asked for none,
+    HTML from a proxy in between, another API's shape): nothing in it can be checked, so
+    it does not go out."""
     if policy.policy.mode == "shadow":  # shadow never changes an answer
         return web.Response(status=status, body=raw, headers=headers)
     kind = headers.get("Content-Type", "no content type")
@@ -181,6 +186,7 @@ def _render(
     request: web.Request,
     outcome: Outcome,
     data: dict[str, Any],
+    status: int,
     upstream_headers: CIMultiDict[str],
 ) -> web.Response:
     verdict = outcome.verdict
@@ -208,7 +214,7 @@ def _render(
         data = refusing(request.path, data, refused, reject.message)
     data = with_texts(data, [(t, new) for t, new in outcome.rewritten if t.choice not in refused])
     return web.Response(
-        status=200, body=orjson.dumps({**data, "groundrail": extension}), headers=headers
+        status=status, body=orjson.dumps({**data, "groundrail": extension}), headers=headers
     )
 
 
@@ -224,11 +230,3 @@ def audit(
         "question": verdict.question,
         "context": [{"id": d.id, "text": d.text} for d in verdict.documents],
     }
-
-
-def _json_object(raw: bytes) -> dict[str, Any] | None:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None

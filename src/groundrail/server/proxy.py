@@ -16,7 +16,7 @@ from multidict import CIMultiDict
 from groundrail.config import UpstreamConfig
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import parse_completion
-from groundrail.server import guard, relay, streaming
+from groundrail.server import guard, paths, relay, streaming
 from groundrail.server.auth import UPSTREAM_AUTH
 from groundrail.server.context import (
     LOG,
@@ -56,7 +56,7 @@ async def completion(request: web.Request) -> web.StreamResponse:
         async with _send(
             request, "POST", request.path_qs, parsed.upstream_bytes(), parsed.model
         ) as upstream:
-            answered = upstream.status == 200
+            answered = upstream.status // 100 == 2
             if answered and policy.rules and not _is_json(upstream.content_type):
                 # an event stream, whatever content type it came with (text/plain, none):
                 # only what was checked goes out
@@ -97,6 +97,7 @@ async def models(request: web.Request) -> web.StreamResponse:
 
 
 async def passthrough(request: web.Request) -> web.StreamResponse:
+    paths.check_forwardable(request)  # a completion goes upstream only through the guard
     body = await _passthrough_body(request)
     model = _model_of(request, body) if isinstance(body, bytes) else None
     request[LOG]["model"] = model

@@ -20,7 +20,7 @@ from groundrail.grounding.claims import Skipped, Span, segmenter
 from groundrail.grounding.context import extract, question_of
 from groundrail.grounding.engine import GroundingResult, judged_by
 from groundrail.observe import metrics
-from groundrail.openai.answers import Path, Text, where
+from groundrail.openai.answers import Path, Text, json_object, where
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
 from groundrail.openai.streams import Dialect, Piece, Split, dialect_for, merge_logprobs
@@ -436,21 +436,23 @@ async def _sentences(
             continue
         if observe:
             await writer.write(event)
-        if split is not None and split.failed:  # the unfinished, unchecked text is not released
+        if split is None:  # no JSON object (or none that can be written back): not relayed
+            continue
+        if split.failed:  # the unfinished, unchecked text is not released
             guard.pending.clear()
-        if split is not None and split.rest is not None and split.metadata and not split.trailing:
+        if split.rest is not None and split.metadata and not split.trailing:
             if not observe:  # token ids, usage: they need not wait for the text held
                 await writer.write(_as_released(event, split, guard))
-        elif split is None or (split.rest is not None and not split.trailing):
+        elif split.rest is not None and not split.trailing:
             await _flush(guard, writer, observe)  # what came before it goes first
             if not observe:
                 await writer.write(_as_released(event, split, guard))
-        for piece in split.pieces if split is not None else ():
+        for piece in split.pieces:
             await _flush(guard, writer, observe, piece)  # another text of its choice came first
             guard.add(piece)
             while (fragment := await guard.take(piece.path)) is not None:
                 await _release(guard, writer, piece.path, fragment, observe)
-        if split is not None and split.rest is not None and split.trailing:
+        if split.rest is not None and split.trailing:
             await _flush(guard, writer, observe)
             if not observe:
                 await writer.write(_as_released(event, split, guard))
@@ -546,9 +548,11 @@ async def _buffer(
         guard.released.setdefault(path, whole)
     sent: set[Path] = set()
     for event, split in held:
-        if split is None or (split.rest is not None and not split.trailing):
+        if split is None:  # no JSON object (or none that can be written back): not relayed
+            continue
+        if split.rest is not None and not split.trailing:
             await writer.write(_as_released(event, split, guard))
-        for piece in split.pieces if split is not None else ():
+        for piece in split.pieces:
             if piece.path in sent or not guard.released[piece.path]:
                 continue
             sent.add(piece.path)
@@ -560,7 +564,7 @@ async def _buffer(
             head = guard.heads.pop(piece.path, None)
             if (carrier := dialect.text_event(piece.path, out, logprobs, head)) is not None:
                 await writer.write(carrier)
-        if split is not None and split.rest is not None and split.trailing:
+        if split.rest is not None and split.trailing:
             await writer.write(_as_released(event, split, guard))
     await _end(guard, writer, verdict, upstream.saw_done)
 
@@ -599,14 +603,14 @@ class _Upstream:
                 if event.data == "[DONE]" and event.comment is None:
                     self.saw_done = True
                     continue
-                data = _json(event) if event.comment is None else None
+                data = json_object(event.data) if event.comment is None else None
                 yield event, self._dialect.split(data) if data is not None else None
 
 
-def _as_released(event: sse.Event, split: Split | None, guard: StreamGuard) -> sse.Event:
+def _as_released(event: sse.Event, split: Split, guard: StreamGuard) -> sse.Event:
     """The rest of an event (without its text), with any copy of a text it repeats replaced by
     what was released."""
-    if split is None or split.rest is None:
+    if split.rest is None:
         return event
     finished = guard.dialect.finish(split.rest, guard.released, guard.changed)
     return sse.Event(orjson.dumps(finished).decode(), event.event, event.id)
@@ -635,14 +639,6 @@ def _record(request: web.Request, verdict: Verdict, guard: StreamGuard) -> None:
         request[LOG]["released"] = released
         request[LOG]["reason"] = [f.message for f in verdict.findings][:5]
     metrics.VERDICTS.labels(guard.policy.name, decision.action, decision.intended).inc()
-
-
-def _json(event: sse.Event) -> dict[str, Any] | None:
-    try:
-        data = orjson.loads(event.data)
-    except orjson.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 class _Writer:

@@ -52,9 +52,9 @@ class FakeUpstream:
         self.body: dict[str, Any] | None = None
         self.script: list[bytes | float | dict[str, Any]] | None = None
         self.script_type = "text/event-stream"  # the content type the script goes out with
-        # (content type, body): the exact reply to any request, streamed or not (a server that
-        # ignores `stream`, or one that streams to a request that asked for a JSON body)
-        self.reply: tuple[str, bytes] | None = None
+        # (status, content type, body): the exact reply to any request, streamed or not (a
+        # server that ignores `stream`, or one that streams to a request that asked for JSON)
+        self.reply: tuple[int, str, bytes] | None = None
         self.first_byte_delay = 0.0
         self.chunk_delay = 0.0
         self.failures: list[Failure] = []
@@ -112,7 +112,8 @@ class FakeUpstream:
         self, request: web.Request, body: dict[str, Any]
     ) -> web.StreamResponse | None:
         if self.reply is not None:
-            return web.Response(body=self.reply[1], headers={"Content-Type": self.reply[0]})
+            status, kind, body_bytes = self.reply
+            return web.Response(status=status, body=body_bytes, headers={"Content-Type": kind})
         if body.get("stream") and self.script is not None:
             out = web.StreamResponse(headers={"Content-Type": self.script_type})
             await out.prepare(request)
