@@ -17,6 +17,7 @@ from openai import AsyncOpenAI
 
 from conftest import GatewayFactory, read_records
 from groundrail.testing.upstream import FakeUpstream
+from groundrail.upstream.sse import SSEParser
 
 PII = "name: default\nstreaming: {mode}\nrules:\n  - {{name: pii, kind: pii, action: rewrite}}\n"
 Gateway = Callable[..., Awaitable[str]]
@@ -127,8 +128,6 @@ async def stream(
     http: aiohttp.ClientSession, url: str, body: dict[str, Any] = CHAT, path: str = "chat"
 ) -> tuple[bytes, list[Any]]:
     """The raw bytes the client got, and its events (comments included)."""
-    from groundrail.upstream.sse import SSEParser
-
     route = {"chat": "/v1/chat/completions", "completions": "/v1/completions"}.get(path, path)
     async with http.post(url + route, json=body) as response:
         assert response.status == 200, await response.text()
@@ -1829,3 +1828,37 @@ async def test_a_2xx_other_than_200_is_checked(
     url = await gateway_for()
     status, body = await post(http, url + "/v1/chat/completions", {**CHAT, "stream": False})
     assert status == 201 and EMAIL not in orjson.dumps(body).decode()
+
+
+@pytest.mark.parametrize("route", ["/v1/responses/resp_1", "/v1/chat/completions/chatcmpl-1"])
+async def test_a_stored_answer_read_back_is_checked(
+    route: str,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+) -> None:
+    """`GET /v1/responses/{id}` (a background response's result) and
+    `GET /v1/chat/completions/{id}` (a stored completion) returned text no rule had checked."""
+    responses = route.startswith("/v1/responses")
+    upstream.body = RESPONSE if responses else _chat_body(ANSWER)
+    url = await gateway_for(rewriting_arguments("sentence"))
+    async with http.get(url + route) as response:
+        verdict, body = response.headers["x-groundrail-verdict"], await response.json()
+    assert verdict == "rewrite" and EMAIL not in orjson.dumps(body).decode()
+    text = body["output"][0]["content"][0]["text"] if responses else body["choices"][0]
+    assert "[REDACTED:email]" in str(text)
+    assert upstream.requests[-1].path == route
+
+
+async def test_a_background_response_followed_as_a_stream_is_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    upstream.script = _response_events(RESPONSE, "deltas")
+    url = await gateway_for(rewriting_arguments("sentence"))
+    async with http.get(url + "/v1/responses/resp_1?stream=true") as response:
+        assert response.content_type == "text/event-stream"
+        raw = await response.read()
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    deltas, completed = responses_read(SSEParser().feed(raw))
+    assert deltas["response.output_text.delta"].startswith("Hello there.")
+    assert completed["groundrail"]["verdict"] == "rewrite"

@@ -88,6 +88,11 @@ Every text a client receives is checked, whatever the server's chunk shape:
   the values are redacted inside their JSON strings and the arguments stay valid JSON (free
   text, a custom tool's input or an MCP call's output, is redacted as text).
 
+- **Stored answers.** An answer read back (`GET /v1/responses/{id}`, a background
+  response's result, also followed as a stream with `?stream=true`;
+  `GET /v1/chat/completions/{id}`, a stored completion) is checked as a fresh one is, under
+  the policy its model and route select; no request carried documents or a question, so
+  grounding is not evaluated (`on_no_context`) and the text rules decide.
 - **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
   verdict is the strongest choice's and `groundrail.choices` lists each choice's; `grounding`,
   `support` (and its header) and the audit record's answer are the first such choice's. A rejected

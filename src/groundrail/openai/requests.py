@@ -90,14 +90,20 @@ class ParsedRequest:
         self,
         body: dict[str, Any],
         options: GroundrailOptions,
-        shape: _Loose,
-        raw: bytes | None,
+        model: str,
+        stream: bool,
+        raw: bytes | None = None,
     ) -> None:
         self.body = body  # what goes upstream, without the `groundrail` field
         self.options = options
         self.raw = raw  # the client's bytes, while they are still what goes upstream
-        self.model: str = getattr(shape, "model")  # noqa: B009 - every shape declares it
-        self.stream: bool = bool(getattr(shape, "stream"))  # noqa: B009 - null: not set
+        self.model = model
+        self.stream = stream
+
+    @classmethod
+    def stored(cls, model: str, stream: bool) -> ParsedRequest:
+        """A stored answer read back: no request carried documents, a question or options."""
+        return cls({}, GroundrailOptions(), model, stream)
 
     def upstream_bytes(self) -> bytes:
         return self.raw if self.raw is not None else orjson.dumps(self.body)
@@ -127,7 +133,8 @@ def parse_completion(path: str, raw: bytes) -> ParsedRequest:
         options = GroundrailOptions.model_validate(options_raw or {})
     except ValidationError as exc:
         raise validation_error(exc, prefix=OPTIONS_FIELD) from exc
-    return ParsedRequest(body, options, shape, None if had_options else raw)
+    model, stream = getattr(shape, "model"), bool(getattr(shape, "stream"))  # noqa: B009
+    return ParsedRequest(body, options, model, stream, None if had_options else raw)
 
 
 def validation_error(exc: ValidationError, prefix: str | None = None) -> Exception:

@@ -33,3 +33,12 @@ AUDIT_RECORD = web.RequestKey("groundrail.audit", dict[str, Any])  # what the au
 # the client hung up mid-response (logged as 499)
 CLIENT_GONE = web.RequestKey("groundrail.client_gone", bool)
 CLIENT_KEY = web.RequestKey("groundrail.client_key", str)  # who the request is charged to
+# the completion API of a stored answer read back (`GET /v1/responses/{id}`: /v1/responses)
+API_PATH = web.RequestKey("groundrail.api_path", str)
+
+
+def api_path(request: web.Request) -> str:
+    """The completion API a request's answer is of: its route, or the route that made a
+    stored answer read back."""
+    path: str = request.get(API_PATH, request.path)
+    return path

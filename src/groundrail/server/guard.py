@@ -37,6 +37,7 @@ from groundrail.server.context import (
     POLICY_ENGINE,
     REQUEST_ID,
     TENANT,
+    api_path,
 )
 from groundrail.server.feedback import remember
 
@@ -63,21 +64,21 @@ async def respond(
         headers["x-groundrail-policy"] = policy.label
         return web.Response(status=status, body=raw, headers=headers)
     retry = policy.policy.actions.retry
-    body = parsed.body
+    body, path = parsed.body, api_path(request)
     attempts = 0
     while True:
         if status // 100 != 2:  # an upstream error: as is
             return web.Response(status=status, body=raw, headers=headers)
         data = json_object(raw)
-        if data is not None and not is_completion(request.path, data) and "error" in data:
+        if data is not None and not is_completion(path, data) and "error" in data:
             return web.Response(status=status, body=raw, headers=headers)  # an error in a 200
-        if data is None or not is_completion(request.path, data):
+        if data is None or not is_completion(path, data):
             return _unreadable(policy, status, headers, raw)
-        judged = await _judge(request, parsed, policy, body, data, texts(request.path, data))
+        judged = await _judge(request, parsed, policy, body, data, texts(path, data))
         if attempts == retry.max_attempts or combine(judged).verdict.decision.action != "retry":
             break
         attempts += 1
-        body = with_instruction(request.path, parsed.body, retry.instruction)
+        body = with_instruction(path, parsed.body, retry.instruction)
         status, headers, raw = await call(orjson.dumps(body))
     judged = [fall_back(j, retry.fallback) for j in judged]  # the retries did not help
     if request.get(ADDED_LOGPROBS, False):
@@ -111,7 +112,7 @@ async def _judge(
     found: list[Text],
 ) -> list[Judged]:
     """Each text judged (`choices.judge`); a response with none, as one empty answer."""
-    path = request.path
+    path = api_path(request)
     usage = response.get("usage")
     documents = extract(path, body, parsed.options, policy.policy.context.sources)
 
@@ -139,7 +140,7 @@ async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPo
     if not request.app[POLICY_ENGINE].prechecking(policy):
         return
     ctx = CheckContext(
-        path=request.path, request=parsed.body, model=parsed.model, key=client_key(request)
+        path=api_path(request), request=parsed.body, model=parsed.model, key=client_key(request)
     )
     findings = await request.app[POLICY_ENGINE].precheck(policy, ctx)
     refused = [f for f in findings if f.suggested_action == "reject"]
@@ -157,10 +158,10 @@ async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPo
 def request_logprobs(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:
     """An uncertainty rule may need the upstream's logprobs the client did not ask for: ask,
     and remember to strip them from the reply."""
-    if request.path.endswith("/responses") or parsed.body.get("logprobs"):
+    if api_path(request).endswith("/responses") or parsed.body.get("logprobs"):
         return
     if request.app[POLICY_ENGINE].wants_logprobs(policy):
-        parsed.body["logprobs"] = True if request.path.endswith("/chat/completions") else 1
+        parsed.body["logprobs"] = True if api_path(request).endswith("/chat/completions") else 1
         parsed.raw = None
         request[ADDED_LOGPROBS] = True
 
@@ -211,7 +212,7 @@ def _render(
         return web.Response(status=reject.status, body=orjson.dumps(body), headers=headers)
     refused = {i for i, action in outcome.choices.items() if action == "reject"}
     if refused:
-        data = refusing(request.path, data, refused, reject.message)
+        data = refusing(api_path(request), data, refused, reject.message)
     data = with_texts(data, [(t, new) for t, new in outcome.rewritten if t.choice not in refused])
     return web.Response(
         status=status, body=orjson.dumps({**data, "groundrail": extension}), headers=headers

@@ -14,11 +14,14 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from groundrail.config import UpstreamConfig
+from groundrail.openai.answers import json_object
 from groundrail.openai.errors import GatewayError
-from groundrail.openai.requests import parse_completion
+from groundrail.openai.requests import ParsedRequest, parse_completion
+from groundrail.policy.loader import LoadedPolicy
 from groundrail.server import guard, paths, relay, streaming
 from groundrail.server.auth import UPSTREAM_AUTH
 from groundrail.server.context import (
+    API_PATH,
     LOG,
     POLICIES,
     POOL,
@@ -26,21 +29,14 @@ from groundrail.server.context import (
     REQUEST_ID,
     SETTINGS,
     TENANT,
+    api_path,
 )
 from groundrail.upstream.client import Body, Exchange, StreamedBody
 
 
 async def completion(request: web.Request) -> web.StreamResponse:
     parsed = parse_completion(request.path, await request.read())
-    request[LOG]["model"] = parsed.model
-    policy = request.app[POLICIES].select(
-        request.headers.get("x-groundrail-policy"),
-        parsed.options.policy,
-        request.get(TENANT),
-        parsed.model,
-        request.path,
-    )
-    request[LOG]["policy"] = policy.label
+    policy = _policy(request, parsed)
     await guard.precheck(request, parsed, policy)
 
     async def call(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
@@ -70,6 +66,48 @@ async def completion(request: web.Request) -> web.StreamResponse:
 
     guard.request_logprobs(request, parsed, policy)
     return await guard.respond(request, parsed, policy, await call(parsed.upstream_bytes()), call)
+
+
+async def stored(request: web.Request) -> web.StreamResponse:
+    """A stored answer read back (`GET /v1/responses/{id}`, streamed with `?stream=true` to
+    follow a background response; `GET /v1/chat/completions/{id}`) is text the client has
+    not seen: it goes through the policy as a fresh answer does, with no request to take
+    documents or a question from (grounding: not evaluated)."""
+    paths.check_forwardable(request)
+    request[API_PATH] = request.path.rpartition("/")[0]
+    streamed = request.query.get("stream", "").lower() == "true"
+    async with _send(request, "GET", request.path_qs, None) as upstream:
+        answered = upstream.status // 100 == 2
+        if streamed and answered and not _is_json(upstream.content_type):
+            parsed = ParsedRequest.stored("", stream=True)
+            policy = _policy(request, parsed)
+            if not policy.rules:
+                return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
+            return await streaming.guarded(request, parsed, policy, upstream)
+        headers = relay.response_headers(upstream)
+        reply = (upstream.status, headers, await relay.whole_body(upstream))
+    data = json_object(reply[2])
+    model = data.get("model") if data is not None else None
+    parsed = ParsedRequest.stored(model if isinstance(model, str) else "", stream=False)
+
+    async def again(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
+        return reply  # a stored answer asked for again is the same answer
+
+    return await guard.respond(request, parsed, _policy(request, parsed), reply, again)
+
+
+def _policy(request: web.Request, parsed: ParsedRequest) -> LoadedPolicy:
+    """The request's policy (header, options, tenant, model, route), noted in its log line."""
+    request[LOG]["model"] = parsed.model
+    policy = request.app[POLICIES].select(
+        request.headers.get("x-groundrail-policy"),
+        parsed.options.policy,
+        request.get(TENANT),
+        parsed.model,
+        api_path(request),
+    )
+    request[LOG]["policy"] = policy.label
+    return policy
 
 
 async def models(request: web.Request) -> web.StreamResponse:

@@ -32,7 +32,7 @@ from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext, Finding, Part, Rule
 from groundrail.rules.json_schema import requested_format
 from groundrail.server import relay
-from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID
+from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID, api_path
 from groundrail.server.feedback import remember
 from groundrail.server.guard import audit, client_key
 from groundrail.upstream import sse
@@ -63,7 +63,7 @@ class StreamGuard:
         self.policy = policy
         self.dialect = dialect
         self.engine = request.app[POLICY_ENGINE]
-        path = request.path
+        path = api_path(request)
         self.ctx = CheckContext(
             path=path,
             request=parsed.body,
@@ -383,7 +383,7 @@ async def guarded(
     elif mode == "sentence" and requested_format(parsed.body) is not None:
         mode = "buffer"  # JSON is rewritten inside its values: it must be whole
     request[LOG]["streaming"] = mode
-    dialect = dialect_for(request.path)
+    dialect = dialect_for(api_path(request))
     guard = StreamGuard(request, parsed, policy, dialect)
     headers = relay.response_headers(upstream)
     headers["Content-Type"] = "text/event-stream"  # what it is, whatever the upstream said
@@ -407,12 +407,12 @@ async def guarded(
             "groundrail_policy_rejected",
             policy.policy.actions.reject.message,
         )
-        await writer.safe(relay.error_event(request.path, error))
+        await writer.safe(relay.error_event(api_path(request), error))
         return out
     except relay.UpstreamBroke as exc:
         metrics.STREAM_FAILURES.labels(request.path, "upstream_broke").inc()
         error = GatewayError(502, "upstream_stream_error", f"The upstream stream broke off: {exc}.")
-        await writer.safe(relay.error_event(request.path, error))
+        await writer.safe(relay.error_event(api_path(request), error))
         return out
     except relay.ClientGone as exc:
         relay.client_gone(request, exc)

@@ -68,6 +68,8 @@ class FakeUpstream:
         app.router.add_post("/v1/completions", self._completions)
         app.router.add_post("/v1/responses", self._responses)
         app.router.add_get("/v1/models", self._models)
+        for stored in ("/v1/chat/completions/{id}", "/v1/responses/{id}"):
+            app.router.add_get(stored, self._stored)
         app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_route("*", "/v1/{tail:.*}", self._echo)
         self._server = RunningApp(app, handler_cancellation=False)
@@ -364,6 +366,15 @@ class FakeUpstream:
         return web.json_response(
             {"object": "list", "data": data, "model": body.get("model"), "usage": usage}
         )
+
+    async def _stored(self, request: web.Request) -> web.StreamResponse:
+        """A stored answer read back: the scripted stream (`?stream=true`) or body, if any."""
+        _, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        streamed = {"stream": request.query.get("stream") == "true"}
+        scripted = await self._scripted(request, streamed)
+        return scripted if scripted is not None else web.json_response({"path": request.path})
 
     async def _echo(self, request: web.Request) -> web.StreamResponse:
         body, failed = await self._enter(request)
