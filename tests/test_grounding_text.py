@@ -812,6 +812,8 @@ def test_an_html_document_is_read_as_its_text(turns: list[tuple[str, str]]) -> N
     "text",
     [
         "Use the <b> tag to make text bold, and <i> for italics.",
+        "To make text bold, wrap it in <b> and </b>, or use <strong>. For italics use <i>.",
+        'if (a<b && b<c) { printf("<p>ok</p>"); } vector<int> v;',
         "Wrap the title in <h1></h1>.",
         "Wrap bold text in `<b>` and `</b>`, or use `<strong>`.",
         "```html\n<ul><li>One</li><li>Two</li></ul>\n```",
@@ -929,7 +931,7 @@ ARTICLE = "\n\n".join(
         "Can you summarize this?",
         "What does this say?",
         "Translate the text below into French.",
-        "Any mistakes in the following?",
+        "What is the following about?",
     ],
 )
 @pytest.mark.parametrize("pasted", ["{a}", "---\n{a}\n---", "=====\n{a}\n====="])
@@ -964,9 +966,87 @@ def test_a_claim_to_verify_stays_the_question_s(ask: str, pasted: str) -> None:
     assert docs == []
 
 
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Does this make sense?",
+        "Any mistakes in the following?",
+        "Is any of this wrong?",
+        "Can you double-check this?",
+        "Why is this so?",
+    ],
+)
+def test_text_the_user_asks_judged_is_no_evidence(ask: str) -> None:
+    """A question that judges the text after it (not one that asks it told again) leaves it
+    the user's claims: short false paragraphs after "Does this make sense?" are no context."""
+    claims = "\n\n".join(
+        f"The Great Wall of China is visible from the Moon, as astronaut {n} reported."
+        for n in ("Yang", "Armstrong", "Aldrin", "Collins", "Shepard", "Glenn", "Lovell")
+    )
+    docs, _ = split_documents(f"{ask}\n\n{claims}", "u")
+    assert docs == []
+
+
+def test_a_claim_to_verify_after_the_context_is_the_question_s() -> None:
+    claim = "Marie Curie won the Nobel Prize in Literature in 1905."
+    docs, rest = split_documents(f"Context: {BIO}\n\nIs this true? {claim}", "u")
+    assert [d.text for d in docs] == [BIO]
+    assert claim in rest
+
+
 def test_verifying_against_sources_keeps_the_sources() -> None:
     text = "Verify this against the context:\n---\n" + BIO + "\n---"
     assert [d.text for d in split_documents(text, "u")[0]] == [BIO]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Context:\nThe Acme 3000 is a blender.\nExample usage:\nQ: How do I start it?\n"
+        "A: Press the red button for 3 seconds.\n\nQuestion: How do I start the Acme 3000?",
+        "Here are some examples of reviews from our customers:\n\nReview: The blender broke "
+        "after 2 weeks.\nResponse: We replaced it for free.\n\nSummarize the main complaint.",
+    ],
+)
+def test_examples_inside_material_stay_the_material_s(text: str) -> None:
+    """Examples a lead-in announced ("Context:" earlier in their paragraph), or examples of
+    material ("examples of reviews"), are the document's, not the task's demonstrations."""
+    docs, _ = split_documents(text, "u")
+    assert any("Press the red button" in d.text or "We replaced it" in d.text for d in docs)
+
+
+def test_a_log_with_actions_is_no_react_transcript() -> None:
+    """Without a "Thought:" line, "Observation:" and "Action:" lines are a log's, whose actions
+    and root cause are material too."""
+    log = (
+        "Here is the incident log:\nObservation: latency rose at 14:02.\nAction: restarted "
+        "the database primary at 14:10.\nObservation: latency normal at 14:15.\nRoot cause: a "
+        "missing index on orders.\n\nWrite the postmortem summary."
+    )
+    docs, _ = split_documents(log, "u")
+    text = " ".join(d.text for d in docs)
+    assert "restarted the database primary" in text and "missing index" in text
+
+
+def test_a_langchain_document_named_in_prose_is_the_prose_s() -> None:
+    question = (
+        "I have a Python error: in Document(page_content='x', metadata={'source': 'a'}) "
+        "it works, but not with a list. Why?"
+    )
+    assert split_documents(question, "u")[0] == []
+
+
+def test_a_record_with_html_in_its_values_stays_a_record() -> None:
+    record = json.dumps(
+        {
+            "name": "Cafe Lune",
+            "stars": 4.5,
+            "hours": {"Monday": "8:0-18:0"},
+            "description": "<p>Cozy cafe.</p><p>Great espresso.</p><br>",
+        }
+    )
+    doc = document("t", record)
+    assert doc.record is not None and doc.record.rating is not None and doc.record.hours
 
 
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:

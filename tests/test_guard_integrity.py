@@ -1830,31 +1830,65 @@ async def test_a_2xx_other_than_200_is_checked(
     assert status == 201 and EMAIL not in orjson.dumps(body).decode()
 
 
-@pytest.mark.parametrize("route", ["/v1/responses/resp_1", "/v1/chat/completions/chatcmpl-1"])
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("GET", "/v1/responses/resp_1"),
+        ("POST", "/v1/responses/resp_1/cancel"),
+        ("GET", "/v1/chat/completions/chatcmpl-1"),
+        ("POST", "/v1/chat/completions/chatcmpl-1"),  # an update of its metadata returns it
+    ],
+)
 async def test_a_stored_answer_read_back_is_checked(
+    method: str,
     route: str,
     gateway_for: Gateway,
     upstream: FakeUpstream,
     http: aiohttp.ClientSession,
 ) -> None:
-    """`GET /v1/responses/{id}` (a background response's result) and
-    `GET /v1/chat/completions/{id}` (a stored completion) returned text no rule had checked."""
+    """`GET /v1/responses/{id}` (a background response's result), a cancel, and a stored
+    completion read or updated returned text no rule had checked."""
     responses = route.startswith("/v1/responses")
     upstream.body = RESPONSE if responses else _chat_body(ANSWER)
     url = await gateway_for(rewriting_arguments("sentence"))
-    async with http.get(url + route) as response:
-        verdict, body = response.headers["x-groundrail-verdict"], await response.json()
-    assert verdict == "rewrite" and EMAIL not in orjson.dumps(body).decode()
-    text = body["output"][0]["content"][0]["text"] if responses else body["choices"][0]
+    body = {"metadata": {"k": "v"}} if method == "POST" else None
+    async with http.request(method, url + route, json=body) as response:
+        verdict, got = response.headers["x-groundrail-verdict"], await response.json()
+    assert verdict == "rewrite" and EMAIL not in orjson.dumps(got).decode()
+    text = got["output"][0]["content"][0]["text"] if responses else got["choices"][0]
     assert "[REDACTED:email]" in str(text)
     assert upstream.requests[-1].path == route
 
 
-async def test_a_background_response_followed_as_a_stream_is_checked(
+async def test_a_stored_answer_under_a_retry_policy_falls_back(
     gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:
-    upstream.script = _response_events(RESPONSE, "deltas")
-    url = await gateway_for(rewriting_arguments("sentence"))
+    """There is no request to ask again with: the retry's fallback applies (it was a 500)."""
+    upstream.body = _chat_body(ANSWER)
+    url = await gateway_for(
+        "name: default\nactions: {retry: {max_attempts: 2, fallback: reject}}\nrules:\n"
+        "  - {name: pii, kind: pii, action: retry}\n"
+    )
+    async with http.get(url + "/v1/chat/completions/chatcmpl-1") as response:
+        status, got = response.status, await response.json()
+    assert status == 422 and got["error"]["code"] == "groundrail_policy_rejected"
+    assert EMAIL not in orjson.dumps(got).decode()
+    assert len(upstream.requests) == 1
+
+
+async def test_a_background_response_followed_as_a_stream_is_checked(
+    start_gateway: GatewayFactory,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """Under the policy its model selects (named in its first event), as a fresh stream."""
+    (tmp_path / "open.yaml").write_text("name: default\nrules: []\n")
+    (tmp_path / "m.yaml").write_text(
+        rewriting_arguments("sentence").replace("name: default", "name: m\nmatch: {models: [m]}")
+    )
+    upstream.script = _response_events({**RESPONSE, "model": "m"}, "deltas")
+    url = await start_gateway(upstream=upstream.url, policies=tmp_path)
     async with http.get(url + "/v1/responses/resp_1?stream=true") as response:
         assert response.content_type == "text/event-stream"
         raw = await response.read()
@@ -1862,3 +1896,25 @@ async def test_a_background_response_followed_as_a_stream_is_checked(
     deltas, completed = responses_read(SSEParser().feed(raw))
     assert deltas["response.output_text.delta"].startswith("Hello there.")
     assert completed["groundrail"]["verdict"] == "rewrite"
+
+
+async def test_a_responses_audio_transcript_and_odd_deltas_are_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """`response.audio.transcript.delta` is the answer; a text delta that is no string went
+    out as it came."""
+    spot = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    upstream.script = _responses(
+        [
+            *(("response.audio.transcript.delta", {"delta": p}) for p in pieces(ANSWER)),
+            ("response.output_text.delta", {**spot, "delta": {"text": SECRET}}),
+            ("response.completed", {"response": {**RESPONSE, "output": []}}),
+        ]
+    )
+    url = await gateway_for()
+    raw, events = await stream(
+        http, url, {"model": "m", "input": "hi", "stream": True}, "/v1/responses"
+    )
+    assert EMAIL.encode() not in raw and b"4111" not in raw
+    deltas, _ = responses_read(events)
+    assert deltas["response.audio.transcript.delta"].startswith("Hello there.")

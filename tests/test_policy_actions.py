@@ -273,6 +273,26 @@ async def test_citation_must_be_supported_by_the_cited_document(
     assert "Tickets cost 35 euros" in findings[0]["message"]
 
 
+async def test_a_citation_names_the_passage_printed_with_its_number(
+    client_for: Client, upstream: FakeUpstream
+) -> None:
+    """Where the prompt numbers its passages, "[3]" is the passage printed as 3, and "[2]"
+    one it never printed: not the second document of the request (a system document)."""
+    sdk = await client_for("name: default\nrules:\n  - {name: cite, kind: citations}\n")
+    messages = [
+        {"role": "system", "content": "<doc id='policy'>Answer politely.</doc>"},
+        {
+            "role": "user",
+            "content": f"[1] {CONTEXT}\n[3] Tickets for the Eiffel Tower cost 35 euros.\n\n"
+            "When did the Louvre open, and what do Eiffel Tower tickets cost?",
+        },
+    ]
+    upstream.answer = "The Louvre opened in 1793 [1]. Tickets cost 35 euros [3]. It is old [2]."
+    raw = await sdk.chat.completions.with_raw_response.create(model="m", messages=messages)
+    findings = raw.parse().model_extra["groundrail"]["findings"]  # type: ignore[index]
+    assert [f["message"] for f in findings] == ["[2] names no document of the context"]
+
+
 async def test_hot_reload_under_load(
     start_gateway: GatewayFactory, upstream: FakeUpstream, tmp_path: Path
 ) -> None:

@@ -90,9 +90,13 @@ Every text a client receives is checked, whatever the server's chunk shape:
 
 - **Stored answers.** An answer read back (`GET /v1/responses/{id}`, a background
   response's result, also followed as a stream with `?stream=true`;
-  `GET /v1/chat/completions/{id}`, a stored completion) is checked as a fresh one is, under
-  the policy its model and route select; no request carried documents or a question, so
-  grounding is not evaluated (`on_no_context`) and the text rules decide.
+  `GET /v1/chat/completions/{id}`, a stored completion) or returned by an update
+  (`POST /v1/chat/completions/{id}`) or a cancel (`POST /v1/responses/{id}/cancel`) is
+  checked as a fresh one is, under the policy its model (named in the body, or in a
+  stream's first event) and route select; no request carried documents or a question, so
+  grounding is not evaluated (`on_no_context`) and the text rules decide; a rule's retry
+  has no request to ask again with, so its fallback applies. Lists of stored answers
+  (`GET /v1/chat/completions`, a conversation's items) pass through unchecked.
 - **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
   verdict is the strongest choice's and `groundrail.choices` lists each choice's; `grounding`,
   `support` (and its header) and the audit record's answer are the first such choice's. A rejected

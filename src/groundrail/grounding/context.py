@@ -164,11 +164,16 @@ _EXAMPLE_ANSWER = re.compile(
     r"(?:a|answer|assistant|output|response)[ \t]*:[ \t]*\S",
     re.I,
 )
+# examples of material, not of the task ("Here are some examples of reviews from customers:")
+_DATA_EXAMPLES = re.compile(
+    rf"\bexamples?[ \t]+of[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{_NOUNS})\b", re.I
+)
 _EXAMPLE_QUESTION = re.compile(r"^[ \t]*(?:q|question|input|user|human|query)[ \t]*:", re.I)
-_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")  # lines up to a blank one
+# lines up to a blank one (anchored at a line start: a long blank line is read once)
+_PARAGRAPH = re.compile(r"^[ \t]*\S[^\n]*(?:\n[ \t]*\S[^\n]*)*", re.M)
 # the steps of a ReAct agent's transcript: its thoughts, actions and answer are its own, each
 # "Observation:" a tool's result up to the next step
-_REACT_STEP = re.compile(r"^[ \t]*(?:thought|action)[ \t]*:", re.I | re.M)
+_REACT_STEP = re.compile(r"^[ \t]*thought[ \t]*:", re.I | re.M)  # a log has actions too
 _REACT_LABEL = re.compile(
     r"^[ \t]*(?:thought|action(?:[ \t]+input)?|observation|final[ \t]+answer|question)[ \t]*:",
     re.I | re.M,
@@ -177,7 +182,15 @@ _OBSERVATION = re.compile(r"^[ \t]*observation[ \t]*:[ \t]*", re.I | re.M)
 # a first line that asks about the text after it ("Can you summarize this?", "What does this
 # say?", "Translate the text below."): the question, which points at pasted material
 _POINTS_AT = re.compile(r"\b(?:this|these|the[ \t]+following|below|here)\b", re.I)
-_TASK = re.compile(rf"(?:please[ \t]+)?(?:{_TASK_VERBS})\b", re.I)
+# what such a line asks done with the text: its content told again (summed up, translated,
+# explained), which is grounded in it; a judgement of it ("Does this make sense?", "Any
+# mistakes here?") is not: there the text is the user's claims
+_ABOUT = re.compile(
+    r"\b(?:summari[sz]e|sum[ \t]+up|translate|paraphrase|rewrite|simplify|explain|tl;?dr|"
+    r"(?:main|key)[ \t]+points|what[ \t]+(?:does|do|is|are)[ \t]+(?:this|these|it|the[ \t]+"
+    r"following)(?:[ \t]+\w+)?[ \t]+(?:say|mean|about))\b",
+    re.I,
+)
 # a line that asks whether something is so ("Is this true?", "Can you verify this claim?",
 # "True or false:"): what it points at is the claim to judge, the prompt's, never evidence
 _VERIFIES = re.compile(
@@ -397,6 +410,8 @@ def _until_trailer(text: str) -> tuple[str, str]:
         # article, whose last line may well ask something itself)
         # (or one line that opens with a question: "Why …? Keep it short.")
         opens = "\n" not in last.strip() and _OPENS_ASKING.match(last) is not None
+        # or a claim the user asks to have checked ("Is this true? The Louvre opened in 1805.")
+        opens = opens or _VERIFIES.match(last.strip()) is not None
         question = (last.strip().endswith(("?", "\uff1f")) or opens) and (
             cut == "\n\n" or len(head) < PASTED_MIN_CHARS
         )
@@ -499,7 +514,8 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     for lead in _LEAD_IN.finditer(text):
         if lead.group("line") is not None and not _points_ahead(text, lead):
             continue
-        if _VERIFIES.search(text[text.rfind("\n", 0, lead.start()) + 1 : lead.end()]):
+        near = max(0, lead.start() - QUESTION_MAX_CHARS)  # a verifying line is short
+        if _VERIFIES.search(text, text.rfind("\n", near, lead.start()) + 1 or near, lead.end()):
             continue  # "Fact-check the following text:": a claim to judge
         announced = text[lead.end() :]
         if _LEAD_IN.match(announced.lstrip()):
@@ -527,13 +543,13 @@ def _announces(text: str) -> bool:
 
 
 def _asks_about(line: str) -> bool:
-    """Whether a line asks about the text after it: a short question or task ("Translate …")
-    that points at it ("this", "these", "the following", "below", "here")."""
+    """Whether a line asks for the text after it told again (`_ABOUT`: "Can you summarize
+    this?", "What does this say?", "Translate the text below."): short, pointing at it
+    ("this", "these", "the following", "below", "here"), not asking whether it is so."""
     line = line.strip()
-    if _VERIFIES.search(line):
+    if len(line) > QUESTION_MAX_CHARS or _VERIFIES.search(line):
         return False
-    asks = line.endswith(("?", "\uff1f")) or _TASK.match(line) is not None
-    return asks and len(line) <= QUESTION_MAX_CHARS and _POINTS_AT.search(line) is not None
+    return _ABOUT.search(line) is not None and _POINTS_AT.search(line) is not None
 
 
 def _asked_about(text: str, prefix: str, docs: list[Document]) -> str:
@@ -596,12 +612,24 @@ def _without_examples(text: str) -> str:
     cursor = 0
     while lead := _EXAMPLES.search(text, cursor):
         end = _examples_end(text, lead.start())
-        if end is None or _announces(text[: lead.start()]):
+        if end is None or _in_material(text, lead):
             cursor = lead.end()
             continue
         text = text[: lead.start()] + f"\n{_CUT}\n" + text[end:]
         cursor = lead.start() + 3
     return text
+
+
+def _in_material(text: str, lead: re.Match[str]) -> bool:
+    """Whether examples are inside material: announced by a line of their paragraph before
+    them ("Context:\nThe Acme 3000 is a blender.\nExample usage:"), or by their own line
+    ("Here are some examples of reviews from our customers:")."""
+    start = max(text.rfind("\n\n", 0, lead.start()) + 1, lead.start() - TRAILER_MAX_CHARS)
+    end = text.find("\n", lead.start())
+    own = text[lead.start() : end if end >= 0 else len(text)] + "\n"
+    if _LEAD_IN.search(text, start, lead.start()) is not None:
+        return True
+    return _DATA_EXAMPLES.search(own) is not None
 
 
 def _examples_end(text: str, start: int) -> int | None:
@@ -627,7 +655,7 @@ def _examples_end(text: str, start: int) -> int | None:
 
 
 def _observations(text: str, prefix: str, docs: list[Document]) -> str:
-    """In a ReAct transcript (a "Thought:" or "Action:" line), each "Observation:" up to the
+    """In a ReAct transcript (a "Thought:" line), each "Observation:" up to the
     agent's next step ("Thought:", "Action:", "Final Answer:" …; the last one up to the
     instruction after it) is a document; the agent's own steps are not."""
     if _REACT_STEP.search(text) is None:
@@ -679,14 +707,14 @@ def document(doc_id: str, text: str) -> Document:
         if isinstance(decoded, str):
             return document(doc_id, decoded)
     fenced = _FENCED.fullmatch(text.strip())
-    text = fenced.group("body") if fenced is not None else pasted.html_text(text)
+    text = fenced.group("body") if fenced is not None else text
     body, record = read(text)
     if record is not None or body is not text or fenced is not None:
         return Document(doc_id, body, record)
     pieces = _embedded(text)
     values = [p for p in pieces if not isinstance(p, str)]
-    if not values:
-        return Document(doc_id, text)
+    if not values:  # prose, or an HTML page (JSON with HTML in its values stays JSON)
+        return Document(doc_id, pasted.html_text(text))
     lines = [p.strip() if isinstance(p, str) else linearise(p) for p in pieces]
     found = record_of(values[0] if len(values) == 1 else values)
     return Document(doc_id, "\n".join(line for line in lines if line), found)

@@ -10,8 +10,13 @@ from html.parser import HTMLParser
 from typing import Any
 
 # LangChain's documents pasted as `str(docs)`: "[Document(page_content='…', metadata={…})]",
-# their fields in any order; read as Python, strings skipped when matching brackets
-_LANGCHAIN = re.compile(r"\bDocument\((?=\s*(?:id|metadata|page_content|type)\s*=)")
+# their fields in any order, each at a line's start or in a list (one named in a sentence, "In
+# Document(page_content='x') it works", is the prose's); read as Python, strings skipped when
+# matching brackets
+_LANGCHAIN = re.compile(
+    r"(?:^[ \t]*|(?<=\[)|(?<=,)[ \t]*)Document\((?=\s*(?:id|metadata|page_content|type)\s*=)",
+    re.M,
+)
 _PY_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[()\[\]{}]|[^'"()\[\]{}]+""")
 
 
@@ -20,10 +25,12 @@ def langchain_pages(text: str) -> Iterator[tuple[int, int, str | None, str]]:
     (start, end) in `text`, its metadata's `source` (None: none) and its `page_content`."""
     cursor = 0
     for match in _LANGCHAIN.finditer(text):
-        end = None if match.start() < cursor else _bracket_end(text, match.end() - 1)
-        if end is None:
+        if match.start() < cursor:
             continue
-        fields = _call_fields(text[match.start() : end])
+        end = _bracket_end(text, match.end() - 1)
+        if end is None:  # it never closes, nor does any after it: one scan, not one each
+            return
+        fields = _call_fields(text[match.start() : end].lstrip())
         content, metadata = fields.get("page_content"), fields.get("metadata")
         if not isinstance(content, str):
             continue
@@ -62,9 +69,9 @@ def _call_fields(call: str) -> dict[str, Any]:
     return fields
 
 
-# HTML elements: a text of `HTML_MIN_TAGS` or more of them outside code, one a closing tag or
-# a line break, is an HTML page and is read as its text (a text that mentions "<b>", or shows
-# tags as code, keeps them)
+# HTML elements: a text with `HTML_MIN_BLOCKS` or more block elements' tags outside code, or
+# that opens with a tag and closes one, is an HTML page and is read as its text (a text that
+# mentions "<b>", shows tags as code or prints "<p>ok</p>" in a snippet keeps them)
 _HTML_TAG = re.compile(
     r"<(?P<close>/)?(?P<name>p|div|span|br|hr|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|"
     r"th|caption|h[1-6]|a|b|i|u|s|em|strong|small|mark|sup|sub|img|pre|code|blockquote|"
@@ -72,7 +79,7 @@ _HTML_TAG = re.compile(
     r"meta|link|script|style|font|center|label|form|input|button|select|option)\b[^<>]*>",
     re.I,
 )
-HTML_MIN_TAGS = 3
+HTML_MIN_BLOCKS = 3
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)  # code, fenced or inline
 # the elements that stand on lines of their own, and those whose text is no page's
 _HTML_LINES = frozenset(
@@ -120,9 +127,11 @@ class _HtmlText(HTMLParser):
 
 def html_text(text: str) -> str:
     """An HTML page's text (`_HtmlText`); any other text as it is."""
-    tags = list(_HTML_TAG.finditer(_CODE.sub("", text)))
-    closes = any(t.group("close") or t.group("name").lower() == "br" for t in tags)
-    if len(tags) < HTML_MIN_TAGS or not closes:
+    shown = _CODE.sub("", text)
+    tags = list(_HTML_TAG.finditer(shown))
+    blocks = sum(t.group("name").lower() in _HTML_LINES for t in tags)
+    opens = tags and tags[0].start() == len(shown) - len(shown.lstrip())
+    if blocks < HTML_MIN_BLOCKS and not (opens and any(t.group("close") for t in tags)):
         return text
     parser = _HtmlText()
     parser.feed(text)

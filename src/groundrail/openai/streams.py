@@ -297,6 +297,7 @@ _RESPONSES_DELTAS: dict[str, tuple[Part, str, str | None, str]] = {
     "response.custom_tool_call_input.delta": ("arguments", "input", None, ""),
     "response.mcp_call_arguments.delta": ("arguments", "arguments", None, ""),
     "response.code_interpreter_call_code.delta": ("arguments", "code", None, ""),
+    "response.audio.transcript.delta": ("content", "audio_transcript", None, ""),
 }
 # Events that hold one whole text: where it is, its key (None: in the event's `part`) and
 # its part. The `.done` ones repeat what the deltas spelled; the part-added ones open a part
@@ -360,10 +361,12 @@ class ResponsesDialect(Dialect):
         kind = data.get("type")
         spec = _RESPONSES_DELTAS.get(kind) if isinstance(kind, str) else None
         delta = data.get("delta")
-        if spec is None or not isinstance(delta, str):
+        if spec is None:
             unseen = self._unseen(data)
             self._open(data)
             return Split(unseen, data, trailing=bool(unseen))
+        if not isinstance(delta, str):  # a text delta in no shape SDKs read: not sent on
+            return Split([], None)
         part, field, index_key, leaf = spec
         at: Path = ("output", data.get("output_index", 0), field)
         if index_key is not None:

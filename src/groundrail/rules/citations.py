@@ -82,9 +82,12 @@ def _references(answer: str, claim: ClaimResult) -> list[str]:
 
 
 def _document(ref: str, documents: list[Document]) -> Document | None:
+    """The document a citation names: by its id ("[doc-7]"; "[2]" for the passage printed
+    as 2, `context.extract`), else, in a request that numbers no passage, the n-th one."""
     for doc in documents:
         if doc.id == ref:
             return doc
-    if ref.isdigit() and 1 <= int(ref) <= len(documents):
+    numbered = any(doc.id.isdigit() for doc in documents)
+    if ref.isdigit() and not numbered and 1 <= int(ref) <= len(documents):
         return documents[int(ref) - 1]
     return None

@@ -45,8 +45,14 @@ from groundrail.server.middleware import add_request_id, gateway_middleware
 from groundrail.server.paths import COMPLETION_ROUTES
 from groundrail.upstream.client import UpstreamPool
 
-# Answers a completion API keeps, read back: checked as fresh answers are.
-STORED_ROUTES = ("/v1/chat/completions/{id}", "/v1/responses/{id}")
+# Answers a completion API keeps, read back (or returned by an update, a cancel): checked as
+# fresh answers are.
+STORED_ROUTES = (
+    ("GET", "/v1/chat/completions/{id}"),
+    ("POST", "/v1/chat/completions/{id}"),
+    ("GET", "/v1/responses/{id}"),
+    ("POST", "/v1/responses/{id}/cancel"),
+)
 # The gateway's own API; everything under GATEWAY_PREFIXES is answered here, never forwarded.
 GATEWAY_ROUTES: dict[str, tuple[str, Handler]] = {
     "/v1/groundrail/check": ("POST", check.check),
@@ -71,8 +77,8 @@ def create_app(settings: Settings) -> web.Application:
     app.on_response_prepare.append(add_request_id)
     for path in COMPLETION_ROUTES:
         app.router.add_post(path, proxy.completion)
-    for path in STORED_ROUTES:
-        app.router.add_get(path, proxy.stored)
+    for method, path in STORED_ROUTES:
+        app.router.add_route(method, path, proxy.stored)
     app.router.add_get("/v1/models", proxy.models)
     for path, (method, handler) in GATEWAY_ROUTES.items():
         app.router.add_route(method, path, handler)

@@ -51,9 +51,10 @@ async def respond(
     parsed: ParsedRequest,
     policy: LoadedPolicy,
     reply: tuple[int, CIMultiDict[str], bytes],
-    call: Call,
+    call: Call | None,
 ) -> web.Response:
-    """The upstream's answer judged and decided on (asked again while a rule says retry). An
+    """The upstream's answer judged and decided on (asked again with `call` while a rule
+    says retry; a stored answer read back has no `call`: the retry's fallback applies). An
     upstream error goes out as it is (an error body in a 200 too); a 2xx whose body is no
     completion of its API cannot be checked and becomes a 502 (shadow mode relays it); a
     completion with no text at all (an empty or filtered answer) is judged as the empty
@@ -75,7 +76,9 @@ async def respond(
         if data is None or not is_completion(path, data):
             return _unreadable(policy, status, headers, raw)
         judged = await _judge(request, parsed, policy, body, data, texts(path, data))
-        if attempts == retry.max_attempts or combine(judged).verdict.decision.action != "retry":
+        if call is None or attempts == retry.max_attempts:  # none to ask, or no more asking
+            break
+        if combine(judged).verdict.decision.action != "retry":
             break
         attempts += 1
         body = with_instruction(path, parsed.body, retry.instruction)

@@ -31,6 +31,7 @@ from groundrail.server.context import (
     TENANT,
     api_path,
 )
+from groundrail.upstream import sse
 from groundrail.upstream.client import Body, Exchange, StreamedBody
 
 
@@ -70,30 +71,54 @@ async def completion(request: web.Request) -> web.StreamResponse:
 
 async def stored(request: web.Request) -> web.StreamResponse:
     """A stored answer read back (`GET /v1/responses/{id}`, streamed with `?stream=true` to
-    follow a background response; `GET /v1/chat/completions/{id}`) is text the client has
-    not seen: it goes through the policy as a fresh answer does, with no request to take
-    documents or a question from (grounding: not evaluated)."""
+    follow a background response; `GET /v1/chat/completions/{id}`) or returned by an update
+    or a cancel is text the client has not seen: it goes through the policy as a fresh answer
+    does, with no request to take documents or a question from (grounding: not evaluated)."""
     paths.check_forwardable(request)
-    request[API_PATH] = request.path.rpartition("/")[0]
+    route = request.match_info.route.resource
+    request[API_PATH] = (route.canonical if route else request.path).partition("/{id}")[0]
     streamed = request.query.get("stream", "").lower() == "true"
-    async with _send(request, "GET", request.path_qs, None) as upstream:
+    body = await _passthrough_body(request)
+    async with _send(request, request.method, request.path_qs, body) as upstream:
         answered = upstream.status // 100 == 2
         if streamed and answered and not _is_json(upstream.content_type):
-            parsed = ParsedRequest.stored("", stream=True)
+            events = relay.upstream_events(upstream)
+            try:  # its first events name the model, which selects the policy
+                first: list[sse.Event] = await anext(events, [])
+            except relay.UpstreamBroke as exc:
+                error = f"The upstream stream broke off: {exc}."
+                raise GatewayError(502, "upstream_unavailable", error) from exc
+            parsed = ParsedRequest.stored(_model_in(first), stream=True)
             policy = _policy(request, parsed)
+            batches = _after(first, events)
             if not policy.rules:
-                return await relay.sse_through(request, upstream, relay.upstream_events(upstream))
-            return await streaming.guarded(request, parsed, policy, upstream)
+                return await relay.sse_through(request, upstream, batches)
+            return await streaming.guarded(request, parsed, policy, upstream, batches)
         headers = relay.response_headers(upstream)
         reply = (upstream.status, headers, await relay.whole_body(upstream))
     data = json_object(reply[2])
     model = data.get("model") if data is not None else None
     parsed = ParsedRequest.stored(model if isinstance(model, str) else "", stream=False)
+    return await guard.respond(request, parsed, _policy(request, parsed), reply, None)
 
-    async def again(body: bytes) -> tuple[int, CIMultiDict[str], bytes]:
-        return reply  # a stored answer asked for again is the same answer
 
-    return await guard.respond(request, parsed, _policy(request, parsed), reply, again)
+def _model_in(events: list[sse.Event]) -> str:
+    """The model a Responses stream names in its first events (`response.created`)."""
+    for event in events:
+        data = json_object(event.data) if event.comment is None else None
+        response = data.get("response") if data is not None else None
+        if isinstance(response, dict) and isinstance(response.get("model"), str):
+            return str(response["model"])
+    return ""
+
+
+async def _after(
+    first: list[sse.Event], rest: AsyncIterator[list[sse.Event]]
+) -> AsyncIterator[list[sse.Event]]:
+    """The events read ahead, then the rest."""
+    yield first
+    async for batch in rest:
+        yield batch
 
 
 def _policy(request: web.Request, parsed: ParsedRequest) -> LoadedPolicy:

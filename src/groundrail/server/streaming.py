@@ -371,7 +371,10 @@ async def guarded(
     parsed: ParsedRequest,
     policy: LoadedPolicy,
     upstream: aiohttp.ClientResponse,
+    events: AsyncIterator[list[sse.Event]] | None = None,
 ) -> web.StreamResponse:
+    """The upstream's event stream (or `events` read from it) checked as the policy's
+    streaming mode says, and sent on."""
     mode = policy.policy.streaming
     rules = request.app[POLICY_ENGINE].rules(policy)
     if policy.policy.mode == "shadow":
@@ -393,13 +396,14 @@ async def guarded(
     out = web.StreamResponse(status=upstream.status, headers=headers)
     await out.prepare(request)
     writer = _Writer(out, dialect)
+    batches = events if events is not None else relay.upstream_events(upstream)
     metrics.STREAMS.inc()
     try:
         async with writer.kept_alive():
             if mode == "buffer":
-                await _buffer(guard, writer, relay.upstream_events(upstream))
+                await _buffer(guard, writer, batches)
             else:
-                await _sentences(guard, writer, relay.upstream_events(upstream), mode == "observe")
+                await _sentences(guard, writer, batches, mode == "observe")
     except Rejected as exc:
         _record(request, exc.verdict, guard)
         error = GatewayError(

@@ -68,8 +68,13 @@ class FakeUpstream:
         app.router.add_post("/v1/completions", self._completions)
         app.router.add_post("/v1/responses", self._responses)
         app.router.add_get("/v1/models", self._models)
-        for stored in ("/v1/chat/completions/{id}", "/v1/responses/{id}"):
-            app.router.add_get(stored, self._stored)
+        for method, stored in (
+            ("GET", "/v1/chat/completions/{id}"),
+            ("POST", "/v1/chat/completions/{id}"),
+            ("GET", "/v1/responses/{id}"),
+            ("POST", "/v1/responses/{id}/cancel"),
+        ):
+            app.router.add_route(method, stored, self._stored)
         app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_route("*", "/v1/{tail:.*}", self._echo)
         self._server = RunningApp(app, handler_cancellation=False)
@@ -368,7 +373,8 @@ class FakeUpstream:
         )
 
     async def _stored(self, request: web.Request) -> web.StreamResponse:
-        """A stored answer read back: the scripted stream (`?stream=true`) or body, if any."""
+        """A stored answer read back (updated, cancelled): the scripted stream
+        (`?stream=true`) or body, if any."""
         _, failed = await self._enter(request)
         if failed is not None:
             return failed
