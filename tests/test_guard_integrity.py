@@ -1918,3 +1918,41 @@ async def test_a_responses_audio_transcript_and_odd_deltas_are_checked(
     assert EMAIL.encode() not in raw and b"4111" not in raw
     deltas, _ = responses_read(events)
     assert deltas["response.audio.transcript.delta"].startswith("Hello there.")
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+async def test_a_large_prompt_s_documents_are_read_off_the_event_loop(
+    streamed: bool,
+    gateway_for: Gateway,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading the documents of a prompt takes about 2 s a MB: a large one is read in a
+    worker thread (a small one inline), and grounded the same."""
+    import groundrail.server.guard as guard_module
+
+    offloaded: list[str] = []
+    to_thread = asyncio.to_thread
+
+    async def recording(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        offloaded.append(function.__qualname__)
+        return await to_thread(function, *args, **kwargs)
+
+    monkeypatch.setattr(guard_module.asyncio, "to_thread", recording)
+    url = await gateway_for(
+        "name: default\nrules:\n  - {name: grounded, kind: grounding, on_unsupported: flag}\n"
+    )
+    upstream.answer = "The Louvre opened in 1793."
+    if streamed:
+        upstream.script = [chat_chunk({"content": upstream.answer}, "stop"), DONE]
+    filler = "The museum has a large garden with old trees. " * 2000  # about 90 KB
+    for size, context in (("small", "The Louvre opened in 1793."), ("large", filler)):
+        prompt = f"Context: The Louvre opened in 1793. {context}\n\nWhen did the Louvre open?"
+        call = {**CHAT, "stream": streamed, "messages": [{"role": "user", "content": prompt}]}
+        async with http.post(url + "/v1/chat/completions", json=call) as response:
+            assert response.status == 200
+            await response.read()
+        read = [name for name in offloaded if name.startswith("evidence.")]
+        assert read == (["evidence.<locals>.read"] if size == "large" else [])
+        offloaded.clear()

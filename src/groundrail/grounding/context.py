@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import json
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,14 +23,17 @@ _BLOCK_TAGS = (
     r"search_result|result|snippet|excerpt"
 )
 _TAGGED = re.compile(
-    rf"<(?P<tag>(?:{_BLOCK_TAGS})(?:s|_contents?)?)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)>",
+    rf"<(?P<tag>(?:{_BLOCK_TAGS})(?:s|_contents?)?)\b(?P<attrs>[^<>]{{0,500}})>(?P<body>.*?)"
+    r"</(?P=tag)>",
     re.DOTALL | re.I,
 )
+_OPEN_TAG = re.compile(rf"<((?:{_BLOCK_TAGS})(?:s|_contents?)?)\b[^<>]{{0,500}}>", re.I)
+_CLOSE_TAG = re.compile(rf"</((?:{_BLOCK_TAGS})(?:s|_contents?)?)>", re.I)
 _ID_ATTRS = tuple(
     re.compile(rf"""\b{key}\s*=\s*(?:"(?P<dq>[^"]+)"|'(?P<sq>[^']+)'|(?P<bare>[^"'\s>]+))""", re.I)
     for key in ("id", "name", "source")
 )
-_FENCED = re.compile(r"```[^\n]*\n(?P<body>.*?)```", re.DOTALL)
+_FENCED = re.compile(r"```[^\n`]*\n(?P<body>.*?)```", re.DOTALL)  # (no ` in an info string)
 # Text set off by a pair of rule lines ("-----", "=====", "###") after a line that announces
 # it, or by triple quotes (at a line start or after "Text: "), as prompt templates delimit
 # the documents they paste.
@@ -68,7 +71,7 @@ _LEAD_IN = re.compile(
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
     rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
-    r"{0,30}?\b(?:is|are)(?:[ \t]+\w+)?)?[ \t]+below)\b(?P<line>[^\n]*)\n",
+    r"{0,30}?\b(?:is|are)(?:[ \t]+\w+)?)?[ \t]+below)\b(?P<line>[^\n]{0,400})\n",
     re.I | re.M,
 )
 # A line of the prompt that points back at what came before it ("Answer the question using
@@ -149,6 +152,7 @@ _PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
+LEADS_MAX = 20  # lead-ins tried per message: a prompt has a few; prose may repeat one
 # a line that opens examples of the task: "Here are some examples:", "Example 1:" (with the
 # example after it or not), "Example conversation:", "### Examples", "**Example 2**"
 _EXAMPLES = re.compile(
@@ -317,24 +321,27 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     """
     docs: list[Document] = []
     rest = _langchain(text.replace(_CUT, " "), prefix, docs)
-    for n, match in enumerate(_TAGGED.finditer(rest)):
+    tagged = list(_tagged_blocks(rest))
+    for n, match in enumerate(tagged):
         name = _id_of(match.group("attrs")) or f"{prefix}-doc-{n}"
         docs += _tagged(name, match.group("body").replace(_CUT, ""))
-        rest = rest.replace(match.group(0), f"\n{_CUT}\n")
-    for n, match in enumerate(_FENCED.finditer(rest)):
-        if not _SHAPE_LINE.search(rest[: match.start()].rstrip().rpartition("\n")[2]):
+    rest = _cut(rest, tagged)
+    fenced = list(_FENCED.finditer(rest))
+    for n, match in enumerate(fenced):
+        if not _SHAPE_LINE.search(_line_before(rest, match.start())):
             docs.append(
                 document(f"{prefix}-block-{n}", match.group("body").replace(_CUT, "").strip())
             )
-        rest = rest.replace(match.group(0), f"\n{_CUT}\n")
-    rest = _observations(_without_examples(rest), prefix, docs)
+    rest = _observations(_without_examples(_cut(rest, fenced)), prefix, docs)
+    delimited = []
     for n, match in enumerate(_DELIMITED.finditer(rest)):
         body = (match.group("body") or match.group("quoted") or "").strip()
-        inline = rest[: match.start()].endswith((": ", ":\t"))  # 'Text: """…"""'
-        if body and (inline or _announces(rest[: match.start()])):
+        before = rest[max(0, match.start() - TRAILER_MAX_CHARS) : match.start()]
+        inline = before.endswith((": ", ":\t"))  # 'Text: """…"""'
+        if body and (inline or _announces(before)):
             docs.append(document(f"{prefix}-delimited-{n}", body))
-            rest = rest.replace(match.group(0), f"\n{_CUT}\n")
-    rest = _headed(rest, prefix, docs)
+            delimited.append(match)
+    rest = _headed(_cut(rest, delimited), prefix, docs)
     rest = _json_blocks(rest, prefix, docs)
     rest = _above(_announced(rest, prefix, docs), prefix, docs).replace(_CUT, "")
     rest = _asked_about(rest, prefix, docs)
@@ -366,6 +373,36 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
 _NAME_TAG = re.compile(r"<(source|title|url|filename)>[ \t]*[^<\n]{1,120}?[ \t]*</\1>", re.I)
 
 
+def _cut(text: str, spans: Sequence[re.Match[str] | tuple[int, int]]) -> str:
+    """`text` with each span (matches or (start, end), in order, apart) taken out: a cut mark
+    in its place (`_CUT`, which later rules read as "a document was here")."""
+    pieces, kept = [], 0
+    for span in spans:
+        start, end = span.span() if isinstance(span, re.Match) else span
+        pieces += [text[kept:start], f"\n{_CUT}\n"]
+        kept = end
+    return "".join(pieces) + text[kept:]
+
+
+def _line_before(text: str, position: int) -> str:
+    """The last line with text before `position` (at most `TRAILER_MAX_CHARS` of it)."""
+    return text[max(0, position - TRAILER_MAX_CHARS) : position].rstrip().rpartition("\n")[2]
+
+
+def _tagged_blocks(text: str) -> Iterator[re.Match[str]]:
+    """`_TAGGED`'s matches, in order, in one pass: a tag is tried only where its closing tag
+    comes later (an unclosed tag repeated is read once, not once each)."""
+    last = {close.group(1).lower(): close.start() for close in _CLOSE_TAG.finditer(text)}
+    cursor = 0
+    for tag in _OPEN_TAG.finditer(text):
+        if tag.start() < cursor or tag.start() >= last.get(tag.group(1).lower(), -1):
+            continue
+        match = _TAGGED.match(text, tag.start())
+        if match is not None:
+            yield match
+            cursor = match.end()
+
+
 def _id_of(attrs: str) -> str | None:
     """A tagged block's id: its `id`, else its `name`, else its `source` attribute, quoted
     values whole (`id="doc 1"`)."""
@@ -381,7 +418,7 @@ def _tagged(name: str, body: str) -> list[Document]:
     own ids) and what else it holds. A block of one word inside it (`<source>report.pdf
     </source>`, a URL) names the block and is no document; a block left with one document
     (`<document><source>…</source><document_content>…`) gives it its own id."""
-    if _TAGGED.search(body) is None:
+    if next(_tagged_blocks(body), None) is None:
         return [document(name, body.strip())]
     inner, rest = split_documents(_NAME_TAG.sub("", body), name)
     found = inner + ([document(name, rest)] if rest.strip() else [])
@@ -459,17 +496,25 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
 
 
 def _embedded(text: str) -> list[str | dict[str, Any] | list[Any]]:
-    """The text cut into its prose and the records in it (`_is_record`), in order."""
+    """The text cut into its prose and the records in it (`_is_record`), in order. Each
+    bracketed span (`pasted.bracket_pairs`) is decoded alone, and no more text than
+    `DECODE_BUDGET` times the text's length is decoded in all (brackets in prose never make
+    the reading quadratic)."""
+    if "{" not in text and "[" not in text:
+        return [text]
     pieces: list[str | dict[str, Any] | list[Any]] = []
-    cursor = 0
-    for match in re.finditer(r"[\[{]", text):
-        if match.start() < cursor:
+    cursor, budget = 0, DECODE_BUDGET * len(text)
+    for start, end in sorted(pasted.bracket_pairs(text).items()):
+        if start < cursor or text[start] == "(":
             continue
-        decoded = _decode(text, match.start())
-        if decoded is None or not _is_record(decoded[0]):
+        budget -= end - start
+        if budget < 0:
+            break
+        decoded = _decode(text[start:end])
+        if decoded is None or not _is_record(decoded):
             continue
-        pieces += [text[cursor : match.start()], unwrapped(decoded[0])]
-        cursor = decoded[1]
+        pieces += [text[cursor:start], unwrapped(decoded)]
+        cursor = end
     return [*pieces, text[cursor:]]
 
 
@@ -487,31 +532,26 @@ def _is_record(value: Any) -> bool:
     return False
 
 
-_DECODER = json.JSONDecoder()
-_CLOSER = {"{": "}", "[": "]"}
+DECODE_BUDGET = 4
 
 
-def _decode(text: str, start: int) -> tuple[Any, int] | None:
-    """The JSON value (or Python literal) that starts at `start`, and where it ends."""
+def _decode(value: str) -> Any:
+    """A JSON value's (or a Python literal's) text decoded; None when it is neither."""
     try:
-        return _DECODER.raw_decode(text, start)
-    except ValueError:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
         pass
-    end = text.rfind(_CLOSER[text[start]])
-    for _ in range(4):  # the value may end before the text's last closing bracket
-        if end <= start:
-            return None
-        try:
-            return ast.literal_eval(text[start : end + 1]), end + 1
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            end = text.rfind(_CLOSER[text[start]], start, end)
-    return None
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 def _announced(text: str, prefix: str, docs: list[Document]) -> str:
     """The text the first lead-in announces, up to the instruction after it; a lead-in
-    right before a block taken out (`_CUT`) announced that block, not what follows it."""
-    for lead in _LEAD_IN.finditer(text):
+    right before a block taken out (`_CUT`) announced that block, not what follows it.
+    Only the first `LEADS_MAX` lead-ins are tried (each reads the text after it)."""
+    for lead in itertools.islice(_LEAD_IN.finditer(text), LEADS_MAX):
         if lead.group("line") is not None and not _points_ahead(text, lead):
             continue
         near = max(0, lead.start() - QUESTION_MAX_CHARS)  # a verifying line is short
@@ -607,17 +647,17 @@ def _above(text: str, prefix: str, docs: list[Document]) -> str:
 
 def _without_examples(text: str) -> str:
     """The text without its few-shot examples (`_examples_end`): they show the answer's shape,
-    and their facts are no material to ground it in. Examples a line announces ("Context:")
-    are the material's."""
-    cursor = 0
+    and their facts are no material to ground it in. Examples inside material
+    (`_in_material`) are the material's."""
+    spans, cursor = [], 0
     while lead := _EXAMPLES.search(text, cursor):
-        end = _examples_end(text, lead.start())
+        end, scanned = _examples_end(text, lead.start())
         if end is None or _in_material(text, lead):
-            cursor = lead.end()
+            cursor = max(lead.end(), end or 0, scanned)  # no later line there opens others
             continue
-        text = text[: lead.start()] + f"\n{_CUT}\n" + text[end:]
-        cursor = lead.start() + 3
-    return text
+        spans.append((lead.start(), end))
+        cursor = end
+    return _cut(text, spans)
 
 
 def _in_material(text: str, lead: re.Match[str]) -> bool:
@@ -632,26 +672,29 @@ def _in_material(text: str, lead: re.Match[str]) -> bool:
     return _DATA_EXAMPLES.search(own) is not None
 
 
-def _examples_end(text: str, start: int) -> int | None:
+def _examples_end(text: str, start: int) -> tuple[int | None, int]:
     """Where the examples a line opens at `start` end: after the last paragraph that answers
     (`_EXAMPLE_ANSWER`) in a run of such paragraphs and bare example labels ("Example 2:"),
     before a question left unanswered after its last answer (the prompt's "Q: …\nA:"); None
-    when nothing is answered ("Examples: the Louvre and the Prado.")."""
+    when nothing is answered ("Examples: the Louvre and the Prado."). And where the run ended
+    (a line in it opens no examples that end elsewhere)."""
     end = None
     for paragraph in _PARAGRAPH.finditer(text, start):
         lines = paragraph.group().split("\n")
         answered = [n for n, line in enumerate(lines) if _EXAMPLE_ANSWER.match(line)]
         if not answered:
-            if all(_EXAMPLES.fullmatch(line) for line in lines):
+            loose = [n for n, line in enumerate(lines) if not _EXAMPLES.fullmatch(line)]
+            if not loose:
                 continue
-            return end
+            return end, paragraph.start() + len("\n".join(lines[: loose[-1] + 1]))
         after = lines[answered[-1] + 1 :]
         asked = next((n for n, line in enumerate(after) if _EXAMPLE_QUESTION.match(line)), None)
         if asked is not None:
             kept = lines[: answered[-1] + 1 + asked]
-            return paragraph.start() + len("\n".join(kept))
+            cut = paragraph.start() + len("\n".join(kept))
+            return cut, cut
         end = paragraph.end()
-    return end
+    return end, len(text)
 
 
 def _observations(text: str, prefix: str, docs: list[Document]) -> str:
@@ -677,12 +720,11 @@ def _langchain(text: str, prefix: str, docs: list[Document]) -> str:
     """LangChain documents pasted as their repr (`pasted.langchain_pages`): each page's
     content is a document named by its metadata's source (else `{prefix}-page-N`); the
     metadata is no evidence. What is left, with the list that held them taken out."""
-    pieces, cursor = [], 0
-    for n, (start, end, source, content) in enumerate(pasted.langchain_pages(text)):
+    pages = list(pasted.langchain_pages(text))
+    for n, (_, _, source, content) in enumerate(pages):
         docs.append(document(source or f"{prefix}-page-{n}", content))
-        pieces += [text[cursor:start], f"\n{_CUT}\n"]
-        cursor = end
-    return _CUT_LIST.sub(f"\n{_CUT}\n", "".join(pieces) + text[cursor:]) if pieces else text
+    spans = [(start, end) for start, end, _, _ in pages]
+    return _CUT_LIST.sub(f"\n{_CUT}\n", _cut(text, spans)) if pages else text
 
 
 def _tool_documents(text: str, name: str) -> list[Document]:

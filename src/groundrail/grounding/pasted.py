@@ -17,19 +17,22 @@ _LANGCHAIN = re.compile(
     r"(?:^[ \t]*|(?<=\[)|(?<=,)[ \t]*)Document\((?=\s*(?:id|metadata|page_content|type)\s*=)",
     re.M,
 )
-_PY_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[()\[\]{}]|[^'"()\[\]{}]+""")
+# strings (on one line, either quote), brackets, anything else, a lone quote
+_TOKEN = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|[()\[\]{}]|[^'"()\[\]{}]+|['"]""")
+_OPENER = {")": "(", "]": "[", "}": "{"}
 
 
 def langchain_pages(text: str) -> Iterator[tuple[int, int, str | None, str]]:
     """Each LangChain document pasted as its repr in `text` (its fields in any order): its
     (start, end) in `text`, its metadata's `source` (None: none) and its `page_content`."""
+    if "Document(" not in text:  # (the pattern's look-behinds cost more than this)
+        return
+    pairs = bracket_pairs(text)
     cursor = 0
     for match in _LANGCHAIN.finditer(text):
-        if match.start() < cursor:
+        end = pairs.get(match.end() - 1)
+        if match.start() < cursor or end is None:
             continue
-        end = _bracket_end(text, match.end() - 1)
-        if end is None:  # it never closes, nor does any after it: one scan, not one each
-            return
         fields = _call_fields(text[match.start() : end].lstrip())
         content, metadata = fields.get("page_content"), fields.get("metadata")
         if not isinstance(content, str):
@@ -39,19 +42,22 @@ def langchain_pages(text: str) -> Iterator[tuple[int, int, str | None, str]]:
         cursor = end
 
 
-def _bracket_end(text: str, start: int) -> int | None:
-    """Where the bracket that opens at `start` closes, brackets inside Python strings
-    skipped; None when it never does."""
-    depth, cursor = 0, start
-    while token := _PY_TOKEN.match(text, cursor):
-        if token.group() in ("(", "[", "{"):
-            depth += 1
-        elif token.group() in (")", "]", "}"):
-            depth -= 1
-            if depth == 0:
-                return token.end()
-        cursor = token.end()
-    return None
+def bracket_pairs(text: str) -> dict[int, int]:
+    """Where each bracket of `text` opens a span, and where the span ends (after its closing
+    bracket), in one pass: brackets in quoted strings (Python's or JSON's) are the
+    strings', a bracket of prose left open inside a span is passed over."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for token in _TOKEN.finditer(text):
+        mark = token.group()
+        if mark in ("(", "[", "{"):
+            opened.append(token.start())
+        elif mark in _OPENER:
+            while opened and text[opened[-1]] != _OPENER[mark]:
+                opened.pop()
+            if opened:
+                pairs[opened.pop()] = token.end()
+    return pairs
 
 
 def _call_fields(call: str) -> dict[str, Any]:
@@ -127,6 +133,8 @@ class _HtmlText(HTMLParser):
 
 def html_text(text: str) -> str:
     """An HTML page's text (`_HtmlText`); any other text as it is."""
+    if "<" not in text:
+        return text
     shown = _CODE.sub("", text)
     tags = list(_HTML_TAG.finditer(shown))
     blocks = sum(t.group("name").lower() in _HTML_LINES for t in tags)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 from collections.abc import Awaitable, Callable
@@ -12,6 +13,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from groundrail.grounding.context import extract, question_of
+from groundrail.grounding.windows import Document
 from groundrail.observe import metrics
 from groundrail.openai.answers import (
     Text,
@@ -42,6 +44,7 @@ from groundrail.server.context import (
 from groundrail.server.feedback import remember
 
 ADDED_LOGPROBS = "groundrail.added_logprobs"
+INLINE_EVIDENCE_BYTES = 64 * 1024  # larger requests' documents are read off the event loop
 # An upstream call: request bytes -> (status, response headers, response body)
 Call = Callable[[bytes], Awaitable[tuple[int, CIMultiDict[str], bytes]]]
 
@@ -117,7 +120,7 @@ async def _judge(
     """Each text judged (`choices.judge`); a response with none, as one empty answer."""
     path = api_path(request)
     usage = response.get("usage")
-    documents = extract(path, body, parsed.options, policy.policy.context.sources)
+    documents, question = await evidence(request, parsed, policy, body)
 
     def context(text: Text) -> CheckContext:
         return CheckContext(
@@ -131,10 +134,26 @@ async def _judge(
             part=text.part,
         )
 
-    question = question_of(path, body, parsed.options)
     engine = request.app[POLICY_ENGINE]
     found = found or [Text(0, "content", (), "")]
     return await judge(engine, policy, context, found, question, request[REQUEST_ID])
+
+
+async def evidence(
+    request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy, body: dict[str, Any]
+) -> tuple[list[Document], str | None]:
+    """The documents and the question of a request's `body` (`context.extract`,
+    `question_of`); those of a request over `INLINE_EVIDENCE_BYTES` are read in a worker
+    thread, so that the event loop never waits on a large prompt (about 2 s a MB)."""
+    path, sources = api_path(request), policy.policy.context.sources
+
+    def read() -> tuple[list[Document], str | None]:
+        documents = extract(path, body, parsed.options, sources)
+        return documents, question_of(path, body, parsed.options)
+
+    if (request.content_length or 0) <= INLINE_EVIDENCE_BYTES:
+        return read()
+    return await asyncio.to_thread(read)
 
 
 async def precheck(request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy) -> None:

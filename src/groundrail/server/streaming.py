@@ -17,8 +17,8 @@ import orjson
 from aiohttp import web
 
 from groundrail.grounding.claims import Skipped, Span, segmenter
-from groundrail.grounding.context import extract, question_of
 from groundrail.grounding.engine import GroundingResult, judged_by
+from groundrail.grounding.windows import Document
 from groundrail.observe import metrics
 from groundrail.openai.answers import Path, Text, json_object, where
 from groundrail.openai.errors import GatewayError
@@ -34,7 +34,7 @@ from groundrail.rules.json_schema import requested_format
 from groundrail.server import relay
 from groundrail.server.context import AUDIT_RECORD, LOG, POLICY_ENGINE, REQUEST_ID, api_path
 from groundrail.server.feedback import remember
-from groundrail.server.guard import audit, client_key
+from groundrail.server.guard import audit, client_key, evidence
 from groundrail.upstream import sse
 
 MAX_HOLD_CHARS = 600  # text that never ends a sentence (a list, code) is checked at this size
@@ -56,7 +56,12 @@ class StreamGuard:
     by its path in the whole response): held, released and checked text, and every finding."""
 
     def __init__(
-        self, request: web.Request, parsed: ParsedRequest, policy: LoadedPolicy, dialect: Dialect
+        self,
+        request: web.Request,
+        parsed: ParsedRequest,
+        policy: LoadedPolicy,
+        dialect: Dialect,
+        evidence: tuple[list[Document], str | None],
     ) -> None:
         self.request = request
         self.parsed = parsed
@@ -68,12 +73,12 @@ class StreamGuard:
             path=path,
             request=parsed.body,
             model=parsed.model,
-            documents=extract(path, parsed.body, parsed.options, policy.policy.context.sources),
+            documents=evidence[0],
             key=client_key(request),
             fragment=True,
         )
         self.contexts: dict[Part, CheckContext] = {"content": self.ctx}
-        self.question = question_of(path, parsed.body, parsed.options)
+        self.question = evidence[1]
         self.parts: dict[Path, tuple[int, Part]] = {}  # every text: its choice and part
         self.pending: dict[Path, str] = defaultdict(str)
         self.original: dict[Path, str] = defaultdict(str)
@@ -387,7 +392,8 @@ async def guarded(
         mode = "buffer"  # JSON is rewritten inside its values: it must be whole
     request[LOG]["streaming"] = mode
     dialect = dialect_for(api_path(request))
-    guard = StreamGuard(request, parsed, policy, dialect)
+    found = await evidence(request, parsed, policy, parsed.body)
+    guard = StreamGuard(request, parsed, policy, dialect, found)
     headers = relay.response_headers(upstream)
     headers["Content-Type"] = "text/event-stream"  # what it is, whatever the upstream said
     headers["Cache-Control"] = "no-cache"
