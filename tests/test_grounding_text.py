@@ -1049,6 +1049,73 @@ def test_a_record_with_html_in_its_values_stays_a_record() -> None:
     assert doc.record is not None and doc.record.rating is not None and doc.record.hours
 
 
+EIFFEL = "The Eiffel Tower was built for the 1889 World's Fair and designed by Eiffel's firm."
+STORY = (
+    "Hi! I'm writing a school report and my teacher told us the Eiffel Tower was originally "
+    "built for the 1900 Olympic Games, so I want to get the details right for my class. "
+    * 3
+    + "Can you help me write that paragraph for my report?"
+)
+
+
+@pytest.mark.parametrize("system", [f"<document>{EIFFEL}</document>", None])
+def test_a_long_message_in_the_user_s_own_words_is_no_document(system: str | None) -> None:
+    """A user's story or long question (written in the first person) is theirs, however
+    long: with documents in the system message it is not one more (its false premise would
+    ground the answer), and a plain chat stays without documents."""
+    turns = [("system", system)] if system else []
+    docs = extract("/v1/chat/completions", _chat(*turns, ("user", STORY)), NO_OPTIONS, None)
+    assert [d.text for d in docs] == ([EIFFEL] if system else [])
+
+
+def test_a_long_question_after_the_context_stays_the_question() -> None:
+    question = (
+        "Question: I have been reading about the landmarks of Paris, and something about their "
+        "history puzzles me a great deal. "
+        * 3
+        + "Why was the Eiffel Tower built for the 1900 Olympic Games?"
+    )
+    docs, rest = split_documents(f"Context:\n{EIFFEL}\n\n{question}", "u")
+    assert [d.text for d in docs] == [EIFFEL] and "1900 Olympic" in rest
+
+
+def test_a_question_closing_a_pasted_article_is_the_prompt_s() -> None:
+    docs, rest = split_documents(ARTICLE.replace("\n\n", " ") + " What did they decide?", "u")
+    assert [d.text for d in docs] == [ARTICLE.replace("\n\n", " ")]
+    assert rest == "What did they decide?"
+
+
+def test_a_long_text_in_triple_quotes_is_pasted_material() -> None:
+    """The OpenAI cookbook's "delimited by triple quotes" says so in the system message."""
+    article = ARTICLE.replace("\n\n", " ")
+    docs, rest = split_documents(f'"""{article}"""\n\nQuestion: What did they decide?', "u")
+    assert [d.text for d in docs] == [article] and rest == "Question: What did they decide?"
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Check this claim against the sources: {claim}\n\nSources:\n{ctx}",
+        "Verify this claim against the context: '{claim}'\n\nContext:\n{ctx}",
+    ],
+)
+def test_a_claim_checked_against_sources_is_not_one_of_them(ask: str) -> None:
+    claim = "The Eiffel Tower was built for the 1900 Olympics."
+    docs, rest = split_documents(ask.format(claim=claim, ctx=EIFFEL), "u")
+    assert [d.text for d in docs] == [EIFFEL] and claim in rest
+
+
+@pytest.mark.parametrize(
+    "tag", ["patient_records", "knowledge_base", "agreement", "news_article", "email", "policy"]
+)
+def test_a_tag_named_for_material_holds_a_document(tag: str) -> None:
+    """Anthropic-style prompts name their own tags: a tag whose name has a word for material
+    holds a document; `<question>`, `<instructions>` hold the prompt's words."""
+    text = f"<{tag}>{EIFFEL}</{tag}>\n<question>Why was it built for 1900?</question>"
+    docs, rest = split_documents(text, "u")
+    assert [d.text for d in docs] == [EIFFEL] and "<question>" in rest
+
+
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
     """Each user turn numbers its passages from 1 again, after the system's documents: the
     last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and

@@ -18,17 +18,21 @@ from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
-_BLOCK_TAGS = (
-    r"document|doc|context|passage|source|article|knowledge|record|data|reference|"
-    r"search_result|result|snippet|excerpt"
+# A tag that holds material: its name is, or has as one of its words, a noun for material
+# (`<document>`, `<search_results>`, `<news_article>`, `<patient_records>`, `<knowledge_base>`,
+# `<agreement>`); `<question>`, `<instructions>`, `<example>` hold the prompt's own words.
+_BLOCK_NOUNS = (
+    r"document|doc|context|passage|source|article|knowledge|record|data|reference|result|"
+    r"snippet|excerpt|agreement|contract|email|policy|policies|report|transcript|notes?|page|"
+    r"content|faq|manual|review|profile|letter|memo|story|news|chunk|entry|entries|text"
 )
+_BLOCK_TAG = rf"(?:[a-z0-9]+[_-])*(?:{_BLOCK_NOUNS})s?(?:[_-][a-z0-9]+)*"
 _TAGGED = re.compile(
-    rf"<(?P<tag>(?:{_BLOCK_TAGS})(?:s|_contents?)?)\b(?P<attrs>[^<>]{{0,500}})>(?P<body>.*?)"
-    r"</(?P=tag)>",
+    rf"<(?P<tag>{_BLOCK_TAG})\b(?P<attrs>[^<>]{{0,500}})>(?P<body>.*?)</(?P=tag)>",
     re.DOTALL | re.I,
 )
-_OPEN_TAG = re.compile(rf"<((?:{_BLOCK_TAGS})(?:s|_contents?)?)\b[^<>]{{0,500}}>", re.I)
-_CLOSE_TAG = re.compile(rf"</((?:{_BLOCK_TAGS})(?:s|_contents?)?)>", re.I)
+_OPEN_TAG = re.compile(rf"<({_BLOCK_TAG})\b[^<>]{{0,500}}>", re.I)
+_CLOSE_TAG = re.compile(rf"</({_BLOCK_TAG})>", re.I)
 _ID_ATTRS = tuple(
     re.compile(rf"""\b{key}\s*=\s*(?:"(?P<dq>[^"]+)"|'(?P<sq>[^']+)'|(?P<bare>[^"'\s>]+))""", re.I)
     for key in ("id", "name", "source")
@@ -150,6 +154,11 @@ TRAILER_MAX_CHARS = 1000  # the prompt's own end after a document: a question, a
 _CUT = "\x00"
 _PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
+QUOTED_MIN_CHARS = 200  # a text this long in triple quotes is pasted material
+# the user's own words: a text that says "I", "my", "we" once every OWN_WORDS_EVERY characters
+# is their story or question, not material they pasted
+_OWN_WORDS = re.compile(r"\b(?:I|I'm|I've|I'd|I'll)\b|\b(?i:my|me|mine|myself|we|we're|our|us)\b")
+OWN_WORDS_EVERY = 120
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
 LEADS_MAX = 20  # lead-ins tried per message: a prompt has a few; prose may repeat one
@@ -197,13 +206,19 @@ _ABOUT = re.compile(
 )
 # a line that asks whether something is so ("Is this true?", "Can you verify this claim?",
 # "True or false:"): what it points at is the claim to judge, the prompt's, never evidence
-_VERIFIES = re.compile(
+_VERIFYING = (
     r"(?:\b(?:is|are)[ \t]+(?:this|these|that|it|the[ \t]+following)(?:[ \t]+\w+){0,2}[ \t]+"
     r"(?:true|false|correct|right|accurate|real|valid|a[ \t]+fact)\b"
     r"|\b(?:verify|fact[- ]?check|debunk)[ \t]+(?:this|these|that|the[ \t]+following)\b"
     r"|\btrue[ \t]+or[ \t]+false\b)"
-    r"(?![^\n]*\b(?:using|against|based[ \t]+on|according[ \t]+to)\b)",  # sources: evidence
-    re.I,
+)
+_VERIFIES = re.compile(  # (against sources, what the line announces is evidence)
+    _VERIFYING + r"(?![^\n]*\b(?:using|against|based[ \t]+on|according[ \t]+to)\b)", re.I
+)
+# a line that asks to check a claim against sources announces no material itself: its claim
+# is the prompt's, the sources come under their own label ("Sources:", "Context:")
+_CHECKS_CLAIM = re.compile(
+    r"\b(?:verify|fact[- ]?check|check|debunk)\b[^\n]{0,80}\bclaims?\b", re.I
 )
 # the list that held them, once they are cut: its brackets and commas
 _CUT_LIST = re.compile(rf"(?:\[\s*)?{_CUT}(?:\s*,\s*{_CUT})*(?:\s*,?\s*\])?")
@@ -338,7 +353,11 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
         body = (match.group("body") or match.group("quoted") or "").strip()
         before = rest[max(0, match.start() - TRAILER_MAX_CHARS) : match.start()]
         inline = before.endswith((": ", ":\t"))  # 'Text: """…"""'
-        if body and (inline or _announces(before)):
+        # a long text in triple quotes is pasted ("…delimited by triple quotes" said elsewhere)
+        quoted = len(match.group("quoted") or "") >= QUOTED_MIN_CHARS and not _VERIFIES.search(
+            before.rstrip().rpartition("\n")[2]
+        )
+        if body and (inline or quoted or _announces(before)):
             docs.append(document(f"{prefix}-delimited-{n}", body))
             delimited.append(match)
     rest = _headed(_cut(rest, delimited), prefix, docs)
@@ -346,12 +365,31 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     rest = _above(_announced(rest, prefix, docs), prefix, docs).replace(_CUT, "")
     rest = _asked_about(rest, prefix, docs)
     kept = []
-    for n, paragraph in enumerate(re.split(r"\n\s*\n", rest)):
-        if len(paragraph.strip()) >= PASTED_MIN_CHARS and not _ADDRESSES.match(paragraph):
-            docs.append(document(f"{prefix}-text-{n}", paragraph.strip()))
-        else:
-            kept.append(paragraph)
+    paragraphs = re.split(r"\n\s*\n", rest)
+    for n, paragraph in enumerate(paragraphs):
+        pasted_text, ask = _pasted(paragraph.strip(), n == len(paragraphs) - 1)
+        if pasted_text:
+            docs.append(document(f"{prefix}-text-{n}", pasted_text))
+        kept.append(ask)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
+
+
+def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
+    """A paragraph no rule claimed, as (pasted material, the prompt's words): material when
+    it is as long as an article's (`PASTED_MIN_CHARS`) and not the prompt's own words — a
+    labelled line of the prompt ("Question: …"), a persona, the user's own story (`_OWN_WORDS`)
+    — and, in the message's last paragraph, without the question it closes with."""
+    if len(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph):
+        return "", paragraph
+    if _TRAILER.match(paragraph) or len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(
+        paragraph
+    ):
+        return "", paragraph
+    if last and paragraph.endswith(("?", "\uff1f")):
+        start = max(paragraph.rfind(mark, 0, len(paragraph) - 1) for mark in (". ", "! ", "\n"))
+        head, ask = paragraph[: start + 1].strip(), paragraph[start + 1 :].strip()
+        return (head, ask) if start >= 0 and len(head) >= PASTED_MIN_CHARS else ("", paragraph)
+    return paragraph, ""
 
 
 def _headed(text: str, prefix: str, docs: list[Document]) -> str:
@@ -555,8 +593,9 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
         if lead.group("line") is not None and not _points_ahead(text, lead):
             continue
         near = max(0, lead.start() - QUESTION_MAX_CHARS)  # a verifying line is short
-        if _VERIFIES.search(text, text.rfind("\n", near, lead.start()) + 1 or near, lead.end()):
-            continue  # "Fact-check the following text:": a claim to judge
+        line = text.rfind("\n", near, lead.start()) + 1 or near
+        if _VERIFIES.search(text, line, lead.end()) or _CHECKS_CLAIM.search(text, line, lead.end()):
+            continue  # "Fact-check the following text:", "Check this claim against …:"
         announced = text[lead.end() :]
         if _LEAD_IN.match(announced.lstrip()):
             continue  # "Given the following information …" then "Context:": the latter's
