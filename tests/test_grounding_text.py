@@ -1116,6 +1116,57 @@ def test_a_tag_named_for_material_holds_a_document(tag: str) -> None:
     assert [d.text for d in docs] == [EIFFEL] and "<question>" in rest
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "asked"),
+    [
+        (  # DSPy's ChatAdapter
+            f"[[ ## context ## ]]\n[1] «{EIFFEL}»\n\n[[ ## question ## ]]\nWhy 1900?\n\n"
+            "Respond with the corresponding output fields, starting with [[ ## answer ## ]].",
+            f"«{EIFFEL}»",
+            "Why 1900?",
+        ),
+        (  # a format's placeholder is no answer given in the text
+            f"Context:\n{EIFFEL}\n\nQuestion: Who designed it?\n\nRespond in the format:\n"
+            "Answer: ...\nSources: ...",
+            EIFFEL,
+            "Who designed it?",
+        ),
+        (  # a one-line template
+            f"Context: {EIFFEL} Question: Who designed it?",
+            EIFFEL,
+            "Who designed it?",
+        ),
+        (  # the format's own "Observation:" line, before "Begin!"
+            "Answer using this format:\nThought: you should always think\nAction: the action\n"
+            f"Observation: the result of the action\n\nBegin!\n\nQuestion: Who designed it?\n"
+            f"Thought: I should search.\nAction: search\nObservation: {EIFFEL}\nThought:",
+            EIFFEL,
+            "Who designed it?",
+        ),
+    ],
+    ids=["dspy", "format-placeholder", "one-line", "react-format"],
+)
+def test_prompt_templates_keep_their_question_out(text: str, expected: str, asked: str) -> None:
+    docs, rest = split_documents(text, "u")
+    assert [d.text for d in docs] == [expected] and asked in rest
+
+
+def test_a_json_example_of_the_answer_s_shape_is_no_document() -> None:
+    text = 'Respond only with JSON matching this example:\n{"sentiment": "positive", "score": 0.9}'
+    assert split_documents(f"Context: {EIFFEL}\n\n{text}", "u")[0][0].text == EIFFEL
+    assert len(split_documents(f"Context: {EIFFEL}\n\n{text}", "u")[0]) == 1
+
+
+def test_a_cjk_article_is_as_long_as_its_words() -> None:
+    article = "埃菲尔铁塔于1889年为世界博览会而建。它由埃菲尔的公司设计。" * 6
+    assert [d.text for d in split_documents(article, "u")[0]] == [article]
+
+
+def test_an_empty_tool_result_is_no_document() -> None:
+    body = _chat(("user", "Find flights."), ("tool", "[]"))
+    assert extract("/v1/chat/completions", body, NO_OPTIONS, None) == []
+
+
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
     """Each user turn numbers its passages from 1 again, after the system's documents: the
     last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and

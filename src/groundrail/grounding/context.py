@@ -55,15 +55,19 @@ _HEADED = re.compile(
 )
 # what a prompt asks done to a text it pastes ("Summarize this:", "Translate the text below.")
 _TASK_VERBS = r"summari[sz]e|translate|proofread|review|analy[sz]e|check|read|rewrite|paraphrase"
+# DSPy's field markers, "[[ ## context ## ]]": a heading (`_LEAD_IN`, `_TRAILER`)
+_DSPY_OPEN = r"\[\[[ \t]*\#\#[ \t]*"
+_DSPY_CLOSE = r"[ \t]*\#\#[ \t]*\]\]"
 # A lead-in that announces pasted material: "Summarize the following news:", "Context:".
 _NOUNS = (
     r"context|documents?|passages?|text|article|news|story|data|structured data|record|json|"
     r"information|knowledge|background|reference|sources?|excerpts?|report|transcript|e-?mail|"
     r"review|reviews|notes|facts|page|content|snippets?|search results|dialogue|conversation|"
     r"faqs?|knowledge base|menu|catalog(?:ue)?|profile|table|"
-    r"spreadsheet|price list|pricing|observation|tool result|"
+    r"spreadsheet|price list|pricing|observation|tool result|summaries|"
     # the same in other languages
-    r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト"
+    r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト|"
+    r"wissensdatenbank|base de conocimientos?|base de connaissances|informations|文章|記事"
 )
 # Or a heading that names it ("### Context", "**Retrieved documents**"), or a sentence that
 # points at what follows its line ("Use the following pieces of context to answer …",
@@ -72,8 +76,8 @@ _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
     rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)(?:[ \t]+for[ \t]+me)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
-    rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__)(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
-    r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
+    rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__|{_DSPY_OPEN})(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
+    rf"(?:\*\*|__|{_DSPY_CLOSE})?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
     rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
     r"{0,30}?\b(?:is|are)(?:[ \t]+\w+)?)?[ \t]+below)\b(?P<line>[^\n]{0,400})\n",
     re.I | re.M,
@@ -98,12 +102,20 @@ _TRAILER = re.compile(
     r"constraints)\s*:"
     r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer|rules|guidelines|"
     r"constraints|(?:your[ \t]+)?role)\b"
-    r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|" + _PROMPT_LINE + ")",
+    r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|"
+    + _PROMPT_LINE
+    # a DSPy field that is no material ("[[ ## question ## ]]", "[[ ## answer ## ]]")
+    + rf"|{_DSPY_OPEN}(?!(?:{_NOUNS})\b)\w"
+    + ")",
     re.I | re.M,
 )
+# a "Question:" label after a sentence on the same line (one-line templates)
+_INLINE_TRAILER = re.compile(r"(?<=[.!?\"')\]])[ \t]+(?=(?:question|query)[ \t]*:[ \t]*\S)", re.I)
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
 # exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
-_GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*\S", re.I)
+_GIVEN_ANSWER = re.compile(  # (not a placeholder: "Answer: ...", "Answer: <answer>")
+    r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*(?!\.\.\.|\u2026|<|\[|\{)\S", re.I
+)
 # an answer's label the prompt ends on: the question line right before it is the prompt's
 _ANSWER_LABEL = re.compile(r"[ \t]*(?:a|answer|assistant)[ \t]*:[ \t]*", re.I)
 # a paragraph that opens with a question ("Why did …? Keep it short."), not a quotation
@@ -159,6 +171,7 @@ QUOTED_MIN_CHARS = 200  # a text this long in triple quotes is pasted material
 # is their story or question, not material they pasted
 _OWN_WORDS = re.compile(r"\b(?:I|I'm|I've|I'd|I'll)\b|\b(?i:my|me|mine|myself|we|we're|our|us)\b")
 OWN_WORDS_EVERY = 120
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
 LEADS_MAX = 20  # lead-ins tried per message: a prompt has a few; prose may repeat one
@@ -191,6 +204,7 @@ _REACT_LABEL = re.compile(
     r"^[ \t]*(?:thought|action(?:[ \t]+input)?|observation|final[ \t]+answer|question)[ \t]*:",
     re.I | re.M,
 )
+_BEGIN = re.compile(r"^[ \t]*begin!?[ \t]*$", re.I | re.M)  # a ReAct prompt's format ends
 _OBSERVATION = re.compile(r"^[ \t]*observation[ \t]*:[ \t]*", re.I | re.M)
 # a first line that asks about the text after it ("Can you summarize this?", "What does this
 # say?", "Translate the text below."): the question, which points at pasted material
@@ -268,7 +282,7 @@ def _cited_by_id(found: list[tuple[str, list[Document]]]) -> list[Document]:
     named: list[Document] = []
     for prefix, docs in reversed(found):
         for doc in reversed(docs):
-            if not doc.text.strip():
+            if not any(char.isalnum() for char in doc.text):  # "[]", "{}", "."
                 continue
             name = (_label(prefix, doc) if numbered[-1:] == [prefix] else None) or doc.id
             if name in taken:
@@ -374,12 +388,18 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
 
 
+def _chars(text: str) -> int:
+    """A text's length as pasted-material rules count it: a CJK character (a word's worth)
+    counts three."""
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
 def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
     """A paragraph no rule claimed, as (pasted material, the prompt's words): material when
     it is as long as an article's (`PASTED_MIN_CHARS`) and not the prompt's own words — a
     labelled line of the prompt ("Question: …"), a persona, the user's own story (`_OWN_WORDS`)
     — and, in the message's last paragraph, without the question it closes with."""
-    if len(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph):
+    if _chars(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph):
         return "", paragraph
     if _TRAILER.match(paragraph) or len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(
         paragraph
@@ -479,6 +499,9 @@ def _until_trailer(text: str) -> tuple[str, str]:
         end = text[start:]
         if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(end) and not _answers(end):
             return text[:start], end
+    inline = list(_INLINE_TRAILER.finditer(text, max(0, len(text) - TRAILER_MAX_CHARS)))
+    if inline and not _answers(text[inline[-1].end() :]):  # "… 1889. Question: Who built it?"
+        return text[: inline[-1].start()], text[inline[-1].end() :]
     for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
         head, gap, last = text.rstrip().rpartition(cut)
         # a question: a last paragraph, or a last line after a short text (a long one is an
@@ -490,7 +513,7 @@ def _until_trailer(text: str) -> tuple[str, str]:
         question = (last.strip().endswith(("?", "\uff1f")) or opens) and (
             cut == "\n\n" or len(head) < PASTED_MIN_CHARS
         )
-        asks = question or _ASKS.match(last) is not None
+        asks = question or _ASKS.match(last) is not None or _SHAPE_LINE.search(last) is not None
         if gap and head.strip() and asks and len(last) <= QUESTION_MAX_CHARS:
             return head, last
     return text, ""
@@ -527,10 +550,18 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
     """JSON objects and arrays (or Python literals of them, as records exported from a
     dataframe often are) anywhere in the text become linearised documents."""
     pieces = _embedded(text)
-    values = [p for p in pieces if not isinstance(p, str)]
-    for n, value in enumerate(values):
-        docs.append(Document(f"{prefix}-json-{n}", linearise(value), record_of(value)))
-    return f"\n{_CUT}\n".join(p for p in pieces if isinstance(p, str)) if values else text
+    if len(pieces) == 1:
+        return text
+    kept: list[str] = []
+    for n, piece in enumerate(pieces):
+        if isinstance(piece, str):
+            kept.append(piece)
+        elif _SHAPE_LINE.search(_line_before(kept[-1], len(kept[-1]))):
+            kept.append("")  # "Respond only with JSON matching this example:": its shape
+        else:
+            docs.append(Document(f"{prefix}-json-{n // 2}", linearise(piece), record_of(piece)))
+            kept.append(f"\n{_CUT}\n")
+    return "".join(kept)
 
 
 def _embedded(text: str) -> list[str | dict[str, Any] | list[Any]]:
@@ -742,8 +773,9 @@ def _observations(text: str, prefix: str, docs: list[Document]) -> str:
     instruction after it) is a document; the agent's own steps are not."""
     if _REACT_STEP.search(text) is None:
         return text
-    pieces, cursor = [], 0
-    for n, head in enumerate(_OBSERVATION.finditer(text)):
+    begun = list(_BEGIN.finditer(text))  # the format before it (its own "Observation:" line)
+    pieces, cursor = [], begun[-1].end() if begun else 0  # is the prompt's: left out
+    for n, head in enumerate(_OBSERVATION.finditer(text, cursor)):
         step = _REACT_LABEL.search(text, head.end())
         body, trailer = (
             (text[head.end() : step.start()], "") if step else _until_trailer(text[head.end() :])
