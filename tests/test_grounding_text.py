@@ -1167,6 +1167,32 @@ def test_an_empty_tool_result_is_no_document() -> None:
     assert extract("/v1/chat/completions", body, NO_OPTIONS, None) == []
 
 
+GUIDELINES = (
+    "Guidelines for every reply. Always greet the customer by name and keep answers under 100 "
+    "words. Never promise refunds; refer refund questions to billing. Do not discuss "
+    "competitors or pricing that is not on the website. If you are unsure, say so and offer to "
+    "connect them with a human agent. Make sure every answer ends by asking whether anything "
+    "else is needed. Respond in the customer's language."
+)
+HELP_PAGE = (
+    "You can cancel your subscription at any time from the Account page. When you cancel, you "
+    "keep access until the end of the billing period, and you will not be charged again. "
+    "Refunds are given only for annual plans cancelled within 14 days of purchase. To change "
+    "your plan, open Billing and choose a new plan; the price difference is charged or "
+    "credited on your next invoice. Contact support if you were charged twice."
+)
+
+
+def test_a_long_paragraph_of_rules_is_no_document() -> None:
+    """A system prompt's rules, however long, are no material: a chat with only them has no
+    context (its answers are not judged against "Always greet the customer by name"), while
+    a help page that says "you" is material."""
+    body = _chat(("system", GUIDELINES), ("user", "Can I cancel my plan?"))
+    assert extract("/v1/chat/completions", body, NO_OPTIONS, None) == []
+    body = _chat(("system", HELP_PAGE), ("user", "Can I cancel my plan?"))
+    assert [d.text for d in extract("/v1/chat/completions", body, NO_OPTIONS, None)] == [HELP_PAGE]
+
+
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
     """Each user turn numbers its passages from 1 again, after the system's documents: the
     last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and

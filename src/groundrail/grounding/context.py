@@ -171,6 +171,15 @@ QUOTED_MIN_CHARS = 200  # a text this long in triple quotes is pasted material
 # is their story or question, not material they pasted
 _OWN_WORDS = re.compile(r"\b(?:I|I'm|I've|I'd|I'll)\b|\b(?i:my|me|mine|myself|we|we're|our|us)\b")
 OWN_WORDS_EVERY = 120
+# the prompt's rules: a text that says "always", "never", "must", "respond" … once every
+# INSTRUCTING_EVERY characters tells the model what to do ("Guidelines for every reply: …")
+_INSTRUCTING = re.compile(
+    r"\b(?:always|never|must|should|do[ \t]+not|don't|avoid|make[ \t]+sure|be[ \t]+sure|"
+    r"respond|reply|the[ \t]+assistant|you[ \t]+(?:are|will|may)|your[ \t]+(?:answers?|"
+    r"responses?|replies|task|role))\b",
+    re.I,
+)
+INSTRUCTING_EVERY = 100
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
@@ -397,13 +406,14 @@ def _chars(text: str) -> int:
 def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
     """A paragraph no rule claimed, as (pasted material, the prompt's words): material when
     it is as long as an article's (`PASTED_MIN_CHARS`) and not the prompt's own words — a
-    labelled line of the prompt ("Question: …"), a persona, the user's own story (`_OWN_WORDS`)
-    — and, in the message's last paragraph, without the question it closes with."""
+    labelled line of the prompt ("Question: …"), a persona, the user's own story (`_OWN_WORDS`),
+    the prompt's rules (`_INSTRUCTING`) — and, in the message's last paragraph, without the
+    question it closes with."""
     if _chars(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph):
         return "", paragraph
-    if _TRAILER.match(paragraph) or len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(
-        paragraph
-    ):
+    own = len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(paragraph)
+    instructs = len(_INSTRUCTING.findall(paragraph)) * INSTRUCTING_EVERY >= len(paragraph)
+    if _TRAILER.match(paragraph) or own or instructs:
         return "", paragraph
     if last and paragraph.endswith(("?", "\uff1f")):
         start = max(paragraph.rfind(mark, 0, len(paragraph) - 1) for mark in (". ", "! ", "\n"))
