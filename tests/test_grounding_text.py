@@ -1193,6 +1193,12 @@ def test_a_long_paragraph_of_rules_is_no_document() -> None:
     assert [d.text for d in extract("/v1/chat/completions", body, NO_OPTIONS, None)] == [HELP_PAGE]
 
 
+def test_a_question_between_numbered_passages_is_the_prompt_s() -> None:
+    text = f"Passage 1: {EIFFEL}\n\nWhy was it built for the 1900 Olympics?\n\nPassage 2: {BIO}"
+    docs, rest = split_documents(text, "u")
+    assert [d.text for d in docs] == [EIFFEL, BIO] and rest.endswith("1900 Olympics?")
+
+
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
     """Each user turn numbers its passages from 1 again, after the system's documents: the
     last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and

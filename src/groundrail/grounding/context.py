@@ -423,18 +423,19 @@ def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
 
 
 def _headed(text: str, prefix: str, docs: list[Document]) -> str:
+    """Numbered passages ("passage 1:", "[2]" at a line start), each up to the next; the
+    prompt's words after one (`_until_trailer`: a question between passages, the
+    instruction after the last) are the prompt's."""
     heads = list(_HEADED.finditer(text))
-    trailer = ""
+    trailers = []
     for n, head in enumerate(heads):
-        last = n + 1 == len(heads)  # only the last passage can be followed by the prompt
-        end = len(text) if last else heads[n + 1].start()
-        body, trailer = (
-            _until_trailer(text[head.end() : end]) if last else (text[head.end() : end], "")
-        )
+        end = len(text) if n + 1 == len(heads) else heads[n + 1].start()
+        body, trailer = _until_trailer(text[head.end() : end])
+        trailers.append(trailer)
         if body.strip():
             label = head.group("label") or head.group("number")
             docs.append(document(f"{prefix}-passage-{label}", body.strip()))
-    return text[: heads[0].start()] + f"\n{_CUT}\n" + trailer if heads else text
+    return text[: heads[0].start()] + f"\n{_CUT}\n" + "\n".join(trailers) if heads else text
 
 
 # a name inside a tagged block (`<source>report.pdf</source>`, a title, a URL): no document
