@@ -1199,6 +1199,21 @@ def test_a_question_between_numbered_passages_is_the_prompt_s() -> None:
     assert [d.text for d in docs] == [EIFFEL, BIO] and rest.endswith("1900 Olympics?")
 
 
+@pytest.mark.parametrize(
+    "question", ["why was it built for the 1900 olympics", "Name the architect who designed it"]
+)
+def test_a_question_typed_without_its_mark_is_the_prompt_s(question: str) -> None:
+    docs, rest = split_documents(f"Context:\n{EIFFEL}\n{question}", "u")
+    assert [d.text for d in docs] == [EIFFEL] and rest.endswith(question)
+
+
+def test_a_task_that_names_its_material_in_words_announces_it() -> None:
+    email = "Hi all, the launch moves to May 3 because the vendor is late. Marketing updates it."
+    ask = "Please summarize this email for my team in two sentences:"
+    docs, _ = split_documents(f"{ask}\n\n{email}", "u")
+    assert [d.text for d in docs] == [email]
+
+
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:
     """Each user turn numbers its passages from 1 again, after the system's documents: the
     last turn's passages go by their printed numbers (an answer's "[2]"), earlier ones and

@@ -74,7 +74,7 @@ _NOUNS = (
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
-    rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)(?:[ \t]+for[ \t]+me)?)"
+    rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)(?:[ \t]+[^.?!:\n]{{0,60}}?)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__|{_DSPY_OPEN})(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     rf"(?:\*\*|__|{_DSPY_CLOSE})?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
@@ -108,6 +108,12 @@ _TRAILER = re.compile(
     + rf"|{_DSPY_OPEN}(?!(?:{_NOUNS})\b)\w"
     + ")",
     re.I | re.M,
+)
+# a short line that asks without a question mark: a question word and no label or full stop
+_UNMARKED_QUESTION = re.compile(
+    r"(?:why|how|what|when|where|who|whom|whose|which|name|tell[ \t]+me|i[ \t]+want[ \t]+to[ \t]+"
+    r"know)\b[^:.\n]{3,150}$",
+    re.I,
 )
 # a "Question:" label after a sentence on the same line (one-line templates)
 _INLINE_TRAILER = re.compile(r"(?<=[.!?\"')\]])[ \t]+(?=(?:question|query)[ \t]*:[ \t]*\S)", re.I)
@@ -521,6 +527,8 @@ def _until_trailer(text: str) -> tuple[str, str]:
         opens = "\n" not in last.strip() and _OPENS_ASKING.match(last) is not None
         # or a claim the user asks to have checked ("Is this true? The Louvre opened in 1805.")
         opens = opens or _VERIFIES.match(last.strip()) is not None
+        # or a question typed without its mark ("why was it built for the 1900 olympics")
+        opens = opens or _UNMARKED_QUESTION.match(last.strip()) is not None
         question = (last.strip().endswith(("?", "\uff1f")) or opens) and (
             cut == "\n\n" or len(head) < PASTED_MIN_CHARS
         )
