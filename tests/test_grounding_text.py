@@ -1106,11 +1106,13 @@ def test_a_claim_checked_against_sources_is_not_one_of_them(ask: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "tag", ["patient_records", "knowledge_base", "agreement", "news_article", "email", "policy"]
+    "tag",
+    ["patient_records", "knowledge_base", "agreement", "news_article", "email", "search_results"],
 )
 def test_a_tag_named_for_material_holds_a_document(tag: str) -> None:
-    """Anthropic-style prompts name their own tags: a tag whose name has a word for material
-    holds a document; `<question>`, `<instructions>` hold the prompt's words."""
+    """Anthropic-style prompts name their own tags: a tag whose name ends in a word for
+    material holds a document; `<question>`, `<question_text>`, `<task_context>` hold the
+    prompt's words."""
     text = f"<{tag}>{EIFFEL}</{tag}>\n<question>Why was it built for 1900?</question>"
     docs, rest = split_documents(text, "u")
     assert [d.text for d in docs] == [EIFFEL] and "<question>" in rest
@@ -1155,11 +1157,6 @@ def test_a_json_example_of_the_answer_s_shape_is_no_document() -> None:
     text = 'Respond only with JSON matching this example:\n{"sentiment": "positive", "score": 0.9}'
     assert split_documents(f"Context: {EIFFEL}\n\n{text}", "u")[0][0].text == EIFFEL
     assert len(split_documents(f"Context: {EIFFEL}\n\n{text}", "u")[0]) == 1
-
-
-def test_a_cjk_article_is_as_long_as_its_words() -> None:
-    article = "埃菲尔铁塔于1889年为世界博览会而建。它由埃菲尔的公司设计。" * 6
-    assert [d.text for d in split_documents(article, "u")[0]] == [article]
 
 
 def test_an_empty_tool_result_is_no_document() -> None:
@@ -1212,6 +1209,73 @@ def test_a_task_that_names_its_material_in_words_announces_it() -> None:
     ask = "Please summarize this email for my team in two sentences:"
     docs, _ = split_documents(f"{ask}\n\n{email}", "u")
     assert [d.text for d in docs] == [email]
+
+
+HR_POLICY = (
+    "Employees should request annual leave at least two weeks in advance through the HR portal. "
+    "Managers must approve or decline requests within five working days. Unused leave of up to "
+    "five days may be carried over to the next year, and anything beyond that should be taken "
+    "before the end of March. Employees must not take more than ten consecutive working days "
+    "without the approval of their director. Leave taken during a notice period must be agreed "
+    "in writing."
+)
+EMAIL = (
+    "Hi team, I wanted to let you know that our launch moves to May 3. We found two bugs in the "
+    "payment flow last week and I would rather we fix them than rush. Marketing will update the "
+    "landing page by Friday, and I will send the new press release to our partners on Monday. "
+    "Thanks for your patience, and let me know if you have questions about the new dates, the "
+    "fixes or the order in which we will roll them out. Best, Maria"
+)
+US_NEWS = (
+    "US exports of soybeans to China fell 12 percent in the first quarter, the US Department of "
+    "Agriculture said on Tuesday. Analysts blamed the new tariffs and a strong harvest in Brazil. "
+    "US farm groups have asked Congress for emergency support, while the administration said "
+    "talks with Beijing would resume in June. Prices for soybean futures in Chicago were flat, "
+    "and traders expect little change before the June talks."
+)
+
+
+@pytest.mark.parametrize("text", [HR_POLICY, EMAIL, US_NEWS, HELP_PAGE])
+def test_pasted_material_in_the_second_or_first_person_stays_material(text: str) -> None:
+    """A policy full of "must" and "should", an email in the first person, news about the
+    US: material, though it names no lead-in (a rule of the prompt's speaks to the assistant,
+    a user's own words close with their question)."""
+    docs, _ = split_documents(f"{text}\n\nWhat does it say about the dates?", "u")
+    assert [d.text for d in docs] == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"<question_text>{PREMISE}</question_text>",
+        f"<task_context>Answer as a Nobel historian. {PREMISE}</task_context>",
+        f"<example_email>{PREMISE}</example_email>",
+        "Read the following instructions carefully:\n- Always answer in French.\n- Cite sources.",
+    ],
+    ids=["question-tag", "task-tag", "example-tag", "instructions"],
+)
+def test_the_prompt_s_own_words_are_no_document(text: str) -> None:
+    assert split_documents(text, "u")[0] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Here is the API response in JSON format:\n{"order": "A-17", "status": "shipped"}',
+        f"Verify the customer's claim against the following policy text:\n{HR_POLICY}",
+        f"Knowledge base:\n{EIFFEL}\n\nUse this format:\nThought: think\n"
+        "Observation: the result of the action\n\nBegin!\n\nQuestion: Who designed it?",
+        "News: Voters backed the plan with 52% of the vote. Question: will the government "
+        "honour it? Ministers say yes, but the opposition disagrees.",
+    ],
+    ids=["json-in-a-format", "a-customer-claim", "react-with-knowledge", "inline-question-word"],
+)
+def test_material_near_the_prompt_s_shapes_stays_material(text: str) -> None:
+    docs, _ = split_documents(text, "u")
+    assert docs and all("Question: will" not in d.text or "opposition" in d.text for d in docs)
+    assert any(
+        marker in d.text for d in docs for marker in ("shipped", "Managers", "Eiffel", "opposition")
+    )
 
 
 def test_a_citation_names_the_passage_of_the_latest_numbering() -> None:

@@ -18,15 +18,19 @@ from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
-# A tag that holds material: its name is, or has as one of its words, a noun for material
-# (`<document>`, `<search_results>`, `<news_article>`, `<patient_records>`, `<knowledge_base>`,
-# `<agreement>`); `<question>`, `<instructions>`, `<example>` hold the prompt's own words.
+# A tag that holds material: its name is a noun for material or ends in one (`<document>`, `<search_results>`, `<news_article>`, `<patient_records>`,
+# `<knowledge_base>`, `<agreement>`); one with a word of the prompt's (`<question_text>`,
+# `<task_context>`, `<example_email>`) holds the prompt's own words.
 _BLOCK_NOUNS = (
     r"document|doc|context|passage|source|article|knowledge|record|data|reference|result|"
-    r"snippet|excerpt|agreement|contract|email|policy|policies|report|transcript|notes?|page|"
+    r"snippet|excerpt|agreement|contract|email|report|transcript|page|base|"
     r"content|faq|manual|review|profile|letter|memo|story|news|chunk|entry|entries|text"
 )
-_BLOCK_TAG = rf"(?:[a-z0-9]+[_-])*(?:{_BLOCK_NOUNS})s?(?:[_-][a-z0-9]+)*"
+_PROMPT_TAG_WORDS = (
+    r"question|query|claim|input|instruction|example|format|style|tone|task|rule|guideline|"
+    r"criteri|response|answer|draft|grading|assistant|persona|output|prompt|previous"
+)
+_BLOCK_TAG = rf"(?![\w-]*(?:{_PROMPT_TAG_WORDS}))(?:[a-z0-9]+[_-])*(?:{_BLOCK_NOUNS})s?"
 _TAGGED = re.compile(
     rf"<(?P<tag>{_BLOCK_TAG})\b(?P<attrs>[^<>]{{0,500}})>(?P<body>.*?)</(?P=tag)>",
     re.DOTALL | re.I,
@@ -74,7 +78,8 @@ _NOUNS = (
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
-    rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)(?:[ \t]+[^.?!:\n]{{0,60}}?)?)"
+    rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)"
+    rf"(?:[ \t]+(?:{_NOUNS})\b(?:[ \t]+[^.?!:\n]{{0,60}}?)?|[ \t]+for[ \t]+me)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__|{_DSPY_OPEN})(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
     rf"(?:\*\*|__|{_DSPY_CLOSE})?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
@@ -111,8 +116,8 @@ _TRAILER = re.compile(
 )
 # a short line that asks without a question mark: a question word and no label or full stop
 _UNMARKED_QUESTION = re.compile(
-    r"(?:why|how|what|when|where|who|whom|whose|which|name|tell[ \t]+me|i[ \t]+want[ \t]+to[ \t]+"
-    r"know)\b[^:.\n]{3,150}$",
+    r"(?:why|how|what|who|which|name|tell[ \t]+me|i[ \t]+want[ \t]+to[ \t]+know)\b"
+    r"(?:[ \t]+[^\s:.]+){3,25}[ \t]*$",
     re.I,
 )
 # a "Question:" label after a sentence on the same line (one-line templates)
@@ -155,6 +160,12 @@ _SHAPE_LINE = re.compile(
     r"|\b(?:format|schema|template|example)\b[^\n]*\b(?:output|response|answer|reply)\b",
     re.I,
 )
+# a line that tells the model its answer's shape ("Respond only with JSON like this:")
+_SHAPES_ANSWER = re.compile(
+    r"[ \t]*(?:please[ \t]+)?(?:respond|reply|answer|return|output|write|format|use|produce|give)"
+    r"\b[^\n]*\b(?:format|schema|template|example|structure|like[ \t]+this)\b",
+    re.I,
+)
 _OPTION_B = re.compile(r"^[ \t]*\(?b[:.)]", re.I)  # "B: …", "B) …": options, not an answer
 # a line that asks for something: an instruction after pasted material ("Explain why …",
 # "Using these passages, list …"), as a question after it ends in "?"
@@ -175,18 +186,21 @@ PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a questi
 QUOTED_MIN_CHARS = 200  # a text this long in triple quotes is pasted material
 # the user's own words: a text that says "I", "my", "we" once every OWN_WORDS_EVERY characters
 # is their story or question, not material they pasted
-_OWN_WORDS = re.compile(r"\b(?:I|I'm|I've|I'd|I'll)\b|\b(?i:my|me|mine|myself|we|we're|our|us)\b")
+_OWN_WORDS = re.compile(
+    r"\bI(?:'m|'ve|'d|'ll)?\b(?=[ \t]+[a-z])|\b(?i:my|me|mine|myself|we|we're|our)\b|\bus\b"
+)
 OWN_WORDS_EVERY = 120
-# the prompt's rules: a text that says "always", "never", "must", "respond" … once every
-# INSTRUCTING_EVERY characters tells the model what to do ("Guidelines for every reply: …")
+# the prompt's rules: sentences that open "Always", "Never", "Do not", "Respond" … once every
+# INSTRUCTING_EVERY characters, speaking of answering, tell the model what to do (`_rules`)
 _INSTRUCTING = re.compile(
-    r"\b(?:always|never|must|should|do[ \t]+not|don't|avoid|make[ \t]+sure|be[ \t]+sure|"
-    r"respond|reply|the[ \t]+assistant|you[ \t]+(?:are|will|may)|your[ \t]+(?:answers?|"
-    r"responses?|replies|task|role))\b",
+    r"(?:^|(?<=[.!?;:\n])[ \t]*|(?<=[.!?;:])[ \t]+)(?:-[ \t]*|\d+[.)][ \t]*)?(?:always|never|"
+    r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use)\b",
     re.I,
 )
+_ANSWERING = re.compile(
+    r"\b(?:respond|reply|answers?|the[ \t]+assistant|the[ \t]+user|you[ \t]+are[ \t]+an?)\b", re.I
+)
 INSTRUCTING_EVERY = 100
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
 LEADS_MAX = 20  # lead-ins tried per message: a prompt has a few; prose may repeat one
@@ -220,6 +234,7 @@ _REACT_LABEL = re.compile(
     re.I | re.M,
 )
 _BEGIN = re.compile(r"^[ \t]*begin!?[ \t]*$", re.I | re.M)  # a ReAct prompt's format ends
+_FORMAT_OBSERVATION = re.compile(r"^[ \t]*observation[ \t]*:[^\n]*\n?", re.I | re.M)
 _OBSERVATION = re.compile(r"^[ \t]*observation[ \t]*:[ \t]*", re.I | re.M)
 # a first line that asks about the text after it ("Can you summarize this?", "What does this
 # say?", "Translate the text below."): the question, which points at pasted material
@@ -247,7 +262,9 @@ _VERIFIES = re.compile(  # (against sources, what the line announces is evidence
 # a line that asks to check a claim against sources announces no material itself: its claim
 # is the prompt's, the sources come under their own label ("Sources:", "Context:")
 _CHECKS_CLAIM = re.compile(
-    r"\b(?:verify|fact[- ]?check|check|debunk)\b[^\n]{0,80}\bclaims?\b", re.I
+    r"\b(?:verify|fact[- ]?check|check|debunk)[ \t]+(?:this|that|these|the[ \t]+following)[ \t]+"
+    r"claims?\b",
+    re.I,
 )
 # the list that held them, once they are cut: its brackets and commas
 _CUT_LIST = re.compile(rf"(?:\[\s*)?{_CUT}(?:\s*,\s*{_CUT})*(?:\s*,?\s*\])?")
@@ -383,9 +400,9 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
         before = rest[max(0, match.start() - TRAILER_MAX_CHARS) : match.start()]
         inline = before.endswith((": ", ":\t"))  # 'Text: """…"""'
         # a long text in triple quotes is pasted ("…delimited by triple quotes" said elsewhere)
-        quoted = len(match.group("quoted") or "") >= QUOTED_MIN_CHARS and not _VERIFIES.search(
-            before.rstrip().rpartition("\n")[2]
-        )
+        # (at the message's start or after a blank line: a line before it is the prompt's)
+        alone = not before.strip() or before.rstrip(" \t").endswith("\n\n")
+        quoted = len(match.group("quoted") or "") >= QUOTED_MIN_CHARS and alone
         if body and (inline or quoted or _announces(before)):
             docs.append(document(f"{prefix}-delimited-{n}", body))
             delimited.append(match)
@@ -403,40 +420,51 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
 
 
-def _chars(text: str) -> int:
-    """A text's length as pasted-material rules count it: a CJK character (a word's worth)
-    counts three."""
-    return len(text) + 2 * len(_CJK.findall(text))
-
-
 def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
     """A paragraph no rule claimed, as (pasted material, the prompt's words): material when
     it is as long as an article's (`PASTED_MIN_CHARS`) and not the prompt's own words — a
-    labelled line of the prompt ("Question: …"), a persona, the user's own story (`_OWN_WORDS`),
-    the prompt's rules (`_INSTRUCTING`) — and, in the message's last paragraph, without the
-    question it closes with."""
-    if _chars(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph):
+    labelled line of the prompt ("Question: …" with no answer in it), a persona, rules for
+    the assistant (`_rules`) — and, in the message's last paragraph, when it closes with a
+    question: the user's own story or question (`_OWN_WORDS`) is theirs; else the question
+    is cut from the material before it."""
+    if len(paragraph) < PASTED_MIN_CHARS or _ADDRESSES.match(paragraph) or _rules(paragraph):
         return "", paragraph
-    own = len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(paragraph)
-    instructs = len(_INSTRUCTING.findall(paragraph)) * INSTRUCTING_EVERY >= len(paragraph)
-    if _TRAILER.match(paragraph) or own or instructs:
+    lines = paragraph.split("\n")
+    if _TRAILER.match(paragraph) and not any(_GIVEN_ANSWER.match(line) for line in lines):
         return "", paragraph
     if last and paragraph.endswith(("?", "\uff1f")):
+        if len(_OWN_WORDS.findall(paragraph)) * OWN_WORDS_EVERY >= len(paragraph):
+            return "", paragraph
         start = max(paragraph.rfind(mark, 0, len(paragraph) - 1) for mark in (". ", "! ", "\n"))
         head, ask = paragraph[: start + 1].strip(), paragraph[start + 1 :].strip()
-        return (head, ask) if start >= 0 and len(head) >= PASTED_MIN_CHARS else ("", paragraph)
+        return (head, ask) if start >= 0 and len(head) >= QUOTED_MIN_CHARS else ("", paragraph)
     return paragraph, ""
+
+
+def _rules(paragraph: str) -> bool:
+    """Rules for the assistant ("Always greet … Never promise … Respond in …"): sentences that
+    open with an imperative, one every `INSTRUCTING_EVERY` characters, in a text that speaks
+    of answering (a manual's or a leaflet's imperatives do not)."""
+    count = len(_INSTRUCTING.findall(paragraph))
+    return count * INSTRUCTING_EVERY >= len(paragraph) and _ANSWERING.search(paragraph) is not None
 
 
 def _headed(text: str, prefix: str, docs: list[Document]) -> str:
     """Numbered passages ("passage 1:", "[2]" at a line start), each up to the next; the
-    prompt's words after one (`_until_trailer`: a question between passages, the
-    instruction after the last) are the prompt's."""
+    prompt's words after one are the prompt's: the instruction after the last
+    (`_until_trailer`), a question paragraph between two."""
     heads = list(_HEADED.finditer(text))
     trailers = []
     for n, head in enumerate(heads):
-        end = len(text) if n + 1 == len(heads) else heads[n + 1].start()
-        body, trailer = _until_trailer(text[head.end() : end])
+        last = n + 1 == len(heads)
+        end = len(text) if last else heads[n + 1].start()
+        body, gap, asked = text[head.end() : end].rstrip().rpartition("\n\n")
+        if last:
+            body, trailer = _until_trailer(text[head.end() : end])
+        elif gap and asked.strip().endswith("?") and len(asked.strip()) <= QUESTION_MAX_CHARS:
+            trailer = asked
+        else:
+            body, trailer = text[head.end() : end], ""
         trailers.append(trailer)
         if body.strip():
             label = head.group("label") or head.group("number")
@@ -516,8 +544,9 @@ def _until_trailer(text: str) -> tuple[str, str]:
         end = text[start:]
         if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(end) and not _answers(end):
             return text[:start], end
-    inline = list(_INLINE_TRAILER.finditer(text, max(0, len(text) - TRAILER_MAX_CHARS)))
-    if inline and not _answers(text[inline[-1].end() :]):  # "… 1889. Question: Who built it?"
+    inline = list(_INLINE_TRAILER.finditer(text, max(0, len(text) - QUESTION_MAX_CHARS)))
+    asked = text[inline[-1].end() :].rstrip() if inline else ""
+    if asked and "\n" not in asked and asked.endswith(("?", "\uff1f")):  # "… Question: Who?"
         return text[: inline[-1].start()], text[inline[-1].end() :]
     for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
         head, gap, last = text.rstrip().rpartition(cut)
@@ -575,7 +604,7 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
     for n, piece in enumerate(pieces):
         if isinstance(piece, str):
             kept.append(piece)
-        elif _SHAPE_LINE.search(_line_before(kept[-1], len(kept[-1]))):
+        elif _SHAPES_ANSWER.match(_line_before(kept[-1], len(kept[-1]))):
             kept.append("")  # "Respond only with JSON matching this example:": its shape
         else:
             docs.append(Document(f"{prefix}-json-{n // 2}", linearise(piece), record_of(piece)))
@@ -792,8 +821,9 @@ def _observations(text: str, prefix: str, docs: list[Document]) -> str:
     instruction after it) is a document; the agent's own steps are not."""
     if _REACT_STEP.search(text) is None:
         return text
-    begun = list(_BEGIN.finditer(text))  # the format before it (its own "Observation:" line)
-    pieces, cursor = [], begun[-1].end() if begun else 0  # is the prompt's: left out
+    begun = list(_BEGIN.finditer(text))  # the format before it: its "Observation:" line no
+    cursor = begun[-1].end() if begun else 0  # lead-in (the rest before it stays as it is)
+    pieces = [_FORMAT_OBSERVATION.sub("", text[:cursor])]
     for n, head in enumerate(_OBSERVATION.finditer(text, cursor)):
         step = _REACT_LABEL.search(text, head.end())
         body, trailer = (
