@@ -18,9 +18,10 @@ from groundrail.grounding.records import read, record_of, unwrapped
 from groundrail.grounding.windows import Document
 from groundrail.openai.requests import ContextDocument, GroundrailOptions
 
-# A tag that holds material: its name is a noun for material or ends in one (`<document>`, `<search_results>`, `<news_article>`, `<patient_records>`,
-# `<knowledge_base>`, `<agreement>`); one with a word of the prompt's (`<question_text>`,
-# `<task_context>`, `<example_email>`) holds the prompt's own words.
+# A tag that holds material: its name is a noun for material or ends in one (`<document>`,
+# `<search_results>`, `<news_article>`, `<patient_records>`, `<knowledge_base>`,
+# `<agreement>`); one with a word of the prompt's (`<question_text>`, `<task_context>`,
+# `<example_email>`) holds the prompt's own words.
 _BLOCK_NOUNS = (
     r"document|doc|context|passage|source|article|knowledge|record|data|reference|result|"
     r"snippet|excerpt|agreement|contract|email|report|transcript|page|base|"
