@@ -5,11 +5,12 @@ for ordinary prompts and for prompts written to be slow. A benchmark, not a test
 
 Each row is one user message of about SIZE characters: a RAG prompt (passages, a record, a
 question), a pasted article, and shapes that repeat what the evidence rules look for (an
-unclosed tag, a lead-in, a fence, an example label, a bracket, a LangChain repr) without ever
-closing it. The gateway reads the documents of a request over 64 KiB in a worker thread
-(`guard.evidence`), so these seconds hold one thread, not the event loop; what must hold is
-that they grow with the size, not with its square. With `--against REV` the build at git
-revision REV is measured first, then this tree, one after the other in this command.
+unclosed tag, a lead-in, a fence, an example label, a bracket, a LangChain repr, "Content:"
+entries, table rows) without ever closing it, nest it, or run one question line on. The
+gateway reads the documents of a request over 64 KiB in a worker thread (`guard.evidence`),
+so these seconds hold one thread, not the event loop; what must hold is that they grow with
+the size, not with its square. With `--against REV` the build at git revision REV is
+measured first, then this tree, one after the other in this command.
 """
 
 from __future__ import annotations
@@ -40,7 +41,15 @@ SHAPES = {
     "langchain repr": "}below *x Document(",
     "html": "</p>word ",
     "react": "Thought: Observation: ",
+    "content entries": "Content: x\nSource: ",
+    "table rows": "| a | b |\n|---|---|\n",
+    "nested tags": "<doc>x",
+    "q-a frame": "lorem ipsum ",
 }
+# what a shape's text is closed with (each of its units' closing tag), and the question that
+# ends the message where it is not the plain one ("Q: …" on one line, then "A:")
+CLOSING = {"nested tags": "</doc>"}
+ASKED = {"q-a frame": ("Q: ", "\nA:")}
 
 
 def measure(sizes: list[int]) -> list[dict[str, object]]:
@@ -52,8 +61,9 @@ def measure(sizes: list[int]) -> list[dict[str, object]]:
         for size in sizes:
             count = max(1, size // len(unit))
             text = "".join(unit.replace("{n}", str(i + 1)) for i in range(count))
-            question = "\n\nWhen did the Louvre open?"
-            body = {"messages": [{"role": "user", "content": text + question}]}
+            text += CLOSING.get(name, "") * count
+            head, question = ASKED.get(name, ("", "\n\nWhen did the Louvre open?"))
+            body = {"messages": [{"role": "user", "content": head + text + question}]}
             started = time.perf_counter()
             documents = extract("/v1/chat/completions", body, GroundrailOptions(), None)
             seconds = time.perf_counter() - started

@@ -1036,6 +1036,271 @@ def test_a_langchain_document_named_in_prose_is_the_prose_s() -> None:
     assert split_documents(question, "u")[0] == []
 
 
+SOURCED_PROMPT = (
+    "Given the following extracted parts of a long document and a question, create a final "
+    'answer with references ("SOURCES").\nIf you don\'t know the answer, just say that you '
+    "don't know. Don't try to make up an answer.\nALWAYS return a \"SOURCES\" part in your "
+    "answer.\n\nQUESTION: Which law governs the contract?\n=========\n{entries}\n=========\n"
+    "FINAL ANSWER:"
+)
+GOVERNING = "This Agreement is governed by English law."
+WAIVER = "No Waiver. Failure or delay in exercising any right shall not constitute a waiver."
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (
+            f"Content: {GOVERNING}\nSource: 28-pl\nContent: {WAIVER}\nSource: 30-pl",
+            [("28-pl", GOVERNING), ("30-pl", WAIVER)],
+        ),
+        (  # the map-reduce combine prompt's summaries: no sources
+            f"Content: {GOVERNING}\n\nContent: {WAIVER}",
+            [("u-entry-0", GOVERNING), ("u-entry-1", WAIVER)],
+        ),
+    ],
+)
+def test_langchain_qa_with_sources_entries_are_the_documents(
+    entries: str, expected: list[tuple[str, str]]
+) -> None:
+    """LangChain's QA-with-sources prompt: each "Content:" entry between its rule lines is a
+    document named by its "Source:"; the prompt's rules after its lead-in ("ALWAYS return a
+    'SOURCES' part in your answer.") are none, and the question is the prompt's."""
+    docs, rest = split_documents(SOURCED_PROMPT.format(entries=entries), "u")
+    assert [(d.id, d.text) for d in docs] == expected
+    assert "QUESTION: Which law governs the contract?" in rest
+    assert "ALWAYS" in rest
+
+
+def test_langchain_s_own_examples_are_no_documents() -> None:
+    """LangChain's QA-with-sources template carries worked examples (their entries, a
+    "FINAL ANSWER: …" and its "SOURCES:"): only the entries after the last answer given are
+    material, and no line of the template is a document ("SOURCES:" is no passage S)."""
+    example = SOURCED_PROMPT.format(
+        entries=f"Content: {GOVERNING}\nSource: 28-pl\nContent: {WAIVER}\nSource: 30-pl"
+    ).replace("FINAL ANSWER:", "FINAL ANSWER: This Agreement is governed by English law.")
+    notice = "Either party may terminate this Agreement on 30 days' written notice."
+    prompt = (
+        f"{example}\nSOURCES: 28-pl\n\nQUESTION: How long is the notice period?\n=========\n"
+        f"Content: {notice}\nSource: contract-7\n=========\nFINAL ANSWER:"
+    )
+    docs, rest = split_documents(prompt, "u")
+    assert [(d.id, d.text) for d in docs] == [("contract-7", notice)]
+    assert "QUESTION: How long is the notice period?" in rest
+
+
+def test_a_source_named_before_its_content_names_that_content() -> None:
+    text = (
+        "Answer using the search results.\n\nSource: https://a.example/law\n"
+        f"Content: {GOVERNING}\n\nSource: https://b.example/waiver\nContent: {WAIVER}\n\n"
+        "Question: Which law governs the contract?"
+    )
+    docs, _ = split_documents(text, "u")
+    assert [(d.id, d.text) for d in docs] == [
+        ("https://a.example/law", GOVERNING),
+        ("https://b.example/waiver", WAIVER),
+    ]
+
+
+def test_content_entries_the_user_asks_checked_are_no_named_documents() -> None:
+    text = f"Are these two posts accurate?\n\nContent: {GOVERNING}\n\nContent: {WAIVER}"
+    assert all("entry" not in d.id for d in split_documents(text, "u")[0])
+
+
+def test_a_content_entry_that_runs_to_the_end_stops_at_the_question() -> None:
+    text = f"Content: {GOVERNING}\nContent: {WAIVER}\n\nWhich law governs the contract?"
+    docs, rest = split_documents(text, "u")
+    assert [d.text for d in docs] == [GOVERNING, WAIVER]
+    assert rest == "Which law governs the contract?"
+
+
+OPEN_WEBUI = (
+    "### Task:\nRespond to the user query using the provided context, incorporating inline "
+    "citations in the format [id] **only when the <source> tag includes an explicit id "
+    'attribute** (e.g., <source id="1">).\n\n### Guidelines:\n- If you don\'t know the '
+    "answer, clearly state that.\n\n### Output:\nProvide a clear and direct response to the "
+    "user's query, including inline citations in the format [id] only when the <source> tag "
+    'with id attribute is present in the context.\n\n<context>\n<source id="1" '
+    'name="contract.pdf">{governing}</source>\n<source id="2" name="contract.pdf">{waiver}'
+    "</source>\n</context>\n\n<user_query>\nWhich law governs the contract?\n</user_query>"
+)
+
+
+def test_a_tag_named_in_the_prompt_s_prose_opens_no_block() -> None:
+    """Open WebUI's RAG template names "the <source> tag" in its task: each closing tag
+    closes the nearest tag of its name, so the sources are the documents (the task's text
+    up to the first </source> was one, and source 1 was lost)."""
+    prompt = OPEN_WEBUI.format(governing=GOVERNING, waiver=WAIVER)
+    docs, rest = split_documents(prompt, "u")
+    assert [(d.id, d.text) for d in docs] == [("1", GOVERNING), ("2", WAIVER)]
+    assert "### Guidelines:" in rest and "Which law governs the contract?" in rest
+
+
+def test_a_lead_in_that_describes_the_chat_announces_nothing() -> None:
+    """LlamaIndex's condense-plus-context system prompt opens "The following is a friendly
+    conversation between a user and an AI assistant.": its persona lines are no evidence;
+    the documents after "Here are the relevant documents for the context:" are."""
+    system = (
+        "The following is a friendly conversation between a user and an AI assistant.\n"
+        "The assistant is talkative and provides lots of specific details from its context.\n"
+        "If the assistant does not know the answer to a question, it truthfully says it\n"
+        "does not know.\n\nHere are the relevant documents for the context:\n\n"
+        f"{GOVERNING}\n\n{WAIVER}\n\nInstruction: Based on the above documents, provide a "
+        'detailed answer for the user question below.\nAnswer "don\'t know" if not present in '
+        "the document."
+    )
+    docs, rest = split_documents(system, "s")
+    assert [d.text for d in docs] == [f"{GOVERNING}\n\n{WAIVER}"]
+    assert "talkative" in rest
+
+
+def test_a_lead_in_about_ai_still_announces() -> None:
+    """Only a lead-in that names a conversation's parties describes the chat: news about AI
+    chips announced by "Use the following news articles about AI chip export rules …" is
+    material."""
+    prompt = (
+        "Use the following news articles about AI chip export rules to answer the question.\n"
+        "In October 2023 the US tightened export controls on the Nvidia A800 and H800.\n\n"
+        "Question: Which Nvidia chips were added?"
+    )
+    docs, _ = split_documents(prompt, "u")
+    assert [d.text for d in docs] == [
+        "In October 2023 the US tightened export controls on the Nvidia A800 and H800."
+    ]
+
+
+def test_rules_under_a_context_label_are_its_material() -> None:
+    """A policy knowledge base in imperatives under "Context:" is material (only after a
+    sentence lead-in are such rules the prompt's)."""
+    policy = (
+        "- Always respond to refund requests within 2 business days.\n"
+        "- Never offer refunds after 30 days from purchase."
+    )
+    docs, _ = split_documents(f"Context:\n{policy}\n\nQuestion: Can I get a refund?", "u")
+    assert [d.text for d in docs] == [policy]
+
+
+def test_a_tag_named_inside_a_document_closes_nothing() -> None:
+    """MDN's text names "<source> elements" inside a <source> block: the block's own closing
+    tag closes the block that stands as markup, not the name in its prose."""
+    video = (
+        "The <video> element embeds a media player. Put one or more <source> elements inside "
+        "it to offer formats."
+    )
+    audio = "The <audio> element embeds sound content."
+    prompt = (
+        f'<context>\n<source id="1" name="video.html">{video}</source>\n'
+        f'<source id="2" name="audio.html">{audio}</source>\n</context>\n\nHow is a format chosen?'
+    )
+    docs, _ = split_documents(prompt, "u")
+    assert [(d.id, d.text) for d in docs] == [("1", video), ("2", audio)]
+
+
+def test_deeply_nested_tags_are_read_to_a_depth() -> None:
+    """500 nested <doc> tags raised RecursionError (a 500) once every level was read."""
+    docs, _ = split_documents("<doc>" * 500 + "x" + "</doc>" * 500 + "\n\nWhat is x?", "u")
+    assert len(docs) == 1 and "x" in docs[0].text
+
+
+MENU = "| Item | Price |\n|:-----|------:|\n| Latte | $4.50 |\n| Bagel | $3.00 |"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [f"{MENU}\n\nHow much is a latte?", f"Our menu:\n{MENU}\nHow much is a latte?"],
+)
+def test_a_markdown_table_is_data_however_short(prompt: str) -> None:
+    """A pasted Markdown table is a document read as records, one a row (under
+    `PASTED_MIN_CHARS` it was the prompt's, and the answer went unchecked)."""
+    docs, rest = split_documents(prompt, "u")
+    assert [d.text for d in docs] == ["1: item Latte; price $4.50.\n2: item Bagel; price $3.00."]
+    assert rest.endswith("How much is a latte?") and "|" not in rest
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Is this table correct?",
+        "I made this table from memory for my class, can you check it for mistakes?",
+        "Return a markdown table with the following columns, one row per item:",
+        "Present the prices as a table like this:",
+    ],
+)
+def test_a_table_the_user_doubts_or_asks_for_is_no_document(before: str) -> None:
+    assert split_documents(f"{before}\n{MENU}\n\nWhat is cheap?", "u")[0] == []
+
+
+def test_a_table_with_no_rows_is_no_document() -> None:
+    header = MENU.split("\n| Latte")[0]
+    assert split_documents(f"{header}\n\nFill it in for our cafe.", "u")[0] == []
+
+
+def test_a_table_showing_the_answer_s_shape_is_no_document() -> None:
+    prompt = f"Respond in this format:\n{MENU.replace('Latte', '<item>')}\n\nWhat is cheap?"
+    assert split_documents(prompt, "u")[0] == []
+
+
+EIFFEL = (
+    "The Eiffel Tower was completed in 1889 for the World's Fair in Paris. It was designed "
+    "by the firm of Gustave Eiffel."
+)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "Q: When was the Eiffel Tower completed?\nA:",
+        "Question: When was the Eiffel Tower completed?\nAnswer:",
+        "Question: When was the Eiffel Tower completed?\nHelpful Answer: ",
+    ],
+)
+def test_a_short_text_before_a_question_and_answer_frame_is_the_material(frame: str) -> None:
+    """ "{context}\n\nQ: {question}\nA:": the text before the frame is the material however
+    short (under `PASTED_MIN_CHARS` it was the prompt's, and the answer went unchecked)."""
+    docs, rest = split_documents(f"{EIFFEL}\n\n{frame}", "u")
+    assert [d.text for d in docs] == [EIFFEL]
+    assert rest == frame.strip()
+
+
+@pytest.mark.parametrize("frame", ["Q: {q}\nA:", "Question: {q}\nHelpful Answer:"])
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/completions"])
+def test_the_question_of_a_frame_is_read_without_its_labels(frame: str, path: str) -> None:
+    """The question a fragment answer is read with ("1889" as "When …? 1889") carries no
+    template label: "Q: When …?\nA: 1889" was the hypothesis."""
+    prompt = f"{EIFFEL}\n\n{frame.format(q='When was the Eiffel Tower completed?')}"
+    body = (
+        {"prompt": prompt}
+        if path == "/v1/completions"
+        else {"messages": [{"role": "user", "content": prompt}]}
+    )
+    assert question_of(path, body, NO_OPTIONS) == "When was the Eiffel Tower completed?"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Think step by step and give a careful, well-reasoned reply.",
+        "The following is a conversation with an AI assistant. The assistant is helpful.",
+        "Answer the question truthfully, in one sentence, with no preamble at all.",
+        "Q: What is the capital of France?\nA: Paris, the seat of its government.",
+        "Below are some facts about the tower that may help:",
+        "My doctor told me that ibuprofen is safe to take with warfarin.",
+        "User said the warranty on the X200 laptop is five years.",
+        "Suppose the speed of light were 100 km/h in a fictional universe.",
+        "Be concise. Cite the passage number for each claim.",
+        "Input: The capital of Australia is Sydney.\nOutput: False. It is Canberra.",
+        "Ich verstehe nur Bahnhof, wenn er über Quantenphysik redet.",
+        "Q: What causes the seasons?\nA: The tilt of Earth's axis.\n\n"
+        "Because of the tilt, each hemisphere gets more direct sunlight for half the year.",
+    ],
+)
+def test_the_prompt_s_words_before_a_question_and_answer_frame_are_no_material(
+    prompt: str,
+) -> None:
+    frame = "Q: When was the Eiffel Tower completed?\nA:"
+    assert split_documents(f"{prompt}\n\n{frame}", "u")[0] == []
+
+
 def test_a_record_with_html_in_its_values_stays_a_record() -> None:
     record = json.dumps(
         {

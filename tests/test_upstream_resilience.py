@@ -153,3 +153,29 @@ async def test_routing_by_model_pattern_with_keys_and_headers(
     finally:
         await a.stop()
         await b.stop()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_an_upstream_redirect_is_never_relayed(
+    status: int, start_gateway: GatewayFactory, upstream: FakeUpstream
+) -> None:
+    """Relayed, a 307 sent the SDK (it follows redirects) with the request and its key to
+    wherever the upstream pointed, to be answered unchecked; now a 502 that keeps the
+    Location to the log."""
+    elsewhere = FakeUpstream()
+    await elsewhere.start()
+    try:
+        target = elsewhere.url.removesuffix("/v1") + "/v1/chat/completions"
+        upstream.failures = [Failure(status=status, headers={"Location": target})]
+        gateway = await start_gateway(upstream=upstream.url, retry={"backoff_base": 0.01})
+        sdk = AsyncOpenAI(base_url=gateway + "/v1", api_key="sk-test", max_retries=0)
+        with pytest.raises(openai.InternalServerError) as caught:
+            await sdk.chat.completions.create(**CHAT)  # type: ignore[call-overload]
+        await sdk.close()
+        assert caught.value.status_code == 502
+        assert caught.value.code == "upstream_redirect"
+        assert elsewhere.requests == []
+        assert "Location" not in caught.value.response.headers
+        assert elsewhere.url.removesuffix("/v1") not in caught.value.response.text
+    finally:
+        await elsewhere.stop()

@@ -287,7 +287,10 @@ backoff of `retry.backoff_base` times 2^attempt ({base} s, doubling) capped at `
 for longer is not retried, and its own answer (status, headers such as `Retry-After`, body) goes
 back to the client; a configured fallback is tried instead. The answer to the last try is what
 the client gets: the upstream's own error response, else the gateway's `upstream_unavailable`
-(502) or `upstream_timeout` (504).
+(502) or `upstream_timeout` (504). A redirect from an upstream (301, 302, 307, 308) is neither
+followed nor relayed (the SDKs follow a 307 with the request and its key, past the gateway):
+the client gets a 502 `upstream_redirect` and the log the `Location`; point the upstream's
+`base_url` where it leads.
 """
 
 

@@ -36,6 +36,7 @@ _TAGGED = re.compile(
     rf"<(?P<tag>{_BLOCK_TAG})\b(?P<attrs>[^<>]{{0,500}})>(?P<body>.*?)</(?P=tag)>",
     re.DOTALL | re.I,
 )
+TAG_DEPTH_MAX = 4  # <context><documents><document><document_content>: the deepest read
 _OPEN_TAG = re.compile(rf"<({_BLOCK_TAG})\b[^<>]{{0,500}}>", re.I)
 _CLOSE_TAG = re.compile(rf"</({_BLOCK_TAG})>", re.I)
 _ID_ATTRS = tuple(
@@ -55,7 +56,8 @@ _DELIMITED = re.compile(
 # named by its number or letter (the one an answer cites it by)
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
-    r"result)\s*#?\s*(?P<label>\d+|(?-i:[A-Z]))\b\s*[:.)\]-]|\[(?P<number>\d+)\])[ \t]*",
+    r"result)(?:\s*#?\s*(?=\d)|\s+#?\s*)(?P<label>\d+|(?-i:[A-Z]))\b\s*[:.)\]-]"
+    r"|\[(?P<number>\d+)\])[ \t]*",
     re.I | re.M,
 )
 # what a prompt asks done to a text it pastes ("Summarize this:", "Translate the text below.")
@@ -128,6 +130,12 @@ _INLINE_TRAILER = re.compile(r"(?<=[.!?\"')\]])[ \t]+(?=(?:question|query)[ \t]*
 _GIVEN_ANSWER = re.compile(  # (not a placeholder: "Answer: ...", "Answer: <answer>")
     r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*(?!\.\.\.|\u2026|<|\[|\{)\S", re.I
 )
+# an answer given on a line of its own ("FINAL ANSWER: This Agreement is governed by …")
+_ANSWERED = re.compile(
+    r"^[ \t]*(?:final[ \t]+)?answer[ \t]*:[ \t]*(?!\.\.\.|\u2026|<|\[|\{)\S", re.I | re.M
+)
+# the rest of an example's answer line, and the sources it gives on the next
+_EXAMPLE_SOURCES = re.compile(r"[^\n]*(?:\n[ \t]*sources?[ \t]*:[^\n]*)?", re.I)
 # an answer's label the prompt ends on: the question line right before it is the prompt's
 _ANSWER_LABEL = re.compile(r"[ \t]*(?:a|answer|assistant)[ \t]*:[ \t]*", re.I)
 # a paragraph that opens with a question ("Why did …? Keep it short."), not a quotation
@@ -183,6 +191,14 @@ TRAILER_MAX_CHARS = 1000  # the prompt's own end after a document: a question, a
 # where split_documents took a block out of a message: a lead-in before it announced it
 _CUT = "\x00"
 _PROMPT_LINES = re.compile(r"^[ \t]*" + _PROMPT_LINE, re.I | re.M)
+# a template's labels left in the question: a line that is one alone ("A:", "Context:"), and
+# the question's own ("Q: …")
+_BARE_LABEL = re.compile(
+    r"^[ \t]*(?:(?:helpful|final)[ \t]+)?(?:a|answer|context|documents?|passages?|sources?|"
+    r"information|output|response|assistant)[ \t]*:[ \t]*(?:\n|\Z)",
+    re.I | re.M,
+)
+_QUESTION_LABEL = re.compile(r"^[ \t]*(?:q|question|query)[ \t]*:[ \t]*", re.I | re.M)
 PASTED_MIN_CHARS = 400  # a paragraph this long is pasted material, not a question
 QUOTED_MIN_CHARS = 200  # a text this long in triple quotes is pasted material
 # the user's own words: a text that says "I", "my", "we" once every OWN_WORDS_EVERY characters
@@ -195,13 +211,60 @@ OWN_WORDS_EVERY = 120
 # INSTRUCTING_EVERY characters, speaking of answering, tell the model what to do (`_rules`)
 _INSTRUCTING = re.compile(
     r"(?:^|(?<=[.!?;:\n])[ \t]*|(?<=[.!?;:])[ \t]+)(?:-[ \t]*|\d+[.)][ \t]*)?(?:always|never|"
-    r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use)\b",
+    r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use)\b"
+    r"(?![ \t]*:)",  # (not a label: an FAQ's "Answer:")
     re.I,
 )
 _ANSWERING = re.compile(
     r"\b(?:respond|reply|answers?|the[ \t]+assistant|the[ \t]+user|you[ \t]+are[ \t]+an?)\b", re.I
 )
 INSTRUCTING_EVERY = 100
+# a lead-in that names a conversation's parties describes the chat, not material it announces
+_NAMES_CHAT = re.compile(
+    r"\b(?:conversation|dialogue|chat)\b[^.\n]{0,80}?\b(?:between|with)\b[^.\n]{0,80}?"
+    r"\b(?:assistant|ai|chatbot|bot|user|human|customer)\b",
+    re.I,
+)
+# a prompt that closes on a question and an empty answer label ("Q: …\nA:", "Question: …\n
+# Helpful Answer:"): the paragraphs before it are its material (`_framed_material`)
+_QA_FRAME = re.compile(
+    r"(?:question|query|q)[ \t]*:[ \t]*\S[^\n]*\n"
+    r"[ \t]*(?:[\w-]+[ \t]+)?(?:answer|a)[ \t]*:[ \t]*\Z",
+    re.I,
+)
+FRAMED_MIN_CHARS = 40
+# words before a pasted table that doubt it ("I made this from memory, check it for mistakes")
+# or ask for one of its shape ("as a table with these columns:", "a table like:")
+_DOUBTED = re.compile(
+    r"\b(?:i[ \t]+(?:think|believe|guess|made|wrote)|from[ \t]+memory|not[ \t]+sure|"
+    r"correct[ \t]+me|check|mistakes?|errors?|wrong)\b",
+    re.I,
+)
+_TABLE_SHAPE = re.compile(
+    r"\b(?:columns?|as[ \t]+a[ \t]+table|tables?[ \t]+(?:like|with|in[ \t]+this)|fill[ \t]+in|"
+    r"template)\b",
+    re.I,
+)
+# what keeps a short paragraph before such a frame the prompt's: someone's claim reported or
+# supposed, lines that open with a label, a verb telling the model something, no English
+_HEARSAY = re.compile(
+    r"\b(?:said|says|told|tells|heard|claims?|claimed|rumou?red|suppose|imagine|assume|"
+    r"hypothetical(?:ly)?|fictional|pretend)\b",
+    re.I,
+)
+_LABEL_LINE = re.compile(r"^[ \t]*[\w'-]+(?:[ \t]+[\w'-]+){0,2}[ \t]*:[ \t]*\S", re.M)
+_TELLS = re.compile(
+    r"[ \t]*(?:be|use|cite|write|keep|make|try|consider|note|remember|read|think|translate|"
+    r"classify|summari[sz]e|give|list|explain|tell|provide|describe|do|don't|act|stay|avoid|"
+    r"focus|limit|include|ignore|pretend|imagine|suppose|assume)\b",
+    re.I,
+)
+_ENGLISH = re.compile(r"\b(?:the|is|are|was|were|of|and|in|has|have|it)\b", re.I)
+_SPEAKS_TO = re.compile(
+    r"\b(?:you|your|yours|please|answers?|answering|respond|reply|let's|step[ -]by[ -]step|"
+    r"assistant|chatbot|bot|ai|model|conversation|the[ \t]+following)\b",
+    re.I,
+)
 LEAD_IN_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 300
 LEADS_MAX = 20  # lead-ins tried per message: a prompt has a few; prose may repeat one
@@ -335,13 +398,15 @@ def _label(prefix: str, doc: Document) -> str | None:
 
 def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> str | None:
     """What the answer responds to: the explicit option, else what is left of the last user
-    turn once its documents are taken out, when that is short."""
+    turn once its documents are taken out, when that is short, without the template's
+    labels ("Q: When …?\nA:" is "When …?", a "Context:" left by its document is dropped)."""
     if options.question:
         return options.question
     turns = _turns(path, body, ("user",))
     if not turns:
         return None
-    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q")[1]).strip()
+    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q")[1])
+    rest = _QUESTION_LABEL.sub("", _BARE_LABEL.sub("", rest)).strip()
     if rest and len(rest) <= QUESTION_MAX_CHARS:
         return rest
     return None
@@ -366,7 +431,7 @@ def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
     ]
 
 
-def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
+def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Document], str]:
     """A message's documents, and what is left of it (instructions, the question).
 
     Documents are, in this order: the pages of LangChain documents pasted as their repr
@@ -382,11 +447,11 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     instruction and never evidence.
     """
     docs: list[Document] = []
-    rest = _langchain(text.replace(_CUT, " "), prefix, docs)
+    rest = _sourced(_langchain(text.replace(_CUT, " "), prefix, docs), prefix, docs)
     tagged = list(_tagged_blocks(rest))
     for n, match in enumerate(tagged):
         name = _id_of(match.group("attrs")) or f"{prefix}-doc-{n}"
-        docs += _tagged(name, match.group("body").replace(_CUT, ""))
+        docs += _tagged(name, match.group("body").replace(_CUT, ""), depth)
     rest = _cut(rest, tagged)
     fenced = list(_FENCED.finditer(rest))
     for n, match in enumerate(fenced):
@@ -413,10 +478,19 @@ def split_documents(text: str, prefix: str) -> tuple[list[Document], str]:
     rest = _asked_about(rest, prefix, docs)
     kept = []
     paragraphs = re.split(r"\n\s*\n", rest)
+    framed = _QA_FRAME.match(paragraphs[-1].strip()) is not None
     for n, paragraph in enumerate(paragraphs):
-        pasted_text, ask = _pasted(paragraph.strip(), n == len(paragraphs) - 1)
+        last = n == len(paragraphs) - 1
+        # (from an example's "Q:" on, the paragraphs are the examples')
+        framed = framed and _FAQ_QUESTION.search(paragraph) is None
+        if framed and not last and _framed_material(paragraph.strip()):
+            docs.append(document(f"{prefix}-text-{n}", paragraph.strip()))
+            continue
+        pasted_text, ask = _pasted(paragraph.strip(), last)
         if pasted_text:
             docs.append(document(f"{prefix}-text-{n}", pasted_text))
+        else:
+            ask = _tables(ask, paragraphs[n - 1] if n else "", f"{prefix}-table-{n}", docs)
         kept.append(ask)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
 
@@ -440,6 +514,42 @@ def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
         head, ask = paragraph[: start + 1].strip(), paragraph[start + 1 :].strip()
         return (head, ask) if start >= 0 and len(head) >= QUOTED_MIN_CHARS else ("", paragraph)
     return paragraph, ""
+
+
+def _tables(paragraph: str, before: str, name: str, docs: list[Document]) -> str:
+    """The Markdown tables of a paragraph no other rule claimed (`pasted.markdown_tables`):
+    data however short, one document read as records, unless the words before a table ask
+    it checked (`_VERIFIES`, `_DOUBTED`: "Is this table correct?", "I made this from memory")
+    or show the answer's shape (`_SHAPE_LINE`, `_TABLE_SHAPE`: "Return a table with these
+    columns:"), or it has no rows. What is left of the paragraph."""
+    spans = []
+    for start, end, rows in pasted.markdown_tables(paragraph):
+        said = f"{before}\n{paragraph[:start]}"[-TRAILER_MAX_CHARS:]
+        prompts = _VERIFIES.search(said) or _DOUBTED.search(said) or _SHAPE_LINE.search(said)
+        if rows and not prompts and not _TABLE_SHAPE.search(said):
+            spans.append((start, end))
+    if spans:
+        docs.append(document(name, "\n".join(paragraph[a:b] for a, b in spans)))
+    return _cut(paragraph, spans).replace(_CUT, "") if spans else paragraph
+
+
+def _framed_material(paragraph: str) -> bool:
+    """Whether a paragraph before the prompt's closing "Question: …\nAnswer:" frame
+    (`_QA_FRAME`: "{context}\n\nQ: {question}\nA:"), and before any example's "Q:", is its
+    material, however short: a text of `FRAMED_MIN_CHARS` or more, in English, in the third
+    person, that does not speak to the model (`_SPEAKS_TO`: "you", "please", "answer"),
+    give it rules, ask, label its lines ("Input: …", "Sentiment: …": examples), open with a
+    verb that tells it something ("Be concise.", "Suppose …", "Translate …") or report
+    what someone said (`_HEARSAY`: the user's claims); a longer one is read as any other
+    paragraph (`_pasted`)."""
+    if not FRAMED_MIN_CHARS <= len(paragraph) < PASTED_MIN_CHARS:
+        return False
+    prompts = _SPEAKS_TO.search(paragraph) or _INSTRUCTING.search(paragraph)
+    prompts = prompts or _ASKS.match(paragraph) or _TRAILER.search(paragraph)
+    prompts = prompts or _OWN_WORDS.search(paragraph) or _HEARSAY.search(paragraph)
+    prompts = prompts or _LABEL_LINE.search(paragraph) or _TELLS.match(paragraph)
+    english = _ENGLISH.search(paragraph) is not None
+    return english and not prompts and not paragraph.endswith(("?", ":", "\uff1f", "\uff1a"))
 
 
 def _rules(paragraph: str) -> bool:
@@ -473,8 +583,11 @@ def _headed(text: str, prefix: str, docs: list[Document]) -> str:
     return text[: heads[0].start()] + f"\n{_CUT}\n" + "\n".join(trailers) if heads else text
 
 
-# a name inside a tagged block (`<source>report.pdf</source>`, a title, a URL): no document
-_NAME_TAG = re.compile(r"<(source|title|url|filename)>[ \t]*[^<\n]{1,120}?[ \t]*</\1>", re.I)
+# a name inside a tagged block (`<source>report.pdf</source>`, a title, a URL, standing where
+# markup does: "put <source> elements inside it." is a document's words): no document
+_NAME_TAG = re.compile(
+    r"(?:^|(?<=>))[ \t]*<(source|title|url|filename)>[ \t]*[^<\n]{1,120}?[ \t]*</\1>", re.I | re.M
+)
 
 
 def _cut(text: str, spans: Sequence[re.Match[str] | tuple[int, int]]) -> str:
@@ -494,17 +607,30 @@ def _line_before(text: str, position: int) -> str:
 
 
 def _tagged_blocks(text: str) -> Iterator[re.Match[str]]:
-    """`_TAGGED`'s matches, in order, in one pass: a tag is tried only where its closing tag
-    comes later (an unclosed tag repeated is read once, not once each)."""
-    last = {close.group(1).lower(): close.start() for close in _CLOSE_TAG.finditer(text)}
+    """`_TAGGED`'s outermost blocks, in order, in one pass: each closing tag closes the
+    nearest open tag of its name that stands where markup does (at a line's start or after
+    another tag), else the nearest one in prose, so a tag named in the prompt's prose ("only
+    when the <source> tag includes an id") or in a document's ("put <source> elements inside
+    it") opens nothing; a block inside another is the outer one's."""
+    tags = sorted(
+        itertools.chain(_OPEN_TAG.finditer(text), _CLOSE_TAG.finditer(text)), key=re.Match.start
+    )
+    opened: dict[tuple[str, bool], list[int]] = {}
+    spans = []
+    for tag in tags:
+        name = tag.group(1).lower()
+        if not tag.group(0).startswith("</"):
+            before = text[max(0, tag.start() - 200) : tag.start()].rstrip(" \t")
+            markup = not before or before.endswith(("\n", ">"))
+            opened.setdefault((name, markup), []).append(tag.start())
+        elif stack := opened.get((name, True)) or opened.get((name, False)):
+            spans.append((stack.pop(), tag.end()))
     cursor = 0
-    for tag in _OPEN_TAG.finditer(text):
-        if tag.start() < cursor or tag.start() >= last.get(tag.group(1).lower(), -1):
-            continue
-        match = _TAGGED.match(text, tag.start())
+    for start, end in sorted(spans):
+        match = _TAGGED.fullmatch(text, start, end) if start >= cursor else None
         if match is not None:
             yield match
-            cursor = match.end()
+            cursor = end
 
 
 def _id_of(attrs: str) -> str | None:
@@ -517,14 +643,16 @@ def _id_of(attrs: str) -> str | None:
     return None
 
 
-def _tagged(name: str, body: str) -> list[Document]:
+def _tagged(name: str, body: str, depth: int) -> list[Document]:
     """A tagged block's documents: itself, or, when it holds tagged blocks, those (with their
-    own ids) and what else it holds. A block of one word inside it (`<source>report.pdf
-    </source>`, a URL) names the block and is no document; a block left with one document
-    (`<document><source>…</source><document_content>…`) gives it its own id."""
-    if next(_tagged_blocks(body), None) is None:
+    own ids) and what else it holds, down to `TAG_DEPTH_MAX` levels (each level reads its
+    body again; a block deeper is one document). A block of one word inside it
+    (`<source>report.pdf</source>`, a URL) names the block and is no document; a block left
+    with one document (`<document><source>…</source><document_content>…`) gives it its own
+    id."""
+    if depth >= TAG_DEPTH_MAX or next(_tagged_blocks(body), None) is None:
         return [document(name, body.strip())]
-    inner, rest = split_documents(_NAME_TAG.sub("", body), name)
+    inner, rest = split_documents(_NAME_TAG.sub("", body), name, depth + 1)
     found = inner + ([document(name, rest)] if rest.strip() else [])
     return [replace(found[0], id=name)] if len(found) == 1 else found
 
@@ -575,7 +703,11 @@ def _faq_entry(end: str) -> bool:
     if len(questions) < 2:
         return False
     between = end[questions[0].end() : questions[1].start()].splitlines()[1:]
-    return any(line.strip() and not _ANSWER_LABEL.fullmatch(line) for line in between)
+    # (rule lines and the mark of a block taken out answer nothing)
+    marks = (_ANSWER_LABEL, pasted.RULE_LINE)
+    return any(
+        line.strip(f" \t{_CUT}") and not any(m.fullmatch(line) for m in marks) for line in between
+    )
 
 
 def _answers(text: str) -> bool:
@@ -598,7 +730,7 @@ def _answers(text: str) -> bool:
 def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
     """JSON objects and arrays (or Python literals of them, as records exported from a
     dataframe often are) anywhere in the text become linearised documents."""
-    pieces = _embedded(text)
+    pieces = _bracketed(text)
     if len(pieces) == 1:
         return text
     kept: list[str] = []
@@ -614,10 +746,21 @@ def _json_blocks(text: str, prefix: str, docs: list[Document]) -> str:
 
 
 def _embedded(text: str) -> list[str | dict[str, Any] | list[Any]]:
-    """The text cut into its prose and the records in it (`_is_record`), in order. Each
-    bracketed span (`pasted.bracket_pairs`) is decoded alone, and no more text than
-    `DECODE_BUDGET` times the text's length is decoded in all (brackets in prose never make
-    the reading quadratic)."""
+    """The text cut into its prose and the records in it, in order: each Markdown table's
+    rows (`pasted.markdown_tables`), and JSON records (`_bracketed`)."""
+    pieces: list[str | dict[str, Any] | list[Any]] = []
+    cursor = 0
+    for start, end, rows in pasted.markdown_tables(text):
+        pieces += [*_bracketed(text[cursor:start]), unwrapped(rows)]
+        cursor = end
+    return [*pieces, *_bracketed(text[cursor:])]
+
+
+def _bracketed(text: str) -> list[str | dict[str, Any] | list[Any]]:
+    """`text` cut into its prose and the JSON records in it (`_is_record`). Each bracketed
+    span (`pasted.bracket_pairs`) is decoded alone, and no more text than `DECODE_BUDGET`
+    times the text's length is decoded in all (brackets in prose never make the reading
+    quadratic)."""
     if "{" not in text and "[" not in text:
         return [text]
     pieces: list[str | dict[str, Any] | list[Any]] = []
@@ -685,7 +828,11 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
         body = _INSTRUCTION_LINES.sub("", body.replace(_CUT, "")).strip()
         asks = "\n" not in body and body.endswith(("?", "\uff1f"))
         asks = asks and len(body) <= QUESTION_MAX_CHARS
-        if len(body) >= LEAD_IN_MIN_CHARS and not asks and not _ADDRESSES.match(body):
+        # (the prompt's rules after a sentence lead-in: "… create a final answer with
+        # references.\nALWAYS return a 'SOURCES' part in your answer.", the material later)
+        prompts = asks or _ADDRESSES.match(body) is not None
+        prompts = prompts or (lead.group("line") is not None and _rules(body))
+        if len(body) >= LEAD_IN_MIN_CHARS and not prompts:
             docs.append(document(f"{prefix}-text", body))
             return text[: lead.end()] + "\n" + trailer
     return text
@@ -738,12 +885,16 @@ def _labels(text: str, lead: re.Match[str]) -> bool:
 
 def _points_ahead(text: str, lead: re.Match[str]) -> bool:
     """Whether a sentence lead-in ("Use the following context …") is the prompt's: its line
-    does not ask, and neither it nor a paragraph before it is pasted material (inside an
-    article, "as the following report shows" is the article's)."""
+    does not ask or describe the chat (`_NAMES_CHAT`: "The following is a friendly
+    conversation between a user and an AI assistant."; "… news about AI chips" announces),
+    and neither it nor a paragraph
+    before it is pasted material (inside an article, "as the following report shows" is
+    the article's)."""
     line_start = text.rfind("\n", 0, lead.start()) + 1
     before = re.split(r"\n\s*\n", text[:line_start])
     return (
         not lead.group(0).rstrip().endswith("?")
+        and _NAMES_CHAT.search(lead.group(0)) is None
         and lead.end() - line_start < PASTED_MIN_CHARS
         and all(len(p.strip()) < PASTED_MIN_CHARS for p in before)
     )
@@ -846,6 +997,37 @@ def _langchain(text: str, prefix: str, docs: list[Document]) -> str:
         docs.append(document(source or f"{prefix}-page-{n}", content))
     spans = [(start, end) for start, end, _, _ in pages]
     return _CUT_LIST.sub(f"\n{_CUT}\n", _cut(text, spans)) if pages else text
+
+
+def _sourced(text: str, prefix: str, docs: list[Document]) -> str:
+    """LangChain's QA-with-sources entries ("Content: …" / "Source: …",
+    `pasted.sourced_entries`): each content a document named by its source (else
+    `{prefix}-entry-N`); a last one that runs to the message's end ends where the prompt's
+    words after it begin (`_until_trailer`). Entries up to the last answer given ("FINAL
+    ANSWER: This Agreement is governed by English law.\nSOURCES: 28-pl") are the template's
+    examples (taken out with their answers), and entries after a line that asks whether
+    they are so ("Are these posts accurate?") the user's claims: neither is a document.
+    What is left, with the entries taken out."""
+    entries = list(pasted.sourced_entries(text))
+    if not entries:
+        return text
+    asked = text[: entries[0][0]][-TRAILER_MAX_CHARS:]
+    if _VERIFIES.search(asked) or _CHECKS_CLAIM.search(asked):
+        return text  # "Are these two posts accurate?": the user's claims, no material
+    # LangChain's few-shot examples: up to the last answer given and its "SOURCES:" line
+    answers = list(_ANSWERED.finditer(text, entries[0][0]))
+    examples = _EXAMPLE_SOURCES.match(text, answers[-1].end()) if answers else None
+    spans = [(entries[0][0], examples.end())] if examples else []
+    for n, (start, end, source, content) in enumerate(entries):
+        if examples and start < examples.end():
+            continue
+        if end == len(text) and text.endswith(content):  # the last, to the message's end
+            body = _until_trailer(content)[0]
+            end, content = end - len(content) + len(body), body
+        if content.strip():
+            docs.append(document(source or f"{prefix}-entry-{n}", content.strip()))
+        spans.append((start, end))
+    return _cut(text, spans) if spans else text
 
 
 def _tool_documents(text: str, name: str) -> list[Document]:

@@ -1,9 +1,12 @@
-"""Formats pasted into prompts, read as the text they hold: HTML pages (tags, entities) and
-LangChain documents pasted as their Python repr (`[Document(page_content=…, metadata=…)]`)."""
+"""Formats pasted into prompts, read as the text they hold: HTML pages (tags, entities),
+LangChain documents pasted as their Python repr (`[Document(page_content=…, metadata=…)]`) and
+as its QA-with-sources prompt prints them ("Content: …" / "Source: …"), Markdown tables."""
 
 from __future__ import annotations
 
 import ast
+import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -40,6 +43,98 @@ def langchain_pages(text: str) -> Iterator[tuple[int, int, str | None, str]]:
         source = metadata.get("source") if isinstance(metadata, dict) else None
         yield match.start(), end, str(source) if source else None, content
         cursor = end
+
+
+# LangChain's QA-with-sources document prompt ("Content: {page_content}\nSource: {source}",
+# its map-reduce combine prompt's summaries the same), and the rule lines that set the list off
+_ENTRY_LABEL = re.compile(r"^[ \t]*(?P<key>content|source)[ \t]*:[ \t]*", re.I | re.M)
+RULE_LINE = re.compile(r"^[ \t]*([-=*_~#])\1{2,}[ \t]*$", re.M)
+
+
+def sourced_entries(text: str) -> Iterator[tuple[int, int, str | None, str]]:
+    """Each "Content: …" entry of `text` in LangChain's QA-with-sources shape (an entry with
+    a "Source: …" line after it, or before it when the first one has, or two entries or
+    more): its (start, end) in `text`, its source (None: none) and its content, which runs
+    to the next label, a rule line ("=========") or the end of `text` (the caller cuts the
+    prompt's end off a last one)."""
+    labels = list(_ENTRY_LABEL.finditer(text))
+    keys = [_entry_key(text, label) for label in labels]
+    first = keys.index("content") if "content" in keys else -1
+    ahead = first > 0 and keys[first - 1] == "source"  # "Source: …\nContent: …"
+    after = any(a == "content" and b == "source" for a, b in itertools.pairwise(keys))
+    if not (ahead or after) and keys.count("content") < 2:
+        return
+    rules = [rule.start() for rule in RULE_LINE.finditer(text)]
+    for n, label in enumerate(labels):
+        if keys[n] != "content":
+            continue
+        follows = labels[n + 1] if n + 1 < len(labels) else None
+        end = follows.start() if follows is not None else len(text)
+        ruled = bisect.bisect_left(rules, label.end())
+        end = min(end, rules[ruled]) if ruled < len(rules) else end
+        content, start, named = text[label.end() : end], label.start(), None
+        if ahead and n and keys[n - 1] == "source":  # its source before it
+            start, named = labels[n - 1].start(), labels[n - 1]
+        elif (
+            not ahead and follows is not None and keys[n + 1] == "source" and end == follows.start()
+        ):
+            named = follows  # its source after it: the entry ends with the source's line
+            end = text.find("\n", follows.end())
+            end = len(text) if end < 0 else end
+        yield start, end, _line_after(text, named) if named else None, content
+
+
+def _line_after(text: str, label: re.Match[str]) -> str | None:
+    """The rest of a label's line: a source's name (None: empty)."""
+    line_end = text.find("\n", label.end())
+    return text[label.end() : len(text) if line_end < 0 else line_end].strip() or None
+
+
+def _entry_key(text: str, label: re.Match[str]) -> str:
+    """A label's key: "source", "content" where it opens an entry (at the text's start, after
+    a blank line, a rule line or the entry before's "Source:" or "Content:" line), else "field" (a
+    "content:" field after a search result's title or URL line is that result's own)."""
+    key = label.group("key").lower()
+    if key == "source":
+        return key
+    line_end = max(0, text.rfind("\n", 0, label.start()))
+    before = text[text.rfind("\n", 0, line_end) + 1 : line_end].strip()
+    opens = not before or RULE_LINE.fullmatch(before) is not None
+    return "content" if opens or _ENTRY_LABEL.match(before) else "field"
+
+
+# a Markdown table's delimiter row: "|---|:---:|", "--- | ---"
+_TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?\|?[ \t]*")
+
+
+def markdown_tables(text: str) -> Iterator[tuple[int, int, list[dict[str, str]]]]:
+    """Each Markdown table of `text` (a header row, a delimiter row, rows of cells apart by
+    "|"; GitHub's table syntax): its (start, end) in `text` and its rows, each a record of
+    its header's names (a nameless column is "column N"), empty cells left out."""
+    lines = text.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    n = 1
+    while n < len(lines):
+        head = _cells(lines[n - 1])
+        if len(head) < 2 or not _TABLE_RULE.fullmatch(lines[n]) or "|" not in lines[n - 1]:
+            n += 1
+            continue
+        names = [name or f"column {k + 1}" for k, name in enumerate(head)]
+        end = n + 1
+        while end < len(lines) and "|" in lines[end]:
+            end += 1
+        rows = [
+            {name: cell for name, cell in zip(names, _cells(line), strict=False) if cell}
+            for line in lines[n + 1 : end]
+        ]
+        yield starts[n - 1], starts[end] - 1, [row for row in rows if row]
+        n = end + 1
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells, the outer pipes dropped."""
+    line = line.strip()
+    return [cell.strip() for cell in line.removeprefix("|").removesuffix("|").split("|")]
 
 
 def bracket_pairs(text: str) -> dict[int, int]:

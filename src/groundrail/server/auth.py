@@ -11,7 +11,9 @@ from groundrail.config import GatewayKey
 from groundrail.openai.errors import GatewayError
 from groundrail.server.context import SETTINGS, TENANT
 
-UPSTREAM_AUTH = "groundrail.upstream_auth"  # the Authorization to send upstream instead
+UPSTREAM_AUTH = web.RequestKey(
+    "groundrail.upstream_auth", str
+)  # the Authorization to send upstream instead
 
 
 def bearer_key(request: web.Request, keys: Mapping[str, GatewayKey]) -> GatewayKey | None:

@@ -43,7 +43,7 @@ from groundrail.server.context import (
 )
 from groundrail.server.feedback import remember
 
-ADDED_LOGPROBS = "groundrail.added_logprobs"
+ADDED_LOGPROBS = web.RequestKey("groundrail.added_logprobs", bool)
 INLINE_EVIDENCE_BYTES = 64 * 1024  # larger requests' documents are read off the event loop
 # An upstream call: request bytes -> (status, response headers, response body)
 Call = Callable[[bytes], Awaitable[tuple[int, CIMultiDict[str], bytes]]]

@@ -37,7 +37,9 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-SCOPE = "groundrail.ui_scope"  # the tenant a non-admin key may see; absent: every tenant
+SCOPE = web.RequestKey(
+    "groundrail.ui_scope", str
+)  # the tenant a non-admin key may see; absent: every tenant
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 DAY = 24 * 3600.0
 

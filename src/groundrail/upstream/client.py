@@ -245,6 +245,8 @@ class UpstreamPool:
                 raise exc.__cause__ from exc
             return Outcome(failure=_unavailable(upstream, exc))
         status = response.status
+        if 300 <= status < 400 and status != 304:
+            return Outcome(failure=_redirected(upstream, response))
         if status < 500 and status != 429:
             return Outcome(response=response, done=True)
         asked = _retry_after(response.headers)
@@ -314,6 +316,23 @@ def _unavailable(upstream: UpstreamConfig, exc: Exception) -> GatewayError:
         why = str(exc) or type(exc).__name__
     message = f"Upstream {upstream.name!r} is unavailable: {why}."
     return GatewayError(502, "upstream_unavailable", message)
+
+
+def _redirected(upstream: UpstreamConfig, response: aiohttp.ClientResponse) -> GatewayError:
+    """A 502 for an upstream's redirect: relayed, it would send the client past the gateway
+    (the SDKs follow a 307 with the request and its key, to be answered unchecked), so it is
+    neither relayed nor followed; where it pointed goes to the log, not to the client."""
+    location = response.headers.get("Location", "")
+    response.release()
+    log.warning(
+        "upstream redirected",
+        extra={"upstream": upstream.name, "status": response.status, "location": location},
+    )
+    message = (
+        f"Upstream {upstream.name!r} answered with a redirect ({response.status}); the gateway "
+        "does not relay or follow redirects: point the upstream's base_url where it leads."
+    )
+    return GatewayError(502, "upstream_redirect", message)
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
