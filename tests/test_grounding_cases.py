@@ -263,3 +263,34 @@ async def test_a_false_premise_before_an_answer_label_grounds_nothing(
     assert action == "flag", labels(extension)
     [claim] = extension["grounding"]["claims"]
     assert "Literature" not in claim["evidence"]["text"]
+
+
+FRAMED = (
+    "The Louvre in Paris opened as a museum in 1793 and holds the Mona Lisa.\n\n"
+    "Q: When did the Louvre open as a museum?\nA:"
+)
+SOURCED = (
+    "Given the following extracted parts of a long document and a question, create a final "
+    'answer with references ("SOURCES").\nALWAYS return a "SOURCES" part in your answer.\n\n'
+    "QUESTION: When did the Louvre open as a museum?\n=========\n"
+    "Content: The Louvre in Paris opened as a museum in 1793.\nSource: louvre.md\n"
+    "Content: It holds the Mona Lisa.\nSource: collection.md\n=========\nFINAL ANSWER:"
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "doc_id"), [(FRAMED, "user-0-text-0"), (SOURCED, "louvre.md")], ids=["qa", "sources"]
+)
+@pytest.mark.parametrize(
+    ("answer", "action"),
+    [("The Louvre opened as a museum in 1793.", "pass"), ("The Louvre opened in 1805.", "flag")],
+)
+async def test_short_material_in_a_template_s_shape_is_judged_against(
+    prompt: str, doc_id: str, answer: str, action: str, sdk: AsyncOpenAI, upstream: FakeUpstream
+) -> None:
+    """A text before "Q: …\nA:" and LangChain's "Content: … Source: …" entries were no
+    documents (not evaluated: a wrong year passed)."""
+    got, extension = await verdict(sdk, upstream, answer, [{"role": "user", "content": prompt}])
+    assert got == action, labels(extension)
+    [claim] = extension["grounding"]["claims"]
+    assert claim["evidence"]["doc_id"] == doc_id
