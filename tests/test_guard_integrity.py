@@ -1876,6 +1876,108 @@ async def test_a_stored_answer_under_a_retry_policy_falls_back(
     assert len(upstream.requests) == 1
 
 
+async def test_stored_answers_listed_are_checked_each_in_place(
+    start_gateway: GatewayFactory,
+    upstream: FakeUpstream,
+    http: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """`GET /v1/chat/completions` listed stored answers no rule had checked; each is now
+    judged as a fresh answer, rewritten in place, and the audit record names each verdict."""
+    clean = {**_chat_body("Hello there."), "id": "chatcmpl-2"}
+    upstream.body = {
+        "object": "list",
+        "data": [{**_chat_body(ANSWER), "id": "chatcmpl-1"}, clean],
+        "first_id": "chatcmpl-1",
+        "last_id": "chatcmpl-2",
+        "has_more": False,
+    }
+    (tmp_path / "p.yaml").write_text(rewriting_arguments("sentence"))
+    audit = tmp_path / "audit.jsonl"
+    url = await start_gateway(
+        upstream=upstream.url, policies=tmp_path, audit={"sink": "file", "path": audit}
+    )
+    sdk = AsyncOpenAI(base_url=url + "/v1", api_key="sk-test", max_retries=0)
+    listed = await sdk.chat.completions.with_raw_response.list(limit=2)
+    await sdk.close()
+    assert listed.headers["x-groundrail-verdict"] == "rewrite"
+    first, second = listed.parse().data
+    assert EMAIL not in listed.text and "4111" not in listed.text
+    assert "[REDACTED:email]" in str(first.choices[0].message.content)
+    assert second.choices[0].message.content == "Hello there."
+    assert listed.parse().last_id == "chatcmpl-2"
+    assert upstream.requests[-1].path == "/v1/chat/completions?limit=2"  # the query goes on
+    [record] = await read_records(audit, 1)
+    assert record["items"] == [
+        {"id": "chatcmpl-1", "verdict": "rewrite"},
+        {"id": "chatcmpl-2", "verdict": "pass"},
+    ]
+
+
+def _item(role: str, text: str, kind: str) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": f"msg_{role}",
+        "role": role,
+        "content": [{"type": kind, "text": text}],
+    }
+
+
+@pytest.mark.parametrize("one", [False, True], ids=["items", "item"])
+async def test_a_conversation_s_items_are_checked_but_the_user_s_own(
+    one: bool, gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A conversation's assistant messages and tool items are answers, judged as the
+    Responses API's; the user's messages are its input and go out as they were written."""
+    user = _item("user", f"My mail is {EMAIL}.", "input_text")
+    answer = _item("assistant", ANSWER, "output_text")
+    call = {
+        "type": "function_call",
+        "id": "fc_1",
+        "name": "mail",
+        "arguments": f'{{"to": "{EMAIL}"}}',
+    }
+    upstream.body = (
+        answer if one else {"object": "list", "data": [user, answer, call], "has_more": False}
+    )
+    url = await gateway_for(rewriting_arguments("sentence"))
+    route = "/v1/conversations/conv_1/items" + ("/msg_assistant" if one else "")
+    async with http.get(url + route) as response:
+        assert response.status == 200
+        verdict, got = response.headers["x-groundrail-verdict"], await response.json()
+    assert verdict == "rewrite"
+    items = [got] if one else got["data"]
+    assert items[0 if one else 1]["content"][0]["text"].startswith("Hello there.")
+    assert EMAIL not in orjson.dumps(items[0 if one else 1]).decode()
+    if not one:
+        assert items[0] == user  # the user's own words, as written
+        assert EMAIL not in items[2]["arguments"]
+    assert upstream.requests[-1].path == route
+
+
+async def test_a_rejected_answer_in_a_list_carries_the_reject_message(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A list has no one error to give: a rejected answer carries the reject message in
+    place (reject_as: error too) and the others go out."""
+    upstream.body = {
+        "object": "list",
+        "data": [_chat_body(ANSWER), _chat_body("Hello there.")],
+        "has_more": False,
+    }
+    url = await gateway_for("name: default\nrules:\n  - {name: pii, kind: pii, action: reject}\n")
+    async with http.get(url + "/v1/chat/completions") as response:
+        status, verdict, got = (
+            response.status,
+            response.headers["x-groundrail-verdict"],
+            await response.json(),
+        )
+    assert status == 200 and verdict == "reject"
+    assert EMAIL not in orjson.dumps(got).decode()
+    rejected, kept = (item["choices"][0]["message"]["content"] for item in got["data"])
+    assert rejected != ANSWER and kept == "Hello there."
+
+
 async def test_a_background_response_followed_as_a_stream_is_checked(
     start_gateway: GatewayFactory,
     upstream: FakeUpstream,

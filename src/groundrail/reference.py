@@ -95,8 +95,13 @@ Every text a client receives is checked, whatever the server's chunk shape:
   checked as a fresh one is, under the policy its model (named in the body, or in a
   stream's first event) and route select; no request carried documents or a question, so
   grounding is not evaluated (`on_no_context`) and the text rules decide; a rule's retry
-  has no request to ask again with, so its fallback applies. Lists of stored answers
-  (`GET /v1/chat/completions`, a conversation's items) pass through unchecked.
+  has no request to ask again with, so its fallback applies. In a list of stored answers
+  (`GET /v1/chat/completions`, a conversation's items, `GET
+  /v1/conversations/{id}/items[/{item_id}]`) each answer is checked so, under the policy its
+  model selects, and rewritten in place; a rejected one carries the reject message in place,
+  whatever `reject_as` says (a list has no one error to give), and the user's own messages
+  go out as written. The response's verdict and audit record are the strongest answer's;
+  the audit record's `items` lists each answer's id and verdict.
 - **Choices.** With `n > 1` each choice is checked and decided on its own; the response's
   verdict is the strongest choice's and `groundrail.choices` lists each choice's; `grounding`,
   `support` (and its header) and the audit record's answer are the first such choice's. A rejected

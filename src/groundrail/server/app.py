@@ -53,6 +53,12 @@ STORED_ROUTES = (
     ("GET", "/v1/responses/{id}"),
     ("POST", "/v1/responses/{id}/cancel"),
 )
+# Stored answers read back in a list, and a conversation's item (`proxy.stored_items`).
+STORED_LIST_ROUTES = (
+    "/v1/chat/completions",
+    "/v1/conversations/{id}/items",
+    "/v1/conversations/{id}/items/{item_id}",
+)
 # The gateway's own API; everything under GATEWAY_PREFIXES is answered here, never forwarded.
 GATEWAY_ROUTES: dict[str, tuple[str, Handler]] = {
     "/v1/groundrail/check": ("POST", check.check),
@@ -79,6 +85,8 @@ def create_app(settings: Settings) -> web.Application:
         app.router.add_post(path, proxy.completion)
     for method, path in STORED_ROUTES:
         app.router.add_route(method, path, proxy.stored)
+    for path in STORED_LIST_ROUTES:
+        app.router.add_get(path, proxy.stored_items, allow_head=False)
     app.router.add_get("/v1/models", proxy.models)
     for path, (method, handler) in GATEWAY_ROUTES.items():
         app.router.add_route(method, path, handler)

@@ -29,6 +29,7 @@ from groundrail.openai.answers import (
 from groundrail.openai.errors import GatewayError
 from groundrail.openai.requests import ParsedRequest
 from groundrail.policy.choices import Judged, Outcome, combine, fall_back, judge
+from groundrail.policy.decision import RANK
 from groundrail.policy.engine import Verdict
 from groundrail.policy.loader import LoadedPolicy
 from groundrail.rules.base import CheckContext
@@ -90,6 +91,74 @@ async def respond(
     if request.get(ADDED_LOGPROBS, False):
         data = without_logprobs(data)
     return _render(request, combine(judged), data, status, headers)
+
+
+async def respond_items(
+    request: web.Request,
+    select: Callable[[str], LoadedPolicy],
+    reply: tuple[int, CIMultiDict[str], bytes],
+    listed: bool,
+) -> web.Response:
+    """Stored answers read back in a list (`GET /v1/chat/completions`, a conversation's
+    items; `listed`) or as one conversation item: each answer judged as a fresh one of its
+    API (`api_path`; no documents: grounding not evaluated) under the policy its model
+    selects (`select`), and rewritten in place; a rejected one carries the reject message in
+    place (a list has no one error to give: the other answers still go out); a user's own
+    message is no answer and goes out as it is. The response's verdict headers, log line
+    and audit record are the strongest answer's, and the audit record lists each answer's
+    verdict (`items`). An upstream error goes out as it is, a 2xx that is no list 502s."""
+    status, headers, raw = reply
+    data = json_object(raw) if status // 100 == 2 else None
+    if status // 100 != 2 or (data is not None and "error" in data):
+        return web.Response(status=status, body=raw, headers=headers)  # an error: as it is
+    entries = data.get("data") if listed and data is not None else [data]
+    if data is None or not isinstance(entries, list):
+        return _unreadable(select(""), status, headers, raw)
+    path = api_path(request)
+    out: list[Any] = []
+    decided: list[tuple[str, Outcome]] = []
+    for entry in entries:
+        answer = _stored_answer(path, entry)
+        model = answer.get("model") if answer is not None else None
+        model = model if isinstance(model, str) else ""
+        policy = select(model)
+        if answer is None or not policy.rules:  # a user's message, no answer, nothing to check
+            out.append(entry)
+            continue
+        parsed = ParsedRequest.stored(model, stream=False)
+        judged = await _judge(request, parsed, policy, {}, answer, texts(path, answer))
+        outcome = combine([fall_back(j, policy.policy.actions.retry.fallback) for j in judged])
+        decision = outcome.verdict.decision
+        metrics.VERDICTS.labels(policy.policy.name, decision.action, decision.intended).inc()
+        applied = _applied(request, outcome, answer)
+        if answer is not entry:  # a conversation item: the one output item, with its verdict
+            applied = {**applied["output"][0], "groundrail": applied["groundrail"]}
+        out.append(applied)
+        decided.append((str(entry.get("id", "")), outcome))
+    if not decided:  # nothing was judged: as it came
+        headers["x-groundrail-verdict"] = "pass"
+        headers["x-groundrail-policy"] = select("").label
+        return web.Response(status=status, body=raw, headers=headers)
+    strongest = max(decided, key=lambda d: RANK[d[1].verdict.decision.action])[1]
+    response = _headed(request, strongest, headers)
+    request[AUDIT_RECORD]["items"] = [
+        {"id": item_id, "verdict": o.verdict.decision.action} for item_id, o in decided
+    ]
+    body = {**data, "data": out} if listed else out[0]
+    return web.Response(status=status, body=orjson.dumps(body), headers=response)
+
+
+def _stored_answer(path: str, entry: Any) -> dict[str, Any] | None:
+    """A stored entry as a completion of its API: a chat completion as it is, a conversation
+    item as a response of one output item; None for a user's, system's or developer's
+    message (the conversation's input) and for what is no completion."""
+    if not isinstance(entry, dict):
+        return None
+    if not path.endswith("/responses"):
+        return entry if is_completion(path, entry) else None
+    if entry.get("type") == "message" and entry.get("role") in ("user", "system", "developer"):
+        return None
+    return {"object": "response", "model": entry.get("model", ""), "output": [entry]}
 
 
 def _unreadable(
@@ -212,11 +281,29 @@ def _render(
     status: int,
     upstream_headers: CIMultiDict[str],
 ) -> web.Response:
-    verdict = outcome.verdict
-    decision, policy = verdict.decision, verdict.policy.policy
-    request[LOG].update(verdict=decision.action, intended=decision.intended)
-    remember(request, verdict)
+    decision, policy = outcome.verdict.decision, outcome.verdict.policy.policy
     metrics.VERDICTS.labels(policy.name, decision.action, decision.intended).inc()
+    headers = _headed(request, outcome, upstream_headers)
+    reject = policy.actions.reject
+    if decision.action == "reject" and policy.reject_as == "error":
+        error = GatewayError(reject.status, "groundrail_policy_rejected", reject.message)
+        body = {**error.body(), "groundrail": request[AUDIT_RECORD]["groundrail"]}
+        headers["Content-Type"] = "application/json"
+        return web.Response(status=reject.status, body=orjson.dumps(body), headers=headers)
+    body = _applied(request, outcome, data)
+    return web.Response(status=status, body=orjson.dumps(body), headers=headers)
+
+
+def _headed(
+    request: web.Request, outcome: Outcome, upstream_headers: CIMultiDict[str]
+) -> CIMultiDict[str]:
+    """The response's verdict headers, with its log line, feedback and audit record."""
+    verdict = outcome.verdict
+    decision = verdict.decision
+    request[LOG].update(
+        verdict=decision.action, intended=decision.intended, policy=verdict.policy.label
+    )
+    remember(request, verdict)
     headers = CIMultiDict(upstream_headers)
     headers["x-groundrail-verdict"] = decision.action
     headers["x-groundrail-policy"] = verdict.policy.label
@@ -224,21 +311,24 @@ def _render(
         headers["x-groundrail-support"] = f"{verdict.support:.2f}"
     if verdict.grounding is not None and verdict.grounding.cache != "off":
         headers["x-groundrail-cache"] = verdict.grounding.cache
-    extension = verdict.as_dict()
-    audit(request, verdict, extension, decision.text if decision.action == "rewrite" else None)
-    reject = policy.actions.reject
-    if decision.action == "reject" and policy.reject_as == "error":
-        error = GatewayError(reject.status, "groundrail_policy_rejected", reject.message)
-        body = {**error.body(), "groundrail": extension}
-        headers["Content-Type"] = "application/json"
-        return web.Response(status=reject.status, body=orjson.dumps(body), headers=headers)
+    audit(
+        request,
+        verdict,
+        verdict.as_dict(),
+        decision.text if decision.action == "rewrite" else None,
+    )
+    return headers
+
+
+def _applied(request: web.Request, outcome: Outcome, data: dict[str, Any]) -> dict[str, Any]:
+    """A completion with its decision applied: rejected choices given the reject message,
+    rewritten texts in place, the verdict in its `groundrail` field."""
+    reject = outcome.verdict.policy.policy.actions.reject
     refused = {i for i, action in outcome.choices.items() if action == "reject"}
     if refused:
         data = refusing(api_path(request), data, refused, reject.message)
     data = with_texts(data, [(t, new) for t, new in outcome.rewritten if t.choice not in refused])
-    return web.Response(
-        status=status, body=orjson.dumps({**data, "groundrail": extension}), headers=headers
-    )
+    return {**data, "groundrail": outcome.verdict.as_dict()}
 
 
 def audit(

@@ -102,6 +102,26 @@ async def stored(request: web.Request) -> web.StreamResponse:
     return await guard.respond(request, parsed, _policy(request, parsed), reply, None)
 
 
+async def stored_items(request: web.Request) -> web.StreamResponse:
+    """Stored answers read back in a list (`GET /v1/chat/completions`, `GET
+    /v1/conversations/{id}/items`) or one conversation item (`…/items/{item_id}`): text the
+    client has not seen, each answer judged as a fresh one of the API that made it
+    (`guard.respond_items`; a conversation's items as the Responses API's) under the
+    route's policy."""
+    paths.check_forwardable(request)
+    conversation = request.path.startswith("/v1/conversations/")
+    request[API_PATH] = "/v1/responses" if conversation else "/v1/chat/completions"
+
+    def select(model: str) -> LoadedPolicy:
+        return _policy(request, ParsedRequest.stored(model, stream=False))
+
+    async with _send(request, "GET", request.path_qs, None) as upstream:
+        headers = relay.response_headers(upstream)
+        reply = (upstream.status, headers, await relay.whole_body(upstream))
+    listed = "item_id" not in request.match_info
+    return await guard.respond_items(request, select, reply, listed)
+
+
 def _model_in(events: list[sse.Event]) -> str:
     """The model a Responses stream names in its first events (`response.created`)."""
     for event in events:

@@ -75,6 +75,12 @@ class FakeUpstream:
             ("POST", "/v1/responses/{id}/cancel"),
         ):
             app.router.add_route(method, stored, self._stored)
+        for listed in (
+            "/v1/chat/completions",
+            "/v1/conversations/{id}/items",
+            "/v1/conversations/{id}/items/{item_id}",
+        ):
+            app.router.add_get(listed, self._listed, allow_head=False)
         app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_route("*", "/v1/{tail:.*}", self._echo)
         self._server = RunningApp(app, handler_cancellation=False)
@@ -381,6 +387,15 @@ class FakeUpstream:
         streamed = {"stream": request.query.get("stream") == "true"}
         scripted = await self._scripted(request, streamed)
         return scripted if scripted is not None else web.json_response({"path": request.path})
+
+    async def _listed(self, request: web.Request) -> web.StreamResponse:
+        """Stored answers listed (or a conversation's item): the scripted body, else an empty
+        list."""
+        _, failed = await self._enter(request)
+        if failed is not None:
+            return failed
+        empty = {"object": "list", "data": [], "has_more": False}
+        return web.json_response(self.body if self.body is not None else empty)
 
     async def _echo(self, request: web.Request) -> web.StreamResponse:
         body, failed = await self._enter(request)
