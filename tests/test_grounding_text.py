@@ -914,6 +914,39 @@ def test_a_faq_after_its_lead_in_stays_a_document() -> None:
     assert [d.text for d in docs] == [faq]
 
 
+FAQ_ENTRIES = (
+    "Q: Can I return an item after 30 days?\nA: No, returns are accepted within 30 days only."
+    "\n\nQ: Do you ship to Canada?\nA: Yes, we ship to Canada for a flat fee of $15."
+)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["How much is shipping to Canada?", "Q: How much is shipping to Canada?"],
+)
+def test_a_faq_pasted_without_a_lead_in_is_a_document(asked: str) -> None:
+    """Answered "Q: … A: …" entries in sentences, with no "FAQ:" before them, were no
+    evidence (each entry shorter than pasted material)."""
+    docs, rest = split_documents(f"{FAQ_ENTRIES}\n\n{asked}", "u")
+    assert [d.text for d in docs] == [FAQ_ENTRIES]
+    assert rest == asked
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Q: What is the capital of France?\nA: Paris\n\nQ: And of Peru?\nA: Lima\n\n"
+        "Q: And of Spain?",
+        f"{FAQ_ENTRIES}\n\nQ: How much is shipping to Canada?\nA:",
+    ],
+    ids=["one-word answers", "an open frame"],
+)
+def test_examples_are_no_faq(prompt: str) -> None:
+    """Few-shot examples answer in a word, or the prompt closes on an open "Q: …\nA:" for
+    the model to fill in as they did: they are no FAQ."""
+    assert split_documents(prompt, "u")[0] == []
+
+
 ARTICLE = "\n\n".join(
     (
         "The city council met on Monday to discuss next year's budget, debated for months.",

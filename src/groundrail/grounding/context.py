@@ -233,6 +233,7 @@ _QA_FRAME = re.compile(
     re.I,
 )
 FRAMED_MIN_CHARS = 40
+FAQ_ANSWER_MIN_WORDS = 4  # a FAQ answers in sentences; an example's answer is often a word
 # words before a pasted table that doubt it ("I made this from memory, check it for mistakes")
 # or ask for one of its shape ("as a table with these columns:", "a table like:")
 _DOUBTED = re.compile(
@@ -440,11 +441,14 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
     observations of a ReAct transcript, numbered passages ("passage 1:", "[2]" at a line
     start), JSON objects or arrays, text announced by a lead-in ("… the following news:",
     "Context:") up to a "Question:" line, the text after a first line that asks about it
-    ("Can you summarize this?"), and any remaining paragraph of at least `PASTED_MIN_CHARS`
-    characters. A lead-in right before a block announces that block, not what follows it.
-    A tagged block that holds tagged blocks (`<context><document id=…>`) is read as its
-    documents. Few-shot examples are neither document nor question. Everything else is
-    instruction and never evidence.
+    ("Can you summarize this?"), LangChain's "Content:"/"Source:" entries, Markdown tables,
+    a FAQ of answered "Q: … A: …" entries, and any remaining paragraph of at least
+    `PASTED_MIN_CHARS` characters, or, before a closing "Q: …\nA:" frame, a shorter one
+    that states facts in the third person (`_framed_material`). A lead-in right before a block
+    announces that block, not what follows it. A tagged block that holds tagged blocks
+    (`<context><document id=…>`) is read as its documents, `depth` levels in. Few-shot
+    examples are neither document nor question. Everything else is instruction and never
+    evidence.
     """
     docs: list[Document] = []
     rest = _sourced(_langchain(text.replace(_CUT, " "), prefix, docs), prefix, docs)
@@ -479,8 +483,18 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
     kept = []
     paragraphs = re.split(r"\n\s*\n", rest)
     framed = _QA_FRAME.match(paragraphs[-1].strip()) is not None
+    # a FAQ pasted with no lead-in: two answered "Q: … A: …" entries or more, in a message
+    # that does not close on an open "Q: …\nA:" (few-shot examples do)
+    entries = [] if framed else [(n, _answered(p)) for n, p in enumerate(paragraphs)]
+    faq = {n for n, count in entries if count}
+    if sum(count for _, count in entries) >= 2:
+        docs.append(document(f"{prefix}-faq", "\n\n".join(paragraphs[n].strip() for n in faq)))
+    else:
+        faq = set()
     for n, paragraph in enumerate(paragraphs):
         last = n == len(paragraphs) - 1
+        if n in faq:
+            continue
         # (from an example's "Q:" on, the paragraphs are the examples')
         framed = framed and _FAQ_QUESTION.search(paragraph) is None
         if framed and not last and _framed_material(paragraph.strip()):
@@ -493,6 +507,26 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
             ask = _tables(ask, paragraphs[n - 1] if n else "", f"{prefix}-table-{n}", docs)
         kept.append(ask)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
+
+
+def _answered(paragraph: str) -> int:
+    """How many FAQ entries a paragraph is made of: "Q: …" (or "Question: …") lines, each
+    answered on the next by an "A: …" of `FAQ_ANSWER_MIN_WORDS` words or more (an example's
+    "A: Paris" is no FAQ's); 0 when any other line stands outside an answer."""
+    count, expect = 0, "question"
+    for line in paragraph.strip().split("\n"):
+        if _FAQ_QUESTION.match(line):
+            if expect == "answer":
+                return 0
+            expect = "answer"
+        elif expect == "answer":
+            answer = _GIVEN_ANSWER.match(line)
+            if answer is None or len(line[answer.end() - 1 :].split()) < FAQ_ANSWER_MIN_WORDS:
+                return 0
+            count, expect = count + 1, "more"
+        elif expect == "question":
+            return 0
+    return count if expect == "more" else 0
 
 
 def _pasted(paragraph: str, last: bool) -> tuple[str, str]:
