@@ -19,7 +19,11 @@ from conftest import GatewayFactory, read_records
 from groundrail.testing.upstream import FakeUpstream
 from groundrail.upstream.sse import SSEParser
 
-PII = "name: default\nstreaming: {mode}\nrules:\n  - {{name: pii, kind: pii, action: rewrite}}\n"
+# (a deadline far past the rule's time: on a loaded machine 200 ms made it fail open, flaky)
+PII = (
+    "name: default\nstreaming: {mode}\nrules:\n"
+    "  - {{name: pii, kind: pii, timeout_ms: 10000, action: rewrite}}\n"
+)
 Gateway = Callable[..., Awaitable[str]]
 
 
