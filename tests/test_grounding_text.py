@@ -1235,6 +1235,145 @@ def test_deeply_nested_tags_are_read_to_a_depth() -> None:
     assert len(docs) == 1 and "x" in docs[0].text
 
 
+P1 = (
+    "The Eiffel Tower was completed in March 1889 as the entrance arch to the World's Fair. "
+    "It stands 330 metres tall and was designed by the firm of Gustave Eiffel."
+)
+P2 = (
+    "In 1909 the tower was nearly demolished when its 20-year permit expired, but it was "
+    "saved because of its value as a radiotelegraph station."
+)
+P3 = (
+    "About 6.3 million people visited the Eiffel Tower in 2023. Tickets to the summit cost "
+    "29.40 euros for adults, and the top floor closes during high winds."
+)
+TORN = "When was the Eiffel Tower finished and why wasn't it torn down?"
+CHUNKS = f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def _holds_the_chunks(docs: list[Document]) -> bool:
+    """Every chunk is in a document, and the question and the instructions in none."""
+    text = "\n".join(d.text for d in docs)
+    return all(p in text for p in (P1, P2, P3)) and "torn down" not in text
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # the Vercel AI SDK's RAG middleware: the question, a lead-in and each chunk as parts
+        [("user", [TORN, "Here is some relevant information you can use to answer:", P1, P2, P3])],
+        # Haystack 1's question-answering-with-references
+        [
+            (
+                "user",
+                "Create a concise and informative answer (no more than 50 words) for a given "
+                "question based solely on the given documents. You must only use information "
+                "from the given documents. Use an unbiased and journalistic tone. Do not repeat "
+                "text. Cite the documents using Document[number] notation. If multiple documents "
+                "contain the answer, cite those documents like 'as stated in Document[number]'. "
+                "If the documents do not contain the answer to the question, say that 'answering "
+                "is not possible given the available information.'\n\n"
+                f"Document[1]: {P1}\n\nDocument[2]: {P2}\n\nDocument[3]: {P3} \n "
+                f"Question: {TORN}; Answer: ",
+            )
+        ],
+        # Flowise: the chunks between rule lines after rules that name "the given info"
+        [
+            (
+                "system",
+                "I want you to act as a document that I am having a conversation with. You will "
+                "provide me with answers from the given info. Never break character.\n"
+                f"------------\n{CHUNKS}\n------------\nREMEMBER: If there is no relevant "
+                'information within the context, just say "Hmm, I am not sure."',
+            ),
+            ("user", TORN),
+        ],
+        # AutoGen's RetrieveUserProxyAgent
+        [
+            (
+                "user",
+                f"You're a retrieve augmented chatbot.\n\nUser's question is: {TORN}\n\n"
+                f"Context is: {CHUNKS}\n",
+            )
+        ],
+        # a bare paste of retrieved chunks, then the question
+        [("user", f"{CHUNKS}\n\n{TORN}")],
+        # CrewAI: the task's context, and the agent's scaffold after it
+        [
+            (
+                "user",
+                f"Current Task: {TORN}\n\nThis is the context you're working with:\n{CHUNKS}"
+                "\n\nBegin! This is VERY important to you, give your best Final Answer!\n\n"
+                "Thought:",
+            )
+        ],
+    ],
+    ids=["vercel", "haystack1", "flowise", "autogen", "bare", "crewai"],
+)
+def test_frameworks_retrieved_chunks_are_the_documents(turns: list[tuple[str, object]]) -> None:
+    """Short retrieved chunks in the shapes agent and RAG frameworks send were lost (or came
+    with the question or the instructions in them)."""
+    body = {"messages": [{"role": role, "content": content} for role, content in turns]}
+    for message in body["messages"]:
+        if isinstance(message["content"], list):
+            message["content"] = [{"type": "text", "text": t} for t in message["content"]]
+    docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
+    assert _holds_the_chunks(docs), [(d.id, d.text[:60]) for d in docs]
+    assert not any("journalistic" in d.text or "VERY important" in d.text for d in docs)
+
+
+def test_an_agent_s_observation_in_its_own_turn_is_a_document() -> None:
+    """CrewAI keeps the agent's ReAct steps in the assistant turn: the tool's observation is
+    evidence; a tool's declared arguments in the system prompt are no record."""
+    system = (
+        "You are Research Analyst.\nTool Name: Search the internet\n"
+        "Tool Arguments: {'search_query': {'description': 'Mandatory search query', "
+        "'type': 'str'}}\nTool Description: Search the internet"
+    )
+    steps = f"Thought: I should search.\nAction: Search the internet\nObservation: {CHUNKS}"
+    body = {
+        "messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": TORN},
+            {"role": "assistant", "content": steps},
+        ]
+    }
+    docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
+    assert _holds_the_chunks(docs) and not any("Mandatory" in d.text for d in docs)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        # LangChain's ConversationalRetrievalChain condense prompt: a question to rewrite
+        "Given the following conversation and a follow up question, rephrase the follow up "
+        "question to be a standalone question.\n\nChat History:\n\nHuman: What is the Eiffel "
+        "Tower?\nAssistant: It is a wrought-iron lattice tower in Paris.\n"
+        f"Follow Up Input: {TORN}\nStandalone question:",
+    ],
+)
+def test_a_question_to_rewrite_is_no_document(prompt: str) -> None:
+    docs, _ = split_documents(prompt, "u")
+    assert not any("torn down" in d.text for d in docs)
+
+
+def test_a_system_prompt_of_rules_is_no_document() -> None:
+    """azure-search-openai-demo's system prompt: a persona line ("Assistant helps …") and
+    rules, with "the list of sources below" pointing at the user turn's sources."""
+    system = (
+        "Assistant helps the company employees with their healthcare plan questions. Be brief "
+        "in your answers.\nAnswer ONLY with the facts listed in the list of sources below. If "
+        "there isn't enough information below, say you don't know. Do not generate answers "
+        "that don't use the sources below.\nFor tabular information return it as an html "
+        "table. Do not return markdown format. If the question is not in English, answer in "
+        "the language used in the question.\nEach source has a name followed by colon and the "
+        "actual information, always include the source name for each fact you use in the "
+        "response. Use square brackets to reference the source, for example [info1.txt]. "
+        "Don't combine sources, list each source separately, for example [info1.txt][info2.pdf]."
+    )
+    assert split_documents(system, "s")[0] == []
+
+
 MENU = "| Item | Price |\n|:-----|------:|\n| Latte | $4.50 |\n| Bagel | $3.00 |"
 
 

@@ -56,7 +56,7 @@ _DELIMITED = re.compile(
 # named by its number or letter (the one an answer cites it by)
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
-    r"result)(?:\s*#?\s*(?=\d)|\s+#?\s*)(?P<label>\d+|(?-i:[A-Z]))\b\s*[:.)\]-]"
+    r"result)(?:\s*[#\[]?\s*(?=\d)|\s+#?\s*)(?P<label>\d+|(?-i:[A-Z]))\b\]?\s*[:.)\]-]"
     r"|\[(?P<number>\d+)\])[ \t]*",
     re.I | re.M,
 )
@@ -76,11 +76,18 @@ _NOUNS = (
     r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト|"
     r"wissensdatenbank|base de conocimientos?|base de connaissances|informations|文章|記事"
 )
+# what may stand between such a noun and its colon: "Context is:", "The documents are:", "This
+# is the context you're working with:", "Here are some documents that may help:"
+_NOUN_TAILS = (
+    r"is|are|you(?:'re|[ \t]+are)[ \t]+working[ \t]+with|that[ \t]+(?:may|might|could|will)[ \t]+"
+    r"help|material|(?:we|i)[ \t]+found"
+)
 # Or a heading that names it ("### Context", "**Retrieved documents**"), or a sentence that
 # points at what follows its line ("Use the following pieces of context to answer …",
 # "Context information is below.", "Use the below article on …"; one that asks is a question).
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
+    rf"(?:[ \t]+(?:{_NOUN_TAILS}))?"
     rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)"
     rf"(?:[ \t]+(?:{_NOUNS})\b(?:[ \t]+[^.?!:\n]{{0,60}}?)?|[ \t]+for[ \t]+me)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
@@ -107,7 +114,8 @@ _PROMPT_LINE = (
 )
 _TRAILER = re.compile(
     r"^[ \t]*(?:(?:question|query|q|task|instructions?|answer|assistant|rules|guidelines|"
-    r"constraints)\s*:"
+    r"constraints|standalone[ \t]+question|follow[ -]?up[ \t]+(?:input|question)|thought)\s*:"
+    r"|begin!"
     r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer|rules|guidelines|"
     r"constraints|(?:your[ \t]+)?role)\b"
     r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|"
@@ -124,7 +132,9 @@ _UNMARKED_QUESTION = re.compile(
     re.I,
 )
 # a "Question:" label after a sentence on the same line (one-line templates)
-_INLINE_TRAILER = re.compile(r"(?<=[.!?\"')\]])[ \t]+(?=(?:question|query)[ \t]*:[ \t]*\S)", re.I)
+_INLINE_TRAILER = re.compile(r"(?<=[.!?;\"')\]])[ \t]+(?=(?:question|query)[ \t]*:[ \t]*\S)", re.I)
+# an answer label closing the question's line ("Question: …?; Answer:")
+_INLINE_ANSWER = re.compile(r"[;,]?[ \t]*answer[ \t]*:[ \t]*\Z", re.I)
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
 # exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
 _GIVEN_ANSWER = re.compile(  # (not a placeholder: "Answer: ...", "Answer: <answer>")
@@ -151,7 +161,8 @@ _ADDRESSES = re.compile(
     r"^[ \t]*(?:you(?:'re|[ \t]+are)[ \t]+(?:[\w,'-]+[ \t]+){0,6}?(?:assistant|agent|bot|chatbot|"
     r"model|ai|expert|tutor|advisor|helper|representative|specialist|consultant)|"
     r"your[ \t]+(?:role|task|job|goal)[ \t]+is|act[ \t]+as|as[ \t]+an?[ \t]+(?:\w+[ \t]+)?"
-    r"(?:assistant|agent|bot))\b",
+    r"(?:assistant|agent|bot)|(?:the[ \t]+)?assistant[ \t]+(?:is|helps|will|should|must|can)|"
+    r"i[ \t]+want[ \t]+you[ \t]+to)\b",
     re.I,
 )
 # lines that open an announced text but are the prompt's: what to do when the material falls
@@ -172,7 +183,9 @@ _SHAPE_LINE = re.compile(
 # a line that tells the model its answer's shape ("Respond only with JSON like this:")
 _SHAPES_ANSWER = re.compile(
     r"[ \t]*(?:please[ \t]+)?(?:respond|reply|answer|return|output|write|format|use|produce|give)"
-    r"\b[^\n]*\b(?:format|schema|template|example|structure|like[ \t]+this)\b",
+    r"\b[^\n]*\b(?:format|schema|template|example|structure|like[ \t]+this)\b"
+    # or a tool's declared arguments ("Tool Arguments: {'query': {'type': 'str'}}"): a schema
+    r"|[ \t]*(?:tool[ \t]+)?(?:arguments|parameters|args|input[ \t]+schema)[ \t]*:[ \t]*$",
     re.I,
 )
 _OPTION_B = re.compile(r"^[ \t]*\(?b[:.)]", re.I)  # "B: …", "B) …": options, not an answer
@@ -185,6 +198,12 @@ _ASKS = re.compile(
     r"can[ \t]+you|could[ \t]+you|"
     r"(?:using|based[ \t]+on|from)[ \t]+(?:the|these|this|those)[ \t]+(?:above[ \t]+)?"
     r"(?:passages?|documents?|context|text|article|information|records?|data|sources?))\b",
+    re.I,
+)
+# the material a prompt's rules name ("the given info", "the context", "these documents")
+_REFERS = re.compile(
+    r"\b(?:the|this|these|given|provided)[ \t]+(?:given[ \t]+|provided[ \t]+)?(?:info|information|"
+    r"context|documents?|passages?|sources?|knowledge)\b",
     re.I,
 )
 TRAILER_MAX_CHARS = 1000  # the prompt's own end after a document: a question, a label
@@ -211,7 +230,10 @@ OWN_WORDS_EVERY = 120
 # INSTRUCTING_EVERY characters, speaking of answering, tell the model what to do (`_rules`)
 _INSTRUCTING = re.compile(
     r"(?:^|(?<=[.!?;:\n])[ \t]*|(?<=[.!?;:])[ \t]+)(?:-[ \t]*|\d+[.)][ \t]*)?(?:always|never|"
-    r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use)\b"
+    r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use|"
+    r"cite|create|write|provide|return|include|generate|combine|mention|"
+    r"you[ \t]+(?:must|should)|"  # and a condition the model is told what to do under:
+    r"if[ \t][^.!?\n]{0,120}?,[ \t]*(?:say|cite|answer|respond|reply|write|return|state))\b"
     r"(?![ \t]*:)",  # (not a label: an FAQ's "Answer:")
     re.I,
 )
@@ -359,12 +381,18 @@ def extract(
         elif source == "tool_messages":
             for n, text in enumerate(_tool_results(path, body)):
                 found.append((f"tool-{n}", _tool_documents(text, f"tool-{n}")))
+            # an agent's ReAct steps kept in its own turns (CrewAI): their observations
+            for n, text in enumerate(_turns(path, body, ("assistant",))):
+                observed: list[Document] = []
+                _observations(text, f"assistant-{n}", observed)
+                found.append((f"assistant-{n}", observed))
         elif source == "system_documents":
             for n, text in enumerate(_turns(path, body, ("system", "developer"))):
                 found.append((f"system-{n}", split_documents(text, f"system-{n}")[0]))
         elif source == "user_turns":
             for n, text in enumerate(_turns(path, body, ("user",))):
-                found.append((f"user-{n}", split_documents(text, f"user-{n}")[0]))
+                docs = split_documents(text, f"user-{n}", pasted_runs=True)[0]
+                found.append((f"user-{n}", docs))
     return _cited_by_id(found)
 
 
@@ -406,7 +434,7 @@ def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> 
     turns = _turns(path, body, ("user",))
     if not turns:
         return None
-    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q")[1])
+    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q", pasted_runs=True)[1])
     rest = _QUESTION_LABEL.sub("", _BARE_LABEL.sub("", rest)).strip()
     if rest and len(rest) <= QUESTION_MAX_CHARS:
         return rest
@@ -432,7 +460,9 @@ def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
     ]
 
 
-def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Document], str]:
+def split_documents(
+    text: str, prefix: str, depth: int = 0, pasted_runs: bool = False
+) -> tuple[list[Document], str]:
     """A message's documents, and what is left of it (instructions, the question).
 
     Documents are, in this order: the pages of LangChain documents pasted as their repr
@@ -473,7 +503,10 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
         # (at the message's start or after a blank line: a line before it is the prompt's)
         alone = not before.strip() or before.rstrip(" \t").endswith("\n\n")
         quoted = len(match.group("quoted") or "") >= QUOTED_MIN_CHARS and alone
-        if body and (inline or quoted or _announces(before)):
+        # (or rule lines after the prompt's rules that name the material they set off: "You
+        # will provide me with answers from the given info.\n------------\n{context}")
+        refers = match.group("mark") is not None and _refers(before, body)
+        if body and (inline or quoted or refers or _announces(before)):
             docs.append(document(f"{prefix}-delimited-{n}", body))
             delimited.append(match)
     rest = _headed(_cut(rest, delimited), prefix, docs)
@@ -491,8 +524,13 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
         docs.append(document(f"{prefix}-faq", "\n\n".join(paragraphs[n].strip() for n in faq)))
     else:
         faq = set()
+    runs = _plain_runs(paragraphs) if pasted_runs and not framed else {}
     for n, paragraph in enumerate(paragraphs):
         last = n == len(paragraphs) - 1
+        if n in runs:
+            if runs[n]:
+                docs.append(document(f"{prefix}-text-{n}", runs[n]))
+            continue
         if n in faq:
             continue
         # (from an example's "Q:" on, the paragraphs are the examples')
@@ -507,6 +545,26 @@ def split_documents(text: str, prefix: str, depth: int = 0) -> tuple[list[Docume
             ask = _tables(ask, paragraphs[n - 1] if n else "", f"{prefix}-table-{n}", docs)
         kept.append(ask)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
+
+
+def _plain_runs(paragraphs: list[str]) -> dict[int, str]:
+    """Short paragraphs pasted one after another (retrieved chunks, an article in short
+    paragraphs): a run of two or more that each state facts in the third person
+    (`_framed_material`) and together are as long as pasted material (`PASTED_MIN_CHARS`).
+    Each paragraph of a run by its index; the run's text under its first, "" under the
+    rest."""
+    runs: dict[int, str] = {}
+    start = 0
+    plain = [_framed_material(p.strip()) for p in paragraphs] + [False]
+    for n, is_plain in enumerate(plain):
+        if is_plain:
+            continue
+        run = [p.strip() for p in paragraphs[start:n]]
+        if len(run) >= 2 and sum(len(p) for p in run) >= PASTED_MIN_CHARS:
+            runs.update(dict.fromkeys(range(start + 1, n), ""))
+            runs[start] = "\n\n".join(run)
+        start = n + 1
+    return runs
 
 
 def _answered(paragraph: str) -> int:
@@ -708,7 +766,7 @@ def _until_trailer(text: str) -> tuple[str, str]:
         if len(end) <= TRAILER_MAX_CHARS and not _faq_entry(end) and not _answers(end):
             return text[:start], end
     inline = list(_INLINE_TRAILER.finditer(text, max(0, len(text) - QUESTION_MAX_CHARS)))
-    asked = text[inline[-1].end() :].rstrip() if inline else ""
+    asked = _INLINE_ANSWER.sub("", text[inline[-1].end() :].rstrip()) if inline else ""
     if asked and "\n" not in asked and asked.endswith(("?", "\uff1f")):  # "… Question: Who?"
         return text[: inline[-1].start()], text[inline[-1].end() :]
     for cut in ("\n\n", "\n"):  # the last paragraph, else the last line
@@ -870,6 +928,15 @@ def _announced(text: str, prefix: str, docs: list[Document]) -> str:
             docs.append(document(f"{prefix}-text", body))
             return text[: lead.end()] + "\n" + trailer
     return text
+
+
+def _refers(before: str, body: str) -> bool:
+    """Whether the paragraph before a block set off by rule lines names the material it
+    sets off ("answers from the given info", "the context"), and the block states things
+    rather than telling the model what to do."""
+    paragraph = before.rstrip().rpartition("\n\n")[2]
+    tells = _INSTRUCTING.match(body) or _TELLS.match(body) or _ADDRESSES.match(body)
+    return _REFERS.search(paragraph) is not None and not tells and not _rules(body)
 
 
 def _announces(text: str) -> bool:
@@ -1100,7 +1167,9 @@ def document(doc_id: str, text: str) -> Document:
 
 
 def _text_of(content: Any) -> str:
-    """Message content: a string, or the text parts of a list of content parts."""
+    """Message content: a string, or the text parts of a list of content parts, each a block
+    of its own (a blank line between: the Vercel AI SDK sends the question, a lead-in and
+    each retrieved chunk as parts)."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -1110,7 +1179,7 @@ def _text_of(content: Any) -> str:
                 parts.append(part)
             elif isinstance(part, dict) and isinstance(part.get("text"), str):
                 parts.append(part["text"])
-        return "\n".join(parts)
+        return "\n\n".join(parts)
     if content is None:
         return ""
     return orjson.dumps(content).decode()
