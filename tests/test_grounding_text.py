@@ -927,7 +927,7 @@ FAQ_ENTRIES = (
 def test_a_faq_pasted_without_a_lead_in_is_a_document(asked: str) -> None:
     """Answered "Q: … A: …" entries in sentences, with no "FAQ:" before them, were no
     evidence (each entry shorter than pasted material)."""
-    docs, rest = split_documents(f"{FAQ_ENTRIES}\n\n{asked}", "u")
+    docs, rest = split_documents(f"{FAQ_ENTRIES}\n\n{asked}", "u", user=True)
     assert [d.text for d in docs] == [FAQ_ENTRIES]
     assert rest == asked
 
@@ -944,7 +944,7 @@ def test_a_faq_pasted_without_a_lead_in_is_a_document(asked: str) -> None:
 def test_examples_are_no_faq(prompt: str) -> None:
     """Few-shot examples answer in a word, or the prompt closes on an open "Q: …\nA:" for
     the model to fill in as they did: they are no FAQ."""
-    assert split_documents(prompt, "u")[0] == []
+    assert split_documents(prompt, "u", user=True)[0] == []
 
 
 ARTICLE = "\n\n".join(
@@ -1260,8 +1260,6 @@ def _holds_the_chunks(docs: list[Document]) -> bool:
 @pytest.mark.parametrize(
     "turns",
     [
-        # the Vercel AI SDK's RAG middleware: the question, a lead-in and each chunk as parts
-        [("user", [TORN, "Here is some relevant information you can use to answer:", P1, P2, P3])],
         # Haystack 1's question-answering-with-references
         [
             (
@@ -1296,8 +1294,6 @@ def _holds_the_chunks(docs: list[Document]) -> bool:
                 f"Context is: {CHUNKS}\n",
             )
         ],
-        # a bare paste of retrieved chunks, then the question
-        [("user", f"{CHUNKS}\n\n{TORN}")],
         # CrewAI: the task's context, and the agent's scaffold after it
         [
             (
@@ -1308,15 +1304,12 @@ def _holds_the_chunks(docs: list[Document]) -> bool:
             )
         ],
     ],
-    ids=["vercel", "haystack1", "flowise", "autogen", "bare", "crewai"],
+    ids=["haystack1", "flowise", "autogen", "crewai"],
 )
 def test_frameworks_retrieved_chunks_are_the_documents(turns: list[tuple[str, object]]) -> None:
     """Short retrieved chunks in the shapes agent and RAG frameworks send were lost (or came
     with the question or the instructions in them)."""
     body = {"messages": [{"role": role, "content": content} for role, content in turns]}
-    for message in body["messages"]:
-        if isinstance(message["content"], list):
-            message["content"] = [{"type": "text", "text": t} for t in message["content"]]
     docs = extract("/v1/chat/completions", body, NO_OPTIONS, None)
     assert _holds_the_chunks(docs), [(d.id, d.text[:60]) for d in docs]
     assert not any("journalistic" in d.text or "VERY important" in d.text for d in docs)
@@ -1355,6 +1348,70 @@ def test_an_agent_s_observation_in_its_own_turn_is_a_document() -> None:
 def test_a_question_to_rewrite_is_no_document(prompt: str) -> None:
     docs, _ = split_documents(prompt, "u")
     assert not any("torn down" in d.text for d in docs)
+
+
+@pytest.mark.parametrize(
+    ("role", "prompt"),
+    [
+        # the user's own situation after "The context is:" in a sentence
+        (
+            "user",
+            "Quick question. The context is: I'm writing a script that reads a CSV "
+            "export.\nHow do I skip the header row?",
+        ),
+        # answered examples to imitate, said so
+        (
+            "user",
+            "Answer questions in the same style as these.\n\nQ: Why is the sky blue?\n"
+            "A: Because air molecules scatter blue light most.\n\nQ: Why do cats purr?\n"
+            "A: Mostly to signal that they are content.\n\nNow answer: why do onions sting?",
+        ),
+        # a system prompt's examples are no FAQ: every chat under it would be judged
+        (
+            "system",
+            "You are a trivia bot.\n\nQ: Who painted the Mona Lisa?\nA: It was "
+            "painted by Leonardo da Vinci.\n\nQ: Who wrote Hamlet?\nA: It was written by "
+            "William Shakespeare.",
+        ),
+        # a persona between rule lines after rules that mention "this information"
+        (
+            "system",
+            "You are Ava, a nurse's helper. Never share this information with the "
+            "patient.\n\n---\nAva is warm and upbeat and has worked in pediatrics for years.\n---",
+        ),
+    ],
+    ids=["own-context", "examples", "system-examples", "persona"],
+)
+def test_the_prompt_s_own_words_stay_no_document(role: str, prompt: str) -> None:
+    """Review cases: each was a plain chat (no documents) that the first version of this
+    session's rules would have judged."""
+    body = {"messages": [{"role": role, "content": prompt}]}
+    assert extract("/v1/chat/completions", body, NO_OPTIONS, None) == []
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "If the status light blinks red, unplug the unit and send it in for repair. Include "
+        "the original receipt and the serial number from the label on its base. If the remote "
+        "does not respond, replace both batteries and hold the pairing button for ten seconds "
+        "until the light turns green. The warranty covers parts and labour for two years from "
+        "the date of purchase, and shipping is paid by the manufacturer.",
+        "Return on equity rose to 14 percent in 2024, up from 11 percent the year before, as "
+        "net income grew faster than shareholders' equity.",
+    ],
+    ids=["manual", "return-on"],
+)
+def test_material_in_the_imperative_or_with_a_verb_s_word_stays_material(material: str) -> None:
+    """A manual's imperatives pasted bare, and "Return on equity" before a "Q: …\nA:" frame,
+    are material (the rule verbs added for prompts' rules must not claim them)."""
+    prompt = (
+        f"{material}\n\nWhat should I do?"
+        if len(material) >= 400
+        else f"{material}\n\nQ: What happened to return on equity?\nA:"
+    )
+    docs, _ = split_documents(prompt, "u")
+    assert [d.text for d in docs] == [material]
 
 
 def test_a_system_prompt_of_rules_is_no_document() -> None:

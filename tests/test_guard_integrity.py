@@ -1959,6 +1959,31 @@ async def test_a_conversation_s_items_are_checked_but_the_user_s_own(
     assert upstream.requests[-1].path == route
 
 
+async def test_a_conversation_s_tool_outputs_are_input_and_an_mcp_item_is_checked(
+    gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
+) -> None:
+    """A function call's output sent back is the conversation's input (as written); an MCP
+    call read alone carries "error": null and is still an answer to check."""
+    output = {"type": "function_call_output", "id": "fco_1", "call_id": "c1", "output": EMAIL}
+    mcp = {
+        "type": "mcp_call",
+        "id": "mcp_1",
+        "name": "crm",
+        "server_label": "crm",
+        "arguments": "{}",
+        "output": f"Contact: {EMAIL}",
+        "error": None,
+    }
+    upstream.body = {"object": "list", "data": [output], "has_more": False}
+    url = await gateway_for(rewriting_arguments("sentence"))
+    async with http.get(url + "/v1/conversations/conv_1/items") as response:
+        assert (await response.json())["data"] == [output]
+    upstream.body = mcp
+    async with http.get(url + "/v1/conversations/conv_1/items/mcp_1") as response:
+        got = await response.json()
+    assert EMAIL not in got["output"] and got["id"] == "mcp_1"
+
+
 async def test_a_rejected_answer_in_a_list_carries_the_reject_message(
     gateway_for: Gateway, upstream: FakeUpstream, http: aiohttp.ClientSession
 ) -> None:

@@ -76,10 +76,10 @@ _NOUNS = (
     r"kontext|contexte|contexto|contesto|контекст|上下文|背景|文档|文書|資料|コンテキスト|"
     r"wissensdatenbank|base de conocimientos?|base de connaissances|informations|文章|記事"
 )
-# what may stand between such a noun and its colon: "Context is:", "The documents are:", "This
-# is the context you're working with:", "Here are some documents that may help:"
+# what may stand between such a noun and its colon ("This is the context you're working
+# with:", "Here are some documents that may help:"; "Context is:" only as a line's label)
 _NOUN_TAILS = (
-    r"is|are|you(?:'re|[ \t]+are)[ \t]+working[ \t]+with|that[ \t]+(?:may|might|could|will)[ \t]+"
+    r"you(?:'re|[ \t]+are)[ \t]+working[ \t]+with|that[ \t]+(?:may|might|could|will)[ \t]+"
     r"help|material|(?:we|i)[ \t]+found"
 )
 # Or a heading that names it ("### Context", "**Retrieved documents**"), or a sentence that
@@ -88,6 +88,7 @@ _NOUN_TAILS = (
 _LEAD_IN = re.compile(
     rf"(?:\bfollowing\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})\b[^.?!\n:]{{0,40}}|(?<!\w)(?:{_NOUNS})"
     rf"(?:[ \t]+(?:{_NOUN_TAILS}))?"
+    rf"|^[ \t]*(?:the[ \t]+)?(?:{_NOUNS})[ \t]+(?:is|are)(?=[ \t]*:)"
     rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)"
     rf"(?:[ \t]+(?:{_NOUNS})\b(?:[ \t]+[^.?!:\n]{{0,60}}?)?|[ \t]+for[ \t]+me)?)"
     r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
@@ -114,8 +115,8 @@ _PROMPT_LINE = (
 )
 _TRAILER = re.compile(
     r"^[ \t]*(?:(?:question|query|q|task|instructions?|answer|assistant|rules|guidelines|"
-    r"constraints|standalone[ \t]+question|follow[ -]?up[ \t]+(?:input|question)|thought)\s*:"
-    r"|begin!"
+    r"constraints|standalone[ \t]+question|follow[ -]?up[ \t]+(?:input|question))\s*:"
+    r"|thought[ \t]*:[ \t]*$|begin![ \t]*(?:this[ \t]+is\b|$)"
     r"|(?:\#{1,6}[ \t]*|\*\*|__)(?:question|query|task|instructions?|answer|rules|guidelines|"
     r"constraints|(?:your[ \t]+)?role)\b"
     r"|(?:frage|pregunta|domanda|вопрос|问题|質問)[ \t]*[:\uff1a]|"
@@ -161,8 +162,8 @@ _ADDRESSES = re.compile(
     r"^[ \t]*(?:you(?:'re|[ \t]+are)[ \t]+(?:[\w,'-]+[ \t]+){0,6}?(?:assistant|agent|bot|chatbot|"
     r"model|ai|expert|tutor|advisor|helper|representative|specialist|consultant)|"
     r"your[ \t]+(?:role|task|job|goal)[ \t]+is|act[ \t]+as|as[ \t]+an?[ \t]+(?:\w+[ \t]+)?"
-    r"(?:assistant|agent|bot)|(?:the[ \t]+)?assistant[ \t]+(?:is|helps|will|should|must|can)|"
-    r"i[ \t]+want[ \t]+you[ \t]+to)\b",
+    r"(?:assistant|agent|bot)|assistant[ \t]+(?:is|helps|will|should|must|can)|"
+    r"i[ \t]+want[ \t]+you[ \t]+to[ \t]+(?:act|answer|write|pretend|help|be|respond|play))\b",
     re.I,
 )
 # lines that open an announced text but are the prompt's: what to do when the material falls
@@ -202,8 +203,8 @@ _ASKS = re.compile(
 )
 # the material a prompt's rules name ("the given info", "the context", "these documents")
 _REFERS = re.compile(
-    r"\b(?:the|this|these|given|provided)[ \t]+(?:given[ \t]+|provided[ \t]+)?(?:info|information|"
-    r"context|documents?|passages?|sources?|knowledge)\b",
+    r"\b(?:(?:given|provided)[ \t]+(?:info|information|context|documents?|passages?|sources?)"
+    r"|the[ \t]+context)\b",
     re.I,
 )
 TRAILER_MAX_CHARS = 1000  # the prompt's own end after a document: a question, a label
@@ -231,9 +232,9 @@ OWN_WORDS_EVERY = 120
 _INSTRUCTING = re.compile(
     r"(?:^|(?<=[.!?;:\n])[ \t]*|(?<=[.!?;:])[ \t]+)(?:-[ \t]*|\d+[.)][ \t]*)?(?:always|never|"
     r"do[ \t]+not|don't|make[ \t]+sure|be[ \t]+sure|avoid|keep|only|respond|reply|answer|use|"
-    r"cite|create|write|provide|return|include|generate|combine|mention|"
+    r"(?:cite|create|write|provide|return|include|generate|combine|mention)(?![ \t]+on\b)|"
     r"you[ \t]+(?:must|should)|"  # and a condition the model is told what to do under:
-    r"if[ \t][^.!?\n]{0,120}?,[ \t]*(?:say|cite|answer|respond|reply|write|return|state))\b"
+    r"if[ \t][^.!?\n]{0,120}?,[ \t]*(?:say|cite|answer|respond|reply))\b"
     r"(?![ \t]*:)",  # (not a label: an FAQ's "Answer:")
     re.I,
 )
@@ -256,6 +257,12 @@ _QA_FRAME = re.compile(
 )
 FRAMED_MIN_CHARS = 40
 FAQ_ANSWER_MIN_WORDS = 4  # a FAQ answers in sentences; an example's answer is often a word
+# words that make answered "Q: … A: …" entries examples to follow, not a FAQ
+_EXAMPLE_WORDS = re.compile(
+    r"\b(?:examples?|style|like[ \t]+(?:these|this|those)|same[ \t]+(?:way|format)|"
+    r"let's[ \t]+think)\b",
+    re.I,
+)
 # words before a pasted table that doubt it ("I made this from memory, check it for mistakes")
 # or ask for one of its shape ("as a table with these columns:", "a table like:")
 _DOUBTED = re.compile(
@@ -384,14 +391,15 @@ def extract(
             # an agent's ReAct steps kept in its own turns (CrewAI): their observations
             for n, text in enumerate(_turns(path, body, ("assistant",))):
                 observed: list[Document] = []
-                _observations(text, f"assistant-{n}", observed)
+                if _REACT_LABEL.match(text.lstrip()):  # a turn of steps, not prose about them
+                    _observations(text, f"assistant-{n}", observed)
                 found.append((f"assistant-{n}", observed))
         elif source == "system_documents":
             for n, text in enumerate(_turns(path, body, ("system", "developer"))):
                 found.append((f"system-{n}", split_documents(text, f"system-{n}")[0]))
         elif source == "user_turns":
             for n, text in enumerate(_turns(path, body, ("user",))):
-                docs = split_documents(text, f"user-{n}", pasted_runs=True)[0]
+                docs = split_documents(text, f"user-{n}", user=True)[0]
                 found.append((f"user-{n}", docs))
     return _cited_by_id(found)
 
@@ -434,7 +442,7 @@ def question_of(path: str, body: dict[str, Any], options: GroundrailOptions) -> 
     turns = _turns(path, body, ("user",))
     if not turns:
         return None
-    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q", pasted_runs=True)[1])
+    rest = _PROMPT_LINES.sub("", split_documents(turns[-1], "q", user=True)[1])
     rest = _QUESTION_LABEL.sub("", _BARE_LABEL.sub("", rest)).strip()
     if rest and len(rest) <= QUESTION_MAX_CHARS:
         return rest
@@ -461,7 +469,7 @@ def from_options(context: Sequence[str | ContextDocument]) -> list[Document]:
 
 
 def split_documents(
-    text: str, prefix: str, depth: int = 0, pasted_runs: bool = False
+    text: str, prefix: str, depth: int = 0, user: bool = False
 ) -> tuple[list[Document], str]:
     """A message's documents, and what is left of it (instructions, the question).
 
@@ -518,19 +526,15 @@ def split_documents(
     framed = _QA_FRAME.match(paragraphs[-1].strip()) is not None
     # a FAQ pasted with no lead-in: two answered "Q: … A: …" entries or more, in a message
     # that does not close on an open "Q: …\nA:" (few-shot examples do)
-    entries = [] if framed else [(n, _answered(p)) for n, p in enumerate(paragraphs)]
+    pasted_faq = user and not framed and _EXAMPLE_WORDS.search(rest) is None
+    entries = [(n, _answered(p)) for n, p in enumerate(paragraphs)] if pasted_faq else []
     faq = {n for n, count in entries if count}
     if sum(count for _, count in entries) >= 2:
         docs.append(document(f"{prefix}-faq", "\n\n".join(paragraphs[n].strip() for n in faq)))
     else:
         faq = set()
-    runs = _plain_runs(paragraphs) if pasted_runs and not framed else {}
     for n, paragraph in enumerate(paragraphs):
         last = n == len(paragraphs) - 1
-        if n in runs:
-            if runs[n]:
-                docs.append(document(f"{prefix}-text-{n}", runs[n]))
-            continue
         if n in faq:
             continue
         # (from an example's "Q:" on, the paragraphs are the examples')
@@ -545,26 +549,6 @@ def split_documents(
             ask = _tables(ask, paragraphs[n - 1] if n else "", f"{prefix}-table-{n}", docs)
         kept.append(ask)
     return docs, "\n\n".join(p.strip() for p in kept if p.strip())
-
-
-def _plain_runs(paragraphs: list[str]) -> dict[int, str]:
-    """Short paragraphs pasted one after another (retrieved chunks, an article in short
-    paragraphs): a run of two or more that each state facts in the third person
-    (`_framed_material`) and together are as long as pasted material (`PASTED_MIN_CHARS`).
-    Each paragraph of a run by its index; the run's text under its first, "" under the
-    rest."""
-    runs: dict[int, str] = {}
-    start = 0
-    plain = [_framed_material(p.strip()) for p in paragraphs] + [False]
-    for n, is_plain in enumerate(plain):
-        if is_plain:
-            continue
-        run = [p.strip() for p in paragraphs[start:n]]
-        if len(run) >= 2 and sum(len(p) for p in run) >= PASTED_MIN_CHARS:
-            runs.update(dict.fromkeys(range(start + 1, n), ""))
-            runs[start] = "\n\n".join(run)
-        start = n + 1
-    return runs
 
 
 def _answered(paragraph: str) -> int:
@@ -1167,9 +1151,7 @@ def document(doc_id: str, text: str) -> Document:
 
 
 def _text_of(content: Any) -> str:
-    """Message content: a string, or the text parts of a list of content parts, each a block
-    of its own (a blank line between: the Vercel AI SDK sends the question, a lead-in and
-    each retrieved chunk as parts)."""
+    """Message content: a string, or the text parts of a list of content parts."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -1179,7 +1161,7 @@ def _text_of(content: Any) -> str:
                 parts.append(part)
             elif isinstance(part, dict) and isinstance(part.get("text"), str):
                 parts.append(part["text"])
-        return "\n\n".join(parts)
+        return "\n".join(parts)
     if content is None:
         return ""
     return orjson.dumps(content).decode()

@@ -109,7 +109,7 @@ async def respond_items(
     verdict (`items`). An upstream error goes out as it is, a 2xx that is no list 502s."""
     status, headers, raw = reply
     data = json_object(raw) if status // 100 == 2 else None
-    if status // 100 != 2 or (data is not None and "error" in data):
+    if status // 100 != 2 or (data is not None and data.get("error")):
         return web.Response(status=status, body=raw, headers=headers)  # an error: as it is
     entries = data.get("data") if listed and data is not None else [data]
     if data is None or not isinstance(entries, list):
@@ -132,7 +132,12 @@ async def respond_items(
         metrics.VERDICTS.labels(policy.policy.name, decision.action, decision.intended).inc()
         applied = _applied(request, outcome, answer)
         if answer is not entry:  # a conversation item: the one output item, with its verdict
-            applied = {**applied["output"][0], "groundrail": applied["groundrail"]}
+            # (a refused one keeps its id, so the list's first_id / last_id still name it)
+            applied = {
+                **applied["output"][0],
+                "id": entry.get("id"),
+                "groundrail": applied["groundrail"],
+            }
         out.append(applied)
         decided.append((str(entry.get("id", "")), outcome))
     if not decided:  # nothing was judged: as it came
@@ -151,12 +156,15 @@ async def respond_items(
 def _stored_answer(path: str, entry: Any) -> dict[str, Any] | None:
     """A stored entry as a completion of its API: a chat completion as it is, a conversation
     item as a response of one output item; None for a user's, system's or developer's
-    message (the conversation's input) and for what is no completion."""
+    message and a tool's output sent back (the conversation's input) and for what is no
+    completion."""
     if not isinstance(entry, dict):
         return None
     if not path.endswith("/responses"):
         return entry if is_completion(path, entry) else None
     if entry.get("type") == "message" and entry.get("role") in ("user", "system", "developer"):
+        return None
+    if str(entry.get("type", "")).endswith("_output"):  # a tool's result sent back: input
         return None
     return {"object": "response", "model": entry.get("model", ""), "output": [entry]}
 
