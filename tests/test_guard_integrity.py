@@ -1965,15 +1965,7 @@ async def test_a_conversation_s_tool_outputs_are_input_and_an_mcp_item_is_checke
     """A function call's output sent back is the conversation's input (as written); an MCP
     call read alone carries "error": null and is still an answer to check."""
     output = {"type": "function_call_output", "id": "fco_1", "call_id": "c1", "output": EMAIL}
-    mcp = {
-        "type": "mcp_call",
-        "id": "mcp_1",
-        "name": "crm",
-        "server_label": "crm",
-        "arguments": "{}",
-        "output": f"Contact: {EMAIL}",
-        "error": None,
-    }
+    mcp = {**RESPONSE["output"][2], "error": None}
     upstream.body = {"object": "list", "data": [output], "has_more": False}
     url = await gateway_for(rewriting_arguments("sentence"))
     async with http.get(url + "/v1/conversations/conv_1/items") as response:
