@@ -6,7 +6,8 @@ for ordinary prompts and for prompts written to be slow. A benchmark, not a test
 Each row is one user message of about SIZE characters: a RAG prompt (passages, a record, a
 question), a pasted article, and shapes that repeat what the evidence rules look for (an
 unclosed tag, a lead-in, a fence, an example label, a bracket, a LangChain repr, "Content:"
-entries, table rows) without ever closing it, nest it, or run one question line on. The
+entries, table rows) without ever closing it, nest it, run one question line on, or follow
+a heading's noun with one long run of blanks. The
 gateway reads the documents of a request over 64 KiB in a worker thread (`guard.evidence`),
 so these seconds hold one thread, not the event loop; what must hold is that they grow with
 the size, not with its square. With `--against REV` the build at git revision REV is
@@ -45,11 +46,18 @@ SHAPES = {
     "table rows": "| a | b |\n|---|---|\n",
     "nested tags": "<doc>x",
     "q-a frame": "lorem ipsum ",
+    "heading spaces": " ",
+    "label spaces": " ",
 }
 # what a shape's text is closed with (each of its units' closing tag), and the question that
 # ends the message where it is not the plain one ("Q: …" on one line, then "A:")
 CLOSING = {"nested tags": "</doc>"}
-ASKED = {"q-a frame": ("Q: ", "\nA:")}
+ASKED = {
+    "q-a frame": ("Q: ", "\nA:"),
+    # one run of blanks after a heading's or a passage label's noun
+    "heading spaces": ("### Context", "x\n\nWhen did the Louvre open?"),
+    "label spaces": ("passage", "x\n\nWhen did the Louvre open?"),
+}
 
 
 def measure(sizes: list[int]) -> list[dict[str, object]]:

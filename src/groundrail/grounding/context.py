@@ -56,7 +56,7 @@ _DELIMITED = re.compile(
 # named by its number or letter (the one an answer cites it by)
 _HEADED = re.compile(
     r"^[ \t]*(?:(?:passage|document|doc|source|context|article|snippet|excerpt|reference|"
-    r"result)(?:\s*[#\[]?\s*(?=\d)|\s+#?\s*)(?P<label>\d+|(?-i:[A-Z]))\b\]?\s*[:.)\]-]"
+    r"result)(?:(?:\s*[#\[])?\s*(?=\d)|\s+(?:#\s*)?)(?P<label>\d+|(?-i:[A-Z]))\b\]?\s*[:.)\]-]"
     r"|\[(?P<number>\d+)\])[ \t]*",
     re.I | re.M,
 )
@@ -91,9 +91,9 @@ _LEAD_IN = re.compile(
     rf"|^[ \t]*(?:the[ \t]+)?(?:{_NOUNS})[ \t]+(?:is|are)(?=[ \t]*:)"
     rf"|\b(?:{_TASK_VERBS})[ \t]+(?:this|the[ \t]+following)"
     rf"(?:[ \t]+(?:{_NOUNS})\b(?:[ \t]+[^.?!:\n]{{0,60}}?)?|[ \t]+for[ \t]+me)?)"
-    r"[ \t]*(?:below|provided|given)?[ \t]*[:\uff1a][ \t]*(?:\n|(?=\S))"
+    r"[ \t]*(?:(?:below|provided|given)[ \t]*)?[:\uff1a][ \t]*(?:\n|(?=\S))"
     rf"|^[ \t]*(?:\#{{1,6}}[ \t]*|\*\*|__|{_DSPY_OPEN})(?:[\w'-]+[ \t]+){{0,3}}(?:{_NOUNS})\b"
-    rf"(?:\*\*|__|{_DSPY_CLOSE})?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*\n"
+    rf"(?:\*\*|__|{_DSPY_CLOSE})?[ \t]*(?::[ \t]*)?(?:(?:\*\*|__)[ \t]*)?\n"
     rf"|\b(?:(?:following|below)\b[^.?!\n:]{{0,40}}?\b(?:{_NOUNS})|(?:{_NOUNS})\b(?:[^.?!\n:]"
     r"{0,30}?\b(?:is|are)(?:[ \t]+\w+)?)?[ \t]+below)\b(?P<line>[^\n]{0,400})\n",
     re.I | re.M,
