@@ -138,13 +138,10 @@ _INLINE_TRAILER = re.compile(r"(?<=[.!?;\"')\]])[ \t]+(?=(?:question|query)[ \t]
 _INLINE_ANSWER = re.compile(r"[;,]?[ \t]*answer[ \t]*:[ \t]*\Z", re.I)
 # An answer given in the text ("A: The stadium opens in March."): a question-and-answer
 # exchange the document quotes (an interview, an FAQ), not the prompt's own "Answer:" label.
-_GIVEN_ANSWER = re.compile(  # (not a placeholder: "Answer: ...", "Answer: <answer>")
-    r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*(?!\.\.\.|\u2026|<|\[|\{)\S", re.I
-)
+_GIVEN = r"(?!\.\.\.|\u2026|<|\[|\{)\S"  # (not a placeholder: "Answer: ...", "Answer: <answer>")
+_GIVEN_ANSWER = re.compile(r"^[ \t]*(?P<key>a|answer|assistant)\s*:[ \t]*" + _GIVEN, re.I)
 # an answer given on a line of its own ("FINAL ANSWER: This Agreement is governed by …")
-_ANSWERED = re.compile(
-    r"^[ \t]*(?:final[ \t]+)?answer[ \t]*:[ \t]*(?!\.\.\.|\u2026|<|\[|\{)\S", re.I | re.M
-)
+_ANSWERED = re.compile(r"^[ \t]*(?:final[ \t]+)?answer[ \t]*:[ \t]*" + _GIVEN, re.I | re.M)
 # the rest of an example's answer line, and the sources it gives on the next
 _EXAMPLE_SOURCES = re.compile(r"[^\n]*(?:\n[ \t]*sources?[ \t]*:[^\n]*)?", re.I)
 # an answer's label the prompt ends on: the question line right before it is the prompt's
@@ -600,7 +597,8 @@ def _tables(paragraph: str, before: str, name: str, docs: list[Document]) -> str
     columns:"), or it has no rows. What is left of the paragraph."""
     spans = []
     for start, end, rows in pasted.markdown_tables(paragraph):
-        said = f"{before}\n{paragraph[:start]}"[-TRAILER_MAX_CHARS:]
+        said = f"{before}\n{paragraph[max(0, start - TRAILER_MAX_CHARS) : start]}"
+        said = said[-TRAILER_MAX_CHARS:]  # (a bounded slice: many tables read in linear time)
         prompts = _VERIFIES.search(said) or _DOUBTED.search(said) or _SHAPE_LINE.search(said)
         if rows and not prompts and not _TABLE_SHAPE.search(said):
             spans.append((start, end))

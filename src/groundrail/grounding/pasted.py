@@ -79,15 +79,15 @@ def sourced_entries(text: str) -> Iterator[tuple[int, int, str | None, str]]:
             not ahead and follows is not None and keys[n + 1] == "source" and end == follows.start()
         ):
             named = follows  # its source after it: the entry ends with the source's line
-            end = text.find("\n", follows.end())
-            end = len(text) if end < 0 else end
-        yield start, end, _line_after(text, named) if named else None, content
+            end = _line_end(text, follows.end())
+        source = text[named.end() : _line_end(text, named.end())].strip() if named else ""
+        yield start, end, source or None, content
 
 
-def _line_after(text: str, label: re.Match[str]) -> str | None:
-    """The rest of a label's line: a source's name (None: empty)."""
-    line_end = text.find("\n", label.end())
-    return text[label.end() : len(text) if line_end < 0 else line_end].strip() or None
+def _line_end(text: str, position: int) -> int:
+    """Where the line `position` is on ends (its newline, or the end of `text`)."""
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
 
 
 def _entry_key(text: str, label: re.Match[str]) -> str:

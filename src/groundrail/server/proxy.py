@@ -106,8 +106,8 @@ async def stored_items(request: web.Request) -> web.StreamResponse:
     """Stored answers read back in a list (`GET /v1/chat/completions`, `GET
     /v1/conversations/{id}/items`) or one conversation item (`…/items/{item_id}`): text the
     client has not seen, each answer judged as a fresh one of the API that made it
-    (`guard.respond_items`; a conversation's items as the Responses API's) under the
-    route's policy."""
+    (`guard.respond_items`; a conversation's items as the Responses API's) under the policy
+    its model selects."""
     paths.check_forwardable(request)
     conversation = request.path.startswith("/v1/conversations/")
     request[API_PATH] = "/v1/responses" if conversation else "/v1/chat/completions"
